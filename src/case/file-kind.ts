@@ -1,0 +1,43 @@
+// The kinds of input file natpath understands, and how each is shown to users.
+
+export type CaptureKind = 'pcap' | 'pcapng';
+
+export type SnapshotKind =
+  | 'iptables-save'
+  | 'ip6tables-save'
+  | 'ip-route'
+  | 'ip-route-json'
+  | 'ip-rule'
+  | 'ip-rule-json'
+  | 'ip-addr'
+  | 'ip-addr-json'
+  | 'ip-link'
+  | 'ip-link-json'
+  | 'conntrack';
+
+export type FileKind = CaptureKind | SnapshotKind | 'unrecognised';
+
+export const FILE_KIND_LABELS: Record<FileKind, string> = {
+  pcap: 'pcap capture',
+  pcapng: 'pcapng capture',
+  'iptables-save': 'iptables-save',
+  'ip6tables-save': 'ip6tables-save',
+  'ip-route': 'ip route',
+  'ip-route-json': 'ip -j route',
+  'ip-rule': 'ip rule',
+  'ip-rule-json': 'ip -j rule',
+  'ip-addr': 'ip addr',
+  'ip-addr-json': 'ip -j addr',
+  'ip-link': 'ip link',
+  'ip-link-json': 'ip -j link',
+  conntrack: 'conntrack -L',
+  unrecognised: 'unrecognised',
+};
+
+export function isCaptureKind(kind: FileKind): kind is CaptureKind {
+  return kind === 'pcap' || kind === 'pcapng';
+}
+
+export function isSnapshotKind(kind: FileKind): kind is SnapshotKind {
+  return kind !== 'unrecognised' && !isCaptureKind(kind);
+}

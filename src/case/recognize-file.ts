@@ -1,0 +1,130 @@
+// Recognises one input file by its first bytes: a capture by its magic number, gzip by its own
+// magic (then the decompressed head is recognised again), a text dump by its lines. Only the head
+// is read, so recognising a 5 GB capture costs the same as a 5 KB dump.
+
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { sniffCaptureMagic } from '../capture/sniff.js';
+import type { FileKind } from './file-kind.js';
+import { recognizeText } from './recognize-text.js';
+
+export const HEAD_BYTES = 64 * 1024;
+
+export type Compression = 'gzip' | null;
+
+export interface Recognition {
+  kind: FileKind;
+  compression: Compression;
+  /** Why the file was not recognised, for users (only when kind is 'unrecognised'). */
+  reason?: string;
+  /** A doubt about a recognised file worth telling the user (e.g. an assumed address family). */
+  note?: string;
+}
+
+export async function recognizeFile(path: string, size: number): Promise<Recognition> {
+  if (size === 0) return { kind: 'unrecognised', compression: null, reason: 'empty file (0 bytes)' };
+  const head = await readHead(path, HEAD_BYTES);
+  if (isGzip(head)) {
+    let inner: Uint8Array;
+    try {
+      inner = await readGunzippedHead(path, HEAD_BYTES);
+    } catch (err) {
+      return { kind: 'unrecognised', compression: 'gzip', reason: `gzip data that cannot be decompressed (${(err as Error).message})` };
+    }
+    if (inner.length === 0) return { kind: 'unrecognised', compression: 'gzip', reason: 'gzip file that decompresses to nothing' };
+    const r = recognizeBytes(inner, false, basename(path));
+    return { ...r, compression: 'gzip' };
+  }
+  return { ...recognizeBytes(head, head.length >= size, basename(path)), compression: null };
+}
+
+/** `complete` says whether `bytes` is the whole file (a text dump's last line may be cut otherwise). */
+export function recognizeBytes(bytes: Uint8Array, complete: boolean, fileName = ''): Omit<Recognition, 'compression'> {
+  const magic = sniffCaptureMagic(bytes);
+  if (magic !== null) return { kind: magic.format };
+  if (isGzip(bytes)) return { kind: 'unrecognised', reason: 'gzip inside gzip is not supported' };
+  const textLength = complete ? bytes.length : lastNewline(bytes) + 1;
+  if (!isLikelyText(bytes, textLength)) {
+    return { kind: 'unrecognised', reason: `binary data, not a known capture format (first bytes: ${hexHead(bytes)})` };
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, textLength).toString('utf8');
+  const r = recognizeText(text, complete, fileName);
+  if (r.kind === 'unrecognised') return { kind: 'unrecognised', reason: r.reason };
+  return r.note === undefined ? { kind: r.kind } : { kind: r.kind, note: r.note };
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function lastNewline(bytes: Uint8Array): number {
+  for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] === 10) return i;
+  return bytes.length - 1;
+}
+
+/** Text dumps are ASCII/UTF-8 without NULs or most control characters. */
+function isLikelyText(bytes: Uint8Array, length: number): boolean {
+  if (length <= 0) return false;
+  let control = 0;
+  for (let i = 0; i < length; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return false;
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) control++;
+  }
+  return control * 100 < length;
+}
+
+function hexHead(bytes: Uint8Array): string {
+  const n = Math.min(8, bytes.length);
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) parts.push(bytes[i]!.toString(16).padStart(2, '0'));
+  return parts.join(' ');
+}
+
+async function readHead(path: string, maxBytes: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(maxBytes);
+    let filled = 0;
+    while (filled < maxBytes) {
+      const { bytesRead } = await handle.read(buf, filled, maxBytes - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buf.subarray(0, filled);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Decompresses only as much as needed for `maxBytes` of output, then stops reading the file. */
+function readGunzippedHead(path: string, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const source = createReadStream(path, { highWaterMark: 64 * 1024 });
+    const gunzip = createGunzip();
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      source.destroy();
+      gunzip.destroy();
+      const data = Buffer.concat(chunks).subarray(0, maxBytes);
+      // A damaged stream still yields a usable head when some bytes came out before the damage.
+      if (err && data.length === 0) reject(err);
+      else resolve(data);
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= maxBytes) finish();
+    });
+    gunzip.on('end', () => finish());
+    gunzip.on('error', (err) => finish(err));
+    source.on('error', (err) => finish(err));
+    source.pipe(gunzip);
+  });
+}

@@ -1,0 +1,66 @@
+// `natpath inspect <path...>`: what is in a case — thin: options → loadCase → render.
+
+import type { CommandModule } from 'yargs';
+import { writeOutput } from './write-output.js';
+import { makeStyle, shouldUseColor } from './terminal.js';
+import { INSPECT_FORMAT_NAMES, type InspectFormat } from '../report/inspect-formats.js';
+
+interface InspectArgs {
+  paths?: string[];
+  host?: string[];
+  format: string;
+  out?: string;
+  color?: boolean;
+}
+
+export function inspectCommand(setExit: (code: number) => void): CommandModule<object, InspectArgs> {
+  return {
+    command: 'inspect [paths..]',
+    describe: 'List each host of a case: its captures and snapshots, their kind and basic facts',
+    builder: (y) =>
+      y
+        .positional('paths', {
+          type: 'string',
+          array: true,
+          describe: 'Case folders (one sub-folder per host), host folders or single files',
+        })
+        .option('host', {
+          type: 'string',
+          array: true,
+          describe: 'NAME=PATH: files or a folder of one host (repeatable)',
+        })
+        .option('format', { choices: INSPECT_FORMAT_NAMES, default: 'table', describe: 'Output format' })
+        .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' }) as never,
+    handler: async (args) => {
+      const { runInspect } = await import('../case/inspect-case.js');
+      const { parseHostSpec } = await import('../case/load-case.js');
+      const { INSPECT_FORMATS } = await import('../report/inspect-formats.js');
+      const hosts = [];
+      for (const spec of args.host ?? []) {
+        const parsed = parseHostSpec(spec);
+        if (parsed === null) {
+          process.stderr.write(`natpath: --host expects NAME=PATH, got "${spec}"\n`);
+          setExit(2);
+          return;
+        }
+        hosts.push(parsed);
+      }
+      const paths = args.paths ?? [];
+      if (paths.length === 0 && hosts.length === 0) {
+        process.stderr.write('natpath inspect: name a case folder, host folder or file, or use --host NAME=PATH\n');
+        setExit(2);
+        return;
+      }
+      const report = await runInspect({ paths, hosts });
+      const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
+      const text = INSPECT_FORMATS[args.format as InspectFormat](report, {
+        style: makeStyle(color),
+        width: process.stdout.columns ?? 120,
+      });
+      await writeOutput(text, args.out);
+      const usable = report.totals.captures + report.totals.snapshots;
+      setExit(usable > 0 ? 0 : 1);
+      if (usable === 0) process.stderr.write('natpath inspect: no capture or snapshot could be used in the inputs\n');
+    },
+  };
+}

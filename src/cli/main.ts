@@ -1,0 +1,58 @@
+// The CLI entry: yargs wiring only. Each command lives in its own module and loads its heavy code
+// lazily, so `natpath --help` stays instant.
+
+import yargs from 'yargs';
+import { readPackageVersion } from './version.js';
+import { inspectCommand } from './inspect-command.js';
+
+/** Exit codes: documented in README and `--help`. */
+export const EXIT = {
+  ok: 0,
+  /** Ran, but nothing usable was found in the inputs. */
+  noUsableInput: 1,
+  usage: 2,
+  internal: 70,
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const parser = yargs(argv)
+    .scriptName('natpath')
+    .usage(
+      'natpath: which address does the server see, and which rule made it so?\n' +
+        'Reads packet captures and Linux network-state dumps (iptables-save, ip route/rule/addr/link,\n' +
+        'conntrack -L) from each host of a case, offline.\n\nUsage: $0 <command> [options]',
+    )
+    .command(inspectCommand((code) => (exitCode = code)))
+    .demandCommand(1, 'Name a command (see the list above).')
+    .strict()
+    .recommendCommands()
+    .option('color', { type: 'boolean', describe: 'Colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
+    .example('$0 inspect samples/pod-egress-natgw', 'list each host\'s files, their kind and basic facts')
+    .example('$0 inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'name the hosts yourself')
+    .example('$0 inspect samples/nodeport --format json', 'the same as JSON (schema: docs/json-schema.md)')
+    .epilogue(
+      'Exit codes: 0 success; 1 nothing usable in the inputs; 2 usage error; 70 internal error.\n' +
+        'Docs: README.md, docs/. Set NO_COLOR=1 to disable colour.',
+    )
+    .version(readPackageVersion())
+    .alias('h', 'help')
+    .alias('V', 'version')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, err) => {
+      // Stop here: without a throw yargs would still run the command's handler.
+      throw err ?? new UsageError(message);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`natpath: ${err.message}\nRun "natpath --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  return exitCode;
+}
+
+class UsageError extends Error {}

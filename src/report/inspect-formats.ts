@@ -1,0 +1,18 @@
+// The output formats of `natpath inspect`: the keys of this registry are the allowed `--format` values.
+
+import type { Style } from '../cli/terminal.js';
+import type { InspectReport } from './inspect-model.js';
+import { renderInspectTable } from './render-inspect-table.js';
+
+export interface RenderContext {
+  style: Style;
+  width: number;
+}
+
+export const INSPECT_FORMATS = {
+  table: (report: InspectReport, ctx: RenderContext) => renderInspectTable(report, ctx.style, ctx.width),
+  json: (report: InspectReport) => `${JSON.stringify(report, null, 2)}\n`,
+} satisfies Record<string, (report: InspectReport, ctx: RenderContext) => string>;
+
+export type InspectFormat = keyof typeof INSPECT_FORMATS;
+export const INSPECT_FORMAT_NAMES = Object.keys(INSPECT_FORMATS) as InspectFormat[];

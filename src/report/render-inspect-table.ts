@@ -1,0 +1,112 @@
+// Terminal rendering of `natpath inspect`: one table per host, file → kind → facts, then problems.
+
+import Table from 'cli-table3';
+import { FILE_KIND_LABELS } from '../case/file-kind.js';
+import { formatDiagnostic } from '../text/diagnostic.js';
+import type { Style } from '../cli/terminal.js';
+import { formatBytes, formatCount, formatDuration, formatTimestamp } from './format-number.js';
+import type { FileFacts, InspectedFile, InspectReport } from './inspect-model.js';
+
+export function renderInspectTable(report: InspectReport, style: Style, width: number): string {
+  const out: string[] = [];
+  const t = report.totals;
+  out.push(
+    style.bold(
+      `${t.hosts} host(s), ${t.files} file(s): ${t.captures} capture(s) with ${formatCount(t.packets)} packets, ` +
+        `${t.snapshots} snapshot(s), ${t.unrecognised} unrecognised`,
+    ),
+  );
+  for (const host of report.hosts) {
+    out.push('');
+    out.push(`${style.bold(`Host ${host.name}`)} ${style.dim(`(${host.sources.join(', ')})`)}`);
+    out.push(renderFiles(host.files, style, width, host.sources));
+  }
+  if (report.looseFiles.length > 0) {
+    out.push('');
+    out.push(style.bold('Files outside any host folder (not used)'));
+    out.push(renderFiles(report.looseFiles, style, width));
+  }
+  const problems = [
+    ...report.diagnostics,
+    ...report.hosts.flatMap((h) => h.files.flatMap((f) => f.diagnostics)),
+  ];
+  if (problems.length > 0) {
+    out.push('');
+    out.push(style.bold(`Problems (${problems.length})`));
+    for (const d of problems) {
+      const line = formatDiagnostic(d);
+      out.push(d.severity === 'error' ? style.red(line) : d.severity === 'warning' ? style.yellow(line) : line);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function renderFiles(files: InspectedFile[], style: Style, width: number, sources: string[] = []): string {
+  const fileWidth = Math.max(16, Math.min(40, Math.floor(width * 0.3)));
+  const kindWidth = 18;
+  const factsWidth = Math.max(30, width - fileWidth - kindWidth - 10);
+  const table = new Table({
+    head: ['File', 'Kind', 'Facts'],
+    colWidths: [fileWidth, kindWidth, factsWidth],
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+    style: { head: [], border: [] },
+  });
+  for (const f of files) {
+    const kind = FILE_KIND_LABELS[f.kind] + (f.compression ? ` (${f.compression})` : '');
+    const facts = f.facts !== null ? describeFacts(f.facts) : f.reason ?? 'facts could not be read';
+    table.push([shortenPath(f.path, sources), f.kind === 'unrecognised' ? style.yellow(kind) : kind, facts]);
+  }
+  return table.toString();
+}
+
+export function describeFacts(facts: FileFacts): string {
+  switch (facts.type) {
+    case 'capture': {
+      const span =
+        facts.firstTimestamp !== null && facts.lastTimestamp !== null
+          ? `${formatTimestamp(facts.firstTimestamp)} + ${formatDuration(facts.durationSeconds ?? 0)}`
+          : 'no timestamps';
+      const links = facts.linkTypes.map((l) => l.name).join(', ');
+      const ifaces = facts.interfaces
+        .filter((i) => i.name !== null)
+        .map((i) => `${i.name} (${formatCount(i.packets)})`)
+        .join(', ');
+      const parts = [
+        `${formatCount(facts.packets)} packets, ${formatBytes(facts.capturedBytes)}`,
+        `${facts.timestampPrecision} timestamps`,
+        `link: ${links || 'none'}`,
+      ];
+      if (ifaces) parts.push(`interfaces: ${ifaces}`);
+      parts.push(span);
+      if (facts.truncatedPackets > 0) parts.push(`${formatCount(facts.truncatedPackets)} cut at snaplen`);
+      if (!facts.complete) parts.push('DAMAGED: read up to the damage');
+      return parts.join('; ');
+    }
+    case 'iptables':
+      return `${facts.family}, ${facts.rules} rules; ${facts.tables
+        .map((t) => `${t.name}: ${t.chains} chains (${t.userChains} user), ${t.rules} rules`)
+        .join('; ')}`;
+    case 'routes':
+      return `${facts.routes} routes (${facts.defaultRoutes} default); ${facts.byTable
+        .map((t) => `${t.table}/${t.family === 'ipv4' ? 'v4' : 'v6'}: ${t.routes}`)
+        .join(', ')}`;
+    case 'rules':
+      return `${facts.rules} rules (${facts.families.join(', ')}); tables: ${facts.tables.join(', ')}`;
+    case 'interfaces':
+      return `${facts.interfaces} interfaces, ${facts.addresses} addresses: ${facts.names.join(', ')}`;
+    case 'conntrack':
+      return `${facts.entries} entries, ${facts.natted} NAT'd; ${facts.byProtocol
+        .map((p) => `${p.protocol}: ${p.entries}`)
+        .join(', ')}`;
+  }
+}
+
+/** Under a host heading the host folder is already named: show paths relative to it. */
+function shortenPath(path: string, sources: string[]): string {
+  for (const source of sources) {
+    const prefix = source.endsWith('/') ? source : `${source}/`;
+    if (path.startsWith(prefix)) return path.slice(prefix.length);
+  }
+  return path;
+}
