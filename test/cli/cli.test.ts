@@ -1,0 +1,69 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { corpusPath } from '../corpus.js';
+import { runCli } from './run-cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'natpath-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the natpath command line', () => {
+  it('prints help with examples and exit codes, and its version', () => {
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('natpath inspect');
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('Exit codes');
+    const version = runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('rejects unknown options and formats with exit code 2 and no stack trace', () => {
+    for (const args of [['inspect', '--bogus', 'x'], ['inspect', 'x', '--format', 'xml'], ['frobnicate'], []]) {
+      const r = runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/natpath/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    }
+    const badHost = runCli(['inspect', '--host', 'no-equals-sign']);
+    expect(badHost.code).toBe(2);
+    expect(badHost.stderr).toContain('NAME=PATH');
+  });
+
+  it('exits 1 with the reason on stderr when nothing usable is found', () => {
+    const r = runCli(['inspect', join(root, 'nothing-here')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('no such file or folder');
+    expect(r.stderr).toContain('no capture or snapshot could be used');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('inspects a case and writes JSON to --out', () => {
+    const host = join(root, 'case', 'node1');
+    mkdirSync(host, { recursive: true });
+    copyFileSync(corpusPath('iptables/jc-fixtures/ubuntu-18.04__ip_route.out'), join(host, 'routes'));
+    writeFileSync(join(host, 'junk.txt'), 'not a dump\n');
+    const out = join(root, 'inspect.json');
+    const r = runCli(['inspect', join(root, 'case'), '--format', 'json', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.schema).toBe('natpath.inspect/1');
+    expect(report.hosts[0].name).toBe('node1');
+    expect(report.hosts[0].files.map((f: { kind: string }) => f.kind).sort()).toEqual(['ip-route', 'unrecognised']);
+  });
+
+  it('colours only when asked or on a terminal, and honours NO_COLOR', () => {
+    const host = join(root, 'c2', 'h');
+    mkdirSync(host, { recursive: true });
+    writeFileSync(join(host, 'junk.txt'), 'not a dump\n');
+    expect(runCli(['inspect', join(root, 'c2')]).stdout).not.toContain('\u001b[');
+    expect(runCli(['inspect', join(root, 'c2')], { FORCE_COLOR: '1' }).stdout).toContain('\u001b[');
+    expect(runCli(['inspect', join(root, 'c2')], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain('\u001b[');
+    expect(runCli(['inspect', join(root, 'c2'), '--color'], { NO_COLOR: '1' }).stdout).toContain('\u001b[');
+    expect(runCli(['inspect', join(root, 'c2'), '--no-color'], { FORCE_COLOR: '1' }).stdout).not.toContain('\u001b[');
+  });
+});
