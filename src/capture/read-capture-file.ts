@@ -1,0 +1,160 @@
+// Async driver: streams a capture file (plain, or gzip through node:zlib) into a CaptureParser and
+// calls `onPacket` synchronously for each packet with one reused PacketRecord. Constant memory:
+// plain files are read in 1 MiB reads into one reused buffer; gzip output chunks are borrowed.
+//
+// Malformed data never throws: it ends up in `diagnostics` and the packets before it are kept.
+// Only I/O failures (missing file, permission, EISDIR) throw, as CaptureFileError.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Diagnostic } from '../text/diagnostic.js';
+import { CaptureParser } from './capture-parser.js';
+import { PacketRecord, type CaptureInterface } from './packet-record.js';
+import type { BlockCounts } from './reader-context.js';
+
+export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
+
+export interface CaptureReadOptions {
+  /** Bytes per file read (default 1 MiB). Tests use tiny values to exercise chunk boundaries. */
+  chunkSize?: number;
+  /** The record to fill; by default one is made per call. */
+  record?: PacketRecord;
+}
+
+export interface CaptureReadResult {
+  file: string;
+  format: 'pcap' | 'pcapng' | null;
+  compression: 'gzip' | null;
+  /** `mixed` when pcapng sections differ. */
+  byteOrder: 'le' | 'be' | 'mixed' | null;
+  /** pcap header version, or the first pcapng section's version. */
+  version: string | null;
+  sections: number;
+  interfaces: CaptureInterface[];
+  packets: number;
+  /** pcapng custom blocks (Wireshark 4.0 counts them as frames). */
+  customBlocks: number;
+  blockCounts: BlockCounts;
+  /** Bytes consumed as whole records (of the decompressed stream for gzip). */
+  bytesRead: number;
+  diagnostics: Diagnostic[];
+  /** True when the whole file was read with no error-severity problem. */
+  complete: boolean;
+}
+
+/** An I/O failure reading a capture (not a format problem): carries the system error code. */
+export class CaptureFileError extends Error {
+  readonly code: string | undefined;
+
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    const err = cause as NodeJS.ErrnoException;
+    super(`cannot read capture file ${path}: ${err?.message ?? String(cause)}`, { cause });
+    this.name = 'CaptureFileError';
+    this.code = err?.code;
+  }
+}
+
+export async function readCaptureFile(
+  path: string,
+  onPacket: (record: PacketRecord) => void,
+  options: CaptureReadOptions = {},
+): Promise<CaptureReadResult> {
+  const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_BYTES);
+  const record = options.record ?? new PacketRecord();
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new CaptureFileError(path, err);
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(Math.max(chunkSize, 2));
+    let n = await readChunk(handle, buffer, chunkSize, path);
+    const gzip = n >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    const parser = new CaptureParser({ file: path, decompressed: gzip });
+    if (gzip) {
+      await pumpGzip(handle, parser, record, onPacket, chunkSize, path);
+    } else {
+      while (n > 0) {
+        parser.append(buffer.subarray(0, n));
+        while (parser.next(record)) onPacket(record);
+        if (parser.stopped) break;
+        n = await readChunk(handle, buffer, chunkSize, path);
+      }
+    }
+    parser.finish();
+    return {
+      file: path,
+      format: parser.format,
+      compression: gzip ? 'gzip' : null,
+      byteOrder: parser.byteOrder,
+      version: parser.version,
+      sections: parser.sections,
+      interfaces: [...parser.interfaces],
+      packets: parser.packets,
+      customBlocks: parser.customBlocks,
+      blockCounts: { ...parser.blockCounts },
+      bytesRead: parser.bytesConsumed,
+      diagnostics: parser.diagnostics(),
+      complete: !parser.hasErrors(),
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readChunk(handle: FileHandle, buffer: Buffer, length: number, path: string): Promise<number> {
+  try {
+    const { bytesRead } = await handle.read(buffer, 0, length, null);
+    return bytesRead;
+  } catch (err) {
+    throw new CaptureFileError(path, err);
+  }
+}
+
+/**
+ * Streams the file through gunzip. Decompression errors (corrupt or cut gzip) become a diagnostic
+ * with the decompressed offset; read errors of the file itself are rethrown as I/O errors.
+ */
+async function pumpGzip(
+  handle: FileHandle,
+  parser: CaptureParser,
+  record: PacketRecord,
+  onPacket: (record: PacketRecord) => void,
+  chunkSize: number,
+  path: string,
+): Promise<void> {
+  const source = handle.createReadStream({ start: 0, highWaterMark: chunkSize, autoClose: false });
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  let readError: unknown = null;
+  source.on('error', (err) => {
+    readError = err;
+    gunzip.destroy(err);
+  });
+  source.pipe(gunzip);
+  const chunks = gunzip[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let step: IteratorResult<Buffer>;
+      try {
+        step = await chunks.next();
+      } catch (err) {
+        if (readError !== null) throw new CaptureFileError(path, readError);
+        parser.reportGzipError((err as Error).message ?? String(err));
+        break;
+      }
+      if (step.done) break;
+      parser.append(step.value);
+      while (parser.next(record)) onPacket(record);
+      if (parser.stopped) break;
+    }
+  } finally {
+    source.unpipe(gunzip);
+    source.destroy();
+    gunzip.destroy();
+  }
+}
