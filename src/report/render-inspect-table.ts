@@ -49,13 +49,14 @@ function renderFiles(files: InspectedFile[], style: Style, width: number, source
     head: ['File', 'Kind', 'Facts'],
     colWidths: [fileWidth, kindWidth, factsWidth],
     wordWrap: true,
-    wrapOnWordBoundary: false,
+    wrapOnWordBoundary: true,
     style: { head: [], border: [] },
   });
   for (const f of files) {
     const kind = FILE_KIND_LABELS[f.kind] + (f.compression ? ` (${f.compression})` : '');
     const facts = f.facts !== null ? describeFacts(f.facts) : f.reason ?? 'facts could not be read';
-    table.push([shortenPath(f.path, sources), f.kind === 'unrecognised' ? style.yellow(kind) : kind, facts]);
+    // Paths have no spaces to break at: wrap them anywhere rather than cut them off.
+    table.push([{ content: shortenPath(f.path, sources), wrapOnWordBoundary: false }, f.kind === 'unrecognised' ? style.yellow(kind) : kind, facts]);
   }
   return table.toString();
 }

@@ -45,6 +45,7 @@ describe('the natpath command line', () => {
     const host = join(root, 'case', 'node1');
     mkdirSync(host, { recursive: true });
     copyFileSync(corpusPath('iptables/jc-fixtures/ubuntu-18.04__ip_route.out'), join(host, 'routes'));
+    copyFileSync(corpusPath('tcpdump/02-sunrise-sunset-esp.pcap'), join(host, 'trace'));
     writeFileSync(join(host, 'junk.txt'), 'not a dump\n');
     const out = join(root, 'inspect.json');
     const r = runCli(['inspect', join(root, 'case'), '--format', 'json', '--out', out]);
@@ -53,7 +54,11 @@ describe('the natpath command line', () => {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.schema).toBe('natpath.inspect/1');
     expect(report.hosts[0].name).toBe('node1');
-    expect(report.hosts[0].files.map((f: { kind: string }) => f.kind).sort()).toEqual(['ip-route', 'unrecognised']);
+    const files = report.hosts[0].files as Array<{ kind: string; facts: Record<string, unknown> | null }>;
+    expect(files.map((f) => f.kind).sort()).toEqual(['ip-route', 'pcap', 'unrecognised']);
+    const capture = files.find((f) => f.kind === 'pcap');
+    expect(capture?.facts).toMatchObject({ type: 'capture', format: 'pcap', packets: 8, linkTypes: [{ code: 1, name: 'EN10MB', packets: 8 }] });
+    expect(report.totals).toMatchObject({ hosts: 1, files: 3, captures: 1, unrecognised: 1, packets: 8 });
   });
 
   it('colours only when asked or on a terminal, and honours NO_COLOR', () => {
