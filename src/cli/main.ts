@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { readPackageVersion } from './version.js';
 import { inspectCommand } from './inspect-command.js';
+import { analyzeCommand } from './analyze-command.js';
 
 /** Exit codes: documented in README and `--help`. */
 export const EXIT = {
@@ -24,10 +25,13 @@ export async function main(argv: string[]): Promise<number> {
         'conntrack -L) from each host of a case, offline.\n\nUsage: $0 <command> [options]',
     )
     .command(inspectCommand((code) => (exitCode = code)))
+    .command(analyzeCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()
     .option('color', { type: 'boolean', describe: 'Colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
+    .example('$0 analyze samples/pod-egress-natgw', 'which address the partner sees, hop by hop, and which rule did it')
+    .example('$0 analyze samples/nodeport --format markdown --out report.md', 'the same for a ticket')
     .example('$0 inspect samples/pod-egress-natgw', 'list each host\'s files, their kind and basic facts')
     .example('$0 inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'name the hosts yourself')
     .example('$0 inspect samples/nodeport --format json', 'the same as JSON (schema: docs/json-schema.md)')

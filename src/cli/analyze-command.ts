@@ -1,0 +1,60 @@
+// `natpath analyze <case...>`: follow each flow across the captures, locate and explain every
+// translation, answer "what does the server see" — thin: options → runAnalyze → render.
+
+import type { CommandModule } from 'yargs';
+import { writeOutput } from './write-output.js';
+import { makeStyle, shouldUseColor } from './terminal.js';
+import { createProgress } from './progress.js';
+import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/analyze-formats.js';
+
+interface AnalyzeArgs {
+  paths?: string[];
+  host?: string[];
+  format: string;
+  out?: string;
+  color?: boolean;
+}
+
+export function analyzeCommand(setExit: (code: number) => void): CommandModule<object, AnalyzeArgs> {
+  return {
+    command: 'analyze [paths..]',
+    describe: 'Follow each flow across the captures: its path, every address translation and the rule behind it, what the server sees',
+    builder: (y) =>
+      y
+        .positional('paths', { type: 'string', array: true, describe: 'Case folders (one sub-folder per host), host folders or single files' })
+        .option('host', { type: 'string', array: true, describe: 'NAME=PATH: files or a folder of one host (repeatable)' })
+        .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'table', describe: 'Output format' })
+        .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' }) as never,
+    handler: async (args) => {
+      const { runAnalyze } = await import('../match/analyze-case.js');
+      const { parseHostSpec } = await import('../case/load-case.js');
+      const { ANALYZE_FORMATS } = await import('../report/analyze-formats.js');
+      const hosts = [];
+      for (const spec of args.host ?? []) {
+        const parsed = parseHostSpec(spec);
+        if (parsed === null) {
+          process.stderr.write(`natpath: --host expects NAME=PATH, got "${spec}"\n`);
+          setExit(2);
+          return;
+        }
+        hosts.push(parsed);
+      }
+      const paths = args.paths ?? [];
+      if (paths.length === 0 && hosts.length === 0) {
+        process.stderr.write('natpath analyze: name a case folder, host folder or file, or use --host NAME=PATH\n');
+        setExit(2);
+        return;
+      }
+      const progress = createProgress();
+      const report = await runAnalyze({ paths, hosts }, { onFile: (file, bytes) => progress.start(file, bytes) });
+      progress.finish();
+      const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
+      const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });
+      await writeOutput(text, args.out);
+      if (report.hosts.every((h) => h.captures.length === 0)) {
+        process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
+        setExit(1);
+      }
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// One pass over a capture: decode every packet and file it into the leg table of its capture
+// point. This is the per-packet path of `analyze`: one record, one view, one LegInput, reused.
+
+import { readCaptureFile, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
+import { Has, PacketView, SllPacketType, Tunnel, decodePacket } from '../decode/index.js';
+import type { Diagnostic } from '../text/diagnostic.js';
+import { LegInput, LegTable } from './leg-table.js';
+
+/** Where in a host a capture saw packets: an interface of a pcapng file, an SLL2 ifindex, or "any". */
+export interface CapturePoint {
+  index: number;
+  /** The reader's interface (pcapng IDB) the packets came from. */
+  fileInterface: number;
+  /** Kernel interface index from Linux cooked v2 headers, or -1. */
+  ifIndex: number;
+  /** Interface name when the file states it (pcapng if_name), else null (resolved later from snapshots). */
+  name: string | null;
+  linkType: number;
+  packets: number;
+}
+
+export interface CaptureLegs {
+  file: string;
+  points: CapturePoint[];
+  legs: LegTable;
+  read: CaptureReadResult;
+  packets: number;
+  /** Packets with no IP layer natpath could follow (ARP, LLDP, ...), counted, not filed. */
+  nonIp: number;
+  /** Packets whose decoding stopped early (malformed, truncated or unsupported), still filed when they had IP. */
+  damaged: number;
+  firstTs: number;
+  lastTs: number;
+  diagnostics: Diagnostic[];
+}
+
+export async function collectLegs(path: string, displayPath: string): Promise<CaptureLegs> {
+  const legs = new LegTable();
+  const view = new PacketView();
+  const input = new LegInput();
+  const record = new PacketRecord();
+  const points: CapturePoint[] = [];
+  const pointByKey = new Map<number, number>();
+  let lastKey = -1;
+  let lastPoint = -1;
+  let packets = 0;
+  let nonIp = 0;
+  let damaged = 0;
+  let firstTs = Infinity;
+  let lastTs = -Infinity;
+
+  const pointOf = (r: PacketRecord): number => {
+    const ifIndex = r.linkType === LinkType.LINUX_SLL2 ? view.ifIndex : -1;
+    const key = r.interfaceIndex * 0x1_0000_0000 + (ifIndex + 1);
+    if (key === lastKey) return lastPoint;
+    let point = pointByKey.get(key);
+    if (point === undefined) {
+      point = points.length;
+      points.push({ index: point, fileInterface: r.interfaceIndex, ifIndex, name: null, linkType: r.linkType, packets: 0 });
+      pointByKey.set(key, point);
+    }
+    lastKey = key;
+    lastPoint = point;
+    return point;
+  };
+
+  const read = await readCaptureFile(
+    path,
+    (r) => {
+      packets++;
+      decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
+      if (view.status !== 0) damaged++;
+      const d = view.flowDepth;
+      if (d < 0) {
+        nonIp++;
+        return;
+      }
+      const point = pointOf(r);
+      points[point]!.packets++;
+      const ts = r.hasTimestamp ? r.tsSeconds + r.tsNanos / 1e9 : 0;
+      if (r.hasTimestamp) {
+        if (ts < firstTs) firstTs = ts;
+        if (ts > lastTs) lastTs = ts;
+      }
+      fillInput(input, view, d);
+      input.point = point;
+      input.ts = ts;
+      input.tsSeconds = r.hasTimestamp ? r.tsSeconds : 0;
+      input.tsNanos = r.hasTimestamp ? r.tsNanos : 0;
+      input.frame = r.frameNumber;
+      input.wireBytes = r.origLength;
+      input.linkDirection = view.pktType < 0 ? 0 : view.pktType === SllPacketType.OUTGOING ? 1 : 2;
+      legs.add(input);
+    },
+    { record },
+  );
+  // pcapng names its interfaces; SLL2 ifindexes are named later from the host's snapshots.
+  for (const p of points) if (p.ifIndex < 0) p.name = read.interfaces[p.fileInterface]?.name ?? null;
+  const diagnostics = read.diagnostics.map((d) => ({ ...d, place: { ...d.place, file: displayPath } }));
+  return { file: displayPath, points, legs, read, packets, nonIp, damaged, firstTs, lastTs, diagnostics };
+}
+
+/** Copies the flow depth's addresses, ports, protocol and tunnel into the reused input. */
+function fillInput(input: LegInput, view: PacketView, d: number): void {
+  const version = view.ipVersion[d]!;
+  input.ipVersion = version;
+  input.proto = view.l4ProtoAt(d) < 0 ? view.ipProto[d]! : view.l4Proto[d]!;
+  copyAddresses(view, d, input.src, input.dst);
+  const ports = view.hasField(d, Has.PORTS);
+  input.srcPort = ports ? view.srcPort[d]! : 0;
+  input.dstPort = ports ? view.dstPort[d]! : 0;
+  // ICMP echo: the identifier plays the role of a port (conntrack and NAT treat it so).
+  if (!ports && view.hasField(d, Has.ICMP_QUERY)) {
+    input.srcPort = view.icmpId[d]!;
+    input.dstPort = view.icmpId[d]!;
+  }
+  input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
+  input.fingerprint = view.fingerprintAt(d);
+  input.matchable = isDistinctive(view, d, version, input.proto);
+  const encap = view.encapType[d]!;
+  input.encap = encap === Tunnel.ICMP_QUOTE || encap === Tunnel.ICMPV6_QUOTE ? 0 : encap;
+  input.vni = input.encap !== 0 && view.hasField(d, Has.ENCAP_ID) ? view.encapId[d]! : 0;
+  input.outerVersion = 0;
+  if (input.encap !== 0) {
+    // The tunnel's own addresses are the innermost IP header above this depth.
+    for (let o = d - 1; o >= 0; o--) {
+      const v = view.ipVersion[o]!;
+      if (v === 4 || v === 6) {
+        input.outerVersion = v;
+        copyAddresses(view, o, input.outerSrc, input.outerDst);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Whether the fingerprint names one packet: TCP (sequence numbers), ICMP echo (sequence), an
+ * IPv4 ID, or a payload long enough to differ. IPv6 neighbour discovery and MLD reports repeat
+ * byte for byte on every host and would link unrelated legs.
+ */
+function isDistinctive(view: PacketView, d: number, version: number, proto: number): boolean {
+  if (proto === 6) return view.hasField(d, Has.TCP_SEQ);
+  if (view.hasField(d, Has.ICMP_QUERY)) return true;
+  if (proto === 58 || proto === 1) return false;
+  if (version === 4 && view.hasField(d, Has.IP_ID) && view.ipId[d] !== 0) return true;
+  return view.payloadLenAt(d) >= 8;
+}
+
+function copyAddresses(view: PacketView, d: number, src: Uint32Array, dst: Uint32Array): void {
+  if (view.ipVersion[d] === 4) {
+    src[0] = view.src4[d]!;
+    dst[0] = view.dst4[d]!;
+    src[1] = src[2] = src[3] = 0;
+    dst[1] = dst[2] = dst[3] = 0;
+    return;
+  }
+  const base = d * 8;
+  for (let i = 0; i < 4; i++) {
+    src[i] = view.addr6[base + i]!;
+    dst[i] = view.addr6[base + 4 + i]!;
+  }
+}

@@ -1,0 +1,35 @@
+// Growable typed-array columns: per-packet and per-leg facts are stored column-wise so that
+// collecting them allocates only when a column doubles, never per packet.
+
+type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T };
+
+export class Column<T extends TypedArray> {
+  data: T;
+
+  constructor(
+    private readonly make: TypedArrayConstructor<T>,
+    capacity: number,
+    /** Values per row (e.g. 4 for an IPv6 address). */
+    readonly width = 1,
+  ) {
+    this.data = new make(capacity * width);
+  }
+
+  /** Makes room for row `row` (0-based), doubling the storage when needed. */
+  ensure(row: number): void {
+    const need = (row + 1) * this.width;
+    if (need <= this.data.length) return;
+    let size = this.data.length || this.width;
+    while (size < need) size *= 2;
+    const grown = new this.make(size);
+    grown.set(this.data as never);
+    this.data = grown;
+  }
+}
+
+export const u8 = (capacity: number, width = 1) => new Column(Uint8Array, capacity, width);
+export const u16 = (capacity: number, width = 1) => new Column(Uint16Array, capacity, width);
+export const u32 = (capacity: number, width = 1) => new Column(Uint32Array, capacity, width);
+export const i32 = (capacity: number, width = 1) => new Column(Int32Array, capacity, width);
+export const f64 = (capacity: number, width = 1) => new Column(Float64Array, capacity, width);

@@ -1,0 +1,217 @@
+// The legs seen at the capture points of one capture file. A *leg* is one connection (both
+// directions) as it looked at one capture point: its addresses and ports there, its
+// encapsulation there, its packet counts, and a bounded sample of packet fingerprints that
+// later match it with the same connection at other capture points.
+//
+// The key puts the lower endpoint first (Suricata's flow hash) so both directions land in the
+// same leg, and includes the encapsulation and VNI so a packet seen inside VXLAN on eth0 is a
+// different leg from the same packet seen bare on flannel.1.
+
+import { fmix32, mix32 } from '../decode/index.js';
+import { f64, i32, u32, u8 } from './columns.js';
+
+/** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
+const KEY_WORDS = 12;
+/** Fingerprints kept per leg: enough to match and time a connection, bounded whatever its size. */
+export const SAMPLES_PER_LEG = 256;
+
+/** Fields of the packet being added, set by the collector before `add` (no per-packet object). */
+export class LegInput {
+  point = 0;
+  ipVersion = 4;
+  proto = 0;
+  encap = 0;
+  vni = 0;
+  /** Source and destination as 4 words each (IPv4 in word 0, others 0). */
+  readonly src = new Uint32Array(4);
+  readonly dst = new Uint32Array(4);
+  srcPort = 0;
+  dstPort = 0;
+  /** Outer (tunnel) source and destination, when encap ≠ 0; outerVersion 0 otherwise. */
+  outerVersion = 0;
+  readonly outerSrc = new Uint32Array(4);
+  readonly outerDst = new Uint32Array(4);
+  /** Seconds since the epoch as a number (≈ 0.2 µs resolution) for arithmetic… */
+  ts = 0;
+  /** …and exactly, for reports: whole seconds and nanoseconds. */
+  tsSeconds = 0;
+  tsNanos = 0;
+  frame = 0;
+  wireBytes = 0;
+  tcpFlags = -1;
+  fingerprint = 0;
+  /** False when the fingerprint would not tell this packet from others (no IP ID, seq or echo number). */
+  matchable = true;
+  /** 1 outgoing, 2 incoming, 0 unknown (from the link layer's packet type). */
+  linkDirection = 0;
+}
+
+export class LegTable {
+  count = 0;
+  private slots = new Int32Array(1024).fill(-1);
+  private readonly keys = u32(256, KEY_WORDS);
+  private readonly hashes = u32(256);
+  private readonly scratch = new Uint32Array(KEY_WORDS);
+
+  // ---- per leg ----
+  readonly firstTs = f64(256);
+  readonly lastTs = f64(256);
+  /** Exact first/last times: 2·leg whole seconds, 2·leg + 1 nanoseconds. */
+  readonly firstExact = f64(256, 2);
+  readonly lastExact = f64(256, 2);
+  /** Index 2·leg: packets from the low endpoint; 2·leg + 1: from the high endpoint. */
+  readonly packets = u32(256, 2);
+  readonly bytes = f64(256, 2);
+  /** Who opened the connection: 0 low, 1 high, 2 unknown (no SYN seen) — then the first sender is used. */
+  readonly opener = u8(256);
+  readonly firstSender = u8(256);
+  /** Packets per link direction: 4·leg + 2·(0 from low, 1 from high) + (0 outgoing, 1 incoming). */
+  readonly linkDirections = u32(256, 4);
+  readonly outerVersion = u8(256);
+  readonly outerSrc = u32(256, 4);
+  readonly outerDst = u32(256, 4);
+  readonly sampleCount = u32(256);
+
+  // ---- per sampled packet ----
+  samples = 0;
+  readonly sampleLeg = i32(4096);
+  readonly sampleTs = f64(4096);
+  readonly sampleFingerprint = u32(4096);
+  readonly sampleFrame = u32(4096);
+  /** 1 when the packet went from the leg's low endpoint to its high one. */
+  readonly sampleFromLow = u8(4096);
+
+  /** Adds one packet; returns its leg. */
+  add(p: LegInput): number {
+    const fromLow = isLower(p.src, p.srcPort, p.dst, p.dstPort);
+    const k = this.scratch;
+    k[0] = p.point;
+    k[1] = (p.ipVersion << 24) | (p.proto << 16) | (p.encap << 8);
+    k[2] = p.vni;
+    const lo = fromLow ? p.src : p.dst;
+    const hi = fromLow ? p.dst : p.src;
+    k[3] = lo[0]!;
+    k[4] = lo[1]!;
+    k[5] = lo[2]!;
+    k[6] = lo[3]!;
+    k[7] = hi[0]!;
+    k[8] = hi[1]!;
+    k[9] = hi[2]!;
+    k[10] = hi[3]!;
+    k[11] = fromLow ? ((p.srcPort << 16) | p.dstPort) >>> 0 : ((p.dstPort << 16) | p.srcPort) >>> 0;
+    let h = fmix32(k[0]!);
+    for (let i = 1; i < KEY_WORDS; i++) h = mix32(h, k[i]!);
+    const leg = this.findOrInsert(h, p);
+    const dir = fromLow ? 0 : 1;
+    this.packets.data[2 * leg + dir]!++;
+    this.bytes.data[2 * leg + dir]! += p.wireBytes;
+    if (p.ts < this.firstTs.data[leg]!) this.setFirst(leg, p);
+    if (p.ts > this.lastTs.data[leg]!) this.setLast(leg, p);
+    // SYN without ACK names the opener; a SYN-ACK names the other side.
+    if (p.tcpFlags >= 0 && (p.tcpFlags & 0x02) !== 0) this.opener.data[leg] = (p.tcpFlags & 0x10) === 0 ? dir : 1 - dir;
+    if (p.linkDirection !== 0) this.linkDirections.data[4 * leg + 2 * dir + p.linkDirection - 1]!++;
+    if (p.matchable && this.sampleCount.data[leg]! < SAMPLES_PER_LEG) {
+      this.sampleCount.data[leg]!++;
+      const s = this.samples++;
+      this.sampleLeg.ensure(s);
+      this.sampleTs.ensure(s);
+      this.sampleFingerprint.ensure(s);
+      this.sampleFrame.ensure(s);
+      this.sampleFromLow.ensure(s);
+      this.sampleLeg.data[s] = leg;
+      this.sampleTs.data[s] = p.ts;
+      this.sampleFingerprint.data[s] = p.fingerprint;
+      this.sampleFrame.data[s] = p.frame;
+      this.sampleFromLow.data[s] = fromLow ? 1 : 0;
+    }
+    return leg;
+  }
+
+  /** The leg's key word i (see KEY_WORDS). */
+  keyWord(leg: number, i: number): number {
+    return this.keys.data[leg * KEY_WORDS + i]!;
+  }
+
+  private findOrInsert(hash: number, p: LegInput): number {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const leg = this.slots[slot]!;
+      if (leg < 0) break;
+      if (this.hashes.data[leg] === hash && this.sameKey(leg)) return leg;
+      slot = (slot + 1) & mask;
+    }
+    const leg = this.count++;
+    this.grow(leg);
+    this.keys.data.set(this.scratch, leg * KEY_WORDS);
+    this.hashes.data[leg] = hash;
+    this.setFirst(leg, p);
+    this.setLast(leg, p);
+    this.opener.data[leg] = 2;
+    this.firstSender.data[leg] = isLower(p.src, p.srcPort, p.dst, p.dstPort) ? 0 : 1;
+    this.outerVersion.data[leg] = p.outerVersion;
+    if (p.outerVersion !== 0) {
+      this.outerSrc.data.set(p.outerSrc, leg * 4);
+      this.outerDst.data.set(p.outerDst, leg * 4);
+    }
+    this.slots[slot] = leg;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return leg;
+  }
+
+  private setFirst(leg: number, p: LegInput): void {
+    this.firstTs.data[leg] = p.ts;
+    this.firstExact.data[2 * leg] = p.tsSeconds;
+    this.firstExact.data[2 * leg + 1] = p.tsNanos;
+  }
+
+  private setLast(leg: number, p: LegInput): void {
+    this.lastTs.data[leg] = p.ts;
+    this.lastExact.data[2 * leg] = p.tsSeconds;
+    this.lastExact.data[2 * leg + 1] = p.tsNanos;
+  }
+
+  private sameKey(leg: number): boolean {
+    const base = leg * KEY_WORDS;
+    const keys = this.keys.data;
+    for (let i = 0; i < KEY_WORDS; i++) if (keys[base + i] !== this.scratch[i]) return false;
+    return true;
+  }
+
+  private grow(leg: number): void {
+    this.keys.ensure(leg);
+    this.hashes.ensure(leg);
+    this.firstTs.ensure(leg);
+    this.lastTs.ensure(leg);
+    this.firstExact.ensure(leg);
+    this.lastExact.ensure(leg);
+    this.packets.ensure(leg);
+    this.bytes.ensure(leg);
+    this.opener.ensure(leg);
+    this.firstSender.ensure(leg);
+    this.linkDirections.ensure(leg);
+    this.outerVersion.ensure(leg);
+    this.outerSrc.ensure(leg);
+    this.outerDst.ensure(leg);
+    this.sampleCount.ensure(leg);
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let leg = 0; leg < this.count; leg++) {
+      let slot = this.hashes.data[leg]! & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = leg;
+    }
+    this.slots = slots;
+  }
+}
+
+/** Orders endpoints (address words, then port) so both directions of a connection share a key. */
+function isLower(a: Uint32Array, aPort: number, b: Uint32Array, bPort: number): boolean {
+  for (let i = 0; i < 4; i++) {
+    if (a[i] !== b[i]) return a[i]! < b[i]!;
+  }
+  return aPort <= bPort;
+}

@@ -1,0 +1,148 @@
+// `natpath analyze`: load the case, collect legs from every capture, match packets across
+// capture points, estimate clocks, link legs into flows, locate translations, answer.
+
+import { type CaseRequest, loadCase } from '../case/load-case.js';
+import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
+import { collectLegs } from '../flow/collect-legs.js';
+import type { AnalyzeReport, Answer, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
+import type { Diagnostic } from '../text/diagnostic.js';
+import { estimateClockOffsets } from './clock-offsets.js';
+import { type CaptureOnHost, describeFlow, pointLabel } from './describe-flows.js';
+import { type HostKnowledge, SnapshotHostKnowledge } from './host-knowledge.js';
+import { learnFromSnapshots } from './learn-host.js';
+import { type LegFacts, linkLegs } from './link-legs.js';
+import { globalLegIds, matchPackets } from './match-packets.js';
+
+export interface AnalyzeOptions {
+  /** Called with a file's display path before it is read (progress reporting). */
+  onFile?: (file: string, bytes: number) => void;
+}
+
+export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+  const input = await loadCase(request);
+  const diagnostics: Diagnostic[] = [...input.diagnostics];
+  const hosts: HostKnowledge[] = [];
+  const captures: CaptureOnHost[] = [];
+  const snapshotsByHost: string[][] = [];
+  for (const [hostIndex, host] of input.hosts.entries()) {
+    const knowledge = new SnapshotHostKnowledge(host.name);
+    const snapshots = host.files.filter((f) => isSnapshotKind(f.kind));
+    diagnostics.push(...(await learnFromSnapshots(knowledge, snapshots)));
+    hosts.push(knowledge);
+    for (const file of host.files.filter((f) => isCaptureKind(f.kind))) {
+      options.onFile?.(file.displayPath, file.size);
+      try {
+        const legs = await collectLegs(file.path, file.displayPath);
+        diagnostics.push(...legs.diagnostics);
+        captures.push({ host: hostIndex, legs });
+      } catch (err) {
+        diagnostics.push({ code: 'capture.unreadable', severity: 'error', message: (err as Error).message, place: { file: file.displayPath } });
+      }
+    }
+    snapshotsByHost.push(snapshots.map((f) => f.displayPath));
+  }
+
+  const { refs, firstId } = globalLegIds(captures.map((c) => c.legs));
+  const pairs = [...matchPackets(captures.map((c) => c.legs), firstId).values()];
+  const hostOfLeg = (g: number) => captures[refs[g]!.capture]!.host;
+  const offsets = estimateClockOffsets(
+    hosts.map((h) => h.name),
+    hostOfLeg,
+    pairs,
+  );
+  const facts = (g: number): LegFacts => {
+    const ref = refs[g]!;
+    const t = captures[ref.capture]!.legs.legs;
+    const host = hostOfLeg(g);
+    return {
+      host,
+      opener: t.opener.data[ref.leg]!,
+      firstSender: t.firstSender.data[ref.leg]!,
+      firstTs: t.firstTs.data[ref.leg]! - (offsets[host]?.offsetSeconds ?? 0),
+      samples: t.sampleCount.data[ref.leg]!,
+    };
+  };
+  const linked = linkLegs(refs.length, facts, pairs, offsets);
+  const flows = linked.map((l, i) => describeFlow(i + 1, l, refs, captures, hosts));
+
+  const multi = flows.filter((f) => f.legs.length > 1 || f.legs[0]!.hops.length > 1);
+  const hostViews: HostView[] = input.hosts.map((host, i) => {
+    const offset = offsets[i]!;
+    const known = offset.basis !== 'unknown';
+    return {
+      name: host.name,
+      captures: captures
+        .filter((c) => c.host === i)
+        .map((c) => ({
+          file: c.legs.file,
+          format: c.legs.read.format,
+          packets: c.legs.packets,
+          ipPackets: c.legs.packets - c.legs.nonIp,
+          nonIpPackets: c.legs.nonIp,
+          damagedPackets: c.legs.damaged,
+          clockOffsetSeconds: known ? offset.offsetSeconds : null,
+          interfaces: c.legs.points.map((p) => pointLabel(p, hosts[i]!)),
+        })),
+      snapshots: snapshotsByHost[i] ?? [],
+      clock: {
+        offsetSeconds: known ? offset.offsetSeconds : null,
+        spreadSeconds: known ? offset.spreadSeconds : null,
+        sharedPackets: offset.packets,
+        basis: offset.basis,
+      },
+    };
+  });
+  const translations = flows.reduce((n, f) => n + f.translations.length, 0);
+  return {
+    schemaVersion: 1,
+    schema: 'natpath.analyze/1',
+    answers: answer(multi.length > 0 ? multi : flows),
+    hosts: hostViews,
+    flows,
+    diagnostics: diagnostics.map(viewDiagnostic),
+    totals: {
+      flows: flows.length,
+      multiPointFlows: multi.length,
+      singlePointFlows: flows.length - multi.length,
+      translations,
+      unexplained: flows.reduce((n, f) => n + f.translations.filter((t) => !t.explained && t.where !== 'beyond').length, 0),
+      packets: captures.reduce((n, c) => n + c.legs.packets, 0),
+    },
+  };
+}
+
+function viewDiagnostic(d: Diagnostic): DiagnosticView {
+  const view: DiagnosticView = { code: d.code, severity: d.severity, file: d.place.file, message: d.message };
+  if (d.place.line !== undefined) view.line = d.place.line;
+  if (d.place.offset !== undefined) view.offset = d.place.offset;
+  if (d.count !== undefined) view.count = d.count;
+  return view;
+}
+
+/** One line per server endpoint: the source addresses it saw, tunnels crossed, translations on the way. */
+function answer(flows: Flow[]): Answer[] {
+  const byServer = new Map<string, Answer>();
+  for (const f of flows) {
+    const seen = f.seenByServer ?? f.lastSeen;
+    const key = `${f.proto} ${seen.dst}`;
+    let line = byServer.get(key);
+    if (line === undefined) {
+      line = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: f.seenByServer !== null, flows: 0, tunnels: [], translations: [] };
+      byServer.set(key, line);
+    }
+    line.flows++;
+    const source = addressOf(seen.src);
+    if (!line.sources.includes(source)) line.sources.push(source);
+    line.seenAtServer ||= f.seenByServer !== null;
+    for (const t of f.tunnels) if (!line.tunnels.includes(t)) line.tunnels.push(t);
+    for (const t of f.translations) if (!line.translations.includes(t.description)) line.translations.push(t.description);
+  }
+  return [...byServer.values()];
+}
+
+/** The address part of "IP:port" / "[IPv6]:port" / bare address text. */
+function addressOf(endpoint: string): string {
+  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']'));
+  const colon = endpoint.indexOf(':');
+  return colon !== -1 && endpoint.indexOf(':', colon + 1) === -1 ? endpoint.slice(0, colon) : endpoint;
+}

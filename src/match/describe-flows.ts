@@ -1,0 +1,232 @@
+// Turns linked legs (numbers) into the report's flows (text): endpoints as the client saw them at
+// each capture point, the translations between consecutive points, and where each happened.
+
+import { LinkType } from '../capture/index.js';
+import type { CaptureLegs, CapturePoint } from '../flow/collect-legs.js';
+import { communityId } from '../flow/community-id.js';
+import { tunnelName } from '../decode/index.js';
+import type { Encapsulation, Flow, Hop, HostLeg, Translation } from '../report/analyze-model.js';
+import { addressKey, type HostKnowledge } from './host-knowledge.js';
+import type { LinkedFlow } from './link-legs.js';
+import type { LegRef } from './match-packets.js';
+
+export interface CaptureOnHost {
+  host: number;
+  legs: CaptureLegs;
+}
+
+/** A leg's endpoints as words, oriented client → server. */
+interface OrientedLeg {
+  ref: LegRef;
+  host: number;
+  version: number;
+  proto: number;
+  client: Uint32Array;
+  clientPort: number;
+  server: Uint32Array;
+  serverPort: number;
+  clientIsLow: boolean;
+}
+
+export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
+  const oriented = linked.legs.map((g, i) => orient(refs[g]!, captures, linked.clientIsLow[i]!));
+  const hops = oriented.map((o, i) => describeHop(o, captures, hosts, linked.position[i]!));
+  const translations: Translation[] = [];
+  for (let i = 0; i + 1 < oriented.length; i++) {
+    translations.push(...describeTranslations(oriented[i]!, oriented[i + 1]!, hops[i]!, hops[i + 1]!, hosts));
+  }
+  const legs: HostLeg[] = [];
+  for (const [i, hop] of hops.entries()) {
+    const host = hosts[oriented[i]!.host]!.name;
+    let leg = legs[legs.length - 1];
+    if (leg === undefined || leg.host !== host) {
+      leg = { host, interfaces: [], src: hop.src, dst: hop.dst, hops: [], packets: 0, bytes: 0, communityId: hop.communityId };
+      legs.push(leg);
+    }
+    leg.hops.push(hop);
+    leg.interfaces.push(hop.interface);
+    // A packet seen at several points of one host is one packet: count the busiest point.
+    leg.packets = Math.max(leg.packets, hop.packetsToServer + hop.packetsToClient);
+    leg.bytes = Math.max(leg.bytes, hop.bytesToServer + hop.bytesToClient);
+  }
+  const first = oriented[0]!;
+  const last = oriented[oriented.length - 1]!;
+  const lastHop = hops[hops.length - 1]!;
+  const reachedServer = hosts[last.host]!.ownsAddress(last.version, last.server);
+  const tunnels = [...new Set(hops.flatMap((h) => h.encapsulation.map((e) => e.type)))];
+  return {
+    id,
+    family: first.version === 4 ? 'ipv4' : 'ipv6',
+    proto: protoName(first.proto),
+    client: endpointText(first.version, first.client, first.clientPort, first.proto),
+    server: endpointText(first.version, first.server, first.serverPort, first.proto),
+    legs,
+    translations,
+    seenByServer: reachedServer ? { src: lastHop.src, dst: lastHop.dst } : null,
+    lastSeen: { src: lastHop.src, dst: lastHop.dst },
+    tunnels,
+  };
+}
+
+function orient(ref: LegRef, captures: CaptureOnHost[], clientIsLow: boolean): OrientedLeg {
+  const c = captures[ref.capture]!;
+  const t = c.legs.legs;
+  const low = new Uint32Array(4);
+  const high = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) {
+    low[i] = t.keyWord(ref.leg, 3 + i);
+    high[i] = t.keyWord(ref.leg, 7 + i);
+  }
+  const ports = t.keyWord(ref.leg, 11);
+  const w1 = t.keyWord(ref.leg, 1);
+  return {
+    ref,
+    host: c.host,
+    version: w1 >>> 24,
+    proto: (w1 >>> 16) & 0xff,
+    client: clientIsLow ? low : high,
+    clientPort: clientIsLow ? ports >>> 16 : ports & 0xffff,
+    server: clientIsLow ? high : low,
+    serverPort: clientIsLow ? ports & 0xffff : ports >>> 16,
+    clientIsLow,
+  };
+}
+
+function describeHop(o: OrientedLeg, captures: CaptureOnHost[], hosts: HostKnowledge[], position: number): Hop {
+  const c = captures[o.ref.capture]!;
+  const t = c.legs.legs;
+  const leg = o.ref.leg;
+  const toServer = o.clientIsLow ? 0 : 1;
+  const encap = (t.keyWord(leg, 1) >>> 8) & 0xff;
+  const encapsulation: Encapsulation[] = [];
+  if (encap !== 0) {
+    const ov = t.outerVersion.data[leg]!;
+    encapsulation.push({
+      type: tunnelName(encap),
+      vni: t.keyWord(leg, 2) || null,
+      src: ov === 0 ? null : addressKey(ov, t.outerSrc.data.subarray(leg * 4, leg * 4 + 4)),
+      dst: ov === 0 ? null : addressKey(ov, t.outerDst.data.subarray(leg * 4, leg * 4 + 4)),
+    });
+  }
+  const out = t.linkDirections.data[4 * leg + 2 * toServer]!;
+  const into = t.linkDirections.data[4 * leg + 2 * toServer + 1]!;
+  const host = hosts[o.host]!;
+  const point = pointName(c, t.keyWord(leg, 0), host);
+  return {
+    id: `${host.name}:${point}#${c.legs.file}#${leg + 1}`,
+    interface: point,
+    direction: out === 0 && into === 0 ? null : out >= into ? 'out' : 'in',
+    src: endpointText(o.version, o.client, o.clientPort, o.proto),
+    dst: endpointText(o.version, o.server, o.serverPort, o.proto),
+    encapsulation,
+    captureFile: c.legs.file,
+    packetsToServer: t.packets.data[2 * leg + toServer]!,
+    packetsToClient: t.packets.data[2 * leg + 1 - toServer]!,
+    bytesToServer: t.bytes.data[2 * leg + toServer]!,
+    bytesToClient: t.bytes.data[2 * leg + 1 - toServer]!,
+    firstSeen: exactTime(t.firstExact.data, leg),
+    lastSeen: exactTime(t.lastExact.data, leg),
+    position,
+    communityId: communityId(o.version, o.proto, o.client, o.clientPort, o.server, o.serverPort),
+  };
+}
+
+function pointName(c: CaptureOnHost, point: number, host: HostKnowledge): string {
+  const p = c.legs.points[point];
+  return p === undefined ? 'unnamed' : pointLabel(p, host);
+}
+
+/**
+ * What users call a capture point: the pcapng interface name, the SLL2 ifindex's name from the
+ * host's snapshots (`if<N>` without one), `any` for Linux cooked v1 (`tcpdump -i any` without
+ * interface indexes), `unnamed` for a single-interface pcap, which does not say which one.
+ */
+export function pointLabel(p: CapturePoint, host: HostKnowledge): string {
+  if (p.name !== null) return p.name;
+  if (p.ifIndex >= 0) return host.interfaceName(p.ifIndex) ?? `if${p.ifIndex}`;
+  return p.linkType === LinkType.LINUX_SLL ? 'any' : 'unnamed';
+}
+
+/** The translations between two consecutive hops: one SNAT and/or one DNAT. */
+function describeTranslations(a: OrientedLeg, b: OrientedLeg, ha: Hop, hb: Hop, hosts: HostKnowledge[]): Translation[] {
+  // ICMP echo ids act as ports for conntrack, but people read ICMP flows by address only.
+  const ports = hasPorts(a.proto);
+  const familyChanged = a.version !== b.version;
+  const srcChanged = familyChanged || !sameWords(a.client, b.client) || (ports && a.clientPort !== b.clientPort);
+  const dstChanged = familyChanged || !sameWords(a.server, b.server) || (ports && a.serverPort !== b.serverPort);
+  const result: Translation[] = [];
+  const hostA = hosts[a.host]!;
+  const hostB = hosts[b.host]!;
+  const between: [string, string] = [`${hostA.name}:${ha.interface}`, `${hostB.name}:${hb.interface}`];
+  const before = { src: ha.src, dst: ha.dst };
+  const after = { src: hb.src, dst: hb.dst };
+  for (const kind of ['SNAT', 'DNAT'] as const) {
+    if (kind === 'SNAT' ? !srcChanged : !dstChanged) continue;
+    const change = kind === 'SNAT' ? `source ${ha.src} → ${hb.src}` : `destination ${ha.dst} → ${hb.dst}`;
+    const base = { kind, between, before, after, rule: null, explained: false };
+    if (a.host === b.host) {
+      result.push({ ...base, where: 'on-host', host: hostA.name, description: `${change} on ${hostA.name} between ${ha.interface} and ${hb.interface}`, note: null });
+      continue;
+    }
+    // Across hosts: the host owning the address the translation brought in (SNAT) or took away (DNAT) did it.
+    const telling = kind === 'SNAT' ? { version: b.version, words: b.client } : { version: a.version, words: a.server };
+    const owner = hostA.ownsAddress(telling.version, telling.words) ? hostA : hostB.ownsAddress(telling.version, telling.words) ? hostB : null;
+    if (owner !== null) {
+      const side = owner === hostA ? `after ${ha.interface}` : `before ${hb.interface}`;
+      result.push({ ...base, where: 'host', host: owner.name, description: `${change} on ${owner.name}, ${side} (outside its capture points)`, note: null });
+    } else if (hostA.knowsAddresses && hostB.knowsAddresses) {
+      result.push({
+        ...base,
+        where: 'beyond',
+        host: null,
+        description: `${change} beyond the captured hosts, between ${between[0]} and ${between[1]} (e.g. a cloud NAT gateway)`,
+        note: `${addressKey(telling.version, telling.words)} belongs to neither ${hostA.name} nor ${hostB.name}`,
+      });
+    } else {
+      result.push({
+        ...base,
+        where: 'between-hosts',
+        host: null,
+        description: `${change} between ${between[0]} and ${between[1]}`,
+        note: 'without an ip addr snapshot of both hosts natpath cannot tell which host, or what beyond them, did it',
+      });
+    }
+  }
+  return result;
+}
+
+/** Epoch seconds as a decimal string with nanoseconds, the JSON contract's form for times. */
+function exactTime(column: Float64Array, leg: number): string {
+  return `${column[2 * leg]!}.${String(column[2 * leg + 1]!).padStart(9, '0')}`;
+}
+
+function sameWords(x: Uint32Array, y: Uint32Array): boolean {
+  return x[0] === y[0] && x[1] === y[1] && x[2] === y[2] && x[3] === y[3];
+}
+
+function endpointText(version: number, words: ArrayLike<number>, port: number, proto: number): string {
+  const address = addressKey(version, words);
+  if (!hasPorts(proto)) return address;
+  return version === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+function hasPorts(proto: number): boolean {
+  return proto === 6 || proto === 17 || proto === 132;
+}
+
+export function protoName(proto: number): string {
+  switch (proto) {
+    case 6:
+      return 'tcp';
+    case 17:
+      return 'udp';
+    case 1:
+      return 'icmp';
+    case 58:
+      return 'icmpv6';
+    case 132:
+      return 'sctp';
+    default:
+      return `ip-proto-${proto}`;
+  }
+}

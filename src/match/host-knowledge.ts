@@ -1,0 +1,44 @@
+// What natpath knows about a host from its snapshots, in the form the matcher asks for it: does
+// this address belong to the host, what is interface index N called. Built from the parsed
+// `ip addr` / `ip link` dumps when present; empty (knows nothing) otherwise.
+
+import { formatIpv4 } from '../net/ipv4.js';
+import { formatIpv6 } from '../net/ipv6.js';
+
+export interface HostKnowledge {
+  name: string;
+  /** Whether any snapshot told us the host's addresses. */
+  readonly knowsAddresses: boolean;
+  ownsAddress(version: number, words: ArrayLike<number>): boolean;
+  /** Interface name for a kernel ifindex, or null. */
+  interfaceName(ifIndex: number): string | null;
+}
+
+export function addressKey(version: number, words: ArrayLike<number>): string {
+  return version === 4 ? formatIpv4(words[0]!) : formatIpv6(words);
+}
+
+export class SnapshotHostKnowledge implements HostKnowledge {
+  private readonly addresses = new Set<string>();
+  private readonly names = new Map<number, string>();
+  knowsAddresses = false;
+
+  constructor(readonly name: string) {}
+
+  addAddress(text: string): void {
+    this.addresses.add(text);
+    this.knowsAddresses = true;
+  }
+
+  addInterface(ifIndex: number, name: string): void {
+    this.names.set(ifIndex, name);
+  }
+
+  ownsAddress(version: number, words: ArrayLike<number>): boolean {
+    return this.addresses.has(addressKey(version, words));
+  }
+
+  interfaceName(ifIndex: number): string | null {
+    return this.names.get(ifIndex) ?? null;
+  }
+}

@@ -1,0 +1,104 @@
+// Finds the same packet at different capture points by its NAT-invariant fingerprint, and sums
+// the evidence per pair of legs: how many packets they share, in which relative orientation, and
+// the time differences of the shared packets in each direction.
+
+import type { CaptureLegs } from '../flow/collect-legs.js';
+
+/** A leg of one capture, numbered across all captures of the case. */
+export interface LegRef {
+  capture: number;
+  leg: number;
+}
+
+export interface LegPairEvidence {
+  a: number;
+  b: number;
+  /** Packets seen in both legs. */
+  shared: number;
+  /** Shared packets going the same way relative to each leg's low/high endpoints. */
+  sameOrientation: number;
+  /** ts(b) − ts(a) of shared packets sent by a's low endpoint / by a's high endpoint. */
+  deltasFromLow: number[];
+  deltasFromHigh: number[];
+}
+
+/**
+ * A fingerprint seen more often than this across the case is not evidence (e.g. identical
+ * keep-alives): matching it would link unrelated legs.
+ */
+const MAX_COPIES = 24;
+
+export function globalLegIds(captures: CaptureLegs[]): { refs: LegRef[]; firstId: number[] } {
+  const refs: LegRef[] = [];
+  const firstId: number[] = [];
+  captures.forEach((c, capture) => {
+    firstId.push(refs.length);
+    for (let leg = 0; leg < c.legs.count; leg++) refs.push({ capture, leg });
+  });
+  return { refs, firstId };
+}
+
+export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<number, LegPairEvidence> {
+  let total = 0;
+  for (const c of captures) total += c.legs.samples;
+  const capOf = new Uint16Array(total);
+  const sampleOf = new Uint32Array(total);
+  const print = new Uint32Array(total);
+  let n = 0;
+  captures.forEach((c, ci) => {
+    for (let s = 0; s < c.legs.samples; s++) {
+      capOf[n] = ci;
+      sampleOf[n] = s;
+      print[n] = c.legs.sampleFingerprint.data[s]!;
+      n++;
+    }
+  });
+  const order = new Uint32Array(total);
+  for (let i = 0; i < total; i++) order[i] = i;
+  order.sort((x, y) => print[x]! - print[y]!);
+
+  const pairs = new Map<number, LegPairEvidence>();
+  for (let start = 0; start < total; ) {
+    let end = start + 1;
+    while (end < total && print[order[end]!] === print[order[start]!]) end++;
+    if (end - start > 1 && end - start <= MAX_COPIES) addGroup(order, start, end);
+    start = end;
+  }
+  return pairs;
+
+  function addGroup(idx: Uint32Array, start: number, end: number): void {
+    for (let i = start; i < end; i++) {
+      const x = idx[i]!;
+      const cx = captures[capOf[x]!]!.legs;
+      const sx = sampleOf[x]!;
+      const gx = firstId[capOf[x]!]! + cx.sampleLeg.data[sx]!;
+      for (let j = i + 1; j < end; j++) {
+        const y = idx[j]!;
+        const cy = captures[capOf[y]!]!.legs;
+        const sy = sampleOf[y]!;
+        const gy = firstId[capOf[y]!]! + cy.sampleLeg.data[sy]!;
+        // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
+        if (gx === gy) continue;
+        const [a, sa, la, b, sb, lb] = gx < gy ? [gx, sx, cx, gy, sy, cy] : [gy, sy, cy, gx, sx, cx];
+        const key = a * 0x4000000 + b;
+        let e = pairs.get(key);
+        if (e === undefined) {
+          e = { a, b, shared: 0, sameOrientation: 0, deltasFromLow: [], deltasFromHigh: [] };
+          pairs.set(key, e);
+        }
+        e.shared++;
+        const aFromLow = la.sampleFromLow.data[sa] === 1;
+        if (aFromLow === (lb.sampleFromLow.data[sb] === 1)) e.sameOrientation++;
+        const delta = lb.sampleTs.data[sb]! - la.sampleTs.data[sa]!;
+        (aFromLow ? e.deltasFromLow : e.deltasFromHigh).push(delta);
+      }
+    }
+  }
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

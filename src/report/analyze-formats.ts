@@ -1,0 +1,44 @@
+// The output formats of `natpath analyze`: the keys of this registry are the allowed `--format` values.
+
+import { stringify } from 'csv-stringify/sync';
+import type { AnalyzeReport } from './analyze-model.js';
+import type { RenderContext } from './inspect-formats.js';
+import { renderAnalyzeMarkdown, renderAnalyzeTable } from './render-analyze-text.js';
+
+/** One row per hop (a flow at one capture point), with the translation that follows it. */
+function renderAnalyzeCsv(report: AnalyzeReport): string {
+  const rows: unknown[][] = [];
+  for (const f of report.flows) {
+    let hopNumber = 0;
+    for (const leg of f.legs) {
+      for (const h of leg.hops) {
+        hopNumber++;
+        const next = f.translations.filter((t) => t.between[0] === `${leg.host}:${h.interface}`);
+        rows.push([
+          f.id, hopNumber, f.proto, f.client, f.server, leg.host, h.interface, h.direction ?? '', h.src, h.dst,
+          h.encapsulation.map((e) => e.type).join('/'), h.encapsulation[0]?.vni ?? '',
+          h.packetsToServer, h.packetsToClient, h.bytesToServer, h.bytesToClient, h.position.toFixed(6), h.communityId ?? '',
+          next.map((t) => t.kind).join('+'), next.map((t) => t.description).join('; '), next.map((t) => t.rule?.text ?? '').filter(Boolean).join('; '),
+        ]);
+      }
+    }
+  }
+  return stringify(rows, {
+    header: true,
+    columns: [
+      'flow', 'hop', 'proto', 'client', 'server', 'host', 'interface', 'direction', 'src', 'dst', 'tunnel', 'vni',
+      'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
+      'next_translation', 'translation', 'rule',
+    ],
+  });
+}
+
+export const ANALYZE_FORMATS = {
+  table: (report: AnalyzeReport, ctx: RenderContext) => renderAnalyzeTable(report, ctx.style),
+  json: (report: AnalyzeReport) => `${JSON.stringify(report, null, 2)}\n`,
+  csv: (report: AnalyzeReport) => renderAnalyzeCsv(report),
+  markdown: (report: AnalyzeReport) => renderAnalyzeMarkdown(report),
+} satisfies Record<string, (report: AnalyzeReport, ctx: RenderContext) => string>;
+
+export type AnalyzeFormat = keyof typeof ANALYZE_FORMATS;
+export const ANALYZE_FORMAT_NAMES = Object.keys(ANALYZE_FORMATS) as AnalyzeFormat[];
