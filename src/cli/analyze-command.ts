@@ -13,7 +13,11 @@ interface AnalyzeArgs {
   format: string;
   out?: string;
   color?: boolean;
+  failOn?: string[];
 }
+
+/** Exit codes of `analyze` (also in --help). */
+export const ANALYZE_EXIT = { ok: 0, inputErrors: 1, unusable: 2, unexplained: 3 } as const;
 
 export function analyzeCommand(setExit: (code: number) => void): CommandModule<object, AnalyzeArgs> {
   return {
@@ -24,7 +28,14 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         .positional('paths', { type: 'string', array: true, describe: 'Case folders (one sub-folder per host), host folders or single files' })
         .option('host', { type: 'string', array: true, describe: 'NAME=PATH: files or a folder of one host (repeatable)' })
         .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'table', describe: 'Output format' })
-        .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' }) as never,
+        .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' })
+        .option('fail-on', {
+          type: 'string',
+          array: true,
+          choices: ['unexplained'],
+          describe: 'Exit 3 when a translation is not explained by a rule (for scripted checks)',
+        })
+        .epilogue('Exit codes: 0 analysed; 1 analysed, but some inputs had errors; 2 nothing usable in the inputs; 3 --fail-on unexplained and a translation is unexplained.') as never,
     handler: async (args) => {
       const { runAnalyze } = await import('../match/analyze-case.js');
       const { parseHostSpec } = await import('../case/load-case.js');
@@ -46,14 +57,19 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         return;
       }
       const progress = createProgress();
-      const report = await runAnalyze({ paths, hosts }, { onFile: (file, bytes) => progress.start(file, bytes) });
+      const report = await runAnalyze({ paths, hosts }, { onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
       progress.finish();
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
       const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });
       await writeOutput(text, args.out);
       if (report.hosts.every((h) => h.captures.length === 0)) {
         process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
-        setExit(1);
+        setExit(ANALYZE_EXIT.unusable);
+      } else if (args.failOn?.includes('unexplained') && report.totals.unexplained > 0) {
+        process.stderr.write(`natpath analyze: ${report.totals.unexplained} translation(s) not explained by a rule\n`);
+        setExit(ANALYZE_EXIT.unexplained);
+      } else if (report.diagnostics.some((d) => d.severity === 'error')) {
+        setExit(ANALYZE_EXIT.inputErrors);
       }
     },
   };

@@ -36,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     .example('$0 inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'name the hosts yourself')
     .example('$0 inspect samples/nodeport --format json', 'the same as JSON (schema: docs/json-schema.md)')
     .epilogue(
-      'Exit codes: 0 success; 1 nothing usable in the inputs; 2 usage error; 70 internal error.\n' +
+      'Exit codes: 0 success; 1 nothing usable in the inputs (inspect) or some inputs had errors (analyze);\n' +
+        '2 usage error, or nothing usable (analyze); 3 analyze --fail-on unexplained tripped; 70 internal error.\n' +
         'Docs: README.md, docs/. Set NO_COLOR=1 to disable colour.',
     )
     .version(readPackageVersion())

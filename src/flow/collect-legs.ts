@@ -34,7 +34,10 @@ export interface CaptureLegs {
   diagnostics: Diagnostic[];
 }
 
-export async function collectLegs(path: string, displayPath: string): Promise<CaptureLegs> {
+/** Called now and then with the byte offset reached (of the decompressed stream for gzip). */
+export type OnBytes = (offset: number) => void;
+
+export async function collectLegs(path: string, displayPath: string, onBytes?: OnBytes): Promise<CaptureLegs> {
   const legs = new LegTable();
   const view = new PacketView();
   const input = new LegInput();
@@ -67,7 +70,8 @@ export async function collectLegs(path: string, displayPath: string): Promise<Ca
   const read = await readCaptureFile(
     path,
     (r) => {
-      packets++;
+      // Every 64 Ki packets: cheap enough to leave on, often enough for a progress bar.
+      if ((++packets & 0xffff) === 0 && onBytes !== undefined) onBytes(r.fileOffset);
       decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
       if (view.status !== 0) damaged++;
       const d = view.flowDepth;

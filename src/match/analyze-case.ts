@@ -14,8 +14,10 @@ import { type LegFacts, linkLegs } from './link-legs.js';
 import { globalLegIds, matchPackets } from './match-packets.js';
 
 export interface AnalyzeOptions {
-  /** Called with a file's display path before it is read (progress reporting). */
+  /** Called with a file's display path and size before it is read (progress reporting)… */
   onFile?: (file: string, bytes: number) => void;
+  /** …and with the byte offset reached while it is read. */
+  onBytes?: (offset: number) => void;
 }
 
 export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
@@ -32,7 +34,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
     for (const file of host.files.filter((f) => isCaptureKind(f.kind))) {
       options.onFile?.(file.displayPath, file.size);
       try {
-        const legs = await collectLegs(file.path, file.displayPath);
+        const legs = await collectLegs(file.path, file.displayPath, options.onBytes);
         diagnostics.push(...legs.diagnostics);
         captures.push({ host: hostIndex, legs });
       } catch (err) {
