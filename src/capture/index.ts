@@ -6,6 +6,7 @@ export {
   readCaptureFile,
   CaptureFileError,
   DEFAULT_CHUNK_BYTES,
+  type CaptureReadControl,
   type CaptureReadOptions,
   type CaptureReadResult,
 } from './read-capture-file.js';

@@ -22,6 +22,14 @@ export interface CaptureReadOptions {
   record?: PacketRecord;
 }
 
+/** Given to `onPacket` with each packet: what the reader knows so far, and a way to stop early. */
+export interface CaptureReadControl {
+  /** Interfaces described so far (pcapng IDBs before this packet; the one of a pcap file). */
+  readonly interfaces: readonly CaptureInterface[];
+  /** Stops reading after this packet (e.g. a --limit was reached); the result says `stoppedEarly`. */
+  stop(): void;
+}
+
 export interface CaptureReadResult {
   file: string;
   format: 'pcap' | 'pcapng' | null;
@@ -41,6 +49,8 @@ export interface CaptureReadResult {
   diagnostics: Diagnostic[];
   /** True when the whole file was read with no error-severity problem. */
   complete: boolean;
+  /** True when the caller stopped reading (CaptureReadControl.stop) before the end of the file. */
+  stoppedEarly: boolean;
 }
 
 /** An I/O failure reading a capture (not a format problem): carries the system error code. */
@@ -60,7 +70,7 @@ export class CaptureFileError extends Error {
 
 export async function readCaptureFile(
   path: string,
-  onPacket: (record: PacketRecord) => void,
+  onPacket: (record: PacketRecord, control: CaptureReadControl) => void,
   options: CaptureReadOptions = {},
 ): Promise<CaptureReadResult> {
   const chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_BYTES);
@@ -76,17 +86,18 @@ export async function readCaptureFile(
     let n = await readChunk(handle, buffer, chunkSize, path);
     const gzip = n >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
     const parser = new CaptureParser({ file: path, decompressed: gzip });
+    const control = new ReadControl(parser);
     if (gzip) {
-      await pumpGzip(handle, parser, record, onPacket, chunkSize, path);
+      await pumpGzip(handle, parser, record, onPacket, control, chunkSize, path);
     } else {
       while (n > 0) {
         parser.append(buffer.subarray(0, n));
-        while (parser.next(record)) onPacket(record);
-        if (parser.stopped) break;
+        while (!control.stopped && parser.next(record)) onPacket(record, control);
+        if (parser.stopped || control.stopped) break;
         n = await readChunk(handle, buffer, chunkSize, path);
       }
     }
-    parser.finish();
+    if (!control.stopped) parser.finish();
     return {
       file: path,
       format: parser.format,
@@ -100,10 +111,25 @@ export async function readCaptureFile(
       blockCounts: { ...parser.blockCounts },
       bytesRead: parser.bytesConsumed,
       diagnostics: parser.diagnostics(),
-      complete: !parser.hasErrors(),
+      complete: !parser.hasErrors() && !control.stopped,
+      stoppedEarly: control.stopped,
     };
   } finally {
     await handle.close();
+  }
+}
+
+class ReadControl implements CaptureReadControl {
+  stopped = false;
+
+  constructor(private readonly parser: CaptureParser) {}
+
+  get interfaces(): readonly CaptureInterface[] {
+    return this.parser.interfaces;
+  }
+
+  stop(): void {
+    this.stopped = true;
   }
 }
 
@@ -124,7 +150,8 @@ async function pumpGzip(
   handle: FileHandle,
   parser: CaptureParser,
   record: PacketRecord,
-  onPacket: (record: PacketRecord) => void,
+  onPacket: (record: PacketRecord, control: CaptureReadControl) => void,
+  control: ReadControl,
   chunkSize: number,
   path: string,
 ): Promise<void> {
@@ -149,8 +176,8 @@ async function pumpGzip(
       }
       if (step.done) break;
       parser.append(step.value);
-      while (parser.next(record)) onPacket(record);
-      if (parser.stopped) break;
+      while (!control.stopped && parser.next(record)) onPacket(record, control);
+      if (parser.stopped || control.stopped) break;
     }
   } finally {
     source.unpipe(gunzip);
