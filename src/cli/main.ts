@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { readPackageVersion } from './version.js';
 import { inspectCommand } from './inspect-command.js';
+import { decodeCommand } from './decode-command.js';
 import { analyzeCommand } from './analyze-command.js';
 
 /** Exit codes: documented in README and `--help`. */
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
         'conntrack -L) from each host of a case, offline.\n\nUsage: $0 <command> [options]',
     )
     .command(inspectCommand((code) => (exitCode = code)))
+    .command(decodeCommand((code) => (exitCode = code)))
     .command(analyzeCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()

@@ -1,0 +1,181 @@
+// The `natpath decode` per-packet record: the stable JSON/NDJSON contract (docs/decode.md,
+// schema `natpath.decode/1`). Made from the reused PacketView and PacketRecord when a packet is
+// printed — this is the rendering side, so it may make objects and strings.
+
+import type { PacketRecord } from '../capture/index.js';
+import { formatEpochSeconds } from '../capture/index.js';
+import { DecodeStatus, Has, IpProto, PacketView, reasonName, Tunnel, tunnelName } from '../decode/index.js';
+import { formatIpv4 } from '../net/ipv4.js';
+import { formatIpv6 } from '../net/ipv6.js';
+
+export const DECODE_SCHEMA = 'natpath.decode/1';
+
+export type Direction = 'in' | 'out';
+
+export interface EncapLayer {
+  /** vxlan, geneve, gre, erspan, ipv4-in-ip, ipv6-in-ip. */
+  type: string;
+  /** The outer IP header that carries the tunnel. */
+  src: string | null;
+  dst: string | null;
+  /** The outer UDP ports (VXLAN, Geneve), else null. */
+  sport: number | null;
+  dport: number | null;
+  /** VXLAN/Geneve VNI, GRE key, ERSPAN session; null when the tunnel has none. */
+  vni: number | null;
+}
+
+export interface DecodeRecord {
+  frame: number;
+  ts: string | null;
+  interface: string | null;
+  /** SLL2 interface index, else null. */
+  ifIndex: number | null;
+  direction: Direction | null;
+  /** Linux packet type (SLL/SLL2): host, broadcast, multicast, otherhost, outgoing; else null. */
+  packetType: string | null;
+  linkType: number;
+  length: number;
+  capLength: number;
+  ipVersion: 4 | 6 | null;
+  src: string | null;
+  dst: string | null;
+  proto: string | number | null;
+  sport: number | null;
+  dport: number | null;
+  ipId: number | null;
+  tcpSeq: number | null;
+  tcpAck: number | null;
+  tcpFlags: string | null;
+  /** The same TCP fields grouped (null when not TCP). */
+  tcp: { seq: number | null; ack: number | null; flags: string | null } | null;
+  icmp: { type: number; code: number; id: number | null; seq: number | null } | null;
+  /** Outer layers, outermost first; empty when the packet is not tunnelled. */
+  encap: EncapLayer[];
+  /** The innermost tunnel, flattened (null when none): kind, vni, and the IP header that carries it. */
+  tunnel: { kind: string; vni: number | null; outerSrc: string | null; outerDst: string | null } | null;
+  /** 32-bit NAT-invariant fingerprint as 8 hex digits, null for non-IP. */
+  fingerprint: string | null;
+  /** For packets that are not IP: arp, or the ethertype / protocol number where decoding stopped. */
+  nonIp: string | null;
+  status: 'ok' | 'truncated' | 'malformed' | 'unsupported';
+  truncated: boolean;
+  /** Reason code (e.g. `IPV4_BAD_IHL`) when the packet is malformed or unsupported, else null. */
+  malformed: string | null;
+}
+
+const PACKET_TYPES = ['host', 'broadcast', 'multicast', 'otherhost', 'outgoing'];
+const STATUS = ['ok', 'truncated', 'malformed', 'unsupported'] as const;
+
+/** tcpdump's flag letters: S F R P . (ack) U E W; "none" when no flag is set. */
+export function formatTcpFlags(flags: number): string {
+  let s = '';
+  if (flags & 0x02) s += 'S';
+  if (flags & 0x01) s += 'F';
+  if (flags & 0x04) s += 'R';
+  if (flags & 0x08) s += 'P';
+  if (flags & 0x20) s += 'U';
+  if (flags & 0x40) s += 'E';
+  if (flags & 0x80) s += 'W';
+  if (flags & 0x10) s += '.';
+  return s === '' ? 'none' : s;
+}
+
+export function protoName(proto: number): string | number {
+  switch (proto) {
+    case IpProto.TCP:
+      return 'tcp';
+    case IpProto.UDP:
+      return 'udp';
+    case IpProto.ICMP:
+      return 'icmp';
+    case IpProto.ICMPV6:
+      return 'icmpv6';
+  }
+  return proto;
+}
+
+export function addressAt(view: PacketView, d: number, dst: boolean): string | null {
+  if (view.hasField(d, Has.IPV4)) return formatIpv4(dst ? view.dst4[d]! : view.src4[d]!);
+  if (view.hasField(d, Has.IPV6)) return formatIpv6(view.addr6, d * 8 + (dst ? 4 : 0));
+  return null;
+}
+
+function nullIfNegative(n: number): number | null {
+  return n < 0 ? null : n;
+}
+
+/** The tunnel layers of the packet, outermost first (ICMP quotes excluded: they are not tunnels). */
+export function encapLayers(view: PacketView): EncapLayer[] {
+  const layers: EncapLayer[] = [];
+  for (let d = 1; d < view.depthCount; d++) {
+    const type = view.encapType[d]!;
+    if (type === Tunnel.ICMP_QUOTE || type === Tunnel.ICMPV6_QUOTE) break;
+    const outer = d - 1;
+    const udp = (type === Tunnel.VXLAN || type === Tunnel.GENEVE) && view.hasField(outer, Has.PORTS);
+    layers.push({
+      type: tunnelName(type),
+      src: addressAt(view, outer, false),
+      dst: addressAt(view, outer, true),
+      sport: udp ? view.srcPort[outer]! : null,
+      dport: udp ? view.dstPort[outer]! : null,
+      vni: nullIfNegative(view.encapIdAt(d)),
+    });
+  }
+  return layers;
+}
+
+export function buildDecodeRecord(view: PacketView, r: PacketRecord, interfaceName: string | null, tsText: string | null): DecodeRecord {
+  const d = view.flowDepth;
+  const proto = view.l4ProtoAt(d);
+  const isTcp = proto === IpProto.TCP;
+  const isIcmp = (proto === IpProto.ICMP || proto === IpProto.ICMPV6) && view.hasField(d, Has.ICMP);
+  const tcpFlags = isTcp && view.hasField(d, Has.TCP_FLAGS) ? formatTcpFlags(view.tcpFlags[d]!) : null;
+  const tcpSeq = isTcp ? nullIfNegative(view.tcpSeqAt(d)) : null;
+  const tcpAck = isTcp ? nullIfNegative(view.tcpAckAt(d)) : null;
+  const encap = encapLayers(view);
+  const inner = encap.length > 0 ? encap[encap.length - 1]! : null;
+  const pktType = view.pktType;
+  let nonIp: string | null = null;
+  // Decoding ended on something that is not IP, inside the innermost IP layer's tunnel or instead of IP.
+  if (view.arpDepth > d) nonIp = 'arp';
+  else if (view.nonIpDepth > d) nonIp = `0x${view.nonIpEtherType.toString(16).padStart(4, '0')}`;
+  return {
+    frame: r.frameNumber,
+    ts: tsText,
+    interface: interfaceName,
+    ifIndex: view.ifIndex >= 0 ? view.ifIndex : null,
+    direction: pktType < 0 ? null : pktType === 4 ? 'out' : 'in',
+    packetType: pktType < 0 ? null : (PACKET_TYPES[pktType] ?? String(pktType)),
+    linkType: r.linkType,
+    length: r.origLength,
+    capLength: r.capLength,
+    ipVersion: d >= 0 ? (view.ipVersion[d] as 4 | 6) : null,
+    src: d >= 0 ? addressAt(view, d, false) : null,
+    dst: d >= 0 ? addressAt(view, d, true) : null,
+    proto: proto >= 0 ? protoName(proto) : null,
+    sport: nullIfNegative(view.srcPortAt(d)),
+    dport: nullIfNegative(view.dstPortAt(d)),
+    ipId: d >= 0 && view.ipVersion[d] === 4 ? nullIfNegative(view.ipIdAt(d)) : null,
+    tcpSeq,
+    tcpAck,
+    tcpFlags,
+    tcp: isTcp ? { seq: tcpSeq, ack: tcpAck, flags: tcpFlags } : null,
+    icmp: isIcmp
+      ? { type: view.icmpType[d]!, code: view.icmpCode[d]!, id: nullIfNegative(view.icmpIdAt(d)), seq: nullIfNegative(view.icmpSeqAt(d)) }
+      : null,
+    encap,
+    tunnel: inner === null ? null : { kind: inner.type, vni: inner.vni, outerSrc: inner.src, outerDst: inner.dst },
+    fingerprint: d >= 0 ? (view.fingerprint >>> 0).toString(16).padStart(8, '0') : null,
+    nonIp,
+    status: STATUS[view.status] ?? 'ok',
+    truncated: view.status === DecodeStatus.Truncated,
+    malformed: view.status === DecodeStatus.Malformed || view.status === DecodeStatus.Unsupported ? reasonName(view.reason) : null,
+  };
+}
+
+/** The record's `ts`: exact decimal epoch seconds in the file's precision, or null. */
+export function recordTimestamp(r: PacketRecord, resolution: Parameters<typeof formatEpochSeconds>[2] | null): string | null {
+  if (!r.hasTimestamp || resolution === null) return null;
+  return formatEpochSeconds(r.tsSeconds, r.tsFraction, resolution);
+}
