@@ -51,10 +51,10 @@ export class FlowCounter {
       else ports = ((dp << 16) | sp) >>> 0;
     }
     const proto = ((v.has[d]! & Has.L4) !== 0 ? v.l4Proto[d]! : 255) | (d << 8) | (v.ipVersion[d]! << 12);
-    let a = mix32(mix32(mix32(proto, lo), hi), ports);
-    let b = mix32(mix32(mix32(fmix32(proto ^ 0x5bd1e995), hi), lo), ports ^ 0x27d4eb2d);
+    // Two different 32-bit hashes of the same key: one avalanche chain, one multiply-xor (cheap).
+    let a = mix32(mix32(fmix32(lo ^ Math.imul(proto, 0x9e3779b1)), hi), ports);
+    const b = (Math.imul(lo, 0x85ebca77) ^ Math.imul(hi, 0xc2b2ae3d) ^ Math.imul(ports, 0x27d4eb2f) ^ proto) >>> 0;
     if (a === 0) a = 1; // 0 marks an empty slot
-    b >>>= 0;
     this.insert(a >>> 0, b);
   }
 

@@ -1,0 +1,243 @@
+// `npm run bench`: natpath's reader and decoder against its peers on the same large captures.
+//
+// 1. Builds two pcap files in the temp folder (deterministic, not committed) by replicating REAL
+//    packets of the shared corpus (../shared/corpus): a small-packet file (Ethernet frames ≤ 100 B:
+//    TCP handshakes/ACKs, DNS, ICMP, IPv6, ARP, and ~10 % VXLAN) and a large-packet file (TCP data
+//    segments of 1 400–1 514 B, a few 9 000 B jumbo frames, VXLAN). Each copy gets its own source
+//    port / IP ID so there are many flows; timestamps advance 1 µs per packet.
+// 2. Times, in one run, interleaved, each in its own process (median of BENCH_RUNS, default 3):
+//    `cat FILE`, natpath's reader alone, reader + decoder, `natpath decode --summary` end to end,
+//    pcap-parser, `tcpdump -nr FILE -q`, and tshark on a slice (`-c`): wall time, packets/s, MB/s,
+//    peak RSS (/usr/bin/time -v, else the child's resourceUsage), and ratios to natpath.
+// 3. Prints a table and writes the numbers as JSON (BENCH_JSON, default <tmp>/natpath-bench.json).
+//
+// Environment: BENCH_SMALL_PACKETS (default 3 000 000), BENCH_LARGE_MB (default 400), BENCH_RUNS,
+// BENCH_KEEP=1 keeps the generated files.
+
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCaptureFile } from '../dist/capture/index.js';
+import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+const SMALL_PACKETS = Number(process.env.BENCH_SMALL_PACKETS ?? 3_000_000);
+const LARGE_BYTES = Number(process.env.BENCH_LARGE_MB ?? 400) * 1e6;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TSHARK_SLICE = { small: 200_000, large: 50_000 };
+const OUT_JSON = process.env.BENCH_JSON ?? join(tmpdir(), 'natpath-bench.json');
+const TIME_V = existsSync('/usr/bin/time');
+
+// ---------------------------------------------------------------------------------------------
+// 1. Templates: real Ethernet frames from the corpus, whole (captured = on the wire), decoded Ok.
+
+async function collectTemplates() {
+  const rows = readFileSync(join(CORPUS, 'index.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((f) => f[5] === '1' && f[12] === 'ok' && f[3] === 'pcap');
+  const view = new PacketView();
+  const small = [];
+  const large = [];
+  const vxlan = [];
+  for (const f of rows) {
+    await readCaptureFile(join(CORPUS, f[0], f[1]), (r) => {
+      if (r.capLength !== r.origLength) return;
+      decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
+      if (view.status !== 0) return;
+      const d = view.flowDepth;
+      const isVxlan = view.depthCount > 1 && view.encapType[1] === Tunnel.VXLAN;
+      const t = {
+        bytes: r.copyData(),
+        // Where to write a per-copy source port and IPv4 ID (-1: none), relative to the frame.
+        portOff: d >= 0 && view.hasField(d, Has.PORTS) ? view.l4Off[d] - r.dataOffset : -1,
+        idOff: d >= 0 && view.ipVersion[d] === 4 ? view.ipOff[d] + 4 - r.dataOffset : -1,
+      };
+      if (isVxlan) vxlan.push(t);
+      else if (r.capLength <= 100) small.push(t);
+      else if (r.capLength >= 1400) large.push(t);
+    });
+  }
+  return { small, large, vxlan };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Writing the captures: pcap, µs, little-endian, link type 1; 8 MiB writes.
+
+function writeCapture(path, pick, stopAfter) {
+  const fd = openSync(path, 'w');
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(262144, 16);
+  header.writeUInt32LE(1, 20);
+  writeSync(fd, header);
+  const buf = Buffer.alloc(8 << 20);
+  let used = 0;
+  let packets = 0;
+  let bytes = 24;
+  const t0 = 1_732_400_000;
+  for (let i = 0; !stopAfter(packets, bytes); i++) {
+    const t = pick(i);
+    const len = t.bytes.length;
+    if (used + 16 + len > buf.length) {
+      writeSync(fd, buf, 0, used);
+      used = 0;
+    }
+    buf.writeUInt32LE(t0 + Math.floor(i / 1e6), used);
+    buf.writeUInt32LE(i % 1e6, used + 4);
+    buf.writeUInt32LE(len, used + 8);
+    buf.writeUInt32LE(len, used + 12);
+    buf.set(t.bytes, used + 16);
+    const at = used + 16;
+    if (t.portOff >= 0) buf.writeUInt16BE(1024 + (i % 60000), at + t.portOff);
+    if (t.idOff >= 0) buf.writeUInt16BE(i & 0xffff, at + t.idOff);
+    used += 16 + len;
+    packets++;
+    bytes += 16 + len;
+  }
+  writeSync(fd, buf, 0, used);
+  closeSync(fd);
+  return { packets, bytes };
+}
+
+/** Deterministic mix: every 10th packet VXLAN, the rest cycling through the pool. */
+function mixer(pool, vxlan) {
+  return (i) => (i % 10 === 9 && vxlan.length > 0 ? vxlan[(i / 10) % vxlan.length | 0] : pool[i % pool.length]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Measuring.
+
+function measure(cmd, args, { stdoutToNull = true } = {}) {
+  const argv = TIME_V ? ['-v', cmd, ...args] : args;
+  const bin = TIME_V ? '/usr/bin/time' : cmd;
+  const started = process.hrtime.bigint();
+  const r = spawnSync(bin, argv, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', stdoutToNull ? 'ignore' : 'pipe', 'pipe'] });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rssKb = TIME_V ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) : NaN;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
+  return { seconds, rssMb: rssKb / 1024, stdout: r.stdout ?? '' };
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+const node = process.execPath;
+const child = join(ROOT, 'bench', 'child.mjs');
+const cli = join(ROOT, 'bin', 'natpath.js');
+
+function tools(file, info, slice) {
+  const list = [
+    { name: 'cat FILE > /dev/null', cmd: 'cat', args: [file], packets: info.packets },
+    { name: 'natpath reader only', cmd: node, args: [child, 'read', file], packets: info.packets, inner: true },
+    { name: 'natpath reader + decoder', cmd: node, args: [child, 'decode', file], packets: info.packets, inner: true },
+    { name: 'natpath decode --summary', cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, main: true },
+    { name: 'pcap-parser (reader only)', cmd: node, args: [child, 'pcap-parser', file], packets: info.packets, inner: true, once: true },
+  ];
+  if (have('tcpdump')) list.push({ name: 'tcpdump -nr FILE -q', cmd: 'tcpdump', args: ['-nr', file, '-q'], packets: info.packets, once: true });
+  if (have('tshark'))
+    list.push({
+      name: `tshark -r FILE -c ${slice} -T fields -e frame.number`,
+      cmd: 'tshark',
+      args: ['-n', '-r', file, '-c', String(slice), '-T', 'fields', '-e', 'frame.number'],
+      packets: Math.min(slice, info.packets),
+      bytes: (info.bytes * Math.min(slice, info.packets)) / info.packets,
+      once: true,
+    });
+  return list;
+}
+
+function runSuite(label, file, info, slice) {
+  const list = tools(file, info, slice);
+  const samples = new Map(list.map((t) => [t.name, []]));
+  // Warm the page cache, then interleave the runs so drift hits every tool alike.
+  spawnSync('cat', [file], { stdio: 'ignore' });
+  for (let run = 0; run < RUNS; run++) {
+    for (const t of list) {
+      if (t.once && run > 0) continue;
+      const m = measure(t.cmd, t.args, { stdoutToNull: !t.inner && !t.main });
+      if (t.inner) m.innerSeconds = JSON.parse(m.stdout.trim().split('\n').pop()).seconds;
+      if (t.main) m.innerSeconds = JSON.parse(m.stdout).processingSeconds;
+      samples.get(t.name).push(m);
+      process.stderr.write(`  ${label}: ${t.name} ${m.seconds.toFixed(2)} s\n`);
+    }
+  }
+  return list.map((t) => {
+    const s = samples.get(t.name);
+    const seconds = median(s.map((m) => m.seconds));
+    const inner = s[0].innerSeconds === undefined ? null : median(s.map((m) => m.innerSeconds));
+    const bytes = t.bytes ?? info.bytes;
+    return {
+      tool: t.name,
+      runs: s.length,
+      seconds,
+      innerSeconds: inner,
+      packets: t.packets,
+      mpps: t.packets / seconds / 1e6,
+      mbps: bytes / seconds / 1e6,
+      innerMpps: inner === null ? null : t.packets / inner / 1e6,
+      innerMbps: inner === null ? null : bytes / inner / 1e6,
+      peakRssMb: Math.max(...s.map((m) => m.rssMb)),
+    };
+  });
+}
+
+function printSuite(label, info, rows) {
+  const main = rows.find((r) => r.tool === 'natpath decode --summary');
+  const fmt = (n, d = 2) => (n === null || Number.isNaN(n) ? '-' : n.toFixed(d));
+  console.log(`\n## ${label}: ${info.packets.toLocaleString('en-US')} packets, ${(info.bytes / 1e6).toFixed(0)} MB, mean ${(info.bytes / info.packets - 16).toFixed(0)} B/packet`);
+  console.log('| tool | wall s | Mpps | MB/s | in-process Mpps | in-process MB/s | peak RSS MB | natpath decode --summary is × faster |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ratio = r.tool === main.tool || r.tool.startsWith('cat') ? '' : fmt(main.mpps / r.mpps, 1);
+    console.log(
+      `| ${r.tool} | ${fmt(r.seconds)} | ${fmt(r.mpps)} | ${fmt(r.mbps, 0)} | ${fmt(r.innerMpps)} | ${fmt(r.innerMbps, 0)} | ${fmt(r.peakRssMb, 0)} | ${ratio} |`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const benchStart = Date.now();
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first (npm run bench does)');
+if (!existsSync(CORPUS)) throw new Error(`the shared corpus is missing: ${CORPUS}`);
+const templates = await collectTemplates();
+const smallFile = join(tmpdir(), 'natpath-bench-small.pcap');
+const largeFile = join(tmpdir(), 'natpath-bench-large.pcap');
+const small = writeCapture(smallFile, mixer(templates.small, templates.vxlan.filter((t) => t.bytes.length <= 160)), (p) => p >= SMALL_PACKETS);
+// Large: 1 400–9 018 B (standard to jumbo frames); GSO super-frames of the corpus are left out.
+const fits = (t) => t.bytes.length >= 1400 && t.bytes.length <= 9018;
+const largePool = templates.large.filter(fits);
+const large = writeCapture(largeFile, mixer(largePool, templates.vxlan.filter(fits)), (_p, b) => b >= LARGE_BYTES);
+console.log(`# natpath bench — ${new Date().toISOString()}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
+    `templates: ${templates.small.length} small, ${largePool.length} large, ${templates.vxlan.length} VXLAN real frames; runs: median of ${RUNS}`,
+);
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  small: { ...small, rows: runSuite('small', smallFile, small, TSHARK_SLICE.small) },
+  large: { ...large, rows: runSuite('large', largeFile, large, TSHARK_SLICE.large) },
+};
+printSuite('small packets', small, results.small.rows);
+printSuite('large packets', large, results.large.rows);
+console.log(`\nwhole bench: ${((Date.now() - benchStart) / 1000).toFixed(0)} s; numbers also in ${OUT_JSON}`);
+writeFileSync(OUT_JSON, `${JSON.stringify(results, null, 2)}\n`);
+if (process.env.BENCH_KEEP !== '1') {
+  rmSync(smallFile, { force: true });
+  rmSync(largeFile, { force: true });
+}
