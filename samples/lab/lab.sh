@@ -1,0 +1,721 @@
+#!/usr/bin/env bash
+# natpath lab: build a small Kubernetes-like world in Linux network namespaces, run bounded
+# traffic through it, and record what a real kernel did (captures + host snapshots) as sample
+# cases under samples/<scenario>/. See README.md beside this file for the world's diagram.
+#
+# Every namespace is named $PREFIX..., lives only for one scenario, and is removed on exit
+# (also on failure or Ctrl-C). Traffic only ever goes between namespaces this script made.
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT_DIR=$(dirname "$LAB_DIR")
+PREFIX=nplab-
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress)
+
+# Addresses of the world (documentation ranges for everything "public").
+CLUSTER_CIDR=10.244.0.0/16
+CLUSTER_CIDR6=fd00:10:244::/56
+VPC_CIDR=10.0.0.0/24
+NATGW_VPC_IP=10.0.0.1
+NATGW_PUBLIC_IP=203.0.113.7
+INET_NATGW_SIDE_IP=203.0.113.1
+INET_PARTNER_SIDE_IP=198.51.100.1
+PARTNER_IP=198.51.100.10
+CLIENT_IP=10.0.0.50
+SERVICE_IP=10.96.0.10
+NODE_PORT=30080
+WEB_PORT=8080
+HTTP_PORT=80
+UDP_PORT=9000
+VPC6_PREFIX=2001:db8:a::
+TRANSIT6_PREFIX=2001:db8:ff::
+PARTNER6_PREFIX=2001:db8:100::
+PARTNER6_IP=2001:db8:100::10
+
+BG_PIDS=()       # every background process we started (servers, captures)
+CAPTURE_PIDS=()  # the captures of the running scenario, stopped with SIGINT so they flush
+WORK=""
+WITH_IPV6=0
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  cat <<EOF
+Usage: lab.sh [--out DIR] [SCENARIO...]
+
+Builds a Kubernetes-like world (two flannel/kube-proxy nodes, pods, a cloud NAT gateway,
+a partner server, an outside client) in network namespaces named ${PREFIX}*, runs a little
+traffic per scenario and writes DIR/<scenario>/<host>/{capture,*.txt} plus truth.json.
+Must run as root. Removes its namespaces when it exits.
+
+  --out DIR   where scenario folders go (default: $OUT_DIR)
+  -h, --help  this text
+
+Scenarios (default: all): ${SCENARIOS[*]}
+EOF
+}
+
+# ---------------------------------------------------------------------------------------
+# Namespaces and processes
+
+ns() { printf '%s%s' "$PREFIX" "$1"; }
+in_ns() { local host=$1; shift; ip netns exec "$(ns "$host")" "$@"; }
+
+# Delete our namespaces, first killing anything still running inside them (a server or
+# capture left by a crashed earlier run would otherwise keep the namespace's resources).
+delete_namespaces() {
+  local name pid
+  for name in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$PREFIX" || true); do
+    for pid in $(ip netns pids "$name" 2>/dev/null || true); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns del "$name" 2>/dev/null || true
+  done
+}
+
+stop_background() {
+  local pid
+  for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${BG_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  BG_PIDS=()
+  CAPTURE_PIDS=()
+}
+
+cleanup() {
+  stop_background
+  delete_namespaces
+  if [ -n "$WORK" ] && [ -z "${LAB_KEEP_WORK:-}" ]; then rm -rf "$WORK"; fi
+}
+
+# Run a command in the background inside a namespace, output to a log file. Called as a
+# plain command (not through in_ns) so that $! is the process itself: ip netns exec execs
+# the program in place, so signals sent to $! reach tcpdump/node directly.
+start_bg() {
+  local host=$1 logfile=$2; shift 2
+  ip netns exec "$(ns "$host")" "$@" >"$logfile" 2>&1 &
+  BG_PIDS+=("$!")
+}
+
+# Wait (up to 5 s) for a background process to say it is ready; tcpdump and dumpcap say so
+# on stderr only once the capture socket is open, so no packet of the scenario is missed.
+wait_for_line() {
+  local file=$1 pattern=$2 what=$3 i
+  for ((i = 0; i < 50; i++)); do
+    if grep -Eq "$pattern" "$file" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "timed out waiting for $what; its output was: $(cat "$file" 2>/dev/null)"
+}
+
+# Write a sysctl by path, since procps' sysctl is not on every minimal machine.
+set_sysctl() {
+  local host=$1 key=$2 value=$3
+  in_ns "$host" sh -c "echo $value > /proc/sys/${key//.//}"
+}
+
+# bridge-nf-call-* exist only when br_netfilter is loaded; Kubernetes wants them on, but a
+# machine without the module still gives a useful lab, so only set them when present.
+set_sysctl_if_present() {
+  local host=$1 key=$2 value=$3
+  if in_ns "$host" test -e "/proc/sys/${key//.//}"; then set_sysctl "$host" "$key" "$value"; fi
+}
+
+# ---------------------------------------------------------------------------------------
+# The world
+
+add_ns() {
+  local host=$1 disable=$((1 - WITH_IPV6))
+  ip netns add "$(ns "$host")"
+  # Outside the IPv6 scenario, IPv6 off keeps router solicitations and MLD out of captures.
+  # Set before any link exists so the "default" value applies to links created later.
+  set_sysctl "$host" net.ipv6.conf.default.disable_ipv6 "$disable"
+  set_sysctl "$host" net.ipv6.conf.all.disable_ipv6 "$disable"
+  in_ns "$host" ip link set lo up
+}
+
+# The VPC subnet is a plain L2 switch (a bridge in its own namespace) that every VM's eth0
+# plugs into, like a cloud subnet.
+add_vpc_switch() {
+  add_ns vpc
+  in_ns vpc ip link add br-vpc type bridge
+  in_ns vpc ip link set br-vpc up
+  set_sysctl_if_present vpc net.bridge.bridge-nf-call-iptables 0
+  set_sysctl_if_present vpc net.bridge.bridge-nf-call-ip6tables 0
+}
+
+add_vpc_host() {
+  local host=$1 addr=$2
+  ip -n "$(ns vpc)" link add "vpc-$host" type veth peer name eth0 netns "$(ns "$host")"
+  in_ns vpc ip link set "vpc-$host" master br-vpc up
+  in_ns "$host" ip addr add "$addr/24" dev eth0
+  in_ns "$host" ip link set eth0 up
+}
+
+# A point-to-point link between two hosts (the "internet" side of the world).
+add_wire() {
+  local host_a=$1 if_a=$2 addr_a=$3 host_b=$4 if_b=$5 addr_b=$6
+  ip -n "$(ns "$host_a")" link add "$if_a" type veth peer name "$if_b" netns "$(ns "$host_b")"
+  in_ns "$host_a" ip addr add "$addr_a" dev "$if_a"
+  in_ns "$host_b" ip addr add "$addr_b" dev "$if_b"
+  in_ns "$host_a" ip link set "$if_a" up
+  in_ns "$host_b" ip link set "$if_b" up
+}
+
+enable_forwarding() {
+  local host=$1
+  set_sysctl "$host" net.ipv4.ip_forward 1
+  if [ "$WITH_IPV6" = 1 ]; then set_sysctl "$host" net.ipv6.conf.all.forwarding 1; fi
+}
+
+# flannel's VTEP MAC is random in real life; fixed here so FDB/neighbour entries are stable.
+vtep_mac() { printf '0e:6c:61:62:00:%02x' "$1"; }
+
+# A Kubernetes node: eth0 on the VPC, cni0 bridge as the pod gateway, flannel.1 VXLAN
+# device, and the iptables rules flanneld and kube-proxy install.
+add_node() {
+  local n=$1 host=node$1
+  add_ns "$host"
+  add_vpc_host "$host" "10.0.0.1$n"
+  in_ns "$host" ip route add default via "$NATGW_VPC_IP"
+  enable_forwarding "$host"
+  set_sysctl_if_present "$host" net.bridge.bridge-nf-call-iptables 1
+  set_sysctl_if_present "$host" net.bridge.bridge-nf-call-ip6tables 1
+
+  # The bridge CNI plugin makes cni0 the pod subnet's gateway; flannel's MTU leaves room for
+  # the 50 bytes of VXLAN encapsulation.
+  in_ns "$host" ip link add cni0 type bridge
+  in_ns "$host" ip link set cni0 mtu 1450
+  in_ns "$host" ip addr add "10.244.$n.1/24" dev cni0
+  in_ns "$host" ip link set cni0 up
+
+  # flanneld's vxlan backend: VNI 1, port 8472, no learning (it programs FDB/ARP itself),
+  # the node's subnet network address on flannel.1 as a /32.
+  in_ns "$host" ip link add flannel.1 address "$(vtep_mac "$n")" type vxlan \
+    id 1 local "10.0.0.1$n" dev eth0 dstport 8472 nolearning
+  in_ns "$host" ip link set flannel.1 mtu 1450
+  in_ns "$host" ip addr add "10.244.$n.0/32" dev flannel.1
+  in_ns "$host" ip link set flannel.1 up
+
+  load_node_iptables "$host" "10.244.$n.0/24"
+}
+
+# What flanneld does when it learns of another node's subnet: an onlink route via the
+# remote subnet's network address, a permanent neighbour entry for that address (the remote
+# VTEP MAC) and an FDB entry sending that MAC to the remote node's eth0 address.
+peer_flannel() {
+  local n=$1 peer=$2
+  local host=node$n mac
+  mac=$(vtep_mac "$peer")
+  in_ns "$host" ip route add "10.244.$peer.0/24" via "10.244.$peer.0" dev flannel.1 onlink
+  in_ns "$host" ip neigh replace "10.244.$peer.0" lladdr "$mac" dev flannel.1 nud permanent
+  in_ns "$host" bridge fdb append "$mac" dev flannel.1 dst "10.0.0.1$peer" self permanent
+}
+
+# The bridge CNI plugin's host-side veth names look like veth1a2b3c4d; derive them from the
+# pod name so runs are reproducible.
+pod_veth() { printf 'veth%s' "$(printf '%s' "$1" | md5sum | cut -c1-8)"; }
+
+add_pod() {
+  local n=$1 pod=$2 addr=$3
+  local host=node$n veth
+  veth=$(pod_veth "$pod")
+  add_ns "pod-$pod"
+  ip -n "$(ns "$host")" link add "$veth" mtu 1450 type veth peer name eth0 netns "$(ns "pod-$pod")"
+  in_ns "$host" ip link set "$veth" master cni0 up
+  in_ns "pod-$pod" ip link set eth0 mtu 1450
+  in_ns "pod-$pod" ip addr add "$addr/24" dev eth0
+  in_ns "pod-$pod" ip link set eth0 up
+  in_ns "pod-$pod" ip route add default via "10.244.$n.1"
+}
+
+# The cloud NAT gateway: the VPC's default router, SNATs the VPC subnet to one public
+# address. For IPv6 it only routes (like an egress-only internet gateway): no NAT66.
+add_natgw() {
+  add_ns natgw
+  add_vpc_host natgw "$NATGW_VPC_IP"
+  enable_forwarding natgw
+  add_ns inet
+  enable_forwarding inet
+  add_wire natgw eth1 "$NATGW_PUBLIC_IP/24" inet eth0 "$INET_NATGW_SIDE_IP/24"
+  in_ns natgw ip route add default via "$INET_NATGW_SIDE_IP"
+  in_ns natgw iptables-restore <<EOF
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -s $VPC_CIDR -o eth1 -m comment --comment "natgw-1: vpc egress" -j SNAT --to-source $NATGW_PUBLIC_IP
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -s $VPC_CIDR -p icmp -j ACCEPT
+-A FORWARD -i eth1 -o eth0 -m conntrack ! --ctstate RELATED,ESTABLISHED -m comment --comment "natgw-1: nothing unsolicited into the vpc" -j DROP
+COMMIT
+EOF
+}
+
+# The partner: a remote server on the internet, one router hop behind the NAT gateway. The
+# router has no route to the VPC's private range, so only NATed traffic gets answers.
+add_partner() {
+  add_ns partner
+  add_wire inet eth1 "$INET_PARTNER_SIDE_IP/24" partner eth0 "$PARTNER_IP/24"
+  in_ns partner ip route add default via "$INET_PARTNER_SIDE_IP"
+  in_ns partner iptables-restore <<EOF
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -p icmp -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -s 192.0.2.0/24 -m comment --comment "admin network" -j ACCEPT
+-A INPUT -p tcp -m tcp --dport $HTTP_PORT -m comment --comment "partner api" -j ACCEPT
+-A INPUT -p udp -m udp --dport $UDP_PORT -m comment --comment "partner telemetry" -j ACCEPT
+COMMIT
+EOF
+}
+
+# An outside client (a VM in the VPC that is not a cluster member) for NodePort traffic.
+add_client() {
+  add_ns client
+  add_vpc_host client "$CLIENT_IP"
+  in_ns client ip route add default via "$NATGW_VPC_IP"
+}
+
+# IPv6 for the IPv6 scenario: a ULA pod prefix on node1 (masqueraded by ip6tables like
+# flannel's dual-stack mode does) and global documentation addresses from the VPC outward.
+# nodad: skip duplicate address detection so addresses are usable at once.
+add_ipv6() {
+  in_ns pod-client ip -6 addr add fd00:10:244:1::2/64 dev eth0 nodad
+  in_ns pod-client ip -6 route add default via fd00:10:244:1::1
+  in_ns node1 ip -6 addr add fd00:10:244:1::1/64 dev cni0 nodad
+  in_ns node1 ip -6 addr add "${VPC6_PREFIX}11/64" dev eth0 nodad
+  in_ns node1 ip -6 route add default via "${VPC6_PREFIX}1"
+  in_ns natgw ip -6 addr add "${VPC6_PREFIX}1/64" dev eth0 nodad
+  in_ns natgw ip -6 addr add "${TRANSIT6_PREFIX}7/64" dev eth1 nodad
+  in_ns natgw ip -6 route add default via "${TRANSIT6_PREFIX}1"
+  in_ns inet ip -6 addr add "${TRANSIT6_PREFIX}1/64" dev eth0 nodad
+  in_ns inet ip -6 addr add "${PARTNER6_PREFIX}1/64" dev eth1 nodad
+  # Global VPC addresses are routed (not NATed) back to the VPC, as in a real IPv6 cloud.
+  in_ns inet ip -6 route add "${VPC6_PREFIX}/64" via "${TRANSIT6_PREFIX}7"
+  in_ns partner ip -6 addr add "$PARTNER6_IP/64" dev eth0 nodad
+  in_ns partner ip -6 route add default via "${PARTNER6_PREFIX}1"
+  load_node_ip6tables node1 fd00:10:244:1::/64
+  in_ns partner ip6tables-restore <<EOF
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -p ipv6-icmp -j ACCEPT
+-A INPUT -p tcp -m tcp --dport $HTTP_PORT -m comment --comment "partner api" -j ACCEPT
+-A INPUT -p udp -m udp --dport $UDP_PORT -m comment --comment "partner telemetry" -j ACCEPT
+COMMIT
+EOF
+}
+
+build_world() {
+  WITH_IPV6=$1
+  add_vpc_switch
+  add_natgw
+  add_partner
+  add_client
+  add_node 1
+  add_node 2
+  peer_flannel 1 2
+  peer_flannel 2 1
+  add_pod 1 client 10.244.1.2
+  add_pod 2 web1 10.244.2.2
+  add_pod 2 web2 10.244.2.3
+  if [ "$WITH_IPV6" = 1 ]; then add_ipv6; fi
+}
+
+# ---------------------------------------------------------------------------------------
+# iptables like flanneld + kube-proxy (iptables mode) write them
+
+# kube-proxy names chains after the first 16 characters of base32(sha256(name)).
+kube_hash() {
+  local hex
+  hex=$(printf '%s' "$1" | sha256sum | cut -c1-64)
+  # shellcheck disable=SC2059 # the format is the hex bytes turned into \xNN escapes
+  printf "$(sed 's/../\\x&/g' <<<"$hex")" | base32 | cut -c1-16
+}
+
+load_node_iptables() {
+  local host=$1 subnet=$2
+  local svc sep1 sep2 api api_sep
+  svc=$(kube_hash "default/web:httptcp")
+  sep1=$(kube_hash "default/web:httptcp10.244.2.2:$WEB_PORT")
+  sep2=$(kube_hash "default/web:httptcp10.244.2.3:$WEB_PORT")
+  api=$(kube_hash "default/kubernetes:httpstcp")
+  api_sep=$(kube_hash "default/kubernetes:httpstcp10.0.0.11:6443")
+  in_ns "$host" iptables-restore <<EOF
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:KUBE-IPTABLES-HINT - [0:0]
+:KUBE-KUBELET-CANARY - [0:0]
+:KUBE-PROXY-CANARY - [0:0]
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:FLANNEL-FWD - [0:0]
+:KUBE-EXTERNAL-SERVICES - [0:0]
+:KUBE-FIREWALL - [0:0]
+:KUBE-FORWARD - [0:0]
+:KUBE-KUBELET-CANARY - [0:0]
+:KUBE-NODEPORTS - [0:0]
+:KUBE-PROXY-CANARY - [0:0]
+:KUBE-PROXY-FIREWALL - [0:0]
+:KUBE-SERVICES - [0:0]
+-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
+-A INPUT -m comment --comment "kubernetes health check service ports" -j KUBE-NODEPORTS
+-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-A INPUT -j KUBE-FIREWALL
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "ssh" -j ACCEPT
+-A INPUT -s $VPC_CIDR -p tcp -m tcp --dport 10250 -m comment --comment "kubelet from the vpc" -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 2379:2380 -m comment --comment "etcd is not for anyone" -j DROP
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
+-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD
+-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
+-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -j KUBE-FIREWALL
+-A FLANNEL-FWD -s $CLUSTER_CIDR -m comment --comment "flanneld forward" -j ACCEPT
+-A FLANNEL-FWD -d $CLUSTER_CIDR -m comment --comment "flanneld forward" -j ACCEPT
+-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
+-A KUBE-FORWARD -m conntrack --ctstate INVALID -m comment --comment "kubernetes forwarding rules" -j DROP
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:FLANNEL-POSTRTG - [0:0]
+:KUBE-EXT-$svc - [0:0]
+:KUBE-KUBELET-CANARY - [0:0]
+:KUBE-MARK-MASQ - [0:0]
+:KUBE-NODEPORTS - [0:0]
+:KUBE-POSTROUTING - [0:0]
+:KUBE-PROXY-CANARY - [0:0]
+:KUBE-SEP-$api_sep - [0:0]
+:KUBE-SEP-$sep1 - [0:0]
+:KUBE-SEP-$sep2 - [0:0]
+:KUBE-SERVICES - [0:0]
+:KUBE-SVC-$api - [0:0]
+:KUBE-SVC-$svc - [0:0]
+-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG
+-A FLANNEL-POSTRTG -m mark --mark 0x4000/0x4000 -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $subnet -d $CLUSTER_CIDR -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $CLUSTER_CIDR -d $subnet -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG ! -s $CLUSTER_CIDR -d $subnet -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $CLUSTER_CIDR ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+-A FLANNEL-POSTRTG ! -s $CLUSTER_CIDR -d $CLUSTER_CIDR -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+-A KUBE-EXT-$svc -m comment --comment "masquerade traffic for default/web:http external destinations" -j KUBE-MARK-MASQ
+-A KUBE-EXT-$svc -j KUBE-SVC-$svc
+-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000
+-A KUBE-NODEPORTS -p tcp -m comment --comment "default/web:http" -m tcp --dport $NODE_PORT -j KUBE-EXT-$svc
+-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0
+-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
+-A KUBE-SEP-$api_sep -s 10.0.0.11/32 -m comment --comment "default/kubernetes:https" -j KUBE-MARK-MASQ
+-A KUBE-SEP-$api_sep -p tcp -m comment --comment "default/kubernetes:https" -m tcp -j DNAT --to-destination 10.0.0.11:6443
+-A KUBE-SEP-$sep1 -s 10.244.2.2/32 -m comment --comment "default/web:http" -j KUBE-MARK-MASQ
+-A KUBE-SEP-$sep1 -p tcp -m comment --comment "default/web:http" -m tcp -j DNAT --to-destination 10.244.2.2:$WEB_PORT
+-A KUBE-SEP-$sep2 -s 10.244.2.3/32 -m comment --comment "default/web:http" -j KUBE-MARK-MASQ
+-A KUBE-SEP-$sep2 -p tcp -m comment --comment "default/web:http" -m tcp -j DNAT --to-destination 10.244.2.3:$WEB_PORT
+-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-SVC-$api
+-A KUBE-SERVICES -d $SERVICE_IP/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport $HTTP_PORT -j KUBE-SVC-$svc
+-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+-A KUBE-SVC-$api ! -s $CLUSTER_CIDR -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-MARK-MASQ
+-A KUBE-SVC-$api -m comment --comment "default/kubernetes:https -> 10.0.0.11:6443" -j KUBE-SEP-$api_sep
+-A KUBE-SVC-$svc ! -s $CLUSTER_CIDR -d $SERVICE_IP/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport $HTTP_PORT -j KUBE-MARK-MASQ
+-A KUBE-SVC-$svc -m comment --comment "default/web:http -> 10.244.2.2:$WEB_PORT" -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-$sep1
+-A KUBE-SVC-$svc -m comment --comment "default/web:http -> 10.244.2.3:$WEB_PORT" -j KUBE-SEP-$sep2
+COMMIT
+EOF
+}
+
+# flannel in dual-stack mode writes the same FLANNEL-POSTRTG chain with ip6tables.
+load_node_ip6tables() {
+  local host=$1 subnet=$2
+  in_ns "$host" ip6tables-restore <<EOF
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:FLANNEL-FWD - [0:0]
+-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "ssh" -j ACCEPT
+-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD
+-A FLANNEL-FWD -s $CLUSTER_CIDR6 -m comment --comment "flanneld forward" -j ACCEPT
+-A FLANNEL-FWD -d $CLUSTER_CIDR6 -m comment --comment "flanneld forward" -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:FLANNEL-POSTRTG - [0:0]
+-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG
+-A FLANNEL-POSTRTG -m mark --mark 0x4000/0x4000 -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $subnet -d $CLUSTER_CIDR6 -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $CLUSTER_CIDR6 -d $subnet -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG ! -s $CLUSTER_CIDR6 -d $subnet -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $CLUSTER_CIDR6 ! -d ff00::/8 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+-A FLANNEL-POSTRTG ! -s $CLUSTER_CIDR6 -d $CLUSTER_CIDR6 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+COMMIT
+EOF
+}
+
+# ---------------------------------------------------------------------------------------
+# Services and traffic (bounded: a handful of requests, each with a timeout)
+
+start_service() {
+  local host=$1 kind=$2 port=$3
+  local logfile="$WORK/$host-$kind-$port.log"
+  start_bg "$host" "$logfile" node "$LAB_DIR/services.mjs" "serve-$kind" "$port" "$host"
+  wait_for_line "$logfile" '^ready' "$kind server on $host:$port"
+}
+
+start_partner_services() {
+  start_service partner http "$HTTP_PORT"
+  start_service partner udp "$UDP_PORT"
+}
+
+start_web_pods() {
+  start_service pod-web1 http "$WEB_PORT"
+  start_service pod-web2 http "$WEB_PORT"
+}
+
+# Run a client in the client pod (or host); its output goes to the lab log for eyeballing.
+run_client() {
+  local host=$1; shift
+  in_ns "$host" "$@" | sed "s/^/lab:   $host: /" >&2
+}
+
+http_gets() { run_client "$1" node "$LAB_DIR/services.mjs" http-get "$2" "$3" "$4"; }
+udp_datagrams() { run_client "$1" node "$LAB_DIR/services.mjs" udp-send "$2" "$3" "$4" "$5"; }
+pings() { run_client "$1" ping -n -c "$3" -i 0.2 -W 2 "$2"; }
+
+# ---------------------------------------------------------------------------------------
+# Captures and snapshots. Everything is first written to $WORK/snap/<host>/ for every host of
+# the world; the case folder then gets only the hosts a scenario "collected".
+
+snap_dir() { printf '%s/snap/%s' "$WORK" "$1"; }
+
+# start_capture HOST FILE COMMAND... : COMMAND writes FILE (its -w is added here).
+start_capture() {
+  local host=$1 file=$2; shift 2
+  local dir logfile
+  dir=$(snap_dir "$host")
+  logfile="$WORK/capture-$host.log"
+  mkdir -p "$dir"
+  start_bg "$host" "$logfile" "$@" -w "$dir/$file"
+  CAPTURE_PIDS+=("$!")
+  wait_for_line "$logfile" 'listening on|Capturing on' "capture on $host"
+}
+
+# --immediate-mode hands every packet to tcpdump at once: by default the kernel batches
+# them in ring-buffer blocks, and whatever sits in an unfinished block is lost on SIGINT.
+# -U writes each packet at once; -Z root stays root, so folder permissions never matter.
+# Immediate mode uses a ring of fixed slots of snaplen bytes each, and tcpdump's default
+# snaplen (256 KiB) with its default 2 MiB buffer leaves 8 slots: a burst of 9 packets drops.
+# 64 KiB slots (no packet here is larger) in a 32 MiB buffer give 512.
+# -i any records every interface of the host (as LINUX_SLL2 unless told otherwise).
+TCPDUMP=(tcpdump --immediate-mode -U -n -Z root -s 65535 -B 32768)
+tcpdump_any() { start_capture "$1" "$2" "${TCPDUMP[@]}" -i any "${@:3}"; }
+tcpdump_on() { start_capture "$1" "$2" "${TCPDUMP[@]}" -i "$3" "${@:4}"; }
+
+# SIGINT makes tcpdump/dumpcap flush and close the file; wait so it is complete.
+stop_captures() {
+  local pid
+  sleep 0.5  # let the last FIN/ACKs and echo replies cross every capture point
+  for pid in "${CAPTURE_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${CAPTURE_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  CAPTURE_PIDS=()
+  # A sample with holes would teach the analyzer wrong things: say so loudly.
+  local logfile
+  for logfile in "$WORK"/capture-*.log; do
+    if grep -Eq '^[1-9][0-9]* packets dropped' "$logfile"; then
+      log "WARNING: $(basename "$logfile" .log) dropped packets: $(grep dropped "$logfile")"
+    fi
+  done
+}
+
+snapshot_host() {
+  local host=$1 dir
+  dir=$(snap_dir "$host")
+  mkdir -p "$dir"
+  in_ns "$host" iptables-save -c >"$dir/iptables-save.txt"
+  in_ns "$host" ip route show table all >"$dir/ip-route.txt"
+  in_ns "$host" ip rule >"$dir/ip-rule.txt"
+  in_ns "$host" ip addr >"$dir/ip-addr.txt"
+  in_ns "$host" ip -d link >"$dir/ip-link.txt"
+  # conntrack prints its "N flow entries" summary on stderr; a dump is stdout only.
+  in_ns "$host" conntrack -L >"$dir/conntrack.txt" 2>/dev/null
+  # ifindex -> name, for reading interface names back out of LINUX_SLL2 captures.
+  in_ns "$host" ip -j link >"$dir/links.json"
+  if [ "$WITH_IPV6" = 1 ]; then
+    in_ns "$host" ip6tables-save -c >"$dir/ip6tables-save.txt"
+    in_ns "$host" ip -6 route show table all >"$dir/ip6-route.txt"
+    in_ns "$host" conntrack -L -f ipv6 >"$dir/conntrack6.txt" 2>/dev/null
+  fi
+}
+
+snapshot_world() {
+  local host
+  for host in node1 node2 natgw inet partner client; do snapshot_host "$host"; done
+}
+
+# Copy one host's files into the case; links.json is lab-internal, not something a user
+# would collect.
+publish_host() {
+  local case_dir=$1 host=$2
+  mkdir -p "$case_dir/$host"
+  find "$(snap_dir "$host")" -maxdepth 1 -type f ! -name links.json -exec cp {} "$case_dir/$host/" \;
+}
+
+# truth.json is read back from the captures, conntrack and counters by truth.mjs; the spec
+# only says who is who and which services the clients talked to.
+write_truth() {
+  local case_dir=$1 spec=$2
+  node "$LAB_DIR/truth.mjs" --spec "$spec" --snapshots "$WORK/snap" --case "$case_dir" >"$case_dir/truth.json"
+}
+
+# ---------------------------------------------------------------------------------------
+# Scenarios. Each builds a fresh world, so counters and conntrack tell only its own story.
+
+begin_scenario() {
+  local name=$1 ipv6=$2
+  log "scenario $name"
+  rm -rf "${WORK:?}"/* "${OUT:?}/$name"
+  mkdir -p "$WORK/snap" "$OUT/$name"
+  build_world "$ipv6"
+}
+
+end_scenario() {
+  stop_background
+  delete_namespaces
+}
+
+# Pod -> partner over HTTP and UDP: node1 masquerades the pod to its VPC address, the NAT
+# gateway SNATs that to its public address. $1 says whether the gateway is "collected".
+egress_via_natgw() {
+  local name=$1 with_natgw=$2
+  begin_scenario "$name" 0
+  start_partner_services
+  tcpdump_any node1 capture.pcap
+  if [ "$with_natgw" = 1 ]; then tcpdump_any natgw capture.pcap; fi
+  tcpdump_on partner capture.pcap eth0
+  http_gets pod-client "$PARTNER_IP" "$HTTP_PORT" 3
+  udp_datagrams pod-client "$PARTNER_IP" "$UDP_PORT" 3 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$OUT/$name" node1
+  publish_host "$OUT/$name" partner
+  # The spec says who is who; everything else in truth.json is read back from the kernel.
+  local natgw_host="" hidden="" blind_note=""
+  if [ "$with_natgw" = 1 ]; then
+    publish_host "$OUT/$name" natgw
+    natgw_host='"natgw": { "role": "cloud NAT gateway (VPC default router)", "capture": "capture.pcap", "captureInterfaces": ["any"] },'
+  else
+    hidden='"natgw": "cloud NAT gateway: present and translating, but not collected in this case"'
+    blind_note=" The NAT gateway is not part of this case: its translation happens between two captured hosts."
+  fi
+  cat >"$WORK/spec.json" <<EOF
+{
+  "scenario": "$name",
+  "description": "Pod default/client on node1 calls the partner (3 HTTP requests, 3 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP.$blind_note",
+  "hosts": {
+    "node1": { "role": "kubernetes node running the client pod (flannel + kube-proxy)", "capture": "capture.pcap", "captureInterfaces": ["any"] },
+    $natgw_host
+    "partner": { "role": "partner server on the internet", "capture": "capture.pcap", "captureInterfaces": ["eth0"] }
+  },
+  "hostsNotInCase": { $hidden },
+  "clients": [ { "host": "node1", "pod": "default/client", "address": "10.244.1.2" } ],
+  "services": [
+    { "proto": "tcp", "address": "$PARTNER_IP", "port": $HTTP_PORT },
+    { "proto": "udp", "address": "$PARTNER_IP", "port": $UDP_PORT }
+  ]
+}
+EOF
+  write_truth "$OUT/$name" "$WORK/spec.json"
+  end_scenario
+}
+
+scenario_pod_egress_natgw() { egress_via_natgw pod-egress-natgw 1; }
+scenario_pod_egress_natgw_blind() { egress_via_natgw pod-egress-natgw-blind 0; }
+
+# ---------------------------------------------------------------------------------------
+
+parse_args() {
+  OUT=$OUT_DIR
+  SELECTED=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -h | --help) usage; exit 0 ;;
+      --out) [ $# -ge 2 ] || die "--out needs a directory"; OUT=$2; shift 2 ;;
+      --out=*) OUT=${1#--out=}; shift ;;
+      -*) die "unknown option $1 (see --help)" ;;
+      *)
+        [[ " ${SCENARIOS[*]} " == *" $1 "* ]] || die "unknown scenario '$1'; known: ${SCENARIOS[*]}"
+        SELECTED+=("$1"); shift ;;
+    esac
+  done
+  if [ ${#SELECTED[@]} -eq 0 ]; then SELECTED=("${SCENARIOS[@]}"); fi
+}
+
+check_requirements() {
+  [ "$(id -u)" = 0 ] || die "must run as root (it creates network namespaces)"
+  local tool missing=()
+  for tool in ip bridge iptables-restore iptables-save ip6tables-restore ip6tables-save conntrack tcpdump tshark capinfos node md5sum sha256sum base32 flock; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if [[ " ${SELECTED[*]} " == *" pod-to-pod-vxlan "* ]]; then command -v ping >/dev/null 2>&1 || missing+=(ping); fi
+  if [[ " ${SELECTED[*]} " == *" nodeport "* ]]; then command -v dumpcap >/dev/null 2>&1 || missing+=(dumpcap); fi
+  if [[ " ${SELECTED[*]} " == *" ipv6-pod-egress "* ]]; then command -v gzip >/dev/null 2>&1 || missing+=(gzip); fi
+  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (Debian: apt-get install iproute2 iptables conntrack tcpdump tshark iputils-ping)"
+  # A container without CAP_SYS_ADMIN, or a kernel without namespaces, fails here clearly.
+  local probe="${PREFIX}probe-$$"
+  ip netns add "$probe" 2>/dev/null && ip netns exec "$probe" true 2>/dev/null ||
+    { ip netns del "$probe" 2>/dev/null || true; die "'ip netns' is not usable here (needs root with CAP_SYS_ADMIN and network namespace support)"; }
+  ip netns del "$probe"
+}
+
+main() {
+  parse_args "$@"
+  check_requirements
+  # Two labs at once would delete each other's namespaces; take turns.
+  exec 9>"${TMPDIR:-/tmp}/natpath-lab.lock"
+  flock -w 300 9 || die "another lab run holds ${TMPDIR:-/tmp}/natpath-lab.lock"
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  delete_namespaces  # leftovers of an earlier run that crashed before its cleanup
+  WORK=$(mktemp -d)
+  mkdir -p "$OUT"
+  OUT=$(cd "$OUT" && pwd)
+  local name started=$SECONDS
+  for name in "${SELECTED[@]}"; do
+    "scenario_${name//-/_}"
+  done
+  log "done: ${SELECTED[*]} in $((SECONDS - started)) s -> $OUT"
+}
+
+main "$@"

@@ -1,0 +1,88 @@
+// Tiny servers and clients for the lab, run inside the lab's network namespaces.
+//
+// Node is used instead of curl/python/socat because it is the one runtime every natpath
+// machine (and CI) is guaranteed to have. Every client is bounded: a fixed number of
+// requests, each with a timeout, so a broken world fails fast instead of hanging the lab.
+//
+//   node services.mjs serve-http PORT NAME     HTTP server on all addresses (v4 and v6)
+//   node services.mjs serve-udp PORT NAME      UDP echo server on all addresses (v4 and v6)
+//   node services.mjs http-get HOST PORT COUNT  COUNT sequential GETs, one TCP connection each
+//   node services.mjs udp-send HOST PORT COUNT TAG  COUNT datagrams from one socket, each echoed
+//
+// Servers print "ready" once listening, which lab.sh waits for.
+
+import http from 'node:http';
+import dgram from 'node:dgram';
+
+const TIMEOUT_MS = 3000;
+
+// NAME is the lab host's name: namespaces share the machine's hostname, which has no
+// business in the samples.
+function serveHttp(port, name) {
+  const server = http.createServer((req, res) => {
+    // Say who we think the client is: handy when eyeballing the lab by hand.
+    const peer = `${req.socket.remoteAddress} port ${req.socket.remotePort}`;
+    res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    res.end(`hello from ${name}; you are ${peer}\n`);
+  });
+  server.listen({ port: Number(port), host: '::', ipv6Only: false }, () => console.log('ready'));
+}
+
+function serveUdp(port) {
+  const sock = dgram.createSocket({ type: 'udp6', ipv6Only: false });
+  sock.on('message', (msg, rinfo) => {
+    sock.send(Buffer.concat([Buffer.from('echo '), msg]), rinfo.port, rinfo.address);
+  });
+  sock.bind(Number(port), '::', () => console.log('ready'));
+}
+
+function getOnce(host, port) {
+  return new Promise((resolve, reject) => {
+    // agent: false gives a fresh TCP connection (and source port) per request.
+    const req = http.get({ host, port: Number(port), path: '/', agent: false, timeout: TIMEOUT_MS }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(body.trim()));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${host}:${port} in ${TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+  });
+}
+
+async function httpGet(host, port, count) {
+  for (let i = 0; i < Number(count); i++) console.log(await getOnce(host, port));
+}
+
+function udpSend(host, port, count, tag) {
+  const family = host.includes(':') ? 'udp6' : 'udp4';
+  const sock = dgram.createSocket(family);
+  let sent = 0;
+  const timer = setTimeout(() => {
+    console.error(`udp: ${count - sent} of ${count} echoes missing from ${host}:${port}`);
+    process.exit(1);
+  }, TIMEOUT_MS * Number(count));
+  const sendNext = () => {
+    sent++;
+    // A unique payload per datagram lets the lab follow it through NAT by content.
+    sock.send(`natpath-lab ${tag} datagram ${sent}`, Number(port), host);
+  };
+  sock.on('message', (msg) => {
+    console.log(msg.toString());
+    if (sent < Number(count)) return sendNext();
+    clearTimeout(timer);
+    sock.close();
+  });
+  sendNext();
+}
+
+const [command, ...args] = process.argv.slice(2);
+const commands = { 'serve-http': serveHttp, 'serve-udp': serveUdp, 'http-get': httpGet, 'udp-send': udpSend };
+if (!commands[command]) {
+  console.error(`usage: services.mjs ${Object.keys(commands).join('|')} ARGS...`);
+  process.exit(2);
+}
+Promise.resolve(commands[command](...args)).catch((err) => {
+  console.error(`${command}: ${err.message}`);
+  process.exit(1);
+});

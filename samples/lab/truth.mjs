@@ -1,0 +1,485 @@
+// Reads back what the kernel really did in one lab scenario and prints truth.json.
+//
+//   node truth.mjs --spec SPEC.json --snapshots DIR --case CASE_DIR
+//
+// SPEC (written by lab.sh) only says who is who: the case's hosts and their roles, the
+// client addresses and the services they called. Every other fact comes from the kernel:
+//   - packets at each capture point: `tshark -T fields` on the captures in CASE_DIR,
+//   - which host translated what: `conntrack -L` of every host of the world (in DIR/<host>/,
+//     including hosts left out of the case),
+//   - which rule did it: the NAT rule on that host whose packet counter (iptables-save -c)
+//     is > 0 and whose addresses/ports agree with the translation.
+// A fact that cannot be read back (e.g. interface names in a LINUX_SLL capture) is left out.
+// The output shape is documented in README.md ("truth.json").
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import net from 'node:net';
+
+const VXLAN_PORT = 8472; // flannel's port; Wireshark only knows 4789 by default
+
+// ---------------------------------------------------------------------------------------
+// Arguments and inputs
+
+function parseArgs(argv) {
+  const args = {};
+  for (let i = 0; i < argv.length; i += 2) args[argv[i].replace(/^--/, '')] = argv[i + 1];
+  for (const name of ['spec', 'snapshots', 'case']) {
+    if (!args[name]) throw new Error(`missing --${name}`);
+  }
+  return args;
+}
+
+function readIfExists(file) {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Addresses and tuples
+
+// One spelling per address so "2001:db8::1" from tshark equals the one from conntrack.
+function canonicalAddress(text) {
+  if (net.isIPv6(text)) return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  return text;
+}
+
+function sameTuple(a, b) {
+  return a.src === b.src && a.dst === b.dst && a.srcPort === b.srcPort && a.dstPort === b.dstPort;
+}
+
+function endpoint(address, port) {
+  return port == null ? { address } : { address, port };
+}
+
+// ---------------------------------------------------------------------------------------
+// Capture files: link types read from the file headers (pcap, pcapng, gzip of either)
+
+const LINK_TYPES = { 1: 'EN10MB', 101: 'RAW', 113: 'LINUX_SLL', 276: 'LINUX_SLL2' };
+
+function describeCaptureFile(file) {
+  let bytes = fs.readFileSync(file);
+  const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (gzip) bytes = zlib.gunzipSync(bytes);
+  const magicLE = bytes.readUInt32LE(0);
+  const pcapMagics = { 0xa1b2c3d4: 'microseconds', 0xa1b23c4d: 'nanoseconds' };
+  if (pcapMagics[magicLE] || pcapMagics[bytes.readUInt32BE(0)]) {
+    const le = Boolean(pcapMagics[magicLE]);
+    const linkType = (le ? bytes.readUInt32LE(20) : bytes.readUInt32BE(20)) & 0x0fffffff;
+    return {
+      format: gzip ? 'pcap (gzip)' : 'pcap',
+      timestampPrecision: pcapMagics[le ? magicLE : bytes.readUInt32BE(0)],
+      interfaces: [{ linkType: LINK_TYPES[linkType] ?? String(linkType), linkTypeNumber: linkType }],
+    };
+  }
+  if (magicLE === 0x0a0d0d0a) return describePcapng(bytes, gzip);
+  throw new Error(`${file}: not a capture this helper knows`);
+}
+
+// Walk the pcapng blocks for Interface Description Blocks: link type, if_name, if_tsresol.
+function describePcapng(bytes, gzip) {
+  const le = bytes.readUInt32LE(8) === 0x1a2b3c4d;
+  const u16 = (off) => (le ? bytes.readUInt16LE(off) : bytes.readUInt16BE(off));
+  const u32 = (off) => (le ? bytes.readUInt32LE(off) : bytes.readUInt32BE(off));
+  const interfaces = [];
+  for (let off = 0; off + 12 <= bytes.length; ) {
+    const type = u32(off);
+    const len = u32(off + 4);
+    if (len < 12) break;
+    if (type === 1) {
+      const linkType = u16(off + 8);
+      const iface = { linkType: LINK_TYPES[linkType] ?? String(linkType), linkTypeNumber: linkType };
+      for (let opt = off + 16; opt + 4 <= off + len - 4; ) {
+        const code = u16(opt);
+        const optLen = u16(opt + 2);
+        if (code === 0) break;
+        if (code === 2) iface.name = bytes.toString('utf8', opt + 4, opt + 4 + optLen).replace(/\0+$/, '');
+        if (code === 9) {
+          const res = bytes[opt + 4];
+          iface.timestampPrecision = res === 9 ? 'nanoseconds' : res === 6 ? 'microseconds' : `tsresol ${res}`;
+        }
+        opt += 4 + optLen + ((4 - (optLen % 4)) % 4);
+      }
+      // pcapng's default resolution when if_tsresol is absent is microseconds.
+      iface.timestampPrecision ??= 'microseconds';
+      interfaces.push(iface);
+    }
+    off += len;
+  }
+  return { format: gzip ? 'pcapng (gzip)' : 'pcapng', interfaces };
+}
+
+// ---------------------------------------------------------------------------------------
+// Packets: one tshark pass per capture, keeping the first packet of every TCP connection
+// (SYN), every UDP datagram and every echo request, with a key that survives NAT:
+// TCP's initial sequence number, the UDP payload, the echo sequence number + payload.
+
+const FIELDS = [
+  'frame.number', 'frame.time_epoch', 'frame.interface_name', 'frame.packet_flags_direction',
+  'sll.ifindex', 'sll.pkttype',
+  'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst',
+  'tcp.srcport', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.seq_raw',
+  'udp.srcport', 'udp.dstport', 'udp.payload',
+  'icmp.type', 'icmp.ident', 'icmp.seq', 'icmpv6.type', 'icmpv6.echo.identifier', 'icmpv6.echo.sequence_number',
+  'data.data', 'vxlan.vni',
+];
+const FILTER = '(tcp.flags.syn == 1 && tcp.flags.ack == 0) || udp || icmp.type == 8 || icmpv6.type == 128';
+
+function readPackets(file, ifNames) {
+  const args = ['-r', file, '-n', '-d', `udp.port==${VXLAN_PORT},vxlan`, '-Y', FILTER, '-T', 'fields',
+    '-E', 'occurrence=a', '-E', 'aggregator=,', '-E', 'separator=/t'];
+  for (const f of FIELDS) args.push('-e', f);
+  const out = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  const packets = [];
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const cols = line.split('\t');
+    const all = Object.fromEntries(FIELDS.map((f, i) => [f, cols[i] ? cols[i].split(',') : []]));
+    const packet = toPacket(all, ifNames);
+    if (packet) packets.push(packet);
+  }
+  return packets;
+}
+
+const last = (list) => list[list.length - 1];
+const first = (list) => list[0];
+
+// Turn one tshark row into {frame, tsNanos, iface, direction, proto, src, dst, srcPort,
+// dstPort, key, outer}. Inside VXLAN the innermost header is the last occurrence.
+function toPacket(f, ifNames) {
+  const tunneled = f['vxlan.vni'].length > 0;
+  const v4 = f['ip.src'];
+  const v6 = f['ipv6.src'];
+  // The inner header is the last IP header; v6 inside a v4 VXLAN underlay counts too.
+  const innerIsV6 = v6.length > 0 && (!tunneled || v4.length < 2);
+  const src = canonicalAddress(innerIsV6 ? last(v6) : last(v4));
+  const dst = canonicalAddress(innerIsV6 ? last(f['ipv6.dst']) : last(f['ip.dst']));
+  if (!src || !dst) return null;
+  const p = { frame: Number(first(f['frame.number'])), tsNanos: toNanos(first(f['frame.time_epoch'])), src, dst };
+
+  if (f['tcp.flags.syn'].length) {
+    if (last(f['tcp.flags.syn']) !== '1' || last(f['tcp.flags.ack']) !== '0') return null;
+    Object.assign(p, { proto: 'tcp', srcPort: Number(last(f['tcp.srcport'])), dstPort: Number(last(f['tcp.dstport'])) });
+    p.key = `tcp ${last(f['tcp.seq_raw'])}`;
+  } else if (f['icmp.type'].length || f['icmpv6.type'].length) {
+    // ICMP errors quote the packet they answer; only echo requests start a flow.
+    const v6echo = f['icmpv6.type'].length > 0;
+    if (last(v6echo ? f['icmpv6.type'] : f['icmp.type']) !== (v6echo ? '128' : '8')) return null;
+    const ident = Number(last(v6echo ? f['icmpv6.echo.identifier'] : f['icmp.ident']));
+    const seq = last(v6echo ? f['icmpv6.echo.sequence_number'] : f['icmp.seq']);
+    Object.assign(p, { proto: v6echo ? 'icmpv6' : 'icmp', srcPort: ident, dstPort: null });
+    p.key = `${p.proto} ${seq} ${last(f['data.data'])}`;
+  } else {
+    // Only an outer header in a tunnelled packet (e.g. VXLAN around TCP ACKs): not ours.
+    if (tunneled && f['udp.srcport'].length < 2) return null;
+    Object.assign(p, { proto: 'udp', srcPort: Number(last(f['udp.srcport'])), dstPort: Number(last(f['udp.dstport'])) });
+    p.key = `udp ${last(f['udp.payload'])}`;
+  }
+
+  if (tunneled) {
+    p.outer = { src: first(v4.length ? v4 : v6), dst: first(v4.length ? f['ip.dst'] : f['ipv6.dst']), vni: Number(first(f['vxlan.vni'])) };
+  }
+  const ifindex = first(f['sll.ifindex']);
+  p.iface = first(f['frame.interface_name']) ?? (ifindex ? ifNames.get(Number(ifindex)) ?? `ifindex ${ifindex}` : null);
+  const pkttype = first(f['sll.pkttype']);
+  const flags = first(f['frame.packet_flags_direction']);
+  if (pkttype != null) p.direction = pkttype === '4' ? 'out' : 'in';
+  else if (flags === '1' || flags === '2') p.direction = flags === '1' ? 'in' : 'out';
+  return p;
+}
+
+function toNanos(epoch) {
+  const [sec, frac = ''] = epoch.split('.');
+  return BigInt(sec) * 1_000_000_000n + BigInt((frac + '000000000').slice(0, 9));
+}
+
+// ---------------------------------------------------------------------------------------
+// conntrack -L: original and reply tuple of every entry, per host
+
+function parseConntrack(text, host, file) {
+  const entries = [];
+  for (const line of (text ?? '').split('\n')) {
+    const proto = line.split(/\s+/)[0];
+    if (!['tcp', 'udp', 'icmp', 'icmpv6'].includes(proto)) continue;
+    const tuples = [];
+    for (const [, k, v] of line.matchAll(/(\w+)=(\S+)/g)) {
+      if (k === 'src') tuples.push({});
+      if (tuples.length) last(tuples)[k] ??= v;
+    }
+    if (tuples.length < 2) continue;
+    const [orig, reply] = tuples.map((t) => ({
+      src: canonicalAddress(t.src),
+      dst: canonicalAddress(t.dst),
+      srcPort: t.id != null ? Number(t.id) : Number(t.sport),
+      dstPort: t.id != null ? null : Number(t.dport),
+    }));
+    entries.push({ host, file, proto, line: line.trim(), orig, reply });
+  }
+  return entries;
+}
+
+// What a packet of the original direction looks like after this entry's NAT.
+function translatedTuple(entry) {
+  const r = entry.reply;
+  return { src: r.dst, dst: r.src, srcPort: entry.orig.dstPort === null ? r.srcPort : r.dstPort, dstPort: entry.orig.dstPort === null ? null : r.srcPort };
+}
+
+// Follow conntrack entries from `before` to `after`, one NAT host at a time (several hosts
+// can translate between two capture points, e.g. a node and the NAT gateway).
+function explainChange(before, after, proto, entries) {
+  const steps = [];
+  let current = before;
+  for (let hop = 0; hop < 4 && !sameTuple(current, after); hop++) {
+    const nat = entries.filter((e) => e.proto === proto && sameTuple(e.orig, current) && !sameTuple(translatedTuple(e), current));
+    if (nat.length !== 1) return null;
+    steps.push({ entry: nat[0], before: current, after: translatedTuple(nat[0]) });
+    current = translatedTuple(nat[0]);
+  }
+  return sameTuple(current, after) ? steps : null;
+}
+
+// ---------------------------------------------------------------------------------------
+// iptables-save -c: NAT rules with their counters, to name the rule that fired
+
+function tokenize(text) {
+  return [...text.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
+}
+
+function parseNatRules(text, file) {
+  const rules = [];
+  let table = null;
+  const numberInChain = new Map();
+  (text ?? '').split('\n').forEach((line, index) => {
+    if (line.startsWith('*')) table = line.slice(1).trim();
+    const m = /^\[(\d+):(\d+)\] -A (\S+) (.*)$/.exec(line);
+    if (!m || table !== 'nat') return;
+    const chain = m[3];
+    const ruleNumber = (numberInChain.get(chain) ?? 0) + 1;
+    numberInChain.set(chain, ruleNumber);
+    rules.push({ file, line: index + 1, table, chain, ruleNumber, packets: Number(m[1]), text: `-A ${chain} ${m[4]}`, args: tokenize(m[4]) });
+  });
+  return rules;
+}
+
+function inCidr(address, cidr) {
+  const [base, bits] = cidr.split('/');
+  const family = net.isIPv6(base) ? 'ipv6' : 'ipv4';
+  if (net.isIPv6(address) !== (family === 'ipv6')) return false;
+  const list = new net.BlockList();
+  list.addSubnet(base, Number(bits ?? (family === 'ipv6' ? 128 : 32)), family);
+  return list.check(address, family);
+}
+
+function inPortRange(port, spec) {
+  const [lo, hi = lo] = spec.split(':').map(Number);
+  return port >= lo && port <= hi;
+}
+
+// Does a rule's address/port/target part agree with a translation? Matches that cannot be
+// checked from a tuple (marks, statistic, addrtype, interfaces) are left unchecked: the
+// packet counter is the evidence that they matched.
+function ruleAgrees(rule, proto, before, after) {
+  const a = rule.args;
+  for (let i = 0; i < a.length; i++) {
+    const negated = a[i] === '!';
+    const opt = negated ? a[++i] : a[i];
+    const value = a[i + 1];
+    let ok = true;
+    if (opt === '-s') ok = inCidr(before.src, value);
+    else if (opt === '-d') ok = inCidr(before.dst, value);
+    else if (opt === '-p') ok = value === proto || (value === 'ipv6-icmp' && proto === 'icmpv6');
+    else if (opt === '--dport') ok = before.dstPort != null && inPortRange(before.dstPort, value);
+    else if (opt === '--sport') ok = before.srcPort != null && inPortRange(before.srcPort, value);
+    else if (opt === '--to-destination') ok = natTargetAgrees(value, after.dst, after.dstPort);
+    else if (opt === '--to-source') ok = natTargetAgrees(value, after.src, after.srcPort);
+    else continue;
+    if (negated ? ok : !ok) return false;
+  }
+  return true;
+}
+
+// "10.244.2.2:8080", "203.0.113.7", "[2001:db8::1]:80"; address ranges are not used here.
+function natTargetAgrees(value, address, port) {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(value) ?? /^([^:]+)(?::(\d+))?$/.exec(value) ?? [null, value];
+  return canonicalAddress(m[1]) === address && (m[2] === undefined || Number(m[2]) === port);
+}
+
+function findRule(rules, kind, proto, before, after) {
+  const targets = kind === 'dnat' ? ['DNAT'] : ['SNAT', 'MASQUERADE'];
+  const fired = rules.filter((r) => r.packets > 0 && targets.includes(r.args[r.args.indexOf('-j') + 1]) && ruleAgrees(r, proto, before, after));
+  return fired;
+}
+
+// ---------------------------------------------------------------------------------------
+// Putting it together
+
+function hopLabel(hop) {
+  return hop.interface ? `${hop.host}:${hop.interface}` : hop.host;
+}
+
+function toHop(p) {
+  const hop = { host: p.host, interface: p.iface ?? null };
+  if (p.direction) hop.direction = p.direction;
+  hop.src = endpoint(p.src, p.srcPort);
+  hop.dst = endpoint(p.dst, p.dstPort);
+  if (p.outer) hop.outer = p.outer;
+  hop.capture = { file: `${p.host}/${p.file}`, frame: p.frame };
+  return hop;
+}
+
+function buildTranslations(hops, packets, proto, ctx) {
+  const translations = [];
+  for (let i = 1; i < packets.length; i++) {
+    const before = packets[i - 1];
+    const after = packets[i];
+    if (sameTuple(before, after)) continue;
+    const between = [hopLabel(hops[i - 1]), hopLabel(hops[i])];
+    const steps = explainChange(before, after, proto, ctx.conntrack);
+    if (!steps) {
+      translations.push({ kind: 'unexplained', host: null, between, before: tupleOut(before), after: tupleOut(after), rule: null, beyondCapturedHosts: null });
+      continue;
+    }
+    for (const step of steps) translations.push(...describeStep(step, proto, between, ctx));
+  }
+  return translations;
+}
+
+// One conntrack entry can hold a DNAT (done first, in PREROUTING/OUTPUT) and an SNAT (done
+// last, in POSTROUTING); report them as two translations in that order.
+function describeStep(step, proto, between, ctx) {
+  const { entry, before, after } = step;
+  const out = [];
+  const middle = { ...before, dst: after.dst, dstPort: after.dstPort };
+  const v6 = net.isIPv6(before.src);
+  const rules = ctx.natRules(entry.host, v6);
+  if (before.dst !== after.dst || before.dstPort !== after.dstPort) out.push(['dnat', before, middle]);
+  if (middle.src !== after.src || middle.srcPort !== after.srcPort) out.push(['snat', middle, after]);
+  return out.map(([kind, from, to]) => {
+    const fired = findRule(rules, kind, proto, from, to);
+    const rule = fired.length === 1 ? fired[0] : null;
+    const t = {
+      kind: rule && rule.args.includes('MASQUERADE') ? 'masquerade' : kind,
+      host: entry.host,
+      between,
+      before: tupleOut(from),
+      after: tupleOut(to),
+      rule: rule && { table: rule.table, chain: rule.chain, ruleNumber: rule.ruleNumber, text: rule.text, packets: rule.packets, source: `${rule.file}:${rule.line}` },
+      beyondCapturedHosts: !ctx.caseHosts.includes(entry.host),
+      conntrack: { file: entry.file, line: entry.line },
+    };
+    if (fired.length > 1) t.ruleCandidates = fired.map((r) => r.text);
+    return t;
+  });
+}
+
+function tupleOut(t) {
+  return { src: endpoint(t.src, t.srcPort), dst: endpoint(t.dst, t.dstPort) };
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const spec = JSON.parse(fs.readFileSync(args.spec, 'utf8'));
+  const caseHosts = Object.keys(spec.hosts);
+  const worldHosts = fs.readdirSync(args.snapshots).filter((h) => fs.statSync(path.join(args.snapshots, h)).isDirectory());
+
+  // Every host's conntrack, in or out of the case: a translation happens where it happens.
+  const conntrack = worldHosts.flatMap((host) =>
+    ['conntrack.txt', 'conntrack6.txt'].flatMap((name) =>
+      parseConntrack(readIfExists(path.join(args.snapshots, host, name)), host, `${host}/${name}`)));
+  const ruleCache = new Map();
+  const natRules = (host, v6) => {
+    const name = v6 ? 'ip6tables-save.txt' : 'iptables-save.txt';
+    const key = `${host}/${name}`;
+    if (!ruleCache.has(key)) ruleCache.set(key, parseNatRules(readIfExists(path.join(args.snapshots, host, name)), key));
+    return ruleCache.get(key);
+  };
+
+  // Captures of the case hosts, in the order the spec lists the hosts (ties in time).
+  const hosts = {};
+  const packets = [];
+  caseHosts.forEach((host, hostIndex) => {
+    const hs = spec.hosts[host];
+    const file = path.join(args.case, host, hs.capture);
+    const links = JSON.parse(readIfExists(path.join(args.snapshots, host, 'links.json')) ?? '[]');
+    const ifNames = new Map(links.map((l) => [l.ifindex, l.ifname]));
+    const described = describeCaptureFile(file);
+    const single = hs.captureInterfaces.length === 1 && hs.captureInterfaces[0] !== 'any' ? hs.captureInterfaces[0] : null;
+    const own = readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex, file: hs.capture, iface: p.iface ?? single }));
+    packets.push(...own);
+    const seen = [...new Set(own.map((p) => p.iface).filter(Boolean))].sort();
+    hosts[host] = {
+      role: hs.role,
+      capture: { file: `${host}/${hs.capture}`, ...described, captureInterfaces: hs.captureInterfaces, ...(seen.length ? { interfacesSeen: seen } : {}) },
+      snapshots: fs.readdirSync(path.join(args.case, host)).filter((f) => f.endsWith('.txt')).sort(),
+    };
+  });
+  packets.sort((a, b) => (a.tsNanos < b.tsNanos ? -1 : a.tsNanos > b.tsNanos ? 1 : a.hostIndex - b.hostIndex || a.frame - b.frame));
+
+  const clientAddresses = new Map(spec.clients.map((c) => [canonicalAddress(c.address), c]));
+  const isService = (p) => spec.services.some((s) => s.proto === p.proto && canonicalAddress(s.address) === p.dst && (s.port == null || s.port === p.dstPort));
+
+  // A flow is a TCP connection, a UDP socket pair or an echo id, as first seen leaving the
+  // client; it is followed by the key of its first packet.
+  const flows = new Map();
+  for (const p of packets) {
+    if (!clientAddresses.has(p.src) || !isService(p)) continue;
+    const id = p.proto === 'tcp' ? p.key : `${p.proto} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort}`;
+    if (!flows.has(id)) flows.set(id, { first: p, keys: new Set() });
+    flows.get(id).keys.add(p.key);
+  }
+
+  const byKey = new Map();
+  for (const p of packets) {
+    if (!byKey.has(p.key)) byKey.set(p.key, []);
+    byKey.get(p.key).push(p);
+  }
+
+  const ctx = { conntrack, natRules, caseHosts };
+  const flowsOut = [];
+  for (const { first: p0, keys } of flows.values()) {
+    // One copy per capture point; without interface names (LINUX_SLL) every copy is a point.
+    const seenAt = new Set();
+    const path_ = byKey.get(p0.key).filter((p) => {
+      if (!p.iface) return true;
+      const at = `${p.host} ${p.iface} ${p.direction ?? ''}`;
+      if (seenAt.has(at)) return false;
+      seenAt.add(at);
+      return true;
+    });
+    const hops = path_.map(toHop);
+    const lastHop = path_[path_.length - 1];
+    const client = clientAddresses.get(p0.src);
+    const flow = {
+      proto: p0.proto,
+      client: { host: client.host, ...(client.pod ? { pod: client.pod } : {}), ...endpoint(p0.src, p0.srcPort) },
+      server: endpoint(p0.dst, p0.dstPort),
+      servedBy: endpoint(lastHop.dst, lastHop.dstPort),
+      serverSees: endpoint(lastHop.src, lastHop.srcPort),
+      tunnel: path_.some((p) => p.outer) ? 'vxlan' : null,
+    };
+    if (p0.proto === 'udp') flow.datagrams = keys.size;
+    if (p0.proto.startsWith('icmp')) flow.echoRequests = keys.size;
+    flow.path = hops;
+    flow.translations = buildTranslations(hops, path_, p0.proto, ctx);
+    flowsOut.push(flow);
+  }
+
+  const truth = {
+    scenario: spec.scenario,
+    description: spec.description,
+    hosts,
+    hostsNotInCase: spec.hostsNotInCase ?? {},
+    flows: flowsOut,
+    partnerSees: [...new Set(flowsOut.map((f) => f.serverSees.address))],
+  };
+  if (flowsOut.length === 0) throw new Error('no flow from the clients to the services was found in the captures');
+  process.stdout.write(JSON.stringify(truth, null, 2) + '\n');
+}
+
+try {
+  main();
+} catch (err) {
+  console.error(`truth.mjs: ${err.message}`);
+  process.exit(1);
+}
