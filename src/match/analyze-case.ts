@@ -3,7 +3,8 @@
 
 import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
-import { collectLegs } from '../flow/collect-legs.js';
+import { LinkType } from '../capture/index.js';
+import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
 import type { AnalyzeReport, Answer, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { estimateClockOffsets } from './clock-offsets.js';
@@ -35,6 +36,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
       options.onFile?.(file.displayPath, file.size);
       try {
         const legs = await collectLegs(file.path, file.displayPath, options.onBytes);
+        nameSingleInterfacePoints(legs, knowledge);
         diagnostics.push(...legs.diagnostics);
         captures.push({ host: hostIndex, legs });
       } catch (err) {
@@ -113,6 +115,31 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
   };
 }
 
+/**
+ * A pcap taken on one interface (`tcpdump -i eth0`) does not say which: the interface holding
+ * the addresses its packets were sent from or to does, per the host's `ip addr` snapshot.
+ */
+function nameSingleInterfacePoints(capture: CaptureLegs, host: HostKnowledge): void {
+  const t = capture.legs;
+  for (const point of capture.points) {
+    if (point.name !== null || point.ifIndex >= 0 || point.linkType === LinkType.LINUX_SLL) continue;
+    const votes = new Map<string, number>();
+    const words = new Uint32Array(4);
+    for (let leg = 0; leg < t.count; leg++) {
+      if (t.keyWord(leg, 0) !== point.index) continue;
+      const version = t.keyWord(leg, 1) >>> 24;
+      for (const base of [3, 7]) {
+        for (let i = 0; i < 4; i++) words[i] = t.keyWord(leg, base + i);
+        const name = host.interfaceOfAddress(version, words);
+        if (name !== null) votes.set(name, (votes.get(name) ?? 0) + 1);
+      }
+    }
+    let best: string | null = null;
+    for (const [name, count] of votes) if (best === null || count > votes.get(best)!) best = name;
+    point.name = best;
+  }
+}
+
 function viewDiagnostic(d: Diagnostic): DiagnosticView {
   const view: DiagnosticView = { code: d.code, severity: d.severity, file: d.place.file, message: d.message };
   if (d.place.line !== undefined) view.line = d.place.line;
@@ -126,6 +153,8 @@ function answer(flows: Flow[]): Answer[] {
   const byServer = new Map<string, Answer>();
   for (const f of flows) {
     const seen = f.seenByServer ?? f.lastSeen;
+    // Multicast and broadcast groups are not servers anyone whitelists for.
+    if (isGroupAddress(addressOf(seen.dst))) continue;
     const key = `${f.proto} ${seen.dst}`;
     let line = byServer.get(key);
     if (line === undefined) {
@@ -140,6 +169,12 @@ function answer(flows: Flow[]): Answer[] {
     for (const t of f.translations) if (!line.translations.includes(t.description)) line.translations.push(t.description);
   }
   return [...byServer.values()];
+}
+
+function isGroupAddress(address: string): boolean {
+  if (address.includes(':')) return address.toLowerCase().startsWith('ff');
+  const first = Number(address.slice(0, address.indexOf('.')));
+  return (first >= 224 && first <= 239) || address === '255.255.255.255';
 }
 
 /** The address part of "IP:port" / "[IPv6]:port" / bare address text. */

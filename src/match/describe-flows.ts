@@ -29,8 +29,11 @@ interface OrientedLeg {
 }
 
 export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
-  const oriented = linked.legs.map((g, i) => orient(refs[g]!, captures, linked.clientIsLow[i]!));
-  const hops = oriented.map((o, i) => describeHop(o, captures, hosts, linked.position[i]!));
+  const allOriented = linked.legs.map((g, i) => orient(refs[g]!, captures, linked.clientIsLow[i]!));
+  const allHops = allOriented.map((o, i) => describeHop(o, captures, hosts, linked.position[i]!));
+  const kept = foldReplyOnlyHops(allOriented, allHops);
+  const oriented = kept.map((i) => allOriented[i]!);
+  const hops = kept.map((i) => allHops[i]!);
   const translations: Translation[] = [];
   for (let i = 0; i + 1 < oriented.length; i++) {
     translations.push(...describeTranslations(oriented[i]!, oriented[i + 1]!, hops[i]!, hops[i + 1]!, hosts));
@@ -66,6 +69,35 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
     lastSeen: { src: lastHop.src, dst: lastHop.dst },
     tunnels,
   };
+}
+
+/**
+ * When NAT sits between a capture point and both directions' translation points (br_netfilter
+ * DNAT on a bridge port, say), the point sees requests with one tuple and replies with another:
+ * two legs at one point. They are one hop: the requests' tuple is the path's, the replies'
+ * packets are added to it. Returns the indexes of the hops kept, in order.
+ */
+function foldReplyOnlyHops(oriented: OrientedLeg[], hops: Hop[]): number[] {
+  const pointKey = (i: number) => `${oriented[i]!.ref.capture}/${hops[i]!.interface}`;
+  const keep: number[] = [];
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i]!;
+    if (hop.packetsToServer > 0) {
+      keep.push(i);
+      continue;
+    }
+    const twin = hops.findIndex((h, j) => j !== i && h.packetsToServer > 0 && pointKey(j) === pointKey(i));
+    if (twin < 0) {
+      keep.push(i);
+      continue;
+    }
+    const target = hops[twin]!;
+    target.packetsToClient += hop.packetsToClient;
+    target.bytesToClient += hop.bytesToClient;
+    if (hop.firstSeen < target.firstSeen) target.firstSeen = hop.firstSeen;
+    if (hop.lastSeen > target.lastSeen) target.lastSeen = hop.lastSeen;
+  }
+  return keep;
 }
 
 function orient(ref: LegRef, captures: CaptureOnHost[], clientIsLow: boolean): OrientedLeg {

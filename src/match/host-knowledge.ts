@@ -10,6 +10,8 @@ export interface HostKnowledge {
   /** Whether any snapshot told us the host's addresses. */
   readonly knowsAddresses: boolean;
   ownsAddress(version: number, words: ArrayLike<number>): boolean;
+  /** The interface holding this address, or null. */
+  interfaceOfAddress(version: number, words: ArrayLike<number>): string | null;
   /** Interface name for a kernel ifindex, or null. */
   interfaceName(ifIndex: number): string | null;
 }
@@ -19,14 +21,15 @@ export function addressKey(version: number, words: ArrayLike<number>): string {
 }
 
 export class SnapshotHostKnowledge implements HostKnowledge {
-  private readonly addresses = new Set<string>();
+  /** Address text → the interface that holds it. */
+  private readonly addresses = new Map<string, string>();
   private readonly names = new Map<number, string>();
   knowsAddresses = false;
 
   constructor(readonly name: string) {}
 
-  addAddress(text: string): void {
-    this.addresses.add(text);
+  addAddress(text: string, interfaceName: string): void {
+    this.addresses.set(text, interfaceName);
     this.knowsAddresses = true;
   }
 
@@ -36,6 +39,10 @@ export class SnapshotHostKnowledge implements HostKnowledge {
 
   ownsAddress(version: number, words: ArrayLike<number>): boolean {
     return this.addresses.has(addressKey(version, words));
+  }
+
+  interfaceOfAddress(version: number, words: ArrayLike<number>): string | null {
+    return this.addresses.get(addressKey(version, words)) ?? null;
   }
 
   interfaceName(ifIndex: number): string | null {

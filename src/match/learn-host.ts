@@ -1,11 +1,35 @@
-// Fills a host's knowledge (its addresses, its interface names by index) from its snapshots.
+// Fills a host's knowledge (its addresses, its interface names by index) from its `ip addr` /
+// `ip link` snapshots, text or JSON. Parse problems are returned as diagnostics.
 
 import type { CaseFile } from '../case/load-case.js';
+import { readTextFile } from '../case/read-text.js';
+import { formatIpAddress } from '../net/address.js';
+import { type InterfaceList, parseIpLink, parseIpLinkJson } from '../route/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { SnapshotHostKnowledge } from './host-knowledge.js';
 
 export async function learnFromSnapshots(host: SnapshotHostKnowledge, files: CaseFile[]): Promise<Diagnostic[]> {
-  void host;
-  void files;
-  return [];
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    if (file.kind !== 'ip-addr' && file.kind !== 'ip-addr-json' && file.kind !== 'ip-link' && file.kind !== 'ip-link-json') continue;
+    let text: string;
+    try {
+      text = await readTextFile(file.path, file.compression);
+    } catch (err) {
+      diagnostics.push({ code: 'snapshot.unreadable', severity: 'error', message: (err as Error).message, place: { file: file.displayPath } });
+      continue;
+    }
+    const json = file.kind.endsWith('-json');
+    const parsed = json ? parseIpLinkJson(text, file.displayPath) : parseIpLink(text, file.displayPath);
+    diagnostics.push(...parsed.issues);
+    learnInterfaces(host, parsed.value);
+  }
+  return diagnostics;
+}
+
+function learnInterfaces(host: SnapshotHostKnowledge, list: InterfaceList): void {
+  for (const iface of list.interfaces) {
+    host.addInterface(iface.index, iface.name);
+    for (const a of iface.addresses) host.addAddress(formatIpAddress(a.address), iface.name);
+  }
 }

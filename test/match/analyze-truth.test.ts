@@ -1,0 +1,83 @@
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAnalyze } from '../../src/match/analyze-case.js';
+import type { AnalyzeReport } from '../../src/report/analyze-model.js';
+import { PROJECT_ROOT } from '../corpus.js';
+import { writeShiftedCapture } from './shift-clock.js';
+import { SAMPLES, endpointText, findFlow, labScenarios, ourKind, ourPath, readTruth, truthPath } from './truth.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'natpath-truth-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const schema = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(PROJECT_ROOT, 'docs', 'report-schema.json'), 'utf8')));
+const validate = new Ajv2020({ allErrors: true }).compile(schema);
+
+const scenarios = labScenarios();
+
+/** Compares the report with the scenario's truth.json; returns the differences as sentences. */
+function differences(report: AnalyzeReport, scenario: string): string[] {
+  const truth = readTruth(scenario);
+  const problems: string[] = [];
+  for (const t of truth.flows) {
+    const label = `${t.proto} ${endpointText(t.client, t.proto)} → ${endpointText(t.server, t.proto)}`;
+    const flow = findFlow(report, t);
+    if (flow === undefined) {
+      problems.push(`${label}: flow not found`);
+      continue;
+    }
+    const expectedPath = truthPath(t);
+    const path = ourPath(flow);
+    if (JSON.stringify(path) !== JSON.stringify(expectedPath)) problems.push(`${label}: path ${path.join(' → ')} ≠ ${expectedPath.join(' → ')}`);
+    const sees = (flow.seenByServer ?? flow.lastSeen).src;
+    if (sees !== endpointText(t.serverSees, t.proto)) problems.push(`${label}: server sees ${sees} ≠ ${endpointText(t.serverSees, t.proto)}`);
+    if ((flow.tunnels[0] ?? null) !== t.tunnel) problems.push(`${label}: tunnel ${flow.tunnels[0] ?? null} ≠ ${t.tunnel}`);
+    const expected = t.translations.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
+    const ours = flow.translations.map((x) => `${x.kind} by ${x.where === 'beyond' ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
+    if (JSON.stringify(ours) !== JSON.stringify(expected)) problems.push(`${label}: translations [${ours.join('; ')}] ≠ [${expected.join('; ')}]`);
+  }
+  const partnerSees = [...new Set(report.answers.flatMap((a) => a.sources))].sort();
+  if (JSON.stringify(partnerSees) !== JSON.stringify([...truth.partnerSees].sort())) {
+    problems.push(`answer: sources ${partnerSees.join(', ')} ≠ partnerSees ${truth.partnerSees.join(', ')}`);
+  }
+  return problems;
+}
+
+describe.runIf(scenarios.length > 0)('analyze reproduces every lab scenario\'s truth.json', () => {
+  it.each(scenarios)('%s', async (scenario) => {
+    const report = await runAnalyze({ paths: [join(SAMPLES, scenario)], hosts: [] });
+    expect(differences(report, scenario)).toEqual([]);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it.each(scenarios)('%s with the hosts\' clocks off by −5 s, +5 s and +3 min', async (scenario) => {
+    const shifted = join(scratch, scenario);
+    cpSync(join(SAMPLES, scenario), shifted, { recursive: true });
+    const shifts = [-5, 5, 180];
+    const hosts = readdirSync(shifted, { withFileTypes: true }).filter((d) => d.isDirectory());
+    for (const [i, host] of hosts.entries()) {
+      for (const file of readdirSync(join(shifted, host.name))) {
+        if (!/^capture\.pcap(ng)?(\.gz)?$/.test(file)) continue;
+        const path = join(shifted, host.name, file);
+        const original = `${path}.orig`;
+        copyFileSync(path, original);
+        await writeShiftedCapture(original, path, shifts[i % shifts.length]!);
+        rmSync(original);
+      }
+    }
+    const report = await runAnalyze({ paths: [shifted], hosts: [] });
+    expect(differences(report, scenario)).toEqual([]);
+    // The estimated offsets undo the shifts (relative to the reference host) within their spread.
+    for (const [i, host] of hosts.entries()) {
+      const view = report.hosts.find((h) => h.name === host.name)!;
+      const reference = report.hosts.find((h) => h.clock.basis === 'reference')!;
+      const referenceIndex = hosts.findIndex((h) => h.name === reference.name);
+      if (view.clock.offsetSeconds === null) continue;
+      const expected = shifts[i % shifts.length]! - shifts[referenceIndex % shifts.length]!;
+      expect(Math.abs(view.clock.offsetSeconds - expected)).toBeLessThan(0.01);
+    }
+  });
+});

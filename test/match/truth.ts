@@ -1,0 +1,100 @@
+// Reading a lab scenario's truth.json and comparing natpath's analysis with it: the same flows,
+// the same path (host and interface at each capture point), the same translations at the same
+// places, and the same answer (what the partner saw).
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnalyzeReport, Flow } from '../../src/report/analyze-model.js';
+import { PROJECT_ROOT } from '../corpus.js';
+
+interface TruthEndpoint {
+  address: string;
+  port?: number;
+}
+
+interface TruthHop {
+  host: string;
+  interface: string | null;
+  src: TruthEndpoint;
+  dst: TruthEndpoint;
+}
+
+interface TruthTranslation {
+  kind: string;
+  host: string | null;
+  between: [string, string];
+  rule: { table: string; chain: string; ruleNumber: number; text: string } | null;
+  beyondCapturedHosts: boolean | null;
+}
+
+export interface TruthFlow {
+  proto: string;
+  client: TruthEndpoint & { host: string };
+  server: TruthEndpoint;
+  serverSees: TruthEndpoint;
+  tunnel: string | null;
+  path: TruthHop[];
+  translations: TruthTranslation[];
+}
+
+export interface Truth {
+  scenario: string;
+  flows: TruthFlow[];
+  partnerSees: string[];
+}
+
+export const SAMPLES = join(PROJECT_ROOT, 'samples');
+
+/** Lab scenarios present in samples/ (each a folder with truth.json). */
+export function labScenarios(): string[] {
+  if (!existsSync(SAMPLES)) return [];
+  return readdirSync(SAMPLES)
+    .filter((name) => existsSync(join(SAMPLES, name, 'truth.json')))
+    .sort();
+}
+
+export function readTruth(scenario: string): Truth {
+  return JSON.parse(readFileSync(join(SAMPLES, scenario, 'truth.json'), 'utf8')) as Truth;
+}
+
+export function endpointText(e: TruthEndpoint, proto: string): string {
+  if (e.port === undefined || proto.startsWith('icmp')) return e.address;
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+export function findFlow(report: AnalyzeReport, truth: TruthFlow): Flow | undefined {
+  const client = endpointText(truth.client, truth.proto);
+  const server = endpointText(truth.server, truth.proto);
+  return report.flows.find((f) => f.proto === truth.proto && f.client === client && f.server === server);
+}
+
+/** "host:interface" at each capture point, in path order; a capture without interface names is "host:any". */
+export function truthPath(flow: TruthFlow): string[] {
+  const points: string[] = [];
+  for (const hop of flow.path) {
+    const point = `${hop.host}:${hop.interface ?? 'any'}`;
+    // Cooked v1 captures list every copy; natpath folds copies at one point into one hop.
+    if (points[points.length - 1] !== point || hop.interface !== null) points.push(point);
+  }
+  return points;
+}
+
+/** natpath's path in the same terms: consecutive "any" points (cooked v1: no interface names) fold into one. */
+export function ourPath(flow: Flow): string[] {
+  const points: string[] = [];
+  for (const leg of flow.legs) {
+    for (const h of leg.hops) {
+      const point = `${leg.host}:${h.interface}`;
+      if (h.interface === 'any' && points[points.length - 1] === point) continue;
+      points.push(point);
+    }
+  }
+  return points;
+}
+
+/** Truth kinds: masquerade/snat/dnat; natpath's: SNAT/DNAT (MASQUERADE is named by its rule). */
+export function ourKind(kind: string): 'SNAT' | 'DNAT' | null {
+  if (kind === 'masquerade' || kind === 'snat') return 'SNAT';
+  if (kind === 'dnat') return 'DNAT';
+  return null;
+}
