@@ -129,6 +129,9 @@ add_ns() {
   # Set before any link exists so the "default" value applies to links created later.
   set_sysctl "$host" net.ipv6.conf.default.disable_ipv6 "$disable"
   set_sysctl "$host" net.ipv6.conf.all.disable_ipv6 "$disable"
+  # No duplicate address detection: a tentative link-local address delays neighbour
+  # discovery by a second or more, and nothing else shares these links.
+  if [ "$WITH_IPV6" = 1 ]; then set_sysctl "$host" net.ipv6.conf.default.accept_dad 0; fi
   in_ns "$host" ip link set lo up
 }
 
@@ -278,11 +281,23 @@ COMMIT
 EOF
 }
 
-# An outside client (a VM in the VPC that is not a cluster member) for NodePort traffic.
+# An outside client (a VM in the VPC that is not a cluster member) for NodePort traffic,
+# with the usual stateful host firewall (which also gives it a conntrack table to dump).
 add_client() {
   add_ns client
   add_vpc_host client "$CLIENT_IP"
   in_ns client ip route add default via "$NATGW_VPC_IP"
+  in_ns client iptables-restore <<EOF
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT
+COMMIT
+EOF
 }
 
 # IPv6 for the IPv6 scenario: a ULA pod prefix on node1 (masqueraded by ip6tables like
@@ -553,7 +568,8 @@ stop_captures() {
   # A sample with holes would teach the analyzer wrong things: say so loudly.
   local logfile
   for logfile in "$WORK"/capture-*.log; do
-    if grep -Eq '^[1-9][0-9]* packets dropped' "$logfile"; then
+    # tcpdump: "N packets dropped by kernel"; dumpcap: "received/dropped on interface 'x': R/D".
+    if grep -Eq '^[1-9][0-9]* packets dropped|: [0-9]+/[1-9][0-9]* ' "$logfile"; then
       log "WARNING: $(basename "$logfile" .log) dropped packets: $(grep dropped "$logfile")"
     fi
   done
@@ -569,13 +585,13 @@ snapshot_host() {
   in_ns "$host" ip addr >"$dir/ip-addr.txt"
   in_ns "$host" ip -d link >"$dir/ip-link.txt"
   # conntrack prints its "N flow entries" summary on stderr; a dump is stdout only.
+  # conntrack-tools 1.4.7 lists IPv4 and IPv6 entries together, so one file holds both.
   in_ns "$host" conntrack -L >"$dir/conntrack.txt" 2>/dev/null
   # ifindex -> name, for reading interface names back out of LINUX_SLL2 captures.
   in_ns "$host" ip -j link >"$dir/links.json"
   if [ "$WITH_IPV6" = 1 ]; then
     in_ns "$host" ip6tables-save -c >"$dir/ip6tables-save.txt"
     in_ns "$host" ip -6 route show table all >"$dir/ip6-route.txt"
-    in_ns "$host" conntrack -L -f ipv6 >"$dir/conntrack6.txt" 2>/dev/null
   fi
 }
 
@@ -590,6 +606,7 @@ publish_host() {
   local case_dir=$1 host=$2
   mkdir -p "$case_dir/$host"
   find "$(snap_dir "$host")" -maxdepth 1 -type f ! -name links.json -exec cp {} "$case_dir/$host/" \;
+  chmod 644 "$case_dir/$host"/*  # dumpcap creates its file 0600
 }
 
 # truth.json is read back from the captures, conntrack and counters by truth.mjs; the spec
@@ -615,8 +632,36 @@ end_scenario() {
   delete_namespaces
 }
 
+# The spec tells truth.mjs who is who (hosts, roles, captures, clients, services); every
+# other fact in truth.json is read back from the kernel.
+# host_spec NAME ROLE CAPTURE_FILE INTERFACE...
+host_spec() {
+  local name=$1 role=$2 file=$3; shift 3
+  local ifaces
+  ifaces=$(printf '"%s", ' "$@")
+  printf '"%s": { "role": "%s", "capture": "%s", "captureInterfaces": [%s] }' "$name" "$role" "$file" "${ifaces%, }"
+}
+
+# write_spec NAME DESCRIPTION HOSTS CLIENTS SERVICES [HOSTS_NOT_IN_CASE]  (JSON fragments)
+write_spec() {
+  cat >"$WORK/spec.json" <<EOF
+{
+  "scenario": "$1",
+  "description": "$2",
+  "hosts": { $3 },
+  "clients": [ $4 ],
+  "services": [ $5 ],
+  "hostsNotInCase": { ${6:-} }
+}
+EOF
+}
+
+POD_CLIENT='{ "host": "node1", "pod": "default/client", "address": "10.244.1.2" }'
+NODE1_ROLE="kubernetes node (flannel vxlan + kube-proxy iptables) running pod default/client"
+NODE2_ROLE="kubernetes node (flannel vxlan + kube-proxy iptables) running pods default/web-1 and default/web-2"
+
 # Pod -> partner over HTTP and UDP: node1 masquerades the pod to its VPC address, the NAT
-# gateway SNATs that to its public address. $1 says whether the gateway is "collected".
+# gateway SNATs that to its public address. $2 says whether the gateway is "collected".
 egress_via_natgw() {
   local name=$1 with_natgw=$2
   begin_scenario "$name" 0
@@ -630,38 +675,127 @@ egress_via_natgw() {
   snapshot_world
   publish_host "$OUT/$name" node1
   publish_host "$OUT/$name" partner
-  # The spec says who is who; everything else in truth.json is read back from the kernel.
-  local natgw_host="" hidden="" blind_note=""
+
+  local hosts description="Pod default/client on node1 calls the partner $PARTNER_IP (3 HTTP requests, 3 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP."
+  local hidden=""
+  hosts="$(host_spec node1 "$NODE1_ROLE" capture.pcap any), "
   if [ "$with_natgw" = 1 ]; then
     publish_host "$OUT/$name" natgw
-    natgw_host='"natgw": { "role": "cloud NAT gateway (VPC default router)", "capture": "capture.pcap", "captureInterfaces": ["any"] },'
+    hosts+="$(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), "
   else
     hidden='"natgw": "cloud NAT gateway: present and translating, but not collected in this case"'
-    blind_note=" The NAT gateway is not part of this case: its translation happens between two captured hosts."
+    description+=" The NAT gateway is not part of this case, so its translation happens between two captured hosts."
   fi
-  cat >"$WORK/spec.json" <<EOF
-{
-  "scenario": "$name",
-  "description": "Pod default/client on node1 calls the partner (3 HTTP requests, 3 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP.$blind_note",
-  "hosts": {
-    "node1": { "role": "kubernetes node running the client pod (flannel + kube-proxy)", "capture": "capture.pcap", "captureInterfaces": ["any"] },
-    $natgw_host
-    "partner": { "role": "partner server on the internet", "capture": "capture.pcap", "captureInterfaces": ["eth0"] }
-  },
-  "hostsNotInCase": { $hidden },
-  "clients": [ { "host": "node1", "pod": "default/client", "address": "10.244.1.2" } ],
-  "services": [
-    { "proto": "tcp", "address": "$PARTNER_IP", "port": $HTTP_PORT },
-    { "proto": "udp", "address": "$PARTNER_IP", "port": $UDP_PORT }
-  ]
-}
-EOF
+  hosts+=$(host_spec partner "partner server on the internet" capture.pcap eth0)
+  write_spec "$name" "$description" "$hosts" "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" "$hidden"
   write_truth "$OUT/$name" "$WORK/spec.json"
   end_scenario
 }
 
 scenario_pod_egress_natgw() { egress_via_natgw pod-egress-natgw 1; }
 scenario_pod_egress_natgw_blind() { egress_via_natgw pod-egress-natgw-blind 0; }
+
+# Pod -> pod on the other node: no NAT, the packet crosses the VPC inside VXLAN. node2 is
+# recorded as LINUX_SLL (cooked v1, no interface index) so both cooked versions exist.
+scenario_pod_to_pod_vxlan() {
+  local name=pod-to-pod-vxlan
+  begin_scenario "$name" 0
+  start_web_pods
+  tcpdump_any node1 capture.pcap
+  tcpdump_any node2 capture.pcap -y LINUX_SLL
+  http_gets pod-client 10.244.2.2 "$WEB_PORT" 3
+  pings pod-client 10.244.2.2 3
+  stop_captures
+  snapshot_world
+  publish_host "$OUT/$name" node1
+  publish_host "$OUT/$name" node2
+  write_spec "$name" \
+    "Pod default/client (10.244.1.2, node1) calls pod default/web-1 (10.244.2.2, node2) directly: 3 HTTP requests and 3 pings. No NAT: flannel's FLANNEL-POSTRTG returns early inside the cluster CIDR, and the packets cross the VPC in VXLAN (VNI 1, UDP 8472) between the nodes' eth0 addresses." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec node2 "$NODE2_ROLE" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"10.244.2.2\", \"port\": $WEB_PORT },
+    { \"proto\": \"icmp\", \"address\": \"10.244.2.2\" }"
+  write_truth "$OUT/$name" "$WORK/spec.json"
+  end_scenario
+}
+
+# Pod -> ClusterIP: kube-proxy on node1 DNATs to one of two endpoints on node2 (chosen at
+# random by -m statistic), then VXLAN. Nanosecond timestamps in both captures.
+scenario_clusterip_cross_node() {
+  local name=clusterip-cross-node
+  begin_scenario "$name" 0
+  start_web_pods
+  tcpdump_any node1 capture.pcap --time-stamp-precision=nano
+  tcpdump_any node2 capture.pcap --time-stamp-precision=nano
+  # Six connections make it very likely (1 - 2^-5) that both endpoints get some.
+  http_gets pod-client "$SERVICE_IP" "$HTTP_PORT" 6
+  stop_captures
+  snapshot_world
+  publish_host "$OUT/$name" node1
+  publish_host "$OUT/$name" node2
+  write_spec "$name" \
+    "Pod default/client on node1 calls service default/web at its ClusterIP $SERVICE_IP:$HTTP_PORT six times. kube-proxy's rules on node1 DNAT each connection to an endpoint on node2 (10.244.2.2:$WEB_PORT or 10.244.2.3:$WEB_PORT, picked at random), and the pod address is kept (no masquerade inside the cluster CIDR)." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec node2 "$NODE2_ROLE" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$SERVICE_IP\", \"port\": $HTTP_PORT }"
+  write_truth "$OUT/$name" "$WORK/spec.json"
+  end_scenario
+}
+
+# Outside client -> NodePort on node1: DNAT to a pod on node2 plus KUBE-MARK-MASQ, so
+# KUBE-POSTROUTING masquerades to node1's flannel.1 address. node1 is recorded by dumpcap
+# as one pcapng with three interfaces.
+scenario_nodeport() {
+  local name=nodeport
+  begin_scenario "$name" 0
+  start_web_pods
+  start_capture node1 capture.pcapng dumpcap -q -s 65535 -B 32 -i eth0 -i cni0 -i flannel.1
+  tcpdump_any node2 capture.pcap
+  tcpdump_on client capture.pcap eth0
+  http_gets client 10.0.0.11 "$NODE_PORT" 4
+  stop_captures
+  snapshot_world
+  publish_host "$OUT/$name" node1
+  publish_host "$OUT/$name" node2
+  publish_host "$OUT/$name" client
+  write_spec "$name" \
+    "A VM in the VPC ($CLIENT_IP, not a cluster member) calls NodePort $NODE_PORT on node1's eth0 address 10.0.0.11 four times. kube-proxy DNATs to an endpoint of default/web on node2 and marks the packet for masquerade; KUBE-POSTROUTING then masquerades it to node1's flannel.1 address 10.244.1.0 before it crosses the VPC in VXLAN." \
+    "$(host_spec client "VM in the VPC outside the cluster" capture.pcap eth0), $(host_spec node1 "$NODE1_ROLE" capture.pcapng eth0 cni0 flannel.1), $(host_spec node2 "$NODE2_ROLE" capture.pcap any)" \
+    "{ \"host\": \"client\", \"address\": \"$CLIENT_IP\" }" \
+    "{ \"proto\": \"tcp\", \"address\": \"10.0.0.11\", \"port\": $NODE_PORT }"
+  write_truth "$OUT/$name" "$WORK/spec.json"
+  end_scenario
+}
+
+# IPv6 pod -> partner: the pod has a ULA address, node1's ip6tables FLANNEL-POSTRTG
+# masquerades it to node1's global address, and the NAT gateway only routes IPv6 (no NAT66,
+# like an egress-only internet gateway). node1's capture is stored gzip-compressed.
+scenario_ipv6_pod_egress() {
+  local name=ipv6-pod-egress
+  begin_scenario "$name" 1
+  start_partner_services
+  tcpdump_any node1 capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  http_gets pod-client "$PARTNER6_IP" "$HTTP_PORT" 3
+  udp_datagrams pod-client "$PARTNER6_IP" "$UDP_PORT" 3 "$name"
+  stop_captures
+  # -n: no name or time stamp in the gzip header, so the same capture compresses the same.
+  gzip -n -9 "$(snap_dir node1)/capture.pcap"
+  snapshot_world
+  publish_host "$OUT/$name" node1
+  publish_host "$OUT/$name" partner
+  write_spec "$name" \
+    "Pod default/client on node1 (fd00:10:244:1::2, a ULA pod address) calls the partner at $PARTNER6_IP over IPv6 (3 HTTP requests, 3 UDP datagrams from one socket). node1's ip6tables FLANNEL-POSTRTG masquerades the pod to node1's global address ${VPC6_PREFIX}11; the NAT gateway routes IPv6 without translating it (no NAT66)." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap.gz any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    '{ "host": "node1", "pod": "default/client", "address": "fd00:10:244:1::2" }' \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER6_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER6_IP\", \"port\": $UDP_PORT }" \
+    '"natgw": "cloud NAT gateway: routes IPv6 without translating it; not collected"'
+  write_truth "$OUT/$name" "$WORK/spec.json"
+  end_scenario
+}
 
 # ---------------------------------------------------------------------------------------
 

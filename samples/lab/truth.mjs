@@ -49,8 +49,10 @@ function sameTuple(a, b) {
   return a.src === b.src && a.dst === b.dst && a.srcPort === b.srcPort && a.dstPort === b.dstPort;
 }
 
-function endpoint(address, port) {
-  return port == null ? { address } : { address, port };
+// For ICMP echo the "port" is the echo identifier, which NAT rewrites like a port.
+function endpoint(address, port, proto) {
+  if (port == null) return { address };
+  return proto && proto.startsWith('icmp') ? { address, echoId: port } : { address, port };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -321,8 +323,8 @@ function hopLabel(hop) {
 function toHop(p) {
   const hop = { host: p.host, interface: p.iface ?? null };
   if (p.direction) hop.direction = p.direction;
-  hop.src = endpoint(p.src, p.srcPort);
-  hop.dst = endpoint(p.dst, p.dstPort);
+  hop.src = endpoint(p.src, p.srcPort, p.proto);
+  hop.dst = endpoint(p.dst, p.dstPort, p.proto);
   if (p.outer) hop.outer = p.outer;
   hop.capture = { file: `${p.host}/${p.file}`, frame: p.frame };
   return hop;
@@ -337,7 +339,7 @@ function buildTranslations(hops, packets, proto, ctx) {
     const between = [hopLabel(hops[i - 1]), hopLabel(hops[i])];
     const steps = explainChange(before, after, proto, ctx.conntrack);
     if (!steps) {
-      translations.push({ kind: 'unexplained', host: null, between, before: tupleOut(before), after: tupleOut(after), rule: null, beyondCapturedHosts: null });
+      translations.push({ kind: 'unexplained', host: null, between, before: tupleOut(before, proto), after: tupleOut(after, proto), rule: null, beyondCapturedHosts: null });
       continue;
     }
     for (const step of steps) translations.push(...describeStep(step, proto, between, ctx));
@@ -362,8 +364,8 @@ function describeStep(step, proto, between, ctx) {
       kind: rule && rule.args.includes('MASQUERADE') ? 'masquerade' : kind,
       host: entry.host,
       between,
-      before: tupleOut(from),
-      after: tupleOut(to),
+      before: tupleOut(from, proto),
+      after: tupleOut(to, proto),
       rule: rule && { table: rule.table, chain: rule.chain, ruleNumber: rule.ruleNumber, text: rule.text, packets: rule.packets, source: `${rule.file}:${rule.line}` },
       beyondCapturedHosts: !ctx.caseHosts.includes(entry.host),
       conntrack: { file: entry.file, line: entry.line },
@@ -373,8 +375,8 @@ function describeStep(step, proto, between, ctx) {
   });
 }
 
-function tupleOut(t) {
-  return { src: endpoint(t.src, t.srcPort), dst: endpoint(t.dst, t.dstPort) };
+function tupleOut(t, proto) {
+  return { src: endpoint(t.src, t.srcPort, proto), dst: endpoint(t.dst, t.dstPort, proto) };
 }
 
 function main() {
@@ -385,8 +387,7 @@ function main() {
 
   // Every host's conntrack, in or out of the case: a translation happens where it happens.
   const conntrack = worldHosts.flatMap((host) =>
-    ['conntrack.txt', 'conntrack6.txt'].flatMap((name) =>
-      parseConntrack(readIfExists(path.join(args.snapshots, host, name)), host, `${host}/${name}`)));
+    parseConntrack(readIfExists(path.join(args.snapshots, host, 'conntrack.txt')), host, `${host}/conntrack.txt`));
   const ruleCache = new Map();
   const natRules = (host, v6) => {
     const name = v6 ? 'ip6tables-save.txt' : 'iptables-save.txt';
@@ -438,11 +439,13 @@ function main() {
   const ctx = { conntrack, natRules, caseHosts };
   const flowsOut = [];
   for (const { first: p0, keys } of flows.values()) {
-    // One copy per capture point; without interface names (LINUX_SLL) every copy is a point.
+    // One copy per capture point (a retransmission is not a new point); without interface
+    // names (LINUX_SLL) every copy is a point. The tuple and tunnel are part of the point:
+    // without a direction, eth0 carries the same packet twice (plain in, VXLAN out).
     const seenAt = new Set();
     const path_ = byKey.get(p0.key).filter((p) => {
       if (!p.iface) return true;
-      const at = `${p.host} ${p.iface} ${p.direction ?? ''}`;
+      const at = `${p.host} ${p.iface} ${p.direction ?? ''} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort} ${p.outer ? 'outer' : ''}`;
       if (seenAt.has(at)) return false;
       seenAt.add(at);
       return true;
@@ -452,10 +455,10 @@ function main() {
     const client = clientAddresses.get(p0.src);
     const flow = {
       proto: p0.proto,
-      client: { host: client.host, ...(client.pod ? { pod: client.pod } : {}), ...endpoint(p0.src, p0.srcPort) },
-      server: endpoint(p0.dst, p0.dstPort),
-      servedBy: endpoint(lastHop.dst, lastHop.dstPort),
-      serverSees: endpoint(lastHop.src, lastHop.srcPort),
+      client: { host: client.host, ...(client.pod ? { pod: client.pod } : {}), ...endpoint(p0.src, p0.srcPort, p0.proto) },
+      server: endpoint(p0.dst, p0.dstPort, p0.proto),
+      servedBy: endpoint(lastHop.dst, lastHop.dstPort, p0.proto),
+      serverSees: endpoint(lastHop.src, lastHop.srcPort, p0.proto),
       tunnel: path_.some((p) => p.outer) ? 'vxlan' : null,
     };
     if (p0.proto === 'udp') flow.datagrams = keys.size;
