@@ -6,6 +6,7 @@ import type { CaptureLegs, CapturePoint } from '../flow/collect-legs.js';
 import { communityId } from '../flow/community-id.js';
 import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from '../report/analyze-model.js';
+import { findConntrackEvidence } from './corroborate-conntrack.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
 import type { LinkedFlow } from './link-legs.js';
 import type { LegRef } from './match-packets.js';
@@ -37,6 +38,11 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
   const translations: Translation[] = [];
   for (let i = 0; i + 1 < oriented.length; i++) {
     translations.push(...describeTranslations(oriented[i]!, oriented[i + 1]!, hops[i]!, hops[i + 1]!, hosts));
+  }
+  const proto = protoName(allOriented[0]!.proto);
+  for (const t of translations) {
+    const host = t.host === null ? undefined : hosts.find((h) => h.name === t.host);
+    if (host !== undefined) t.conntrack = findConntrackEvidence(t, proto, host.conntrack);
   }
   const legs: HostLeg[] = [];
   for (const [i, hop] of hops.entries()) {
@@ -195,7 +201,7 @@ function describeTranslations(a: OrientedLeg, b: OrientedLeg, ha: Hop, hb: Hop, 
   for (const kind of ['SNAT', 'DNAT'] as const) {
     if (kind === 'SNAT' ? !srcChanged : !dstChanged) continue;
     const change = kind === 'SNAT' ? `source ${ha.src} → ${hb.src}` : `destination ${ha.dst} → ${hb.dst}`;
-    const base = { kind, between, before, after, rule: null, explained: false };
+    const base = { kind, between, before, after, rule: null, explained: false, conntrack: null };
     if (a.host === b.host) {
       result.push({ ...base, where: 'on-host', host: hostA.name, description: `${change} on ${hostA.name} between ${ha.interface} and ${hb.interface}`, note: null });
       continue;

@@ -3,6 +3,7 @@
 // `ip addr` / `ip link` dumps when present; empty (knows nothing) otherwise.
 
 import { formatIpv4 } from '../net/ipv4.js';
+import type { ConntrackSource } from './corroborate-conntrack.js';
 import { formatIpv6 } from '../net/ipv6.js';
 
 export interface HostKnowledge {
@@ -14,6 +15,8 @@ export interface HostKnowledge {
   interfaceOfAddress(version: number, words: ArrayLike<number>): string | null;
   /** Interface name for a kernel ifindex, or null. */
   interfaceName(ifIndex: number): string | null;
+  /** The host's `conntrack -L` entries, for corroborating translations. */
+  readonly conntrack: ConntrackSource;
 }
 
 export function addressKey(version: number, words: ArrayLike<number>): string {
@@ -25,6 +28,7 @@ export class SnapshotHostKnowledge implements HostKnowledge {
   private readonly addresses = new Map<string, string>();
   private readonly names = new Map<number, string>();
   knowsAddresses = false;
+  readonly conntrack: ConntrackSource = { entries: [], lines: new Map() };
 
   constructor(readonly name: string) {}
 

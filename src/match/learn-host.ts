@@ -3,6 +3,7 @@
 
 import type { CaseFile } from '../case/load-case.js';
 import { readTextFile } from '../case/read-text.js';
+import { parseConntrack } from '../conntrack/index.js';
 import { formatIpAddress } from '../net/address.js';
 import { type InterfaceList, parseIpLink, parseIpLinkJson } from '../route/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -11,12 +12,20 @@ import type { SnapshotHostKnowledge } from './host-knowledge.js';
 export async function learnFromSnapshots(host: SnapshotHostKnowledge, files: CaseFile[]): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {
-    if (file.kind !== 'ip-addr' && file.kind !== 'ip-addr-json' && file.kind !== 'ip-link' && file.kind !== 'ip-link-json') continue;
+    const addresses = file.kind === 'ip-addr' || file.kind === 'ip-addr-json' || file.kind === 'ip-link' || file.kind === 'ip-link-json';
+    if (!addresses && file.kind !== 'conntrack') continue;
     let text: string;
     try {
       text = await readTextFile(file.path, file.compression);
     } catch (err) {
       diagnostics.push({ code: 'snapshot.unreadable', severity: 'error', message: (err as Error).message, place: { file: file.displayPath } });
+      continue;
+    }
+    if (file.kind === 'conntrack') {
+      const parsed = parseConntrack(text, file.displayPath);
+      diagnostics.push(...parsed.issues);
+      host.conntrack.entries.push(...parsed.value.entries);
+      host.conntrack.lines.set(file.displayPath, text.split('\n'));
       continue;
     }
     const json = file.kind.endsWith('-json');

@@ -62,6 +62,13 @@ export interface RuleRef {
   line: number | null;
 }
 
+/** The conntrack entry recording the same translation on the host that did it. */
+export interface ConntrackEvidence {
+  file: string;
+  line: number;
+  entry: string;
+}
+
 export interface Translation {
   kind: 'SNAT' | 'DNAT';
   /** The host that did it, or null when it happened beyond the captured hosts (or cannot be told). */
@@ -74,6 +81,8 @@ export interface Translation {
   where: 'on-host' | 'host' | 'beyond' | 'between-hosts';
   rule: RuleRef | null;
   explained: boolean;
+  /** The host's conntrack entry for this translation, when its dump has one. */
+  conntrack: ConntrackEvidence | null;
   /** One sentence for people. */
   description: string;
   /** Why no rule is named, or what contradicts the snapshot. */

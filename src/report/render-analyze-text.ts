@@ -18,7 +18,8 @@ function answerSentence(a: Answer): string {
 
 function translationLine(t: Translation): string {
   const why = t.rule !== null ? ` — ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber}: ${t.rule.text}` : t.note !== null ? ` (${t.note})` : '';
-  return `${t.kind} ${t.description}${why}`;
+  const evidence = t.conntrack !== null ? `; conntrack ${t.conntrack.file}:${t.conntrack.line}` : '';
+  return `${t.kind} ${t.description}${why}${evidence}`;
 }
 
 function hopLine(host: string, h: Hop): string[] {

@@ -37,6 +37,14 @@ function differences(report: AnalyzeReport, scenario: string): string[] {
     const expected = t.translations.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     const ours = flow.translations.map((x) => `${x.kind} by ${x.where === 'beyond' ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     if (JSON.stringify(ours) !== JSON.stringify(expected)) problems.push(`${label}: translations [${ours.join('; ')}] ≠ [${expected.join('; ')}]`);
+    // The kernel's own record of each translation (conntrack -L on that host) is found and quoted.
+    for (const x of t.translations) {
+      if (x.conntrack === undefined || x.beyondCapturedHosts === true) continue;
+      const mine = flow.translations.find((y) => y.kind === ourKind(x.kind) && y.between.join() === x.between.join());
+      if (mine?.conntrack?.entry !== x.conntrack.line.trim()) {
+        problems.push(`${label}: ${x.kind} conntrack evidence ${mine?.conntrack?.entry ?? 'missing'} ≠ ${x.conntrack.line.trim()}`);
+      }
+    }
   }
   const partnerSees = [...new Set(report.answers.flatMap((a) => a.sources))].sort();
   if (JSON.stringify(partnerSees) !== JSON.stringify([...truth.partnerSees].sort())) {

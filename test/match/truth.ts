@@ -25,6 +25,7 @@ interface TruthTranslation {
   between: [string, string];
   rule: { table: string; chain: string; ruleNumber: number; text: string } | null;
   beyondCapturedHosts: boolean | null;
+  conntrack?: { file: string; line: string };
 }
 
 export interface TruthFlow {
