@@ -4,8 +4,10 @@
 import { summarizeCapture, type CaptureSummary } from '../capture/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { CaptureFacts, FileFacts } from '../report/inspect-model.js';
-import { isCaptureKind } from './file-kind.js';
+import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import type { CaseFile } from './load-case.js';
+import { readTextFile } from './read-text.js';
+import { readSnapshotFacts } from './snapshot-facts.js';
 
 export interface FileFactsResult {
   facts: FileFacts | null;
@@ -14,6 +16,10 @@ export interface FileFactsResult {
 
 export async function readFileFacts(file: CaseFile): Promise<FileFactsResult> {
   if (isCaptureKind(file.kind)) return readCaptureFacts(file);
+  if (isSnapshotKind(file.kind)) {
+    const text = await readTextFile(file.path, file.compression);
+    return readSnapshotFacts(file.kind, text, file.displayPath);
+  }
   return { facts: null, diagnostics: [] };
 }
 
