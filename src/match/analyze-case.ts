@@ -5,7 +5,7 @@ import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { LinkType } from '../capture/index.js';
 import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
-import type { AnalyzeReport, Answer, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
+import type { AnalyzeReport, Answer, DiagnosticView, Flow, HostView, Translation } from '../report/analyze-model.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { estimateClockOffsets } from './clock-offsets.js';
 import { type CaptureOnHost, describeFlow, pointLabel } from './describe-flows.js';
@@ -151,6 +151,7 @@ function viewDiagnostic(d: Diagnostic): DiagnosticView {
 /** One line per server endpoint: the source addresses it saw, tunnels crossed, translations on the way. */
 function answer(flows: Flow[]): Answer[] {
   const byServer = new Map<string, Answer>();
+  const counts = new Map<Answer, Map<string, number>>();
   for (const f of flows) {
     const seen = f.seenByServer ?? f.lastSeen;
     // Multicast and broadcast groups are not servers anyone whitelists for.
@@ -158,17 +159,43 @@ function answer(flows: Flow[]): Answer[] {
     const key = `${f.proto} ${seen.dst}`;
     let line = byServer.get(key);
     if (line === undefined) {
-      line = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: f.seenByServer !== null, flows: 0, tunnels: [], translations: [] };
+      line = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: f.seenByServer !== null, lastCapturePoints: [], flows: 0, tunnels: [], translations: [] };
       byServer.set(key, line);
+      counts.set(line, new Map());
     }
     line.flows++;
     const source = addressOf(seen.src);
     if (!line.sources.includes(source)) line.sources.push(source);
     line.seenAtServer ||= f.seenByServer !== null;
+    if (!line.lastCapturePoints.includes(f.lastCapturePoint)) line.lastCapturePoints.push(f.lastCapturePoint);
     for (const t of f.tunnels) if (!line.tunnels.includes(t)) line.tunnels.push(t);
-    for (const t of f.translations) if (!line.translations.includes(t.description)) line.translations.push(t.description);
+    const perLine = counts.get(line)!;
+    for (const t of f.translations) {
+      const text = translationPattern(t);
+      perLine.set(text, (perLine.get(text) ?? 0) + 1);
+    }
+  }
+  for (const [line, perLine] of counts) {
+    line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
   }
   return [...byServer.values()];
+}
+
+/** A translation without its ports, so the flows of one server share one line: "SNAT 10.244.1.2 → 10.0.0.11 on node1 between cni0 and eth0". */
+function translationPattern(t: Translation): string {
+  const [from, to] = t.kind === 'SNAT' ? [t.before.src, t.after.src] : [t.before.dst, t.after.dst];
+  const change = `${t.kind} ${addressOf(from)} → ${addressOf(to)}`;
+  const [a, b] = t.between;
+  const where =
+    t.where === 'on-host'
+      ? `on ${t.host} between ${a.slice(a.indexOf(':') + 1)} and ${b.slice(b.indexOf(':') + 1)}`
+      : t.where === 'host'
+        ? `on ${t.host} (between ${a} and ${b})`
+        : t.where === 'beyond'
+          ? `beyond the captured hosts, between ${a} and ${b}`
+          : `between ${a} and ${b}`;
+  const rule = t.rule !== null ? ` by ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target})` : '';
+  return `${change} ${where}${rule}`;
 }
 
 function isGroupAddress(address: string): boolean {

@@ -61,7 +61,9 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
   const first = oriented[0]!;
   const last = oriented[oriented.length - 1]!;
   const lastHop = hops[hops.length - 1]!;
-  const reachedServer = hosts[last.host]!.ownsAddress(last.version, last.server);
+  // The server's own host captured it, or the last point is the veth in front of the server's pod.
+  const lastHost = hosts[last.host]!;
+  const reachedServer = lastHost.ownsAddress(last.version, last.server) || (lastHop.direction !== 'in' && lastHost.isVeth(lastHop.interface));
   const tunnels = [...new Set(hops.flatMap((h) => h.encapsulation.map((e) => e.type)))];
   return {
     id,
@@ -73,6 +75,7 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
     translations,
     seenByServer: reachedServer ? { src: lastHop.src, dst: lastHop.dst } : null,
     lastSeen: { src: lastHop.src, dst: lastHop.dst },
+    lastCapturePoint: `${lastHost.name}:${lastHop.interface}`,
     tunnels,
   };
 }

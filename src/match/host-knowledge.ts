@@ -15,6 +15,8 @@ export interface HostKnowledge {
   interfaceOfAddress(version: number, words: ArrayLike<number>): string | null;
   /** Interface name for a kernel ifindex, or null. */
   interfaceName(ifIndex: number): string | null;
+  /** Whether the interface is a veth (a pod's host side), per `ip -d link`/`ip link`. */
+  isVeth(name: string): boolean;
   /** The host's `conntrack -L` entries, for corroborating translations. */
   readonly conntrack: ConntrackSource;
 }
@@ -27,6 +29,7 @@ export class SnapshotHostKnowledge implements HostKnowledge {
   /** Address text → the interface that holds it. */
   private readonly addresses = new Map<string, string>();
   private readonly names = new Map<number, string>();
+  private readonly veths = new Set<string>();
   knowsAddresses = false;
   readonly conntrack: ConntrackSource = { entries: [], lines: new Map() };
 
@@ -43,6 +46,14 @@ export class SnapshotHostKnowledge implements HostKnowledge {
 
   ownsAddress(version: number, words: ArrayLike<number>): boolean {
     return this.addresses.has(addressKey(version, words));
+  }
+
+  addVeth(name: string): void {
+    this.veths.add(name);
+  }
+
+  isVeth(name: string): boolean {
+    return this.veths.has(name);
   }
 
   interfaceOfAddress(version: number, words: ArrayLike<number>): string | null {

@@ -39,6 +39,8 @@ export async function learnFromSnapshots(host: SnapshotHostKnowledge, files: Cas
 function learnInterfaces(host: SnapshotHostKnowledge, list: InterfaceList): void {
   for (const iface of list.interfaces) {
     host.addInterface(iface.index, iface.name);
+    // `ip -d link` says veth; plain `ip link` still shows the peer (`veth0@if3`) and the bridge master.
+    if (iface.details?.kind === 'veth' || (iface.peerIndex !== null && iface.master !== null && iface.linkNetns !== null)) host.addVeth(iface.name);
     for (const a of iface.addresses) host.addAddress(formatIpAddress(a.address), iface.name);
   }
 }

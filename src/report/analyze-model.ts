@@ -102,6 +102,8 @@ export interface Flow {
   seenByServer: { src: EndpointText; dst: EndpointText } | null;
   /** Source and destination at the last capture point (the server side of what was captured). */
   lastSeen: { src: EndpointText; dst: EndpointText };
+  /** "host:interface" of the last capture point. */
+  lastCapturePoint: string;
   tunnels: string[];
 }
 
@@ -111,6 +113,8 @@ export interface Answer {
   /** Source addresses the server saw (distinct); when the server's host was not captured, the last ones seen. */
   sources: string[];
   seenAtServer: boolean;
+  /** "host:interface" where the server side was last captured. */
+  lastCapturePoints: string[];
   flows: number;
   tunnels: string[];
   translations: string[];

@@ -11,9 +11,10 @@ function answerSentence(a: Answer): string {
   const sees = a.sources.join(', ');
   const via = a.tunnels.length > 0 ? `; crossed ${a.tunnels.join(', ')}` : '; no tunnel';
   const flows = `${a.flows} flow${a.flows === 1 ? '' : 's'}`;
+  const at = a.lastCapturePoints.join(', ');
   return a.seenAtServer
-    ? `${who} sees ${sees} (${flows}${via})`
-    : `${who} is reached from ${sees} at the last capture point (${flows}${via}); the server's own host was not captured`;
+    ? `${who} sees ${sees} (at ${at}; ${flows}${via})`
+    : `${who} is reached from ${sees} as last captured at ${at} (${flows}${via}); the server's own host was not captured`;
 }
 
 function translationLine(t: Translation): string {
