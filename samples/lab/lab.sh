@@ -34,7 +34,8 @@ PARTNER6_IP=2001:db8:100::10
 
 BG_PIDS=()       # every background process we started (servers, captures)
 CAPTURE_PIDS=()  # the captures of the running scenario, stopped with SIGINT so they flush
-WORK=""
+WORK=""        # scratch folder of this run
+CASE=""        # the case being assembled (inside $WORK)
 WITH_IPV6=0
 
 log() { printf 'lab: %s\n' "$*" >&2; }
@@ -356,7 +357,7 @@ build_world() {
 kube_hash() {
   local hex
   hex=$(printf '%s' "$1" | sha256sum | cut -c1-64)
-  # shellcheck disable=SC2059 # the format is the hex bytes turned into \xNN escapes
+  # shellcheck disable=SC2059,SC2001 # the format is the hex bytes turned into \xNN escapes
   printf "$(sed 's/../\\x&/g' <<<"$hex")" | base32 | cut -c1-16
 }
 
@@ -619,17 +620,24 @@ write_truth() {
 # ---------------------------------------------------------------------------------------
 # Scenarios. Each builds a fresh world, so counters and conntrack tell only its own story.
 
+# A case is assembled in $CASE and only replaces DIR/<scenario> once complete, so an
+# interrupted run leaves the previous sample as it was rather than half a new one.
 begin_scenario() {
   local name=$1 ipv6=$2
   log "scenario $name"
-  rm -rf "${WORK:?}"/* "${OUT:?}/$name"
-  mkdir -p "$WORK/snap" "$OUT/$name"
+  rm -rf "${WORK:?}"/*
+  CASE="$WORK/case/$name"
+  mkdir -p "$WORK/snap" "$CASE"
   build_world "$ipv6"
 }
 
 end_scenario() {
+  local name
+  name=$(basename "$CASE")
   stop_background
   delete_namespaces
+  rm -rf "${OUT:?}/$name"
+  mv "$CASE" "$OUT/$name"
 }
 
 # The spec tells truth.mjs who is who (hosts, roles, captures, clients, services); every
@@ -673,14 +681,14 @@ egress_via_natgw() {
   udp_datagrams pod-client "$PARTNER_IP" "$UDP_PORT" 3 "$name"
   stop_captures
   snapshot_world
-  publish_host "$OUT/$name" node1
-  publish_host "$OUT/$name" partner
+  publish_host "$CASE" node1
+  publish_host "$CASE" partner
 
   local hosts description="Pod default/client on node1 calls the partner $PARTNER_IP (3 HTTP requests, 3 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP."
   local hidden=""
   hosts="$(host_spec node1 "$NODE1_ROLE" capture.pcap any), "
   if [ "$with_natgw" = 1 ]; then
-    publish_host "$OUT/$name" natgw
+    publish_host "$CASE" natgw
     hosts+="$(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), "
   else
     hidden='"natgw": "cloud NAT gateway: present and translating, but not collected in this case"'
@@ -690,7 +698,7 @@ egress_via_natgw() {
   write_spec "$name" "$description" "$hosts" "$POD_CLIENT" \
     "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
     { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" "$hidden"
-  write_truth "$OUT/$name" "$WORK/spec.json"
+  write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }
 
@@ -709,15 +717,15 @@ scenario_pod_to_pod_vxlan() {
   pings pod-client 10.244.2.2 3
   stop_captures
   snapshot_world
-  publish_host "$OUT/$name" node1
-  publish_host "$OUT/$name" node2
+  publish_host "$CASE" node1
+  publish_host "$CASE" node2
   write_spec "$name" \
     "Pod default/client (10.244.1.2, node1) calls pod default/web-1 (10.244.2.2, node2) directly: 3 HTTP requests and 3 pings. No NAT: flannel's FLANNEL-POSTRTG returns early inside the cluster CIDR, and the packets cross the VPC in VXLAN (VNI 1, UDP 8472) between the nodes' eth0 addresses." \
     "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec node2 "$NODE2_ROLE" capture.pcap any)" \
     "$POD_CLIENT" \
     "{ \"proto\": \"tcp\", \"address\": \"10.244.2.2\", \"port\": $WEB_PORT },
     { \"proto\": \"icmp\", \"address\": \"10.244.2.2\" }"
-  write_truth "$OUT/$name" "$WORK/spec.json"
+  write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }
 
@@ -733,14 +741,14 @@ scenario_clusterip_cross_node() {
   http_gets pod-client "$SERVICE_IP" "$HTTP_PORT" 6
   stop_captures
   snapshot_world
-  publish_host "$OUT/$name" node1
-  publish_host "$OUT/$name" node2
+  publish_host "$CASE" node1
+  publish_host "$CASE" node2
   write_spec "$name" \
     "Pod default/client on node1 calls service default/web at its ClusterIP $SERVICE_IP:$HTTP_PORT six times. kube-proxy's rules on node1 DNAT each connection to an endpoint on node2 (10.244.2.2:$WEB_PORT or 10.244.2.3:$WEB_PORT, picked at random), and the pod address is kept (no masquerade inside the cluster CIDR)." \
     "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec node2 "$NODE2_ROLE" capture.pcap any)" \
     "$POD_CLIENT" \
     "{ \"proto\": \"tcp\", \"address\": \"$SERVICE_IP\", \"port\": $HTTP_PORT }"
-  write_truth "$OUT/$name" "$WORK/spec.json"
+  write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }
 
@@ -757,15 +765,15 @@ scenario_nodeport() {
   http_gets client 10.0.0.11 "$NODE_PORT" 4
   stop_captures
   snapshot_world
-  publish_host "$OUT/$name" node1
-  publish_host "$OUT/$name" node2
-  publish_host "$OUT/$name" client
+  publish_host "$CASE" node1
+  publish_host "$CASE" node2
+  publish_host "$CASE" client
   write_spec "$name" \
     "A VM in the VPC ($CLIENT_IP, not a cluster member) calls NodePort $NODE_PORT on node1's eth0 address 10.0.0.11 four times. kube-proxy DNATs to an endpoint of default/web on node2 and marks the packet for masquerade; KUBE-POSTROUTING then masquerades it to node1's flannel.1 address 10.244.1.0 before it crosses the VPC in VXLAN." \
     "$(host_spec client "VM in the VPC outside the cluster" capture.pcap eth0), $(host_spec node1 "$NODE1_ROLE" capture.pcapng eth0 cni0 flannel.1), $(host_spec node2 "$NODE2_ROLE" capture.pcap any)" \
     "{ \"host\": \"client\", \"address\": \"$CLIENT_IP\" }" \
     "{ \"proto\": \"tcp\", \"address\": \"10.0.0.11\", \"port\": $NODE_PORT }"
-  write_truth "$OUT/$name" "$WORK/spec.json"
+  write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }
 
@@ -784,8 +792,8 @@ scenario_ipv6_pod_egress() {
   # -n: no name or time stamp in the gzip header, so the same capture compresses the same.
   gzip -n -9 "$(snap_dir node1)/capture.pcap"
   snapshot_world
-  publish_host "$OUT/$name" node1
-  publish_host "$OUT/$name" partner
+  publish_host "$CASE" node1
+  publish_host "$CASE" partner
   write_spec "$name" \
     "Pod default/client on node1 (fd00:10:244:1::2, a ULA pod address) calls the partner at $PARTNER6_IP over IPv6 (3 HTTP requests, 3 UDP datagrams from one socket). node1's ip6tables FLANNEL-POSTRTG masquerades the pod to node1's global address ${VPC6_PREFIX}11; the NAT gateway routes IPv6 without translating it (no NAT66)." \
     "$(host_spec node1 "$NODE1_ROLE" capture.pcap.gz any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
@@ -793,7 +801,7 @@ scenario_ipv6_pod_egress() {
     "{ \"proto\": \"tcp\", \"address\": \"$PARTNER6_IP\", \"port\": $HTTP_PORT },
     { \"proto\": \"udp\", \"address\": \"$PARTNER6_IP\", \"port\": $UDP_PORT }" \
     '"natgw": "cloud NAT gateway: routes IPv6 without translating it; not collected"'
-  write_truth "$OUT/$name" "$WORK/spec.json"
+  write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }
 
@@ -828,8 +836,10 @@ check_requirements() {
   [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (Debian: apt-get install iproute2 iptables conntrack tcpdump tshark iputils-ping)"
   # A container without CAP_SYS_ADMIN, or a kernel without namespaces, fails here clearly.
   local probe="${PREFIX}probe-$$"
-  ip netns add "$probe" 2>/dev/null && ip netns exec "$probe" true 2>/dev/null ||
-    { ip netns del "$probe" 2>/dev/null || true; die "'ip netns' is not usable here (needs root with CAP_SYS_ADMIN and network namespace support)"; }
+  if ! ip netns add "$probe" 2>/dev/null || ! ip netns exec "$probe" true 2>/dev/null; then
+    ip netns del "$probe" 2>/dev/null || true
+    die "'ip netns' is not usable here (needs root with CAP_SYS_ADMIN and network namespace support)"
+  fi
   ip netns del "$probe"
 }
 
@@ -840,7 +850,7 @@ main() {
   exec 9>"${TMPDIR:-/tmp}/natpath-lab.lock"
   flock -w 300 9 || die "another lab run holds ${TMPDIR:-/tmp}/natpath-lab.lock"
   trap cleanup EXIT
-  trap 'exit 130' INT TERM
+  trap 'log "interrupted; cleaning up"; exit 130' INT TERM
   delete_namespaces  # leftovers of an earlier run that crashed before its cleanup
   WORK=$(mktemp -d)
   mkdir -p "$OUT"
