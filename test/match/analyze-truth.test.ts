@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/match/analyze-case.js';
-import type { AnalyzeReport } from '../../src/report/analyze-model.js';
 import { PROJECT_ROOT } from '../corpus.js';
 import { writeShiftedCapture } from './shift-clock.js';
-import { SAMPLES, endpointText, findFlow, labScenarios, ourKind, ourPath, readTruth, truthPath } from './truth.js';
+import { SAMPLES, differences, labScenarios, readTruth } from './truth.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-truth-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -17,46 +16,10 @@ const validate = new Ajv2020({ allErrors: true }).compile(schema);
 
 const scenarios = labScenarios();
 
-/** Compares the report with the scenario's truth.json; returns the differences as sentences. */
-function differences(report: AnalyzeReport, scenario: string): string[] {
-  const truth = readTruth(scenario);
-  const problems: string[] = [];
-  for (const t of truth.flows) {
-    const label = `${t.proto} ${endpointText(t.client, t.proto)} → ${endpointText(t.server, t.proto)}`;
-    const flow = findFlow(report, t);
-    if (flow === undefined) {
-      problems.push(`${label}: flow not found`);
-      continue;
-    }
-    const expectedPath = truthPath(t);
-    const path = ourPath(flow);
-    if (JSON.stringify(path) !== JSON.stringify(expectedPath)) problems.push(`${label}: path ${path.join(' → ')} ≠ ${expectedPath.join(' → ')}`);
-    const sees = (flow.seenByServer ?? flow.lastSeen).src;
-    if (sees !== endpointText(t.serverSees, t.proto)) problems.push(`${label}: server sees ${sees} ≠ ${endpointText(t.serverSees, t.proto)}`);
-    if ((flow.tunnels[0] ?? null) !== t.tunnel) problems.push(`${label}: tunnel ${flow.tunnels[0] ?? null} ≠ ${t.tunnel}`);
-    const expected = t.translations.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
-    const ours = flow.translations.map((x) => `${x.kind} by ${x.where === 'beyond' ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
-    if (JSON.stringify(ours) !== JSON.stringify(expected)) problems.push(`${label}: translations [${ours.join('; ')}] ≠ [${expected.join('; ')}]`);
-    // The kernel's own record of each translation (conntrack -L on that host) is found and quoted.
-    for (const x of t.translations) {
-      if (x.conntrack === undefined || x.beyondCapturedHosts === true) continue;
-      const mine = flow.translations.find((y) => y.kind === ourKind(x.kind) && y.between.join() === x.between.join());
-      if (mine?.conntrack?.entry !== x.conntrack.line.trim()) {
-        problems.push(`${label}: ${x.kind} conntrack evidence ${mine?.conntrack?.entry ?? 'missing'} ≠ ${x.conntrack.line.trim()}`);
-      }
-    }
-  }
-  const partnerSees = [...new Set(report.answers.flatMap((a) => a.sources))].sort();
-  if (JSON.stringify(partnerSees) !== JSON.stringify([...truth.partnerSees].sort())) {
-    problems.push(`answer: sources ${partnerSees.join(', ')} ≠ partnerSees ${truth.partnerSees.join(', ')}`);
-  }
-  return problems;
-}
-
 describe.runIf(scenarios.length > 0)('analyze reproduces every lab scenario\'s truth.json', () => {
   it.each(scenarios)('%s', async (scenario) => {
     const report = await runAnalyze({ paths: [join(SAMPLES, scenario)], hosts: [] });
-    expect(differences(report, scenario)).toEqual([]);
+    expect(differences(report, readTruth(scenario))).toEqual([]);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
@@ -77,7 +40,7 @@ describe.runIf(scenarios.length > 0)('analyze reproduces every lab scenario\'s t
       }
     }
     const report = await runAnalyze({ paths: [shifted], hosts: [] });
-    expect(differences(report, scenario)).toEqual([]);
+    expect(differences(report, readTruth(scenario))).toEqual([]);
     // The estimated offsets undo the shifts (relative to the reference host) within their spread.
     for (const [i, host] of hosts.entries()) {
       const view = report.hosts.find((h) => h.name === host.name)!;

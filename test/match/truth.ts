@@ -99,3 +99,39 @@ export function ourKind(kind: string): 'SNAT' | 'DNAT' | null {
   if (kind === 'dnat') return 'DNAT';
   return null;
 }
+
+/** Compares the report with the scenario's truth.json; returns the differences as sentences. */
+export function differences(report: AnalyzeReport, truth: Truth): string[] {
+  const problems: string[] = [];
+  for (const t of truth.flows) {
+    const label = `${t.proto} ${endpointText(t.client, t.proto)} → ${endpointText(t.server, t.proto)}`;
+    const flow = findFlow(report, t);
+    if (flow === undefined) {
+      problems.push(`${label}: flow not found`);
+      continue;
+    }
+    const expectedPath = truthPath(t);
+    const path = ourPath(flow);
+    if (JSON.stringify(path) !== JSON.stringify(expectedPath)) problems.push(`${label}: path ${path.join(' → ')} ≠ ${expectedPath.join(' → ')}`);
+    const sees = (flow.seenByServer ?? flow.lastSeen).src;
+    if (sees !== endpointText(t.serverSees, t.proto)) problems.push(`${label}: server sees ${sees} ≠ ${endpointText(t.serverSees, t.proto)}`);
+    if ((flow.tunnels[0] ?? null) !== t.tunnel) problems.push(`${label}: tunnel ${flow.tunnels[0] ?? null} ≠ ${t.tunnel}`);
+    const expected = t.translations.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
+    const ours = flow.translations.map((x) => `${x.kind} by ${x.where === 'beyond' ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
+    if (JSON.stringify(ours) !== JSON.stringify(expected)) problems.push(`${label}: translations [${ours.join('; ')}] ≠ [${expected.join('; ')}]`);
+    // The kernel's own record of each translation (conntrack -L on that host) is found and quoted.
+    for (const x of t.translations) {
+      if (x.conntrack === undefined || x.beyondCapturedHosts === true) continue;
+      const mine = flow.translations.find((y) => y.kind === ourKind(x.kind) && y.between.join() === x.between.join());
+      if (mine?.conntrack?.entry !== x.conntrack.line.trim()) {
+        problems.push(`${label}: ${x.kind} conntrack evidence ${mine?.conntrack?.entry ?? 'missing'} ≠ ${x.conntrack.line.trim()}`);
+      }
+    }
+  }
+  const partnerSees = [...new Set(report.answers.flatMap((a) => a.sources))].sort();
+  if (JSON.stringify(partnerSees) !== JSON.stringify([...truth.partnerSees].sort())) {
+    problems.push(`answer: sources ${partnerSees.join(', ')} ≠ partnerSees ${truth.partnerSees.join(', ')}`);
+  }
+  return problems;
+}
+
