@@ -179,9 +179,10 @@ describe.skipIf(samples.length === 0 || tshark === null)('natpath decode agrees 
   it.each(samples)('%s', (file) => {
     const recs = ndjson(runCli(['decode', file, '--format', 'ndjson']).stdout);
     // tshark's last occurrence of each field = the innermost header, like natpath's record.
+    // Flannel's VXLAN port (8472) is not one tshark decodes by default; natpath does.
     const out = execFileSync(
       'tshark',
-      ['-n', '-r', file, '-o', 'tcp.relative_sequence_numbers:FALSE', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=l',
+      ['-n', '-r', file, '-d', 'udp.port==8472,vxlan', '-o', 'tcp.relative_sequence_numbers:FALSE', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=l',
         '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ipv6.src', '-e', 'ipv6.dst', '-e', 'tcp.srcport', '-e', 'tcp.dstport',
         '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'tcp.seq_raw', '-e', 'frame.protocols'],
       { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
