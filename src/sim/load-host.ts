@@ -1,0 +1,106 @@
+// Reads a host's snapshot files (as the case loader recognised them) into the simulator's model.
+// Captures are ignored here; unreadable files become diagnostics, never exceptions.
+
+import type { CaseHost } from '../case/load-case.js';
+import { readTextFile } from '../case/read-text.js';
+import { parseConntrack } from '../conntrack/index.js';
+import { formatPrefix, type IpAddress } from '../net/address.js';
+import { parseIptablesSave } from '../netfilter/index.js';
+import { parseIpLink, parseIpLinkJson, parseIpRoute, parseIpRouteJson, parseIpRule, parseIpRuleJson } from '../route/index.js';
+import type { InterfaceList } from '../route/model.js';
+import type { Diagnostic } from '../text/diagnostic.js';
+import { buildHostModel, type HostModel, type HostSnapshots } from './host-model.js';
+
+export interface LoadedHost {
+  model: HostModel;
+  /** Which snapshot kinds were found, for the report. */
+  files: Array<{ path: string; kind: string }>;
+  diagnostics: Diagnostic[];
+}
+
+export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Promise<LoadedHost> {
+  const s: HostSnapshots = { name: host.name, iptables: [], routes: [], rules: [], interfaces: null, conntrack: null, extraAddresses };
+  const diagnostics: Diagnostic[] = [];
+  const files: LoadedHost['files'] = [];
+  const addInterfaces = (list: InterfaceList) => {
+    // ip addr and ip -d link describe the same interfaces: merge addresses and details by name.
+    if (s.interfaces === null) {
+      s.interfaces = list;
+      return;
+    }
+    for (const itf of list.interfaces) {
+      const known = s.interfaces.interfaces.find((i) => i.name === itf.name);
+      if (known === undefined) s.interfaces.interfaces.push(itf);
+      else {
+        if (known.addresses.length === 0) known.addresses = itf.addresses;
+        known.details ??= itf.details;
+        known.slaveKind ??= itf.slaveKind;
+        known.master ??= itf.master;
+      }
+    }
+  };
+  for (const f of host.files) {
+    if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
+    let text: string;
+    try {
+      text = await readTextFile(f.path, f.compression);
+    } catch (err) {
+      diagnostics.push({ code: 'trace.unreadable', severity: 'error', message: `cannot read: ${(err as Error).message}`, place: { file: f.displayPath } });
+      continue;
+    }
+    files.push({ path: f.displayPath, kind: f.kind });
+    const file = f.displayPath;
+    switch (f.kind) {
+      case 'iptables-save': case 'ip6tables-save': {
+        const r = parseIptablesSave(text, file, { family: f.kind === 'iptables-save' ? 'ipv4' : 'ipv6' });
+        s.iptables.push(r.value);
+        diagnostics.push(...r.issues);
+        break;
+      }
+      case 'ip-route': case 'ip-route-json': {
+        const r = f.kind === 'ip-route' ? parseIpRoute(text, file) : parseIpRouteJson(text, file);
+        s.routes.push(...r.value.routes);
+        diagnostics.push(...r.issues);
+        break;
+      }
+      case 'ip-rule': case 'ip-rule-json': {
+        const r = f.kind === 'ip-rule' ? parseIpRule(text, file) : parseIpRuleJson(text, file);
+        s.rules.push(...r.value.rules);
+        diagnostics.push(...r.issues);
+        break;
+      }
+      case 'ip-addr': case 'ip-link': case 'ip-addr-json': case 'ip-link-json': {
+        const r = f.kind === 'ip-addr' || f.kind === 'ip-link' ? parseIpLink(text, file) : parseIpLinkJson(text, file);
+        addInterfaces(r.value);
+        diagnostics.push(...r.issues);
+        break;
+      }
+      case 'conntrack': {
+        const r = parseConntrack(text, file);
+        s.conntrack = r.value;
+        diagnostics.push(...r.issues);
+        break;
+      }
+    }
+  }
+  dedupeRoutes(s);
+  return { model: buildHostModel(s), files, diagnostics };
+}
+
+/** The same route dumped twice (text and -j, or `ip route` and `ip -6 route` overlapping) counts once. */
+function dedupeRoutes(s: HostSnapshots): void {
+  const seen = new Set<string>();
+  s.routes = s.routes.filter((r) => {
+    const key = `${r.family} ${r.type} ${r.table} ${formatPrefix(r.destination)} ${r.metric} ${r.nexthops.map((h) => h.dev).join(',')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const seenRules = new Set<string>();
+  s.rules = s.rules.filter((r) => {
+    const key = `${r.family} ${r.priority} ${r.not} ${JSON.stringify(r.action)} ${r.from === null ? '' : formatPrefix(r.from)} ${r.to === null ? '' : formatPrefix(r.to)} ${r.fwmark?.value ?? ''} ${r.iif ?? ''} ${r.oif ?? ''}`;
+    if (seenRules.has(key)) return false;
+    seenRules.add(key);
+    return true;
+  });
+}

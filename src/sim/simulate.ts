@@ -1,0 +1,318 @@
+// The packet's way through the kernel's hooks, per branch:
+//   arriving:  raw/mangle/nat PREROUTING → routing → local: mangle/filter/security/nat INPUT
+//                                                  → else:  mangle/filter/security FORWARD → mangle/nat POSTROUTING
+//   local:     routing → raw/mangle OUTPUT (re-route if the mark changed) → nat OUTPUT (re-route if
+//              DNAT'd) → filter/security OUTPUT → mangle/nat POSTROUTING → out, or back in through lo
+// nat chains run once per connection and direction (this is always a connection's first packet),
+// never for untracked packets. A packet arriving on a bridge port is seen with the bridge as its
+// input interface and the port as physdev (br_netfilter), and is bridged, not routed, when it
+// stays on that bridge.
+
+import { formatIpAddress, formatPrefix, type Family, type IpAddress } from '../net/address.js';
+import { lookupRoute, type RouteDecision } from '../route/lookup.js';
+import type { EvalOptions } from './evaluate-match.js';
+import { isLocalAddress, type HostModel } from './host-model.js';
+import { forkState, type Hook, type SimPacket, type SimState } from './state.js';
+import { runBuiltinChain, type Verdict, type WalkContext } from './walk-chain.js';
+
+export interface TraceRequest {
+  family: Family;
+  protocol: string;
+  protocolNumber: number;
+  /** null: locally generated, source chosen by routing. */
+  src: IpAddress | null;
+  dst: IpAddress;
+  sport: number | null;
+  dport: number | null;
+  icmpType: number | null;
+  icmpCode: number | null;
+  /** Where the packet comes from: an interface, the host itself, or decided from the source address. */
+  input: { kind: 'interface'; name: string } | { kind: 'local' } | { kind: 'auto' };
+  mark: number;
+  options: EvalOptions;
+  maxBranches?: number;
+}
+
+export interface SimOutcome {
+  probability: number;
+  verdict: Verdict;
+  delivery: 'local' | 'forward' | 'output' | null;
+  egress: { interface: string | null; via: IpAddress | null } | null;
+  state: SimState;
+}
+
+export interface SimResult {
+  outcomes: SimOutcome[];
+  /** Facts about the whole walk (how the input was decided, missing snapshots). */
+  notes: string[];
+  locallyGenerated: boolean;
+}
+
+const NAT_HOOKS: ReadonlySet<Hook> = new Set<Hook>(['PREROUTING', 'OUTPUT', 'POSTROUTING', 'INPUT']);
+
+export function simulate(host: HostModel, req: TraceRequest): SimResult {
+  const notes: string[] = [];
+  const dump = host.iptables.get(req.family);
+  if (dump === undefined) notes.push(`no ${req.family === 'ipv4' ? 'iptables-save' : 'ip6tables-save'} snapshot: no rules applied (everything accepted)`);
+  const ctx: WalkContext = {
+    host,
+    dump: dump ?? { dump: { family: req.family, tables: [] }, tables: new Map() },
+    opts: req.options,
+    branches: 0,
+    maxBranches: req.maxBranches ?? 512,
+  };
+  let local = req.input.kind === 'local' || req.src === null;
+  if (req.input.kind === 'auto' && req.src !== null) {
+    const isLocal = isLocalAddress(host, req.src);
+    local = isLocal === true;
+    notes.push(
+      isLocal === true
+        ? `${formatIpAddress(req.src)} is one of the host's addresses: the packet is locally generated`
+        : isLocal === false
+          ? `${formatIpAddress(req.src)} is not one of the host's addresses: the packet arrives from outside on an unknown interface`
+          : `the host's addresses are not known (no ip addr, no --host-addrs): the packet is taken as arriving from outside on an unknown interface`,
+    );
+  }
+  const packet: SimPacket = {
+    family: req.family,
+    protocol: req.protocol,
+    protocolNumber: req.protocolNumber,
+    src: req.src,
+    dst: req.dst,
+    sport: req.sport,
+    dport: req.dport,
+    icmpType: req.icmpType,
+    icmpCode: req.icmpCode,
+    mark: req.mark >>> 0,
+    iif: { kind: 'none' },
+    oif: { kind: 'none' },
+    physIn: null,
+    physOut: null,
+    bridged: false,
+    nexthop: null,
+  };
+  const state: SimState = {
+    probability: 1,
+    packet,
+    conn: { untracked: false, origSrc: req.src, origDst: req.dst, origSport: req.sport, origDport: req.dport, dnat: false, snat: false, mark: 0 },
+    hook: local ? 'OUTPUT' : 'PREROUTING',
+    steps: [],
+    translations: [],
+    unknowns: [],
+    routes: [],
+    verdictBy: null,
+  };
+  const done: SimOutcome[] = [];
+  if (local) walkLocal(ctx, state, done);
+  else {
+    if (req.input.kind === 'interface') {
+      const itf = host.interfacesByName.get(req.input.name);
+      const master = itf?.master ? host.interfacesByName.get(itf.master) : undefined;
+      if (itf !== undefined && master !== undefined && master.details?.kind === 'bridge') {
+        packet.iif = { kind: 'name', name: master.name };
+        packet.physIn = itf.name;
+        notes.push(`${itf.name} is a port of bridge ${master.name}: iptables sees -i ${master.name} and --physdev-in ${itf.name} (br_netfilter)`);
+      } else {
+        packet.iif = { kind: 'name', name: req.input.name };
+        if (itf === undefined && host.interfaces.length > 0) notes.push(`interface ${req.input.name} is not in the ip addr/link snapshot`);
+      }
+    } else packet.iif = { kind: 'unknown' };
+    walkArriving(ctx, state, done);
+  }
+  return { outcomes: done, notes, locallyGenerated: local };
+}
+
+/** Runs the tables of one hook in priority order; branches that end with a verdict other than ACCEPT are finished. */
+function runHook(ctx: WalkContext, states: SimState[], hook: Hook, tables: string[], done: SimOutcome[], allowNat = true): SimState[] {
+  let live = states;
+  for (const table of tables) {
+    const next: SimState[] = [];
+    for (const s of live) {
+      if (table === 'nat' && (!allowNat || s.conn.untracked || !NAT_HOOKS.has(hook))) {
+        next.push(s);
+        continue;
+      }
+      s.hook = hook;
+      for (const e of runBuiltinChain(ctx, s, table, hook)) {
+        if (e.verdict === 'ACCEPT') next.push(e.state);
+        else finish(done, e.state, e.verdict ?? 'ACCEPT', null);
+      }
+    }
+    live = next;
+  }
+  return live;
+}
+
+function finish(done: SimOutcome[], s: SimState, verdict: Verdict, delivery: SimOutcome['delivery']): void {
+  const p = s.packet;
+  const egress = delivery === 'forward' || delivery === 'output' ? { interface: p.oif.kind === 'name' ? p.oif.name : null, via: p.nexthop } : null;
+  done.push({ probability: s.probability, verdict, delivery: verdict === 'ACCEPT' ? delivery : null, egress, state: s });
+}
+
+interface Routed {
+  state: SimState;
+  kind: 'local' | 'out' | 'drop' | 'reject';
+}
+
+/** Routes a branch: sets oif and nexthop; multipath splits the branch by weight. */
+function route(ctx: WalkContext, s: SimState, iif: string | null): Routed[] {
+  const p = s.packet;
+  const rt = ctx.host.routing.get(p.family)!;
+  const notes: string[] = [];
+  const d: RouteDecision = lookupRoute(rt, { family: p.family, dst: p.dst, src: p.src, mark: p.mark, iif, protocol: p.protocol, sport: p.sport, dport: p.dport }, notes);
+  for (const n of notes) s.unknowns.push(n);
+  const record = (decision: string, dev: string | null, via: IpAddress | null) => {
+    const r = 'route' in d ? d.route : null;
+    s.routes.push({
+      decision,
+      table: r?.table ?? null,
+      rulePriority: 'rule' in d && d.rule !== null ? d.rule.priority : null,
+      destination: r === null ? null : formatPrefix(r.destination),
+      dev,
+      via,
+      prefsrc: r?.src ?? null,
+      source: r?.source ?? null,
+    });
+  };
+  switch (d.kind) {
+    case 'local':
+      record('local', d.dev, null);
+      return [{ state: s, kind: 'local' }];
+    case 'unknown': {
+      const isLocal = isLocalAddress(ctx.host, p.dst);
+      if (isLocal === true) {
+        record('local', null, null);
+        return [{ state: s, kind: 'local' }];
+      }
+      if (isLocal === 'unknown') s.unknowns.push('whether the destination is one of the host\'s addresses is not known; taken as not');
+      s.unknowns.push('no ip route snapshot: the egress interface and next hop are not known');
+      p.oif = { kind: 'unknown' };
+      p.nexthop = null;
+      record('unknown (no route snapshot)', null, null);
+      return [{ state: s, kind: 'out' }];
+    }
+    case 'none':
+      record('no route (network unreachable)', null, null);
+      s.verdictBy = 'routing: no route to the destination';
+      return [{ state: s, kind: 'reject' }];
+    case 'blackhole': case 'unreachable': case 'prohibit':
+      record(d.kind, null, null);
+      s.verdictBy = `routing: ${d.kind} ${d.route === null ? `(ip rule ${d.rule?.priority ?? ''})` : `route ${formatPrefix(d.route.destination)} in table ${d.route.table}`}`;
+      return [{ state: s, kind: d.kind === 'blackhole' ? 'drop' : 'reject' }];
+    case 'unicast': {
+      const out: Routed[] = [];
+      for (const { hop, share } of d.hops) {
+        const b = d.hops.length === 1 ? s : forkState(s, share, null);
+        b.packet.oif = hop.dev === null ? { kind: 'unknown' } : { kind: 'name', name: hop.dev };
+        b.packet.nexthop = hop.via;
+        b.routes.push({
+          decision: d.hops.length === 1 ? 'unicast' : `unicast, multipath share ${share.toFixed(2)}`,
+          table: d.route.table,
+          rulePriority: d.rule?.priority ?? null,
+          destination: formatPrefix(d.route.destination),
+          dev: hop.dev,
+          via: hop.via,
+          prefsrc: d.route.src,
+          source: d.route.source,
+        });
+        out.push({ state: b, kind: 'out' });
+      }
+      return out;
+    }
+  }
+}
+
+function walkArriving(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void {
+  const afterPre = runHook(ctx, [s0], 'PREROUTING', ['raw', 'mangle', 'nat'], done);
+  for (const s of afterPre) {
+    const p = s.packet;
+    const iifName = p.iif.kind === 'name' ? p.iif.name : null;
+    s.hook = 'ROUTING';
+    for (const r of route(ctx, s, iifName)) {
+      const b = r.state;
+      if (r.kind === 'drop' || r.kind === 'reject') {
+        finish(done, b, r.kind === 'drop' ? 'DROP' : 'REJECT', null);
+        continue;
+      }
+      if (r.kind === 'local') {
+        b.packet.oif = { kind: 'none' };
+        for (const e of runHook(ctx, [b], 'INPUT', ['mangle', 'filter', 'security', 'nat'], done)) finish(done, e, 'ACCEPT', 'local');
+        continue;
+      }
+      // Staying on the bridge it came from (a connected route out of the same bridge): bridged, not routed.
+      const bp = b.packet;
+      if (bp.physIn !== null && bp.oif.kind === 'name' && bp.iif.kind === 'name' && bp.oif.name === bp.iif.name && bp.nexthop === null) {
+        bp.bridged = true;
+      }
+      const fwd = runHook(ctx, [b], 'FORWARD', ['mangle', 'filter', 'security'], done);
+      for (const e of runHook(ctx, fwd, 'POSTROUTING', ['mangle', 'nat'], done)) finish(done, e, 'ACCEPT', 'forward');
+    }
+  }
+}
+
+function walkLocal(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void {
+  s0.packet.iif = { kind: 'none' };
+  s0.hook = 'ROUTING';
+  let states: Array<{ state: SimState; local: boolean }> = [];
+  for (const r of route(ctx, s0, 'lo')) {
+    if (r.kind === 'drop' || r.kind === 'reject') {
+      finish(done, r.state, r.kind === 'drop' ? 'DROP' : 'REJECT', null);
+      continue;
+    }
+    if (r.kind === 'local') r.state.packet.oif = { kind: 'name', name: 'lo' };
+    if (r.state.packet.src === null) chooseSource(ctx, r.state);
+    states.push({ state: r.state, local: r.kind === 'local' });
+  }
+  // raw, mangle, nat, filter, security OUTPUT, re-routing after mangle (mark) and nat (destination).
+  const snapshot = (s: SimState) => `${formatIpAddress(s.packet.dst)}|${s.packet.mark}`;
+  const stage = (tables: string[]): void => {
+    const next: Array<{ state: SimState; local: boolean }> = [];
+    for (const { state, local } of states) {
+      const before = snapshot(state);
+      for (const e of runHook(ctx, [state], 'OUTPUT', tables, done)) {
+        if (snapshot(e) === before) {
+          next.push({ state: e, local });
+          continue;
+        }
+        e.hook = 'ROUTING';
+        for (const r of route(ctx, e, 'lo')) {
+          if (r.kind === 'drop' || r.kind === 'reject') finish(done, r.state, r.kind === 'drop' ? 'DROP' : 'REJECT', null);
+          else {
+            if (r.kind === 'local') r.state.packet.oif = { kind: 'name', name: 'lo' };
+            next.push({ state: r.state, local: r.kind === 'local' });
+          }
+        }
+      }
+    }
+    states = next;
+  };
+  stage(['raw', 'mangle']);
+  stage(['nat']);
+  stage(['filter', 'security']);
+  for (const { state, local } of states) {
+    const post = runHook(ctx, [state], 'POSTROUTING', ['mangle', 'nat'], done);
+    for (const e of post) {
+      if (!local) {
+        finish(done, e, 'ACCEPT', 'output');
+        continue;
+      }
+      // Back in through loopback: the connection's NAT is settled, so no nat chains run again.
+      e.packet.iif = { kind: 'name', name: 'lo' };
+      e.packet.oif = { kind: 'none' };
+      const pre = runHook(ctx, [e], 'PREROUTING', ['raw', 'mangle'], done, false);
+      for (const x of runHook(ctx, pre, 'INPUT', ['mangle', 'filter', 'security'], done, false)) finish(done, x, 'ACCEPT', 'local');
+    }
+  }
+}
+
+/** Source address selection for a locally generated packet: the route's `src`, else a primary address of the egress interface. */
+function chooseSource(ctx: WalkContext, s: SimState): void {
+  const p = s.packet;
+  const r = s.routes.at(-1);
+  const itf = r?.dev ? ctx.host.interfacesByName.get(r.dev) : undefined;
+  const chosen = r?.prefsrc ?? itf?.addresses.find((a) => a.address.family === p.family && !a.secondary && a.scope !== 'link')?.address ?? null;
+  if (chosen === null) s.unknowns.push('the source address the host would choose is not known');
+  else p.src = chosen;
+  s.conn.origSrc = p.src;
+}
+

@@ -1,0 +1,117 @@
+// One branch of a simulated walk: the packet as it is now, its connection, and what happened to
+// it so far. Branches split at `-m statistic`, multipath routes and conditions natpath cannot
+// decide; each carries its probability. Forking copies the branch (walks are short).
+
+import type { Family, IpAddress } from '../net/address.js';
+import type { Rule } from '../netfilter/model.js';
+
+export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING' | 'ROUTING';
+
+/** An interface as iptables sees it: none (e.g. no input interface for local output), unknown, or a name. */
+export type IfaceRef = { kind: 'none' } | { kind: 'unknown' } | { kind: 'name'; name: string };
+
+export interface SimPacket {
+  family: Family;
+  protocol: string;
+  protocolNumber: number;
+  /** null only after MASQUERADE when the host's addresses are not known. */
+  src: IpAddress | null;
+  dst: IpAddress;
+  sport: number | null;
+  dport: number | null;
+  icmpType: number | null;
+  icmpCode: number | null;
+  mark: number;
+  iif: IfaceRef;
+  oif: IfaceRef;
+  /** br_netfilter: the bridge port the packet came in on / goes out of, null when not bridged. */
+  physIn: string | null;
+  physOut: string | null;
+  /** Bridged between two ports of one bridge (not routed). */
+  bridged: boolean;
+  /** The nexthop of the chosen route, for MASQUERADE's source choice. */
+  nexthop: IpAddress | null;
+}
+
+export interface SimConnection {
+  untracked: boolean;
+  origSrc: IpAddress | null;
+  origDst: IpAddress;
+  origSport: number | null;
+  origDport: number | null;
+  dnat: boolean;
+  snat: boolean;
+  mark: number;
+}
+
+export interface SimStep {
+  hook: Hook;
+  table: string;
+  chain: string;
+  ruleNumber: number;
+  target: string;
+  text: string;
+  comment: string | null;
+  source: { file: string; line: number };
+}
+
+export interface SimTranslation {
+  kind: 'SNAT' | 'DNAT';
+  before: { src: IpAddress | null; sport: number | null; dst: IpAddress; dport: number | null };
+  after: { src: IpAddress | null; sport: number | null; dst: IpAddress; dport: number | null };
+  /** When the target names a range, the whole range (the kernel picks within it). */
+  range: string | null;
+  rule: SimStep;
+}
+
+export interface SimRoute {
+  decision: string;
+  table: string | null;
+  rulePriority: number | null;
+  destination: string | null;
+  dev: string | null;
+  via: IpAddress | null;
+  /** The route's preferred source (`src`), used for locally generated packets. */
+  prefsrc: IpAddress | null;
+  source: { file: string; line?: number; index?: number } | null;
+}
+
+export interface SimState {
+  probability: number;
+  packet: SimPacket;
+  conn: SimConnection;
+  hook: Hook;
+  steps: SimStep[];
+  translations: SimTranslation[];
+  unknowns: string[];
+  routes: SimRoute[];
+  /** How the verdict came about, once there is one. */
+  verdictBy: string | null;
+}
+
+export function forkState(s: SimState, share: number, note: string | null): SimState {
+  return {
+    probability: s.probability * share,
+    packet: { ...s.packet },
+    conn: { ...s.conn },
+    hook: s.hook,
+    steps: [...s.steps],
+    translations: [...s.translations],
+    unknowns: note === null ? [...s.unknowns] : [...s.unknowns, note],
+    routes: [...s.routes],
+    verdictBy: s.verdictBy,
+  };
+}
+
+export function stepOf(rule: Rule, hook: Hook, target: string): SimStep {
+  return {
+    hook,
+    table: rule.table,
+    chain: rule.chain,
+    ruleNumber: rule.number,
+    target,
+    text: rule.text,
+    comment: rule.comment,
+    source: rule.source,
+  };
+}
