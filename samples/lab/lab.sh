@@ -10,7 +10,7 @@ set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress pod-egress-no-masq)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -704,6 +704,32 @@ egress_via_natgw() {
 
 scenario_pod_egress_natgw() { egress_via_natgw pod-egress-natgw 1; }
 scenario_pod_egress_natgw_blind() { egress_via_natgw pod-egress-natgw-blind 0; }
+
+# A misconfiguration: flannel running with --ip-masq=false (its MASQUERADE rule is absent), so the
+# pod's address leaves node1 untranslated; the NAT gateway only SNATs the VPC range, and the
+# partner receives datagrams from the pod IP it can neither whitelist nor answer: a leak.
+scenario_pod_egress_no_masq() {
+  local name=pod-egress-no-masq
+  begin_scenario "$name" 0
+  start_partner_services
+  in_ns node1 iptables -t nat -D FLANNEL-POSTRTG -s "$CLUSTER_CIDR" ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  run_client pod-client node "$LAB_DIR/services.mjs" udp-fire "$PARTNER_IP" "$UDP_PORT" 3 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" natgw
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "Pod default/client (10.244.1.2, node1) sends 3 UDP datagrams to the partner $PARTNER_IP:$UDP_PORT, but flannel's MASQUERADE rule is missing on node1 (--ip-masq=false): the pod address leaves the node untranslated, the NAT gateway (which SNATs only the VPC range) passes it on, and the partner sees the pod IP and cannot answer." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
 
 # Pod -> pod on the other node: no NAT, the packet crosses the VPC inside VXLAN. node2 is
 # recorded as LINUX_SLL (cooked v1, no interface index) so both cooked versions exist.

@@ -8,6 +8,7 @@
 //   node services.mjs serve-udp PORT NAME      UDP echo server on all addresses (v4 and v6)
 //   node services.mjs http-get HOST PORT COUNT  COUNT sequential GETs, one TCP connection each
 //   node services.mjs udp-send HOST PORT COUNT TAG  COUNT datagrams from one socket, each echoed
+//   node services.mjs udp-fire HOST PORT COUNT TAG  COUNT datagrams from one socket, no answer expected
 //
 // Servers print "ready" once listening, which lab.sh waits for.
 
@@ -76,8 +77,24 @@ function udpSend(host, port, count, tag) {
   sendNext();
 }
 
+// For scenarios where no answer can come back (a leak the far end cannot route to): send COUNT
+// datagrams 200 ms apart from one socket and expect nothing.
+function udpFire(host, port, count, tag) {
+  const family = host.includes(':') ? 'udp6' : 'udp4';
+  const sock = dgram.createSocket(family);
+  let sent = 0;
+  const sendNext = () => {
+    sent++;
+    sock.send(`natpath-lab ${tag} datagram ${sent}`, Number(port), host, () => {
+      if (sent < Number(count)) setTimeout(sendNext, 200);
+      else setTimeout(() => sock.close(), 300);
+    });
+  };
+  sendNext();
+}
+
 const [command, ...args] = process.argv.slice(2);
-const commands = { 'serve-http': serveHttp, 'serve-udp': serveUdp, 'http-get': httpGet, 'udp-send': udpSend };
+const commands = { 'serve-http': serveHttp, 'serve-udp': serveUdp, 'http-get': httpGet, 'udp-send': udpSend, 'udp-fire': udpFire };
 if (!commands[command]) {
   console.error(`usage: services.mjs ${Object.keys(commands).join('|')} ARGS...`);
   process.exit(2);

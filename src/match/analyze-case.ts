@@ -8,6 +8,7 @@ import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
 import type { AnalyzeReport, Answer, DiagnosticView, Flow, HostView, Translation } from '../report/analyze-model.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { estimateClockOffsets } from './clock-offsets.js';
+import { addressOf } from './endpoint-text.js';
 import { type CaptureOnHost, describeFlow, pointLabel } from './describe-flows.js';
 import { type HostKnowledge, SnapshotHostKnowledge } from './host-knowledge.js';
 import { learnFromSnapshots } from './learn-host.js';
@@ -110,6 +111,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
       singlePointFlows: flows.length - multi.length,
       translations,
       unexplained: flows.reduce((n, f) => n + f.translations.filter((t) => !t.explained && t.where !== 'beyond').length, 0),
+      leaks: flows.reduce((n, f) => n + f.leaks.length, 0),
       packets: captures.reduce((n, c) => n + c.legs.packets, 0),
     },
   };
@@ -159,7 +161,7 @@ function answer(flows: Flow[]): Answer[] {
     const key = `${f.proto} ${seen.dst}`;
     let line = byServer.get(key);
     if (line === undefined) {
-      line = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: f.seenByServer !== null, lastCapturePoints: [], flows: 0, tunnels: [], translations: [] };
+      line = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: f.seenByServer !== null, lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [] };
       byServer.set(key, line);
       counts.set(line, new Map());
     }
@@ -169,6 +171,10 @@ function answer(flows: Flow[]): Answer[] {
     line.seenAtServer ||= f.seenByServer !== null;
     if (!line.lastCapturePoints.includes(f.lastCapturePoint)) line.lastCapturePoints.push(f.lastCapturePoint);
     for (const t of f.tunnels) if (!line.tunnels.includes(t)) line.tunnels.push(t);
+    for (const leak of f.leaks) {
+      const text = `${leak.field === 'src' ? 'source' : 'destination'} ${leak.address} (cluster-internal: ${leak.range}) seen at ${leak.host}:${leak.interface}`;
+      if (!line.leaks.includes(text)) line.leaks.push(text);
+    }
     const perLine = counts.get(line)!;
     for (const t of f.translations) {
       const text = translationPattern(t);
@@ -204,9 +210,3 @@ function isGroupAddress(address: string): boolean {
   return (first >= 224 && first <= 239) || address === '255.255.255.255';
 }
 
-/** The address part of "IP:port" / "[IPv6]:port" / bare address text. */
-function addressOf(endpoint: string): string {
-  if (endpoint.startsWith('[')) return endpoint.slice(1, endpoint.indexOf(']'));
-  const colon = endpoint.indexOf(':');
-  return colon !== -1 && endpoint.indexOf(':', colon + 1) === -1 ? endpoint.slice(0, colon) : endpoint;
-}

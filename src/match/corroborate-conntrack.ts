@@ -5,6 +5,7 @@
 import type { ConntrackEntry } from '../conntrack/index.js';
 import { formatIpAddress, type IpAddress } from '../net/address.js';
 import type { ConntrackEvidence, Translation } from '../report/analyze-model.js';
+import { endpointWithPort } from './endpoint-text.js';
 
 export interface ConntrackSource {
   entries: ConntrackEntry[];
@@ -29,7 +30,5 @@ export function findConntrackEvidence(t: Translation, proto: string, source: Con
 }
 
 function endpoint(address: IpAddress, port: number | null): string {
-  const text = formatIpAddress(address);
-  if (port === null) return text;
-  return address.family === 'ipv6' ? `[${text}]:${port}` : `${text}:${port}`;
+  return endpointWithPort(formatIpAddress(address), port);
 }

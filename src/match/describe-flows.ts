@@ -7,6 +7,8 @@ import { communityId } from '../flow/community-id.js';
 import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from '../report/analyze-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
+import { endpointWithPort, hasPorts } from './endpoint-text.js';
+import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
 import type { LinkedFlow } from './link-legs.js';
 import type { LegRef } from './match-packets.js';
@@ -65,7 +67,7 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
   const lastHost = hosts[last.host]!;
   const reachedServer = lastHost.ownsAddress(last.version, last.server) || (lastHop.direction !== 'in' && lastHost.isVeth(lastHop.interface));
   const tunnels = [...new Set(hops.flatMap((h) => h.encapsulation.map((e) => e.type)))];
-  return {
+  const flow: Flow = {
     id,
     family: first.version === 4 ? 'ipv4' : 'ipv6',
     proto: protoName(first.proto),
@@ -77,7 +79,10 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
     lastSeen: { src: lastHop.src, dst: lastHop.dst },
     lastCapturePoint: `${lastHost.name}:${lastHop.interface}`,
     tunnels,
+    leaks: [],
   };
+  flow.leaks = findLeaks(flow, hosts);
+  return flow;
 }
 
 /**
@@ -246,13 +251,7 @@ function sameWords(x: Uint32Array, y: Uint32Array): boolean {
 }
 
 function endpointText(version: number, words: ArrayLike<number>, port: number, proto: number): string {
-  const address = addressKey(version, words);
-  if (!hasPorts(proto)) return address;
-  return version === 6 ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-function hasPorts(proto: number): boolean {
-  return proto === 6 || proto === 17 || proto === 132;
+  return endpointWithPort(addressKey(version, words), hasPorts(proto) ? port : null);
 }
 
 export function protoName(proto: number): string {

@@ -3,6 +3,7 @@
 // `ip addr` / `ip link` dumps when present; empty (knows nothing) otherwise.
 
 import { formatIpv4 } from '../net/ipv4.js';
+import type { ClusterRange } from './cluster-ranges.js';
 import type { ConntrackSource } from './corroborate-conntrack.js';
 import { formatIpv6 } from '../net/ipv6.js';
 
@@ -19,6 +20,8 @@ export interface HostKnowledge {
   isVeth(name: string): boolean;
   /** The host's `conntrack -L` entries, for corroborating translations. */
   readonly conntrack: ConntrackSource;
+  /** Pod networks and service IPs this host's snapshots reveal; empty for hosts outside the cluster. */
+  readonly clusterRanges: ClusterRange[];
 }
 
 export function addressKey(version: number, words: ArrayLike<number>): string {
@@ -32,6 +35,7 @@ export class SnapshotHostKnowledge implements HostKnowledge {
   private readonly veths = new Set<string>();
   knowsAddresses = false;
   readonly conntrack: ConntrackSource = { entries: [], lines: new Map() };
+  readonly clusterRanges: ClusterRange[] = [];
 
   constructor(readonly name: string) {}
 

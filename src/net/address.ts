@@ -1,7 +1,7 @@
 // Family-tagged addresses and prefixes for models built from text dumps (not for the per-packet
 // path, which keeps raw numbers). One place decides how an address is parsed and shown.
 
-import { formatIpv4, ipv4InPrefix, parseIpv4 } from './ipv4.js';
+import { formatIpv4, ipv4InPrefix, ipv4Mask, parseIpv4 } from './ipv4.js';
 import { formatIpv6, ipv6InPrefix, parseIpv6 } from './ipv6.js';
 
 export type Family = 'ipv4' | 'ipv6';
@@ -73,4 +73,16 @@ export function sameAddress(a: IpAddress, b: IpAddress): boolean {
     return a.words[0] === b.words[0] && a.words[1] === b.words[1] && a.words[2] === b.words[2] && a.words[3] === b.words[3];
   }
   return false;
+}
+
+/** The prefix with its host bits cleared: 10.244.1.1/24 → 10.244.1.0/24. */
+export function prefixNetwork(prefix: IpPrefix): IpPrefix {
+  const a = prefix.address;
+  if (a.family === 'ipv4') return { address: { family: 'ipv4', value: (a.value & ipv4Mask(prefix.length)) >>> 0 }, length: prefix.length };
+  const words = new Uint32Array(4);
+  for (let w = 0; w < 4; w++) {
+    const bits = Math.min(32, Math.max(0, prefix.length - 32 * w));
+    words[w] = bits === 0 ? 0 : (a.words[w]! & ((0xffffffff << (32 - bits)) >>> 0)) >>> 0;
+  }
+  return { address: { family: 'ipv6', words }, length: prefix.length };
 }

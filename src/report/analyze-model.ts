@@ -89,6 +89,18 @@ export interface Translation {
   note: string | null;
 }
 
+/** A cluster-internal address seen at a capture point outside the cluster. */
+export interface Leak {
+  host: string;
+  interface: string;
+  field: 'src' | 'dst';
+  address: string;
+  /** The internal range it falls in, and which snapshot said the range is internal. */
+  range: string;
+  evidence: string;
+  description: string;
+}
+
 export interface Flow {
   id: number;
   family: 'ipv4' | 'ipv6';
@@ -105,6 +117,7 @@ export interface Flow {
   /** "host:interface" of the last capture point. */
   lastCapturePoint: string;
   tunnels: string[];
+  leaks: Leak[];
 }
 
 export interface Answer {
@@ -118,6 +131,8 @@ export interface Answer {
   flows: number;
   tunnels: string[];
   translations: string[];
+  /** Cluster-internal addresses seen outside the cluster on the way to this server. */
+  leaks: string[];
 }
 
 export interface CaptureView {
@@ -156,5 +171,5 @@ export interface AnalyzeReport {
   hosts: HostView[];
   flows: Flow[];
   diagnostics: DiagnosticView[];
-  totals: { flows: number; multiPointFlows: number; singlePointFlows: number; translations: number; unexplained: number; packets: number };
+  totals: { flows: number; multiPointFlows: number; singlePointFlows: number; translations: number; unexplained: number; leaks: number; packets: number };
 }

@@ -51,12 +51,13 @@ export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string 
   for (const a of report.answers) {
     out.push(`  ${answerSentence(a)}`);
     for (const t of a.translations) out.push(style.dim(`    · ${t}`));
+    for (const leak of a.leaks) out.push(style.red(`    ! LEAK: ${leak}`));
   }
   const t = report.totals;
   out.push('');
   out.push(
     `${formatCount(t.flows)} flows (${formatCount(t.multiPointFlows)} seen at several capture points), ` +
-      `${formatCount(t.translations)} translations, ${formatCount(t.unexplained)} not explained by a rule, ${formatCount(t.packets)} packets`,
+      `${formatCount(t.translations)} translations, ${formatCount(t.unexplained)} not explained by a rule, ${formatCount(t.leaks)} leaks, ${formatCount(t.packets)} packets`,
   );
   for (const f of report.flows.filter(isMultiPoint)) out.push('', ...renderFlow(f, style));
   const single = report.flows.length - report.flows.filter(isMultiPoint).length;
@@ -81,6 +82,7 @@ function renderFlow(f: Flow, style: Style): string[] {
   for (const l of f.legs) for (const h of l.hops) table.push(hopLine(l.host, h));
   const lines = [style.bold(head) + sees, table.toString()];
   for (const t of f.translations) lines.push(`  ${!t.explained && t.where !== 'beyond' ? style.yellow(translationLine(t)) : translationLine(t)}`);
+  for (const leak of f.leaks) lines.push(style.red(`  LEAK: ${leak.description}`));
   return lines;
 }
 
@@ -117,6 +119,7 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport): string {
   for (const a of report.answers) {
     out.push(`- **${esc(answerSentence(a))}**`);
     for (const t of a.translations) out.push(`  - ${esc(t)}`);
+    for (const leak of a.leaks) out.push(`  - **LEAK:** ${esc(leak)}`);
   }
   const t = report.totals;
   out.push('', `${t.flows} flows (${t.multiPointFlows} at several capture points), ${t.translations} translations, ${t.unexplained} not explained by a rule.`);
@@ -126,6 +129,7 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport): string {
     for (const l of f.legs) for (const h of l.hops) out.push(`| ${hopLine(l.host, h).map(esc).join(' | ')} |`);
     if (f.translations.length > 0) out.push('');
     for (const tr of f.translations) out.push(`- ${esc(translationLine(tr))}`);
+    for (const leak of f.leaks) out.push(`- **LEAK:** ${esc(leak.description)}`);
   }
   out.push('', '## Clocks', '', renderClocks(report).replace(/^ {2}/gm, '- '));
   out.push('', '## Inputs', '');

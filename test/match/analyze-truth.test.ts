@@ -22,6 +22,14 @@ describe.runIf(scenarios.length > 0)('analyze reproduces every lab scenario\'s t
     expect(differences(report, readTruth(scenario))).toEqual([]);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // Only the misconfigured scenario lets a pod address out of the cluster.
+    const leaked = report.flows.flatMap((f) => f.leaks.map((l) => `${l.host}:${l.interface} ${l.field} ${l.address}`));
+    if (scenario === 'pod-egress-no-masq') {
+      expect(leaked).toContain('partner:eth0 src 10.244.1.2');
+      expect(report.answers.find((a) => a.server === '198.51.100.10:9000')?.leaks.length).toBeGreaterThan(0);
+    } else {
+      expect(leaked).toEqual([]);
+    }
   });
 
   it.each(scenarios)('%s with the hosts\' clocks off by −5 s, +5 s and +3 min', async (scenario) => {

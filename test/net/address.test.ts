@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatIpv4, parseIpv4 } from '../../src/net/ipv4.js';
 import { formatIpv6, parseIpv6 } from '../../src/net/ipv6.js';
-import { formatPrefix, parseIpAddress, parsePrefix, prefixContains } from '../../src/net/address.js';
+import { formatPrefix, parseIpAddress, parsePrefix, prefixContains, prefixNetwork } from '../../src/net/address.js';
 
 describe('ipv4', () => {
   it('round-trips addresses as unsigned numbers', () => {
@@ -53,5 +53,14 @@ describe('prefixes', () => {
     expect(prefixContains(parsePrefix('fd00::/8')!, parseIpAddress('fd00:10::11')!)).toBe(true);
     expect(prefixContains(parsePrefix('0.0.0.0/0')!, parseIpAddress('1.2.3.4')!)).toBe(true);
     expect(parsePrefix('10.0.0.0/33')).toBeNull();
+  });
+});
+
+describe('prefixNetwork', () => {
+  it('clears host bits of IPv4 and IPv6 prefixes', () => {
+    expect(formatPrefix(prefixNetwork(parsePrefix('10.244.1.1/24')!))).toBe('10.244.1.0/24');
+    expect(formatPrefix(prefixNetwork(parsePrefix('10.0.0.1/0')!))).toBe('0.0.0.0/0');
+    expect(formatPrefix(prefixNetwork(parsePrefix('fd00:10:244:1::1/64')!))).toBe('fd00:10:244:1::/64');
+    expect(formatPrefix(prefixNetwork(parsePrefix('2001:db8::ffff/127')!))).toBe('2001:db8::fffe/127');
   });
 });
