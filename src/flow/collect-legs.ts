@@ -120,7 +120,7 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
   }
   input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
   input.fingerprint = view.fingerprintAt(d);
-  input.matchable = isDistinctive(view, d, version, input.proto);
+  input.matchable = isDistinctive(view, d, version, input.proto, input.dst);
   const encap = view.encapType[d]!;
   input.encap = encap === Tunnel.ICMP_QUOTE || encap === Tunnel.ICMPV6_QUOTE ? 0 : encap;
   input.vni = input.encap !== 0 && view.hasField(d, Has.ENCAP_ID) ? view.encapId[d]! : 0;
@@ -140,15 +140,16 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
 
 /**
  * Whether the fingerprint names one packet: TCP (sequence numbers), ICMP echo (sequence), an
- * IPv4 ID, or a payload long enough to differ. IPv6 neighbour discovery and MLD reports repeat
- * byte for byte on every host and would link unrelated legs.
+ * IPv4 ID, or a UDP payload long enough to differ. IPv6 neighbour discovery, MLD and IGMP
+ * reports repeat byte for byte on every host, and multicast is flooded, never NATed: matching
+ * them would link unrelated legs.
  */
-function isDistinctive(view: PacketView, d: number, version: number, proto: number): boolean {
+function isDistinctive(view: PacketView, d: number, version: number, proto: number, dst: Uint32Array): boolean {
+  if (version === 4 ? dst[0]! >>> 28 === 0xe : dst[0]! >>> 24 === 0xff) return false;
   if (proto === 6) return view.hasField(d, Has.TCP_SEQ);
   if (view.hasField(d, Has.ICMP_QUERY)) return true;
-  if (proto === 58 || proto === 1) return false;
   if (version === 4 && view.hasField(d, Has.IP_ID) && view.ipId[d] !== 0) return true;
-  return view.payloadLenAt(d) >= 8;
+  return proto === 17 && view.payloadLenAt(d) >= 8;
 }
 
 function copyAddresses(view: PacketView, d: number, src: Uint32Array, dst: Uint32Array): void {

@@ -31,7 +31,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
   for (const [hostIndex, host] of input.hosts.entries()) {
     const knowledge = new SnapshotHostKnowledge(host.name);
     const snapshots = host.files.filter((f) => isSnapshotKind(f.kind));
-    diagnostics.push(...(await learnFromSnapshots(knowledge, snapshots)));
+    diagnostics.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);
     for (const file of host.files.filter((f) => isCaptureKind(f.kind))) {
       options.onFile?.(file.displayPath, file.size);

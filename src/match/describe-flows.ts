@@ -8,6 +8,7 @@ import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from '../report/analyze-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
 import { endpointWithPort, hasPorts } from './endpoint-text.js';
+import { explainTranslations } from './explain-translations.js';
 import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
 import type { LinkedFlow } from './link-legs.js';
@@ -82,6 +83,7 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
     leaks: [],
   };
   flow.leaks = findLeaks(flow, hosts);
+  explainTranslations(flow, hosts);
   return flow;
 }
 

@@ -3,6 +3,7 @@
 // `ip addr` / `ip link` dumps when present; empty (knows nothing) otherwise.
 
 import { formatIpv4 } from '../net/ipv4.js';
+import type { HostModel } from '../sim/host-model.js';
 import type { ClusterRange } from './cluster-ranges.js';
 import type { ConntrackSource } from './corroborate-conntrack.js';
 import { formatIpv6 } from '../net/ipv6.js';
@@ -22,6 +23,8 @@ export interface HostKnowledge {
   readonly conntrack: ConntrackSource;
   /** Pod networks and service IPs this host's snapshots reveal; empty for hosts outside the cluster. */
   readonly clusterRanges: ClusterRange[];
+  /** The simulator's model of the host, to explain translations; null without snapshots. */
+  readonly model: HostModel | null;
 }
 
 export function addressKey(version: number, words: ArrayLike<number>): string {
@@ -36,6 +39,8 @@ export class SnapshotHostKnowledge implements HostKnowledge {
   knowsAddresses = false;
   readonly conntrack: ConntrackSource = { entries: [], lines: new Map() };
   readonly clusterRanges: ClusterRange[] = [];
+  /** The simulator's model of the host (null until its snapshots are read). */
+  model: HostModel | null = null;
 
   constructor(readonly name: string) {}
 

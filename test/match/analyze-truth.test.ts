@@ -1,10 +1,11 @@
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/match/analyze-case.js';
 import { PROJECT_ROOT } from '../corpus.js';
+import { runCli } from '../cli/run-cli.js';
 import { writeShiftedCapture } from './shift-clock.js';
 import { SAMPLES, differences, labScenarios, readTruth } from './truth.js';
 
@@ -16,12 +17,36 @@ const validate = new Ajv2020({ allErrors: true }).compile(schema);
 
 const scenarios = labScenarios();
 
+describe.runIf(scenarios.includes('pod-egress-natgw'))('a snapshot that contradicts the captures', () => {
+  it('is reported as such, not explained by a guess, and trips --fail-on unexplained', async () => {
+    const stale = join(scratch, 'stale');
+    cpSync(join(SAMPLES, 'pod-egress-natgw'), stale, { recursive: true });
+    // As if the dump had been taken after flannel's MASQUERADE rule was removed.
+    const file = join(stale, 'node1', 'iptables-save.txt');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    writeFileSync(file, lines.filter((l) => !(l.includes('-A FLANNEL-POSTRTG') && l.includes('MASQUERADE'))).join('\n'));
+    const report = await runAnalyze({ paths: [stale], hosts: [] });
+    const nodeSnat = report.flows.flatMap((f) => f.translations).filter((t) => t.host === 'node1');
+    expect(nodeSnat.length).toBeGreaterThan(0);
+    for (const t of nodeSnat) {
+      expect(t.explained).toBe(false);
+      expect(t.rule).toBeNull();
+      expect(t.note).toMatch(/does not predict/);
+    }
+    expect(report.totals.unexplained).toBe(nodeSnat.length);
+    const cli = runCli(['analyze', stale, '--fail-on', 'unexplained', '--format', 'json']);
+    expect(cli.code).toBe(3);
+    expect(cli.stderr).toContain('not explained by a rule');
+  });
+});
+
 describe.runIf(scenarios.length > 0)('analyze reproduces every lab scenario\'s truth.json', () => {
   it.each(scenarios)('%s', async (scenario) => {
     const report = await runAnalyze({ paths: [join(SAMPLES, scenario)], hosts: [] });
     expect(differences(report, readTruth(scenario))).toEqual([]);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(report.totals.unexplained).toBe(0);
     // Only the misconfigured scenario lets a pod address out of the cluster.
     const leaked = report.flows.flatMap((f) => f.leaks.map((l) => `${l.host}:${l.interface} ${l.field} ${l.address}`));
     if (scenario === 'pod-egress-no-masq') {

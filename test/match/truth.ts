@@ -119,6 +119,14 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
     const expected = t.translations.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     const ours = flow.translations.map((x) => `${x.kind} by ${x.where === 'beyond' ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     if (JSON.stringify(ours) !== JSON.stringify(expected)) problems.push(`${label}: translations [${ours.join('; ')}] ≠ [${expected.join('; ')}]`);
+    // Each translation on a captured host is explained by the rule the kernel's counters name.
+    for (const x of t.translations) {
+      if (x.beyondCapturedHosts === true || x.rule === null) continue;
+      const mine = flow.translations.find((y) => y.kind === ourKind(x.kind) && y.between.join() === x.between.join());
+      const ours = mine?.rule ? `${mine.rule.table}/${mine.rule.chain} #${mine.rule.ruleNumber}` : 'no rule';
+      const theirs = `${x.rule.table}/${x.rule.chain} #${x.rule.ruleNumber}`;
+      if (ours !== theirs || mine?.explained !== true) problems.push(`${label}: ${x.kind} explained by ${ours} ≠ ${theirs}${mine?.note ? ` (${mine.note})` : ''}`);
+    }
     // The kernel's own record of each translation (conntrack -L on that host) is found and quoted.
     for (const x of t.translations) {
       if (x.conntrack === undefined || x.beyondCapturedHosts === true) continue;

@@ -1,0 +1,122 @@
+// Why a host translated a flow: simulate the flow's first packet, as it entered that host, through
+// the host's netfilter and routing (src/sim) and find the outcome that produces what the captures
+// show leaving it. Its NAT rules explain the translations; when no outcome agrees, the snapshot
+// contradicts the captures and the report says so instead of guessing.
+
+import { formatIpAddress, parseIpAddress, type IpAddress } from '../net/address.js';
+import type { Flow, HostLeg, RuleRef, Translation } from '../report/analyze-model.js';
+import type { HostModel } from '../sim/host-model.js';
+import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
+import type { SimTranslation } from '../sim/state.js';
+import { addressOf } from './endpoint-text.js';
+import type { HostKnowledge } from './host-knowledge.js';
+
+const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, sctp: 132 };
+
+export function explainTranslations(flow: Flow, hosts: HostKnowledge[]): void {
+  for (const leg of flow.legs) {
+    const own = flow.translations.filter((t) => t.host === leg.host && (t.where === 'on-host' || t.where === 'host'));
+    if (own.length === 0) continue;
+    const host = hosts.find((h) => h.name === leg.host);
+    if (host?.model === null || host?.model === undefined) {
+      for (const t of own) t.note = `no snapshot of ${leg.host} to explain it with`;
+      continue;
+    }
+    explainOnHost(flow, leg, own, host.model);
+  }
+}
+
+function explainOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: HostModel): void {
+  const request = packetEntering(flow, leg, model);
+  if (request === null) {
+    for (const t of own) t.note = `cannot simulate ${flow.proto} on ${leg.host}`;
+    return;
+  }
+  const result = simulate(model, request);
+  // What left the host: the last hop on it, or — for a translation after the host's last capture
+  // point — the first hop after it.
+  const expected = own[own.length - 1]!.after;
+  const match = result.outcomes.find((o) => agrees(o, own, expected));
+  if (match === undefined) {
+    const predicted = result.outcomes.map((o) => describeOutcome(o)).join('; ') || 'no outcome';
+    for (const t of own) {
+      t.note = `the snapshot of ${leg.host} does not predict this (stale snapshot, or rules changed since?): it predicts ${predicted}`;
+    }
+    return;
+  }
+  for (const t of own) {
+    const sim = match.state.translations.find((x) => x.kind === t.kind);
+    if (sim === undefined) continue;
+    t.rule = ruleRef(leg.host, request.family, sim);
+    t.explained = true;
+    const chance = match.probability < 0.999 ? ` This path has probability ${match.probability.toFixed(3)} (-m statistic).` : '';
+    const unknowns = match.state.unknowns.length > 0 ? ` Assumed: ${match.state.unknowns.join('; ')}.` : '';
+    t.note = chance || unknowns ? `${chance}${unknowns}`.trim() : null;
+  }
+}
+
+/** The flow's first packet as it entered the host: at its first hop there, from that interface. */
+function packetEntering(flow: Flow, leg: HostLeg, model: HostModel): TraceRequest | null {
+  const protocolNumber = PROTOCOL_NUMBERS[flow.proto];
+  const src = parseIpAddress(addressOf(leg.src));
+  const dst = parseIpAddress(addressOf(leg.dst));
+  if (protocolNumber === undefined || src === null || dst === null) return null;
+  const first = leg.hops[0]!;
+  const named = model.interfacesByName.has(first.interface);
+  const local = model.localAddresses.has(formatIpAddress(src));
+  const ports = flow.proto === 'tcp' || flow.proto === 'udp' || flow.proto === 'sctp';
+  return {
+    family: src.family,
+    protocol: flow.proto,
+    protocolNumber,
+    src,
+    dst,
+    sport: ports ? portOf(leg.src) : null,
+    dport: ports ? portOf(leg.dst) : null,
+    icmpType: flow.proto === 'icmp' ? 8 : flow.proto === 'icmpv6' ? 128 : null,
+    icmpCode: flow.proto.startsWith('icmp') ? 0 : null,
+    input: local ? { kind: 'local' } : named && first.direction !== 'out' ? { kind: 'interface', name: first.interface } : { kind: 'auto' },
+    mark: 0,
+    options: { recentHistory: 'unknown' },
+  };
+}
+
+/** The outcome's translations give the addresses seen after the host (ports chosen by the kernel are not compared for SNAT). */
+function agrees(o: SimOutcome, own: Translation[], expected: { src: string; dst: string }): boolean {
+  if (o.verdict !== 'ACCEPT') return false;
+  for (const t of own) if (!o.state.translations.some((x) => x.kind === t.kind)) return false;
+  const p = o.state.packet;
+  if (p.src === null || formatIpAddress(p.src) !== addressOf(expected.src)) return false;
+  if (formatIpAddress(p.dst) !== addressOf(expected.dst)) return false;
+  const dport = portOf(expected.dst);
+  return dport === null || p.dport === null || p.dport === dport;
+}
+
+function describeOutcome(o: SimOutcome): string {
+  const p = o.state.packet;
+  const src = p.src === null ? '?' : formatIpAddress(p.src);
+  const nat = o.state.translations.map((t) => `${t.kind} by ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber}`).join(', ') || 'no NAT';
+  return `${o.verdict} ${src} → ${formatIpAddress(p.dst)}${p.dport !== null ? `:${p.dport}` : ''} (${nat}, p=${o.probability.toFixed(2)})`;
+}
+
+function ruleRef(host: string, family: IpAddress['family'], t: SimTranslation): RuleRef {
+  return {
+    host,
+    family,
+    table: t.rule.table,
+    chain: t.rule.chain,
+    ruleNumber: t.rule.ruleNumber,
+    target: t.rule.target,
+    text: t.rule.text,
+    comment: t.rule.comment,
+    file: t.rule.source.file,
+    line: t.rule.source.line,
+  };
+}
+
+function portOf(endpoint: string): number | null {
+  const colon = endpoint.lastIndexOf(':');
+  if (colon < 0 || (!endpoint.startsWith('[') && endpoint.indexOf(':') !== colon)) return null;
+  const port = Number(endpoint.slice(colon + 1));
+  return Number.isInteger(port) ? port : null;
+}
