@@ -6,6 +6,7 @@ import { readPackageVersion } from './version.js';
 import { inspectCommand } from './inspect-command.js';
 import { decodeCommand } from './decode-command.js';
 import { analyzeCommand } from './analyze-command.js';
+import { traceCommand } from './trace-command.js';
 
 /** Exit codes: documented in README and `--help`. */
 export const EXIT = {
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(inspectCommand((code) => (exitCode = code)))
     .command(decodeCommand((code) => (exitCode = code)))
     .command(analyzeCommand((code) => (exitCode = code)))
+    .command(traceCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()

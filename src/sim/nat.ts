@@ -55,7 +55,7 @@ export function applyNat(host: HostModel, s: SimState, target: Target, step: Sim
       if (r === undefined) break;
       if (r.minAddress !== null) p.src = r.minAddress;
       if (r.ports !== null && p.sport !== null && (p.sport < r.ports.min || p.sport > r.ports.max)) p.sport = r.ports.min;
-      range = rangeText(r);
+      range = rangeText(r) ?? (target.flags.randomFully ? 'source port chosen at random (--random-fully)' : null);
       break;
     }
     case 'MASQUERADE': {
@@ -71,7 +71,7 @@ export function applyNat(host: HostModel, s: SimState, target: Target, step: Sim
       }
       p.src = src;
       if (target.ports !== null && p.sport !== null && (p.sport < target.ports.min || p.sport > target.ports.max)) p.sport = target.ports.min;
-      range = portsText(target.ports);
+      range = portsText(target.ports) ?? (target.flags.randomFully ? 'source port chosen at random (--random-fully)' : null);
       break;
     }
     case 'REDIRECT': {

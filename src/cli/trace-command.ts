@@ -1,0 +1,92 @@
+// `natpath trace <host…> --proto P --src IP[:port] --dst IP[:port]`: what this host's kernel does
+// with such a packet — thin: options → runTrace → render.
+
+import type { CommandModule } from 'yargs';
+import { writeOutput } from './write-output.js';
+import { makeStyle, shouldUseColor } from './terminal.js';
+import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/trace-formats.js';
+
+interface TraceArgs {
+  paths?: string[];
+  host?: string[];
+  proto: string;
+  src?: string;
+  dst?: string;
+  sport?: number;
+  dport?: number;
+  in?: string;
+  locallyGenerated?: boolean;
+  mark?: string;
+  hostAddrs?: string[];
+  icmpType?: number;
+  newClient?: boolean;
+  format: string;
+  out?: string;
+  color?: boolean;
+}
+
+export function traceCommand(setExit: (code: number) => void): CommandModule<object, TraceArgs> {
+  return {
+    command: 'trace [paths..]',
+    describe: "Walk a packet through one host's iptables and routing (from its snapshots): every rule that fires, each translation, the verdict and the egress",
+    builder: (y) =>
+      y
+        .positional('paths', { type: 'string', array: true, describe: 'A host folder, its snapshot files, or a case folder (then pick the host with --host NAME)' })
+        .option('host', { type: 'string', array: true, describe: 'NAME: which host of the case; or NAME=PATH: files or a folder of one host' })
+        .option('proto', { type: 'string', default: 'tcp', describe: 'tcp, udp, icmp, icmpv6 or sctp' })
+        .option('src', { type: 'string', alias: 'from', describe: 'Source IP[:port] ([v6]:port). Without a port: ephemeral port 40000' })
+        .option('dst', { type: 'string', alias: 'to', describe: 'Destination IP[:port] ([v6]:port)' })
+        .option('sport', { type: 'number', describe: 'Source port (instead of --src IP:port)' })
+        .option('dport', { type: 'number', describe: 'Destination port (instead of --dst IP:port)' })
+        .option('in', { type: 'string', alias: 'iif', describe: 'The interface the packet arrives on (a bridge port is seen as its bridge, with physdev)' })
+        .option('locally-generated', { type: 'boolean', alias: 'local', describe: 'The host itself sends the packet' })
+        .option('mark', { type: 'string', describe: 'Initial packet mark (decimal or 0x hex)' })
+        .option('host-addrs', { type: 'string', array: true, describe: "The host's own addresses (comma-separated), when there is no ip addr snapshot" })
+        .option('icmp-type', { type: 'number', describe: 'ICMP type (default: echo request)' })
+        .option('new-client', { type: 'boolean', describe: 'Take -m recent --rcheck/--update as not matching (a client never seen), instead of unknown' })
+        .option('format', { choices: TRACE_FORMAT_NAMES, default: 'table', describe: 'Output format (json: docs/simulator.md)' })
+        .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' })
+        .example('$0 trace samples/pod-egress-natgw/node1 --proto udp --src 10.244.1.2 --dst 198.51.100.10:9000 --in veth62608e08', 'a pod\'s datagram leaving the node')
+        .example('$0 trace iptables-save.txt --host-addrs 192.168.0.2 --src 203.0.113.2 --dst 192.168.0.2:30080', 'a NodePort from outside, with only iptables-save')
+        .epilogue(
+          'Without --in or --locally-generated: a packet whose source is one of the host\'s addresses is locally generated, any other arrives on an unknown interface (rules testing -i then branch as unknown).\n' +
+            'A missing source port is the ephemeral port 40000. Exit codes: 0 traced; 1 the host has no snapshot; 2 usage error.',
+        ) as never,
+    handler: async (args) => {
+      const { runTrace } = await import('../sim/run-trace.js');
+      const { parseHostSpec } = await import('../case/load-case.js');
+      const { TRACE_FORMATS } = await import('../report/trace-formats.js');
+      const fail = (message: string) => {
+        process.stderr.write(`natpath trace: ${message}\n`);
+        setExit(2);
+      };
+      const hosts = [];
+      let hostName: string | undefined;
+      for (const spec of args.host ?? []) {
+        if (!spec.includes('=')) {
+          hostName = spec;
+          continue;
+        }
+        const parsed = parseHostSpec(spec);
+        if (parsed === null) return fail(`--host expects NAME or NAME=PATH, got "${spec}"`);
+        hosts.push(parsed);
+      }
+      const paths = args.paths ?? [];
+      if (paths.length === 0 && hosts.length === 0) return fail('name a host folder, snapshot files or a case folder');
+      if (args.dst === undefined) return fail('--dst IP[:port] is required');
+      let mark: number | undefined;
+      if (args.mark !== undefined) {
+        mark = Number(args.mark);
+        if (!Number.isInteger(mark) || mark < 0 || mark > 0xffffffff) return fail(`--mark "${args.mark}" is not a 32-bit number`);
+      }
+      const run = await runTrace({
+        paths, hosts, hostName, proto: args.proto, src: args.src, dst: args.dst, sport: args.sport, dport: args.dport,
+        in: args.in, locallyGenerated: args.locallyGenerated, mark, hostAddrs: args.hostAddrs, icmpType: args.icmpType, newClient: args.newClient,
+      });
+      if (!run.ok) return fail(run.message);
+      const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
+      await writeOutput(TRACE_FORMATS[args.format as TraceFormat](run.report, { style: makeStyle(color) }), args.out);
+      setExit(run.report.snapshots.length > 0 ? 0 : 1);
+    },
+  };
+}

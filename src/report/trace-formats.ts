@@ -1,0 +1,65 @@
+// The output formats of `natpath trace`: the keys of this registry are the allowed `--format` values.
+
+import type { Style } from '../cli/terminal.js';
+import { formatDiagnostic } from '../text/diagnostic.js';
+import type { TraceOutcome, TraceReport } from './trace-model.js';
+
+export interface TraceRenderContext {
+  style: Style;
+}
+
+export const TRACE_FORMATS = {
+  table: (report: TraceReport, ctx: TraceRenderContext) => renderTraceText(report, ctx.style),
+  json: (report: TraceReport) => `${JSON.stringify(report, null, 2)}\n`,
+} satisfies Record<string, (report: TraceReport, ctx: TraceRenderContext) => string>;
+
+export type TraceFormat = keyof typeof TRACE_FORMATS;
+export const TRACE_FORMAT_NAMES = Object.keys(TRACE_FORMATS) as TraceFormat[];
+
+function percent(p: number): string {
+  const v = p * 100;
+  return `${Number.isInteger(v) ? v : v.toFixed(v < 1 ? 2 : 1)}%`;
+}
+
+function headline(o: TraceOutcome): string {
+  if (o.verdict !== 'ACCEPT') return `${o.verdict}${o.verdictBy ? ` (${o.verdictBy})` : ''}`;
+  if (o.delivery === 'local') return 'ACCEPT, delivered locally';
+  const out = o.egress?.interface ?? 'an unknown interface';
+  const via = o.egress?.via ? ` via ${o.egress.via}` : '';
+  return `ACCEPT, ${o.delivery === 'output' ? 'sent' : 'forwarded'} out of ${out}${via}`;
+}
+
+export function renderTraceText(r: TraceReport, style: Style): string {
+  const lines: string[] = [];
+  const p = r.packet;
+  lines.push(style.bold(`${r.host}: ${p.protocol} ${p.src ?? '(source chosen by the host)'} → ${p.dst}, ${p.input}${p.mark !== '0x0' ? `, mark ${p.mark}` : ''}`));
+  for (const n of r.notes) lines.push(style.dim(`  ${n}`));
+  r.outcomes.forEach((o, i) => {
+    lines.push('');
+    const color = o.verdict === 'ACCEPT' ? style.green : style.red;
+    lines.push(`${style.bold(`Outcome ${i + 1}/${r.outcomes.length}`)}  ${percent(o.probability)}  ${color(headline(o))}`);
+    lines.push(`  final packet: ${o.packet.src ?? '?'} → ${o.packet.dst}${o.mark !== '0x0' ? `  (mark ${o.mark})` : ''}`);
+    for (const t of o.translations) {
+      lines.push(`  ${style.cyan(t.kind)}: ${t.before.src ?? '?'} → ${t.before.dst}  ⇒  ${t.after.src ?? '(address not known)'} → ${t.after.dst}${t.range ? `  (range ${t.range})` : ''}`);
+      lines.push(style.dim(`         by ${t.rule.table} ${t.rule.chain} #${t.rule.ruleNumber}: ${t.rule.text}`));
+    }
+    for (const rt of o.routes) {
+      const where = [rt.destination ? `${rt.destination}` : null, rt.table ? `table ${rt.table}` : null, rt.rulePriority !== null ? `ip rule ${rt.rulePriority}` : null].filter(Boolean).join(', ');
+      const hop = [rt.dev ? `dev ${rt.dev}` : null, rt.via ? `via ${rt.via}` : null].filter(Boolean).join(' ');
+      lines.push(`  route: ${rt.decision}${hop ? ` ${hop}` : ''}${where ? `  (${where})` : ''}`);
+    }
+    if (o.steps.length > 0) lines.push('  rules that matched:');
+    for (const s of o.steps) {
+      lines.push(`    ${s.hook.padEnd(11)} ${`${s.table} ${s.chain} #${s.ruleNumber}`.padEnd(34)} → ${s.target}`);
+      lines.push(style.dim(`      ${s.text}  [${s.source}]`));
+    }
+    for (const u of o.unknowns) lines.push(style.yellow(`  unknown: ${u}`));
+  });
+  if (r.outcomes.length === 0) lines.push('', 'No outcome (every branch was cut).');
+  const problems = r.diagnostics.filter((d) => d.severity !== 'info');
+  if (problems.length > 0) {
+    lines.push('', style.bold('Problems in the snapshots:'));
+    for (const d of problems) lines.push(`  ${formatDiagnostic(d)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,136 @@
+// The model `natpath trace` renders, and its JSON contract (docs/simulator.md): field names are
+// stable — add fields, never rename them. Addresses are text here ("IP:port", "[v6]:port").
+
+import { formatIpAddress, type IpAddress } from '../net/address.js';
+import type { SimResult } from '../sim/simulate.js';
+import type { SimStep, SimTranslation } from '../sim/state.js';
+import type { Diagnostic } from '../text/diagnostic.js';
+
+export interface TraceRuleRef {
+  table: string;
+  chain: string;
+  ruleNumber: number;
+  target: string;
+  text: string;
+}
+
+export interface TraceStep extends TraceRuleRef {
+  hook: string;
+  comment: string | null;
+  /** `file:line` of the rule in its iptables-save. */
+  source: string;
+}
+
+export interface TraceEndpoints {
+  /** null where MASQUERADE's address cannot be known (no ip addr of the egress interface). */
+  src: string | null;
+  dst: string;
+}
+
+export interface TraceTranslation {
+  kind: 'SNAT' | 'DNAT';
+  before: TraceEndpoints;
+  after: TraceEndpoints;
+  /** The target's whole range when it names one (the kernel picks within it). */
+  range: string | null;
+  rule: TraceRuleRef;
+}
+
+export interface TraceRouteStep {
+  decision: string;
+  table: string | null;
+  rulePriority: number | null;
+  destination: string | null;
+  dev: string | null;
+  via: string | null;
+}
+
+export interface TraceOutcome {
+  probability: number;
+  verdict: 'ACCEPT' | 'DROP' | 'REJECT';
+  delivery: 'local' | 'forward' | 'output' | null;
+  /** Where the verdict came from: a rule, a chain policy, or routing. */
+  verdictBy: string | null;
+  packet: TraceEndpoints;
+  egress: { interface: string | null; via: string | null } | null;
+  mark: string;
+  translations: TraceTranslation[];
+  steps: TraceStep[];
+  routes: TraceRouteStep[];
+  unknowns: string[];
+}
+
+export interface TraceReport {
+  schema: 'natpath.trace/1';
+  host: string;
+  snapshots: Array<{ path: string; kind: string }>;
+  packet: { family: 'ipv4' | 'ipv6'; protocol: string; src: string | null; dst: string; input: string; mark: string };
+  locallyGenerated: boolean;
+  outcomes: TraceOutcome[];
+  notes: string[];
+  diagnostics: Diagnostic[];
+}
+
+export function formatEndpoint(addr: IpAddress | null, port: number | null): string | null {
+  if (addr === null) return null;
+  const a = formatIpAddress(addr);
+  if (port === null) return a;
+  return addr.family === 'ipv6' ? `[${a}]:${port}` : `${a}:${port}`;
+}
+
+function ruleRef(s: SimStep): TraceRuleRef {
+  return { table: s.table, chain: s.chain, ruleNumber: s.ruleNumber, target: s.target, text: s.text };
+}
+
+function translation(t: SimTranslation): TraceTranslation {
+  return {
+    kind: t.kind,
+    before: { src: formatEndpoint(t.before.src, t.before.sport), dst: formatEndpoint(t.before.dst, t.before.dport)! },
+    after: { src: formatEndpoint(t.after.src, t.after.sport), dst: formatEndpoint(t.after.dst, t.after.dport)! },
+    range: t.range,
+    rule: ruleRef(t.rule),
+  };
+}
+
+export function buildTraceReport(input: {
+  host: string;
+  snapshots: Array<{ path: string; kind: string }>;
+  packet: TraceReport['packet'];
+  result: SimResult;
+  diagnostics: Diagnostic[];
+}): TraceReport {
+  const outcomes = input.result.outcomes.map((o): TraceOutcome => {
+    const s = o.state;
+    const p = s.packet;
+    return {
+      probability: Number(o.probability.toFixed(6)),
+      verdict: o.verdict,
+      delivery: o.delivery,
+      verdictBy: s.verdictBy,
+      packet: { src: formatEndpoint(p.src, p.sport), dst: formatEndpoint(p.dst, p.dport)! },
+      egress: o.egress === null ? null : { interface: o.egress.interface, via: o.egress.via === null ? null : formatIpAddress(o.egress.via) },
+      mark: `0x${p.mark.toString(16)}`,
+      translations: s.translations.map(translation),
+      steps: s.steps.map((x) => ({ hook: x.hook, ...ruleRef(x), comment: x.comment, source: `${x.source.file}:${x.source.line}` })),
+      routes: s.routes.map((r) => ({
+        decision: r.decision,
+        table: r.table,
+        rulePriority: r.rulePriority,
+        destination: r.destination,
+        dev: r.dev,
+        via: r.via === null ? null : formatIpAddress(r.via),
+      })),
+      unknowns: s.unknowns,
+    };
+  });
+  return {
+    schema: 'natpath.trace/1',
+    host: input.host,
+    snapshots: input.snapshots,
+    packet: input.packet,
+    locallyGenerated: input.result.locallyGenerated,
+    outcomes,
+    notes: input.result.notes,
+    diagnostics: input.diagnostics,
+  };
+}

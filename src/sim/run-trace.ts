@@ -1,0 +1,125 @@
+// `natpath trace`'s work between the CLI and the report: load the case, pick the host, read its
+// snapshots, build the packet, walk it, and build the report. Problems with the request are
+// returned as a message (a usage error), never thrown.
+
+import { loadCase, type HostSpec } from '../case/load-case.js';
+import { parseIpAddress, type IpAddress } from '../net/address.js';
+import { buildTraceReport, formatEndpoint, type TraceReport } from '../report/trace-model.js';
+import { loadHost } from './load-host.js';
+import { simulate, type TraceRequest } from './simulate.js';
+
+/** The source port of a packet whose `--src` has none: one from Linux's default ephemeral range (32768–60999). */
+export const EPHEMERAL_PORT = 40000;
+
+export interface TraceOptions {
+  paths: string[];
+  hosts: HostSpec[];
+  /** Which host of the case, when it has several. */
+  hostName?: string;
+  proto: string;
+  src?: string;
+  dst: string;
+  sport?: number;
+  dport?: number;
+  in?: string;
+  locallyGenerated?: boolean;
+  mark?: number;
+  hostAddrs?: string[];
+  icmpType?: number;
+  /** `-m recent` history: unknown (default) or a client never seen (`--new-client`). */
+  newClient?: boolean;
+}
+
+export type TraceRun = { ok: true; report: TraceReport } | { ok: false; message: string };
+
+const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, 'ipv6-icmp': 58, sctp: 132 };
+
+/** `IP`, `IP:port`, `[v6]:port` or a bare IPv6 address. */
+export function parseEndpoint(text: string): { address: IpAddress; port: number | null } | null {
+  let addrText = text;
+  let portText: string | null = null;
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close === -1) return null;
+    addrText = text.slice(1, close);
+    if (text.length > close + 1) {
+      if (text[close + 1] !== ':') return null;
+      portText = text.slice(close + 2);
+    }
+  } else if (text.split(':').length === 2) {
+    [addrText, portText] = text.split(':') as [string, string];
+  }
+  const address = parseIpAddress(addrText);
+  if (address === null) return null;
+  if (portText === null) return { address, port: null };
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) return null;
+  return { address, port: Number(portText) };
+}
+
+export async function runTrace(o: TraceOptions): Promise<TraceRun> {
+  const proto = o.proto.toLowerCase();
+  const protocolNumber = PROTOCOLS[proto];
+  if (protocolNumber === undefined) return { ok: false, message: `--proto must be tcp, udp, icmp, icmpv6 or sctp, not "${o.proto}"` };
+  const dst = parseEndpoint(o.dst);
+  if (dst === null) return { ok: false, message: `--dst "${o.dst}" is not IP, IP:port or [IPv6]:port` };
+  const src = o.src === undefined ? null : parseEndpoint(o.src);
+  if (o.src !== undefined && src === null) return { ok: false, message: `--src "${o.src}" is not IP, IP:port or [IPv6]:port` };
+  if (src !== null && src.address.family !== dst.address.family) return { ok: false, message: '--src and --dst are of different address families' };
+  if (src === null && !o.locallyGenerated) return { ok: false, message: '--src is needed unless the packet is --locally-generated' };
+  if (o.in !== undefined && o.locallyGenerated) return { ok: false, message: '--in and --locally-generated exclude each other' };
+  const extra: IpAddress[] = [];
+  for (const a of (o.hostAddrs ?? []).flatMap((x) => x.split(',')).filter((x) => x !== '')) {
+    const addr = parseIpAddress(a.trim());
+    if (addr === null) return { ok: false, message: `--host-addrs: "${a}" is not an address` };
+    extra.push(addr);
+  }
+
+  const kase = await loadCase({ paths: o.paths, hosts: o.hosts });
+  const candidates = o.hostName === undefined ? kase.hosts : kase.hosts.filter((h) => h.name === o.hostName);
+  if (candidates.length === 0) {
+    const names = kase.hosts.map((h) => h.name).join(', ');
+    return { ok: false, message: o.hostName === undefined ? 'no host found in the inputs' : `no host "${o.hostName}" in the case (hosts: ${names || 'none'})` };
+  }
+  if (candidates.length > 1) return { ok: false, message: `the case has ${candidates.length} hosts (${candidates.map((h) => h.name).join(', ')}): name one with --host` };
+  const host = candidates[0]!;
+  const loaded = await loadHost(host, extra);
+
+  const usesPorts = proto === 'tcp' || proto === 'udp' || proto === 'sctp';
+  const sport = usesPorts ? (o.sport ?? src?.port ?? EPHEMERAL_PORT) : null;
+  const dport = usesPorts ? (o.dport ?? dst.port ?? null) : null;
+  if (usesPorts && dport === null) return { ok: false, message: `${proto} needs a destination port (--dst IP:port or --dport)` };
+  const isIcmp = proto === 'icmp' || proto === 'icmpv6' || proto === 'ipv6-icmp';
+  const family = dst.address.family;
+  const req: TraceRequest = {
+    family,
+    protocol: proto === 'ipv6-icmp' ? 'icmpv6' : proto,
+    protocolNumber,
+    src: src?.address ?? null,
+    dst: dst.address,
+    sport,
+    dport,
+    icmpType: isIcmp ? (o.icmpType ?? (family === 'ipv4' ? 8 : 128)) : null,
+    icmpCode: isIcmp ? 0 : null,
+    input: o.locallyGenerated ? { kind: 'local' } : o.in !== undefined ? { kind: 'interface', name: o.in } : { kind: 'auto' },
+    mark: o.mark ?? 0,
+    options: { recentHistory: o.newClient ? 'empty' : 'unknown' },
+  };
+  const result = simulate(loaded.model, req);
+  const input = o.locallyGenerated ? 'locally generated' : o.in !== undefined ? `in on ${o.in}` : result.locallyGenerated ? 'locally generated (source is a host address)' : 'arriving on an unknown interface';
+  const report = buildTraceReport({
+    host: host.name,
+    snapshots: loaded.files,
+    packet: {
+      family,
+      protocol: proto,
+      src: src === null ? null : formatEndpoint(src.address, sport),
+      dst: formatEndpoint(dst.address, dport)!,
+      input,
+      mark: `0x${(req.mark >>> 0).toString(16)}`,
+    },
+    result,
+    diagnostics: [...kase.diagnostics, ...loaded.diagnostics],
+  });
+  if (loaded.files.length === 0) report.notes.unshift(`host ${host.name} has no snapshot (iptables-save, ip route, …): nothing to simulate against`);
+  return { ok: true, report };
+}
