@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInspect } from '../../src/case/inspect-case.js';
-import { corpusPath } from '../corpus.js';
+import { PROJECT_ROOT, corpusPath } from '../corpus.js';
 
 const root = mkdtempSync(join(tmpdir(), 'natpath-inspect-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,5 +49,38 @@ describe('inspect reads capture facts', () => {
     writeFileSync(join(host, 'capture.pcap'), whole.subarray(0, 24));
     const report = await runInspect({ paths: [join(root, 'empty')], hosts: [] });
     expect(report.hosts[0]?.files[0]?.facts).toMatchObject({ packets: 0, firstTimestamp: null, durationSeconds: null, complete: true });
+  });
+});
+
+const SAMPLE_KINDS: Record<string, string> = {
+  'capture.pcap': 'pcap',
+  'capture.pcap.gz': 'pcap',
+  'capture.pcapng': 'pcapng',
+  'iptables-save.txt': 'iptables-save',
+  'ip6tables-save.txt': 'ip6tables-save',
+  'ip-route.txt': 'ip-route',
+  'ip6-route.txt': 'ip-route',
+  'ip-rule.txt': 'ip-rule',
+  'ip-addr.txt': 'ip-addr',
+  'ip-link.txt': 'ip-link',
+  'conntrack.txt': 'conntrack',
+};
+
+describe('every lab sample file', () => {
+  const samples = join(PROJECT_ROOT, 'samples');
+  const scenarios = existsSync(samples) ? readdirSync(samples).filter((s) => existsSync(join(samples, s, 'truth.json'))) : [];
+  it.runIf(scenarios.length > 0).each(scenarios)('%s: each file recognised by content, with facts and no problem', async (scenario) => {
+    const report = await runInspect({ paths: [join(samples, scenario)], hosts: [] });
+    expect(report.hosts.length).toBeGreaterThan(1);
+    for (const host of report.hosts) {
+      for (const file of host.files) {
+        const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+        expect(file.kind, file.path).toBe(SAMPLE_KINDS[name]);
+        expect(file.facts, file.path).not.toBeNull();
+        expect(file.diagnostics.filter((d) => d.severity !== 'info'), file.path).toEqual([]);
+      }
+    }
+    // truth.json sits beside the host folders: listed as outside any host, never used.
+    expect(report.looseFiles.map((f) => f.path.slice(f.path.lastIndexOf('/') + 1))).toEqual(['truth.json']);
   });
 });
