@@ -8,7 +8,7 @@
 // input interface and the port as physdev (br_netfilter), and is bridged, not routed, when it
 // stays on that bridge.
 
-import { formatIpAddress, formatPrefix, type Family, type IpAddress } from '../net/address.js';
+import { formatIpAddress, formatPrefix, prefixContains, type Family, type IpAddress } from '../net/address.js';
 import { lookupRoute, type RouteDecision } from '../route/lookup.js';
 import type { EvalOptions } from './evaluate-match.js';
 import { isLocalAddress, type HostModel } from './host-model.js';
@@ -239,10 +239,11 @@ function walkArriving(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void 
         for (const e of runHook(ctx, [b], 'INPUT', ['mangle', 'filter', 'security', 'nat'], done)) finish(done, e, 'ACCEPT', 'local');
         continue;
       }
-      // Staying on the bridge it came from (a connected route out of the same bridge): bridged, not routed.
+      // Bridged, not routed: it came in on a bridge port for an address on that bridge's own subnet (so
+      // the sender addressed the frame to the peer, not to the gateway) and it stays on the bridge.
       const bp = b.packet;
       if (bp.physIn !== null && bp.oif.kind === 'name' && bp.iif.kind === 'name' && bp.oif.name === bp.iif.name && bp.nexthop === null) {
-        bp.bridged = true;
+        bp.bridged = b.conn.origDst === bp.dst || onSubnetOf(ctx, bp.iif.name, b.conn.origDst);
       }
       const fwd = runHook(ctx, [b], 'FORWARD', ['mangle', 'filter', 'security'], done);
       for (const e of runHook(ctx, fwd, 'POSTROUTING', ['mangle', 'nat'], done)) finish(done, e, 'ACCEPT', 'forward');
@@ -303,6 +304,11 @@ function walkLocal(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void {
       for (const x of runHook(ctx, pre, 'INPUT', ['mangle', 'filter', 'security'], done, false)) finish(done, x, 'ACCEPT', 'local');
     }
   }
+}
+
+function onSubnetOf(ctx: WalkContext, dev: string, addr: IpAddress): boolean {
+  const itf = ctx.host.interfacesByName.get(dev);
+  return itf?.addresses.some((a) => prefixContains({ address: a.address, length: a.prefixLength }, addr)) ?? false;
 }
 
 /** Source address selection for a locally generated packet: the route's `src`, else a primary address of the egress interface. */
