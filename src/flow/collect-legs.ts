@@ -120,6 +120,7 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
   }
   input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
   input.fingerprint = view.fingerprintAt(d);
+  input.ttl = view.ttl[d]!;
   input.matchable = isDistinctive(view, d, version, input.proto, input.dst);
   const encap = view.encapType[d]!;
   input.encap = encap === Tunnel.ICMP_QUOTE || encap === Tunnel.ICMPV6_QUOTE ? 0 : encap;

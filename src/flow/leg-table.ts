@@ -40,6 +40,8 @@ export class LegInput {
   wireBytes = 0;
   tcpFlags = -1;
   fingerprint = 0;
+  /** IPv4 TTL / IPv6 hop limit: routers lower it, NAT does not touch it, so it orders capture points. */
+  ttl = 0;
   /** False when the fingerprint would not tell this packet from others (no IP ID, seq or echo number). */
   matchable = true;
   /** 1 outgoing, 2 incoming, 0 unknown (from the link layer's packet type). */
@@ -80,6 +82,7 @@ export class LegTable {
   readonly sampleFrame = u32(4096);
   /** 1 when the packet went from the leg's low endpoint to its high one. */
   readonly sampleFromLow = u8(4096);
+  readonly sampleTtl = u8(4096);
 
   /** Adds one packet; returns its leg. */
   add(p: LegInput): number {
@@ -118,11 +121,13 @@ export class LegTable {
       this.sampleFingerprint.ensure(s);
       this.sampleFrame.ensure(s);
       this.sampleFromLow.ensure(s);
+      this.sampleTtl.ensure(s);
       this.sampleLeg.data[s] = leg;
       this.sampleTs.data[s] = p.ts;
       this.sampleFingerprint.data[s] = p.fingerprint;
       this.sampleFrame.data[s] = p.frame;
       this.sampleFromLow.data[s] = fromLow ? 1 : 0;
+      this.sampleTtl.data[s] = p.ttl;
     }
     return leg;
   }

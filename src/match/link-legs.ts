@@ -99,8 +99,9 @@ function orderFlow(members: number[], facts: (leg: number) => LegFacts, edges: M
 /**
  * A connection crosses each host once, so its legs are grouped by host. Hosts are ordered by
  * what does not depend on clock offsets: a packet to the server reaches the downstream host
- * later, and its reply earlier, than the upstream one (sign of to-server minus to-client delta).
- * Inside a host one clock serves all capture points, so positions order them.
+ * later, and its reply earlier, than the upstream one (sign of to-server minus to-client delta);
+ * without replies, by TTL (routers lower it, NAT leaves it). Inside a host one clock serves all
+ * capture points, so positions order them.
  */
 function orderByHost(
   members: number[],
@@ -124,11 +125,17 @@ function orderByHost(
       seen.add(e);
       const ha = facts(e.a).host;
       const hb = facts(e.b).host;
-      if (ha === hb || e.deltasFromLow.length === 0 || e.deltasFromHigh.length === 0) continue;
+      if (ha === hb) continue;
       const aClientLow = clientIsLow.get(e.a)!;
-      const toServer = median(aClientLow ? e.deltasFromLow : e.deltasFromHigh);
-      const toClient = median(aClientLow ? e.deltasFromHigh : e.deltasFromLow);
-      const vote = Math.sign(toServer - toClient) * e.shared;
+      let vote: number;
+      if (e.deltasFromLow.length > 0 && e.deltasFromHigh.length > 0) {
+        const toServer = median(aClientLow ? e.deltasFromLow : e.deltasFromHigh);
+        const toClient = median(aClientLow ? e.deltasFromHigh : e.deltasFromLow);
+        vote = Math.sign(toServer - toClient) * e.shared;
+      } else {
+        // One direction only (no replies): times cannot cancel the clock offset, TTLs can.
+        vote = aClientLow ? e.ttlVotesFromLow - e.ttlVotesFromHigh : e.ttlVotesFromHigh - e.ttlVotesFromLow;
+      }
       votes.set(ha * 65536 + hb, (votes.get(ha * 65536 + hb) ?? 0) + vote);
       votes.set(hb * 65536 + ha, (votes.get(hb * 65536 + ha) ?? 0) - vote);
     }

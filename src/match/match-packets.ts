@@ -20,6 +20,9 @@ export interface LegPairEvidence {
   /** ts(b) − ts(a) of shared packets sent by a's low endpoint / by a's high endpoint. */
   deltasFromLow: number[];
   deltasFromHigh: number[];
+  /** Σ sign(ttl(a) − ttl(b)) of shared packets sent by a's low / high endpoint: > 0 means a saw them first (routers only lower TTLs). */
+  ttlVotesFromLow: number;
+  ttlVotesFromHigh: number;
 }
 
 /**
@@ -83,7 +86,7 @@ export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<nu
         const key = a * 0x4000000 + b;
         let e = pairs.get(key);
         if (e === undefined) {
-          e = { a, b, shared: 0, sameOrientation: 0, deltasFromLow: [], deltasFromHigh: [] };
+          e = { a, b, shared: 0, sameOrientation: 0, deltasFromLow: [], deltasFromHigh: [], ttlVotesFromLow: 0, ttlVotesFromHigh: 0 };
           pairs.set(key, e);
         }
         e.shared++;
@@ -91,6 +94,9 @@ export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<nu
         if (aFromLow === (lb.sampleFromLow.data[sb] === 1)) e.sameOrientation++;
         const delta = lb.sampleTs.data[sb]! - la.sampleTs.data[sa]!;
         (aFromLow ? e.deltasFromLow : e.deltasFromHigh).push(delta);
+        const ttlVote = Math.sign(la.sampleTtl.data[sa]! - lb.sampleTtl.data[sb]!);
+        if (aFromLow) e.ttlVotesFromLow += ttlVote;
+        else e.ttlVotesFromHigh += ttlVote;
       }
     }
   }

@@ -44,7 +44,8 @@ export interface Truth {
   partnerSees: string[];
 }
 
-export const SAMPLES = join(PROJECT_ROOT, 'samples');
+/** The committed samples, or a fresh lab run's output (NATPATH_SAMPLES=/tmp/run npx vitest run test/match). */
+export const SAMPLES = process.env.NATPATH_SAMPLES ?? join(PROJECT_ROOT, 'samples');
 
 /** Lab scenarios present in samples/ (each a folder with truth.json). */
 export function labScenarios(): string[] {
