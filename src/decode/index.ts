@@ -30,4 +30,4 @@ export {
   UdpPortKind,
   tunnelName,
 } from './layers.js';
-export { fnv1a, fmix32, mix32 } from './fingerprint.js';
+export { fmix32, mix32, murmur3 } from './fingerprint.js';

@@ -11,7 +11,7 @@
 // The "flow depth" is the innermost depth with an IP header that is not an ICMP quote: the
 // packet as the application sent it, which is what flows and fingerprints are built from.
 
-import { fmix32, fnv1a, mix32 } from './fingerprint.js';
+import { fmix32, mix32, murmur3 } from './fingerprint.js';
 import { Has, MAX_DEPTH, Next, PAYLOAD_HASH_BYTES, State, Tunnel, UdpPortKind } from './layers.js';
 import { DecodeStatus, REASON_COUNT, Reason, reasonStatus } from './status.js';
 
@@ -184,7 +184,7 @@ export class PacketView {
   /** DNS transaction id (Has.DNS_ID): NAT leaves it alone, so it pairs a query seen at two points. */
   readonly dnsId = new Uint16Array(MAX_DEPTH);
 
-  /** L4 payload: offset, declared length (may exceed the captured bytes), FNV-1a hash of its first bytes. */
+  /** L4 payload: offset, declared length (may exceed the captured bytes), MurmurHash3 of its first bytes. */
   readonly payloadOff = new Int32Array(MAX_DEPTH);
   readonly payloadLen = new Int32Array(MAX_DEPTH);
   readonly payloadHash = new Uint32Array(MAX_DEPTH);
@@ -311,7 +311,7 @@ export class PacketView {
     if (hashEnd > this.capEnd) hashEnd = this.capEnd > off ? this.capEnd : off;
     this.payloadOff[d] = off;
     this.payloadLen[d] = len;
-    this.payloadHash[d] = fnv1a(this.buf, off, hashEnd);
+    this.payloadHash[d] = murmur3(this.buf, off, hashEnd);
     this.payloadHashLen[d] = hashEnd - off;
     this.has[d]! |= Has.PAYLOAD;
   }
