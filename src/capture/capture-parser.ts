@@ -62,7 +62,10 @@ export class CaptureParser {
     if (this.stoppedFlag || this.finished || chunk.length === 0) return;
     // Appending again before draining: the unread rest of the previous chunk must be kept.
     if (this.chunkStart < this.chunkEnd) this.moveToCarry(this.chunkEnd - this.chunkStart);
-    this.chunk = chunk;
+    // Records borrow either this chunk or `carry`; both must be plain Uint8Arrays. A Node Buffer
+    // is a Uint8Array subclass with its own hidden class, and two classes make every byte read of
+    // every decoder polymorphic (measured: docs/performance.md).
+    this.chunk = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.chunkView = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.chunkStart = 0;
     this.chunkEnd = chunk.length;
