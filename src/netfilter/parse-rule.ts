@@ -228,7 +228,12 @@ export function parseRuleWords(words: readonly string[], family: Family): Parsed
       }
       const owner = group ?? lastGroupOrNew(groups);
       owner.options.push({ name: word, negated, args });
-      owner.words.push(...(negated ? ['!'] : []), word, ...args);
+      // The text of a group is kept only for modules natpath does not know (it is shown as is).
+      if (MODULE_OPTIONS[owner.module] === undefined) {
+        if (negated) owner.words.push('!');
+        owner.words.push(word);
+        for (const a of args) owner.words.push(a);
+      }
       lastValueOption = word;
       strayAfterComment = null;
       negated = false;
@@ -315,7 +320,6 @@ function parsePrefixList(text: string, family: Family): IpPrefix[] | null {
 /** Reads one module's options into matches; anything it does not know becomes an `unknown` match. */
 function readModule(group: OptionGroup, family: Family, problems: RuleProblem[]): Match[] {
   const known = MODULE_OPTIONS[group.module] !== undefined;
-  const text = group.words.join(' ');
   if (!known) {
     problems.push({
       code: 'iptables.unknown-match',
@@ -323,7 +327,7 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
       message: `match "-m ${group.module}" is not known to natpath; rules using it evaluate as unknown`,
       foldKey: `match:${group.module}`,
     });
-    return [{ kind: 'unknown', module: group.module, text }];
+    return [{ kind: 'unknown', module: group.module, text: group.words.join(' ') }];
   }
   const out: Match[] = [];
   const bad = (o: RawOption, why: string): void => {
@@ -341,8 +345,10 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
   };
   const a0 = (o: RawOption): string => o.args[0] ?? '';
   const owned = MODULE_OPTIONS[group.module]!;
-  for (const o of group.options) if (!owned.includes(o.name)) unknownOption(o);
-  group = { ...group, options: group.options.filter((o) => owned.includes(o.name)) };
+  if (!group.options.every((o) => owned.includes(o.name))) {
+    for (const o of group.options) if (!owned.includes(o.name)) unknownOption(o);
+    group = { ...group, options: group.options.filter((o) => owned.includes(o.name)) };
+  }
 
   switch (group.module) {
     case 'tcp': case 'udp': case 'udplite': case 'sctp': case 'dccp':
@@ -413,11 +419,11 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
       if (mode === 'nth') {
         if (every === null || !Number.isInteger(every) || every < 1) {
           problems.push({ code: 'iptables.bad-option', severity: 'error', message: '-m statistic --mode nth needs --every N (N ≥ 1)' });
-          out.push({ kind: 'unknown', module: 'statistic', text });
+          out.push({ kind: 'unknown', module: 'statistic', text: groupText(group) });
         } else out.push({ kind: 'statistic-nth', negated: nthNegated, every, packet });
       } else if (mode !== 'random') {
         problems.push({ code: 'iptables.bad-option', severity: 'error', message: `-m statistic: unknown --mode ${mode ?? '(none)'}` });
-        out.push({ kind: 'unknown', module: 'statistic', text });
+        out.push({ kind: 'unknown', module: 'statistic', text: groupText(group) });
       }
       break;
     }
@@ -519,6 +525,15 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
       break;
   }
   return out;
+}
+
+function groupText(group: OptionGroup): string {
+  const words = ['-m', group.module];
+  for (const o of group.options) {
+    if (o.negated) words.push('!');
+    words.push(o.name, ...o.args);
+  }
+  return words.join(' ');
 }
 
 function readConntrackOption(

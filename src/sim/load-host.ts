@@ -2,7 +2,7 @@
 // Captures are ignored here; unreadable files become diagnostics, never exceptions.
 
 import type { CaseHost } from '../case/load-case.js';
-import { readTextFile } from '../case/read-text.js';
+import { readCaseText } from '../case/read-text.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { formatPrefix, type IpAddress } from '../net/address.js';
 import { parseIptablesSave } from '../netfilter/index.js';
@@ -43,7 +43,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
     if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
     let text: string;
     try {
-      text = await readTextFile(f.path, f.compression);
+      text = await readCaseText(f);
     } catch (err) {
       diagnostics.push({ code: 'trace.unreadable', severity: 'error', message: `cannot read: ${(err as Error).message}`, place: { file: f.displayPath } });
       continue;

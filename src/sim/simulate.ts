@@ -46,6 +46,7 @@ export interface SimResult {
   /** Facts about the whole walk (how the input was decided, missing snapshots). */
   notes: string[];
   locallyGenerated: boolean;
+  rulesEvaluated: number;
 }
 
 const NAT_HOOKS: ReadonlySet<Hook> = new Set<Hook>(['PREROUTING', 'OUTPUT', 'POSTROUTING', 'INPUT']);
@@ -60,6 +61,7 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     opts: req.options,
     branches: 0,
     maxBranches: req.maxBranches ?? 512,
+    rulesEvaluated: 0,
   };
   let local = req.input.kind === 'local' || req.src === null;
   if (req.input.kind === 'auto' && req.src !== null) {
@@ -119,7 +121,7 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     } else packet.iif = { kind: 'unknown' };
     walkArriving(ctx, state, done);
   }
-  return { outcomes: done, notes, locallyGenerated: local };
+  return { outcomes: done, notes, locallyGenerated: local, rulesEvaluated: ctx.rulesEvaluated };
 }
 
 /** Runs the tables of one hook in priority order; branches that end with a verdict other than ACCEPT are finished. */

@@ -26,6 +26,8 @@ export interface WalkContext {
   /** Branches created so far; past `maxBranches` undecidable rules are taken as not matching. */
   branches: number;
   maxBranches: number;
+  /** Rules whose conditions were evaluated (the chain index keeps this far below the rule count). */
+  rulesEvaluated: number;
 }
 
 const MAX_DEPTH = 64;
@@ -56,6 +58,7 @@ function runChain(ctx: WalkContext, state: SimState, tableName: string, index: C
   if (positions !== null) while (k < positions.length && positions[k]! < start) k++;
   for (let i = positions === null ? start : (positions[k] ?? rules.length); i < rules.length; i = positions === null ? i + 1 : (positions[++k] ?? rules.length)) {
     const rule = rules[i]!;
+    ctx.rulesEvaluated++;
     const m = evaluateRule(rule, state, ctx.host, ctx.opts);
     if (m.kind === 'no') continue;
     if (m.kind === 'yes') return fire(ctx, state, tableName, index, i, rule, depth);
