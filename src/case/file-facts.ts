@@ -6,7 +6,7 @@ import type { Diagnostic } from '../text/diagnostic.js';
 import type { CaptureFacts, FileFacts } from '../report/inspect-model.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import type { CaseFile } from './load-case.js';
-import { readTextFile } from './read-text.js';
+import { readCaseText } from './read-text.js';
 import { readSnapshotFacts } from './snapshot-facts.js';
 
 export interface FileFactsResult {
@@ -17,7 +17,7 @@ export interface FileFactsResult {
 export async function readFileFacts(file: CaseFile): Promise<FileFactsResult> {
   if (isCaptureKind(file.kind)) return readCaptureFacts(file);
   if (isSnapshotKind(file.kind)) {
-    const text = await readTextFile(file.path, file.compression);
+    const text = await readCaseText(file);
     return readSnapshotFacts(file.kind, text, file.displayPath);
   }
   return { facts: null, diagnostics: [] };

@@ -7,7 +7,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { FileKind } from './file-kind.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
-import { type Compression, recognizeFile } from './recognize-file.js';
+import { type Compression, recognizeFile, recognizeHead } from './recognize-file.js';
+import { ArchiveSource, archiveBaseName, isArchivePath } from './archive-source.js';
 
 export interface CaseFile {
   /** Absolute path, for reading. */
@@ -21,6 +22,11 @@ export interface CaseFile {
   reason?: string;
   /** A doubt about how it was recognised (e.g. an address family assumed). */
   note?: string;
+  /**
+   * Set for a file inside a case archive (`path` is then `<archive>/<entry>`, not a file on disk):
+   * streams its bytes as stored (still gzip-compressed when `compression` says so).
+   */
+  openStream?: () => AsyncIterable<Uint8Array>;
 }
 
 export interface CaseHost {
@@ -75,6 +81,10 @@ class CaseBuilder {
   async addPath(userPath: string): Promise<void> {
     const info = await this.statOrReport(userPath);
     if (info === null) return;
+    if (info.isFile() && isArchivePath(userPath)) {
+      await this.addArchive(userPath, null);
+      return;
+    }
     if (info.isFile()) {
       // A single file belongs to the host named after its folder.
       const host = basename(dirname(resolve(userPath)));
@@ -120,6 +130,10 @@ class CaseBuilder {
   async addHostPath(name: string, userPath: string): Promise<void> {
     const info = await this.statOrReport(userPath);
     if (info === null) return;
+    if (info.isFile() && isArchivePath(userPath)) {
+      await this.addArchive(userPath, name);
+      return;
+    }
     const host = this.host(name, userPath);
     if (info.isFile()) await this.addFile(host, userPath, info.size);
     else if (info.isDirectory()) await this.addHostFolder(host, userPath, 0);
@@ -141,6 +155,55 @@ class CaseBuilder {
       }
     }
     return { hosts, looseFiles: this.looseFiles, diagnostics: this.diagnostics };
+  }
+
+  /**
+   * A `.tar.gz`/`.tgz`/`.tar` case, read in place. Its layout follows the folder rules once a
+   * single top folder (as `tar czf case.tgz case/` makes) is set aside: sub-folders are hosts;
+   * no sub-folders means one host, named after that top folder or the archive.
+   */
+  private async addArchive(userPath: string, hostName: string | null): Promise<void> {
+    const archivePath = resolve(userPath);
+    let source: ArchiveSource;
+    try {
+      source = await ArchiveSource.open(archivePath);
+    } catch (err) {
+      this.report('case.unreadable', userPath, `cannot be read as a case archive: ${describeFsError(err)}`);
+      return;
+    }
+    const names = source.files.map((f) => f.name);
+    const top = commonTopFolder(names);
+    const inner = (name: string) => (top === null ? name : name.slice(top.length + 1));
+    const nested = names.some((n) => inner(n).includes('/'));
+    const root = top ?? archiveBaseName(userPath);
+    const prefix = top === null ? '' : `${top}/`;
+    let used = 0;
+    for (const entry of source.files) {
+      const path = join(archivePath, entry.name);
+      if (this.seenFiles.has(path)) continue;
+      this.seenFiles.add(path);
+      const r = recognizeHead(entry.head, entry.size, basename(entry.name));
+      const file: CaseFile = { path, displayPath: displayPath(path), size: entry.size, kind: r.kind, compression: r.compression };
+      if (r.reason !== undefined) file.reason = r.reason;
+      if (r.note !== undefined) file.note = r.note;
+      file.openStream = () => source.stream(entry);
+      const rest = inner(entry.name);
+      const slash = rest.indexOf('/');
+      if (hostName !== null || !nested) {
+        this.host(hostName ?? root, join(archivePath, top ?? '')).files.push(file);
+        used++;
+      } else if (slash > 0) {
+        const hostFolder = rest.slice(0, slash);
+        this.host(hostFolder, join(archivePath, prefix + hostFolder)).files.push(file);
+        used++;
+      } else {
+        this.looseFiles.push(file);
+        if (isCaptureKind(file.kind) || isSnapshotKind(file.kind)) {
+          this.report('case.file-outside-host', path, `is a ${file.kind} file in the case archive, not in a host folder; it was not used`, 'warning');
+        }
+      }
+    }
+    if (used === 0) this.report('case.empty', userPath, 'is a case archive with no files in any host folder');
   }
 
   private hostCountFrom(root: string): number {
@@ -228,6 +291,16 @@ class CaseBuilder {
   private report(code: string, file: string, message: string, severity: Diagnostic['severity'] = 'error'): void {
     this.diagnostics.push({ code, severity, message, place: { file: displayPath(resolve(file)) } });
   }
+}
+
+/** The one folder every entry is inside (`case/` of `tar czf case.tgz case/`), or null. */
+function commonTopFolder(names: string[]): string | null {
+  if (names.length === 0) return null;
+  const first = names[0]!;
+  const slash = first.indexOf('/');
+  if (slash <= 0) return null;
+  const top = first.slice(0, slash);
+  return names.every((n) => n.startsWith(`${top}/`)) ? top : null;
 }
 
 function displayPath(abs: string): string {

@@ -4,8 +4,24 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import type { Compression } from './recognize-file.js';
 
+/** What a reader needs to know of a case file: where it is, or how to stream it (archive entries). */
+export interface TextSource {
+  path: string;
+  compression: Compression;
+  openStream?: () => AsyncIterable<Uint8Array>;
+}
+
 export async function readTextFile(path: string, compression: Compression): Promise<string> {
   const raw = await readFile(path);
   const bytes = compression === 'gzip' ? gunzipSync(raw) : raw;
   return bytes.toString('utf8');
+}
+
+/** Like readTextFile, for a case file wherever it lives (a file on disk or an entry of a case archive). */
+export async function readCaseText(file: TextSource): Promise<string> {
+  if (file.openStream === undefined) return readTextFile(file.path, file.compression);
+  const parts: Uint8Array[] = [];
+  for await (const chunk of file.openStream()) parts.push(Buffer.from(chunk));
+  const raw = Buffer.concat(parts);
+  return (file.compression === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
 }

@@ -3,7 +3,7 @@
 // is read, so recognising a 5 GB capture costs the same as a 5 KB dump.
 
 import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sniffCaptureMagic } from '../capture/sniff.js';
@@ -38,6 +38,26 @@ export async function recognizeFile(path: string, size: number): Promise<Recogni
     return { ...r, compression: 'gzip' };
   }
   return { ...recognizeBytes(head, head.length >= size, basename(path)), compression: null };
+}
+
+/**
+ * The same decision from bytes already in memory (an entry of a case archive): `head` is the
+ * start of a file of `size` bytes; a gzip head is decompressed as far as it goes.
+ */
+export function recognizeHead(head: Uint8Array, size: number, fileName: string): Recognition {
+  if (size === 0) return { kind: 'unrecognised', compression: null, reason: 'empty file (0 bytes)' };
+  if (isGzip(head)) {
+    let inner: Uint8Array;
+    try {
+      // Z_SYNC_FLUSH: a head cut mid-stream yields what it holds instead of an "unexpected end" error.
+      inner = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
+    } catch (err) {
+      return { kind: 'unrecognised', compression: 'gzip', reason: `gzip data that cannot be decompressed (${(err as Error).message})` };
+    }
+    if (inner.length === 0) return { kind: 'unrecognised', compression: 'gzip', reason: 'gzip file that decompresses to nothing' };
+    return { ...recognizeBytes(inner, false, fileName), compression: 'gzip' };
+  }
+  return { ...recognizeBytes(head, head.length >= size, fileName), compression: null };
 }
 
 /** `complete` says whether `bytes` is the whole file (a text dump's last line may be cut otherwise). */

@@ -1,7 +1,7 @@
 // One pass over a capture: decode every packet and file it into the leg table of its capture
 // point. This is the per-packet path of `analyze`: one record, one view, one LegInput, reused.
 
-import { readCaptureFile, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
+import { readCaptureFile, readCaptureStream, type CaptureReadControl, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
 import { Has, PacketView, SllPacketType, Tunnel, decodePacket } from '../decode/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { LegInput, LegTable } from './leg-table.js';
@@ -37,7 +37,13 @@ export interface CaptureLegs {
 /** Called now and then with the byte offset reached (of the decompressed stream for gzip). */
 export type OnBytes = (offset: number) => void;
 
-export async function collectLegs(path: string, displayPath: string, onBytes?: OnBytes): Promise<CaptureLegs> {
+/** `openStream` is given for a capture that is not a file on disk (an entry of a case archive). */
+export async function collectLegs(
+  path: string,
+  displayPath: string,
+  onBytes?: OnBytes,
+  openStream?: () => AsyncIterable<Uint8Array>,
+): Promise<CaptureLegs> {
   const legs = new LegTable();
   const view = new PacketView();
   const input = new LegInput();
@@ -67,8 +73,9 @@ export async function collectLegs(path: string, displayPath: string, onBytes?: O
     return point;
   };
 
-  const read = await readCaptureFile(
+  const read = await readCaptureFrom(
     path,
+    openStream,
     (r) => {
       // Every 64 Ki packets: cheap enough to leave on, often enough for a progress bar.
       if ((++packets & 0xffff) === 0 && onBytes !== undefined) onBytes(r.fileOffset);
@@ -166,4 +173,13 @@ function copyAddresses(view: PacketView, d: number, src: Uint32Array, dst: Uint3
     src[i] = view.addr6[base + i]!;
     dst[i] = view.addr6[base + 4 + i]!;
   }
+}
+
+function readCaptureFrom(
+  path: string,
+  openStream: (() => AsyncIterable<Uint8Array>) | undefined,
+  onPacket: (record: PacketRecord, control: CaptureReadControl) => void,
+  options: { record: PacketRecord },
+): Promise<CaptureReadResult> {
+  return openStream === undefined ? readCaptureFile(path, onPacket, options) : readCaptureStream(openStream(), path, onPacket, options);
 }

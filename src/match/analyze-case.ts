@@ -36,7 +36,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
     for (const file of host.files.filter((f) => isCaptureKind(f.kind))) {
       options.onFile?.(file.displayPath, file.size);
       try {
-        const legs = await collectLegs(file.path, file.displayPath, options.onBytes);
+        const legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream);
         nameSingleInterfacePoints(legs, knowledge);
         diagnostics.push(...legs.diagnostics);
         captures.push({ host: hostIndex, legs });

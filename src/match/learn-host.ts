@@ -4,7 +4,7 @@
 // the host model itself, so translations can be explained by simulating the host.
 
 import type { CaseHost } from '../case/load-case.js';
-import { readTextFile } from '../case/read-text.js';
+import { readCaseText } from '../case/read-text.js';
 import { formatIpAddress } from '../net/address.js';
 import { loadHost } from '../sim/load-host.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -33,7 +33,7 @@ export async function learnFromSnapshots(knowledge: SnapshotHostKnowledge, host:
   // The entries keep file:line; their text is quoted in reports, so keep the dumps' lines too.
   for (const file of host.files.filter((f) => f.kind === 'conntrack')) {
     try {
-      knowledge.conntrack.lines.set(file.displayPath, (await readTextFile(file.path, file.compression)).split('\n'));
+      knowledge.conntrack.lines.set(file.displayPath, (await readCaseText(file)).split('\n'));
     } catch {
       // loadHost already reported the file as unreadable.
     }
