@@ -103,6 +103,7 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     unknowns: [],
     routes: [],
     verdictBy: null,
+    path: '',
   };
   const done: SimOutcome[] = [];
   if (local) walkLocal(ctx, state, done);
@@ -121,6 +122,8 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     } else packet.iif = { kind: 'unknown' };
     walkArriving(ctx, state, done);
   }
+  // List outcomes in rule order (the "matched" side of each split first), not in the order they ended.
+  done.sort((a, b) => (a.state.path < b.state.path ? -1 : a.state.path > b.state.path ? 1 : 0));
   return { outcomes: done, notes, locallyGenerated: local, rulesEvaluated: ctx.rulesEvaluated };
 }
 
@@ -204,7 +207,7 @@ function route(ctx: WalkContext, s: SimState, iif: string | null): Routed[] {
     case 'unicast': {
       const out: Routed[] = [];
       for (const { hop, share } of d.hops) {
-        const b = d.hops.length === 1 ? s : forkState(s, share, null);
+        const b = d.hops.length === 1 ? s : forkState(s, share, null, d.hops.findIndex((h) => h.hop === hop));
         b.packet.oif = hop.dev === null ? { kind: 'unknown' } : { kind: 'name', name: hop.dev };
         b.packet.nexthop = hop.via;
         b.routes.push({

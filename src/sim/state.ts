@@ -87,9 +87,11 @@ export interface SimState {
   routes: SimRoute[];
   /** How the verdict came about, once there is one. */
   verdictBy: string | null;
+  /** Which side of each split this branch took, so outcomes can be listed in rule order. */
+  path: string;
 }
 
-export function forkState(s: SimState, share: number, note: string | null): SimState {
+export function forkState(s: SimState, share: number, note: string | null, side = 0): SimState {
   return {
     probability: s.probability * share,
     packet: { ...s.packet },
@@ -100,6 +102,7 @@ export function forkState(s: SimState, share: number, note: string | null): SimS
     unknowns: note === null ? [...s.unknowns] : [...s.unknowns, note],
     routes: [...s.routes],
     verdictBy: s.verdictBy,
+    path: s.path + String.fromCharCode(48 + side),
   };
 }
 

@@ -70,8 +70,8 @@ function runChain(ctx: WalkContext, state: SimState, tableName: string, index: C
     // Chance (`-m statistic --mode random`) is a fact about the kernel; anything else undecidable is an unknown.
     const uncertain = m.notes.filter(isUnknownNote).join('; ');
     const where = `${tableName} ${rule.chain} rule ${rule.number}`;
-    const taken = forkState(state, m.probability, uncertain === '' ? null : `${where} taken as matching: ${uncertain}`);
-    const skipped = forkState(state, 1 - m.probability, uncertain === '' ? null : `${where} taken as not matching: ${uncertain}`);
+    const taken = forkState(state, m.probability, uncertain === '' ? null : `${where} taken as matching: ${uncertain}`, 0);
+    const skipped = forkState(state, 1 - m.probability, uncertain === '' ? null : `${where} taken as not matching: ${uncertain}`, 1);
     const out: ChainEnd[] = [];
     if (m.probability > 0) out.push(...fire(ctx, taken, tableName, index, i, rule, depth));
     if (m.probability < 1) out.push(...runChain(ctx, skipped, tableName, index, i + 1, depth));
