@@ -14,6 +14,7 @@ interface AnalyzeArgs {
   out?: string;
   color?: boolean;
   failOn?: string[];
+  maxFlows: number;
 }
 
 /** Exit codes of `analyze` (also in --help). */
@@ -29,6 +30,11 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         .option('host', { type: 'string', array: true, describe: 'NAME=PATH: files or a folder of one host (repeatable)' })
         .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'table', describe: 'Output format' })
         .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' })
+        .option('max-flows', {
+          type: 'number',
+          default: 1000,
+          describe: 'List at most this many flows in full (multi-point first; 0 = all); the answer and totals always cover every flow',
+        })
         .option('fail-on', {
           type: 'string',
           array: true,
@@ -57,7 +63,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         return;
       }
       const progress = createProgress();
-      const report = await runAnalyze({ paths, hosts }, { onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
+      const report = await runAnalyze({ paths, hosts }, { maxFlows: args.maxFlows, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
       progress.finish();
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
       const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });

@@ -9,7 +9,7 @@ import type { AnalyzeReport, Answer, DiagnosticView, Flow, HostView, Translation
 import type { Diagnostic } from '../text/diagnostic.js';
 import { estimateClockOffsets } from './clock-offsets.js';
 import { addressOf } from './endpoint-text.js';
-import { type CaptureOnHost, describeFlow, pointLabel } from './describe-flows.js';
+import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from './describe-flows.js';
 import { type HostKnowledge, SnapshotHostKnowledge } from './host-knowledge.js';
 import { learnFromSnapshots } from './learn-host.js';
 import { type LegFacts, linkLegs } from './link-legs.js';
@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   onFile?: (file: string, bytes: number) => void;
   /** …and with the byte offset reached while it is read. */
   onBytes?: (offset: number) => void;
+  /** How many flows the report lists in full (multi-point ones first); 0 or absent: all. The answer and totals always cover every flow. */
+  maxFlows?: number;
 }
 
 export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
@@ -68,9 +70,33 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
     };
   };
   const linked = linkLegs(refs.length, facts, pairs, offsets);
-  const flows = linked.map((l, i) => describeFlow(i + 1, l, refs, captures, hosts));
+  // Flows are described one at a time and folded into the answer and totals; only those listed
+  // in the report are kept, so memory follows the listing, not the capture.
+  const limit = options.maxFlows !== undefined && options.maxFlows > 0 ? options.maxFlows : Infinity;
+  const listedMulti: Flow[] = [];
+  const listedSingle: Flow[] = [];
+  const multiAnswers = new AnswerBuilder();
+  const allAnswers = new AnswerBuilder();
+  const counts = { multi: 0, translations: 0, unexplained: 0, leaks: 0 };
+  for (const [i, l] of linked.entries()) {
+    const flow = describeFlow(i + 1, l, refs, captures, hosts);
+    const multi = flow.legs.length > 1 || flow.legs[0]!.hops.length > 1;
+    if (multi) {
+      counts.multi++;
+      multiAnswers.add(flow);
+      if (listedMulti.length < limit) listedMulti.push(flow);
+    } else if (listedSingle.length < limit) {
+      listedSingle.push(flow);
+    }
+    allAnswers.add(flow);
+    counts.translations += flow.translations.length;
+    counts.unexplained += flow.translations.filter((t) => !t.explained && t.where !== 'beyond').length;
+    counts.leaks += flow.leaks.length;
+  }
+  // Multi-point flows first when the listing is capped: they are the ones with a path.
+  const flows = [...listedMulti, ...listedSingle.slice(0, Math.max(0, limit - listedMulti.length))].sort((a, b) => a.id - b.id);
+  for (const flow of flows) addCommunityIds(flow);
 
-  const multi = flows.filter((f) => f.legs.length > 1 || f.legs[0]!.hops.length > 1);
   const hostViews: HostView[] = input.hosts.map((host, i) => {
     const offset = offsets[i]!;
     const known = offset.basis !== 'unknown';
@@ -97,21 +123,21 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
       },
     };
   });
-  const translations = flows.reduce((n, f) => n + f.translations.length, 0);
   return {
     schemaVersion: 1,
     schema: 'natpath.analyze/1',
-    answers: answer(multi.length > 0 ? multi : flows),
+    answers: (counts.multi > 0 ? multiAnswers : allAnswers).result(),
     hosts: hostViews,
     flows,
     diagnostics: diagnostics.map(viewDiagnostic),
     totals: {
-      flows: flows.length,
-      multiPointFlows: multi.length,
-      singlePointFlows: flows.length - multi.length,
-      translations,
-      unexplained: flows.reduce((n, f) => n + f.translations.filter((t) => !t.explained && t.where !== 'beyond').length, 0),
-      leaks: flows.reduce((n, f) => n + f.leaks.length, 0),
+      flows: linked.length,
+      listedFlows: flows.length,
+      multiPointFlows: counts.multi,
+      singlePointFlows: linked.length - counts.multi,
+      translations: counts.translations,
+      unexplained: counts.unexplained,
+      leaks: counts.leaks,
       packets: captures.reduce((n, c) => n + c.legs.packets, 0),
     },
   };
@@ -151,19 +177,20 @@ function viewDiagnostic(d: Diagnostic): DiagnosticView {
 }
 
 /** One line per server endpoint: the source addresses it saw, tunnels crossed, translations on the way. */
-function answer(flows: Flow[]): Answer[] {
-  const byServer = new Map<string, Answer>();
-  const counts = new Map<Answer, Map<string, number>>();
-  for (const f of flows) {
+class AnswerBuilder {
+  private readonly byServer = new Map<string, Answer>();
+  private readonly patterns = new Map<Answer, Map<string, number>>();
+
+  add(f: Flow): void {
     const seen = f.seenByServer ?? f.lastSeen;
     // Multicast and broadcast groups are not servers anyone whitelists for.
-    if (isGroupAddress(addressOf(seen.dst))) continue;
+    if (isGroupAddress(addressOf(seen.dst))) return;
     const key = `${f.proto} ${seen.dst}`;
-    let line = byServer.get(key);
+    let line = this.byServer.get(key);
     if (line === undefined) {
       line = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: f.seenByServer !== null, lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [] };
-      byServer.set(key, line);
-      counts.set(line, new Map());
+      this.byServer.set(key, line);
+      this.patterns.set(line, new Map());
     }
     line.flows++;
     const source = addressOf(seen.src);
@@ -175,16 +202,19 @@ function answer(flows: Flow[]): Answer[] {
       const text = `${leak.field === 'src' ? 'source' : 'destination'} ${leak.address} (cluster-internal: ${leak.range}) seen at ${leak.host}:${leak.interface}`;
       if (!line.leaks.includes(text)) line.leaks.push(text);
     }
-    const perLine = counts.get(line)!;
+    const perLine = this.patterns.get(line)!;
     for (const t of f.translations) {
       const text = translationPattern(t);
       perLine.set(text, (perLine.get(text) ?? 0) + 1);
     }
   }
-  for (const [line, perLine] of counts) {
-    line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
+
+  result(): Answer[] {
+    for (const [line, perLine] of this.patterns) {
+      line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
+    }
+    return [...this.byServer.values()];
   }
-  return [...byServer.values()];
 }
 
 /** A translation without its ports, so the flows of one server share one line: "SNAT 10.244.1.2 → 10.0.0.11 on node1 between cni0 and eth0". */

@@ -4,10 +4,11 @@
 import { LinkType } from '../capture/index.js';
 import type { CaptureLegs, CapturePoint } from '../flow/collect-legs.js';
 import { communityId } from '../flow/community-id.js';
+import { parseIpAddress } from '../net/address.js';
 import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from '../report/analyze-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
-import { endpointWithPort, hasPorts } from './endpoint-text.js';
+import { addressOf, endpointWithPort, hasPorts } from './endpoint-text.js';
 import { explainTranslations } from './explain-translations.js';
 import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
@@ -175,7 +176,8 @@ function describeHop(o: OrientedLeg, captures: CaptureOnHost[], hosts: HostKnowl
     firstSeen: exactTime(t.firstExact.data, leg),
     lastSeen: exactTime(t.lastExact.data, leg),
     position,
-    communityId: communityId(o.version, o.proto, o.client, o.clientPort, o.server, o.serverPort),
+    // Hashed only for the flows a report lists (addCommunityIds): SHA-1 per hop is not free.
+    communityId: null,
   };
 }
 
@@ -271,4 +273,28 @@ export function protoName(proto: number): string {
     default:
       return `ip-proto-${proto}`;
   }
+}
+
+const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, sctp: 132 };
+
+/** Fills the Community ID of every hop and host leg of a flow about to be reported. */
+export function addCommunityIds(flow: Flow): void {
+  const proto = PROTOCOL_NUMBERS[flow.proto];
+  if (proto === undefined) return;
+  for (const leg of flow.legs) {
+    for (const hop of leg.hops) hop.communityId = communityIdOf(proto, hop.src, hop.dst);
+    leg.communityId = leg.hops[0]?.communityId ?? null;
+  }
+}
+
+function communityIdOf(proto: number, src: string, dst: string): string | null {
+  const a = parseIpAddress(addressOf(src));
+  const b = parseIpAddress(addressOf(dst));
+  if (a === null || b === null || a.family !== b.family) return null;
+  const words = (x: NonNullable<typeof a>) => (x.family === 'ipv4' ? [x.value, 0, 0, 0] : x.words);
+  return communityId(a.family === 'ipv4' ? 4 : 6, proto, words(a), portOf(src), words(b), portOf(dst));
+}
+
+function portOf(endpoint: string): number {
+  return Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
 }

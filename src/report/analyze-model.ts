@@ -171,5 +171,5 @@ export interface AnalyzeReport {
   hosts: HostView[];
   flows: Flow[];
   diagnostics: DiagnosticView[];
-  totals: { flows: number; multiPointFlows: number; singlePointFlows: number; translations: number; unexplained: number; leaks: number; packets: number };
+  totals: { flows: number; listedFlows: number; multiPointFlows: number; singlePointFlows: number; translations: number; unexplained: number; leaks: number; packets: number };
 }

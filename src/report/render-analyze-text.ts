@@ -62,6 +62,7 @@ export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string 
   for (const f of report.flows.filter(isMultiPoint)) out.push('', ...renderFlow(f, style));
   const single = report.flows.length - report.flows.filter(isMultiPoint).length;
   if (single > 0) out.push('', style.dim(`${formatCount(single)} flows were seen at one capture point only (listed in --format json/csv).`));
+  if (t.listedFlows < t.flows) out.push(style.dim(`${formatCount(t.flows - t.listedFlows)} more flows are counted above but not listed (--max-flows ${t.listedFlows}; 0 lists all).`));
   out.push('', style.bold('Clocks'), renderClocks(report));
   out.push('', style.bold('Inputs'));
   for (const line of inputLines(report)) out.push(`  ${line}`);

@@ -85,3 +85,19 @@ describe.runIf(scenarios.length > 0)('analyze reproduces every lab scenario\'s t
     }
   });
 });
+
+describe.runIf(scenarios.includes('clusterip-cross-node'))('a capped listing', () => {
+  it('lists --max-flows flows in full but answers and counts for every flow', async () => {
+    const path = join(SAMPLES, 'clusterip-cross-node');
+    const all = await runAnalyze({ paths: [path], hosts: [] });
+    const capped = await runAnalyze({ paths: [path], hosts: [] }, { maxFlows: 1 });
+    expect(capped.flows).toHaveLength(1);
+    expect(capped.totals).toEqual({ ...all.totals, listedFlows: 1 });
+    expect(capped.answers).toEqual(all.answers);
+    // Community IDs are filled for the flows that are listed.
+    for (const hop of capped.flows[0]!.legs.flatMap((l) => l.hops)) expect(hop.communityId).toMatch(/^1:/);
+    const cli = runCli(['analyze', path, '--max-flows', '1']);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain('not listed (--max-flows 1; 0 lists all)');
+  });
+});
