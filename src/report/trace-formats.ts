@@ -56,6 +56,14 @@ export function renderTraceText(r: TraceReport, style: Style): string {
     for (const u of o.unknowns) lines.push(style.yellow(`  unknown: ${u}`));
   });
   if (r.outcomes.length === 0) lines.push('', 'No outcome (every branch was cut).');
+  if (r.conntrack.length > 0) {
+    lines.push('', style.bold(`conntrack holds ${r.conntrack.length} connection(s) like this one (the kernel's own record):`));
+    for (const c of r.conntrack) {
+      const nat = c.snat || c.dnat ? `${c.translated.src ?? '?'} → ${c.translated.dst}` : 'not translated';
+      const verdict = c.agreesWithOutcome === null ? style.red('matches no outcome') : style.green(`agrees with outcome ${c.agreesWithOutcome + 1}`);
+      lines.push(`  ${c.original.src} → ${c.original.dst}: ${nat}${c.state ? ` [${c.state}]` : ''}  ${verdict}  ${style.dim(c.source)}`);
+    }
+  }
   const problems = r.diagnostics.filter((d) => d.severity !== 'info');
   if (problems.length > 0) {
     lines.push('', style.bold('Problems in the snapshots:'));

@@ -2,6 +2,7 @@
 // stable — add fields, never rename them. Addresses are text here ("IP:port", "[v6]:port").
 
 import { formatIpAddress, type IpAddress } from '../net/address.js';
+import type { ConntrackEvidence } from '../sim/conntrack-evidence.js';
 import type { SimResult } from '../sim/simulate.js';
 import type { SimStep, SimTranslation } from '../sim/state.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -60,6 +61,21 @@ export interface TraceOutcome {
   unknowns: string[];
 }
 
+/** A connection in the host's conntrack table like the traced packet: the kernel's own record. */
+export interface TraceConntrackEvidence {
+  /** `file:line` of the entry. */
+  source: string;
+  state: string | null;
+  flags: string[];
+  original: TraceEndpoints;
+  /** The source the far end saw and where the connection really went (the reply tuple, reversed). */
+  translated: TraceEndpoints;
+  snat: boolean;
+  dnat: boolean;
+  /** 0-based index of the outcome that predicts exactly these addresses, null when none does. */
+  agreesWithOutcome: number | null;
+}
+
 export interface TraceReport {
   schema: 'natpath.trace/1';
   host: string;
@@ -67,6 +83,7 @@ export interface TraceReport {
   packet: { family: 'ipv4' | 'ipv6'; protocol: string; src: string | null; dst: string; input: string; mark: string };
   locallyGenerated: boolean;
   outcomes: TraceOutcome[];
+  conntrack: TraceConntrackEvidence[];
   notes: string[];
   diagnostics: Diagnostic[];
 }
@@ -97,6 +114,7 @@ export function buildTraceReport(input: {
   snapshots: Array<{ path: string; kind: string }>;
   packet: TraceReport['packet'];
   result: SimResult;
+  evidence: ConntrackEvidence[];
   diagnostics: Diagnostic[];
 }): TraceReport {
   const outcomes = input.result.outcomes.map((o): TraceOutcome => {
@@ -130,6 +148,19 @@ export function buildTraceReport(input: {
     packet: input.packet,
     locallyGenerated: input.result.locallyGenerated,
     outcomes,
+    conntrack: input.evidence.map(({ entry: e, agreesWith }) => ({
+      source: `${e.source.file}:${e.source.line}`,
+      state: e.state,
+      flags: e.flags,
+      original: { src: formatEndpoint(e.original.src, e.original.sport), dst: formatEndpoint(e.original.dst, e.original.dport)! },
+      translated: {
+        src: formatEndpoint(e.translatedSource.address, e.translatedSource.port),
+        dst: formatEndpoint(e.translatedDestination.address, e.translatedDestination.port)!,
+      },
+      snat: e.snat,
+      dnat: e.dnat,
+      agreesWithOutcome: agreesWith,
+    })),
     notes: input.result.notes,
     diagnostics: input.diagnostics,
   };

@@ -77,7 +77,8 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
       }
       case 'conntrack': {
         const r = parseConntrack(text, file);
-        s.conntrack = r.value;
+        // `conntrack -L` and `-L -o extended` list the same table: the first one is used.
+        s.conntrack ??= r.value;
         diagnostics.push(...r.issues);
         break;
       }

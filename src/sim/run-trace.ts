@@ -5,6 +5,7 @@
 import { loadCase, type HostSpec } from '../case/load-case.js';
 import { parseIpAddress, type IpAddress } from '../net/address.js';
 import { buildTraceReport, formatEndpoint, type TraceReport } from '../report/trace-model.js';
+import { findConntrackEvidence } from './conntrack-evidence.js';
 import { loadHost } from './load-host.js';
 import { simulate, type TraceRequest } from './simulate.js';
 
@@ -105,6 +106,8 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
     options: { recentHistory: o.newClient ? 'empty' : 'unknown' },
   };
   const result = simulate(loaded.model, req);
+  const sportGiven = o.sport !== undefined || (src?.port ?? null) !== null;
+  const evidence = findConntrackEvidence(loaded.model.conntrack, req, sportGiven, result.outcomes);
   const input = o.locallyGenerated ? 'locally generated' : o.in !== undefined ? `in on ${o.in}` : result.locallyGenerated ? 'locally generated (source is a host address)' : 'arriving on an unknown interface';
   const report = buildTraceReport({
     host: host.name,
@@ -118,6 +121,7 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
       mark: `0x${(req.mark >>> 0).toString(16)}`,
     },
     result,
+    evidence,
     diagnostics: [...kase.diagnostics, ...loaded.diagnostics],
   });
   if (loaded.files.length === 0) report.notes.unshift(`host ${host.name} has no snapshot (iptables-save, ip route, …): nothing to simulate against`);

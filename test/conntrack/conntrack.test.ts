@@ -5,7 +5,7 @@ import { formatIpAddress } from '../../src/net/address.js';
 import { parseConntrack } from '../../src/conntrack/index.js';
 import { corpusPath, PROJECT_ROOT } from '../corpus.js';
 
-const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 
 describe('conntrack -L', () => {
   it('reads the real-kernel dump: NAT recorded, flags, marks; count matches the summary', () => {

@@ -7,7 +7,7 @@ import { parseIptablesSave, type Match, type Rule, type Target } from '../../src
 import { tokenizeRule } from '../../src/netfilter/tokenize.js';
 import { corpusPath, PROJECT_ROOT } from '../corpus.js';
 
-const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 
 function allRules(text: string, file = 'x.txt'): { rules: Rule[]; issues: ReturnType<typeof parseIptablesSave>['issues'] } {
   const r = parseIptablesSave(text, file);

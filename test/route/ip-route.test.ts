@@ -6,7 +6,7 @@ import { formatIpAddress, formatPrefix } from '../../src/net/address.js';
 import { parseIpRoute, parseIpRouteJson, type Route } from '../../src/route/index.js';
 import { corpusPath, PROJECT_ROOT } from '../corpus.js';
 
-const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 const read = (f: string) => readFileSync(join(FIXTURES, f), 'utf8');
 
 /** Comparable shape of a route, the same for text and JSON input. */

@@ -5,7 +5,7 @@ import { formatPrefix } from '../../src/net/address.js';
 import { parseIpRule, parseIpRuleJson, type PolicyRule } from '../../src/route/index.js';
 import { PROJECT_ROOT } from '../corpus.js';
 
-const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 const read = (f: string) => readFileSync(join(FIXTURES, f), 'utf8');
 
 function shape(r: PolicyRule) {

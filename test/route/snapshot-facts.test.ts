@@ -5,7 +5,7 @@ import { readSnapshotFacts } from '../../src/case/snapshot-facts.js';
 import type { SnapshotKind } from '../../src/case/file-kind.js';
 import { PROJECT_ROOT } from '../corpus.js';
 
-const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 
 describe('readSnapshotFacts', () => {
   const cases: Array<[string, SnapshotKind, string]> = [

@@ -10,6 +10,7 @@ import { formatIpAddress } from '../../src/net/address.js';
 import { loadHost } from '../../src/sim/load-host.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { parseEndpoint } from '../../src/sim/run-trace.js';
+import { findConntrackEvidence } from '../../src/sim/conntrack-evidence.js';
 import { samplePath } from '../corpus.js';
 
 interface Hop {
@@ -36,6 +37,7 @@ describe('lab samples: trace predicts what each host did to each flow', () => {
   const list = scenarios();
   it.skipIf(list.length === 0)('every flow, every host with a capture: egress interface and translated addresses', async () => {
     let checked = 0;
+    let evidence = 0;
     const misses: string[] = [];
     for (const scenario of list) {
       const dir = samplePath(scenario);
@@ -88,6 +90,11 @@ describe('lab samples: trace predicts what each host did to each flow', () => {
             options: { recentHistory: 'unknown' },
           });
           checked++;
+          // The host's conntrack recorded this very connection: its translation must be an outcome too.
+          for (const e of findConntrackEvidence(host.model.conntrack, { family: dst.family, protocol: proto, protocolNumber: 0, src, dst, sport: first.src.port ?? null, dport: first.dst.port ?? null, icmpType: null, icmpCode: null, input: { kind: 'auto' }, mark: 0, options: { recentHistory: 'unknown' } }, true, result.outcomes)) {
+            evidence++;
+            if (e.agreesWith === null) misses.push(`${scenario} flow ${fi + 1} on ${hostName}: conntrack ${e.entry.source.file}:${e.entry.source.line} matches no outcome`);
+          }
           const predicted = result.outcomes.map((o) => {
             const p = o.state.packet;
             return `${o.verdict} ${o.egress?.interface ?? '-'} ${p.src === null ? '?' : formatIpAddress(p.src)} -> ${formatIpAddress(p.dst)}:${p.dport ?? ''}`;
@@ -98,8 +105,9 @@ describe('lab samples: trace predicts what each host did to each flow', () => {
         }
       });
     }
-    console.log(`lab samples: ${checked - misses.length}/${checked} host passages predicted\n${misses.join('\n')}`);
+    console.log(`lab samples: ${checked} host passages, ${evidence} conntrack entries; misses:\n${misses.join('\n')}`);
     expect(checked).toBeGreaterThan(0);
+    expect(evidence).toBeGreaterThan(0);
     expect(misses).toEqual([]);
   });
 });

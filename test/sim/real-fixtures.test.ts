@@ -1,4 +1,4 @@
-// The real-kernel fixtures (test/fixtures/snapshots, made by make-real-fixtures.sh) hold what the
+// The real-kernel fixtures (test/fixtures/snapshots/real-node, made by make-real-fixtures.sh) hold what the
 // kernel itself did: its conntrack table records each connection's NAT. Tracing the same first
 // packets through the same host's snapshots must predict those translations.
 
@@ -13,7 +13,7 @@ import { buildHostModel } from '../../src/sim/host-model.js';
 import { simulate, type TraceRequest } from '../../src/sim/simulate.js';
 import { PROJECT_ROOT } from '../corpus.js';
 
-const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots');
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 const read = (f: string) => readFileSync(join(FIXTURES, f), 'utf8');
 
 function node() {
@@ -114,5 +114,18 @@ describe('trace on the real-kernel fixtures agrees with the kernel\'s own conntr
     const p = simulate(host, { ...request('tcp', '192.168.50.77', 40000, '10.97.5.5', 80, { kind: 'interface', name: 'eth0' }), mark: 0x4000 });
     expect(p.outcomes[0]!.verdict).toBe('REJECT');
     expect(p.outcomes[0]!.state.routes[0]).toMatchObject({ decision: 'prohibit', table: 'kube' });
+  });
+});
+
+describe('trace report: conntrack evidence', () => {
+  it('lists the connections conntrack recorded like the traced packet, and which outcome each agrees with', async () => {
+    const { runTrace } = await import('../../src/sim/run-trace.js');
+    const run = await runTrace({ paths: [FIXTURES], hosts: [], proto: 'udp', src: '10.244.0.5', dst: '8.8.8.8:53', in: 'vethpod0' });
+    expect(run.ok).toBe(true);
+    if (!run.ok) return;
+    expect(run.report.conntrack).toHaveLength(1);
+    expect(run.report.conntrack[0]).toMatchObject({ snat: true, dnat: false, translated: { dst: '8.8.8.8:53' }, agreesWithOutcome: 0 });
+    expect(run.report.conntrack[0]!.translated.src).toMatch(/^192\.168\.50\.10:\d+$/);
+    expect(run.report.conntrack[0]!.source).toMatch(/conntrack-L(-extended)?\.txt:\d+$/);
   });
 });
