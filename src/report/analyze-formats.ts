@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { AnalyzeReport } from './analyze-model.js';
 import type { RenderContext } from './inspect-formats.js';
 import { renderAnalyzeMarkdown, renderAnalyzeTable } from './render-analyze-text.js';
+import { renderAnalyzeHtml } from './html/render-html.js';
 
 /** One row per hop (a flow at one capture point), with the translation that follows it. */
 function renderAnalyzeCsv(report: AnalyzeReport): string {
@@ -39,6 +40,7 @@ export const ANALYZE_FORMATS = {
   json: (report: AnalyzeReport) => `${JSON.stringify(report, null, report.flows.length <= 1000 ? 2 : undefined)}\n`,
   csv: (report: AnalyzeReport) => renderAnalyzeCsv(report),
   markdown: (report: AnalyzeReport) => renderAnalyzeMarkdown(report),
+  html: (report: AnalyzeReport) => renderAnalyzeHtml(report),
 } satisfies Record<string, (report: AnalyzeReport, ctx: RenderContext) => string>;
 
 export type AnalyzeFormat = keyof typeof ANALYZE_FORMATS;

@@ -1,0 +1,52 @@
+// The answer, first: per server, the source address it sees, whether a tunnel was crossed, how
+// many translations and which of them no rule explains, and any leak.
+
+import type { AnalyzeReport, Answer } from '../analyze-model.js';
+import { type Html, html } from './escape.js';
+import type { FlowGroup } from './group-flows.js';
+import { toneOf } from './path-layout.js';
+
+/** The same sentence as the terminal report's (render-analyze-text.ts). */
+export function answerSentence(a: Answer): string {
+  const who = `${a.proto} ${a.server}`;
+  const sees = a.sources.join(', ');
+  const via = a.tunnels.length > 0 ? `; crossed ${a.tunnels.join(', ')}` : '; no tunnel';
+  const flows = `${a.flows} flow${a.flows === 1 ? '' : 's'}`;
+  const at = a.lastCapturePoints.join(', ');
+  return a.seenAtServer
+    ? `${who} sees ${sees} (at ${at}; ${flows}${via})`
+    : `${who} is reached from ${sees} as last captured at ${at} (${flows}${via}); the server's own host was not captured`;
+}
+
+function answerCard(a: Answer, g: FlowGroup | undefined): Html {
+  const translations = g?.flows.flatMap((f) => f.translations) ?? [];
+  const unexplained = translations.filter((t) => toneOf(t) === 'unexplained');
+  return html`<article class="answer-card${unexplained.length > 0 || a.leaks.length > 0 ? ' has-problem' : ''}" data-server="${a.server}" data-proto="${a.proto}">
+<p class="answer-line"><span class="mono server">${a.proto} ${a.server}</span>
+<span class="verb">${a.seenAtServer ? 'sees' : 'is reached from'}</span>
+${a.sources.map((s) => html`<span class="mono sees" data-source="${s}">${s}</span> `)}</p>
+<p class="chips">${a.tunnels.length > 0 ? html`<span class="badge tunnel">crossed ${a.tunnels.join(', ')}</span>` : html`<span class="badge plain">no tunnel</span>`}
+<span class="badge ${a.translations.length > 0 ? 'translated' : 'plain'}">${a.translations.length} translation${a.translations.length === 1 ? '' : 's'}${a.flows > 1 && a.translations.length > 0 ? ' per path' : ''}</span>
+${unexplained.length > 0 ? html`<span class="badge unexplained">${unexplained.length} not explained by a rule</span>` : ''}
+${a.leaks.length > 0 ? html`<span class="badge unexplained">${a.leaks.length} leak${a.leaks.length === 1 ? '' : 's'}</span>` : ''}
+<span class="badge plain">${a.flows} flow${a.flows === 1 ? '' : 's'}</span>
+<span class="muted">${a.seenAtServer ? 'at' : 'last captured at'} ${a.lastCapturePoints.join(', ')}</span>
+${g !== undefined ? html`<a href="#${g.id}">path ↓</a>` : ''}</p>
+<p class="sentence">${answerSentence(a)}</p>
+${a.translations.length > 0 ? html`<ul class="answer-translations">${a.translations.map((t) => html`<li>${t}</li>`)}</ul>` : ''}
+${unexplained.length > 0 ? html`<ul class="answer-unexplained">${[...new Set(unexplained.map((t) => `${t.description}${t.note !== null ? ` — ${t.note}` : ''}`))].map((t) => html`<li class="unexplained">${t}</li>`)}</ul>` : ''}
+${a.leaks.length > 0 ? html`<ul class="answer-leaks">${a.leaks.map((l) => html`<li class="unexplained">LEAK: ${l}</li>`)}</ul>` : ''}
+</article>`;
+}
+
+export function renderAnswerSection(report: AnalyzeReport, groups: FlowGroup[]): Html {
+  const t = report.totals;
+  return html`<section id="answer">
+<h2>Answer</h2>
+${report.answers.length === 0 ? html`<p class="answer-card">No IP flow was found in the captures.</p>` : report.answers.map((a) => answerCard(a, groups.find((g) => g.answer === a)))}
+<p class="totals" data-flows="${t.flows}" data-translations="${t.translations}" data-unexplained="${t.unexplained}">
+${t.flows} flows (${t.multiPointFlows} seen at several capture points) · ${t.translations} translations ·
+<span class="${t.unexplained > 0 ? 'unexplained-text' : ''}">${t.unexplained} not explained by a rule</span> ·
+<span class="${t.leaks > 0 ? 'unexplained-text' : ''}">${t.leaks} leaks</span> · ${t.packets} packets</p>
+</section>`;
+}
