@@ -7,6 +7,7 @@ import { inspectCommand } from './inspect-command.js';
 import { decodeCommand } from './decode-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { traceCommand } from './trace-command.js';
+import { batchCommand } from './batch-command.js';
 
 /** Exit codes: documented in README and `--help`. */
 export const EXIT = {
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(decodeCommand((code) => (exitCode = code)))
     .command(analyzeCommand((code) => (exitCode = code)))
     .command(traceCommand((code) => (exitCode = code)))
+    .command(batchCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()
