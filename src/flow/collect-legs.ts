@@ -2,7 +2,7 @@
 // point. This is the per-packet path of `analyze`: one record, one view, one LegInput, reused.
 
 import { readCaptureFile, readCaptureStream, type CaptureReadControl, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
-import { Has, PacketView, SllPacketType, Tunnel, decodePacket } from '../decode/index.js';
+import { Has, PacketView, SllPacketType, Tunnel, decodePacket, fmix32, mix32 } from '../decode/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { LegInput, LegTable } from './leg-table.js';
 
@@ -127,6 +127,7 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
   }
   input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
   input.fingerprint = view.fingerprintAt(d);
+  input.looseFingerprint = input.proto === 6 ? looseFingerprint(view, d, version) : input.fingerprint;
   input.ttl = view.ttl[d]!;
   input.matchable = isDistinctive(view, d, version, input.proto, input.dst);
   const encap = view.encapType[d]!;
@@ -144,6 +145,18 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
       }
     }
   }
+}
+
+/**
+ * A TCP packet without its sequence numbers: IPv4 ID, timestamp option, payload length and hash.
+ * Some middleboxes (firewalls randomising ISNs, TCP proxies) shift seq/ack by a constant per flow.
+ */
+function looseFingerprint(view: PacketView, d: number, version: number): number {
+  let h = fmix32(6 + 0x100);
+  h = mix32(h, version === 4 ? view.ipIdAt(d) : -1);
+  h = mix32(h, view.tsValAt(d));
+  h = mix32(h, view.payloadLenAt(d));
+  return mix32(h, view.payloadHashAt(d));
 }
 
 /**

@@ -40,6 +40,8 @@ export class LegInput {
   wireBytes = 0;
   tcpFlags = -1;
   fingerprint = 0;
+  /** The fingerprint without TCP seq/ack, for middleboxes that shift sequence numbers (equal to `fingerprint` for other protocols). */
+  looseFingerprint = 0;
   /** IPv4 TTL / IPv6 hop limit: routers lower it, NAT does not touch it, so it orders capture points. */
   ttl = 0;
   /** False when the fingerprint would not tell this packet from others (no IP ID, seq or echo number). */
@@ -79,6 +81,7 @@ export class LegTable {
   readonly sampleLeg = i32(4096);
   readonly sampleTs = f64(4096);
   readonly sampleFingerprint = u32(4096);
+  readonly sampleLooseFingerprint = u32(4096);
   readonly sampleFrame = u32(4096);
   /** 1 when the packet went from the leg's low endpoint to its high one. */
   readonly sampleFromLow = u8(4096);
@@ -119,12 +122,14 @@ export class LegTable {
       this.sampleLeg.ensure(s);
       this.sampleTs.ensure(s);
       this.sampleFingerprint.ensure(s);
+      this.sampleLooseFingerprint.ensure(s);
       this.sampleFrame.ensure(s);
       this.sampleFromLow.ensure(s);
       this.sampleTtl.ensure(s);
       this.sampleLeg.data[s] = leg;
       this.sampleTs.data[s] = p.ts;
       this.sampleFingerprint.data[s] = p.fingerprint;
+      this.sampleLooseFingerprint.data[s] = p.looseFingerprint;
       this.sampleFrame.data[s] = p.frame;
       this.sampleFromLow.data[s] = fromLow ? 1 : 0;
       this.sampleTtl.data[s] = p.ttl;

@@ -42,6 +42,26 @@ export function globalLegIds(captures: CaptureLegs[]): { refs: LegRef[]; firstId
 }
 
 export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<number, LegPairEvidence> {
+  const pairs = new Map<number, LegPairEvidence>();
+  addEvidence(captures, firstId, (t, s) => t.sampleFingerprint.data[s]!, pairs, null);
+  // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
+  // connections through a middlebox that shifted seq/ack by a constant.
+  addEvidence(captures, firstId, (t, s) => t.sampleLooseFingerprint.data[s]!, new Map(), pairs);
+  return pairs;
+}
+
+/**
+ * Sorts every sampled packet of the case by `printOf` and adds one piece of evidence per pair of
+ * equal prints in different legs. With `onlyNew`, pairs already in it are left alone and new
+ * ones are added to it instead of `pairs`.
+ */
+function addEvidence(
+  captures: CaptureLegs[],
+  firstId: number[],
+  printOf: (legs: CaptureLegs['legs'], sample: number) => number,
+  pairs: Map<number, LegPairEvidence>,
+  onlyNew: Map<number, LegPairEvidence> | null,
+): void {
   let total = 0;
   for (const c of captures) total += c.legs.samples;
   const capOf = new Uint16Array(total);
@@ -52,7 +72,7 @@ export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<nu
     for (let s = 0; s < c.legs.samples; s++) {
       capOf[n] = ci;
       sampleOf[n] = s;
-      print[n] = c.legs.sampleFingerprint.data[s]!;
+      print[n] = printOf(c.legs, s);
       n++;
     }
   });
@@ -60,23 +80,22 @@ export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<nu
   for (let i = 0; i < total; i++) order[i] = i;
   order.sort((x, y) => print[x]! - print[y]!);
 
-  const pairs = new Map<number, LegPairEvidence>();
   for (let start = 0; start < total; ) {
     let end = start + 1;
     while (end < total && print[order[end]!] === print[order[start]!]) end++;
-    if (end - start > 1 && end - start <= MAX_COPIES) addGroup(order, start, end);
+    if (end - start > 1 && end - start <= MAX_COPIES) addGroup(start, end);
     start = end;
   }
-  return pairs;
+  if (onlyNew !== null) for (const [key, e] of pairs) onlyNew.set(key, e);
 
-  function addGroup(idx: Uint32Array, start: number, end: number): void {
+  function addGroup(start: number, end: number): void {
     for (let i = start; i < end; i++) {
-      const x = idx[i]!;
+      const x = order[i]!;
       const cx = captures[capOf[x]!]!.legs;
       const sx = sampleOf[x]!;
       const gx = firstId[capOf[x]!]! + cx.sampleLeg.data[sx]!;
       for (let j = i + 1; j < end; j++) {
-        const y = idx[j]!;
+        const y = order[j]!;
         const cy = captures[capOf[y]!]!.legs;
         const sy = sampleOf[y]!;
         const gy = firstId[capOf[y]!]! + cy.sampleLeg.data[sy]!;
@@ -84,6 +103,7 @@ export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<nu
         if (gx === gy) continue;
         const [a, sa, la, b, sb, lb] = gx < gy ? [gx, sx, cx, gy, sy, cy] : [gy, sy, cy, gx, sx, cx];
         const key = a * 0x4000000 + b;
+        if (onlyNew?.has(key)) continue;
         let e = pairs.get(key);
         if (e === undefined) {
           e = { a, b, shared: 0, sameOrientation: 0, deltasFromLow: [], deltasFromHigh: [], ttlVotesFromLow: 0, ttlVotesFromHigh: 0 };

@@ -7,6 +7,7 @@ import { runAnalyze } from '../../src/match/analyze-case.js';
 import { PROJECT_ROOT } from '../corpus.js';
 import { runCli } from '../cli/run-cli.js';
 import { writeShiftedCapture } from './shift-clock.js';
+import { writeSeqShiftedCapture } from './shift-tcp-seq.js';
 import { SAMPLES, differences, labScenarios, readTruth } from './truth.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-truth-'));
@@ -99,5 +100,19 @@ describe.runIf(scenarios.includes('clusterip-cross-node'))('a capped listing', (
     const cli = runCli(['analyze', path, '--max-flows', '1']);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('not listed (--max-flows 1; 0 lists all)');
+  });
+});
+
+describe.runIf(scenarios.includes('pod-egress-natgw'))('a middlebox that shifts TCP sequence numbers', () => {
+  it('does not stop the partner\'s capture from matching: every flow keeps its path and answer', async () => {
+    const shiftedCase = join(scratch, 'seq-shift');
+    cpSync(join(SAMPLES, 'pod-egress-natgw'), shiftedCase, { recursive: true });
+    const partner = join(shiftedCase, 'partner', 'capture.pcap');
+    copyFileSync(partner, `${partner}.orig`);
+    const segments = await writeSeqShiftedCapture(`${partner}.orig`, partner, 80, 0x1234_5678);
+    rmSync(`${partner}.orig`);
+    expect(segments).toBeGreaterThan(10);
+    const report = await runAnalyze({ paths: [shiftedCase], hosts: [] });
+    expect(differences(report, readTruth('pod-egress-natgw'))).toEqual([]);
   });
 });
