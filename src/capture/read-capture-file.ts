@@ -1,10 +1,12 @@
 // Async driver: streams a capture file (plain, or gzip through node:zlib) into a CaptureParser and
 // calls `onPacket` synchronously for each packet with one reused PacketRecord. Constant memory:
-// plain files are read in 1 MiB reads into one reused buffer; gzip output chunks are borrowed.
+// plain files are read with synchronous 1 MiB reads into one reused buffer (yielding to the event
+// loop every 64 MiB); gzip output chunks are borrowed.
 //
 // Malformed data never throws: it ends up in `diagnostics` and the packets before it are kept.
 // Only I/O failures (missing file, permission, EISDIR) throw, as CaptureFileError.
 
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -14,6 +16,8 @@ import type { BlockCounts } from './reader-context.js';
 
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
+/** Reading a plain file gives the event loop a turn after this many bytes. */
+const YIELD_EVERY_BYTES = 64 * 1024 * 1024;
 
 export interface CaptureReadOptions {
   /** Bytes per file read (default 1 MiB). Tests use tiny values to exercise chunk boundaries. */
@@ -90,11 +94,21 @@ export async function readCaptureFile(
     if (gzip) {
       await pumpGzip(handle, parser, record, onPacket, control, chunkSize, path);
     } else {
+      // Synchronous reads into the one reused buffer: the copy out of the page cache is done by
+      // this thread, just before the bytes are decoded, so they are still in this core's cache;
+      // an async read copies them on a thread-pool core and leaves this one idle meanwhile
+      // (measured: docs/performance.md). The event loop gets a turn every YIELD_EVERY_BYTES.
+      let sinceYield = 0;
       while (n > 0) {
         parser.append(buffer.subarray(0, n));
         while (!control.stopped && parser.next(record)) onPacket(record, control);
         if (parser.stopped || control.stopped) break;
-        n = await readChunk(handle, buffer, chunkSize, path);
+        sinceYield += n;
+        if (sinceYield >= YIELD_EVERY_BYTES) {
+          sinceYield = 0;
+          await new Promise(setImmediate);
+        }
+        n = readChunkSync(handle, buffer, chunkSize, path);
       }
     }
     if (!control.stopped) parser.finish();
@@ -130,6 +144,14 @@ class ReadControl implements CaptureReadControl {
 
   stop(): void {
     this.stopped = true;
+  }
+}
+
+function readChunkSync(handle: FileHandle, buffer: Buffer, length: number, path: string): number {
+  try {
+    return readSync(handle.fd, buffer, 0, length, null);
+  } catch (err) {
+    throw new CaptureFileError(path, err);
   }
 }
 
