@@ -25,6 +25,21 @@ describe('kube-proxy corpus (62 packet-flow cases from kube-proxy\'s own tests)'
     expect(r.misses.every((m) => m.startsWith('TestLoadBalancer /') && m.includes('expected "DROP"'))).toBe(true);
   });
 
+  it('where the packet is not dropped, MASQUERADE really runs in POSTROUTING exactly when the tracer says "masq" (46/46)', () => {
+    let total = 0;
+    const differ: string[] = [];
+    for (const { host, cases } of loadKubeProxyCases(true)) {
+      for (const c of cases) {
+        const view = tracerView(traceCase(host, c));
+        if (view.output === 'DROP' || view.output === 'REJECT') continue;
+        total++;
+        if (view.masqueraded !== c.masq) differ.push(`${c.test} / ${c.name}`);
+      }
+    }
+    expect(total).toBe(46);
+    expect(differ).toEqual([]);
+  });
+
   it('reproduces all 62 once the filter chains jump to KUBE-PROXY-FIREWALL as kube-proxy installs them', () => {
     const r = score(true);
     console.log(`kube-proxy corpus, with KUBE-PROXY-FIREWALL jumps: ${r.exact}/${r.total}\n${r.misses.join('\n')}`);
