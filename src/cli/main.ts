@@ -8,6 +8,7 @@ import { decodeCommand } from './decode-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { traceCommand } from './trace-command.js';
 import { batchCommand } from './batch-command.js';
+import { collectCommand } from './collect-command.js';
 
 /** Exit codes: documented in README and `--help`. */
 export const EXIT = {
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(analyzeCommand((code) => (exitCode = code)))
     .command(traceCommand((code) => (exitCode = code)))
     .command(batchCommand((code) => (exitCode = code)))
+    .command(collectCommand((code) => (exitCode = code)))
     .demandCommand(1, 'Name a command (see the list above).')
     .strict()
     .recommendCommands()
