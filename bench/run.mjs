@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { readCaptureFile } from '../dist/capture/index.js';
 import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
 import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
+import { printRulesBench, runRulesBench } from './rules.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus');
@@ -240,6 +241,8 @@ printSuite('small packets', small, results.small.rows);
 printSuite('large packets', large, results.large.rows);
 results.analyze = runAnalyzeBench({ largeFile, node, cli, measure, median, runs: RUNS });
 printAnalyzeBench(results.analyze);
+results.rules = await runRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
+printRulesBench(results.rules);
 console.log(`\nwhole bench: ${((Date.now() - benchStart) / 1000).toFixed(0)} s; numbers also in ${OUT_JSON}`);
 writeFileSync(OUT_JSON, `${JSON.stringify(results, null, 2)}\n`);
 if (process.env.BENCH_KEEP !== '1') {

@@ -235,8 +235,9 @@ describe('tokenizeRule', () => {
   });
 });
 
-describe('speed', () => {
-  it('parses a 50 000-rule dump in linear time', () => {
+// Parse time is measured by `npm run bench` (bench/rules.mjs), not by this test.
+describe('a large dump', () => {
+  it('parses all 50 000 rules of one chain', () => {
     const lines = ['*nat', ':PREROUTING ACCEPT [0:0]', ':KUBE-SERVICES - [0:0]'];
     for (let i = 0; i < 50_000; i++) {
       lines.push(`-A KUBE-SERVICES -d 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 -p tcp -m comment --comment "ns/svc${i}:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-${i}`);
@@ -244,13 +245,8 @@ describe('speed', () => {
     for (let i = 0; i < 50_000; i++) lines.push(`:KUBE-SVC-${i} - [0:0]`);
     lines.push('COMMIT');
     const text = lines.join('\n');
-    parseIptablesSave(lines.slice(0, 2000).join('\n'), 'warm-up.txt');
-    const t0 = performance.now();
     const r = parseIptablesSave(text, 'big.txt');
-    const ms = performance.now() - t0;
     expect(r.value.tables[0]!.chainsByName.get('KUBE-SERVICES')!.rules).toHaveLength(50_000);
-    // ~0.35 s with the built code on an idle machine; the bound only catches a quadratic slip
-    // (tests run in parallel, so wall time here is noisy).
-    expect(ms).toBeLessThan(4000);
+    expect(r.issues).toEqual([]);
   });
 });
