@@ -41,6 +41,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
       const { formatDiagnostic } = await import('../text/diagnostic.js');
       const { createProgress } = await import('./progress.js');
       const { statSync } = await import('node:fs');
+      const { siblingInterfaceNames } = await import('../case/sibling-interface-names.js');
 
       const file = args.capture!;
       const toFile = args.out !== undefined && args.out !== '-';
@@ -84,6 +85,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
           ctx: { style: makeStyle(color), width: process.stdout.columns ?? 120, file },
           write,
           progress: (bytes) => progress.update(bytes),
+          ifNames: await siblingInterfaceNames(file),
         });
         progress.finish();
         const read = result.read;

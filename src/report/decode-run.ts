@@ -19,6 +19,8 @@ export interface DecodeRunOptions {
   write(text: string): void;
   /** Called now and then with the bytes of the file consumed so far. */
   progress?(bytes: number): void;
+  /** Kernel ifindex → name (from the host's ip link/addr dump), for Linux cooked v2 captures. */
+  ifNames?: ReadonlyMap<number, string>;
 }
 
 export interface DecodeRunResult extends DecodeEnd {
@@ -46,7 +48,9 @@ export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
   } else {
     const stream = format.stream(o.ctx);
     let pending = stream.start();
-    const interfaceName = (interfaces: readonly CaptureInterface[], r: PacketRecord): string | null => interfaces[r.interfaceIndex]?.name ?? null;
+    const ifNames = o.ifNames;
+    const interfaceName = (interfaces: readonly CaptureInterface[], r: PacketRecord): string | null =>
+      interfaces[r.interfaceIndex]?.name ?? (view.ifIndex >= 0 ? (ifNames?.get(view.ifIndex) ?? null) : null);
     read = await readCaptureFile(o.file, (r, control) => {
       decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
       counter.add(view, r);
