@@ -2,6 +2,7 @@
 // translation, answer "what does the server see" — thin: options → runAnalyze → render.
 
 import type { CommandModule } from 'yargs';
+import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { createProgress } from './progress.js';
@@ -44,26 +45,14 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         .epilogue('Exit codes: 0 analysed; 1 analysed, but some inputs had errors; 2 nothing usable in the inputs; 3 --fail-on unexplained and a translation is unexplained.') as never,
     handler: async (args) => {
       const { runAnalyze } = await import('../match/analyze-case.js');
-      const { parseHostSpec } = await import('../case/load-case.js');
       const { ANALYZE_FORMATS } = await import('../report/analyze-formats.js');
-      const hosts = [];
-      for (const spec of args.host ?? []) {
-        const parsed = parseHostSpec(spec);
-        if (parsed === null) {
-          process.stderr.write(`natpath: --host expects NAME=PATH, got "${spec}"\n`);
-          setExit(2);
-          return;
-        }
-        hosts.push(parsed);
-      }
-      const paths = args.paths ?? [];
-      if (paths.length === 0 && hosts.length === 0) {
-        process.stderr.write('natpath analyze: name a case folder, host folder or file, or use --host NAME=PATH\n');
+      const request = await caseRequestFromArgs('analyze', args.paths, args.host);
+      if (request === null) {
         setExit(2);
         return;
       }
       const progress = createProgress();
-      const report = await runAnalyze({ paths, hosts }, { maxFlows: args.maxFlows, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
+      const report = await runAnalyze(request, { maxFlows: args.maxFlows, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
       progress.finish();
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
       const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });

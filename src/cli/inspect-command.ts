@@ -1,6 +1,7 @@
 // `natpath inspect <path...>`: what is in a case — thin: options → loadCase → render.
 
 import type { CommandModule } from 'yargs';
+import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { INSPECT_FORMAT_NAMES, type InspectFormat } from '../report/inspect-formats.js';
@@ -33,25 +34,13 @@ export function inspectCommand(setExit: (code: number) => void): CommandModule<o
         .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' }) as never,
     handler: async (args) => {
       const { runInspect } = await import('../case/inspect-case.js');
-      const { parseHostSpec } = await import('../case/load-case.js');
       const { INSPECT_FORMATS } = await import('../report/inspect-formats.js');
-      const hosts = [];
-      for (const spec of args.host ?? []) {
-        const parsed = parseHostSpec(spec);
-        if (parsed === null) {
-          process.stderr.write(`natpath: --host expects NAME=PATH, got "${spec}"\n`);
-          setExit(2);
-          return;
-        }
-        hosts.push(parsed);
-      }
-      const paths = args.paths ?? [];
-      if (paths.length === 0 && hosts.length === 0) {
-        process.stderr.write('natpath inspect: name a case folder, host folder or file, or use --host NAME=PATH\n');
+      const request = await caseRequestFromArgs('inspect', args.paths, args.host);
+      if (request === null) {
         setExit(2);
         return;
       }
-      const report = await runInspect({ paths, hosts });
+      const report = await runInspect(request);
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
       const text = INSPECT_FORMATS[args.format as InspectFormat](report, {
         style: makeStyle(color),
