@@ -25,6 +25,7 @@ import { readCaptureFile } from '../dist/capture/index.js';
 import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
 import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
 import { printRulesBench, runRulesBench } from './rules.mjs';
+import { printScalingBench, runScalingBench } from './scaling.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus');
@@ -243,6 +244,11 @@ results.analyze = runAnalyzeBench({ largeFile, node, cli, measure, median, runs:
 printAnalyzeBench(results.analyze);
 results.rules = await runRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
 printRulesBench(results.rules);
+// Issue 7: analyze on 0.25–2 GiB captures (time, peak RSS, slope) and batch on 1 vs 2 workers.
+if (process.env.BENCH_SCALING !== '0') {
+  results.scaling = await runScalingBench({ root: ROOT, node, cli, measure });
+  printScalingBench(results.scaling);
+}
 console.log(`\nwhole bench: ${((Date.now() - benchStart) / 1000).toFixed(0)} s; numbers also in ${OUT_JSON}`);
 writeFileSync(OUT_JSON, `${JSON.stringify(results, null, 2)}\n`);
 if (process.env.BENCH_KEEP !== '1') {
