@@ -47,8 +47,9 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
   const combined = new Map<number, PairEstimate>();
   const packetsPerHost = new Array<number>(hosts.length).fill(0);
   for (const [key, list] of byHostPair) {
-    const offset = weightedMedian(list);
-    const spread = Math.max(...list.map((p) => p.spread + Math.abs(p.offset - offset)));
+    const offset = weightedQuantile(list.map((p) => ({ value: p.offset, weight: p.packets })), 0.5);
+    // Most connections agree within this (the 90th percentile: a few odd ones must not decide it).
+    const spread = weightedQuantile(list.map((p) => ({ value: p.spread + Math.abs(p.offset - offset), weight: p.packets })), 0.9);
     const packets = list.reduce((sum, p) => sum + p.packets, 0);
     combined.set(key, { offset, spread, packets, twoWay: list.some((p) => p.twoWay) });
     packetsPerHost[Math.floor(key / 65536)]! += packets;
@@ -90,13 +91,14 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
   return result;
 }
 
-function weightedMedian(list: PairEstimate[]): number {
-  const sorted = [...list].sort((x, y) => x.offset - y.offset);
-  const total = sorted.reduce((sum, p) => sum + p.packets, 0);
+/** The value below which a share `q` of the total weight lies. */
+function weightedQuantile(items: Array<{ value: number; weight: number }>, q: number): number {
+  const sorted = [...items].sort((x, y) => x.value - y.value);
+  const total = sorted.reduce((sum, p) => sum + p.weight, 0);
   let seen = 0;
   for (const p of sorted) {
-    seen += p.packets;
-    if (seen * 2 >= total) return p.offset;
+    seen += p.weight;
+    if (seen >= q * total) return p.value;
   }
-  return sorted[sorted.length - 1]?.offset ?? 0;
+  return sorted[sorted.length - 1]?.value ?? 0;
 }
