@@ -18,13 +18,22 @@ export function answerSentence(a: Answer): string {
     : `${who} is reached from ${sees} as last captured at ${at} (${flows}${via}); the server's own host was not captured`;
 }
 
+/** Most servers see one or two addresses; a NAT pool may show hundreds, folded after the first few. */
+const SOURCES_SHOWN = 8;
+
+function sourcesList(sources: string[]): Html {
+  const item = (s: string) => html`<span class="mono sees" data-source="${s}">${s}</span> `;
+  if (sources.length <= SOURCES_SHOWN) return html`${sources.map(item)}`;
+  return html`${sources.slice(0, SOURCES_SHOWN).map(item)}<details class="more-sources"><summary>and ${sources.length - SOURCES_SHOWN} more addresses</summary>${sources.slice(SOURCES_SHOWN).map(item)}</details>`;
+}
+
 function answerCard(a: Answer, g: FlowGroup | undefined): Html {
   const translations = g?.flows.flatMap((f) => f.translations) ?? [];
   const unexplained = translations.filter((t) => toneOf(t) === 'unexplained');
   return html`<article class="answer-card${unexplained.length > 0 || a.leaks.length > 0 ? ' has-problem' : ''}" data-server="${a.server}" data-proto="${a.proto}">
 <p class="answer-line"><span class="mono server">${a.proto} ${a.server}</span>
 <span class="verb">${a.seenAtServer ? 'sees' : 'is reached from'}</span>
-${a.sources.map((s) => html`<span class="mono sees" data-source="${s}">${s}</span> `)}</p>
+${sourcesList(a.sources)}</p>
 <p class="chips">${a.tunnels.length > 0 ? html`<span class="badge tunnel">crossed ${a.tunnels.join(', ')}</span>` : html`<span class="badge plain">no tunnel</span>`}
 <span class="badge ${a.translations.length > 0 ? 'translated' : 'plain'}">${a.translations.length} translation${a.translations.length === 1 ? '' : 's'}${a.flows > 1 && a.translations.length > 0 ? ' per path' : ''}</span>
 ${unexplained.length > 0 ? html`<span class="badge unexplained">${unexplained.length} not explained by a rule</span>` : ''}
@@ -48,5 +57,6 @@ ${report.answers.length === 0 ? html`<p class="answer-card">No IP flow was found
 ${t.flows} flows (${t.multiPointFlows} seen at several capture points) · ${t.translations} translations ·
 <span class="${t.unexplained > 0 ? 'unexplained-text' : ''}">${t.unexplained} not explained by a rule</span> ·
 <span class="${t.leaks > 0 ? 'unexplained-text' : ''}">${t.leaks} leaks</span> · ${t.packets} packets</p>
+${t.listedFlows < t.flows ? html`<p class="totals">${t.flows - t.listedFlows} more flows are counted above but not listed in this report (analyze --max-flows ${t.listedFlows}; 0 lists all).</p>` : ''}
 </section>`;
 }

@@ -17,29 +17,33 @@ function tunnelCell(h: Hop): string {
   return h.encapsulation.map((e) => `${e.type}${e.vni !== null ? ` ${e.vni}` : ''} ${e.src ?? '?'} → ${e.dst ?? '?'}`).join(' / ');
 }
 
+/** One row per capture point. Plain markup (styles by column), since 500 flows make 5,000 rows. */
 function hopTable(f: Flow): Html {
+  const tunnelled = f.legs.some((l) => l.hops.some((h) => h.encapsulation.length > 0));
   const rows: Html[] = [];
   let prev: Hop | undefined;
   for (const leg of f.legs) {
     for (const h of leg.hops) {
       const srcChanged = prev !== undefined && prev.src !== h.src;
       const dstChanged = prev !== undefined && prev.dst !== h.dst;
-      rows.push(html`<tr data-hop-id="${h.id}"><td>${leg.host}</td><td class="mono">${h.interface}</td><td>${h.direction ?? ''}</td>
-<td class="mono${srcChanged ? ' changed' : ''}">${h.src}</td><td class="mono${dstChanged ? ' changed' : ''}">${h.dst}</td>
-<td class="mono tunnel-text">${tunnelCell(h)}</td><td class="num">${h.packetsToServer} / ${h.packetsToClient}</td><td class="num">+${(h.position * 1e6).toFixed(0)} µs</td></tr>`);
+      rows.push(html`<tr><td>${leg.host}</td><td>${h.interface}</td><td>${h.direction ?? ''}</td><td${srcChanged ? html` class="changed"` : ''}>${h.src}</td><td${dstChanged ? html` class="changed"` : ''}>${h.dst}</td><td>${h.packetsToServer}/${h.packetsToClient}</td><td>+${(h.position * 1e6).toFixed(0)} µs</td>${tunnelled ? html`<td>${tunnelCell(h)}</td>` : ''}</tr>`);
       prev = h;
     }
   }
-  return html`<table class="hops"><thead><tr><th>Host</th><th>Interface</th><th>Dir</th><th>Source</th><th>Destination</th><th>Tunnel</th><th>Packets →/←</th><th>When</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table class="hops"><thead><tr><th>Host</th><th>Interface</th><th>Dir</th><th>Source</th><th>Destination</th><th>Packets →/←</th><th>When</th>${tunnelled ? html`<th>Tunnel</th>` : ''}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-export function translationItem(f: Flow, t: Translation, i: number): Html {
+/**
+ * A translation of a flow. `full` shows the whole evidence (rule text, file:line, notes); the other
+ * flows of the same path name the rule and keep their own conntrack entry.
+ */
+export function translationItem(f: Flow, t: Translation, i: number, full = true): Html {
   const tone = toneOf(t);
-  const [head, ...rest] = translationDetail(t);
-  return html`<li class="translation ${tone}" data-flow="${f.id}" data-tx="${i}" data-kind="${t.kind}" data-where="${t.where}" data-before="${t.kind === 'SNAT' ? t.before.src : t.before.dst}" data-after="${t.kind === 'SNAT' ? t.after.src : t.after.dst}">
-<span class="badge ${tone}">${t.kind}</span> <span class="mono">${changeText(t)}</span> <span class="where">${t.description}</span>
-${tone === 'unexplained' ? html` <span class="badge unexplained">not explained</span>` : ''}
-<details class="evidence"><summary>${t.rule !== null ? `${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target})` : 'why no rule'}</summary><pre>${[head, ...rest].join('\n')}</pre></details></li>`;
+  const ruleName = t.rule !== null ? `${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target})` : null;
+  const evidence = full
+    ? html`<details class="evidence"><summary>${ruleName ?? 'why no rule'}</summary><pre>${translationDetail(t).join('\n')}</pre></details>`
+    : html`<span class="muted small">${ruleName ?? t.note ?? ''}${t.conntrack !== null ? ` · conntrack ${t.conntrack.file}:${t.conntrack.line}` : ''}</span>`;
+  return html`<li class="translation ${tone}" data-flow="${f.id}" data-tx="${i}" data-kind="${t.kind}" data-where="${t.where}" data-before="${t.kind === 'SNAT' ? t.before.src : t.before.dst}" data-after="${t.kind === 'SNAT' ? t.after.src : t.after.dst}"><span class="badge ${tone}">${t.kind}</span> <span class="where">${t.description}</span>${tone === 'unexplained' ? html` <span class="badge unexplained">not explained</span>` : ''} ${evidence}</li>`;
 }
 
 function flowSummary(f: Flow): Html {
@@ -52,13 +56,12 @@ ${f.tunnels.length > 0 ? html` <span class="badge tunnel">${f.tunnels.join(', ')
 ${f.leaks.length > 0 ? html` <span class="badge unexplained">leak</span>` : ''}</summary>`;
 }
 
-function flowDetails(f: Flow, offsets: Map<string, number>): Html {
-  const timeline = isMultiPoint(f) ? renderTimelineSvg(f, offsets) : null;
+function flowDetails(f: Flow, representative: Flow): Html {
+  const full = f === representative;
   return html`<details class="flow" id="flow-${f.id}" data-flow="${f.id}">${flowSummary(f)}
-<div class="flow-body">${hopTable(f)}
-${f.translations.length > 0 ? html`<ol class="translations">${f.translations.map((t, i) => translationItem(f, t, i))}</ol>` : html`<p class="muted">No address changed along this flow.</p>`}
+<div class="flow-body">${full ? '' : html`<p class="muted small">Same path as <a href="#flow-${representative.id}">flow ${representative.id}</a>; only ports differ.</p>`}${hopTable(f)}
+${f.translations.length > 0 ? html`<ol class="translations">${f.translations.map((t, i) => translationItem(f, t, i, full))}</ol>` : html`<p class="muted">No address changed along this flow.</p>`}
 ${f.leaks.length > 0 ? html`<ul class="leaks">${f.leaks.map((l) => html`<li class="leak" data-flow="${f.id}"><span class="badge unexplained">LEAK</span> ${l.description} <span class="muted">(${l.evidence})</span></li>`)}</ul>` : ''}
-${timeline !== null ? html`<div class="timeline-wrap"><h5>Timeline</h5>${timeline}</div>` : ''}
 ${f.legs[0]?.communityId ? html`<p class="muted small">Community ID <span class="mono">${f.legs[0].communityId}</span></p>` : ''}</div></details>`;
 }
 
@@ -85,10 +88,14 @@ export function renderGroup(report: AnalyzeReport, g: FlowGroup, budget: Diagram
       continue;
     }
     budget.left--;
+    const timeline = renderTimelineSvg(first, offsets);
     figures.push(html`<figure class="path-figure" data-flows="${s.flows.map((f) => f.id).join(' ')}">
-<figcaption>${sameShapeCaption(s.flows)}</figcaption><div class="svg-wrap">${renderPathSvg(first)}</div></figure>`);
+<figcaption>${sameShapeCaption(s.flows)}</figcaption><div class="svg-wrap">${renderPathSvg(first)}</div>
+${timeline !== null ? html`<details class="timeline-wrap"><summary>Timeline of flow ${first.id}: when its packets passed each capture point</summary>${timeline}</details>` : ''}</figure>`);
   }
-  const details = g.flows.map((f) => flowDetails(f, offsets));
+  const representative = new Map<Flow, Flow>();
+  for (const sh of g.shapes) for (const f of sh.flows) representative.set(f, sh.flows[0]!);
+  const details = g.flows.map((f) => flowDetails(f, representative.get(f) ?? f));
   const list =
     g.flows.length > FOLD_FLOWS_OVER || g.answer === null
       ? html`<details class="flow-list"><summary>All ${g.flows.length} flows of this group</summary>${details}</details>`

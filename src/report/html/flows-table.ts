@@ -30,31 +30,29 @@ function flowRow(f: Flow): Html {
   const sees = f.seenByServer?.src ?? f.lastSeen.src;
   const nat = f.translations.map((t) => t.kind).join(' + ');
   // Everything a person might type to find this flow: addresses at every hop, hosts, interfaces, rules.
-  const haystack = [
+  const words = [
     f.proto,
     f.client,
     f.server,
     ...f.legs.flatMap((l) => [l.host, ...l.hops.flatMap((h) => [h.interface, h.src, h.dst, ...h.encapsulation.flatMap((e) => [e.type, e.src ?? '', e.dst ?? ''])])]),
     ...f.translations.flatMap((t) => [t.kind, t.rule?.chain ?? '', t.rule?.target ?? '']),
-  ]
-    .join(' ')
-    .toLowerCase();
+  ];
+  const haystack = [...new Set(words.map((w) => w.toLowerCase()))].join(' ');
   const state = f.translations.length === 0 ? 'none' : unexplained ? 'unexplained' : 'translated';
+  // Cells sort by their text; data-v only where the text is not the value (the address without port, a count).
   return html`<tr data-flow="${f.id}" data-proto="${f.proto}" data-hosts="${hosts.join('\u001f')}" data-nat="${state}" data-tunnel="${f.tunnels.length > 0 ? 'yes' : 'no'}" data-text="${haystack}">
-<td class="num" data-v="${f.id}"><a href="#flow-${f.id}">${f.id}</a></td><td data-v="${f.proto}">${f.proto}</td>
-<td class="mono" data-v="${f.client}">${f.client}</td><td class="mono" data-v="${f.server}">${f.server}</td>
+<td class="num"><a href="#flow-${f.id}">${f.id}</a></td><td>${f.proto}</td><td class="mono">${f.client}</td><td class="mono">${f.server}</td>
 <td class="mono${f.translations.some((t) => t.kind === 'SNAT') ? ' changed' : ''}" data-v="${addressOf(sees)}">${sees}</td>
-<td data-v="${hosts.join(' → ')}">${hosts.join(' → ')}</td><td class="num" data-v="${hops}">${hops}</td>
+<td>${hosts.join(' → ')}</td><td class="num">${hops}</td>
 <td data-v="${f.translations.length}">${f.translations.length > 0 ? html`<span class="badge ${unexplained ? 'unexplained' : 'translated'}">${nat}</span>` : html`<span class="muted">none</span>`}</td>
-<td data-v="${f.tunnels.join(',')}">${f.tunnels.length > 0 ? html`<span class="badge tunnel">${f.tunnels.join(', ')}</span>` : ''}</td>
-<td class="num" data-v="${packets}">${packets}</td></tr>`;
+<td>${f.tunnels.length > 0 ? html`<span class="badge tunnel">${f.tunnels.join(', ')}</span>` : ''}</td><td class="num">${packets}</td></tr>`;
 }
 
 export function renderFlowsTable(report: AnalyzeReport): Html {
   const protos = [...new Set(report.flows.map((f) => f.proto))].sort();
   const hosts = [...new Set(report.flows.flatMap((f) => f.legs.map((l) => l.host)))].sort();
   return html`<section id="flows-table" class="flows-table">
-<h2>All flows <span class="muted">(${report.flows.length})</span></h2>
+<h2>All flows <span class="muted">(${report.flows.length}${report.totals.listedFlows < report.totals.flows ? ` listed of ${report.totals.flows}` : ''})</span></h2>
 <div class="controls" role="search">
 <label>Find <input type="search" id="flt-text" placeholder="address, host, interface, chain…" autocomplete="off"></label>
 <label>Protocol <select id="flt-proto"><option value="">any</option>${protos.map((p) => html`<option value="${p}">${p}</option>`)}</select></label>

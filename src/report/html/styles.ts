@@ -38,6 +38,8 @@ nav.toc a { margin-right: 14px; font-size: 13px; }
 .answer-line .sees { font-size: 20px; font-weight: 700; color: ${C.translated}; background: ${C.translatedFill}; padding: 0 6px; border-radius: 4px; }
 .answer-line .server { font-weight: 600; }
 .answer-line .verb { color: ${C.muted}; margin: 0 4px; }
+.more-sources { display: inline; font-size: 13px; }
+.more-sources[open] .sees { font-size: 14px; display: inline-block; margin: 2px 0; }
 .chips { margin: 4px 0; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .sentence { margin: 4px 0; color: ${C.muted}; font-size: 13px; }
 .answer-translations, .answer-unexplained, .answer-leaks { margin: 4px 0 0; padding-left: 20px; font-size: 13px; }
@@ -95,6 +97,11 @@ details.flow-list > summary { font-weight: 600; margin: 6px 0; }
 .flow-id { font-weight: 700; }
 .flow-body { padding: 6px 0 6px 18px; overflow-x: auto; }
 table.hops { font-size: 12.5px; }
+table.hops td:nth-child(n+2):nth-child(-n+5), table.hops td:nth-child(8) { font-family: ${FONTS.mono}; }
+table.hops td:nth-child(n+6):nth-child(-n+7) { text-align: right; font-variant-numeric: tabular-nums; }
+table.hops td:nth-child(8) { color: ${C.tunnel}; }
+table.hops td.changed { color: ${C.translated}; font-weight: 600; }
+details.timeline-wrap summary { cursor: pointer; font-size: 12.5px; color: ${C.muted}; }
 .tunnel-text { color: ${C.tunnel}; }
 ol.translations { padding-left: 20px; margin: 8px 0; font-size: 13px; }
 li.translation { margin: 3px 0; }

@@ -46,7 +46,8 @@ export const TABLE_SCRIPT = String.raw`
   }
 
   function cellValue(tr, index, type) {
-    var v = tr.cells[index].getAttribute('data-v') || '';
+    var cell = tr.cells[index];
+    var v = cell.hasAttribute('data-v') ? cell.getAttribute('data-v') : cell.textContent.trim();
     return type === 'num' ? Number(v) : v;
   }
 

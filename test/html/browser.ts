@@ -1,0 +1,93 @@
+// Opening reports in Debian's chromium through playwright-core (no browser download), and
+// recording everything a page must not do: console errors, page errors, dialogs, any request
+// other than the report file itself.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { PROJECT_ROOT } from '../corpus.js';
+
+export const CHROMIUM = process.env.NATPATH_CHROMIUM ?? '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const SKIP_REASON = `skipped: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium; CI installs it)`;
+
+/** Screenshots for people to look at; gitignored. */
+export const SCREENSHOTS = join(PROJECT_ROOT, 'test', 'html', 'screenshots');
+
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+}
+
+export interface PageProblems {
+  console: string[];
+  errors: string[];
+  requests: string[];
+  dialogs: string[];
+}
+
+/** A page that opens `file` and records what it must not do; every other request is aborted. */
+export async function openReport(browser: Browser, file: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: PageProblems }> {
+  const url = pathToFileURL(file).href;
+  const page = await browser.newPage({ viewport });
+  const problems: PageProblems = { console: [], errors: [], requests: [], dialogs: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.console.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.errors.push(e.message));
+  page.on('dialog', (d) => {
+    problems.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (r.url() !== url) problems.requests.push(r.url());
+  });
+  await page.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, problems };
+}
+
+/** The flow ids of the table rows a person sees now, top to bottom. */
+export function visibleRows(page: Page): Promise<number[]> {
+  return page.$$eval('#flows tbody tr', (rows) =>
+    rows.filter((r) => (r as HTMLElement).offsetParent !== null).map((r) => Number(r.getAttribute('data-flow'))),
+  );
+}
+
+/**
+ * Pairs of <text> in the path diagrams whose rendered boxes overlap (as laid out by the real font),
+ * and texts that stick out of the box drawn around them.
+ */
+export function textCollisions(page: Page): Promise<string[]> {
+  return page.$$eval('svg.path', (svgs) => {
+    const found: string[] = [];
+    for (const svg of svgs) {
+      const texts = Array.from(svg.querySelectorAll('text')) as SVGTextElement[];
+      const boxes = texts.map((t) => ({ t, b: t.getBBox() }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!.b;
+          const c = boxes[j]!.b;
+          const slack = 1; // anti-aliasing and glyph side bearings
+          if (a.x + slack < c.x + c.width && c.x + slack < a.x + a.width && a.y + slack < c.y + c.height && c.y + slack < a.y + a.height) {
+            found.push(`flow ${svg.getAttribute('data-flow')}: "${boxes[i]!.t.textContent}" × "${boxes[j]!.t.textContent}"`);
+          }
+        }
+      }
+      // Text inside an interface pill or a translation box stays inside it.
+      for (const g of Array.from(svg.querySelectorAll('g.hop, g.tx'))) {
+        const frame = g.querySelector('rect.iface, rect.tx-box, path.cloud') as SVGGraphicsElement | null;
+        if (frame === null) continue;
+        const f = frame.getBBox();
+        const inner = g.classList.contains('hop') ? [g.querySelector('text.iface-name')] : Array.from(g.querySelectorAll('text'));
+        for (const t of inner) {
+          if (t === null) continue;
+          const b = (t as SVGTextElement).getBBox();
+          if (b.x < f.x - 0.5 || b.x + b.width > f.x + f.width + 0.5) found.push(`flow ${svg.getAttribute('data-flow')}: "${t.textContent}" sticks out of its box`);
+        }
+      }
+    }
+    return found;
+  });
+}
