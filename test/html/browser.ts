@@ -48,10 +48,26 @@ export async function openReport(browser: Browser, file: string, viewport = { wi
   return { page, problems };
 }
 
+// The project compiles without the DOM library; these are the few DOM shapes the in-page code uses.
+interface BoxLike {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+interface SvgNode {
+  textContent: string | null;
+  classList: { contains(name: string): boolean };
+  getAttribute(name: string): string | null;
+  getBBox(): BoxLike;
+  querySelector(selector: string): SvgNode | null;
+  querySelectorAll(selector: string): ArrayLike<SvgNode>;
+}
+
 /** The flow ids of the table rows a person sees now, top to bottom. */
 export function visibleRows(page: Page): Promise<number[]> {
   return page.$$eval('#flows tbody tr', (rows) =>
-    rows.filter((r) => (r as HTMLElement).offsetParent !== null).map((r) => Number(r.getAttribute('data-flow'))),
+    rows.filter((r) => (r as unknown as { offsetParent: unknown }).offsetParent !== null).map((r) => Number(r.getAttribute('data-flow'))),
   );
 }
 
@@ -60,10 +76,10 @@ export function visibleRows(page: Page): Promise<number[]> {
  * and texts that stick out of the box drawn around them.
  */
 export function textCollisions(page: Page): Promise<string[]> {
-  return page.$$eval('svg.path', (svgs) => {
+  return page.$$eval('svg.path', (elements) => {
     const found: string[] = [];
-    for (const svg of svgs) {
-      const texts = Array.from(svg.querySelectorAll('text')) as SVGTextElement[];
+    for (const svg of elements as unknown as SvgNode[]) {
+      const texts = Array.from(svg.querySelectorAll('text'));
       const boxes = texts.map((t) => ({ t, b: t.getBBox() }));
       for (let i = 0; i < boxes.length; i++) {
         for (let j = i + 1; j < boxes.length; j++) {
@@ -77,13 +93,13 @@ export function textCollisions(page: Page): Promise<string[]> {
       }
       // Text inside an interface pill or a translation box stays inside it.
       for (const g of Array.from(svg.querySelectorAll('g.hop, g.tx'))) {
-        const frame = g.querySelector('rect.iface, rect.tx-box, path.cloud') as SVGGraphicsElement | null;
+        const frame = g.querySelector('rect.iface, rect.tx-box, path.cloud');
         if (frame === null) continue;
         const f = frame.getBBox();
         const inner = g.classList.contains('hop') ? [g.querySelector('text.iface-name')] : Array.from(g.querySelectorAll('text'));
         for (const t of inner) {
           if (t === null) continue;
-          const b = (t as SVGTextElement).getBBox();
+          const b = t.getBBox();
           if (b.x < f.x - 0.5 || b.x + b.width > f.x + f.width + 0.5) found.push(`flow ${svg.getAttribute('data-flow')}: "${t.textContent}" sticks out of its box`);
         }
       }

@@ -21,8 +21,9 @@ export function answerSentence(a: Answer): string {
 /** Most servers see one or two addresses; a NAT pool may show hundreds, folded after the first few. */
 const SOURCES_SHOWN = 8;
 
-function sourcesList(sources: string[]): Html {
-  const item = (s: string) => html`<span class="mono sees" data-source="${s}">${s}</span> `;
+/** Orange when a translation made it, red when it leaked out of the cluster, plain otherwise. */
+function sourcesList(sources: string[], tone: 'translated' | 'leak' | 'plain'): Html {
+  const item = (s: string) => html`<span class="mono sees ${tone}" data-source="${s}">${s}</span> `;
   if (sources.length <= SOURCES_SHOWN) return html`${sources.map(item)}`;
   return html`${sources.slice(0, SOURCES_SHOWN).map(item)}<details class="more-sources"><summary>and ${sources.length - SOURCES_SHOWN} more addresses</summary>${sources.slice(SOURCES_SHOWN).map(item)}</details>`;
 }
@@ -33,7 +34,7 @@ function answerCard(a: Answer, g: FlowGroup | undefined): Html {
   return html`<article class="answer-card${unexplained.length > 0 || a.leaks.length > 0 ? ' has-problem' : ''}" data-server="${a.server}" data-proto="${a.proto}">
 <p class="answer-line"><span class="mono server">${a.proto} ${a.server}</span>
 <span class="verb">${a.seenAtServer ? 'sees' : 'is reached from'}</span>
-${sourcesList(a.sources)}</p>
+${sourcesList(a.sources, a.leaks.length > 0 ? 'leak' : a.translations.length > 0 ? 'translated' : 'plain')}</p>
 <p class="chips">${a.tunnels.length > 0 ? html`<span class="badge tunnel">crossed ${a.tunnels.join(', ')}</span>` : html`<span class="badge plain">no tunnel</span>`}
 <span class="badge ${a.translations.length > 0 ? 'translated' : 'plain'}">${a.translations.length} translation${a.translations.length === 1 ? '' : 's'}${a.flows > 1 && a.translations.length > 0 ? ' per path' : ''}</span>
 ${unexplained.length > 0 ? html`<span class="badge unexplained">${unexplained.length} not explained by a rule</span>` : ''}

@@ -74,6 +74,9 @@ export interface HopLayout {
   dst: Label;
   srcChanged: boolean;
   dstChanged: boolean;
+  /** A cluster-internal address seen here, outside the cluster. */
+  srcLeak: boolean;
+  dstLeak: boolean;
   outer: Label | null;
   meta: Label;
 }
@@ -191,11 +194,15 @@ function addressesChanged(prev: Hop | undefined, hop: Hop): [boolean, boolean] {
   return [prev.src !== hop.src, prev.dst !== hop.dst];
 }
 
-function hopMetaText(hop: Hop): string {
+function leakFields(flow: Flow, host: string, hop: Hop): Set<'src' | 'dst'> {
+  return new Set(flow.leaks.filter((l) => l.host === host && l.interface === hop.interface).map((l) => l.field));
+}
+
+function hopMetaText(hop: Hop, leaked = false): string {
   const dir = hop.direction ?? '·';
   const micros = hop.position * 1e6;
   const when = micros < 1000 ? `+${micros.toFixed(0)} µs` : `+${(micros / 1000).toFixed(2)} ms`;
-  return `${dir}  ${hop.packetsToServer}→ ${hop.packetsToClient}←  ${when}`;
+  return `${dir}  ${hop.packetsToServer}→ ${hop.packetsToClient}←  ${when}${leaked ? '  LEAK' : ''}`;
 }
 
 function translationLines(t: Translation, slot: PlacedTranslation['slot']): string[] {
@@ -229,7 +236,7 @@ export function layoutPath(flow: Flow): PathLayout {
   const arrowW = monoWidth(' → ', S.font);
   const outerW = Math.max(0, ...refs.map((r) => monoWidth(tunnelText(r.hop), S.small)));
   const addrW = Math.max(srcW + arrowW + dstW, outerW);
-  const metaW = Math.max(0, ...refs.map((r) => sansWidth(hopMetaText(r.hop), S.small)), ...flow.legs.map((l) => sansWidth(hostMetaText(flow, l.host), S.small)));
+  const metaW = Math.max(0, ...refs.map((r) => sansWidth(hopMetaText(r.hop, true), S.small, true)), ...flow.legs.map((l) => sansWidth(hostMetaText(flow, l.host), S.small)));
 
   const panelX = S.pad;
   const col1X = panelX + 10;
@@ -282,7 +289,7 @@ export function layoutPath(flow: Flow): PathLayout {
     const name: Label = { kind: 'host-name', text: leg.host, x: panelX + 8, y: y + 4, w: sansWidth(leg.host, S.hostFont, true), h: 18 };
     labels.push(name);
     const metaText = hostMetaText(flow, leg.host);
-    const meta: Label | null = metaText === '' ? null : { kind: 'host-meta', text: metaText, x: col3X, y: y + 5, w: sansWidth(metaText, S.small), h: 16 };
+    const meta: Label | null = metaText === '' ? null : { kind: 'host-meta', text: metaText, x: col3X, y: y + 5, w: sansWidth(metaText, S.small, leaks.size > 0), h: 16 };
     if (meta !== null) labels.push(meta);
     y += S.headerH + 4;
     for (const p of placed.filter((q) => q.after === legStart - 1 && q.slot === 'panel-top')) txRow(p, txX, 'box');
@@ -304,7 +311,9 @@ export function layoutPath(flow: Flow): PathLayout {
         outer = { kind: 'tunnel', text, x: col2X, y: y + 3, w: monoWidth(text, S.small), h: 15 };
         labels.push(outer);
       }
-      const metaLabel: Label = { kind: 'hop-meta', text: hopMetaText(r.hop), x: col3X, y: cy - 8, w: sansWidth(hopMetaText(r.hop), S.small), h: 16 };
+      const leaks = leakFields(flow, r.host, r.hop);
+      const metaText = hopMetaText(r.hop, leaks.size > 0);
+      const metaLabel: Label = { kind: 'hop-meta', text: metaText, x: col3X, y: cy - 8, w: sansWidth(metaText, S.small, leaks.size > 0), h: 16 };
       labels.push(metaLabel);
       hops.push({
         hop: r.hop,
@@ -318,6 +327,8 @@ export function layoutPath(flow: Flow): PathLayout {
         dst,
         srcChanged,
         dstChanged,
+        srcLeak: leaks.has('src'),
+        dstLeak: leaks.has('dst'),
         outer,
         meta: metaLabel,
       });

@@ -44,15 +44,16 @@ function cloudPath(b: Box): string {
 }
 
 function drawHop(h: HopLayout, flowId: number): Html {
-  const title = `${h.host}:${h.hop.interface} — ${h.hop.src} → ${h.hop.dst}; direction ${h.hop.direction ?? 'not recorded'}; ${h.hop.packetsToServer} packets to the server, ${h.hop.packetsToClient} back; capture ${h.hop.captureFile}`;
+  const leak = h.srcLeak || h.dstLeak ? `; LEAK: a cluster-internal ${h.srcLeak ? 'source' : 'destination'} seen here, outside the cluster` : '';
+  const title = `${h.host}:${h.hop.interface} — ${h.hop.src} → ${h.hop.dst}; direction ${h.hop.direction ?? 'not recorded'}; ${h.hop.packetsToServer} packets to the server, ${h.hop.packetsToClient} back; capture ${h.hop.captureFile}${leak}`;
   return html`<g class="hop" data-flow="${flowId}" data-hop="${h.index}"><title>${title}</title>
 ${rect(h.pill, 'iface')}<circle class="capture" cx="${px(h.captureDot.cx)}" cy="${px(h.captureDot.cy)}" r="${h.captureDot.r}"/>
 <text class="iface-name" x="${px(h.pill.x + SIZES.pillPadX + 2 * SIZES.captureDotR + 4)}" y="${px(h.cy + 4)}">${h.pill.text}</text>
 ${h.outer !== null ? text(h.outer, 'outer') : ''}
-<text class="addr${h.srcChanged ? ' changed' : ''}" x="${px(h.src.x)}" y="${px(h.cy + 4)}">${h.src.text}</text>
+<text class="addr${h.srcChanged ? ' changed' : ''}${h.srcLeak ? ' leak' : ''}" x="${px(h.src.x)}" y="${px(h.cy + 4)}">${h.src.text}</text>
 <text class="arrow-text" x="${px(h.arrowX)}" y="${px(h.cy + 4)}"> → </text>
-<text class="addr${h.dstChanged ? ' changed' : ''}" x="${px(h.dst.x)}" y="${px(h.cy + 4)}">${h.dst.text}</text>
-${text(h.meta, 'hop-meta')}</g>`;
+<text class="addr${h.dstChanged ? ' changed' : ''}${h.dstLeak ? ' leak' : ''}" x="${px(h.dst.x)}" y="${px(h.cy + 4)}">${h.dst.text}</text>
+${text(h.meta, h.srcLeak || h.dstLeak ? 'hop-meta leak' : 'hop-meta')}</g>`;
 }
 
 function drawTranslation(t: TranslationLayout, flowId: number, wireX: number): Html {

@@ -36,6 +36,8 @@ nav.toc a { margin-right: 14px; font-size: 13px; }
 .answer-card.has-problem { border-left-color: ${C.unexplained}; }
 .answer-line { font-size: 18px; margin: 0 0 4px; }
 .answer-line .sees { font-size: 20px; font-weight: 700; color: ${C.translated}; background: ${C.translatedFill}; padding: 0 6px; border-radius: 4px; }
+.answer-line .sees.plain { color: ${C.ink}; background: ${C.host}; }
+.answer-line .sees.leak { color: ${C.unexplained}; background: ${C.unexplainedFill}; }
 .answer-line .server { font-weight: 600; }
 .answer-line .verb { color: ${C.muted}; margin: 0 4px; }
 .more-sources { display: inline; font-size: 13px; }
@@ -69,6 +71,7 @@ svg .wire { stroke: ${C.line}; stroke-width: 2; }
 svg .arrow-head { fill: ${C.line}; }
 svg .addr { font: 12px ${FONTS.mono}; fill: ${C.ink}; }
 svg .addr.changed { fill: ${C.translated}; font-weight: 700; }
+svg .addr.leak, svg .hop-meta.leak { fill: ${C.unexplained}; font-weight: 700; }
 svg .arrow-text { font: 12px ${FONTS.mono}; fill: ${C.muted}; }
 svg .hop-meta { font: 11px ${FONTS.sans}; fill: ${C.muted}; }
 svg .pipe { fill: ${C.tunnelFill}; fill-opacity: .75; stroke: ${C.tunnel}; stroke-width: 2.5; }
