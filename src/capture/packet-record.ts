@@ -29,6 +29,8 @@ export class PacketRecord {
   sectionIndex = 0;
   /** LINKTYPE_ value (low 16 bits). */
   linkType = 0;
+  /** pcapng `epb_flags` direction: 0 not stated, 1 inbound, 2 outbound (pcap records: always 0). */
+  direction = 0;
   /** False for pcapng Simple Packet Blocks and for timestamps that cannot be represented. */
   hasTimestamp = false;
   /** Whole seconds since the epoch (may be negative with a negative if_tsoffset). */

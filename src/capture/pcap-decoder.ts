@@ -107,6 +107,7 @@ export class PcapDecoder implements RecordDecoder {
     out.interfaceId = 0;
     out.sectionIndex = 0;
     out.linkType = this.linkType;
+    out.direction = 0;
     out.hasTimestamp = true;
     out.tsSeconds = seconds;
     out.tsFraction = fraction;

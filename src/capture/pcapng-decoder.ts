@@ -40,6 +40,8 @@ const Idb = { LINK_TYPE: 8, SNAP_LEN: 12, OPTIONS: 16, MIN_TOTAL: 20 } as const;
 const Epb = { INTERFACE_ID: 8, TS_HIGH: 12, TS_LOW: 16, CAP_LEN: 20, ORIG_LEN: 24, DATA: 28, MIN_TOTAL: 32 } as const;
 const Pb = { INTERFACE_ID: 8, TS_HIGH: 12, TS_LOW: 16, CAP_LEN: 20, ORIG_LEN: 24, DATA: 28, MIN_TOTAL: 32 } as const;
 const Spb = { ORIG_LEN: 8, DATA: 12, MIN_TOTAL: 16 } as const;
+/** Option code of `epb_flags`: bits 0-1 are the direction (1 inbound, 2 outbound). */
+const EPB_FLAGS = 2;
 
 const Option = { CODE: 0, LENGTH: 2, VALUE: 4 } as const;
 const IdbOption = { END: 0, NAME: 2, DESCRIPTION: 3, TSRESOL: 9, TSOFFSET: 14 } as const;
@@ -285,7 +287,21 @@ export class PcapngDecoder implements RecordDecoder {
     const origLength = view.getUint32(pos + Epb.ORIG_LEN, le);
     const iface = this.sectionInterfaces[interfaceId]!;
     this.setTimestamp(out, iface, view.getUint32(pos + Epb.TS_HIGH, le), view.getUint32(pos + Epb.TS_LOW, le), offset);
-    return this.emit(iface, buf, pos + Epb.DATA, capLength, origLength, total, offset, out);
+    const consumed = this.emit(iface, buf, pos + Epb.DATA, capLength, origLength, total, offset, out);
+    out.direction = this.packetDirection(view, pos + Epb.DATA + ((capLength + 3) & ~3), pos + total - 4);
+    return consumed;
+  }
+
+  /** The inbound/outbound bits of `epb_flags` (option 2, also the obsolete block's pack_flags), 0 when absent. */
+  private packetDirection(view: DataView, optionsStart: number, optionsEnd: number): number {
+    for (let p = optionsStart; p + Option.VALUE <= optionsEnd; ) {
+      const code = view.getUint16(p + Option.CODE, this.le);
+      const length = view.getUint16(p + Option.LENGTH, this.le);
+      if (code === 0) break;
+      if (code === EPB_FLAGS && length === 4 && p + Option.VALUE + 4 <= optionsEnd) return view.getUint32(p + Option.VALUE, this.le) & 3;
+      p += Option.VALUE + ((length + 3) & ~3);
+    }
+    return 0;
   }
 
   private readSimplePacket(buf: Uint8Array, view: DataView, pos: number, total: number, offset: number, out: PacketRecord): number {
@@ -308,6 +324,7 @@ export class PcapngDecoder implements RecordDecoder {
       return total;
     }
     out.hasTimestamp = false;
+    out.direction = 0;
     out.tsSeconds = 0;
     out.tsFraction = 0;
     out.tsNanos = 0;

@@ -145,7 +145,7 @@ export function buildDecodeRecord(view: PacketView, r: PacketRecord, interfaceNa
     ts: tsText,
     interface: interfaceName,
     ifIndex: view.ifIndex >= 0 ? view.ifIndex : null,
-    direction: pktType < 0 ? null : pktType === 4 ? 'out' : 'in',
+    direction: pktType >= 0 ? (pktType === 4 ? 'out' : 'in') : r.direction === 1 ? 'in' : r.direction === 2 ? 'out' : null,
     packetType: pktType < 0 ? null : (PACKET_TYPES[pktType] ?? String(pktType)),
     linkType: r.linkType,
     length: r.origLength,
