@@ -289,7 +289,7 @@ export function layoutPath(flow: Flow): PathLayout {
     const name: Label = { kind: 'host-name', text: leg.host, x: panelX + 8, y: y + 4, w: sansWidth(leg.host, S.hostFont, true), h: 18 };
     labels.push(name);
     const metaText = hostMetaText(flow, leg.host);
-    const meta: Label | null = metaText === '' ? null : { kind: 'host-meta', text: metaText, x: col3X, y: y + 5, w: sansWidth(metaText, S.small, leaks.size > 0), h: 16 };
+    const meta: Label | null = metaText === '' ? null : { kind: 'host-meta', text: metaText, x: col3X, y: y + 5, w: sansWidth(metaText, S.small), h: 16 };
     if (meta !== null) labels.push(meta);
     y += S.headerH + 4;
     for (const p of placed.filter((q) => q.after === legStart - 1 && q.slot === 'panel-top')) txRow(p, txX, 'box');
