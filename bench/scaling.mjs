@@ -8,18 +8,20 @@
 // PORT_CYCLE-value block of its own per original port, the IPv4 ID by k and the TCP sequence
 // and acknowledgement numbers by k × 1 000 003 — consistently on all three interfaces, so the
 // copies stay matchable across them as the originals are. The number of connections is
-// therefore fixed (PORT_CYCLE × the sample's 4; copies k and k + PORT_CYCLE share ports) and
-// packets per connection grow with the size: the same traffic recorded for longer. (Memory grows with connections, not
+// therefore fixed (PORT_CYCLE × the sample's 4): copy k + PORT_CYCLE continues the connections
+// of copy k (same ports, later sequence numbers, its SYN/FIN/RST packets left out), so packets
+// per connection grow with the size — the same connections recorded for longer. (A new SYN on
+// a reused 5-tuple is not that, and natpath currently links such reuses as one flow.) (Memory grows with connections, not
 // bytes: the leg table keeps ≤ 256 fingerprints per connection and capture point.)
-// The case is node1's snapshots beside the big capture. Each size runs in its own process,
-// peak RSS from /usr/bin/time -v (see measure() in run.mjs).
+// The case is node1's snapshots beside the big capture. Each size runs in its own process under
+// /usr/bin/time -v: wall and CPU time (the machine may be shared) and peak RSS.
 //
 // Environment: BENCH_SCALING=0 skips it; BENCH_SCALING_GIB (default "0.25,0.5,1,2");
 // BENCH_BATCH_CASES (default 4) × BENCH_BATCH_MIB (default 256) for the batch run.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readCaptureFile } from '../dist/capture/index.js';
@@ -29,7 +31,7 @@ const PORT_CYCLE = 1000;
 const GIB = 2 ** 30;
 
 /** The sample's records, each with where its ports and IPv4 ID are (relative to the record). */
-async function readTemplate(file) {
+export async function readTemplate(file) {
   const view = new PacketView();
   const records = [];
   let header = null;
@@ -49,6 +51,9 @@ async function readTemplate(file) {
       idOff: d >= 0 && view.ipVersion[d] === 4 ? view.ipOff[d] + 4 - r.dataOffset : -1,
       tcp: d >= 0 && view.ipProto[d] === 6 && view.hasField(d, Has.PORTS),
     });
+    const t = records[records.length - 1];
+    // SYN, FIN or RST: left out of repeats, which continue a connection rather than open a new one.
+    t.handshake = t.tcp && (t.data[t.portOff + 13] & 0x07) !== 0;
   });
   if (result.format !== 'pcap') throw new Error(`${file}: expected a pcap file`);
   // Each ephemeral port of the sample (> 10000: pod ports and the node's masqueraded ones) gets
@@ -83,7 +88,9 @@ function writeScaled(path, template, bytes) {
   for (let k = 0; written + used < bytes; k++) {
     const shift = k * template.span;
     const slot = k % PORT_CYCLE;
+    const repeat = k >= PORT_CYCLE;
     for (const t of template.records) {
+      if (repeat && t.handshake) continue;
       const len = t.data.length;
       if (used + 16 + len > buf.length) {
         writeSync(fd, buf, 0, used);
@@ -121,7 +128,7 @@ function writeScaled(path, template, bytes) {
 }
 
 /** A case folder: node1's snapshots and a scaled capture. */
-function makeCase(dir, sampleHost, template, bytes) {
+export function makeCase(dir, sampleHost, template, bytes) {
   mkdirSync(join(dir, 'node1'), { recursive: true });
   for (const f of readdirSync(sampleHost)) if (f !== 'capture.pcap') copyFileSync(join(sampleHost, f), join(dir, 'node1', f));
   return writeScaled(join(dir, 'node1', 'capture.pcap'), template, bytes);
@@ -144,7 +151,20 @@ function fitLine(points) {
   return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
 }
 
-export async function runScalingBench({ root, node, cli, measure }) {
+/**
+ * Runs a command under /usr/bin/time -v: wall seconds, CPU seconds (user + system: what the work
+ * cost even when other processes share the cores) and peak RSS.
+ */
+function measure(cmd, args) {
+  const started = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
+  const field = (name) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(r.stderr)?.[1] ?? NaN);
+  return { seconds, cpuSeconds: field('User time \\(seconds\\)') + field('System time \\(seconds\\)'), rssMb: field('Maximum resident set size \\(kbytes\\)') / 1024 };
+}
+
+export async function runScalingBench({ root, node, cli }) {
   const sizes = (process.env.BENCH_SCALING_GIB ?? '0.25,0.5,1,2').split(',').map(Number);
   const batchCases = Number(process.env.BENCH_BATCH_CASES ?? 4);
   const batchBytes = Number(process.env.BENCH_BATCH_MIB ?? 256) * 2 ** 20;
@@ -157,12 +177,13 @@ export async function runScalingBench({ root, node, cli, measure }) {
     const dir = join(work, `case-${gib}`);
     const info = makeCase(dir, sampleHost, template, gib * GIB);
     const m = measure(node, [cli, 'analyze', dir, '--format', 'json', '--out', join(work, `report-${gib}.json`)]);
-    const row = { gib, bytes: info.bytes, packets: info.packets, seconds: m.seconds, peakRssMb: m.rssMb, mbps: info.bytes / m.seconds / 1e6 };
+    const row = { gib, bytes: info.bytes, packets: info.packets, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.rssMb, mbps: info.bytes / m.seconds / 1e6 };
     rows.push(row);
-    process.stderr.write(`  scaling: ${gib} GiB (${info.packets} packets) ${m.seconds.toFixed(2)} s, ${m.rssMb.toFixed(0)} MB peak RSS\n`);
+    process.stderr.write(`  scaling: ${gib} GiB (${info.packets} packets) ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ${m.rssMb.toFixed(0)} MB peak RSS, load ${loadavg()[0].toFixed(1)}\n`);
     rmSync(dir, { recursive: true, force: true });
   }
   const fit = fitLine(rows.map((r) => ({ x: r.bytes / GIB, y: r.seconds })));
+  const cpuFit = fitLine(rows.map((r) => ({ x: r.bytes / GIB, y: r.cpuSeconds })));
 
   // Batch: the same kind of case, several of them, on 1 then 2 workers (--force: no skipping).
   const cases = [];
@@ -174,43 +195,39 @@ export async function runScalingBench({ root, node, cli, measure }) {
   const batch = [];
   for (const jobs of [1, 2]) {
     const m = measure(node, [cli, 'batch', ...cases, '--out', join(work, 'batch-out'), '--jobs', String(jobs), '--force', '--formats', 'json']);
-    batch.push({ jobs, seconds: m.seconds, peakRssMb: m.rssMb });
-    process.stderr.write(`  batch: ${batchCases} × ${(batchBytes / 2 ** 20).toFixed(0)} MiB, --jobs ${jobs}: ${m.seconds.toFixed(2)} s\n`);
+    batch.push({ jobs, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.rssMb, load: loadavg()[0] });
+    process.stderr.write(`  batch: ${batchCases} × ${(batchBytes / 2 ** 20).toFixed(0)} MiB, --jobs ${jobs}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), load ${loadavg()[0].toFixed(1)}\n`);
   }
   if (process.env.BENCH_KEEP !== '1') rmSync(work, { recursive: true, force: true });
   return {
     template: { packets: template.records.length, connections: 4 * PORT_CYCLE },
     rows,
     fit: { secondsPerGib: fit.slope, interceptSeconds: fit.intercept, r2: fit.r2 },
+    cpuFit: { secondsPerGib: cpuFit.slope, interceptSeconds: cpuFit.intercept, r2: cpuFit.r2 },
+    loadAtEnd: loadavg()[0],
     batch: { cases: batchCases, bytesPerCase: batchBytes, runs: batch, speedup: batch[0].seconds / batch[1].seconds },
   };
 }
 
 export function printScalingBench(r) {
   console.log(`\n## analyze, one capture of growing size (lab node1 traffic replicated; ${r.template.connections} connections at every size)`);
-  console.log('| size | packets | wall s | MB/s | peak RSS MB |');
-  console.log('|---|---|---|---|---|');
+  console.log('| size | packets | wall s | CPU s | MB/s (wall) | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|');
   for (const x of r.rows) {
-    console.log(`| ${x.gib} GiB | ${x.packets.toLocaleString('en-US')} | ${x.seconds.toFixed(2)} | ${x.mbps.toFixed(0)} | ${x.peakRssMb.toFixed(0)} |`);
+    console.log(`| ${x.gib} GiB | ${x.packets.toLocaleString('en-US')} | ${x.seconds.toFixed(2)} | ${x.cpuSeconds.toFixed(2)} | ${x.mbps.toFixed(0)} | ${x.peakRssMb.toFixed(0)} |`);
   }
-  console.log(`slope ${r.fit.secondsPerGib.toFixed(2)} s/GiB, intercept ${r.fit.interceptSeconds.toFixed(2)} s, r² ${r.fit.r2.toFixed(4)}; peak RSS max ${Math.max(...r.rows.map((x) => x.peakRssMb)).toFixed(0)} MB (target < 512)`);
+  const line = (f) => `${f.secondsPerGib.toFixed(2)} s/GiB + ${f.interceptSeconds.toFixed(2)} s (r² ${f.r2.toFixed(4)})`;
+  console.log(`slope: wall ${line(r.fit)}; CPU ${line(r.cpuFit)}; peak RSS max ${Math.max(...r.rows.map((x) => x.peakRssMb)).toFixed(0)} MB (target < 512); load average at the end ${r.loadAtEnd.toFixed(1)}`);
   const [one, two] = r.batch.runs;
   console.log(`\n## batch, ${r.batch.cases} cases × ${(r.batch.bytesPerCase / 2 ** 20).toFixed(0)} MiB`);
-  console.log('| --jobs | wall s | peak RSS MB (all workers) |');
-  console.log('|---|---|---|');
-  for (const x of r.batch.runs) console.log(`| ${x.jobs} | ${x.seconds.toFixed(2)} | ${x.peakRssMb.toFixed(0)} |`);
+  console.log('| --jobs | wall s | CPU s | peak RSS MB (all workers) | load average after |');
+  console.log('|---|---|---|---|---|');
+  for (const x of r.batch.runs) console.log(`| ${x.jobs} | ${x.seconds.toFixed(2)} | ${x.cpuSeconds.toFixed(2)} | ${x.peakRssMb.toFixed(0)} | ${x.load.toFixed(1)} |`);
   console.log(`speed-up 1 → 2 workers: ${r.batch.speedup.toFixed(2)}× (wall ${one.seconds.toFixed(2)} s → ${two.seconds.toFixed(2)} s)`);
 }
 
 // `node bench/scaling.mjs` runs this part alone (npm run build first).
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const measure = (cmd, args) => {
-    const started = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
-    return { seconds, rssMb: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024 };
-  };
-  printScalingBench(await runScalingBench({ root, node: process.execPath, cli: join(root, 'bin', 'natpath.js'), measure }));
+  printScalingBench(await runScalingBench({ root, node: process.execPath, cli: join(root, 'bin', 'natpath.js') }));
 }
