@@ -3,6 +3,7 @@
 // the time differences of the shared packets in each direction.
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
+import { orderByKey } from './radix-sort.js';
 
 /** A leg of one capture, numbered across all captures of the case. */
 export interface LegRef {
@@ -45,8 +46,15 @@ export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<nu
   const pairs = new Map<number, LegPairEvidence>();
   addEvidence(captures, firstId, (t, s) => t.sampleFingerprint.data[s]!, pairs, null);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
-  // connections through a middlebox that shifted seq/ack by a constant.
-  addEvidence(captures, firstId, (t, s) => t.sampleLooseFingerprint.data[s]!, new Map(), pairs);
+  // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
+  // (those whose loose print differs) take part.
+  addEvidence(
+    captures,
+    firstId,
+    (t, s) => (t.sampleLooseFingerprint.data[s] === t.sampleFingerprint.data[s] ? null : t.sampleLooseFingerprint.data[s]!),
+    new Map(),
+    pairs,
+  );
   return pairs;
 }
 
@@ -58,27 +66,28 @@ export function matchPackets(captures: CaptureLegs[], firstId: number[]): Map<nu
 function addEvidence(
   captures: CaptureLegs[],
   firstId: number[],
-  printOf: (legs: CaptureLegs['legs'], sample: number) => number,
+  printOf: (legs: CaptureLegs['legs'], sample: number) => number | null,
   pairs: Map<number, LegPairEvidence>,
   onlyNew: Map<number, LegPairEvidence> | null,
 ): void {
+  let capacity = 0;
+  for (const c of captures) capacity += c.legs.samples;
+  const capOf = new Uint16Array(capacity);
+  const sampleOf = new Uint32Array(capacity);
+  const allPrints = new Uint32Array(capacity);
   let total = 0;
-  for (const c of captures) total += c.legs.samples;
-  const capOf = new Uint16Array(total);
-  const sampleOf = new Uint32Array(total);
-  const print = new Uint32Array(total);
-  let n = 0;
   captures.forEach((c, ci) => {
     for (let s = 0; s < c.legs.samples; s++) {
-      capOf[n] = ci;
-      sampleOf[n] = s;
-      print[n] = printOf(c.legs, s);
-      n++;
+      const p = printOf(c.legs, s);
+      if (p === null) continue;
+      capOf[total] = ci;
+      sampleOf[total] = s;
+      allPrints[total] = p;
+      total++;
     }
   });
-  const order = new Uint32Array(total);
-  for (let i = 0; i < total; i++) order[i] = i;
-  order.sort((x, y) => print[x]! - print[y]!);
+  const print = allPrints.subarray(0, total);
+  const order = orderByKey(print);
 
   for (let start = 0; start < total; ) {
     let end = start + 1;
