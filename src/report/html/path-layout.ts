@@ -214,7 +214,9 @@ function translationLines(t: Translation, slot: PlacedTranslation['slot']): stri
     const outside = slot === 'panel-bottom' || slot === 'panel-top' ? `on ${t.host ?? '?'}, outside its capture points · ` : '';
     second = `${outside}${t.explained ? ruleSummary(t) : `NOT EXPLAINED: ${t.note ?? 'no rule of the host does this'}`}`;
   }
-  return [first, second].map((l) => clip(l, SIZES.maxTxChars));
+  // A note beside a named rule (e.g. "this path has probability 0.500") gets a line of its own.
+  const lines = t.explained && t.note !== null && t.where !== 'beyond' && t.where !== 'between-hosts' ? [first, second, t.note] : [first, second];
+  return lines.map((l) => clip(l, SIZES.maxTxChars));
 }
 
 /** Lay out one flow's path. Pure: same flow → same coordinates. */
