@@ -165,7 +165,7 @@ function measure(cmd, args) {
 }
 
 export async function runScalingBench({ root, node, cli }) {
-  const sizes = (process.env.BENCH_SCALING_GIB ?? '0.25,0.5,1,2').split(',').map(Number);
+  const sizes = (process.env.BENCH_SCALING_GIB ?? '0.25,0.5,1,2').split(',').map(Number).filter((x) => x > 0);
   const batchCases = Number(process.env.BENCH_BATCH_CASES ?? 4);
   const batchBytes = Number(process.env.BENCH_BATCH_MIB ?? 256) * 2 ** 20;
   const sampleHost = join(root, 'samples', 'pod-egress-natgw', 'node1');
@@ -210,6 +210,11 @@ export async function runScalingBench({ root, node, cli }) {
 }
 
 export function printScalingBench(r) {
+  if (r.rows.length > 1) printSizes(r);
+  printBatch(r);
+}
+
+function printSizes(r) {
   console.log(`\n## analyze, one capture of growing size (lab node1 traffic replicated; ${r.template.connections} connections at every size)`);
   console.log('| size | packets | wall s | CPU s | MB/s (wall) | peak RSS MB |');
   console.log('|---|---|---|---|---|---|');
@@ -218,6 +223,9 @@ export function printScalingBench(r) {
   }
   const line = (f) => `${f.secondsPerGib.toFixed(2)} s/GiB + ${f.interceptSeconds.toFixed(2)} s (r² ${f.r2.toFixed(4)})`;
   console.log(`slope: wall ${line(r.fit)}; CPU ${line(r.cpuFit)}; peak RSS max ${Math.max(...r.rows.map((x) => x.peakRssMb)).toFixed(0)} MB (target < 512); load average at the end ${r.loadAtEnd.toFixed(1)}`);
+}
+
+function printBatch(r) {
   const [one, two] = r.batch.runs;
   console.log(`\n## batch, ${r.batch.cases} cases × ${(r.batch.bytesPerCase / 2 ** 20).toFixed(0)} MiB`);
   console.log('| --jobs | wall s | CPU s | peak RSS MB (all workers) | load average after |');

@@ -10,7 +10,7 @@ export {
   type CaptureReadOptions,
   type CaptureReadResult,
 } from './read-capture-file.js';
-export { readCaptureStream } from './read-capture-stream.js';
+export { readCaptureFrom, readCaptureStream } from './read-capture-stream.js';
 export {
   summarizeCapture,
   type CaptureSummary,

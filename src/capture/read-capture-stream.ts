@@ -6,7 +6,17 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureParser } from './capture-parser.js';
 import { PacketRecord, type CaptureInterface } from './packet-record.js';
-import type { CaptureReadControl, CaptureReadOptions, CaptureReadResult } from './read-capture-file.js';
+import { readCaptureFile, type CaptureReadControl, type CaptureReadOptions, type CaptureReadResult } from './read-capture-file.js';
+
+/** readCaptureFile(path), or readCaptureStream when the capture is not a file on disk (`openStream` given). */
+export function readCaptureFrom(
+  path: string,
+  openStream: (() => AsyncIterable<Uint8Array>) | undefined,
+  onPacket: (record: PacketRecord, control: CaptureReadControl) => void,
+  options: CaptureReadOptions = {},
+): Promise<CaptureReadResult> {
+  return openStream === undefined ? readCaptureFile(path, onPacket, options) : readCaptureStream(openStream(), path, onPacket, options);
+}
 
 export async function readCaptureStream(
   chunks: AsyncIterable<Uint8Array>,

@@ -3,7 +3,8 @@
 import type { Diagnostic } from '../text/diagnostic.js';
 import { describeLinkType } from './link-types.js';
 import type { PacketRecord } from './packet-record.js';
-import { readCaptureFile, type CaptureReadOptions } from './read-capture-file.js';
+import type { CaptureReadOptions } from './read-capture-file.js';
+import { readCaptureFrom } from './read-capture-stream.js';
 import { formatEpochSeconds } from './timestamp.js';
 
 export interface InterfaceSummary {
@@ -87,7 +88,12 @@ class Moment {
   }
 }
 
-export async function summarizeCapture(path: string, options: CaptureReadOptions = {}): Promise<CaptureSummary> {
+/** `openStream` is given for a capture that is not a file on disk (an entry of a case archive). */
+export async function summarizeCapture(
+  path: string,
+  options: CaptureReadOptions = {},
+  openStream?: () => AsyncIterable<Uint8Array>,
+): Promise<CaptureSummary> {
   let capturedBytes = 0;
   let wireBytes = 0;
   let truncatedPackets = 0;
@@ -97,8 +103,9 @@ export async function summarizeCapture(path: string, options: CaptureReadOptions
   const earliest = new Moment();
   const latest = new Moment();
 
-  const result = await readCaptureFile(
+  const result = await readCaptureFrom(
     path,
+    openStream,
     (r) => {
       capturedBytes += r.capLength;
       wireBytes += r.origLength;

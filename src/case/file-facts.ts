@@ -24,7 +24,7 @@ export async function readFileFacts(file: CaseFile): Promise<FileFactsResult> {
 }
 
 async function readCaptureFacts(file: CaseFile): Promise<FileFactsResult> {
-  const summary = await summarizeCapture(file.path);
+  const summary = await summarizeCapture(file.path, {}, file.openStream);
   // The reader names files by the path it opened; users know them by the path they typed.
   const diagnostics = summary.diagnostics.map((d) => ({ ...d, place: { ...d.place, file: file.displayPath } }));
   const usable = summary.format !== null && (summary.packets > 0 || summary.interfaces.length > 0 || summary.complete);

@@ -10,6 +10,7 @@ import { ArchiveSource } from '../../src/case/archive-source.js';
 import { loadCase } from '../../src/case/load-case.js';
 import { TarParser } from '../../src/case/tar-parser.js';
 import { runAnalyze } from '../../src/match/analyze-case.js';
+import { runInspect } from '../../src/case/inspect-case.js';
 import { samplePath } from '../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-archive-'));
@@ -82,6 +83,13 @@ describe('a case archive', () => {
     expect(b.answers).toEqual(a.answers);
     expect(b.totals).toEqual(a.totals);
     expect(b.answers.map((x) => x.sources)).toEqual([['203.0.113.7'], ['203.0.113.7']]);
+  });
+
+  it('is inspected like its folder: capture facts read from the archive', async () => {
+    const a = await runInspect({ paths: [samplePath('pod-egress-natgw')], hosts: [] });
+    const b = await runInspect({ paths: [tgz], hosts: [] });
+    expect(b.totals).toEqual(a.totals);
+    expect(b.diagnostics).toEqual([]);
   });
 
   it('of one host per archive (as natpath collect makes them) combine into one case', async () => {
