@@ -1,6 +1,6 @@
 // The output formats of `natpath analyze`: the keys of this registry are the allowed `--format` values.
 
-import { stringify } from 'csv-stringify/sync';
+import { csvRows } from './csv.js';
 import type { AnalyzeReport } from './analyze-model.js';
 import type { RenderContext } from './inspect-formats.js';
 import { renderAnalyzeMarkdown, renderAnalyzeTable } from './render-analyze-text.js';
@@ -24,15 +24,14 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
       }
     }
   }
-  return stringify(rows, {
-    header: true,
-    columns: [
-      'flow', 'hop', 'proto', 'client', 'server', 'host', 'interface', 'direction', 'src', 'dst', 'tunnel', 'vni',
-      'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
-      'next_translation', 'translation', 'rule',
-    ],
-  });
+  return csvRows([CSV_COLUMNS, ...rows]);
 }
+
+const CSV_COLUMNS = [
+  'flow', 'hop', 'proto', 'client', 'server', 'host', 'interface', 'direction', 'src', 'dst', 'tunnel', 'vni',
+  'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
+  'next_translation', 'translation', 'rule',
+];
 
 export const ANALYZE_FORMATS = {
   table: (report: AnalyzeReport, ctx: RenderContext) => renderAnalyzeTable(report, ctx.style),

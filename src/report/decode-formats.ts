@@ -4,7 +4,7 @@
 // array is written element by element). `summary` renders `--summary` instead of per-packet lines.
 
 import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
+import { csvRows } from './csv.js';
 import type { Style } from '../cli/terminal.js';
 import { formatDiagnostic, type Diagnostic } from '../text/diagnostic.js';
 import { DECODE_SCHEMA, type DecodeRecord } from './decode-record.js';
@@ -148,12 +148,12 @@ const csv: DecodeFormat = {
     let rows: unknown[][] = [];
     const flush = (): string => {
       if (rows.length === 0) return '';
-      const text = stringify(rows, { cast: { boolean: (b) => (b ? 'true' : 'false') } });
+      const text = csvRows(rows);
       rows = [];
       return text;
     };
     return {
-      start: () => stringify([CSV_COLUMNS as unknown as string[]]),
+      start: () => csvRows([CSV_COLUMNS]),
       packet: (r) => {
         rows.push(csvRow(r));
         return rows.length >= CSV_BATCH ? flush() : '';
@@ -181,7 +181,7 @@ const csv: DecodeFormat = {
     for (const i of s.interfaces) add('interface', i.name ?? `#${i.index}`, i.packets);
     for (const p of s.protocols) add('protocol', p.proto, p.packets);
     for (const t of s.tunnels) add('tunnel', t.kind, t.packets);
-    return stringify(rows, { cast: { boolean: (b) => (b ? 'true' : 'false') } });
+    return csvRows(rows);
   },
 };
 
