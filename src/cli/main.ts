@@ -39,10 +39,11 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .option('color', { type: 'boolean', describe: 'Colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
     .example('$0 analyze samples/pod-egress-natgw', 'which address the partner sees, hop by hop, and which rule did it')
-    .example('$0 analyze samples/nodeport --format markdown --out report.md', 'the same for a ticket')
-    .example('$0 inspect samples/pod-egress-natgw', 'list each host\'s files, their kind and basic facts')
-    .example('$0 inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'name the hosts yourself')
-    .example('$0 inspect samples/nodeport --format json', 'the same as JSON (schema: docs/json-schema.md)')
+    .example('$0 analyze samples/nodeport --format html --out report.html', 'a self-contained report for a ticket (also markdown, json, csv)')
+    .example('$0 trace samples/pod-egress-natgw --host node1 --from 10.244.1.2 --to 198.51.100.10:80', 'what node1 would do to such a packet, rule by rule')
+    .example('$0 decode samples/nodeport/node1/capture.pcapng --summary', 'totals per interface, protocol and tunnel')
+    .example('$0 inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'what is in a case whose hosts you name yourself')
+    .example('$0 batch cases/*.tar.gz --out reports/', 'many cases in parallel, with summary.csv')
     .epilogue(
       'Exit codes: 0 success; 1 nothing usable in the inputs (inspect) or some inputs had errors (analyze);\n' +
         '2 usage error, or nothing usable (analyze); 3 analyze --fail-on unexplained tripped; 70 internal error.\n' +
