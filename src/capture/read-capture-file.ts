@@ -72,6 +72,27 @@ export class CaptureFileError extends Error {
   }
 }
 
+/** What a finished (or stopped) read says about the file; shared by the file and stream readers. */
+export function readResult(file: string, parser: CaptureParser, gzip: boolean, stopped: boolean): CaptureReadResult {
+  if (!stopped) parser.finish();
+  return {
+    file,
+    format: parser.format,
+    compression: gzip ? 'gzip' : null,
+    byteOrder: parser.byteOrder,
+    version: parser.version,
+    sections: parser.sections,
+    interfaces: [...parser.interfaces],
+    packets: parser.packets,
+    customBlocks: parser.customBlocks,
+    blockCounts: { ...parser.blockCounts },
+    bytesRead: parser.bytesConsumed,
+    diagnostics: parser.diagnostics(),
+    complete: !parser.hasErrors() && !stopped,
+    stoppedEarly: stopped,
+  };
+}
+
 export async function readCaptureFile(
   path: string,
   onPacket: (record: PacketRecord, control: CaptureReadControl) => void,
@@ -111,23 +132,7 @@ export async function readCaptureFile(
         n = readChunkSync(handle, buffer, chunkSize, path);
       }
     }
-    if (!control.stopped) parser.finish();
-    return {
-      file: path,
-      format: parser.format,
-      compression: gzip ? 'gzip' : null,
-      byteOrder: parser.byteOrder,
-      version: parser.version,
-      sections: parser.sections,
-      interfaces: [...parser.interfaces],
-      packets: parser.packets,
-      customBlocks: parser.customBlocks,
-      blockCounts: { ...parser.blockCounts },
-      bytesRead: parser.bytesConsumed,
-      diagnostics: parser.diagnostics(),
-      complete: !parser.hasErrors() && !control.stopped,
-      stoppedEarly: control.stopped,
-    };
+    return readResult(path, parser, gzip, control.stopped);
   } finally {
     await handle.close();
   }

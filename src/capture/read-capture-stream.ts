@@ -6,7 +6,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureParser } from './capture-parser.js';
 import { PacketRecord, type CaptureInterface } from './packet-record.js';
-import { readCaptureFile, type CaptureReadControl, type CaptureReadOptions, type CaptureReadResult } from './read-capture-file.js';
+import { readCaptureFile, readResult, type CaptureReadControl, type CaptureReadOptions, type CaptureReadResult } from './read-capture-file.js';
 
 /** readCaptureFile(path), or readCaptureStream when the capture is not a file on disk (`openStream` given). */
 export function readCaptureFrom(
@@ -57,23 +57,7 @@ export async function readCaptureStream(
   } finally {
     await source.return?.();
   }
-  if (!control.stopped) parser.finish();
-  return {
-    file: name,
-    format: parser.format,
-    compression: gzip ? 'gzip' : null,
-    byteOrder: parser.byteOrder,
-    version: parser.version,
-    sections: parser.sections,
-    interfaces: [...parser.interfaces],
-    packets: parser.packets,
-    customBlocks: parser.customBlocks,
-    blockCounts: { ...parser.blockCounts },
-    bytesRead: parser.bytesConsumed,
-    diagnostics: parser.diagnostics(),
-    complete: !parser.hasErrors() && !control.stopped,
-    stoppedEarly: control.stopped,
-  };
+  return readResult(name, parser, gzip, control.stopped);
 }
 
 class StreamControl implements CaptureReadControl {

@@ -4,18 +4,8 @@
 import Table from 'cli-table3';
 import type { Style } from '../cli/terminal.js';
 import type { AnalyzeReport, Answer, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
+import { answerSentence } from './answer-text.js';
 import { formatCount } from './format-number.js';
-
-function answerSentence(a: Answer): string {
-  const who = `${a.proto} ${a.server}`;
-  const sees = a.sources.join(', ');
-  const via = a.tunnels.length > 0 ? `; crossed ${a.tunnels.join(', ')}` : '; no tunnel';
-  const flows = `${a.flows} flow${a.flows === 1 ? '' : 's'}`;
-  const at = a.lastCapturePoints.join(', ');
-  return a.seenAtServer
-    ? `${who} sees ${sees} (at ${at}; ${flows}${via})`
-    : `${who} is reached from ${sees} as last captured at ${at} (${flows}${via}); the server's own host was not captured`;
-}
 
 function translationLine(t: Translation): string {
   const why = t.rule !== null ? ` — ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber}: ${t.rule.text}` : t.note !== null ? ` (${t.note})` : '';

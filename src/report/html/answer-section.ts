@@ -2,21 +2,10 @@
 // many translations and which of them no rule explains, and any leak.
 
 import type { AnalyzeReport, Answer } from '../analyze-model.js';
+import { answerSentence } from '../answer-text.js';
 import { type Html, html } from './escape.js';
 import type { FlowGroup } from './group-flows.js';
 import { toneOf } from './path-layout.js';
-
-/** The same sentence as the terminal report's (render-analyze-text.ts). */
-export function answerSentence(a: Answer): string {
-  const who = `${a.proto} ${a.server}`;
-  const sees = a.sources.join(', ');
-  const via = a.tunnels.length > 0 ? `; crossed ${a.tunnels.join(', ')}` : '; no tunnel';
-  const flows = `${a.flows} flow${a.flows === 1 ? '' : 's'}`;
-  const at = a.lastCapturePoints.join(', ');
-  return a.seenAtServer
-    ? `${who} sees ${sees} (at ${at}; ${flows}${via})`
-    : `${who} is reached from ${sees} as last captured at ${at} (${flows}${via}); the server's own host was not captured`;
-}
 
 /** Most servers see one or two addresses; a NAT pool may show hundreds, folded after the first few. */
 const SOURCES_SHOWN = 8;
