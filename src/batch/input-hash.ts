@@ -48,8 +48,11 @@ async function listFiles(root: string, rel: string): Promise<string[]> {
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = rel === '' ? e.name : `${rel}/${e.name}`;
-    if (e.isDirectory()) out.push(...(await listFiles(root, p)));
-    else if (e.isFile() || e.isSymbolicLink()) out.push(p);
+    // A symbolic link counts as what it points to, as the case loader reads it.
+    const kind = e.isSymbolicLink() ? await stat(join(root, p)).catch(() => null) : e;
+    if (kind === null) continue;
+    if (kind.isDirectory()) out.push(...(await listFiles(root, p)));
+    else if (kind.isFile()) out.push(p);
   }
   return out;
 }

@@ -108,6 +108,25 @@ describe('natpath batch', () => {
     expect(missing.code).toBe(1);
   });
 
+  it('records a case whose worker dies (out of memory) as failed, goes on, and retries it next time', async () => {
+    // 4 000 connections of replicated lab traffic (bench/scaling.mjs) need more than a 40 MB heap.
+    const { makeCase, readTemplate } = await import('../../bench/scaling.mjs');
+    const host = samplePath('pod-egress-natgw/node1');
+    const dir = join(scratch, 'heavy');
+    makeCase(join(dir, 'big'), host, await readTemplate(join(host, 'capture.pcap')), 40 * 2 ** 20);
+    cpSync(samplePath('nodeport'), join(dir, 'nodeport'), { recursive: true });
+    const out2 = join(scratch, 'heavy-out');
+    const r = runCli(['batch', join(dir, '*'), '--out', out2, '--jobs', '1'], { NODE_OPTIONS: '--max-old-space-size=40' });
+    expect(r.code).toBe(1);
+    const [big, nodeport] = readRows(out2);
+    expect(big!.status).toBe('failed');
+    expect(big!.error).toMatch(/worker analysing this case stopped: .*memory/);
+    expect(nodeport!.status).toBe('ok');
+    const again = runCli(['batch', join(dir, '*'), '--out', out2, '--jobs', '1']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readRows(out2).map((x) => `${x.case} ${x.status} ${x.skipped}`)).toEqual(['big ok false', 'nodeport ok true']);
+  });
+
   it('refuses bad options with exit 2', () => {
     expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--shard', '4/3']).code).toBe(2);
     expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--formats', 'pdf']).code).toBe(2);
