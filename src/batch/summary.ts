@@ -2,8 +2,8 @@
 // `summary.csv` (the same columns for spreadsheets). Rows are data the batch can read back:
 // skipped cases carry their previous row, and `--merge` joins the rows of several shards.
 
-import { stringify } from 'csv-stringify/sync';
 import type { AnalyzeReport } from '../report/analyze-model.js';
+import { csvRows } from '../report/csv.js';
 
 /**
  * - `ok`: analysed, no input errors;
@@ -111,14 +111,14 @@ const CSV_COLUMNS = [
 ] as const;
 
 export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
-  return stringify(
-    rows.map((r) => [
+  return csvRows([
+    CSV_COLUMNS,
+    ...rows.map((r) => [
       r.case, r.status, r.skipped, r.error ?? '', r.hosts, r.captures, r.packets, r.flows, r.translations, r.unexplained, r.leaks,
       r.egress.join(' '), r.answers.join('; '), r.diagnostics, r.errors, r.seconds.toFixed(3), r.input, r.inputHash ?? '', r.inputBytes,
       r.reportDir, r.shard ?? '', r.finishedAt,
     ]),
-    { header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => (b ? 'true' : 'false') } },
-  );
+  ]);
 }
 
 /** Rows of a summary.ndjson; a line that is not a row is reported with its number. */
