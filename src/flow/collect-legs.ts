@@ -127,6 +127,7 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
     input.dstPort = view.icmpId[d]!;
   }
   input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
+  input.tcpSeq = view.tcpSeqAt(d);
   input.fingerprint = view.fingerprintAt(d);
   input.looseFingerprint = input.proto === 6 ? looseFingerprint(view, d, version) : input.fingerprint;
   input.ttl = view.ttl[d]!;

@@ -39,6 +39,8 @@ export class LegInput {
   frame = 0;
   wireBytes = 0;
   tcpFlags = -1;
+  /** TCP sequence number (for SYNs: which connection), -1 when not TCP. */
+  tcpSeq = -1;
   fingerprint = 0;
   /** The fingerprint without TCP seq/ack, for middleboxes that shift sequence numbers (equal to `fingerprint` for other protocols). */
   looseFingerprint = 0;
@@ -75,6 +77,11 @@ export class LegTable {
   readonly outerSrc = u32(256, 4);
   readonly outerDst = u32(256, 4);
   readonly sampleCount = u32(256);
+  /** The opening SYN's sequence number, to tell a new connection on reused ports from a retransmission. */
+  readonly synSeq = u32(256);
+  readonly synSeen = u8(256);
+  /** 1 when a later connection on the same ports took the key over. */
+  readonly superseded = u8(256);
 
   // ---- per sampled packet ----
   samples = 0;
@@ -107,7 +114,21 @@ export class LegTable {
     k[11] = fromLow ? ((p.srcPort << 16) | p.dstPort) >>> 0 : ((p.dstPort << 16) | p.srcPort) >>> 0;
     let h = fmix32(k[0]!);
     for (let i = 1; i < KEY_WORDS; i++) h = mix32(h, k[i]!);
-    const leg = this.findOrInsert(h, p);
+    const slot = this.findSlot(h);
+    let leg = this.slots[slot]!;
+    const syn = p.tcpFlags >= 0 && (p.tcpFlags & 0x12) === 0x02;
+    if (leg < 0) {
+      leg = this.insertAt(slot, h, p);
+    } else if (syn && this.synSeen.data[leg] === 1 && this.synSeq.data[leg] !== p.tcpSeq >>> 0) {
+      // A new SYN (another initial sequence number) on a known 5-tuple is a new connection
+      // reusing the ports: a new leg takes the key over, the old one stays as it was.
+      this.superseded.data[leg] = 1;
+      leg = this.insertAt(slot, h, p);
+    }
+    if (syn) {
+      this.synSeen.data[leg] = 1;
+      this.synSeq.data[leg] = p.tcpSeq >>> 0;
+    }
     const dir = fromLow ? 0 : 1;
     this.packets.data[2 * leg + dir]!++;
     this.bytes.data[2 * leg + dir]! += p.wireBytes;
@@ -142,15 +163,19 @@ export class LegTable {
     return this.keys.data[leg * KEY_WORDS + i]!;
   }
 
-  private findOrInsert(hash: number, p: LegInput): number {
+  /** The slot holding this key's current leg, or the empty slot where it would go. */
+  private findSlot(hash: number): number {
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (;;) {
       const leg = this.slots[slot]!;
-      if (leg < 0) break;
-      if (this.hashes.data[leg] === hash && this.sameKey(leg)) return leg;
+      if (leg < 0 || (this.hashes.data[leg] === hash && this.sameKey(leg))) return slot;
       slot = (slot + 1) & mask;
     }
+  }
+
+  /** A new leg for the key in scratch, put in `slot` (empty, or held by the leg it supersedes). */
+  private insertAt(slot: number, hash: number, p: LegInput): number {
     const leg = this.count++;
     this.grow(leg);
     this.keys.data.set(this.scratch, leg * KEY_WORDS);
@@ -204,12 +229,16 @@ export class LegTable {
     this.outerSrc.ensure(leg);
     this.outerDst.ensure(leg);
     this.sampleCount.ensure(leg);
+    this.synSeq.ensure(leg);
+    this.synSeen.ensure(leg);
+    this.superseded.ensure(leg);
   }
 
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
     for (let leg = 0; leg < this.count; leg++) {
+      if (this.superseded.data[leg] === 1) continue;
       let slot = this.hashes.data[leg]! & mask;
       while (slots[slot]! >= 0) slot = (slot + 1) & mask;
       slots[slot] = leg;

@@ -67,6 +67,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
       firstSender: t.firstSender.data[ref.leg]!,
       firstTs: t.firstTs.data[ref.leg]! - (offsets[host]?.offsetSeconds ?? 0),
       samples: t.sampleCount.data[ref.leg]!,
+      point: `${ref.capture}/${t.keyWord(ref.leg, 0)}/${(t.keyWord(ref.leg, 1) >>> 8) & 0xff}`,
     };
   };
   const linked = linkLegs(refs.length, facts, pairs, offsets);

@@ -22,6 +22,8 @@ export interface LegFacts {
   /** First packet time on the reference clock. */
   firstTs: number;
   samples: number;
+  /** Where the leg was seen: capture file, interface and encapsulation ("3/1/vxlan"), unique in the case. */
+  point: string;
 }
 
 /** Two legs are one connection when they share at least this many packets (or all of the smaller one's). */
@@ -38,7 +40,7 @@ export function linkLegs(legCount: number, facts: (leg: number) => LegFacts, pai
     return x;
   };
   const edges = new Map<number, LegPairEvidence[]>();
-  for (const e of pairs) {
+  for (const e of keepBestPerPoint(pairs, facts)) {
     const smaller = Math.min(facts(e.a).samples, facts(e.b).samples);
     if (e.shared < Math.min(MIN_SHARED, smaller)) continue;
     parent[find(e.a)] = find(e.b);
@@ -60,6 +62,39 @@ export function linkLegs(legCount: number, facts: (leg: number) => LegFacts, pai
   for (const members of components.values()) flows.push(orderFlow(members, facts, edges, offsets));
   flows.sort((x, y) => facts(x.legs[0]!).firstTs - facts(y.legs[0]!).firstTs);
   return flows;
+}
+
+/**
+ * A connection passes a capture point once: of the legs at one point that share packets with a
+ * leg, in the same directions, only the best-supported is its continuation (exact prints before
+ * seq-less ones, then the most packets). This keeps two connections that reused the same ports
+ * apart even when their payloads repeat. (Legs sharing only requests and only replies with a
+ * leg — NAT between a point and both directions' translations — both stay: they are one hop.)
+ */
+function keepBestPerPoint(pairs: LegPairEvidence[], facts: (leg: number) => LegFacts): LegPairEvidence[] {
+  const better = (x: LegPairEvidence, y: LegPairEvidence) => (x.loose !== y.loose ? !x.loose : x.shared > y.shared);
+  const keyOf = (e: LegPairEvidence, leg: number) => {
+    const other = leg === e.a ? e.b : e.a;
+    // Which of `leg`'s endpoints sent the shared packets (1 low, 2 high, 3 both), in its own terms.
+    const fromALow = e.deltasFromLow.length > 0 ? 1 : 0;
+    const fromAHigh = e.deltasFromHigh.length > 0 ? 2 : 0;
+    const same = e.sameOrientation * 2 >= e.shared;
+    const directions = leg === e.a || same ? fromALow | fromAHigh : (fromALow << 1) | (fromAHigh >> 1);
+    return `${leg} ${facts(other).point} ${directions}`;
+  };
+  const best = new Map<string, LegPairEvidence>();
+  for (const e of pairs) {
+    for (const leg of [e.a, e.b]) {
+      const key = keyOf(e, leg);
+      const current = best.get(key);
+      if (current === undefined || better(e, current)) best.set(key, e);
+    }
+  }
+  // An edge survives when it is the best towards the other's point from both of its ends. Two
+  // legs at one point linked only without sequence numbers are two connections on reused ports.
+  return pairs.filter(
+    (e) => best.get(keyOf(e, e.a)) === e && best.get(keyOf(e, e.b)) === e && !(e.loose && facts(e.a).point === facts(e.b).point),
+  );
 }
 
 function orderFlow(members: number[], facts: (leg: number) => LegFacts, edges: Map<number, LegPairEvidence[]>, offsets: ClockOffset[]): LinkedFlow {

@@ -21,6 +21,8 @@ export interface LegPairEvidence {
   /** ts(b) − ts(a) of shared packets sent by a's low endpoint / by a's high endpoint. */
   deltasFromLow: number[];
   deltasFromHigh: number[];
+  /** Found only without TCP sequence numbers (weaker evidence). */
+  loose: boolean;
   /** Σ sign(ttl(a) − ttl(b)) of shared packets sent by a's low / high endpoint: > 0 means a saw them first (routers only lower TTLs). */
   ttlVotesFromLow: number;
   ttlVotesFromHigh: number;
@@ -115,7 +117,7 @@ function addEvidence(
         if (onlyNew?.has(key)) continue;
         let e = pairs.get(key);
         if (e === undefined) {
-          e = { a, b, shared: 0, sameOrientation: 0, deltasFromLow: [], deltasFromHigh: [], ttlVotesFromLow: 0, ttlVotesFromHigh: 0 };
+          e = { a, b, shared: 0, sameOrientation: 0, deltasFromLow: [], deltasFromHigh: [], ttlVotesFromLow: 0, ttlVotesFromHigh: 0, loose: onlyNew !== null };
           pairs.set(key, e);
         }
         e.shared++;

@@ -1,4 +1,5 @@
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -8,7 +9,7 @@ import { PROJECT_ROOT } from '../corpus.js';
 import { runCli } from '../cli/run-cli.js';
 import { writeShiftedCapture } from './shift-clock.js';
 import { writeSeqShiftedCapture } from './shift-tcp-seq.js';
-import { SAMPLES, differences, labScenarios, readTruth } from './truth.js';
+import { SAMPLES, differences, endpointText, labScenarios, ourKind, ourPath, readTruth, truthPath } from './truth.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-truth-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -114,5 +115,37 @@ describe.runIf(scenarios.includes('pod-egress-natgw'))('a middlebox that shifts 
     expect(segments).toBeGreaterThan(10);
     const report = await runAnalyze({ paths: [shiftedCase], hosts: [] });
     expect(differences(report, readTruth('pod-egress-natgw'))).toEqual([]);
+  });
+});
+
+describe.runIf(scenarios.includes('pod-egress-natgw'))('connections that reuse a 5-tuple', () => {
+  it('stay apart: a SYN with a new sequence number starts a new flow on every capture point', async () => {
+    // Every capture gets a second copy of its traffic a minute later with new client ISNs, as if
+    // each connection had been made again from the same ports (the lab cannot force that).
+    const reused = join(scratch, 'reuse');
+    cpSync(join(SAMPLES, 'pod-egress-natgw'), reused, { recursive: true });
+    for (const host of ['node1', 'natgw', 'partner']) {
+      const file = join(reused, host, 'capture.pcap');
+      const later = join(scratch, `${host}-later.pcap`);
+      const laterSeq = join(scratch, `${host}-later-seq.pcap`);
+      await writeShiftedCapture(file, later, 60);
+      await writeSeqShiftedCapture(later, laterSeq, 80, 0x0100_0000);
+      execFileSync('mergecap', ['-F', 'pcap', '-w', `${file}.merged`, file, laterSeq]);
+      rmSync(file);
+      cpSync(`${file}.merged`, file);
+      rmSync(`${file}.merged`);
+    }
+    const report = await runAnalyze({ paths: [reused], hosts: [] });
+    const truth = readTruth('pod-egress-natgw');
+    for (const t of truth.flows.filter((f) => f.proto === 'tcp')) {
+      const twins = report.flows.filter((f) => f.proto === 'tcp' && f.client === endpointText(t.client, 'tcp'));
+      expect(twins, endpointText(t.client, 'tcp')).toHaveLength(2);
+      for (const f of twins) {
+        expect(ourPath(f)).toEqual(truthPath(t));
+        expect(f.translations.map((x) => `${x.kind} ${x.between.join('/')} ${x.rule?.chain ?? '-'}`).sort()).toEqual(
+          t.translations.map((x) => `${ourKind(x.kind)} ${x.between.join('/')} ${x.rule?.chain ?? '-'}`).sort(),
+        );
+      }
+    }
   });
 });
