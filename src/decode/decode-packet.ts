@@ -8,6 +8,7 @@
 import { decodeArp } from './arp.js';
 import { decodeErspan } from './erspan.js';
 import { decodeEthernet } from './ethernet.js';
+import { decodeFast } from './fast-path.js';
 import { decodeGeneve } from './geneve.js';
 import { decodeGre } from './gre.js';
 import { decodeIcmp } from './icmp.js';
@@ -79,6 +80,8 @@ export function decodePacket(
   out.begin(linkType, buf, off, end, origLength);
   // The frame's declared end: what the wire carried. Unknown → every shortfall is a capture cut.
   const frameEnd = origLength < 0 ? NO_DECLARED_END : off + origLength > end ? off + origLength : end;
+  // Plain Ethernet/SLL2 → IPv4 → TCP/UDP/... in one step; anything else falls through untouched.
+  if (out.fastPath && decodeFast(linkType, buf, off, end, frameEnd, out)) return finish(out);
 
   let layer = firstLayerFor(linkType);
   let at = off;

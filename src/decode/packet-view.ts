@@ -48,6 +48,11 @@ export class PacketView {
   /** UdpPortKind per destination port (WireGuard also by source port). Change with setUdpPortKind. */
   readonly udpPortKinds = new Uint8Array(65536);
   readonly counters = new DecodeCounters();
+  /**
+   * Decode the common Ethernet/SLL2 → IPv4 → TCP/UDP packets with the fused fast path
+   * (fast-path.ts; same result, fewer steps). Off only to test the two paths against each other.
+   */
+  fastPath = true;
 
   // ---- the packet ----
   /** The bytes decoded; offsets below are absolute indexes into it. Borrowed, like the record's data. */

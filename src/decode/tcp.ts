@@ -79,10 +79,11 @@ export function decodeTcp(buf: Uint8Array, off: number, end: number, out: Packet
   st = out.room(off, headerLen, end, Reason.TCP_CUT, Reason.TCP_HEADER_GT_SEGMENT);
   if (st !== DecodeStatus.Ok) return st;
   out.state[d]! |= State.L4_HEADER_COMPLETE;
-  return decodeOptions(buf, off + TcpField.MIN_HEADER_LEN, off + headerLen, out, d);
+  return decodeTcpOptions(buf, off + TcpField.MIN_HEADER_LEN, off + headerLen, out, d);
 }
 
-function decodeOptions(buf: Uint8Array, off: number, end: number, out: PacketView, d: number): DecodeStatus {
+/** Reads the options [off, end) of the TCP header at depth d (also used by the fast path). */
+export function decodeTcpOptions(buf: Uint8Array, off: number, end: number, out: PacketView, d: number): DecodeStatus {
   let p = off;
   while (p < end) {
     const kind = u8(buf, p);
