@@ -1,5 +1,7 @@
 // One measured workload, run in its own process by bench/run.mjs so each gets its own peak RSS:
-//   node bench/child.mjs read|decode|pcap-parser FILE
+//   node bench/child.mjs read|decode|decode-general|pcap-parser FILE
+// decode-general: the decoder with its fast path forced off (PacketView.fastPath = false), to
+// measure the fast path against the layered decoders in the same build.
 // Prints {"packets":N,"bytes":B,"seconds":S} (S measured inside the process, start-up excluded).
 
 import { createRequire } from 'node:module';
@@ -16,8 +18,9 @@ if (mode === 'read') {
     packets++;
     bytes += r.capLength;
   });
-} else if (mode === 'decode') {
+} else if (mode === 'decode' || mode === 'decode-general') {
   const view = new PacketView();
+  view.fastPath = mode === 'decode';
   let flows = 0;
   await readCaptureFile(file, (r) => {
     decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
