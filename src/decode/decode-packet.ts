@@ -8,7 +8,7 @@
 import { decodeArp } from './arp.js';
 import { decodeErspan } from './erspan.js';
 import { decodeEthernet } from './ethernet.js';
-import { decodeFast } from './fast-path.js';
+import { decodeFast, Fast } from './fast-path.js';
 import { decodeGeneve } from './geneve.js';
 import { decodeGre } from './gre.js';
 import { decodeIcmp } from './icmp.js';
@@ -81,11 +81,18 @@ export function decodePacket(
   // The frame's declared end: what the wire carried. Unknown → every shortfall is a capture cut.
   const frameEnd = origLength < 0 ? NO_DECLARED_END : off + origLength > end ? off + origLength : end;
   // Plain Ethernet/SLL2 → IPv4 → TCP/UDP/... in one step; anything else falls through untouched.
-  if (out.fastPath && decodeFast(linkType, buf, off, end, frameEnd, out)) return finish(out);
+  const fast = out.fastPath ? decodeFast(linkType, buf, off, end, frameEnd, out) : Fast.NOT_TAKEN;
+  if (fast === Fast.DONE) return finish(out);
 
   let layer = firstLayerFor(linkType);
   let at = off;
   let limit = frameEnd;
+  if (fast === Fast.TUNNEL) {
+    // The fast path took the outer layers of a VXLAN packet: the inner frame goes on from here.
+    layer = out.nextLayer;
+    at = out.nextOff;
+    limit = out.nextEnd;
+  }
   if (layer === Next.NONE) out.fail(Reason.LINK_TYPE_UNSUPPORTED, off);
   for (let steps = 0; layer !== Next.NONE; steps++) {
     if (steps >= MAX_HEADERS) {

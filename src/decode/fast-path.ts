@@ -20,7 +20,7 @@
 // there must be made here too, and that test fails until it is.
 
 import { MAX_8023_LENGTH } from './ethertype.js';
-import { EtherType, Has, IpFlag, IpProto, Next, State, UdpPortKind } from './layers.js';
+import { EtherType, Has, IpFlag, IpProto, Next, State, Tunnel, UdpPortKind } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { decodeTcpOptions } from './tcp.js';
 
@@ -79,41 +79,60 @@ const enum Upper {
   UDP,
   ICMP,
   OPAQUE,
+  /** UDP to a VXLAN port: the outer layers here, the inner frame by the driver. */
+  VXLAN,
 }
+const VXLAN_HEADER_LEN = 8;
+const VXLAN_VNI = 4;
+const VXLAN_FLAG_VNI_VALID = 0x08;
+
+/** What decodeFast did. */
+export const Fast = {
+  /** Nothing written: the layered decoders decode the packet. */
+  NOT_TAKEN: 0,
+  /** The packet is decoded (the driver only finishes it). */
+  DONE: 1,
+  /**
+   * The outer layers up to a VXLAN header are decoded and depth 1 opened; the driver goes on
+   * with `out.nextLayer` on [nextOff, nextEnd), as after decodeVxlan.
+   */
+  TUNNEL: 2,
+} as const;
 const STATE_IP = State.IP_HEADER_COMPLETE | State.IP_PAYLOAD_COMPLETE;
 const STATE_WHOLE = STATE_IP | State.L4_HEADER_COMPLETE;
 
 /**
  * Decodes buf[off, end) into `out` (just reset by `begin`) if it is one of the plain packets
- * above, and returns true; otherwise writes nothing and returns false. `frameEnd` is the
+ * above (Fast.DONE), or its outer layers if it is VXLAN (Fast.TUNNEL); otherwise writes nothing
+ * (Fast.NOT_TAKEN). `frameEnd` is the
  * driver's declared end of the frame (≥ end).
  */
-export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: number, frameEnd: number, out: PacketView): boolean {
+export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: number, frameEnd: number, out: PacketView): number {
   let ip: number;
   if (linkType === LINKTYPE_EN10MB) {
     ip = off + Field.ETH_HEADER_LEN;
-    if (ip > end) return false;
+    if (ip > end) return Fast.NOT_TAKEN;
     const type = (buf[off + Field.ETH_TYPE]! << 8) | buf[off + Field.ETH_TYPE + 1]!;
-    if (type !== EtherType.IPV4) return decodeFastNonIp(type, buf, off, end, frameEnd, out);
-    if (ip + Field.IP_HEADER_LEN > end) return false;
+    if (type !== EtherType.IPV4) return decodeFastNonIp(type, buf, off, end, frameEnd, out) ? Fast.DONE : Fast.NOT_TAKEN;
+    if (ip + Field.IP_HEADER_LEN > end) return Fast.NOT_TAKEN;
   } else if (linkType === LINKTYPE_LINUX_SLL2) {
     ip = off + Field.SLL2_HEADER_LEN;
-    if (ip + Field.IP_HEADER_LEN > end) return false;
-    if (((buf[off + Field.SLL2_PROTOCOL]! << 8) | buf[off + Field.SLL2_PROTOCOL + 1]!) !== EtherType.IPV4) return false;
-    if (((buf[off + Field.SLL2_HATYPE]! << 8) | buf[off + Field.SLL2_HATYPE + 1]!) === ARPHRD_NETLINK) return false;
+    if (ip + Field.IP_HEADER_LEN > end) return Fast.NOT_TAKEN;
+    if (((buf[off + Field.SLL2_PROTOCOL]! << 8) | buf[off + Field.SLL2_PROTOCOL + 1]!) !== EtherType.IPV4) return Fast.NOT_TAKEN;
+    if (((buf[off + Field.SLL2_HATYPE]! << 8) | buf[off + Field.SLL2_HATYPE + 1]!) === ARPHRD_NETLINK) return Fast.NOT_TAKEN;
   } else {
-    return false;
+    return Fast.NOT_TAKEN;
   }
 
   // IPv4: plain header, whole datagram, all of it captured (so no note, no cut, not clipped).
-  if (buf[ip + Field.IP_VER_IHL] !== VER_IHL_PLAIN) return false;
+  if (buf[ip + Field.IP_VER_IHL] !== VER_IHL_PLAIN) return Fast.NOT_TAKEN;
   const flagsFrag = (buf[ip + Field.IP_FLAGS_FRAG]! << 8) | buf[ip + Field.IP_FLAGS_FRAG + 1]!;
-  if ((flagsFrag & MF_AND_OFFSET) !== 0) return false;
+  if ((flagsFrag & MF_AND_OFFSET) !== 0) return Fast.NOT_TAKEN;
   const totalLen = (buf[ip + Field.IP_TOTAL_LEN]! << 8) | buf[ip + Field.IP_TOTAL_LEN + 1]!;
   const ipEnd = ip + totalLen;
-  if (ipEnd > end) return false;
+  if (ipEnd > end) return Fast.NOT_TAKEN;
   const l4 = ip + Field.IP_HEADER_LEN;
-  if (l4 > ipEnd) return false; // total length below the header (0: GSO) — the general path's cases
+  if (l4 > ipEnd) return Fast.NOT_TAKEN; // total length below the header (0: GSO) — the general path's cases
   const proto = buf[ip + Field.IP_PROTOCOL]!;
 
   // The upper layer: checked before anything is written.
@@ -124,41 +143,46 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
   let udpLength = 0;
   let icmpType = 0;
   if (proto === IpProto.TCP) {
-    if (l4 + Field.TCP_MIN_HEADER_LEN > ipEnd) return false;
+    if (l4 + Field.TCP_MIN_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
     tcpHeaderLen = (buf[l4 + Field.TCP_DATA_OFF]! >>> 4) * 4;
-    if (tcpHeaderLen < Field.TCP_MIN_HEADER_LEN || l4 + tcpHeaderLen > ipEnd) return false;
+    if (tcpHeaderLen < Field.TCP_MIN_HEADER_LEN || l4 + tcpHeaderLen > ipEnd) return Fast.NOT_TAKEN;
     upper = Upper.TCP;
     payload = l4 + tcpHeaderLen;
   } else if (proto === IpProto.UDP) {
-    if (l4 + Field.UDP_HEADER_LEN > ipEnd) return false;
+    if (l4 + Field.UDP_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
     udpLength = (buf[l4 + Field.UDP_LENGTH]! << 8) | buf[l4 + Field.UDP_LENGTH + 1]!;
-    if (udpLength < Field.UDP_HEADER_LEN || l4 + udpLength > ipEnd) return false; // 0 (GSO) too
+    if (udpLength < Field.UDP_HEADER_LEN || l4 + udpLength > ipEnd) return Fast.NOT_TAKEN; // 0 (GSO) too
     const ports = out.udpPortKinds;
     const kind = ports[(buf[l4 + 2]! << 8) | buf[l4 + 3]!]!;
-    if (kind !== UdpPortKind.NONE) {
-      if (kind === UdpPortKind.VXLAN || kind === UdpPortKind.GENEVE || kind === UdpPortKind.WIREGUARD) return false;
-    } else if (ports[(buf[l4]! << 8) | buf[l4 + 1]!] === UdpPortKind.WIREGUARD) {
-      return false;
-    }
-    upper = Upper.UDP;
     payload = l4 + Field.UDP_HEADER_LEN;
     payloadEnd = l4 + udpLength;
+    upper = Upper.UDP;
+    if (kind === UdpPortKind.VXLAN) {
+      // VXLAN (vxlan.ts): its 8-byte header inside the datagram, the I flag set. The inner frame
+      // goes to the driver at depth 1.
+      if (payload + VXLAN_HEADER_LEN > payloadEnd || (buf[payload]! & VXLAN_FLAG_VNI_VALID) === 0) return Fast.NOT_TAKEN;
+      upper = Upper.VXLAN;
+    } else if (kind !== UdpPortKind.NONE) {
+      if (kind === UdpPortKind.GENEVE || kind === UdpPortKind.WIREGUARD) return Fast.NOT_TAKEN;
+    } else if (ports[(buf[l4]! << 8) | buf[l4 + 1]!] === UdpPortKind.WIREGUARD) {
+      return Fast.NOT_TAKEN;
+    }
   } else if (proto === IpProto.ICMP) {
-    if (l4 + ICMP_HEADER_LEN > ipEnd) return false;
+    if (l4 + ICMP_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
     icmpType = buf[l4]!;
-    if (isIcmpError(icmpType)) return false; // it quotes a datagram: depth 1
+    if (isIcmpError(icmpType)) return Fast.NOT_TAKEN; // it quotes a datagram: depth 1
     upper = Upper.ICMP;
     payload = l4 + ICMP_HEADER_LEN;
   } else if (isOpaque(proto)) {
     upper = Upper.OPAQUE;
     payload = l4;
   } else {
-    return false;
+    return Fast.NOT_TAKEN;
   }
 
   // Accepted: write what ethernet.ts / sll2.ts, ethertype.ts, ipv4.ts, ip-proto.ts and the L4
   // decoder write for such a packet, each field once.
-  let has: number = upper === Upper.TCP ? HAS_TCP : upper === Upper.UDP ? HAS_UDP : upper === Upper.ICMP ? HAS_ICMP : HAS_IPV4;
+  let has: number = upper === Upper.TCP ? HAS_TCP : upper === Upper.UDP || upper === Upper.VXLAN ? HAS_UDP : upper === Upper.ICMP ? HAS_ICMP : HAS_IPV4;
   if (linkType === LINKTYPE_EN10MB) {
     out.ethOff[0] = off;
     has |= Has.ETHERNET;
@@ -195,7 +219,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
     out.state[0] = STATE_IP;
     out.has[0] = has;
     out.setPayload(payload, payloadEnd);
-    return true;
+    return Fast.DONE;
   }
   out.nextOff = l4;
   out.nextEnd = ipEnd;
@@ -211,7 +235,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
     }
     out.has[0] = has;
     out.setPayload(payload, payloadEnd);
-    return true;
+    return Fast.DONE;
   }
 
   const srcPort = (buf[l4]! << 8) | buf[l4 + 1]!;
@@ -227,7 +251,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
     out.has[0] = has;
     out.setPayload(payload, payloadEnd);
     if (tcpHeaderLen > Field.TCP_MIN_HEADER_LEN) decodeTcpOptions(buf, l4 + Field.TCP_MIN_HEADER_LEN, payload, out, 0);
-    return true;
+    return Fast.DONE;
   }
   out.udpLength[0] = udpLength;
   if ((srcPort === DNS_PORT || dstPort === DNS_PORT) && payload + 2 <= payloadEnd) {
@@ -236,7 +260,13 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
   }
   out.has[0] = has;
   out.setPayload(payload, payloadEnd);
-  return true;
+  if (upper !== Upper.VXLAN) return Fast.DONE;
+  // What vxlan.ts does: depth 1, the VNI, the inner Ethernet frame scheduled on [header end, UDP end).
+  out.enterTunnel(Tunnel.VXLAN, payload);
+  out.encapId[1] = (buf[payload + VXLAN_VNI]! << 16) | (buf[payload + VXLAN_VNI + 1]! << 8) | buf[payload + VXLAN_VNI + 2]!;
+  out.has[1]! |= Has.ENCAP_ID;
+  out.next(Next.ETHERNET, payload + VXLAN_HEADER_LEN, payloadEnd);
+  return Fast.TUNNEL;
 }
 
 /**
