@@ -2,7 +2,9 @@
 // v2 (SLL2) → IPv4 without options, not a fragment → TCP, UDP that is not a tunnel port, an ICMP
 // message that is not an error, or a protocol natpath does not decode further (OSPF, VRRP, ...);
 // with every byte the headers declare captured and every length consistent. Also Ethernet frames
-// that stop at the link layer (an ethertype not decoded, 802.2 LLC without SNAP).
+// that stop at the link layer (an ethertype not decoded, 802.2 LLC without SNAP), and the outer
+// layers of VXLAN (UDP 4789/8472 with a valid header): depth 1 is opened as vxlan.ts does and the
+// driver decodes the inner frame with the layered decoders.
 //
 //  Ethernet 14 B / SLL2 20 B | IPv4 20 B (IHL 5, MF 0, offset 0) | TCP 20..60 B / UDP 8 B / ICMP 8 B | payload
 //
@@ -16,8 +18,8 @@
 // Contract: for every packet it accepts, the view ends exactly as the general path leaves it
 // (same fields written, same values, same status). test/decode/fast-path.test.ts decodes the
 // corpus, the lab samples and fuzzed packets both ways and compares the whole view. Offsets are
-// the ones of ethernet.ts, sll2.ts, ipv4.ts, tcp.ts and udp.ts (their header diagrams); a change
-// there must be made here too, and that test fails until it is.
+// the ones of ethernet.ts, sll2.ts, ipv4.ts, tcp.ts, udp.ts and vxlan.ts (their header diagrams):
+// a change there must be made here too, and that test fails until it is.
 
 import { MAX_8023_LENGTH } from './ethertype.js';
 import { EtherType, Has, IpFlag, IpProto, Next, State, Tunnel, UdpPortKind } from './layers.js';
