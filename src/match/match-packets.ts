@@ -33,6 +33,8 @@ export interface LegPairEvidence {
  * keep-alives): matching it would link unrelated legs.
  */
 const MAX_COPIES = 24;
+/** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
+const DELTAS_KEPT = 32;
 
 export function globalLegIds(captures: CaptureLegs[]): { refs: LegRef[]; firstId: number[] } {
   const refs: LegRef[] = [];
@@ -124,7 +126,9 @@ function addEvidence(
         const aFromLow = la.sampleFromLow.data[sa] === 1;
         if (aFromLow === (lb.sampleFromLow.data[sb] === 1)) e.sameOrientation++;
         const delta = lb.sampleTs.data[sb]! - la.sampleTs.data[sa]!;
-        (aFromLow ? e.deltasFromLow : e.deltasFromHigh).push(delta);
+        // Medians need a sample, not every packet: the first DELTAS_KEPT per direction.
+        const deltas = aFromLow ? e.deltasFromLow : e.deltasFromHigh;
+        if (deltas.length < DELTAS_KEPT) deltas.push(delta);
         const ttlVote = Math.sign(la.sampleTtl.data[sa]! - lb.sampleTtl.data[sb]!);
         if (aFromLow) e.ttlVotesFromLow += ttlVote;
         else e.ttlVotesFromHigh += ttlVote;
