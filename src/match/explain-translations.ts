@@ -26,7 +26,66 @@ export function explainTranslations(flow: Flow, hosts: HostKnowledge[]): void {
   }
 }
 
+/** What one simulation said about a host's translations, per kind: reused by like connections. */
+interface Explanation {
+  rules: Map<string, RuleRef | null>;
+  notes: Map<string, string | null>;
+}
+
+/**
+ * Connections that differ only in their client port get the same answer unless some rule looks
+ * at source ports: a busy case has thousands of them, and one walk serves them all.
+ */
+const explained = new WeakMap<HostModel, Map<string, Explanation>>();
+const watchesSourcePorts = new WeakMap<HostModel, boolean>();
+
 function explainOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: HostModel): void {
+  const first = leg.hops[0]!;
+  const expected = own[own.length - 1]!.after;
+  const sport = sourcePortMatters(model) ? leg.src : addressOf(leg.src);
+  const key = [leg.host, flow.proto, sport, leg.dst, first.interface, first.direction, own.map((t) => t.kind).join('+'), addressOf(expected.src), expected.dst].join('|');
+  let cache = explained.get(model);
+  if (cache === undefined) {
+    cache = new Map();
+    explained.set(model, cache);
+  }
+  let explanation = cache.get(key);
+  if (explanation === undefined) {
+    explanation = { rules: new Map(), notes: new Map() };
+    const probe = own.map((t) => ({ ...t, rule: null, explained: false, note: null }));
+    simulateOnHost(flow, leg, probe, model);
+    for (const t of probe) {
+      explanation.rules.set(t.kind, t.rule);
+      explanation.notes.set(t.kind, t.note);
+    }
+    cache.set(key, explanation);
+  }
+  for (const t of own) {
+    t.rule = explanation.rules.get(t.kind) ?? null;
+    t.explained = t.rule !== null;
+    t.note = explanation.notes.get(t.kind) ?? null;
+  }
+}
+
+function sourcePortMatters(model: HostModel): boolean {
+  let known = watchesSourcePorts.get(model);
+  if (known === undefined) {
+    known = false;
+    for (const index of model.iptables.values()) {
+      for (const table of index.dump.tables) {
+        for (const chain of table.chains) {
+          for (const rule of chain.rules) {
+            if (rule.unknown || rule.matches.some((m) => (m.kind === 'port' && m.direction !== 'destination') || (m.kind === 'ct-port' && m.tuple.endsWith('src')))) known = true;
+          }
+        }
+      }
+    }
+    watchesSourcePorts.set(model, known);
+  }
+  return known;
+}
+
+function simulateOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: HostModel): void {
   const request = packetEntering(flow, leg, model);
   if (request === null) {
     for (const t of own) t.note = `cannot simulate ${flow.proto} on ${leg.host}`;
