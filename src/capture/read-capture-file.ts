@@ -138,7 +138,8 @@ export async function readCaptureFile(
   }
 }
 
-class ReadControl implements CaptureReadControl {
+/** The control handed to `onPacket` (interfaces so far, stop()); shared by the file and stream readers. */
+export class ReadControl implements CaptureReadControl {
   stopped = false;
 
   constructor(private readonly parser: CaptureParser) {}

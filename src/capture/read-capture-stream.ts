@@ -5,8 +5,8 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureParser } from './capture-parser.js';
-import { PacketRecord, type CaptureInterface } from './packet-record.js';
-import { readCaptureFile, readResult, type CaptureReadControl, type CaptureReadOptions, type CaptureReadResult } from './read-capture-file.js';
+import { PacketRecord } from './packet-record.js';
+import { ReadControl, readCaptureFile, readResult, type CaptureReadControl, type CaptureReadOptions, type CaptureReadResult } from './read-capture-file.js';
 
 /** readCaptureFile(path), or readCaptureStream when the capture is not a file on disk (`openStream` given). */
 export function readCaptureFrom(
@@ -30,7 +30,7 @@ export async function readCaptureStream(
   const head = first.done === true ? new Uint8Array(0) : first.value;
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   const parser = new CaptureParser({ file: name, decompressed: gzip });
-  const control = new StreamControl(parser);
+  const control = new ReadControl(parser);
   const rest = async function* (): AsyncGenerator<Uint8Array> {
     if (head.length > 0) yield head;
     for (let step = await source.next(); step.done !== true; step = await source.next()) yield step.value;
@@ -60,16 +60,3 @@ export async function readCaptureStream(
   return readResult(name, parser, gzip, control.stopped);
 }
 
-class StreamControl implements CaptureReadControl {
-  stopped = false;
-
-  constructor(private readonly parser: CaptureParser) {}
-
-  get interfaces(): readonly CaptureInterface[] {
-    return this.parser.interfaces;
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-}
