@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { readCaptureFile } from '../dist/capture/index.js';
 import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
 import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
+import { pcapFileHeader } from './pcap.mjs';
 import { printRulesBench, runRulesBench } from './rules.mjs';
 import { printScalingBench, runScalingBench } from './scaling.mjs';
 
@@ -75,13 +76,7 @@ async function collectTemplates() {
 
 function writeCapture(path, pick, stopAfter) {
   const fd = openSync(path, 'w');
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(262144, 16);
-  header.writeUInt32LE(1, 20);
-  writeSync(fd, header);
+  writeSync(fd, pcapFileHeader(1));
   const buf = Buffer.alloc(8 << 20);
   let used = 0;
   let packets = 0;

@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readCaptureFile } from '../dist/capture/index.js';
 import { decodePacket, Has, PacketView } from '../dist/decode/index.js';
+import { pcapFileHeader } from './pcap.mjs';
 
 const PORT_CYCLE = 1000;
 const GIB = 2 ** 30;
@@ -74,13 +75,7 @@ export async function readTemplate(file) {
 /** Writes a µs pcap of at least `bytes` bytes made of copies of the template. */
 function writeScaled(path, template, bytes) {
   const fd = openSync(path, 'w');
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16);
-  head.writeUInt32LE(template.linkType, 20);
-  writeSync(fd, head);
+  writeSync(fd, pcapFileHeader(template.linkType));
   const buf = Buffer.alloc(16 << 20);
   let used = 0;
   let written = 24;
