@@ -46,6 +46,11 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
     handler: async (args) => {
       const { runAnalyze } = await import('../match/analyze-case.js');
       const { ANALYZE_FORMATS } = await import('../report/analyze-formats.js');
+      if (!Number.isInteger(args.maxFlows) || args.maxFlows < 0) {
+        process.stderr.write(`natpath analyze: --max-flows expects a whole number ≥ 0 (0 lists all), got ${String(args.maxFlows)}\n`);
+        setExit(2);
+        return;
+      }
       const request = await caseRequestFromArgs('analyze', args.paths, args.host);
       if (request === null) {
         setExit(2);

@@ -101,6 +101,11 @@ describe.runIf(scenarios.includes('clusterip-cross-node'))('a capped listing', (
     const cli = runCli(['analyze', path, '--max-flows', '1']);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('not listed (--max-flows 1; 0 lists all)');
+    for (const bad of ['-1', '1.5', 'many']) {
+      const r = runCli(['analyze', path, '--max-flows', bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain('--max-flows expects a whole number');
+    }
   });
 });
 
