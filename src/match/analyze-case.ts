@@ -32,6 +32,10 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
   const snapshotsByHost: string[][] = [];
   for (const [hostIndex, host] of input.hosts.entries()) {
     const knowledge = new SnapshotHostKnowledge(host.name);
+    // Files natpath cannot use are said, not skipped in silence (inspect lists them in full).
+    for (const file of host.files.filter((f) => f.kind === 'unrecognised')) {
+      diagnostics.push({ code: 'case.file-not-used', severity: 'warning', message: `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, place: { file: file.displayPath } });
+    }
     const snapshots = host.files.filter((f) => isSnapshotKind(f.kind));
     diagnostics.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);

@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,5 +152,26 @@ describe.runIf(scenarios.includes('pod-egress-natgw'))('connections that reuse a
         );
       }
     }
+  });
+});
+
+describe('inputs analyze cannot use', () => {
+  it('are named with the reason and the damage place, never skipped in silence', async () => {
+    const host = join(scratch, 'bad', 'h');
+    mkdirSync(host, { recursive: true });
+    writeFileSync(join(host, 'notes.txt'), 'what we saw on the node\n');
+    const real = readFileSync(join(SAMPLES, 'pod-egress-natgw', 'node1', 'capture.pcap'));
+    writeFileSync(join(host, 'capture.pcap'), real.subarray(0, 300));
+    const report = await runAnalyze({ paths: [join(scratch, 'bad')], hosts: [] });
+    const notUsed = report.diagnostics.find((d) => d.code === 'case.file-not-used');
+    expect(notUsed?.file).toContain('notes.txt');
+    expect(notUsed?.severity).toBe('warning');
+    const cut = report.diagnostics.find((d) => d.file.endsWith('capture.pcap'));
+    expect(cut?.severity).toBe('error');
+    expect(cut?.offset).toBeGreaterThan(24);
+    expect(report.hosts[0]!.captures[0]!.packets).toBeGreaterThan(0);
+    const cli = runCli(['analyze', join(scratch, 'bad')]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
   });
 });
