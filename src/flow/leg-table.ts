@@ -140,13 +140,7 @@ export class LegTable {
     if (p.matchable && this.sampleCount.data[leg]! < SAMPLES_PER_LEG) {
       this.sampleCount.data[leg]!++;
       const s = this.samples++;
-      this.sampleLeg.ensure(s);
-      this.sampleTs.ensure(s);
-      this.sampleFingerprint.ensure(s);
-      this.sampleLooseFingerprint.ensure(s);
-      this.sampleFrame.ensure(s);
-      this.sampleFromLow.ensure(s);
-      this.sampleTtl.ensure(s);
+      if (s >= this.sampleLeg.data.length) this.growSamples(s);
       this.sampleLeg.data[s] = leg;
       this.sampleTs.data[s] = p.ts;
       this.sampleFingerprint.data[s] = p.fingerprint;
@@ -178,7 +172,9 @@ export class LegTable {
   private insertAt(slot: number, hash: number, p: LegInput): number {
     const leg = this.count++;
     this.grow(leg);
-    this.keys.data.set(this.scratch, leg * KEY_WORDS);
+    // A loop, not TypedArray.set: for 12 words the call costs more than the copy.
+    const keys = this.keys.data;
+    for (let i = 0; i < KEY_WORDS; i++) keys[leg * KEY_WORDS + i] = this.scratch[i]!;
     this.hashes.data[leg] = hash;
     this.setFirst(leg, p);
     this.setLast(leg, p);
@@ -213,7 +209,19 @@ export class LegTable {
     return true;
   }
 
+  private growSamples(s: number): void {
+    this.sampleLeg.ensure(s);
+    this.sampleTs.ensure(s);
+    this.sampleFingerprint.ensure(s);
+    this.sampleLooseFingerprint.ensure(s);
+    this.sampleFrame.ensure(s);
+    this.sampleFromLow.ensure(s);
+    this.sampleTtl.ensure(s);
+  }
+
+  /** Makes room for leg `leg` in every per-leg column (they all grow together, as `hashes` does). */
   private grow(leg: number): void {
+    if (leg < this.hashes.data.length) return;
     this.keys.ensure(leg);
     this.hashes.ensure(leg);
     this.firstTs.ensure(leg);

@@ -5,15 +5,17 @@ import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { LinkType } from '../capture/index.js';
 import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
-import type { AnalyzeReport, Answer, DiagnosticView, Flow, HostView, Translation } from '../report/analyze-model.js';
+import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
+import { AnswerBuilder, type AnswerShare, answerShareOf } from './answer-builder.js';
 import type { Diagnostic } from '../text/diagnostic.js';
-import { estimateClockOffsets } from './clock-offsets.js';
-import { addressOf } from './endpoint-text.js';
+import { type ClockOffset, estimateClockOffsets } from './clock-offsets.js';
 import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from './describe-flows.js';
 import { type HostKnowledge, SnapshotHostKnowledge } from './host-knowledge.js';
 import { learnFromSnapshots } from './learn-host.js';
+import { sourcePortMatters } from './explain-translations.js';
+import { FlowShapes } from './flow-shapes.js';
 import { type LegFacts, linkLegs } from './link-legs.js';
-import { globalLegIds, matchPackets } from './match-packets.js';
+import { LegIds, matchPackets } from './match-packets.js';
 
 export interface AnalyzeOptions {
   /** Called with a file's display path and size before it is read (progress reporting)… */
@@ -53,50 +55,44 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
     snapshotsByHost.push(snapshots.map((f) => f.displayPath));
   }
 
-  const { refs, firstId } = globalLegIds(captures.map((c) => c.legs));
-  const pairs = [...matchPackets(captures.map((c) => c.legs), firstId).values()];
-  const hostOfLeg = (g: number) => captures[refs[g]!.capture]!.host;
+  const legSets = captures.map((c) => c.legs);
+  const ids = new LegIds(legSets);
+  const pairs = matchPackets(legSets, ids);
+  const hostOfLeg = (g: number) => captures[ids.capture[g]!]!.host;
   const offsets = estimateClockOffsets(
     hosts.map((h) => h.name),
     hostOfLeg,
     pairs,
   );
-  const facts = (g: number): LegFacts => {
-    const ref = refs[g]!;
-    const t = captures[ref.capture]!.legs.legs;
-    const host = hostOfLeg(g);
-    return {
-      host,
-      opener: t.opener.data[ref.leg]!,
-      firstSender: t.firstSender.data[ref.leg]!,
-      firstTs: t.firstTs.data[ref.leg]! - (offsets[host]?.offsetSeconds ?? 0),
-      samples: t.sampleCount.data[ref.leg]!,
-      point: `${ref.capture}/${t.keyWord(ref.leg, 0)}/${(t.keyWord(ref.leg, 1) >>> 8) & 0xff}`,
-    };
-  };
-  const linked = linkLegs(refs.length, facts, pairs, offsets);
-  // Flows are described one at a time and folded into the answer and totals; only those listed
-  // in the report are kept, so memory follows the listing, not the capture.
+  const linked = linkLegs(legFacts(ids, captures, offsets), pairs, offsets);
+  // Flows are folded into the answer and totals one at a time; only those listed in the report
+  // are described in full and kept, so memory follows the listing, not the capture. Flows of
+  // one shape (differing only in client port, counts, times) answer alike: the first of each
+  // shape is described and what it adds to the answer serves the others.
   const limit = options.maxFlows !== undefined && options.maxFlows > 0 ? options.maxFlows : Infinity;
   const listedMulti: Flow[] = [];
   const listedSingle: Flow[] = [];
   const multiAnswers = new AnswerBuilder();
   const allAnswers = new AnswerBuilder();
   const counts = { multi: 0, translations: 0, unexplained: 0, leaks: 0 };
-  for (const [i, l] of linked.entries()) {
-    const flow = describeFlow(i + 1, l, refs, captures, hosts);
-    const multi = flow.legs.length > 1 || flow.legs[0]!.hops.length > 1;
-    if (multi) {
+  const shapes = new FlowShapes(ids, captures, hosts.some((h) => h.model !== null && sourcePortMatters(h.model)));
+  const shares: AnswerShare[] = [];
+  for (let i = 0; i < linked.count; i++) {
+    const shape = shapes.shapeOf(linked, i);
+    let described: Flow | null = null;
+    const describe = () => (described ??= describeFlow(i + 1, linked.flow(i), ids, captures, hosts));
+    const share = (shares[shape] ??= answerShareOf(describe()));
+    if (share.multiPoint) {
       counts.multi++;
-      multiAnswers.add(flow);
-      if (listedMulti.length < limit) listedMulti.push(flow);
+      multiAnswers.add(share);
+      if (listedMulti.length < limit) listedMulti.push(describe());
     } else if (listedSingle.length < limit) {
-      listedSingle.push(flow);
+      listedSingle.push(describe());
     }
-    allAnswers.add(flow);
-    counts.translations += flow.translations.length;
-    counts.unexplained += flow.translations.filter((t) => !t.explained && t.where !== 'beyond').length;
-    counts.leaks += flow.leaks.length;
+    allAnswers.add(share);
+    counts.translations += share.translations;
+    counts.unexplained += share.unexplained;
+    counts.leaks += share.leakCount;
   }
   // Multi-point flows first when the listing is capped: they are the ones with a path.
   const flows = [...listedMulti, ...listedSingle.slice(0, Math.max(0, limit - listedMulti.length))].sort((a, b) => a.id - b.id);
@@ -136,10 +132,10 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
     flows,
     diagnostics: diagnostics.map(viewDiagnostic),
     totals: {
-      flows: linked.length,
+      flows: linked.count,
       listedFlows: flows.length,
       multiPointFlows: counts.multi,
-      singlePointFlows: linked.length - counts.multi,
+      singlePointFlows: linked.count - counts.multi,
       translations: counts.translations,
       unexplained: counts.unexplained,
       leaks: counts.leaks,
@@ -158,12 +154,21 @@ function nameSingleInterfacePoints(capture: CaptureLegs, host: HostKnowledge): v
     if (point.name !== null || point.ifIndex >= 0 || point.linkType === LinkType.LINUX_SLL) continue;
     const votes = new Map<string, number>();
     const words = new Uint32Array(4);
+    // Connections repeat addresses: IPv4 ones are looked up once each.
+    const ipv4Owner = new Map<number, string | null>();
     for (let leg = 0; leg < t.count; leg++) {
       if (t.keyWord(leg, 0) !== point.index) continue;
       const version = t.keyWord(leg, 1) >>> 24;
-      for (const base of [3, 7]) {
-        for (let i = 0; i < 4; i++) words[i] = t.keyWord(leg, base + i);
-        const name = host.interfaceOfAddress(version, words);
+      for (let base = 3; base <= 7; base += 4) {
+        let name: string | null | undefined;
+        if (version === 4) {
+          const address = t.keyWord(leg, base);
+          name = ipv4Owner.get(address);
+          if (name === undefined) ipv4Owner.set(address, (name = host.interfaceOfAddress(4, [address])));
+        } else {
+          for (let i = 0; i < 4; i++) words[i] = t.keyWord(leg, base + i);
+          name = host.interfaceOfAddress(version, words);
+        }
         if (name !== null) votes.set(name, (votes.get(name) ?? 0) + 1);
       }
     }
@@ -181,67 +186,33 @@ function viewDiagnostic(d: Diagnostic): DiagnosticView {
   return view;
 }
 
-/** One line per server endpoint: the source addresses it saw, tunnels crossed, translations on the way. */
-class AnswerBuilder {
-  private readonly byServer = new Map<string, Answer>();
-  private readonly patterns = new Map<Answer, Map<string, number>>();
-
-  add(f: Flow): void {
-    const seen = f.seenByServer ?? f.lastSeen;
-    // Multicast and broadcast groups are not servers anyone whitelists for.
-    if (isGroupAddress(addressOf(seen.dst))) return;
-    const key = `${f.proto} ${seen.dst}`;
-    let line = this.byServer.get(key);
-    if (line === undefined) {
-      line = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: f.seenByServer !== null, lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [] };
-      this.byServer.set(key, line);
-      this.patterns.set(line, new Map());
-    }
-    line.flows++;
-    const source = addressOf(seen.src);
-    if (!line.sources.includes(source)) line.sources.push(source);
-    line.seenAtServer ||= f.seenByServer !== null;
-    if (!line.lastCapturePoints.includes(f.lastCapturePoint)) line.lastCapturePoints.push(f.lastCapturePoint);
-    for (const t of f.tunnels) if (!line.tunnels.includes(t)) line.tunnels.push(t);
-    for (const leak of f.leaks) {
-      const text = `${leak.field === 'src' ? 'source' : 'destination'} ${leak.address} (cluster-internal: ${leak.range}) seen at ${leak.host}:${leak.interface}`;
-      if (!line.leaks.includes(text)) line.leaks.push(text);
-    }
-    const perLine = this.patterns.get(line)!;
-    for (const t of f.translations) {
-      const text = translationPattern(t);
-      perLine.set(text, (perLine.get(text) ?? 0) + 1);
-    }
+/** What linking needs of every leg, column-wise, first times on the reference clock. */
+function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]): LegFacts {
+  const n = ids.count;
+  const facts: LegFacts = {
+    host: new Uint16Array(n),
+    opener: new Uint8Array(n),
+    firstSender: new Uint8Array(n),
+    firstTs: new Float64Array(n),
+    samples: new Uint32Array(n),
+    point: new Int32Array(n),
+  };
+  const pointIds = new Map<number, number>();
+  for (let g = 0; g < n; g++) {
+    const capture = ids.capture[g]!;
+    const leg = ids.leg[g]!;
+    const c = captures[capture]!;
+    const t = c.legs.legs;
+    facts.host[g] = c.host;
+    facts.opener[g] = t.opener.data[leg]!;
+    facts.firstSender[g] = t.firstSender.data[leg]!;
+    facts.firstTs[g] = t.firstTs.data[leg]! - (offsets[c.host]?.offsetSeconds ?? 0);
+    facts.samples[g] = t.sampleCount.data[leg]!;
+    // A capture point: the capture file, its interface, and the encapsulation seen there.
+    const key = (capture * 65536 + t.keyWord(leg, 0)) * 256 + ((t.keyWord(leg, 1) >>> 8) & 0xff);
+    let point = pointIds.get(key);
+    if (point === undefined) pointIds.set(key, (point = pointIds.size));
+    facts.point[g] = point;
   }
-
-  result(): Answer[] {
-    for (const [line, perLine] of this.patterns) {
-      line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
-    }
-    return [...this.byServer.values()];
-  }
+  return facts;
 }
-
-/** A translation without its ports, so the flows of one server share one line: "SNAT 10.244.1.2 → 10.0.0.11 on node1 between cni0 and eth0". */
-function translationPattern(t: Translation): string {
-  const [from, to] = t.kind === 'SNAT' ? [t.before.src, t.after.src] : [t.before.dst, t.after.dst];
-  const change = `${t.kind} ${addressOf(from)} → ${addressOf(to)}`;
-  const [a, b] = t.between;
-  const where =
-    t.where === 'on-host'
-      ? `on ${t.host} between ${a.slice(a.indexOf(':') + 1)} and ${b.slice(b.indexOf(':') + 1)}`
-      : t.where === 'host'
-        ? `on ${t.host} (between ${a} and ${b})`
-        : t.where === 'beyond'
-          ? `beyond the captured hosts, between ${a} and ${b}`
-          : `between ${a} and ${b}`;
-  const rule = t.rule !== null ? ` by ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target})` : '';
-  return `${change} ${where}${rule}`;
-}
-
-function isGroupAddress(address: string): boolean {
-  if (address.includes(':')) return address.toLowerCase().startsWith('ff');
-  const first = Number(address.slice(0, address.indexOf('.')));
-  return (first >= 224 && first <= 239) || address === '255.255.255.255';
-}
-

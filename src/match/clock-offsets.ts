@@ -3,7 +3,7 @@
 // mean of the two medians cancels the transit (as NTP does) whatever the size of the offset —
 // minutes as well as microseconds — and medians shrug off retransmissions and mismatches.
 
-import { median, type LegPairEvidence } from './match-packets.js';
+import type { PairEvidence } from './pair-evidence.js';
 
 export interface ClockOffset {
   host: string;
@@ -17,6 +17,14 @@ export interface ClockOffset {
   basis: 'reference' | 'two-way' | 'one-way' | 'unknown';
 }
 
+interface HostPairEstimates {
+  offsets: number[];
+  spreads: number[];
+  /** Shared packets behind each estimate. */
+  weights: number[];
+  twoWay: boolean;
+}
+
 interface PairEstimate {
   offset: number;
   spread: number;
@@ -25,33 +33,41 @@ interface PairEstimate {
 }
 
 /** Offsets of every host relative to the best-connected one. `hostOfLeg` gives each global leg's host index. */
-export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) => number, pairs: Iterable<LegPairEvidence>): ClockOffset[] {
-  // Per ordered host pair (low index first): the per-leg-pair estimates of clock(high) − clock(low).
-  const byHostPair = new Map<number, PairEstimate[]>();
-  for (const e of pairs) {
-    const ha = hostOfLeg(e.a);
-    const hb = hostOfLeg(e.b);
+export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) => number, pairs: PairEvidence): ClockOffset[] {
+  // Per ordered host pair (low index first): the per-leg-pair estimates of clock(high) − clock(low),
+  // column-wise (a busy case has one per connection).
+  const byHostPair = new Map<number, HostPairEstimates>();
+  for (let e = 0; e < pairs.count; e++) {
+    const ha = hostOfLeg(pairs.a.data[e]!);
+    const hb = hostOfLeg(pairs.b.data[e]!);
     if (ha === hb) continue;
-    const mLow = median(e.deltasFromLow);
-    const mHigh = median(e.deltasFromHigh);
-    const twoWay = e.deltasFromLow.length > 0 && e.deltasFromHigh.length > 0;
+    const mLow = pairs.medianDelta(e, true);
+    const mHigh = pairs.medianDelta(e, false);
+    const twoWay = pairs.sentBy(e, true) > 0 && pairs.sentBy(e, false) > 0;
     let offset = twoWay ? (mLow + mHigh) / 2 : Number.isNaN(mLow) ? mHigh : mLow;
     const spread = twoWay ? Math.abs(mLow - mHigh) / 2 : 0;
     if (ha > hb) offset = -offset;
     const key = Math.min(ha, hb) * 65536 + Math.max(ha, hb);
-    const list = byHostPair.get(key) ?? [];
-    list.push({ offset, spread, packets: e.shared, twoWay });
-    byHostPair.set(key, list);
+    let list = byHostPair.get(key);
+    if (list === undefined) byHostPair.set(key, (list = { offsets: [], spreads: [], weights: [], twoWay: false }));
+    list.offsets.push(offset);
+    list.spreads.push(spread);
+    list.weights.push(pairs.shared.data[e]!);
+    list.twoWay ||= twoWay;
   }
 
   const combined = new Map<number, PairEstimate>();
   const packetsPerHost = new Array<number>(hosts.length).fill(0);
   for (const [key, list] of byHostPair) {
-    const offset = weightedQuantile(list.map((p) => ({ value: p.offset, weight: p.packets })), 0.5);
+    const offset = weightedQuantile(list.offsets, list.weights, 0.5);
     // Most connections agree within this (the 90th percentile: a few odd ones must not decide it).
-    const spread = weightedQuantile(list.map((p) => ({ value: p.spread + Math.abs(p.offset - offset), weight: p.packets })), 0.9);
-    const packets = list.reduce((sum, p) => sum + p.packets, 0);
-    combined.set(key, { offset, spread, packets, twoWay: list.some((p) => p.twoWay) });
+    const spread = weightedQuantile(
+      list.spreads.map((s, i) => s + Math.abs(list.offsets[i]! - offset)),
+      list.weights,
+      0.9,
+    );
+    const packets = list.weights.reduce((sum, w) => sum + w, 0);
+    combined.set(key, { offset, spread, packets, twoWay: list.twoWay });
     packetsPerHost[Math.floor(key / 65536)]! += packets;
     packetsPerHost[key % 65536]! += packets;
   }
@@ -91,14 +107,72 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
   return result;
 }
 
-/** The value below which a share `q` of the total weight lies. */
-function weightedQuantile(items: Array<{ value: number; weight: number }>, q: number): number {
-  const sorted = [...items].sort((x, y) => x.value - y.value);
-  const total = sorted.reduce((sum, p) => sum + p.weight, 0);
-  let seen = 0;
-  for (const p of sorted) {
-    seen += p.weight;
-    if (seen >= q * total) return p.value;
+/**
+ * The value below which a share `q` of the total weight lies: the smallest value whose own and
+ * lower values' weights reach q × total. Found by selection (expected linear time), not by
+ * sorting: a busy case has one estimate per connection.
+ */
+export function weightedQuantile(values: number[], weights: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const v = Float64Array.from(values);
+  const w = Float64Array.from(weights);
+  let total = 0;
+  for (const x of weights) total += x;
+  const target = q * total;
+  let lo = 0;
+  let hi = v.length;
+  let below = 0;
+  while (hi - lo > 16) {
+    const pivot = medianOfThree(v[lo]!, v[(lo + hi) >> 1]!, v[hi - 1]!);
+    // Three-way partition of [lo, hi): [lo, lt) < pivot, [lt, gt) = pivot, [gt, hi) > pivot.
+    let lt = lo;
+    let gt = hi;
+    let i = lo;
+    let lessWeight = 0;
+    let equalWeight = 0;
+    while (i < gt) {
+      const x = v[i]!;
+      if (x < pivot) {
+        lessWeight += w[i]!;
+        swap(v, w, i++, lt++);
+      } else if (x > pivot) {
+        swap(v, w, i, --gt);
+      } else {
+        equalWeight += w[i]!;
+        i++;
+      }
+    }
+    if (below + lessWeight >= target) {
+      hi = lt;
+    } else if (below + lessWeight + equalWeight >= target) {
+      return pivot;
+    } else {
+      below += lessWeight + equalWeight;
+      lo = gt;
+    }
   }
-  return sorted[sorted.length - 1]?.value ?? 0;
+  // A few left: sort them and walk.
+  const rest = Array.from({ length: hi - lo }, (_, k) => lo + k).sort((x, y) => v[x]! - v[y]!);
+  let seen = below;
+  for (const k of rest) {
+    seen += w[k]!;
+    if (seen >= target) return v[k]!;
+  }
+  // Not reached (no weight at all, or NaNs): the largest value, as a sorted walk would end.
+  let largest = -Infinity;
+  for (const x of values) if (x > largest) largest = x;
+  return largest;
+}
+
+function medianOfThree(a: number, b: number, c: number): number {
+  return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+}
+
+function swap(v: Float64Array, w: Float64Array, i: number, j: number): void {
+  const x = v[i]!;
+  v[i] = v[j]!;
+  v[j] = x;
+  const y = w[i]!;
+  w[i] = w[j]!;
+  w[j] = y;
 }

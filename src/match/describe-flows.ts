@@ -13,7 +13,7 @@ import { explainTranslations } from './explain-translations.js';
 import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
 import type { LinkedFlow } from './link-legs.js';
-import type { LegRef } from './match-packets.js';
+import type { LegIds } from './match-packets.js';
 
 export interface CaptureOnHost {
   host: number;
@@ -22,7 +22,8 @@ export interface CaptureOnHost {
 
 /** A leg's endpoints as words, oriented client → server. */
 interface OrientedLeg {
-  ref: LegRef;
+  capture: number;
+  leg: number;
   host: number;
   version: number;
   proto: number;
@@ -33,8 +34,8 @@ interface OrientedLeg {
   clientIsLow: boolean;
 }
 
-export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
-  const allOriented = linked.legs.map((g, i) => orient(refs[g]!, captures, linked.clientIsLow[i]!));
+export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
+  const allOriented = linked.legs.map((g, i) => orient(ids.capture[g]!, ids.leg[g]!, captures, linked.clientIsLow[i]!));
   const allHops = allOriented.map((o, i) => describeHop(o, captures, hosts, linked.position[i]!));
   const kept = foldReplyOnlyHops(allOriented, allHops);
   const oriented = kept.map((i) => allOriented[i]!);
@@ -95,7 +96,7 @@ export function describeFlow(id: number, linked: LinkedFlow, refs: LegRef[], cap
  * packets are added to it. Returns the indexes of the hops kept, in order.
  */
 function foldReplyOnlyHops(oriented: OrientedLeg[], hops: Hop[]): number[] {
-  const pointKey = (i: number) => `${oriented[i]!.ref.capture}/${hops[i]!.interface}`;
+  const pointKey = (i: number) => `${oriented[i]!.capture}/${hops[i]!.interface}`;
   const keep: number[] = [];
   for (let i = 0; i < hops.length; i++) {
     const hop = hops[i]!;
@@ -117,19 +118,20 @@ function foldReplyOnlyHops(oriented: OrientedLeg[], hops: Hop[]): number[] {
   return keep;
 }
 
-function orient(ref: LegRef, captures: CaptureOnHost[], clientIsLow: boolean): OrientedLeg {
-  const c = captures[ref.capture]!;
+function orient(capture: number, leg: number, captures: CaptureOnHost[], clientIsLow: boolean): OrientedLeg {
+  const c = captures[capture]!;
   const t = c.legs.legs;
   const low = new Uint32Array(4);
   const high = new Uint32Array(4);
   for (let i = 0; i < 4; i++) {
-    low[i] = t.keyWord(ref.leg, 3 + i);
-    high[i] = t.keyWord(ref.leg, 7 + i);
+    low[i] = t.keyWord(leg, 3 + i);
+    high[i] = t.keyWord(leg, 7 + i);
   }
-  const ports = t.keyWord(ref.leg, 11);
-  const w1 = t.keyWord(ref.leg, 1);
+  const ports = t.keyWord(leg, 11);
+  const w1 = t.keyWord(leg, 1);
   return {
-    ref,
+    capture,
+    leg,
     host: c.host,
     version: w1 >>> 24,
     proto: (w1 >>> 16) & 0xff,
@@ -142,9 +144,9 @@ function orient(ref: LegRef, captures: CaptureOnHost[], clientIsLow: boolean): O
 }
 
 function describeHop(o: OrientedLeg, captures: CaptureOnHost[], hosts: HostKnowledge[], position: number): Hop {
-  const c = captures[o.ref.capture]!;
+  const c = captures[o.capture]!;
   const t = c.legs.legs;
-  const leg = o.ref.leg;
+  const leg = o.leg;
   const toServer = o.clientIsLow ? 0 : 1;
   const encap = (t.keyWord(leg, 1) >>> 8) & 0xff;
   const encapsulation: Encapsulation[] = [];

@@ -67,7 +67,8 @@ function explainOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: Host
   }
 }
 
-function sourcePortMatters(model: HostModel): boolean {
+/** Whether some rule of the host looks at source ports (or cannot be read): then connections differing only in client port may be explained differently. */
+export function sourcePortMatters(model: HostModel): boolean {
   let known = watchesSourcePorts.get(model);
   if (known === undefined) {
     known = false;

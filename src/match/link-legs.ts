@@ -1,11 +1,27 @@
 // Links legs that share packets into flows, decides which end of each leg is the client, and
-// orders each flow's legs along the path the client's packets took.
+// orders each flow's legs along the path the client's packets took. Works on numbers only (leg
+// ids, pair numbers, typed arrays): a case can hold hundreds of thousands of connections.
 
-import { median, type LegPairEvidence } from './match-packets.js';
 import type { ClockOffset } from './clock-offsets.js';
+import type { PairEvidence } from './pair-evidence.js';
 
+/** What linking needs to know of every leg (global id), column-wise. */
+export interface LegFacts {
+  host: Uint16Array;
+  /** 0 low endpoint opened (SYN), 1 high, 2 unknown. */
+  opener: Uint8Array;
+  /** 0 low endpoint sent first, 1 high. */
+  firstSender: Uint8Array;
+  /** First packet time on the reference clock. */
+  firstTs: Float64Array;
+  samples: Uint32Array;
+  /** Where the leg was seen (capture file, interface, encapsulation), numbered across the case. */
+  point: Int32Array;
+}
+
+/** One flow: its legs in path order, client side first. */
 export interface LinkedFlow {
-  /** Global leg ids in path order, client side first. */
+  /** Global leg ids in path order. */
   legs: number[];
   /** Per leg (same order): true when the leg's low endpoint is the client. */
   clientIsLow: boolean[];
@@ -13,23 +29,34 @@ export interface LinkedFlow {
   position: number[];
 }
 
-export interface LegFacts {
-  host: number;
-  /** 0 low endpoint opened (SYN), 1 high, 2 unknown. */
-  opener: number;
-  /** 0 low endpoint sent first, 1 high. */
-  firstSender: number;
-  /** First packet time on the reference clock. */
-  firstTs: number;
-  samples: number;
-  /** Where the leg was seen: capture file, interface and encapsulation ("3/1/vxlan"), unique in the case. */
-  point: string;
+/** Every flow of the case, in order of first appearance, legs of flow i at [start[i], start[i + 1]). */
+export class LinkedFlows {
+  constructor(
+    readonly count: number,
+    readonly start: Int32Array,
+    readonly legs: Int32Array,
+    readonly clientIsLow: Uint8Array,
+    readonly position: Float64Array,
+  ) {}
+
+  flow(i: number): LinkedFlow {
+    const from = this.start[i]!;
+    const to = this.start[i + 1]!;
+    return {
+      legs: Array.from(this.legs.subarray(from, to)),
+      clientIsLow: Array.from(this.clientIsLow.subarray(from, to), (x) => x === 1),
+      position: Array.from(this.position.subarray(from, to)),
+    };
+  }
 }
 
 /** Two legs are one connection when they share at least this many packets (or all of the smaller one's). */
 const MIN_SHARED = 2;
 
-export function linkLegs(legCount: number, facts: (leg: number) => LegFacts, pairs: LegPairEvidence[], offsets: ClockOffset[]): LinkedFlow[] {
+export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[]): LinkedFlows {
+  const legCount = facts.host.length;
+  const incidences = incidencesByLeg(legCount, pairs);
+  const kept = keepBestPerPoint(incidences, pairs, facts);
   const parent = new Int32Array(legCount);
   for (let i = 0; i < legCount; i++) parent[i] = i;
   const find = (x: number): number => {
@@ -39,172 +66,336 @@ export function linkLegs(legCount: number, facts: (leg: number) => LegFacts, pai
     }
     return x;
   };
-  const edges = new Map<number, LegPairEvidence[]>();
-  for (const e of keepBestPerPoint(pairs, facts)) {
-    const smaller = Math.min(facts(e.a).samples, facts(e.b).samples);
-    if (e.shared < Math.min(MIN_SHARED, smaller)) continue;
-    parent[find(e.a)] = find(e.b);
-    for (const leg of [e.a, e.b]) {
-      const list = edges.get(leg) ?? [];
-      list.push(e);
-      edges.set(leg, list);
+  for (let e = 0; e < pairs.count; e++) {
+    if (kept[e] === 0) continue;
+    const a = pairs.a.data[e]!;
+    const b = pairs.b.data[e]!;
+    const smaller = Math.min(facts.samples[a]!, facts.samples[b]!);
+    if (pairs.shared.data[e]! < Math.min(MIN_SHARED, smaller)) {
+      kept[e] = 0;
+      continue;
     }
-  }
-  const components = new Map<number, number[]>();
-  for (let leg = 0; leg < legCount; leg++) {
-    const root = find(leg);
-    const list = components.get(root) ?? [];
-    list.push(leg);
-    components.set(root, list);
+    parent[find(a)] = find(b);
   }
 
-  const flows: LinkedFlow[] = [];
-  for (const members of components.values()) flows.push(orderFlow(members, facts, edges, offsets));
-  flows.sort((x, y) => facts(x.legs[0]!).firstTs - facts(y.legs[0]!).firstTs);
-  return flows;
+  // Components numbered by their lowest leg, members in leg order (counting sort).
+  const component = new Int32Array(legCount);
+  const componentOfRoot = new Int32Array(legCount).fill(-1);
+  let components = 0;
+  for (let leg = 0; leg < legCount; leg++) {
+    const root = find(leg);
+    if (componentOfRoot[root]! < 0) componentOfRoot[root] = components++;
+    component[leg] = componentOfRoot[root]!;
+  }
+  const memberStart = new Int32Array(components + 1);
+  for (let leg = 0; leg < legCount; leg++) memberStart[component[leg]! + 1]!++;
+  for (let c = 0; c < components; c++) memberStart[c + 1]! += memberStart[c]!;
+  const members = new Int32Array(legCount);
+  const fill = memberStart.slice(0, components);
+  for (let leg = 0; leg < legCount; leg++) members[fill[component[leg]!]!++] = leg;
+
+  const orderer = new FlowOrderer(facts, pairs, incidences, kept, offsets);
+  const orderedLegs = new Int32Array(legCount);
+  const clientIsLow = new Uint8Array(legCount);
+  const position = new Float64Array(legCount);
+  for (let c = 0; c < components; c++) {
+    orderer.order(members.subarray(memberStart[c]!, memberStart[c + 1]!), memberStart[c]!, orderedLegs, clientIsLow, position);
+  }
+
+  // Flows in order of their first leg's time (ties: by lowest leg, as components are numbered).
+  const byTime = Array.from({ length: components }, (_, c) => c);
+  byTime.sort((x, y) => facts.firstTs[orderedLegs[memberStart[x]!]!]! - facts.firstTs[orderedLegs[memberStart[y]!]!]! || x - y);
+  const start = new Int32Array(components + 1);
+  const legs = new Int32Array(legCount);
+  const low = new Uint8Array(legCount);
+  const pos = new Float64Array(legCount);
+  let at = 0;
+  for (let i = 0; i < components; i++) {
+    const c = byTime[i]!;
+    start[i] = at;
+    for (let k = memberStart[c]!; k < memberStart[c + 1]!; k++, at++) {
+      legs[at] = orderedLegs[k]!;
+      low[at] = clientIsLow[k]!;
+      pos[at] = position[k]!;
+    }
+  }
+  start[components] = at;
+  return new LinkedFlows(components, start, legs, low, pos);
+}
+
+/** Each leg's pairs, in pair order: pairs of leg L are list[start[L] .. start[L + 1]). */
+interface Incidences {
+  start: Int32Array;
+  list: Int32Array;
+}
+
+function incidencesByLeg(legCount: number, pairs: PairEvidence): Incidences {
+  const start = new Int32Array(legCount + 1);
+  for (let e = 0; e < pairs.count; e++) {
+    start[pairs.a.data[e]! + 1]!++;
+    start[pairs.b.data[e]! + 1]!++;
+  }
+  for (let l = 0; l < legCount; l++) start[l + 1]! += start[l]!;
+  const list = new Int32Array(2 * pairs.count);
+  const fill = start.slice(0, legCount);
+  for (let e = 0; e < pairs.count; e++) {
+    list[fill[pairs.a.data[e]!]!++] = e;
+    list[fill[pairs.b.data[e]!]!++] = e;
+  }
+  return { start, list };
 }
 
 /**
  * A connection passes a capture point once: of the legs at one point that share packets with a
  * leg, in the same directions, only the best-supported is its continuation (exact prints before
- * seq-less ones, then the most packets). This keeps two connections that reused the same ports
- * apart even when their payloads repeat. (Legs sharing only requests and only replies with a
- * leg — NAT between a point and both directions' translations — both stay: they are one hop.)
+ * seq-less ones, then the most packets; the first found on a tie). This keeps two connections
+ * that reused the same ports apart even when their payloads repeat. (Legs sharing only requests
+ * and only replies with a leg — NAT between a point and both directions' translations — both
+ * stay: they are one hop.) Returns 1 per pair that survives.
  */
-function keepBestPerPoint(pairs: LegPairEvidence[], facts: (leg: number) => LegFacts): LegPairEvidence[] {
-  const better = (x: LegPairEvidence, y: LegPairEvidence) => (x.loose !== y.loose ? !x.loose : x.shared > y.shared);
-  const keyOf = (e: LegPairEvidence, leg: number) => {
-    const other = leg === e.a ? e.b : e.a;
-    // Which of `leg`'s endpoints sent the shared packets (1 low, 2 high, 3 both), in its own terms.
-    const fromALow = e.deltasFromLow.length > 0 ? 1 : 0;
-    const fromAHigh = e.deltasFromHigh.length > 0 ? 2 : 0;
-    const same = e.sameOrientation * 2 >= e.shared;
-    const directions = leg === e.a || same ? fromALow | fromAHigh : (fromALow << 1) | (fromAHigh >> 1);
-    return `${leg} ${facts(other).point} ${directions}`;
-  };
-  const best = new Map<string, LegPairEvidence>();
-  for (const e of pairs) {
-    for (const leg of [e.a, e.b]) {
-      const key = keyOf(e, leg);
-      const current = best.get(key);
-      if (current === undefined || better(e, current)) best.set(key, e);
+function keepBestPerPoint(incidences: Incidences, pairs: PairEvidence, facts: LegFacts): Uint8Array {
+  const bestAt = new Uint8Array(pairs.count);
+  // Per leg, the best pair per (other point, directions): a few groups, searched linearly.
+  const groupKey: number[] = [];
+  const groupBest: number[] = [];
+  const legCount = incidences.start.length - 1;
+  for (let leg = 0; leg < legCount; leg++) {
+    groupKey.length = 0;
+    groupBest.length = 0;
+    for (let k = incidences.start[leg]!; k < incidences.start[leg + 1]!; k++) {
+      const e = incidences.list[k]!;
+      const key = directionKey(e, leg, pairs, facts);
+      const g = groupKey.indexOf(key);
+      if (g < 0) {
+        groupKey.push(key);
+        groupBest.push(e);
+      } else if (better(e, groupBest[g]!, pairs)) {
+        groupBest[g] = e;
+      }
     }
+    for (const e of groupBest) bestAt[e]!++;
   }
   // An edge survives when it is the best towards the other's point from both of its ends. Two
   // legs at one point linked only without sequence numbers are two connections on reused ports.
-  return pairs.filter(
-    (e) => best.get(keyOf(e, e.a)) === e && best.get(keyOf(e, e.b)) === e && !(e.loose && facts(e.a).point === facts(e.b).point),
-  );
+  const kept = new Uint8Array(pairs.count);
+  for (let e = 0; e < pairs.count; e++) {
+    const samePoint = facts.point[pairs.a.data[e]!] === facts.point[pairs.b.data[e]!];
+    kept[e] = bestAt[e] === 2 && !(pairs.loose.data[e] === 1 && samePoint) ? 1 : 0;
+  }
+  return kept;
 }
 
-function orderFlow(members: number[], facts: (leg: number) => LegFacts, edges: Map<number, LegPairEvidence[]>, offsets: ClockOffset[]): LinkedFlow {
-  // Start from a leg that saw the handshake, else from the earliest one.
-  const anchor = [...members].sort((x, y) => {
-    const kx = facts(x).opener === 2 ? 1 : 0;
-    const ky = facts(y).opener === 2 ? 1 : 0;
-    return kx - ky || facts(x).firstTs - facts(y).firstTs;
-  })[0]!;
-  const a = facts(anchor);
-  const clientIsLow = new Map<number, boolean>([[anchor, (a.opener === 2 ? a.firstSender : a.opener) === 0]]);
-  const position = new Map<number, number>([[anchor, 0]]);
-  // Breadth-first along the best-supported edges: orientation and transit time accumulate.
-  const queue = [anchor];
-  while (queue.length > 0) {
-    const from = queue.shift()!;
-    const list = [...(edges.get(from) ?? [])].sort((x, y) => y.shared - x.shared);
-    for (const e of list) {
-      const to = e.a === from ? e.b : e.a;
-      if (clientIsLow.has(to)) continue;
-      const same = e.sameOrientation * 2 >= e.shared;
-      const fromClientLow = clientIsLow.get(from)!;
-      clientIsLow.set(to, same ? fromClientLow : !fromClientLow);
-      position.set(to, position.get(from)! + transit(e, from, fromClientLow, facts, offsets));
-      queue.push(to);
+function better(x: number, y: number, pairs: PairEvidence): boolean {
+  const lx = pairs.loose.data[x]!;
+  const ly = pairs.loose.data[y]!;
+  return lx !== ly ? lx === 0 : pairs.shared.data[x]! > pairs.shared.data[y]!;
+}
+
+/** The other leg's point and which of `leg`'s endpoints sent the shared packets (1 low, 2 high, 3 both), in `leg`'s own terms. */
+function directionKey(e: number, leg: number, pairs: PairEvidence, facts: LegFacts): number {
+  const a = pairs.a.data[e]!;
+  const other = leg === a ? pairs.b.data[e]! : a;
+  const fromALow = pairs.fromLow.data[e]! > 0 ? 1 : 0;
+  const fromAHigh = pairs.fromHigh.data[e]! > 0 ? 2 : 0;
+  const directions = leg === a || pairs.sameWay(e) ? fromALow | fromAHigh : (fromALow << 1) | (fromAHigh >> 1);
+  return facts.point[other]! * 4 + directions;
+}
+
+/** Orients and orders the legs of one flow; scratch state is per leg id and reused across flows. */
+class FlowOrderer {
+  private readonly clientLow: Uint8Array;
+  private readonly position: Float64Array;
+  private readonly visited: Uint8Array;
+  private readonly queue: Int32Array;
+
+  constructor(
+    private readonly facts: LegFacts,
+    private readonly pairs: PairEvidence,
+    private readonly incidences: Incidences,
+    private readonly kept: Uint8Array,
+    private readonly offsets: ClockOffset[],
+  ) {
+    const n = facts.host.length;
+    this.clientLow = new Uint8Array(n);
+    this.position = new Float64Array(n);
+    this.visited = new Uint8Array(n);
+    this.queue = new Int32Array(n);
+  }
+
+  /** Writes the members in path order, with orientation and position, at `at` in the outputs. */
+  order(members: Int32Array, at: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): void {
+    const f = this.facts;
+    if (members.length === 1) {
+      const leg = members[0]!;
+      outLegs[at] = leg;
+      outLow[at] = (f.opener[leg] === 2 ? f.firstSender[leg] : f.opener[leg]) === 0 ? 1 : 0;
+      outPosition[at] = 0;
+      return;
     }
-  }
-  const ordered = orderByHost(members, position, facts, edges, clientIsLow);
-  const base = position.get(ordered[0]!)!;
-  return {
-    legs: ordered,
-    clientIsLow: ordered.map((l) => clientIsLow.get(l)!),
-    position: ordered.map((l) => position.get(l)! - base),
-  };
-}
-
-/**
- * A connection crosses each host once, so its legs are grouped by host. Hosts are ordered by
- * what does not depend on clock offsets: a packet to the server reaches the downstream host
- * later, and its reply earlier, than the upstream one (sign of to-server minus to-client delta);
- * without replies, by TTL (routers lower it, NAT leaves it). Inside a host one clock serves all
- * capture points, so positions order them.
- */
-function orderByHost(
-  members: number[],
-  position: Map<number, number>,
-  facts: (leg: number) => LegFacts,
-  edges: Map<number, LegPairEvidence[]>,
-  clientIsLow: Map<number, boolean>,
-): number[] {
-  const hostsInFlow = [...new Set(members.map((l) => facts(l).host))];
-  const earliest = new Map<number, number>();
-  for (const l of members) {
-    const h = facts(l).host;
-    earliest.set(h, Math.min(earliest.get(h) ?? Infinity, position.get(l)!));
-  }
-  // votes.get(x * 65536 + y) > 0: host y is downstream of host x.
-  const votes = new Map<number, number>();
-  const seen = new Set<LegPairEvidence>();
-  for (const l of members) {
-    for (const e of edges.get(l) ?? []) {
-      if (seen.has(e)) continue;
-      seen.add(e);
-      const ha = facts(e.a).host;
-      const hb = facts(e.b).host;
-      if (ha === hb) continue;
-      const aClientLow = clientIsLow.get(e.a)!;
-      let vote: number;
-      if (e.deltasFromLow.length > 0 && e.deltasFromHigh.length > 0) {
-        const toServer = median(aClientLow ? e.deltasFromLow : e.deltasFromHigh);
-        const toClient = median(aClientLow ? e.deltasFromHigh : e.deltasFromLow);
-        vote = Math.sign(toServer - toClient) * e.shared;
-      } else {
-        // One direction only (no replies): times cannot cancel the clock offset, TTLs can.
-        vote = aClientLow ? e.ttlVotesFromLow - e.ttlVotesFromHigh : e.ttlVotesFromHigh - e.ttlVotesFromLow;
+    if (members.length === 2) {
+      this.orderTwo(members[0]!, members[1]!, at, outLegs, outLow, outPosition);
+      return;
+    }
+    // Start from a leg that saw the handshake, else from the earliest one.
+    let anchor = members[0]!;
+    for (const leg of members) {
+      const k = f.opener[leg] === 2 ? 1 : 0;
+      const ka = f.opener[anchor] === 2 ? 1 : 0;
+      if (k < ka || (k === ka && f.firstTs[leg]! < f.firstTs[anchor]!)) anchor = leg;
+    }
+    this.clientLow[anchor] = (f.opener[anchor] === 2 ? f.firstSender[anchor] : f.opener[anchor]) === 0 ? 1 : 0;
+    this.position[anchor] = 0;
+    this.visited[anchor] = 1;
+    // Breadth-first along the best-supported edges: orientation and transit time accumulate.
+    let head = 0;
+    let tail = 0;
+    this.queue[tail++] = anchor;
+    while (head < tail) {
+      const from = this.queue[head++]!;
+      for (const e of this.edgesOf(from).sort((x, y) => this.pairs.shared.data[y]! - this.pairs.shared.data[x]!)) {
+        const to = this.pairs.a.data[e] === from ? this.pairs.b.data[e]! : this.pairs.a.data[e]!;
+        if (this.visited[to] === 1) continue;
+        this.visited[to] = 1;
+        const fromClientLow = this.clientLow[from] === 1;
+        this.clientLow[to] = (this.pairs.sameWay(e) ? fromClientLow : !fromClientLow) ? 1 : 0;
+        this.position[to] = this.position[from]! + this.transit(e, from, fromClientLow);
+        this.queue[tail++] = to;
       }
-      votes.set(ha * 65536 + hb, (votes.get(ha * 65536 + hb) ?? 0) + vote);
-      votes.set(hb * 65536 + ha, (votes.get(hb * 65536 + ha) ?? 0) - vote);
     }
+    const ordered = this.orderByHost(members);
+    const base = this.position[ordered[0]!]!;
+    ordered.forEach((leg, i) => {
+      outLegs[at + i] = leg;
+      outLow[at + i] = this.clientLow[leg]!;
+      outPosition[at + i] = this.position[leg]! - base;
+      this.visited[leg] = 0;
+    });
   }
-  hostsInFlow.sort((x, y) => {
-    const v = votes.get(x * 65536 + y) ?? 0;
-    return v !== 0 ? -Math.sign(v) : earliest.get(x)! - earliest.get(y)!;
-  });
-  const rank = new Map(hostsInFlow.map((h, i) => [h, i]));
-  return [...members].sort((x, y) => rank.get(facts(x).host)! - rank.get(facts(y).host)! || position.get(x)! - position.get(y)!);
-}
 
-/** Seconds the client's packets took from leg `from` to the other leg of `e` (negative: the other leg is upstream). */
-function transit(e: LegPairEvidence, from: number, fromClientLow: boolean, facts: (leg: number) => LegFacts, offsets: ClockOffset[]): number {
-  // Deltas are ts(b) − ts(a), split by who sent the packet in leg a.
-  const aClientLow = e.a === from ? fromClientLow : undefined;
-  const sign = e.a === from ? 1 : -1;
-  let toServer: number[];
-  let toClient: number[];
-  if (aClientLow !== undefined) {
-    toServer = aClientLow ? e.deltasFromLow : e.deltasFromHigh;
-    toClient = aClientLow ? e.deltasFromHigh : e.deltasFromLow;
-  } else {
-    // `from` is b: orient by b's client side mapped onto a through the pair's orientation.
-    const same = e.sameOrientation * 2 >= e.shared;
-    const aLowIsClient = same ? fromClientLow : !fromClientLow;
-    toServer = aLowIsClient ? e.deltasFromLow : e.deltasFromHigh;
-    toClient = aLowIsClient ? e.deltasFromHigh : e.deltasFromLow;
+  /**
+   * The common flow of two legs (one connection at two points), the general path without its
+   * arrays and sorts: the same anchor, orientation, transit time and host order.
+   */
+  private orderTwo(m0: number, m1: number, at: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): void {
+    const f = this.facts;
+    const k0 = f.opener[m0] === 2 ? 1 : 0;
+    const k1 = f.opener[m1] === 2 ? 1 : 0;
+    const anchor = k1 < k0 || (k1 === k0 && f.firstTs[m1]! < f.firstTs[m0]!) ? m1 : m0;
+    const other = anchor === m0 ? m1 : m0;
+    // Their one surviving edge (the component is the two of them).
+    let e = -1;
+    for (let k = this.incidences.start[m0]!; k < this.incidences.start[m0 + 1]! && e < 0; k++) {
+      if (this.kept[this.incidences.list[k]!] === 1) e = this.incidences.list[k]!;
+    }
+    const anchorClientLow = (f.opener[anchor] === 2 ? f.firstSender[anchor] : f.opener[anchor]) === 0;
+    const otherClientLow = this.pairs.sameWay(e) ? anchorClientLow : !anchorClientLow;
+    const otherPosition = this.transit(e, anchor, anchorClientLow);
+    const low0 = anchor === m0 ? anchorClientLow : otherClientLow;
+    const pos0 = anchor === m0 ? 0 : otherPosition;
+    const pos1 = anchor === m0 ? otherPosition : 0;
+    let secondFirst: boolean;
+    if (f.host[m0] === f.host[m1]) {
+      secondFirst = pos1 < pos0;
+    } else {
+      // m0 < m1 is the edge's a end; the vote says whether m1's host is downstream of m0's.
+      const vote = this.hostVote(e, low0);
+      secondFirst = vote !== 0 ? vote < 0 : pos1 < pos0;
+    }
+    const first = secondFirst ? m1 : m0;
+    const base = secondFirst ? pos1 : pos0;
+    outLegs[at] = first;
+    outLegs[at + 1] = secondFirst ? m0 : m1;
+    outLow[at] = (first === anchor ? anchorClientLow : otherClientLow) ? 1 : 0;
+    outLow[at + 1] = (first === anchor ? otherClientLow : anchorClientLow) ? 1 : 0;
+    outPosition[at] = 0;
+    outPosition[at + 1] = (secondFirst ? pos0 : pos1) - base;
   }
-  const fa = facts(e.a);
-  const fb = facts(e.b);
-  const mServer = median(toServer);
-  const mClient = median(toClient);
-  const correction = (offsets[fb.host]?.offsetSeconds ?? 0) - (offsets[fa.host]?.offsetSeconds ?? 0);
-  const raw = toServer.length > 0 ? mServer - correction : -(mClient - correction);
-  return sign * raw;
+
+  /** > 0 when b's host is downstream of a's for the pair's packets, < 0 upstream, 0 undecided. */
+  private hostVote(e: number, aClientLow: boolean): number {
+    const p = this.pairs;
+    if (p.sentBy(e, true) > 0 && p.sentBy(e, false) > 0) {
+      const toServer = p.medianDelta(e, aClientLow);
+      const toClient = p.medianDelta(e, !aClientLow);
+      return Math.sign(toServer - toClient) * p.shared.data[e]!;
+    }
+    // One direction only (no replies): times cannot cancel the clock offset, TTLs can.
+    const low = p.ttlVotesFromLow.data[e]!;
+    const high = p.ttlVotesFromHigh.data[e]!;
+    return aClientLow ? low - high : high - low;
+  }
+
+  /** The leg's surviving edges, in pair order. */
+  private edgesOf(leg: number): number[] {
+    const list: number[] = [];
+    for (let k = this.incidences.start[leg]!; k < this.incidences.start[leg + 1]!; k++) {
+      const e = this.incidences.list[k]!;
+      if (this.kept[e] === 1) list.push(e);
+    }
+    return list;
+  }
+
+  /**
+   * A connection crosses each host once, so its legs are grouped by host. Hosts are ordered by
+   * what does not depend on clock offsets: a packet to the server reaches the downstream host
+   * later, and its reply earlier, than the upstream one (sign of to-server minus to-client delta);
+   * without replies, by TTL (routers lower it, NAT leaves it). Inside a host one clock serves all
+   * capture points, so positions order them.
+   */
+  private orderByHost(members: Int32Array): number[] {
+    const f = this.facts;
+    const p = this.pairs;
+    const legs = Array.from(members);
+    // The flow's hosts in order of appearance (a few), and each one's earliest position.
+    const hosts: number[] = [];
+    const earliest: number[] = [];
+    for (const l of legs) {
+      const i = hosts.indexOf(f.host[l]!);
+      if (i < 0) {
+        hosts.push(f.host[l]!);
+        earliest.push(this.position[l]!);
+      } else if (this.position[l]! < earliest[i]!) {
+        earliest[i] = this.position[l]!;
+      }
+    }
+    if (hosts.length === 1) return legs.sort((x, y) => this.position[x]! - this.position[y]!);
+    // votes[x * n + y] > 0: the y-th host is downstream of the x-th.
+    const n = hosts.length;
+    const votes = new Array<number>(n * n).fill(0);
+    for (const l of legs) {
+      for (const e of this.edgesOf(l)) {
+        // Each edge once: from its a end.
+        const a = p.a.data[e]!;
+        if (a !== l) continue;
+        const x = hosts.indexOf(f.host[a]!);
+        const y = hosts.indexOf(f.host[p.b.data[e]!]!);
+        if (x === y) continue;
+        const vote = this.hostVote(e, this.clientLow[a] === 1);
+        votes[x * n + y]! += vote;
+        votes[y * n + x]! -= vote;
+      }
+    }
+    const byRank = hosts.map((_, i) => i);
+    byRank.sort((x, y) => {
+      const v = votes[x * n + y]!;
+      return v !== 0 ? -Math.sign(v) : earliest[x]! - earliest[y]!;
+    });
+    const rank = new Array<number>(n);
+    byRank.forEach((x, r) => (rank[x] = r));
+    const rankOf = (leg: number) => rank[hosts.indexOf(f.host[leg]!)]!;
+    return legs.sort((x, y) => rankOf(x) - rankOf(y) || this.position[x]! - this.position[y]!);
+  }
+
+  /** Seconds the client's packets took from leg `from` to the other leg of `e` (negative: the other leg is upstream). */
+  private transit(e: number, from: number, fromClientLow: boolean): number {
+    const p = this.pairs;
+    // Deltas are ts(b) − ts(a), split by who sent the packet in leg a.
+    const a = p.a.data[e]!;
+    const b = p.b.data[e]!;
+    const aLowIsClient = a === from ? fromClientLow : p.sameWay(e) ? fromClientLow : !fromClientLow;
+    const sign = a === from ? 1 : -1;
+    const correction = (this.offsets[this.facts.host[b]!]?.offsetSeconds ?? 0) - (this.offsets[this.facts.host[a]!]?.offsetSeconds ?? 0);
+    const raw = p.sentBy(e, aLowIsClient) > 0 ? p.medianDelta(e, aLowIsClient) - correction : -(p.medianDelta(e, !aLowIsClient) - correction);
+    return sign * raw;
+  }
 }

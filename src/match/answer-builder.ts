@@ -1,0 +1,104 @@
+// The answer: one line per server endpoint with the source addresses it saw, the tunnels crossed
+// and the translations on the way. Built from what each flow adds to it (an AnswerShare), which
+// like flows share: a busy case has thousands of connections of a few shapes.
+
+import type { Answer, Flow, Translation } from '../report/analyze-model.js';
+import { addressOf } from './endpoint-text.js';
+
+/** What one flow adds to the answer and to the report's totals. */
+export interface AnswerShare {
+  /** Null for multicast and broadcast groups: not servers anyone whitelists for. */
+  key: string | null;
+  server: string;
+  proto: string;
+  source: string;
+  seenAtServer: boolean;
+  lastCapturePoint: string;
+  tunnels: string[];
+  leaks: string[];
+  /** Each translation without its ports, so the flows of one server share one line. */
+  patterns: string[];
+  /** Seen at more than one capture point. */
+  multiPoint: boolean;
+  translations: number;
+  unexplained: number;
+  leakCount: number;
+}
+
+export function answerShareOf(f: Flow): AnswerShare {
+  const seen = f.seenByServer ?? f.lastSeen;
+  return {
+    key: isGroupAddress(addressOf(seen.dst)) ? null : `${f.proto} ${seen.dst}`,
+    server: seen.dst,
+    proto: f.proto,
+    source: addressOf(seen.src),
+    seenAtServer: f.seenByServer !== null,
+    lastCapturePoint: f.lastCapturePoint,
+    tunnels: f.tunnels,
+    leaks: f.leaks.map(
+      (leak) => `${leak.field === 'src' ? 'source' : 'destination'} ${leak.address} (cluster-internal: ${leak.range}) seen at ${leak.host}:${leak.interface}`,
+    ),
+    patterns: f.translations.map(translationPattern),
+    multiPoint: f.legs.length > 1 || f.legs[0]!.hops.length > 1,
+    translations: f.translations.length,
+    unexplained: f.translations.filter((t) => !t.explained && t.where !== 'beyond').length,
+    leakCount: f.leaks.length,
+  };
+}
+
+export class AnswerBuilder {
+  private readonly byServer = new Map<string, Answer>();
+  private readonly patterns = new Map<Answer, Map<string, number>>();
+
+  add(share: AnswerShare): void {
+    if (share.key === null) return;
+    let line = this.byServer.get(share.key);
+    if (line === undefined) {
+      line = { server: share.server, proto: share.proto, sources: [], seenAtServer: share.seenAtServer, lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [] };
+      this.byServer.set(share.key, line);
+      this.patterns.set(line, new Map());
+    }
+    line.flows++;
+    addOnce(line.sources, share.source);
+    line.seenAtServer ||= share.seenAtServer;
+    addOnce(line.lastCapturePoints, share.lastCapturePoint);
+    for (const t of share.tunnels) addOnce(line.tunnels, t);
+    for (const leak of share.leaks) addOnce(line.leaks, leak);
+    const perLine = this.patterns.get(line)!;
+    for (const text of share.patterns) perLine.set(text, (perLine.get(text) ?? 0) + 1);
+  }
+
+  result(): Answer[] {
+    for (const [line, perLine] of this.patterns) {
+      line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
+    }
+    return [...this.byServer.values()];
+  }
+}
+
+function addOnce(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
+}
+
+/** A translation without its ports: "SNAT 10.244.1.2 → 10.0.0.11 on node1 between cni0 and eth0". */
+function translationPattern(t: Translation): string {
+  const [from, to] = t.kind === 'SNAT' ? [t.before.src, t.after.src] : [t.before.dst, t.after.dst];
+  const change = `${t.kind} ${addressOf(from)} → ${addressOf(to)}`;
+  const [a, b] = t.between;
+  const where =
+    t.where === 'on-host'
+      ? `on ${t.host} between ${a.slice(a.indexOf(':') + 1)} and ${b.slice(b.indexOf(':') + 1)}`
+      : t.where === 'host'
+        ? `on ${t.host} (between ${a} and ${b})`
+        : t.where === 'beyond'
+          ? `beyond the captured hosts, between ${a} and ${b}`
+          : `between ${a} and ${b}`;
+  const rule = t.rule !== null ? ` by ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target})` : '';
+  return `${change} ${where}${rule}`;
+}
+
+function isGroupAddress(address: string): boolean {
+  if (address.includes(':')) return address.toLowerCase().startsWith('ff');
+  const first = Number(address.slice(0, address.indexOf('.')));
+  return (first >= 224 && first <= 239) || address === '255.255.255.255';
+}

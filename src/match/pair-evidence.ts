@@ -1,0 +1,142 @@
+// What matching found for each pair of legs, column-wise: a busy case has hundreds of thousands
+// of pairs, and one object (plus two arrays) per pair made the garbage collector the largest
+// item of analyze. Pairs are numbered in the order they were first seen; that order is part of
+// the result (ties between equally good links are decided by it).
+
+import { f64, i32, u32, u8 } from '../flow/columns.js';
+import { mix32 } from '../decode/index.js';
+
+/** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
+export const DELTAS_KEPT = 32;
+
+export class PairEvidence {
+  count = 0;
+  /** The pair's legs (global ids), a < b. */
+  readonly a = i32(1024);
+  readonly b = i32(1024);
+  /** Packets seen in both legs. */
+  readonly shared = u32(1024);
+  /** Shared packets going the same way relative to each leg's low/high endpoints. */
+  readonly sameOrientation = u32(1024);
+  /** Shared packets sent by a's low endpoint / by a's high endpoint. */
+  readonly fromLow = u32(1024);
+  readonly fromHigh = u32(1024);
+  /** Σ sign(ttl(a) − ttl(b)) of shared packets sent by a's low / high endpoint: > 0 means a saw them first (routers only lower TTLs). */
+  readonly ttlVotesFromLow = i32(1024);
+  readonly ttlVotesFromHigh = i32(1024);
+  /** 1 when found only without TCP sequence numbers (weaker evidence). */
+  readonly loose = u8(1024);
+
+  // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction, as chains in one pool
+  // (entry → next entry, -1 ends a chain): medians need a sample, not every packet.
+  private readonly deltaHead = i32(1024, 2);
+  private readonly deltaValue = f64(4096);
+  private readonly deltaNext = i32(4096);
+  private deltas = 0;
+  private readonly scratch = new Float64Array(DELTAS_KEPT);
+
+  // Open addressing from (a, b) to the pair's number; -1 marks an empty slot.
+  private slots = new Int32Array(2048).fill(-1);
+
+  /** The pair's number, or -1. */
+  find(a: number, b: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
+      const pair = this.slots[slot]!;
+      if (pair < 0) return -1;
+      if (this.a.data[pair] === a && this.b.data[pair] === b) return pair;
+    }
+  }
+
+  /** A new, empty pair (a < b, not yet present). */
+  add(a: number, b: number, loose: boolean): number {
+    const pair = this.count++;
+    if (pair >= this.a.data.length) this.grow(pair);
+    this.a.data[pair] = a;
+    this.b.data[pair] = b;
+    this.shared.data[pair] = 0;
+    this.sameOrientation.data[pair] = 0;
+    this.fromLow.data[pair] = 0;
+    this.fromHigh.data[pair] = 0;
+    this.ttlVotesFromLow.data[pair] = 0;
+    this.ttlVotesFromHigh.data[pair] = 0;
+    this.loose.data[pair] = loose ? 1 : 0;
+    this.deltaHead.data[2 * pair] = -1;
+    this.deltaHead.data[2 * pair + 1] = -1;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    else this.place(pair, this.slots);
+    return pair;
+  }
+
+  /** One packet seen in both legs: sent by a's low endpoint or not, same orientation in b or not, ts(b) − ts(a), sign(ttl(a) − ttl(b)). */
+  addPacket(pair: number, aFromLow: boolean, sameOrientation: boolean, delta: number, ttlVote: number): void {
+    this.shared.data[pair]!++;
+    if (sameOrientation) this.sameOrientation.data[pair]!++;
+    const direction = aFromLow ? 0 : 1;
+    const sent = aFromLow ? this.fromLow.data[pair]!++ : this.fromHigh.data[pair]!++;
+    if (aFromLow) this.ttlVotesFromLow.data[pair]! += ttlVote;
+    else this.ttlVotesFromHigh.data[pair]! += ttlVote;
+    if (sent >= DELTAS_KEPT) return;
+    const entry = this.deltas++;
+    if (entry >= this.deltaValue.data.length) {
+      this.deltaValue.ensure(entry);
+      this.deltaNext.ensure(entry);
+    }
+    this.deltaValue.data[entry] = delta;
+    this.deltaNext.data[entry] = this.deltaHead.data[2 * pair + direction]!;
+    this.deltaHead.data[2 * pair + direction] = entry;
+  }
+
+  /** Shared packets sent by a's low endpoint (`fromLow`) or by its high one. */
+  sentBy(pair: number, fromLow: boolean): number {
+    return fromLow ? this.fromLow.data[pair]! : this.fromHigh.data[pair]!;
+  }
+
+  /** Median of the kept time differences of one direction; NaN when it has none. */
+  medianDelta(pair: number, fromLow: boolean): number {
+    const values = this.scratch;
+    let n = 0;
+    for (let e = this.deltaHead.data[2 * pair + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) {
+      // Insertion sort as the values come: at most DELTAS_KEPT of them.
+      const v = this.deltaValue.data[e]!;
+      let i = n++;
+      while (i > 0 && values[i - 1]! > v) {
+        values[i] = values[i - 1]!;
+        i--;
+      }
+      values[i] = v;
+    }
+    if (n === 0) return NaN;
+    const mid = n >> 1;
+    return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  }
+
+  /** Whether at least half the shared packets kept their orientation (low → high stayed low → high). */
+  sameWay(pair: number): boolean {
+    return this.sameOrientation.data[pair]! * 2 >= this.shared.data[pair]!;
+  }
+
+  /** Every per-pair column grows together (same initial rows, doubled together). */
+  private grow(pair: number): void {
+    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead]) {
+      column.ensure(pair);
+    }
+  }
+
+  private place(pair: number, slots: Int32Array): void {
+    const mask = slots.length - 1;
+    let slot = hashPair(this.a.data[pair]!, this.b.data[pair]!) & mask;
+    while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+    slots[slot] = pair;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    for (let pair = 0; pair < this.count; pair++) this.place(pair, slots);
+    this.slots = slots;
+  }
+}
+
+function hashPair(a: number, b: number): number {
+  return mix32(mix32(0x9e3779b9, a), b);
+}
