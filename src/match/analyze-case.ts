@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   onBytes?: (offset: number) => void;
   /** How many flows the report lists in full (multi-point ones first); 0 or absent: all. The answer and totals always cover every flow. */
   maxFlows?: number;
+  /** Describe every flow for the answer instead of one per shape (tests prove the two agree). */
+  describeEveryFlow?: boolean;
 }
 
 export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
@@ -78,16 +80,19 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
   const shapes = new FlowShapes(ids, captures, hosts.some((h) => h.model !== null && sourcePortMatters(h.model)));
   const shares: AnswerShare[] = [];
   for (let i = 0; i < linked.count; i++) {
-    const shape = shapes.shapeOf(linked, i);
+    const shape = options.describeEveryFlow === true ? -1 : shapes.shapeOf(linked, i);
     let described: Flow | null = null;
-    const describe = () => (described ??= describeFlow(i + 1, linked.flow(i), ids, captures, hosts));
-    const share = (shares[shape] ??= answerShareOf(describe()));
+    let share = shape < 0 ? undefined : shares[shape];
+    if (share === undefined) {
+      described = describeFlow(i + 1, linked.flow(i), ids, captures, hosts);
+      share = answerShareOf(described);
+      if (shape >= 0) shares[shape] = share;
+    }
+    const listed = share.multiPoint ? listedMulti : listedSingle;
+    if (listed.length < limit) listed.push(described ?? describeFlow(i + 1, linked.flow(i), ids, captures, hosts));
     if (share.multiPoint) {
       counts.multi++;
       multiAnswers.add(share);
-      if (listedMulti.length < limit) listedMulti.push(describe());
-    } else if (listedSingle.length < limit) {
-      listedSingle.push(describe());
     }
     allAnswers.add(share);
     counts.translations += share.translations;
