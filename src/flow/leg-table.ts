@@ -7,7 +7,7 @@
 // same leg, and includes the encapsulation and VNI so a packet seen inside VXLAN on eth0 is a
 // different leg from the same packet seen bare on flannel.1.
 
-import { fmix32, mix32 } from '../decode/index.js';
+import { fmix32 } from '../decode/index.js';
 import { f64, i32, u32, u8 } from './columns.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
@@ -54,7 +54,10 @@ export class LegInput {
 
 export class LegTable {
   count = 0;
-  private slots = new Int32Array(1024).fill(-1);
+  // Open addressing: slot i holds [2i] the leg (-1 empty) and [2i + 1] its key's hash, so a probe
+  // past other keys reads one cache line, not each passed leg's hash elsewhere.
+  private slots = new Int32Array(2 * 1024).fill(-1);
+  private slotMask = 1023;
   private readonly keys = u32(256, KEY_WORDS);
   private readonly hashes = u32(256);
   private readonly scratch = new Uint32Array(KEY_WORDS);
@@ -112,10 +115,9 @@ export class LegTable {
     k[9] = hi[2]!;
     k[10] = hi[3]!;
     k[11] = fromLow ? ((p.srcPort << 16) | p.dstPort) >>> 0 : ((p.dstPort << 16) | p.srcPort) >>> 0;
-    let h = fmix32(k[0]!);
-    for (let i = 1; i < KEY_WORDS; i++) h = mix32(h, k[i]!);
+    const h = hashKey(k);
     const slot = this.findSlot(h);
-    let leg = this.slots[slot]!;
+    let leg = this.slots[2 * slot]!;
     const syn = p.tcpFlags >= 0 && (p.tcpFlags & 0x12) === 0x02;
     if (leg < 0) {
       leg = this.insertAt(slot, h, p);
@@ -159,11 +161,12 @@ export class LegTable {
 
   /** The slot holding this key's current leg, or the empty slot where it would go. */
   private findSlot(hash: number): number {
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = this.slotMask;
     let slot = hash & mask;
     for (;;) {
-      const leg = this.slots[slot]!;
-      if (leg < 0 || (this.hashes.data[leg] === hash && this.sameKey(leg))) return slot;
+      const leg = slots[2 * slot]!;
+      if (leg < 0 || (slots[2 * slot + 1] === hash && this.sameKey(leg))) return slot;
       slot = (slot + 1) & mask;
     }
   }
@@ -185,8 +188,9 @@ export class LegTable {
       this.outerSrc.data.set(p.outerSrc, leg * 4);
       this.outerDst.data.set(p.outerDst, leg * 4);
     }
-    this.slots[slot] = leg;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    this.slots[2 * slot] = leg;
+    this.slots[2 * slot + 1] = hash;
+    if (this.count * 2 > this.slotMask + 1) this.rehash();
     return leg;
   }
 
@@ -243,16 +247,41 @@ export class LegTable {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
+    const size = 2 * (this.slotMask + 1);
+    const slots = new Int32Array(2 * size).fill(-1);
+    const mask = size - 1;
     for (let leg = 0; leg < this.count; leg++) {
       if (this.superseded.data[leg] === 1) continue;
-      let slot = this.hashes.data[leg]! & mask;
-      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
-      slots[slot] = leg;
+      const hash = this.hashes.data[leg]! | 0;
+      let slot = hash & mask;
+      while (slots[2 * slot]! >= 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = leg;
+      slots[2 * slot + 1] = hash;
     }
     this.slots = slots;
+    this.slotMask = mask;
   }
+}
+
+/**
+ * The key's hash: each word multiplied by its own odd constant and summed (the multiplies do
+ * not wait for each other, unlike a chain of mixes), then avalanched once.
+ */
+function hashKey(k: Uint32Array): number {
+  const h =
+    Math.imul(k[0]!, 0x9e3779b1) +
+    Math.imul(k[1]!, 0x85ebca77) +
+    Math.imul(k[2]!, 0xc2b2ae3d) +
+    Math.imul(k[3]!, 0x27d4eb2f) +
+    Math.imul(k[4]!, 0x165667b1) +
+    Math.imul(k[5]!, 0xd3a2646d) +
+    Math.imul(k[6]!, 0xfd7046c5) +
+    Math.imul(k[7]!, 0xb55a4f09) +
+    Math.imul(k[8]!, 0x2545f491) +
+    Math.imul(k[9]!, 0x9e3779b9) +
+    Math.imul(k[10]!, 0x61c88647) +
+    Math.imul(k[11]!, 0xcc9e2d51);
+  return fmix32(h | 0) | 0;
 }
 
 /** Orders endpoints (address words, then port) so both directions of a connection share a key. */

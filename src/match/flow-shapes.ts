@@ -6,7 +6,7 @@
 import type { CaptureOnHost } from './describe-flows.js';
 import type { LinkedFlows } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
-import { mix32 } from '../decode/index.js';
+import { fmix32 } from '../decode/index.js';
 import { u32 } from '../flow/columns.js';
 
 /** Words per leg in a shape row (see `shapeOf`). */
@@ -70,14 +70,17 @@ export class FlowShapes {
   }
 
   private findOrAdd(row: Uint32Array, length: number): number {
-    let hash = length;
-    for (let w = 0; w < length; w++) hash = mix32(hash, row[w]!);
+    // Each word times an odd constant of its own position, summed, then avalanched once: the
+    // multiplies do not wait for each other as a chain of mixes would.
+    let sum = length;
+    for (let w = 0; w < length; w++) sum = (sum + Math.imul(row[w]!, (0x85ebca6b + 2 * w) | 1)) | 0;
+    const hash = fmix32(sum);
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (;;) {
       const shape = this.slots[slot]!;
       if (shape < 0) break;
-      if (this.rowHash.data[shape] === hash >>> 0 && this.sameRow(shape, row, length)) return shape;
+      if (this.rowHash.data[shape] === hash && this.sameRow(shape, row, length)) return shape;
       slot = (slot + 1) & mask;
     }
     const shape = this.count++;
@@ -88,7 +91,7 @@ export class FlowShapes {
     this.rowStart.data[shape] = this.used;
     this.used += length;
     this.rowStart.data[shape + 1] = this.used;
-    this.rowHash.data[shape] = hash >>> 0;
+    this.rowHash.data[shape] = hash;
     this.slots[slot] = shape;
     if (this.count * 2 > this.slots.length) this.rehash();
     return shape;

@@ -103,8 +103,15 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
   }
 
   // Flows in order of their first leg's time (ties: by lowest leg, as components are numbered).
+  const firstTs = new Float64Array(components);
+  let inOrder = true;
+  for (let c = 0; c < components; c++) {
+    firstTs[c] = facts.firstTs[orderedLegs[memberStart[c]!]!]!;
+    if (c > 0 && !(firstTs[c - 1]! <= firstTs[c]!)) inOrder = false;
+  }
+  // Legs are numbered as captures met them, so flows usually come in time order already.
   const byTime = Array.from({ length: components }, (_, c) => c);
-  byTime.sort((x, y) => facts.firstTs[orderedLegs[memberStart[x]!]!]! - facts.firstTs[orderedLegs[memberStart[y]!]!]! || x - y);
+  if (!inOrder) byTime.sort((x, y) => firstTs[x]! - firstTs[y]! || x - y);
   const start = new Int32Array(components + 1);
   const legs = new Int32Array(legCount);
   const low = new Uint8Array(legCount);
@@ -160,9 +167,16 @@ function keepBestPerPoint(incidences: Incidences, pairs: PairEvidence, facts: Le
   const groupBest: number[] = [];
   const legCount = incidences.start.length - 1;
   for (let leg = 0; leg < legCount; leg++) {
+    const from = incidences.start[leg]!;
+    const to = incidences.start[leg + 1]!;
+    // A leg with one pair (most of them) has nothing to choose from.
+    if (to - from === 1) {
+      bestAt[incidences.list[from]!]!++;
+      continue;
+    }
     groupKey.length = 0;
     groupBest.length = 0;
-    for (let k = incidences.start[leg]!; k < incidences.start[leg + 1]!; k++) {
+    for (let k = from; k < to; k++) {
       const e = incidences.list[k]!;
       const key = directionKey(e, leg, pairs, facts);
       const g = groupKey.indexOf(key);
