@@ -30,4 +30,4 @@ export {
   UdpPortKind,
   tunnelName,
 } from './layers.js';
-export { fmix32, mix32, murmur3 } from './fingerprint.js';
+export { fmix32, fmix32i, mix32, mix32i, murmur3 } from './fingerprint.js';

@@ -11,7 +11,7 @@
 // The "flow depth" is the innermost depth with an IP header that is not an ICMP quote: the
 // packet as the application sent it, which is what flows and fingerprints are built from.
 
-import { fmix32, mix32, murmur3 } from './fingerprint.js';
+import { fmix32i, mix32i, murmur3 } from './fingerprint.js';
 import { Has, MAX_DEPTH, Next, PAYLOAD_HASH_BYTES, State, Tunnel, UdpPortKind } from './layers.js';
 import { DecodeStatus, REASON_COUNT, Reason, reasonStatus } from './status.js';
 
@@ -399,16 +399,18 @@ export class PacketView {
    * One 32-bit key over the NAT-invariant fields of depth d: upper-layer protocol, IPv4 ID, TCP
    * seq/ack/TSval, ICMP sequence, payload length and payload hash. Absent fields mix in as -1.
    * The ICMP echo id is left out: NAT may rewrite it (it is the "port" of ICMP in conntrack).
+   * Returned as a signed 32-bit integer (stored in Uint32Array columns it reads back unsigned).
    */
   fingerprintAt(d: number): number {
-    let h = fmix32(this.l4ProtoAt(d) + 0x100);
-    h = mix32(h, this.ipVersion[d] === 4 ? this.ipIdAt(d) : -1);
-    h = mix32(h, this.tcpSeqAt(d));
-    h = mix32(h, this.tcpAckAt(d));
-    h = mix32(h, this.tsValAt(d));
-    h = mix32(h, this.icmpSeqAt(d));
-    h = mix32(h, this.payloadLenAt(d));
-    h = mix32(h, this.payloadHashAt(d));
+    // 32-bit fields read as signed (`| 0`, same bits): no heap numbers (see fmix32i).
+    let h = fmix32i(this.l4ProtoAt(d) + 0x100);
+    h = mix32i(h, this.ipVersion[d] === 4 ? this.ipIdAt(d) : -1);
+    h = mix32i(h, this.hasField(d, Has.TCP_SEQ) ? this.tcpSeq[d]! | 0 : -1);
+    h = mix32i(h, this.hasField(d, Has.TCP_ACK) ? this.tcpAck[d]! | 0 : -1);
+    h = mix32i(h, this.hasField(d, Has.TCP_TIMESTAMP) ? this.tsVal[d]! | 0 : -1);
+    h = mix32i(h, this.icmpSeqAt(d));
+    h = mix32i(h, this.payloadLenAt(d));
+    h = mix32i(h, this.hasField(d, Has.PAYLOAD) ? this.payloadHash[d]! | 0 : -1);
     return h;
   }
 

@@ -2,7 +2,7 @@
 // point. This is the per-packet path of `analyze`: one record, one view, one LegInput, reused.
 
 import { readCaptureFile, readCaptureStream, type CaptureReadControl, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
-import { Has, PacketView, SllPacketType, Tunnel, decodePacket, fmix32, mix32 } from '../decode/index.js';
+import { Has, PacketView, SllPacketType, Tunnel, decodePacket, fmix32i, mix32i } from '../decode/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { LegInput, LegTable } from './leg-table.js';
 
@@ -55,8 +55,9 @@ export async function collectLegs(
   let packets = 0;
   let nonIp = 0;
   let damaged = 0;
-  let firstTs = Infinity;
-  let lastTs = -Infinity;
+  // First and last time in an array, not in variables the closure below captures: a captured
+  // variable holding a fraction is a new heap number at every assignment.
+  const span = Float64Array.of(Infinity, -Infinity);
 
   const pointOf = (r: PacketRecord): number => {
     const ifIndex = r.linkType === LinkType.LINUX_SLL2 ? view.ifIndex : -1;
@@ -90,8 +91,8 @@ export async function collectLegs(
       points[point]!.packets++;
       const ts = r.hasTimestamp ? r.tsSeconds + r.tsNanos / 1e9 : 0;
       if (r.hasTimestamp) {
-        if (ts < firstTs) firstTs = ts;
-        if (ts > lastTs) lastTs = ts;
+        if (ts < span[0]!) span[0] = ts;
+        if (ts > span[1]!) span[1] = ts;
       }
       fillInput(input, view, d);
       input.point = point;
@@ -109,7 +110,7 @@ export async function collectLegs(
   // pcapng names its interfaces; SLL2 ifindexes are named later from the host's snapshots.
   for (const p of points) if (p.ifIndex < 0) p.name = read.interfaces[p.fileInterface]?.name ?? null;
   const diagnostics = read.diagnostics.map((d) => ({ ...d, place: { ...d.place, file: displayPath } }));
-  return { file: displayPath, points, legs, read, packets, nonIp, damaged, firstTs, lastTs, diagnostics };
+  return { file: displayPath, points, legs, read, packets, nonIp, damaged, firstTs: span[0]!, lastTs: span[1]!, diagnostics };
 }
 
 /** Copies the flow depth's addresses, ports, protocol and tunnel into the reused input. */
@@ -154,11 +155,12 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
  * Some middleboxes (firewalls randomising ISNs, TCP proxies) shift seq/ack by a constant per flow.
  */
 function looseFingerprint(view: PacketView, d: number, version: number): number {
-  let h = fmix32(6 + 0x100);
-  h = mix32(h, version === 4 ? view.ipIdAt(d) : -1);
-  h = mix32(h, view.tsValAt(d));
-  h = mix32(h, view.payloadLenAt(d));
-  return mix32(h, view.payloadHashAt(d));
+  // Signed reads and mixes (same bits): no heap number per packet (see fmix32i).
+  let h = fmix32i(6 + 0x100);
+  h = mix32i(h, version === 4 ? view.ipIdAt(d) : -1);
+  h = mix32i(h, view.hasField(d, Has.TCP_TIMESTAMP) ? view.tsVal[d]! | 0 : -1);
+  h = mix32i(h, view.payloadLenAt(d));
+  return mix32i(h, view.hasField(d, Has.PAYLOAD) ? view.payloadHash[d]! | 0 : -1);
 }
 
 /**
