@@ -1,137 +1,16 @@
 // Totals for `natpath decode --summary`: counted per packet into typed arrays (no objects, strings
-// or Map lookups on the packet path), turned into a report model once at the end.
-//
-// Flows are counted in an open-addressing table of 64-bit keys (two independent 32-bit hashes of
-// the innermost 5-tuple, made symmetric so A→B and B→A are one flow, with the tunnel depth mixed
-// in as Suricata does). Two different flows share a key with probability ~n²/2^65: negligible
-// for counting. The table doubles when 3/4 full (allocation on growth only) up to MAX_FLOW_SLOTS.
+// or Map lookups on the packet path), turned into a report model once at the end. Distinct flows
+// are counted by FlowCounter (flow-counter.ts).
 
 import type { CaptureInterface, PacketRecord } from '../capture/index.js';
 import { formatEpochSeconds, linkTypeName } from '../capture/index.js';
-import { DecodeStatus, fmix32, Has, listReasons, mix32, PacketView, Tunnel, tunnelName } from '../decode/index.js';
+import { DecodeStatus, Has, listReasons, PacketView, Tunnel, tunnelName } from '../decode/index.js';
+import { FlowCounter } from './flow-counter.js';
 import { protoName } from './decode-record.js';
 
-const MAX_FLOW_SLOTS = 1 << 23;
 const NON_IP = 256;
 const ARP = 257;
 const PROTO_SLOTS = 258;
-
-/** Keys hashed before the table is probed for them together (see FlowCounter). */
-const PROBE_BATCH = 16;
-
-export class FlowCounter {
-  // Both 32-bit halves of a key side by side (slot i at [2i, 2i + 1]): a probe touches one cache
-  // line, not one in each of two arrays.
-  private slots = new Uint32Array(2 << 16);
-  private mask = (1 << 16) - 1;
-  private stored = 0;
-  private full = false;
-  // Keys wait here until PROBE_BATCH of them are known, then their slots are loaded in one pass
-  // before any is probed. At ~1 M flows the table is far larger than the caches and a lone probe
-  // waits ~130 ns for memory; loads that do not depend on each other are in flight together
-  // (~13 ns each here), so the probes that follow find their lines in cache ("group
-  // prefetching"). Measured: docs/performance.md.
-  private readonly pendingA = new Uint32Array(PROBE_BATCH);
-  private readonly pendingB = new Uint32Array(PROBE_BATCH);
-  private pending = 0;
-  /** Where the prefetching loads go, so that they are not optimised away. */
-  private sink = 0;
-
-  /** Distinct flows added so far. */
-  get count(): number {
-    this.flush();
-    return this.stored;
-  }
-
-  /** True once the table stopped growing at MAX_FLOW_SLOTS: `count` is then a lower bound. */
-  get saturated(): boolean {
-    this.flush();
-    return this.full;
-  }
-
-  /** Adds the flow of the packet in `view` (nothing for packets without IP). */
-  add(view: PacketView): void {
-    const d = view.flowDepth;
-    if (d < 0) return;
-    const v = view;
-    let s: number;
-    let t: number;
-    if (v.ipVersion[d] === 4) {
-      s = v.src4[d]!;
-      t = v.dst4[d]!;
-    } else {
-      const i = d * 8;
-      const a = v.addr6;
-      s = mix32(mix32(mix32(a[i]!, a[i + 1]!), a[i + 2]!), a[i + 3]!);
-      t = mix32(mix32(mix32(a[i + 4]!, a[i + 5]!), a[i + 6]!), a[i + 7]!);
-    }
-    const lo = s < t ? s : t;
-    const hi = s < t ? t : s;
-    let ports = 0;
-    if ((v.has[d]! & Has.PORTS) !== 0) {
-      const sp = v.srcPort[d]!;
-      const dp = v.dstPort[d]!;
-      // Order the ports with the addresses so both directions give the same key.
-      if (s < t || (s === t && sp <= dp)) ports = ((sp << 16) | dp) >>> 0;
-      else ports = ((dp << 16) | sp) >>> 0;
-    }
-    const proto = ((v.has[d]! & Has.L4) !== 0 ? v.l4Proto[d]! : 255) | (d << 8) | (v.ipVersion[d]! << 12);
-    // Two different 32-bit hashes of the same key: one avalanche chain, one multiply-xor (cheap).
-    let a = mix32(mix32(fmix32(lo ^ Math.imul(proto, 0x9e3779b1)), hi), ports);
-    const b = (Math.imul(lo, 0x85ebca77) ^ Math.imul(hi, 0xc2b2ae3d) ^ Math.imul(ports, 0x27d4eb2f) ^ proto) >>> 0;
-    if (a === 0) a = 1; // 0 marks an empty slot
-    const n = this.pending;
-    this.pendingA[n] = a;
-    this.pendingB[n] = b;
-    this.pending = n + 1;
-    if (n + 1 === PROBE_BATCH) this.flush();
-  }
-
-  /** Inserts the waiting keys: first touches each one's home slot, then probes. */
-  private flush(): void {
-    const n = this.pending;
-    if (n === 0) return;
-    const pendingA = this.pendingA;
-    const pendingB = this.pendingB;
-    const slots = this.slots;
-    const mask = this.mask;
-    let touched = 0;
-    for (let k = 0; k < n; k++) touched ^= slots[2 * (pendingA[k]! & mask)]!;
-    this.sink ^= touched;
-    for (let k = 0; k < n; k++) this.insert(pendingA[k]!, pendingB[k]!);
-    this.pending = 0;
-  }
-
-  private insert(a: number, b: number): void {
-    const slots = this.slots;
-    const mask = this.mask;
-    let i = a & mask;
-    for (;;) {
-      const cur = slots[2 * i]!;
-      if (cur === 0) break;
-      if (cur === a && slots[2 * i + 1] === b) return;
-      i = (i + 1) & mask;
-    }
-    if (this.full && this.stored >= ((mask + 1) * 3) / 4) return;
-    slots[2 * i] = a;
-    slots[2 * i + 1] = b;
-    this.stored++;
-    if (this.stored * 4 >= (mask + 1) * 3) this.grow();
-  }
-
-  private grow(): void {
-    const size = (this.mask + 1) * 2;
-    if (size > MAX_FLOW_SLOTS) {
-      this.full = true;
-      return;
-    }
-    const old = this.slots;
-    this.slots = new Uint32Array(2 * size);
-    this.mask = size - 1;
-    this.stored = 0;
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.insert(old[i]!, old[i + 1]!);
-  }
-}
 
 /** Per-packet accumulation. */
 export class DecodeSummaryCounter {

@@ -1,0 +1,147 @@
+// FlowCounter (src/report/flow-counter.ts) against an exact reference: a Set of the innermost
+// 5-tuples as text, both directions as one, over real captures (the lab samples and a slice of
+// the shared corpus) and over synthetic flows shaped like the bench's (same addresses, ports
+// counting up), where a weak hash would merge flows. And the saturation point.
+
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCaptureFile } from '../../src/capture/read-capture-file.js';
+import { decodePacket, Has, PacketView } from '../../src/decode/index.js';
+import { FlowCounter, MAX_FLOWS } from '../../src/report/flow-counter.js';
+import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
+
+/** The flow of the packet in `v` as text (null without IP): what FlowCounter must count. */
+export function referenceFlowKey(v: PacketView): string | null {
+  const d = v.flowDepth;
+  if (d < 0) return null;
+  const addr = (which: 0 | 1): string =>
+    v.ipVersion[d] === 4 ? String(which === 0 ? v.src4[d] : v.dst4[d]) : Array.from(v.addr6.subarray(d * 8 + which * 4, d * 8 + which * 4 + 4)).join(':');
+  const ports = (v.has[d]! & Has.PORTS) !== 0;
+  const a = `${addr(0)}/${ports ? v.srcPort[d] : ''}`;
+  const b = `${addr(1)}/${ports ? v.dstPort[d] : ''}`;
+  const proto = (v.has[d]! & Has.L4) !== 0 ? v.l4Proto[d] : 255;
+  return `${d} ${v.ipVersion[d]} ${proto} ${a < b ? a : b} ${a < b ? b : a}`;
+}
+
+/** Capture files under `dir`, sorted, recursively. */
+export function listCaptures(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listCaptures(p));
+    else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+async function countBoth(file: string): Promise<{ counted: number; exact: number }> {
+  const view = new PacketView();
+  const counter = new FlowCounter();
+  const exact = new Set<string>();
+  try {
+    await readCaptureFile(file, (r) => {
+      decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
+      counter.add(view);
+      const key = referenceFlowKey(view);
+      if (key !== null) exact.add(key);
+    });
+  } catch {
+    // unreadable corpus files: whatever was read before still has to agree
+  }
+  return { counted: counter.count, exact: exact.size };
+}
+
+/** A view holding only what FlowCounter reads: an IPv4 packet at depth 0. */
+function ipv4View(src: number, dst: number, srcPort: number, dstPort: number, proto = 17): PacketView {
+  const v = new PacketView();
+  v.flowDepth = 0;
+  v.ipVersion[0] = 4;
+  v.has[0] = Has.IPV4 | Has.L4 | Has.PORTS;
+  v.l4Proto[0] = proto;
+  setIpv4Flow(v, src, dst, srcPort, dstPort);
+  return v;
+}
+
+function setIpv4Flow(v: PacketView, src: number, dst: number, srcPort: number, dstPort: number): void {
+  v.src4[0] = src;
+  v.dst4[0] = dst;
+  v.srcPort[0] = srcPort;
+  v.dstPort[0] = dstPort;
+}
+
+describe('FlowCounter', () => {
+  it('counts exactly the distinct flows of every lab sample capture', async () => {
+    const files = listCaptures(join(PROJECT_ROOT, 'samples'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const { counted, exact } = await countBoth(file);
+      expect(counted, file).toBe(exact);
+    }
+  });
+
+  it('counts exactly the distinct flows of a slice of the shared corpus (every 2nd capture)', async () => {
+    const files = listCaptures(CORPUS_ROOT).filter((_, i) => i % 2 === 0);
+    expect(files.length).toBeGreaterThan(400);
+    let flows = 0;
+    for (const file of files) {
+      const { counted, exact } = await countBoth(file);
+      expect(counted, file).toBe(exact);
+      flows += exact;
+    }
+    expect(flows).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('counts both directions of a flow as one, and the protocol and depth apart', () => {
+    const counter = new FlowCounter();
+    const v = ipv4View(0x0a000001, 0x0a000002, 40000, 53);
+    counter.add(v);
+    setIpv4Flow(v, 0x0a000002, 0x0a000001, 53, 40000);
+    counter.add(v);
+    expect(counter.count).toBe(1);
+    v.l4Proto[0] = 6;
+    counter.add(v);
+    v.flowDepth = 1;
+    v.ipVersion[1] = 4;
+    v.has[1] = v.has[0]!;
+    v.l4Proto[1] = 6;
+    v.src4[1] = v.src4[0]!;
+    v.dst4[1] = v.dst4[0]!;
+    v.srcPort[1] = v.srcPort[0]!;
+    v.dstPort[1] = v.dstPort[0]!;
+    counter.add(v);
+    expect(counter.count).toBe(3);
+  });
+
+  it('keeps 2 M flows that differ only in neighbouring addresses and ports apart', () => {
+    const counter = new FlowCounter();
+    const v = ipv4View(0, 0, 0, 0);
+    let flows = 0;
+    for (let host = 0; host < 32; host++) {
+      for (let port = 0; port < 65536; port++) {
+        setIpv4Flow(v, 0x0a000000 + host, 0xc0a80001, port, 443);
+        counter.add(v);
+        flows++;
+      }
+    }
+    expect(counter.count).toBe(flows);
+    expect(counter.saturated).toBe(false);
+  });
+
+  it('stops at MAX_FLOWS and says the count is a lower bound', () => {
+    const counter = new FlowCounter();
+    const v = ipv4View(0, 0, 0, 0);
+    for (let i = 0; i < MAX_FLOWS - 1; i++) {
+      setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
+      counter.add(v);
+    }
+    expect(counter.count).toBe(MAX_FLOWS - 1);
+    expect(counter.saturated).toBe(false);
+    for (let i = MAX_FLOWS - 1; i < MAX_FLOWS + 1000; i++) {
+      setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
+      counter.add(v);
+    }
+    expect(counter.count).toBe(MAX_FLOWS);
+    expect(counter.saturated).toBe(true);
+  });
+});
