@@ -99,7 +99,6 @@ export async function collectLegs(
       input.ts = ts;
       input.tsSeconds = r.hasTimestamp ? r.tsSeconds : 0;
       input.tsNanos = r.hasTimestamp ? r.tsNanos : 0;
-      input.frame = r.frameNumber;
       input.wireBytes = r.origLength;
       // The cooked header's packet type, else pcapng's epb_flags (1 inbound, 2 outbound).
       input.linkDirection = view.pktType >= 0 ? (view.pktType === SllPacketType.OUTGOING ? 1 : 2) : r.direction === 2 ? 1 : r.direction === 1 ? 2 : 0;

@@ -36,7 +36,6 @@ export class LegInput {
   /** …and exactly, for reports: whole seconds and nanoseconds. */
   tsSeconds = 0;
   tsNanos = 0;
-  frame = 0;
   wireBytes = 0;
   tcpFlags = -1;
   /** TCP sequence number (for SYNs: which connection), -1 when not TCP. */
@@ -92,7 +91,6 @@ export class LegTable {
   readonly sampleTs = f64(4096);
   readonly sampleFingerprint = u32(4096);
   readonly sampleLooseFingerprint = u32(4096);
-  readonly sampleFrame = u32(4096);
   /** 1 when the packet went from the leg's low endpoint to its high one. */
   readonly sampleFromLow = u8(4096);
   readonly sampleTtl = u8(4096);
@@ -147,7 +145,6 @@ export class LegTable {
       this.sampleTs.data[s] = p.ts;
       this.sampleFingerprint.data[s] = p.fingerprint;
       this.sampleLooseFingerprint.data[s] = p.looseFingerprint;
-      this.sampleFrame.data[s] = p.frame;
       this.sampleFromLow.data[s] = fromLow ? 1 : 0;
       this.sampleTtl.data[s] = p.ttl;
     }
@@ -218,7 +215,6 @@ export class LegTable {
     this.sampleTs.ensure(s);
     this.sampleFingerprint.ensure(s);
     this.sampleLooseFingerprint.ensure(s);
-    this.sampleFrame.ensure(s);
     this.sampleFromLow.ensure(s);
     this.sampleTtl.ensure(s);
   }

@@ -4,7 +4,7 @@
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { PairEvidence } from './pair-evidence.js';
-import { orderByKey } from './radix-sort.js';
+import { sortByKey } from './radix-sort.js';
 
 /** Every leg of the case numbered once across its captures: global id → (capture, leg in that capture). */
 export class LegIds {
@@ -71,34 +71,34 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, loose: boolean, pairs
       total++;
     }
   });
-  const print = allPrints.subarray(0, total);
-  const order = orderByKey(print);
-  // What a pair needs of each sample, laid out in print order: groups are then read in sequence.
-  const leg = new Int32Array(total);
-  const ts = new Float64Array(total);
-  const fromLow = new Uint8Array(total);
-  const ttl = new Uint8Array(total);
-  for (let i = 0; i < total; i++) {
-    const x = order[i]!;
-    const c = capOf[x]!;
-    const t = captures[c]!.legs;
-    const sample = sampleOf[x]!;
-    leg[i] = ids.firstId[c]! + t.sampleLeg.data[sample]!;
-    ts[i] = t.sampleTs.data[sample]!;
-    fromLow[i] = t.sampleFromLow.data[sample]!;
-    ttl[i] = t.sampleTtl.data[sample]!;
-  }
-
+  const { order, sorted } = sortByKey(allPrints.subarray(0, total));
+  // What a pair needs of each sample of a group, gathered per group (most prints are seen once).
+  const leg = new Int32Array(MAX_COPIES);
+  const ts = new Float64Array(MAX_COPIES);
+  const fromLow = new Uint8Array(MAX_COPIES);
+  const ttl = new Uint8Array(MAX_COPIES);
   for (let start = 0; start < total; ) {
     let end = start + 1;
-    while (end < total && print[order[end]!] === print[order[start]!]) end++;
-    if (end - start > 1 && end - start <= MAX_COPIES) addGroup(start, end);
+    while (end < total && sorted[end] === sorted[start]) end++;
+    if (end - start > 1 && end - start <= MAX_COPIES) {
+      for (let i = start; i < end; i++) {
+        const x = order[i]!;
+        const c = capOf[x]!;
+        const t = captures[c]!.legs;
+        const sample = sampleOf[x]!;
+        leg[i - start] = ids.firstId[c]! + t.sampleLeg.data[sample]!;
+        ts[i - start] = t.sampleTs.data[sample]!;
+        fromLow[i - start] = t.sampleFromLow.data[sample]!;
+        ttl[i - start] = t.sampleTtl.data[sample]!;
+      }
+      addGroup(end - start);
+    }
     start = end;
   }
 
-  function addGroup(start: number, end: number): void {
-    for (let x = start; x < end; x++) {
-      for (let y = x + 1; y < end; y++) {
+  function addGroup(size: number): void {
+    for (let x = 0; x < size; x++) {
+      for (let y = x + 1; y < size; y++) {
         // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
         if (leg[x] === leg[y]) continue;
         // a is the lower global id.

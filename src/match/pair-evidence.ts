@@ -30,6 +30,7 @@ export class PairEvidence {
   // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction, as chains in one pool
   // (entry → next entry, -1 ends a chain): medians need a sample, not every packet.
   private readonly deltaHead = i32(1024, 2);
+  private readonly firstDelta = f64(1024, 2);
   private readonly deltaValue = f64(4096);
   private readonly deltaNext = i32(4096);
   private deltas = 0;
@@ -80,6 +81,9 @@ export class PairEvidence {
     const sent = aFromLow ? this.fromLow.data[pair]!++ : this.fromHigh.data[pair]!++;
     if (aFromLow) this.ttlVotesFromLow.data[pair]! += ttlVote;
     else this.ttlVotesFromHigh.data[pair]! += ttlVote;
+    // The first difference per direction is kept in the pair's own row as well: most pairs of
+    // a busy case share one packet per direction, and their median is then read in place.
+    if (sent === 0) this.firstDelta.data[2 * pair + direction] = delta;
     if (sent >= DELTAS_KEPT) return;
     const entry = this.deltas++;
     if (entry >= this.deltaValue.data.length) {
@@ -111,6 +115,9 @@ export class PairEvidence {
   }
 
   private computeMedian(pair: number, fromLow: boolean): number {
+    const sent = this.sentBy(pair, fromLow);
+    if (sent === 0) return NaN;
+    if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
     const values = this.scratch;
     let n = 0;
     for (let e = this.deltaHead.data[2 * pair + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) {
@@ -135,7 +142,7 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead]) {
+    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta]) {
       column.ensure(pair);
     }
   }
