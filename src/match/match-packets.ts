@@ -56,49 +56,41 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, loose: boolean, pairs
   const exactPairs = loose ? pairs.count : 0;
   let capacity = 0;
   for (const c of captures) capacity += c.legs.samples;
-  const capOf = new Uint16Array(capacity);
-  const sampleOf = new Uint32Array(capacity);
-  const allPrints = new Uint32Array(capacity);
+  // Every sample taking part, with what a pair needs of it, then sorted by print all together.
+  const prints = new Uint32Array(capacity);
+  const legs = new Uint32Array(capacity);
+  const times = new Float64Array(capacity);
+  /** Bit 0: sent from the leg's low endpoint; bits 1–8: TTL. */
+  const flags = new Uint32Array(capacity);
   let total = 0;
   captures.forEach((c, ci) => {
-    const exact = c.legs.sampleFingerprint.data;
-    const relaxed = c.legs.sampleLooseFingerprint.data;
-    for (let s = 0; s < c.legs.samples; s++) {
+    const t = c.legs;
+    const exact = t.sampleFingerprint.data;
+    const relaxed = t.sampleLooseFingerprint.data;
+    for (let s = 0; s < t.samples; s++) {
       if (loose && relaxed[s] === exact[s]) continue;
-      capOf[total] = ci;
-      sampleOf[total] = s;
-      allPrints[total] = loose ? relaxed[s]! : exact[s]!;
+      prints[total] = loose ? relaxed[s]! : exact[s]!;
+      legs[total] = ids.firstId[ci]! + t.sampleLeg.data[s]!;
+      times[total] = t.sampleTs.data[s]!;
+      flags[total] = t.sampleFromLow.data[s]! | (t.sampleTtl.data[s]! << 1);
       total++;
     }
   });
-  const { order, sorted } = sortByKey(allPrints.subarray(0, total));
-  // What a pair needs of each sample of a group, gathered per group (most prints are seen once).
-  const leg = new Int32Array(MAX_COPIES);
-  const ts = new Float64Array(MAX_COPIES);
-  const fromLow = new Uint8Array(MAX_COPIES);
-  const ttl = new Uint8Array(MAX_COPIES);
+  const {
+    sorted,
+    columns: [leg, ts, flag],
+  } = sortByKey(prints.subarray(0, total), legs.subarray(0, total), times.subarray(0, total), flags.subarray(0, total));
+
   for (let start = 0; start < total; ) {
     let end = start + 1;
     while (end < total && sorted[end] === sorted[start]) end++;
-    if (end - start > 1 && end - start <= MAX_COPIES) {
-      for (let i = start; i < end; i++) {
-        const x = order[i]!;
-        const c = capOf[x]!;
-        const t = captures[c]!.legs;
-        const sample = sampleOf[x]!;
-        leg[i - start] = ids.firstId[c]! + t.sampleLeg.data[sample]!;
-        ts[i - start] = t.sampleTs.data[sample]!;
-        fromLow[i - start] = t.sampleFromLow.data[sample]!;
-        ttl[i - start] = t.sampleTtl.data[sample]!;
-      }
-      addGroup(end - start);
-    }
+    if (end - start > 1 && end - start <= MAX_COPIES) addGroup(start, end);
     start = end;
   }
 
-  function addGroup(size: number): void {
-    for (let x = 0; x < size; x++) {
-      for (let y = x + 1; y < size; y++) {
+  function addGroup(start: number, end: number): void {
+    for (let x = start; x < end; x++) {
+      for (let y = x + 1; y < end; y++) {
         // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
         if (leg[x] === leg[y]) continue;
         // a is the lower global id.
@@ -109,8 +101,8 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, loose: boolean, pairs
         let pair = pairs.find(a, b);
         if (pair >= 0 && pair < exactPairs) continue;
         if (pair < 0) pair = pairs.add(a, b, loose);
-        const aFromLow = fromLow[i] === 1;
-        pairs.addPacket(pair, aFromLow, aFromLow === (fromLow[j] === 1), ts[j]! - ts[i]!, Math.sign(ttl[i]! - ttl[j]!));
+        const aFromLow = (flag[i]! & 1) === 1;
+        pairs.addPacket(pair, aFromLow, aFromLow === ((flag[j]! & 1) === 1), ts[j]! - ts[i]!, Math.sign((flag[i]! >>> 1) - (flag[j]! >>> 1)));
       }
     }
   }
