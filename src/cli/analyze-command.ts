@@ -16,6 +16,7 @@ interface AnalyzeArgs {
   color?: boolean;
   failOn?: string[];
   maxFlows: number;
+  threads?: number;
 }
 
 /** Exit codes of `analyze` (also in --help). */
@@ -36,6 +37,10 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           default: 1000,
           describe: 'List at most this many flows in full (multi-point first; 0 = all); the answer and totals always cover every flow',
         })
+        .option('threads', {
+          type: 'number',
+          describe: "Captures read at once on worker threads (default: the machine's cores; 1 = one by one). Cases under 64 MB of captures are read one by one",
+        })
         .option('fail-on', {
           type: 'string',
           array: true,
@@ -51,13 +56,18 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         setExit(2);
         return;
       }
+      if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1)) {
+        process.stderr.write(`natpath analyze: --threads expects a whole number ≥ 1, got ${String(args.threads)}\n`);
+        setExit(2);
+        return;
+      }
       const request = await caseRequestFromArgs('analyze', args.paths, args.host);
       if (request === null) {
         setExit(2);
         return;
       }
       const progress = createProgress();
-      const report = await runAnalyze(request, { maxFlows: args.maxFlows, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
+      const report = await runAnalyze(request, { maxFlows: args.maxFlows, threads: args.threads, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
       progress.finish();
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
       const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });

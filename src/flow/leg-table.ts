@@ -51,14 +51,54 @@ export class LegInput {
   linkDirection = 0;
 }
 
+type Column = Uint8Array | Uint32Array | Int32Array | Float64Array;
+
+export interface LegTableState {
+  count: number;
+  samples: number;
+  slots: Int32Array;
+  slotMask: number;
+  columns: Record<string, Column>;
+}
+
+/** Every column of a LegTable (checked against the class by the compiler). */
+const COLUMN_NAMES = [
+  'keys',
+  'hashes',
+  'firstTs',
+  'lastTs',
+  'firstExact',
+  'lastExact',
+  'packets',
+  'bytes',
+  'opener',
+  'firstSender',
+  'linkDirections',
+  'outerVersion',
+  'outerSrc',
+  'outerDst',
+  'sampleCount',
+  'synSeq',
+  'synSeen',
+  'superseded',
+  'sampleLeg',
+  'sampleTs',
+  'sampleFingerprint',
+  'sampleLooseFingerprint',
+  'sampleFromLow',
+  'sampleTtl',
+] as const satisfies ReadonlyArray<keyof LegTable>;
+
 export class LegTable {
   count = 0;
   // Open addressing: slot i holds [2i] the leg (-1 empty) and [2i + 1] its key's hash, so a probe
   // past other keys reads one cache line, not each passed leg's hash elsewhere.
-  private slots = new Int32Array(2 * 1024).fill(-1);
+  private slots: Int32Array = new Int32Array(2 * 1024).fill(-1);
   private slotMask = 1023;
-  private readonly keys = u32(256, KEY_WORDS);
-  private readonly hashes = u32(256);
+  /** @internal (toState) */
+  readonly keys = u32(256, KEY_WORDS);
+  /** @internal (toState) */
+  readonly hashes = u32(256);
   private readonly scratch = new Uint32Array(KEY_WORDS);
 
   // ---- per leg ----
@@ -94,6 +134,31 @@ export class LegTable {
   /** 1 when the packet went from the leg's low endpoint to its high one. */
   readonly sampleFromLow = u8(4096);
   readonly sampleTtl = u8(4096);
+
+  /**
+   * The table as plain typed arrays, to hand to another thread without copying (transfer their
+   * buffers); `LegTable.fromState` rebuilds it there. The table must not be used afterwards.
+   */
+  toState(): LegTableState {
+    const columns: Record<string, Column> = {};
+    for (const name of COLUMN_NAMES) columns[name] = this[name].data;
+    return { count: this.count, samples: this.samples, slots: this.slots, slotMask: this.slotMask, columns };
+  }
+
+  static fromState(state: LegTableState): LegTable {
+    const table = new LegTable();
+    table.count = state.count;
+    table.samples = state.samples;
+    table.slots = state.slots;
+    table.slotMask = state.slotMask;
+    for (const name of COLUMN_NAMES) (table[name].data as Column) = state.columns[name]!;
+    return table;
+  }
+
+  /** The buffers of a state, for a transfer list. */
+  static buffersOf(state: LegTableState): ArrayBuffer[] {
+    return [state.slots, ...Object.values(state.columns)].map((c) => c.buffer as ArrayBuffer);
+  }
 
   /** Adds one packet; returns its leg. */
   add(p: LegInput): number {

@@ -4,7 +4,8 @@
 import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { LinkType } from '../capture/index.js';
-import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
+import type { CaptureLegs } from '../flow/collect-legs.js';
+import { type CollectTask, collectAllLegs } from '../flow/collect-parallel.js';
 import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
 import { AnswerBuilder, type AnswerShare, answerShareOf } from './answer-builder.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -18,44 +19,66 @@ import { type LegFacts, linkLegs } from './link-legs.js';
 import { LegIds, matchPackets } from './match-packets.js';
 
 export interface AnalyzeOptions {
-  /** Called with a file's display path and size before it is read (progress reporting)… */
+  /** Called with a label (a file's display path, or "N captures" when read at once) and its bytes before reading… */
   onFile?: (file: string, bytes: number) => void;
-  /** …and with the byte offset reached while it is read. */
+  /** …and with the bytes read so far. */
   onBytes?: (offset: number) => void;
   /** How many flows the report lists in full (multi-point ones first); 0 or absent: all. The answer and totals always cover every flow. */
   maxFlows?: number;
+  /** Captures read at once on worker threads (default: the machine's cores; 1: one by one on this thread). */
+  threads?: number;
+  /** Below this many capture bytes in all, captures are read on this thread (tests set 0). */
+  parallelFromBytes?: number;
+  /** The capture worker's script (tests point at the built one). */
+  collectWorkerUrl?: URL;
+  /** Told when a capture worker could not run (the capture is then read on this thread). */
+  onWorkerFailure?: (file: string, why: string) => void;
   /** Describe every flow for the answer instead of one per shape (tests prove the two agree). */
   describeEveryFlow?: boolean;
 }
 
 export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
   const input = await loadCase(request);
-  const diagnostics: Diagnostic[] = [...input.diagnostics];
   const hosts: HostKnowledge[] = [];
-  const captures: CaptureOnHost[] = [];
   const snapshotsByHost: string[][] = [];
+  // Per host, in order: its files' problems, then its captures' (read below, all hosts at once).
+  const hostDiagnostics: Diagnostic[][] = [];
+  const tasks: Array<CollectTask & { host: number }> = [];
   for (const [hostIndex, host] of input.hosts.entries()) {
     const knowledge = new SnapshotHostKnowledge(host.name);
+    const said: Diagnostic[] = [];
     // Files natpath cannot use are said, not skipped in silence (inspect lists them in full).
     for (const file of host.files.filter((f) => f.kind === 'unrecognised')) {
-      diagnostics.push({ code: 'case.file-not-used', severity: 'warning', message: `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, place: { file: file.displayPath } });
+      said.push({ code: 'case.file-not-used', severity: 'warning', message: `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, place: { file: file.displayPath } });
     }
-    const snapshots = host.files.filter((f) => isSnapshotKind(f.kind));
-    diagnostics.push(...(await learnFromSnapshots(knowledge, host)));
+    said.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);
+    hostDiagnostics.push(said);
     for (const file of host.files.filter((f) => isCaptureKind(f.kind))) {
-      options.onFile?.(file.displayPath, file.size);
-      try {
-        const legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream);
-        nameSingleInterfacePoints(legs, knowledge);
-        diagnostics.push(...legs.diagnostics);
-        captures.push({ host: hostIndex, legs });
-      } catch (err) {
-        diagnostics.push({ code: 'capture.unreadable', severity: 'error', message: (err as Error).message, place: { file: file.displayPath } });
-      }
+      tasks.push({ host: hostIndex, path: file.path, displayPath: file.displayPath, size: file.size, openStream: file.openStream });
     }
-    snapshotsByHost.push(snapshots.map((f) => f.displayPath));
+    snapshotsByHost.push(host.files.filter((f) => isSnapshotKind(f.kind)).map((f) => f.displayPath));
   }
+  const collected = await collectAllLegs(tasks, {
+    threads: options.threads,
+    parallelFromBytes: options.parallelFromBytes,
+    workerUrl: options.collectWorkerUrl,
+    onStart: options.onFile,
+    onBytes: options.onBytes,
+    onWorkerFailure: (task, why) => options.onWorkerFailure?.(task.displayPath, why),
+  });
+  const captures: CaptureOnHost[] = [];
+  for (const [i, result] of collected.entries()) {
+    const task = tasks[i]!;
+    if (result instanceof Error) {
+      hostDiagnostics[task.host]!.push({ code: 'capture.unreadable', severity: 'error', message: result.message, place: { file: task.displayPath } });
+      continue;
+    }
+    nameSingleInterfacePoints(result, hosts[task.host]!);
+    hostDiagnostics[task.host]!.push(...result.diagnostics);
+    captures.push({ host: task.host, legs: result });
+  }
+  const diagnostics: Diagnostic[] = [...input.diagnostics, ...hostDiagnostics.flat()];
 
   const legSets = captures.map((c) => c.legs);
   const ids = new LegIds(legSets);
