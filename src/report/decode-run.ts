@@ -1,12 +1,16 @@
 // `natpath decode` end to end, minus argument parsing: read the capture, decode each packet into
 // one reused view, count it, and stream the chosen format's text to `write`. In --summary mode
-// the packet path is read → decode → count, with no object or string per packet.
+// the packet path is read → decode → count, with no object or string per packet, and on large
+// captures the flow table lives in a worker thread (flow-ring.ts).
 
+import { statSync } from 'node:fs';
 import { readCaptureFile, type CaptureInterface, type CaptureReadResult, type PacketRecord } from '../capture/index.js';
 import { decodePacket, PacketView } from '../decode/index.js';
 import { buildDecodeRecord, recordTimestamp } from './decode-record.js';
 import { DECODE_FORMATS, type DecodeEnd, type DecodeFormatName, type DecodeRenderContext } from './decode-formats.js';
 import { DecodeSummaryCounter } from './decode-summary.js';
+import { FlowCounter } from './flow-counter.js';
+import { FlowRingWriter } from './flow-ring.js';
 
 export interface DecodeRunOptions {
   file: string;
@@ -21,6 +25,14 @@ export interface DecodeRunOptions {
   progress?(bytes: number): void;
   /** Kernel ifindex → name (from the host's ip link/addr dump), for Linux cooked v2 captures. */
   ifNames?: ReadonlyMap<number, string>;
+  /**
+   * Count flows in a worker thread: 'auto' (default) for --summary on captures of millions of
+   * packets (FLOW_WORKER_MIN_PACKETS), 'never' if NATPATH_THREADS=1; 'always' for --summary
+   * whatever the size (tests); 'never'.
+   */
+  flowWorker?: 'auto' | 'always' | 'never';
+  /** The worker's script (tests point it at the built one); default: flow-worker.js beside this file. */
+  flowWorkerUrl?: URL;
 }
 
 export interface DecodeRunResult extends DecodeEnd {
@@ -30,12 +42,54 @@ export interface DecodeRunResult extends DecodeEnd {
 /** Output is collected into pieces of about this size before `write` (fewer syscalls). */
 const WRITE_BATCH = 256 * 1024;
 
+/**
+ * A flow worker pays only on captures of millions of packets (its start costs ~80 ms of the other
+ * core, and on a busy machine of this one; measured: docs/performance.md). After this many packets
+ * the size of the file tells how many there will be; the flows so far wait in the worker's ring.
+ */
+const FLOW_WORKER_DECISION_PACKETS = 65536;
+const FLOW_WORKER_MIN_PACKETS = 4_000_000;
+
 export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
+  const started = performance.now(); // the worker's start counts too
   const view = new PacketView();
-  const counter = new DecodeSummaryCounter();
+  const mode = o.flowWorker ?? (process.env.NATPATH_THREADS === '1' ? 'never' : 'auto');
+  const ring = o.summaryOnly && mode !== 'never' ? new FlowRingWriter() : null;
+  if (ring !== null && mode === 'always') ring.startWorker(o.flowWorkerUrl);
+  const flows = ring === null ? new FlowCounter() : new FlowCounter(ring);
+  // Decides for a worker or not, once, after FLOW_WORKER_DECISION_PACKETS packets.
+  const decide =
+    ring === null || mode !== 'auto'
+      ? null
+      : (packets: number, fileOffset: number): void => {
+          const size = fileSizeOf(o.file);
+          if (fileOffset > 0 && (packets * size) / fileOffset >= FLOW_WORKER_MIN_PACKETS) ring.startWorker(o.flowWorkerUrl);
+          else ring.countHere();
+        };
+  try {
+    return await runDecodeCounting(o, view, new DecodeSummaryCounter(flows), started, decide);
+  } finally {
+    flows.close();
+  }
+}
+
+function fileSizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function runDecodeCounting(
+  o: DecodeRunOptions,
+  view: PacketView,
+  counter: DecodeSummaryCounter,
+  started: number,
+  decideFlowWorker: ((packets: number, fileOffset: number) => void) | null,
+): Promise<DecodeRunResult> {
   const limit = o.limit ?? Infinity;
   const format = DECODE_FORMATS[o.format];
-  const started = performance.now();
   let read: CaptureReadResult;
 
   if (o.summaryOnly) {
@@ -43,7 +97,10 @@ export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
       decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
       counter.add(view, r);
       if (counter.packets >= limit) control.stop();
-      if ((counter.packets & 0xffff) === 0 && o.progress !== undefined) o.progress(r.fileOffset);
+      if ((counter.packets & 0xffff) === 0) {
+        if (o.progress !== undefined) o.progress(r.fileOffset);
+        if (counter.packets === FLOW_WORKER_DECISION_PACKETS && decideFlowWorker !== null) decideFlowWorker(counter.packets, r.fileOffset);
+      }
     });
   } else {
     const stream = format.stream(o.ctx);
@@ -64,19 +121,20 @@ export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
       if (counter.packets >= limit) control.stop();
       if ((counter.packets & 0x3fff) === 0 && o.progress !== undefined) o.progress(r.fileOffset);
     });
-    const end = finishRun(read, counter, view, o, started);
+    const end = await finishRun(read, counter, view, o, started);
     o.write(pending + stream.end(end));
     return { ...end, read };
   }
-  const end = finishRun(read, counter, view, o, started);
+  const end = await finishRun(read, counter, view, o, started);
   o.write(format.summary(end, o.ctx));
   return { ...end, read };
 }
 
-function finishRun(read: CaptureReadResult, counter: DecodeSummaryCounter, view: PacketView, o: DecodeRunOptions, started: number): DecodeEnd {
+async function finishRun(read: CaptureReadResult, counter: DecodeSummaryCounter, view: PacketView, o: DecodeRunOptions, started: number): Promise<DecodeEnd> {
+  const flows = await counter.flows.finish();
   const seconds = (performance.now() - started) / 1000;
   return {
-    summary: counter.finish(o.file, read.interfaces, view, seconds),
+    summary: counter.finish(o.file, read.interfaces, view, flows, seconds),
     diagnostics: read.diagnostics,
     complete: read.complete,
     stoppedEarly: read.stoppedEarly,

@@ -1,11 +1,12 @@
 // Totals for `natpath decode --summary`: counted per packet into typed arrays (no objects, strings
 // or Map lookups on the packet path), turned into a report model once at the end. Distinct flows
-// are counted by FlowCounter (flow-counter.ts).
+// are counted by `flows` (flow-counter.ts), on this thread or in a worker.
 
 import type { CaptureInterface, PacketRecord } from '../capture/index.js';
 import { formatEpochSeconds, linkTypeName } from '../capture/index.js';
 import { DecodeStatus, Has, listReasons, PacketView, Tunnel, tunnelName } from '../decode/index.js';
 import { FlowCounter } from './flow-counter.js';
+import type { FlowTotal } from './flow-table.js';
 import { protoName } from './decode-record.js';
 
 const NON_IP = 256;
@@ -24,7 +25,6 @@ export class DecodeSummaryCounter {
   /** Outermost tunnel type of tunnelled packets (Tunnel.*). */
   readonly byTunnel = new Float64Array(16);
   readonly byIpVersion = new Float64Array(7);
-  readonly flows = new FlowCounter();
   // Time span: the earliest and latest timestamps, kept exactly (seconds, fraction, interface).
   private firstSec = 0;
   private firstNanos = 0;
@@ -34,6 +34,8 @@ export class DecodeSummaryCounter {
   private lastNanos = 0;
   private lastFraction = 0;
   private lastIface = -1;
+
+  constructor(readonly flows: FlowCounter = new FlowCounter()) {}
 
   add(view: PacketView, r: PacketRecord): void {
     this.packets++;
@@ -81,8 +83,8 @@ export class DecodeSummaryCounter {
     this.byInterface = bigger;
   }
 
-  /** The report model. `interfaces` from the reader, `view` for its status/reason counters. */
-  finish(file: string, interfaces: readonly CaptureInterface[], view: PacketView, seconds: number): DecodeSummary {
+  /** The report model. `interfaces` from the reader, `view` for its status/reason counters, `flows` from `this.flows`. */
+  finish(file: string, interfaces: readonly CaptureInterface[], view: PacketView, flows: FlowTotal, seconds: number): DecodeSummary {
     const counts = view.counters;
     const reasons = listReasons();
     const named = <T>(arr: Float64Array, name: (i: number) => T): Array<{ name: T; packets: number }> => {
@@ -113,8 +115,8 @@ export class DecodeSummaryCounter {
         packets: e.packets,
       })),
       tunnels: named(this.byTunnel, (i) => tunnelName(i)).map((e) => ({ kind: e.name, packets: e.packets })),
-      flows: this.flows.count,
-      flowsSaturated: this.flows.saturated,
+      flows: flows.count,
+      flowsSaturated: flows.saturated,
       status: {
         ok: counts.byStatus[DecodeStatus.Ok]!,
         truncated: counts.byStatus[DecodeStatus.Truncated]!,

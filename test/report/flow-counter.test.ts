@@ -1,18 +1,20 @@
 // FlowCounter (src/report/flow-counter.ts) against an exact reference: a Set of the innermost
 // 5-tuples as text, both directions as one, over real captures (the lab samples and a slice of
 // the shared corpus) and over synthetic flows shaped like the bench's (same addresses, ports
-// counting up), where a weak hash would merge flows. And the saturation point.
+// counting up), where a weak hash would merge flows; across the small table's growth and its move
+// into the large one. And the saturation point.
 
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/read-capture-file.js';
 import { decodePacket, Has, PacketView } from '../../src/decode/index.js';
-import { FlowCounter, MAX_FLOWS } from '../../src/report/flow-counter.js';
+import { FlowCounter } from '../../src/report/flow-counter.js';
+import { MAX_FLOWS } from '../../src/report/flow-table.js';
 import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
+import { listCaptures } from './capture-files.js';
 
 /** The flow of the packet in `v` as text (null without IP): what FlowCounter must count. */
-export function referenceFlowKey(v: PacketView): string | null {
+function referenceFlowKey(v: PacketView): string | null {
   const d = v.flowDepth;
   if (d < 0) return null;
   const addr = (which: 0 | 1): string =>
@@ -22,17 +24,6 @@ export function referenceFlowKey(v: PacketView): string | null {
   const b = `${addr(1)}/${ports ? v.dstPort[d] : ''}`;
   const proto = (v.has[d]! & Has.L4) !== 0 ? v.l4Proto[d] : 255;
   return `${d} ${v.ipVersion[d]} ${proto} ${a < b ? a : b} ${a < b ? b : a}`;
-}
-
-/** Capture files under `dir`, sorted, recursively. */
-export function listCaptures(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...listCaptures(p));
-    else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(name)) out.push(p);
-  }
-  return out;
 }
 
 async function countBoth(file: string): Promise<{ counted: number; exact: number }> {
@@ -49,7 +40,7 @@ async function countBoth(file: string): Promise<{ counted: number; exact: number
   } catch {
     // unreadable corpus files: whatever was read before still has to agree
   }
-  return { counted: counter.count, exact: exact.size };
+  return { counted: (await counter.finish()).count, exact: exact.size };
 }
 
 /** A view holding only what FlowCounter reads: an IPv4 packet at depth 0. */
@@ -92,13 +83,13 @@ describe('FlowCounter', () => {
     expect(flows).toBeGreaterThan(1000);
   }, 120_000);
 
-  it('counts both directions of a flow as one, and the protocol and depth apart', () => {
+  it('counts both directions of a flow as one, and the protocol and depth apart', async () => {
     const counter = new FlowCounter();
     const v = ipv4View(0x0a000001, 0x0a000002, 40000, 53);
     counter.add(v);
     setIpv4Flow(v, 0x0a000002, 0x0a000001, 53, 40000);
     counter.add(v);
-    expect(counter.count).toBe(1);
+    expect((await counter.finish()).count).toBe(1);
     v.l4Proto[0] = 6;
     counter.add(v);
     v.flowDepth = 1;
@@ -110,10 +101,10 @@ describe('FlowCounter', () => {
     v.srcPort[1] = v.srcPort[0]!;
     v.dstPort[1] = v.dstPort[0]!;
     counter.add(v);
-    expect(counter.count).toBe(3);
+    expect((await counter.finish()).count).toBe(3);
   });
 
-  it('keeps 2 M flows that differ only in neighbouring addresses and ports apart', () => {
+  it('keeps 2 M flows that differ only in neighbouring addresses and ports apart', async () => {
     const counter = new FlowCounter();
     const v = ipv4View(0, 0, 0, 0);
     let flows = 0;
@@ -124,24 +115,36 @@ describe('FlowCounter', () => {
         flows++;
       }
     }
-    expect(counter.count).toBe(flows);
-    expect(counter.saturated).toBe(false);
+    expect(await counter.finish()).toEqual({ count: flows, saturated: false });
   });
 
-  it('stops at MAX_FLOWS and says the count is a lower bound', () => {
+  it('counts exactly across every growth of the small table and the move into the large one', async () => {
+    const counter = new FlowCounter();
+    const v = ipv4View(0, 0, 0, 0);
+    for (const flows of [1, 3071, 3072, 3073, 393_215, 393_216, 393_217, 500_000]) {
+      // Every flow twice (once per direction), the earlier ones again: the count must not move.
+      for (let i = 0; i < flows; i++) {
+        setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
+        counter.add(v);
+        setIpv4Flow(v, 0xc0a80001, 0x0a000000 + (i >>> 16), 80, i & 0xffff);
+        counter.add(v);
+      }
+      expect(await counter.finish(), `${flows} flows`).toEqual({ count: flows, saturated: false });
+    }
+  });
+
+  it('stops at MAX_FLOWS and says the count is a lower bound', async () => {
     const counter = new FlowCounter();
     const v = ipv4View(0, 0, 0, 0);
     for (let i = 0; i < MAX_FLOWS - 1; i++) {
       setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
       counter.add(v);
     }
-    expect(counter.count).toBe(MAX_FLOWS - 1);
-    expect(counter.saturated).toBe(false);
+    expect(await counter.finish()).toEqual({ count: MAX_FLOWS - 1, saturated: false });
     for (let i = MAX_FLOWS - 1; i < MAX_FLOWS + 1000; i++) {
       setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
       counter.add(v);
     }
-    expect(counter.count).toBe(MAX_FLOWS);
-    expect(counter.saturated).toBe(true);
+    expect(await counter.finish()).toEqual({ count: MAX_FLOWS, saturated: true });
   });
 });
