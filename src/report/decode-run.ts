@@ -44,27 +44,30 @@ const WRITE_BATCH = 256 * 1024;
 
 /**
  * A flow worker pays only on captures of millions of packets (its start costs ~80 ms of the other
- * core, and on a busy machine of this one; measured: docs/performance.md). After this many packets
- * the size of the file tells how many there will be; the flows so far wait in the worker's ring.
+ * core, and on a busy machine of this one; measured: docs/performance.md). A file smaller than
+ * FLOW_WORKER_MIN_PACKETS records of the smallest size (a pcap record header, 16 bytes) cannot
+ * hold that many; in a larger one, after FLOW_WORKER_DECISION_PACKETS packets the bytes they took
+ * tell how many there will be (the flows so far wait in the worker's ring meanwhile).
  */
-const FLOW_WORKER_DECISION_PACKETS = 65536;
 const FLOW_WORKER_MIN_PACKETS = 4_000_000;
+const MIN_RECORD_BYTES = 16;
+const FLOW_WORKER_DECISION_PACKETS = 4096;
 
 export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
   const started = performance.now(); // the worker's start counts too
   const view = new PacketView();
   const mode = o.flowWorker ?? (process.env.NATPATH_THREADS === '1' ? 'never' : 'auto');
-  const ring = o.summaryOnly && mode !== 'never' ? new FlowRingWriter() : null;
-  if (ring !== null && mode === 'always') ring.startWorker(o.flowWorkerUrl);
-  const flows = ring === null ? new FlowCounter() : new FlowCounter(ring);
+  const size = mode === 'auto' ? fileSizeOf(o.file) : 0;
+  const mayUseWorker = o.summaryOnly && (mode === 'always' || (mode === 'auto' && size >= FLOW_WORKER_MIN_PACKETS * MIN_RECORD_BYTES));
+  const flows = mayUseWorker ? new FlowCounter(new FlowRingWriter()) : new FlowCounter();
+  if (mayUseWorker && mode === 'always') flows.startWorker(o.flowWorkerUrl);
   // Decides for a worker or not, once, after FLOW_WORKER_DECISION_PACKETS packets.
   const decide =
-    ring === null || mode !== 'auto'
+    !mayUseWorker || mode !== 'auto'
       ? null
       : (packets: number, fileOffset: number): void => {
-          const size = fileSizeOf(o.file);
-          if (fileOffset > 0 && (packets * size) / fileOffset >= FLOW_WORKER_MIN_PACKETS) ring.startWorker(o.flowWorkerUrl);
-          else ring.countHere();
+          if (fileOffset > 0 && (packets * size) / fileOffset >= FLOW_WORKER_MIN_PACKETS) flows.startWorker(o.flowWorkerUrl);
+          else flows.countHere();
         };
   try {
     return await runDecodeCounting(o, view, new DecodeSummaryCounter(flows), started, decide);
@@ -97,9 +100,9 @@ async function runDecodeCounting(
       decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
       counter.add(view, r);
       if (counter.packets >= limit) control.stop();
-      if ((counter.packets & 0xffff) === 0) {
-        if (o.progress !== undefined) o.progress(r.fileOffset);
+      if ((counter.packets & 0xfff) === 0) {
         if (counter.packets === FLOW_WORKER_DECISION_PACKETS && decideFlowWorker !== null) decideFlowWorker(counter.packets, r.fileOffset);
+        if ((counter.packets & 0xffff) === 0 && o.progress !== undefined) o.progress(r.fileOffset);
       }
     });
   } else {

@@ -4,11 +4,21 @@
 // this thread or in the flow worker behind a FlowRingWriter (flow-ring.ts).
 
 import { Has, mix32, type PacketView } from '../decode/index.js';
+import { FlowRingWriter } from './flow-ring.js';
 import { FlowTable, type FlowTotal } from './flow-table.js';
-import type { FlowRingWriter } from './flow-ring.js';
 
 export class FlowCounter {
-  constructor(private readonly sink: FlowTable | FlowRingWriter = new FlowTable()) {}
+  constructor(private sink: FlowTable | FlowRingWriter = new FlowTable()) {}
+
+  /** Counts on this thread from now on (the flows so far included) if no worker has started. */
+  countHere(): void {
+    if (this.sink instanceof FlowRingWriter && this.sink.countHere()) this.sink = this.sink.tableHere!;
+  }
+
+  /** Hands the counting to a worker running `workerUrl` (see FlowRingWriter.startWorker). */
+  startWorker(workerUrl?: URL): void {
+    if (this.sink instanceof FlowRingWriter) this.sink.startWorker(workerUrl);
+  }
 
   /** Adds the flow of the packet in `view` (nothing for packets without IP). */
   add(view: PacketView): void {
