@@ -121,8 +121,12 @@ function measure(cmd, args, { stdoutToNull = true } = {}) {
   const r = spawnSync(bin, argv, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', stdoutToNull ? 'ignore' : 'pipe', 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rssKb = TIME_V ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) : NaN;
+  // CPU seconds (user + sys, all threads): what a run costs when the other core is busy.
+  const cpuSeconds = TIME_V
+    ? Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN)
+    : NaN;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  return { seconds, rssMb: rssKb / 1024, stdout: r.stdout ?? '' };
+  return { seconds, cpuSeconds, rssMb: rssKb / 1024, stdout: r.stdout ?? '' };
 }
 
 function median(values) {

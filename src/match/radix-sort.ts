@@ -35,25 +35,31 @@ export function sortByKey<C extends Column[]>(keys: Uint32Array, ...columns: C):
       sum += c;
     }
   }
-  let key = keys;
-  let order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let moved = columns.slice() as C;
+  // Pass one reads the inputs (left as they are) into one buffer per array; later passes move
+  // each array between its two buffers.
+  const identity = new Uint32Array(n);
+  for (let i = 0; i < n; i++) identity[i] = i;
+  const arrays: Column[] = [keys, identity, ...columns];
+  const into: Column[] = arrays.map((a) => (a === identity ? a : new (a.constructor as new (n: number) => Column)(n)));
+  into[1] = new Uint32Array(n);
   const dest = new Uint32Array(n);
   for (let pass = 0; pass < 3; pass++) {
     const base = pass * 2048;
     const shift = pass * 11;
+    const key = arrays[0] as Uint32Array;
     for (let i = 0; i < n; i++) dest[i] = counts[base + ((key[i]! >>> shift) & 0x7ff)]!++;
-    key = scatter(key, dest);
-    order = scatter(order, dest);
-    moved = moved.map((c) => scatter(c, dest)) as C;
+    for (let a = 0; a < arrays.length; a++) {
+      scatter(arrays[a]!, into[a]!, dest);
+      const from = arrays[a]!;
+      arrays[a] = into[a]!;
+      // The input arrays are not ours to overwrite: their place goes to a new buffer once.
+      into[a] = pass === 0 && from !== identity ? new (from.constructor as new (n: number) => Column)(n) : from;
+    }
   }
-  return { order, sorted: key, columns: moved };
+  return { sorted: arrays[0] as Uint32Array, order: arrays[1] as Uint32Array, columns: arrays.slice(2) as C };
 }
 
-/** A copy of `values` with values[i] at dest[i]. */
-function scatter<T extends Column>(values: T, dest: Uint32Array): T {
-  const out = new (values.constructor as new (n: number) => T)(values.length);
+/** out[dest[i]] = values[i]. */
+function scatter(values: Column, out: Column, dest: Uint32Array): void {
   for (let i = 0; i < values.length; i++) out[dest[i]!] = values[i]!;
-  return out;
 }

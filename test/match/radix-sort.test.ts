@@ -15,4 +15,22 @@ describe('orderByKey', () => {
       }),
     );
   });
+
+  it('moves columns with their keys, leaving the inputs as they were', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.double({ noNaN: true })), { maxLength: 2000 }), (items) => {
+        const keys = Uint32Array.from(items.map(([k]) => k));
+        const values = Float64Array.from(items.map(([, v]) => v));
+        const tags = Uint32Array.from(items.map((_, i) => i * 7));
+        const keysBefore = keys.slice();
+        const valuesBefore = values.slice();
+        const { order, sorted, columns } = sortByKey(keys, values, tags);
+        expect([...sorted]).toEqual([...order].map((i) => keys[i]!));
+        expect([...columns[0]]).toEqual([...order].map((i) => values[i]!));
+        expect([...columns[1]]).toEqual([...order].map((i) => i * 7));
+        expect(keys).toEqual(keysBefore);
+        expect(values).toEqual(valuesBefore);
+      }),
+    );
+  });
 });
