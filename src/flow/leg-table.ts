@@ -64,7 +64,6 @@ export interface LegTableState {
 /** Every column of a LegTable (checked against the class by the compiler). */
 const COLUMN_NAMES = [
   'keys',
-  'hashes',
   'firstTs',
   'lastTs',
   'firstExact',
@@ -97,8 +96,6 @@ export class LegTable {
   private slotMask = 1023;
   /** @internal (toState) */
   readonly keys = u32(256, KEY_WORDS);
-  /** @internal (toState) */
-  readonly hashes = u32(256);
   private readonly scratch = new Uint32Array(KEY_WORDS);
 
   // ---- per leg ----
@@ -240,7 +237,6 @@ export class LegTable {
     // A loop, not TypedArray.set: for 12 words the call costs more than the copy.
     const keys = this.keys.data;
     for (let i = 0; i < KEY_WORDS; i++) keys[leg * KEY_WORDS + i] = this.scratch[i]!;
-    this.hashes.data[leg] = hash;
     this.setFirst(leg, p);
     this.setLast(leg, p);
     this.opener.data[leg] = 2;
@@ -284,11 +280,10 @@ export class LegTable {
     this.sampleTtl.ensure(s);
   }
 
-  /** Makes room for leg `leg` in every per-leg column (they all grow together, as `hashes` does). */
+  /** Makes room for leg `leg` in every per-leg column (they all grow together, as `firstTs` does). */
   private grow(leg: number): void {
-    if (leg < this.hashes.data.length) return;
+    if (leg < this.firstTs.data.length) return;
     this.keys.ensure(leg);
-    this.hashes.ensure(leg);
     this.firstTs.ensure(leg);
     this.lastTs.ensure(leg);
     this.firstExact.ensure(leg);
@@ -307,13 +302,16 @@ export class LegTable {
     this.superseded.ensure(leg);
   }
 
+  /** Twice the slots; each key's current leg moves with its hash (superseded legs hold no slot). */
   private rehash(): void {
+    const old = this.slots;
     const size = 2 * (this.slotMask + 1);
     const slots = new Int32Array(2 * size).fill(-1);
     const mask = size - 1;
-    for (let leg = 0; leg < this.count; leg++) {
-      if (this.superseded.data[leg] === 1) continue;
-      const hash = this.hashes.data[leg]! | 0;
+    for (let i = 0; i < old.length; i += 2) {
+      const leg = old[i]!;
+      if (leg < 0) continue;
+      const hash = old[i + 1]!;
       let slot = hash & mask;
       while (slots[2 * slot]! >= 0) slot = (slot + 1) & mask;
       slots[2 * slot] = leg;
