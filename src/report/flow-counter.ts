@@ -3,7 +3,7 @@
 // file turns a decoded packet into that canonical tuple; the set of tuples is a FlowTable, on
 // this thread or in the flow worker behind a FlowRingWriter (flow-ring.ts).
 
-import { Has, mix32, type PacketView } from '../decode/index.js';
+import { Has, mix32i, type PacketView } from '../decode/index.js';
 import { FlowRingWriter } from './flow-ring.js';
 import { FlowTable, type FlowTotal } from './flow-table.js';
 
@@ -25,24 +25,26 @@ export class FlowCounter {
     const d = view.flowDepth;
     if (d < 0) return;
     const v = view;
+    // Every word as a signed 32-bit integer (`| 0`, same bits): V8 keeps those as small
+    // integers, where an unsigned one ≥ 2^31 passed to a call is a heap number.
     let s: number;
     let t: number;
     if (v.ipVersion[d] === 4) {
-      s = v.src4[d]!;
-      t = v.dst4[d]!;
+      s = v.src4[d]! | 0;
+      t = v.dst4[d]! | 0;
     } else {
       const i = d * 8;
       const a = v.addr6;
-      s = mix32(mix32(mix32(a[i]!, a[i + 1]!), a[i + 2]!), a[i + 3]!);
-      t = mix32(mix32(mix32(a[i + 4]!, a[i + 5]!), a[i + 6]!), a[i + 7]!);
+      s = mix32i(mix32i(mix32i(a[i]!, a[i + 1]!), a[i + 2]!), a[i + 3]!);
+      t = mix32i(mix32i(mix32i(a[i + 4]!, a[i + 5]!), a[i + 6]!), a[i + 7]!);
     }
     let ports = 0;
     if ((v.has[d]! & Has.PORTS) !== 0) {
       const sp = v.srcPort[d]!;
       const dp = v.dstPort[d]!;
       // Order the ports with the addresses so both directions give the same tuple.
-      if (s < t || (s === t && sp <= dp)) ports = ((sp << 16) | dp) >>> 0;
-      else ports = ((dp << 16) | sp) >>> 0;
+      if (s < t || (s === t && sp <= dp)) ports = (sp << 16) | dp;
+      else ports = (dp << 16) | sp;
     }
     const proto = ((v.has[d]! & Has.L4) !== 0 ? v.l4Proto[d]! : 255) | (d << 8) | (v.ipVersion[d]! << 12);
     if (s < t) this.sink.addTuple(s, t, ports, proto);

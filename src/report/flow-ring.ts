@@ -55,7 +55,7 @@ const ABANDONED = 3;
 export class FlowRingWriter {
   private readonly buffer = new SharedArrayBuffer(CONTROL_INTS * 4 + RING_TUPLES * 16);
   private readonly control = new Int32Array(this.buffer, 0, CONTROL_INTS);
-  private readonly data = new Uint32Array(this.buffer, CONTROL_INTS * 4);
+  private readonly data = new Int32Array(this.buffer, CONTROL_INTS * 4); // signed: see FlowCounter.add
   private written = 0;
   private published = 0;
   /** `written` may grow up to this index without looking at READ again. */
@@ -214,7 +214,7 @@ export class FlowRingWriter {
  */
 export function consumeFlowRing(buffer: SharedArrayBuffer): FlowTotal | null {
   const control = new Int32Array(buffer, 0, CONTROL_INTS);
-  const data = new Uint32Array(buffer, CONTROL_INTS * 4);
+  const data = new Int32Array(buffer, CONTROL_INTS * 4);
   if (Atomics.compareExchange(control, STATE, STARTING, RUNNING) !== STARTING) return null;
   const table = new FlowTable();
   let read = 0;
