@@ -98,9 +98,7 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
   const orderedLegs = new Int32Array(legCount);
   const clientIsLow = new Uint8Array(legCount);
   const position = new Float64Array(legCount);
-  for (let c = 0; c < components; c++) {
-    orderer.order(members.subarray(memberStart[c]!, memberStart[c + 1]!), memberStart[c]!, orderedLegs, clientIsLow, position);
-  }
+  for (let c = 0; c < components; c++) orderer.order(members, memberStart[c]!, memberStart[c + 1]!, orderedLegs, clientIsLow, position);
 
   // Flows in order of their first leg's time (ties: by lowest leg, as components are numbered).
   const firstTs = new Float64Array(components);
@@ -110,6 +108,7 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     if (c > 0 && !(firstTs[c - 1]! <= firstTs[c]!)) inOrder = false;
   }
   // Legs are numbered as captures met them, so flows usually come in time order already.
+  if (inOrder) return new LinkedFlows(components, memberStart, orderedLegs, clientIsLow, position);
   const byTime = Array.from({ length: components }, (_, c) => c);
   if (!inOrder) byTime.sort((x, y) => firstTs[x]! - firstTs[y]! || x - y);
   const start = new Int32Array(components + 1);
@@ -236,20 +235,22 @@ class FlowOrderer {
     this.queue = new Int32Array(n);
   }
 
-  /** Writes the members in path order, with orientation and position, at `at` in the outputs. */
-  order(members: Int32Array, at: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): void {
+  /** Writes members[from, to) in path order, with orientation and position, at `from` in the outputs. */
+  order(all: Int32Array, from: number, to: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): void {
     const f = this.facts;
-    if (members.length === 1) {
-      const leg = members[0]!;
+    const at = from;
+    if (to - from === 1) {
+      const leg = all[from]!;
       outLegs[at] = leg;
       outLow[at] = (f.opener[leg] === 2 ? f.firstSender[leg] : f.opener[leg]) === 0 ? 1 : 0;
       outPosition[at] = 0;
       return;
     }
-    if (members.length === 2) {
-      this.orderTwo(members[0]!, members[1]!, at, outLegs, outLow, outPosition);
+    if (to - from === 2) {
+      this.orderTwo(all[from]!, all[from + 1]!, at, outLegs, outLow, outPosition);
       return;
     }
+    const members = all.subarray(from, to);
     // Start from a leg that saw the handshake, else from the earliest one.
     let anchor = members[0]!;
     for (const leg of members) {

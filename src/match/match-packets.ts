@@ -4,7 +4,7 @@
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { PairEvidence } from './pair-evidence.js';
-import { sortByKey } from './radix-sort.js';
+import { SortBuffers, sortByKey } from './radix-sort.js';
 
 /** Every leg of the case numbered once across its captures: global id → (capture, leg in that capture). */
 export class LegIds {
@@ -40,11 +40,13 @@ const MAX_COPIES = 24;
 
 export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence {
   const pairs = new PairEvidence();
-  addEvidence(captures, ids, false, pairs);
+  // Both passes use the same arrays (the second needs none of the first's).
+  const buffers = { samples: new SortBuffers(), sort: new SortBuffers() };
+  addEvidence(captures, ids, false, pairs, buffers);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part.
-  addEvidence(captures, ids, true, pairs);
+  addEvidence(captures, ids, true, pairs, buffers);
   return pairs;
 }
 
@@ -52,16 +54,23 @@ export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence
  * Sorts every sampled packet of the case by its print and adds one piece of evidence per pair of
  * equal prints in different legs. The `loose` pass leaves the pairs the exact pass found alone.
  */
-function addEvidence(captures: CaptureLegs[], ids: LegIds, loose: boolean, pairs: PairEvidence): void {
+function addEvidence(
+  captures: CaptureLegs[],
+  ids: LegIds,
+  loose: boolean,
+  pairs: PairEvidence,
+  buffers: { samples: SortBuffers; sort: SortBuffers },
+): void {
   const exactPairs = loose ? pairs.count : 0;
   let capacity = 0;
   for (const c of captures) capacity += c.legs.samples;
   // Every sample taking part, with what a pair needs of it, then sorted by print all together.
-  const prints = new Uint32Array(capacity);
-  const legs = new Uint32Array(capacity);
-  const times = new Float64Array(capacity);
+  const u32 = new Uint32Array(0);
+  const prints = buffers.samples.take(0, u32, capacity);
+  const legs = buffers.samples.take(1, u32, capacity);
+  const times = buffers.samples.take(2, new Float64Array(0), capacity);
   /** Bit 0: sent from the leg's low endpoint; bits 1–8: TTL. */
-  const flags = new Uint32Array(capacity);
+  const flags = buffers.samples.take(3, u32, capacity);
   let total = 0;
   captures.forEach((c, ci) => {
     const t = c.legs;
@@ -79,7 +88,7 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, loose: boolean, pairs
   const {
     sorted,
     columns: [leg, ts, flag],
-  } = sortByKey(prints.subarray(0, total), legs.subarray(0, total), times.subarray(0, total), flags.subarray(0, total));
+  } = sortByKey(prints.subarray(0, total), [legs.subarray(0, total), times.subarray(0, total), flags.subarray(0, total)], buffers.sort);
 
   for (let start = 0; start < total; ) {
     let end = start + 1;

@@ -11,12 +11,35 @@ export function orderByKey(keys: Uint32Array): Uint32Array {
 type Column = Uint32Array | Float64Array;
 
 /**
- * The indexes 0..n-1 ordered by keys[i] (stable), the keys in that order, and each of `columns`
- * (values per index) in that order. Three passes of 11 bits (2 048 buckets fit in L1); each pass
- * moves keys, indexes and columns together, so everything is read in sequence, never looked up
- * at random.
+ * Arrays a sort may reuse from one call to the next: matching sorts twice, and fresh buffers
+ * the size of all samples cost page faults each time. A call's results live in these buffers,
+ * valid until the next call with the same SortBuffers.
  */
-export function sortByKey<C extends Column[]>(keys: Uint32Array, ...columns: C): { order: Uint32Array; sorted: Uint32Array; columns: C } {
+export class SortBuffers {
+  private readonly held: Column[] = [];
+
+  /** The first n values of buffer `slot`, an array of the kind of `like` (grown when too small). */
+  take<T extends Column>(slot: number, like: T, n: number): T {
+    let buffer = this.held[slot];
+    if (buffer === undefined || buffer.constructor !== like.constructor || buffer.length < n) {
+      buffer = new (like.constructor as new (n: number) => Column)(n);
+      this.held[slot] = buffer;
+    }
+    return buffer.subarray(0, n) as T;
+  }
+}
+
+/**
+ * The indexes 0..n-1 ordered by keys[i] (stable), the keys in that order, and each of `columns`
+ * (values per index) in that order; the inputs are left as they are. Three passes of 11 bits
+ * (2 048 buckets fit in L1); each pass moves keys, indexes and columns together, so everything
+ * is read in sequence, never looked up at random.
+ */
+export function sortByKey<C extends Column[]>(
+  keys: Uint32Array,
+  columns: C = [] as unknown as C,
+  buffers = new SortBuffers(),
+): { order: Uint32Array; sorted: Uint32Array; columns: C } {
   const n = keys.length;
   const counts = new Uint32Array(3 * 2048);
   // All three histograms in one read of the keys.
@@ -35,28 +58,28 @@ export function sortByKey<C extends Column[]>(keys: Uint32Array, ...columns: C):
       sum += c;
     }
   }
-  // Pass one reads the inputs (left as they are) into one buffer per array; later passes move
-  // each array between its two buffers.
-  const identity = new Uint32Array(n);
+  // Per array two buffers, A and B: pass one moves the input into A, pass two A into B, pass
+  // three B into A. The indexes start as 0..n-1 in B, free until pass two.
+  const inputs: Column[] = [keys, keys, ...columns];
+  const a = inputs.map((like, i) => buffers.take(2 * i, like, n));
+  const b = inputs.map((like, i) => buffers.take(2 * i + 1, like, n));
+  const identity = b[1]!;
   for (let i = 0; i < n; i++) identity[i] = i;
-  const arrays: Column[] = [keys, identity, ...columns];
-  const into: Column[] = arrays.map((a) => (a === identity ? a : new (a.constructor as new (n: number) => Column)(n)));
-  into[1] = new Uint32Array(n);
-  const dest = new Uint32Array(n);
-  for (let pass = 0; pass < 3; pass++) {
+  inputs[1] = identity;
+  const dest = buffers.take(2 * inputs.length, keys, n);
+  const passes: Array<[Column[], Column[]]> = [
+    [inputs, a],
+    [a, b],
+    [b, a],
+  ];
+  for (const [pass, [from, to]] of passes.entries()) {
     const base = pass * 2048;
     const shift = pass * 11;
-    const key = arrays[0] as Uint32Array;
+    const key = from[0] as Uint32Array;
     for (let i = 0; i < n; i++) dest[i] = counts[base + ((key[i]! >>> shift) & 0x7ff)]!++;
-    for (let a = 0; a < arrays.length; a++) {
-      scatter(arrays[a]!, into[a]!, dest);
-      const from = arrays[a]!;
-      arrays[a] = into[a]!;
-      // The input arrays are not ours to overwrite: their place goes to a new buffer once.
-      into[a] = pass === 0 && from !== identity ? new (from.constructor as new (n: number) => Column)(n) : from;
-    }
+    for (let k = 0; k < from.length; k++) scatter(from[k]!, to[k]!, dest);
   }
-  return { sorted: arrays[0] as Uint32Array, order: arrays[1] as Uint32Array, columns: arrays.slice(2) as C };
+  return { sorted: a[0] as Uint32Array, order: a[1] as Uint32Array, columns: a.slice(2) as C };
 }
 
 /** out[dest[i]] = values[i]. */

@@ -24,10 +24,10 @@ describe('orderByKey', () => {
         const tags = Uint32Array.from(items.map((_, i) => i * 7));
         const keysBefore = keys.slice();
         const valuesBefore = values.slice();
-        const { order, sorted, columns } = sortByKey(keys, values, tags);
+        const { order, sorted, columns } = sortByKey(keys, [values, tags]);
         expect([...sorted]).toEqual([...order].map((i) => keys[i]!));
-        expect([...columns[0]]).toEqual([...order].map((i) => values[i]!));
-        expect([...columns[1]]).toEqual([...order].map((i) => i * 7));
+        expect([...columns[0]!]).toEqual([...order].map((i) => values[i]!));
+        expect([...columns[1]!]).toEqual([...order].map((i) => i * 7));
         expect(keys).toEqual(keysBefore);
         expect(values).toEqual(valuesBefore);
       }),
