@@ -6,6 +6,7 @@ import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { createProgress } from './progress.js';
+import { threadsAsked, withThreadsOption } from './threads-option.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/analyze-formats.js';
 
 interface AnalyzeArgs {
@@ -27,7 +28,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
     command: 'analyze [paths..]',
     describe: 'Follow each flow across the captures: its path, every address translation and the rule behind it, what the server sees',
     builder: (y) =>
-      y
+      withThreadsOption(y, 'Captures read at once on worker threads; cases under 64 MB of captures are read one by one')
         .positional('paths', { type: 'string', array: true, describe: 'Case folders (one sub-folder per host), host folders or single files' })
         .option('host', { type: 'string', array: true, describe: 'NAME=PATH: files or a folder of one host (repeatable)' })
         .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'table', describe: 'Output format' })
@@ -36,10 +37,6 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           type: 'number',
           default: 1000,
           describe: 'List at most this many flows in full (multi-point first; 0 = all); the answer and totals always cover every flow',
-        })
-        .option('threads', {
-          type: 'number',
-          describe: "Captures read at once on worker threads (default: the machine's cores; 1 = one by one). Cases under 64 MB of captures are read one by one",
         })
         .option('fail-on', {
           type: 'string',
@@ -56,8 +53,9 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         setExit(2);
         return;
       }
-      if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1)) {
-        process.stderr.write(`natpath analyze: --threads expects a whole number ≥ 1, got ${String(args.threads)}\n`);
+      const threads = threadsAsked(args.threads, process.env);
+      if (typeof threads === 'object') {
+        process.stderr.write(`natpath analyze: ${threads.error}\n`);
         setExit(2);
         return;
       }
@@ -67,7 +65,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         return;
       }
       const progress = createProgress();
-      const report = await runAnalyze(request, { maxFlows: args.maxFlows, threads: args.threads, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
+      const report = await runAnalyze(request, { maxFlows: args.maxFlows, threads, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
       progress.finish();
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
       const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });

@@ -4,6 +4,7 @@
 import type { CommandModule } from 'yargs';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/decode-formats.js';
+import { threadsAsked, withThreadsOption } from './threads-option.js';
 
 interface DecodeArgs {
   capture?: string;
@@ -12,6 +13,7 @@ interface DecodeArgs {
   summary?: boolean;
   out?: string;
   color?: boolean;
+  threads?: number;
 }
 
 export function decodeCommand(setExit: (code: number) => void): CommandModule<object, DecodeArgs> {
@@ -19,7 +21,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
     command: 'decode <capture>',
     describe: 'Decode every packet of a capture (pcap, pcapng, .gz): one line per packet, or totals with --summary',
     builder: (y) =>
-      y
+      withThreadsOption(y, 'With --summary on captures of millions of packets, flows are counted on a second thread')
         .positional('capture', { type: 'string', describe: 'A capture file: pcap or pcapng, optionally gzip-compressed' })
         .option('format', { choices: DECODE_FORMAT_NAMES, default: 'table', describe: 'Output format (json/ndjson: docs/decode.md)' })
         .option('limit', { type: 'number', describe: 'Stop after N packets' })
@@ -32,6 +34,12 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
       const limit = args.limit;
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
         process.stderr.write(`natpath decode: --limit expects a whole number of packets ≥ 1, got ${String(limit)}\n`);
+        setExit(2);
+        return;
+      }
+      const threads = threadsAsked(args.threads, process.env);
+      if (typeof threads === 'object') {
+        process.stderr.write(`natpath decode: ${threads.error}\n`);
         setExit(2);
         return;
       }
@@ -86,6 +94,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
           write,
           progress: (bytes) => progress.update(bytes),
           ifNames: await siblingInterfaceNames(file),
+          flowWorker: threads === 1 ? 'never' : 'auto',
         });
         progress.finish();
         const read = result.read;

@@ -27,8 +27,8 @@ export interface DecodeRunOptions {
   ifNames?: ReadonlyMap<number, string>;
   /**
    * Count flows in a worker thread: 'auto' (default) for --summary on captures of millions of
-   * packets (FLOW_WORKER_MIN_PACKETS), 'never' if NATPATH_THREADS=1; 'always' for --summary
-   * whatever the size (tests); 'never'.
+   * packets (FLOW_WORKER_MIN_PACKETS); 'always' for --summary whatever the size (tests); 'never'
+   * (`--threads 1` / NATPATH_THREADS=1).
    */
   flowWorker?: 'auto' | 'always' | 'never';
   /** The worker's script (tests point it at the built one); default: flow-worker.js beside this file. */
@@ -56,7 +56,7 @@ const FLOW_WORKER_DECISION_PACKETS = 4096;
 export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
   const started = performance.now(); // the worker's start counts too
   const view = new PacketView();
-  const mode = o.flowWorker ?? (process.env.NATPATH_THREADS === '1' ? 'never' : 'auto');
+  const mode = o.flowWorker ?? 'auto';
   const size = mode === 'auto' ? fileSizeOf(o.file) : 0;
   const mayUseWorker = o.summaryOnly && (mode === 'always' || (mode === 'auto' && size >= FLOW_WORKER_MIN_PACKETS * MIN_RECORD_BYTES));
   const flows = mayUseWorker ? new FlowCounter(new FlowRingWriter()) : new FlowCounter();

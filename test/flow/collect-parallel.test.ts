@@ -73,7 +73,7 @@ describe('LegTable.toState / fromState', () => {
   });
 });
 
-describe.runIf(labScenarios().includes('nodeport'))('natpath analyze --threads', () => {
+describe.runIf(labScenarios().includes('nodeport'))('--threads and NATPATH_THREADS', () => {
   it('takes a whole number ≥ 1 and prints the same report whatever it is', async () => {
     const { runCli } = await import('../cli/run-cli.js');
     const path = join(SAMPLES, 'nodeport');
@@ -86,5 +86,23 @@ describe.runIf(labScenarios().includes('nodeport'))('natpath analyze --threads',
       expect(r.code, bad).toBe(2);
       expect(r.stderr).toContain('--threads expects a whole number');
     }
+    // The environment sets the default for every command; the flag wins over it.
+    const fromEnv = runCli(['analyze', path, '--format', 'json'], { NATPATH_THREADS: '1' });
+    expect(fromEnv.stdout).toBe(one.stdout);
+    expect(runCli(['analyze', path, '--threads', '2'], { NATPATH_THREADS: 'x' }).code).toBe(0);
+    const badEnv = runCli(['analyze', path], { NATPATH_THREADS: '0' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('NATPATH_THREADS expects a whole number ≥ 1, got 0');
+  });
+
+  it('decode --summary counts the same with --threads 1', async () => {
+    const { runCli } = await import('../cli/run-cli.js');
+    const capture = join(SAMPLES, 'nodeport', 'node1', 'capture.pcapng');
+    const strip = (text: string) => text.replace(/"(processingSeconds|packetsPerSecond)": [\d.e+-]+/g, '');
+    const one = runCli(['decode', capture, '--summary', '--format', 'json', '--threads', '1']);
+    const auto = runCli(['decode', capture, '--summary', '--format', 'json']);
+    expect(one.code).toBe(0);
+    expect(strip(one.stdout)).toBe(strip(auto.stdout));
+    expect(runCli(['decode', capture, '--summary', '--threads', '0']).code).toBe(2);
   });
 });

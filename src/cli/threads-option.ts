@@ -1,0 +1,25 @@
+// `--threads N` for the commands that can use a second core (analyze: captures read at once;
+// decode --summary: flow counting beside decoding). NATPATH_THREADS gives the default, so a
+// busy machine or a benchmark can say it once for every command.
+
+import type { Argv } from 'yargs';
+
+export const THREADS_ENV = 'NATPATH_THREADS';
+
+export function withThreadsOption<T>(y: Argv<T>, what: string): Argv<T & { threads: number | undefined }> {
+  return y.option('threads', {
+    type: 'number',
+    describe: `${what} (default: $${THREADS_ENV}, else the machine's cores; 1 = this thread only)`,
+  }) as Argv<T & { threads: number | undefined }>;
+}
+
+/** The thread count asked for (flag, else environment), undefined for the default, or an error text. */
+export function threadsAsked(flag: number | undefined, env: NodeJS.ProcessEnv): number | undefined | { error: string } {
+  const raw: unknown = flag ?? (env[THREADS_ENV] === undefined || env[THREADS_ENV] === '' ? undefined : Number(env[THREADS_ENV]));
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) {
+    const source = flag !== undefined ? '--threads' : THREADS_ENV;
+    return { error: `${source} expects a whole number ≥ 1, got ${flag !== undefined ? String(flag) : String(env[THREADS_ENV])}` };
+  }
+  return raw;
+}
