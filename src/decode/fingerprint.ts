@@ -65,5 +65,6 @@ export function fmix32i(h: number): number {
 }
 
 export function mix32i(h: number, value: number): number {
-  return fmix32i((h ^ Math.imul(value, 0xcc9e2d51)) + 0x9e3779b9);
+  // `| 0` on the sum (same low 32 bits): the argument stays an integer, not a heap number.
+  return fmix32i(((h ^ Math.imul(value, 0xcc9e2d51)) + 0x9e3779b9) | 0);
 }

@@ -62,10 +62,11 @@ export class AnswerBuilder {
     addOnce(line.sources, share.source);
     line.seenAtServer ||= share.seenAtServer;
     addOnce(line.lastCapturePoints, share.lastCapturePoint);
-    for (const t of share.tunnels) addOnce(line.tunnels, t);
-    for (const leak of share.leaks) addOnce(line.leaks, leak);
+    // Index loops: this runs once per flow, hundreds of thousands of times in a busy case.
+    for (let i = 0; i < share.tunnels.length; i++) addOnce(line.tunnels, share.tunnels[i]!);
+    for (let i = 0; i < share.leaks.length; i++) addOnce(line.leaks, share.leaks[i]!);
     const perLine = this.patterns.get(line)!;
-    for (const text of share.patterns) perLine.set(text, (perLine.get(text) ?? 0) + 1);
+    for (let i = 0; i < share.patterns.length; i++) perLine.set(share.patterns[i]!, (perLine.get(share.patterns[i]!) ?? 0) + 1);
   }
 
   result(): Answer[] {

@@ -117,7 +117,8 @@ export function weightedQuantile(values: number[], weights: number[], q: number)
   const v = Float64Array.from(values);
   const w = Float64Array.from(weights);
   let total = 0;
-  for (const x of weights) total += x;
+  // Index loops: this runs once per call over every estimate (an iterator object per element otherwise).
+  for (let i = 0; i < weights.length; i++) total += weights[i]!;
   const target = q * total;
   let lo = 0;
   let hi = v.length;
@@ -160,7 +161,7 @@ export function weightedQuantile(values: number[], weights: number[], q: number)
   }
   // Not reached (no weight at all, or NaNs): the largest value, as a sorted walk would end.
   let largest = -Infinity;
-  for (const x of values) if (x > largest) largest = x;
+  for (let i = 0; i < values.length; i++) if (values[i]! > largest) largest = values[i]!;
   return largest;
 }
 

@@ -186,7 +186,7 @@ function keepBestPerPoint(incidences: Incidences, pairs: PairEvidence, facts: Le
         groupBest[g] = e;
       }
     }
-    for (const e of groupBest) bestAt[e]!++;
+    for (let g = 0; g < groupBest.length; g++) bestAt[groupBest[g]!]!++;
   }
   // An edge survives when it is the best towards the other's point from both of its ends. Two
   // legs at one point linked only without sequence numbers are two connections on reused ports.
