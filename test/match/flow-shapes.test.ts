@@ -40,7 +40,7 @@ describe('answers from one flow per shape', () => {
 
     it('gives the same report, answer and totals', async () => {
       const { shared, every } = await bothWays(busy);
-      expect(shared.totals.flows).toBeGreaterThan(900);
+      expect(shared.totals.flows).toBeGreaterThan(500);
       expect(shared.answers.length).toBeGreaterThan(0);
       expect(shared).toEqual(every);
     });
@@ -54,7 +54,7 @@ describe('answers from one flow per shape', () => {
       writeFileSync(dump, `${text.slice(0, commit)}-A OUTPUT -p udp -m udp --sport 9 -j RETURN\n${text.slice(commit)}`);
       const { shared, every } = await bothWays(busy);
       expect(shared).toEqual(every);
-      expect(shared.totals.translations).toBeGreaterThan(900);
+      expect(shared.totals.translations).toBeGreaterThan(shared.totals.flows / 2);
     });
   });
 });
