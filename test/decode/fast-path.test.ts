@@ -14,7 +14,7 @@ import { decodeFast, Fast } from '../../src/decode/fast-path.js';
 import { decodePacket, NO_DECLARED_END, PacketView } from '../../src/decode/index.js';
 import { loadIndex } from '../capture/oracle.js';
 import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
-import { be16, be32, cat, eth, ip4, ipv4, linuxSynOptions, sll2, tcp, udp } from './build-packet.js';
+import { be16, be32, cat, eth, icmp, ip4, ipv4, ipv6, ipv6Ext, ipv6Frag, linuxSynOptions, sll2, tcp, udp } from './build-packet.js';
 import { guardedBuffer } from './decode-helpers.js';
 import { LINK, SAMPLE_PACKETS } from './sample-packets.js';
 
@@ -73,6 +73,8 @@ class Pair {
   private readonly probe = new PacketView();
   packets = 0;
   accepted = 0;
+  /** Of `accepted`, the IPv6 packets. */
+  acceptedIpv6 = 0;
 
   constructor() {
     this.slow.fastPath = false;
@@ -82,7 +84,10 @@ class Pair {
   decode(linkType: number, buf: Uint8Array, off: number, end: number, origLength: number): string | null {
     this.probe.begin(linkType, buf, off, end, origLength);
     const frameEnd = origLength < 0 ? NO_DECLARED_END : Math.max(off + origLength, end);
-    if (decodeFast(linkType, buf, off, end, frameEnd, this.probe) !== Fast.NOT_TAKEN) this.accepted++;
+    if (decodeFast(linkType, buf, off, end, frameEnd, this.probe) !== Fast.NOT_TAKEN) {
+      this.accepted++;
+      if (this.probe.ipVersion[0] === 6) this.acceptedIpv6++;
+    }
     const seed = Math.imul(this.packets + 1, 0x85ebca6b);
     scramble(this.fast, seed);
     scramble(this.slow, seed);
@@ -113,7 +118,8 @@ describe('fast path = general path, whole view', () => {
     expect(pair.packets).toBeGreaterThan(20_000);
     // The corpus must exercise the fast path, not only the fallback.
     expect(pair.accepted).toBeGreaterThan(5_000);
-    console.log(`fast path vs general: corpus ${files.length} captures, ${pair.packets} packets compared, ${pair.accepted} taken by the fast path`);
+    expect(pair.acceptedIpv6).toBeGreaterThan(100);
+    console.log(`fast path vs general: corpus ${files.length} captures, ${pair.packets} packets compared, ${pair.accepted} taken by the fast path (${pair.acceptedIpv6} IPv6)`);
   }, 120_000);
 
   it('every packet of the lab samples', async () => {
@@ -141,7 +147,7 @@ describe('fast path = general path, whole view', () => {
     expect(problems).toEqual([]);
     expect(files.length).toBeGreaterThan(10);
     expect(pair.accepted).toBeGreaterThan(1_000);
-    console.log(`fast path vs general: samples ${files.length} captures, ${pair.packets} packets compared, ${pair.accepted} taken by the fast path`);
+    console.log(`fast path vs general: samples ${files.length} captures, ${pair.packets} packets compared, ${pair.accepted} taken by the fast path (${pair.acceptedIpv6} IPv6)`);
   }, 120_000);
 
   // Packets built near the fast path's edges: every field it checks takes good and bad values.
@@ -227,6 +233,99 @@ describe('fast path = general path, whole view', () => {
     expect(pair.accepted).toBeGreaterThan(1_000);
   }, 120_000);
 
+  const ipv6Packet = fc.record({
+    sll: fc.boolean(),
+    sllType: often(0x86dd, 0x0800, 0x0004),
+    hatype: often(1, 824),
+    addrLen: fc.integer({ min: 0, max: 12 }),
+    etherType: often(0x86dd, 0x0800, 0x8100, 0x05dc),
+    version: often(6, 4, 0, 7),
+    trafficClass: fc.integer({ min: 0, max: 255 }),
+    flowLabel: fc.integer({ min: 0, max: 0xfffff }),
+    hopLimit: fc.constantFrom(0, 1, 64, 255),
+    // TCP, UDP, ICMPv6; extension headers (hop-by-hop, routing, fragment, destination options),
+    // AH, IPv4/IPv6 in IPv6, GRE, no next header, ESP, OSPF, ICMP(v4)
+    nextHeader: fc.constantFrom(6, 6, 6, 17, 17, 17, 58, 58, 0, 43, 44, 60, 51, 4, 41, 47, 59, 50, 89, 1),
+    extInner: fc.constantFrom(6, 17, 58),
+    fragOffset: often(0, 8),
+    fragMore: fc.boolean(),
+    icmpType: fc.constantFrom(128, 129, 128, 1, 2, 3, 4, 0, 5, 127, 133, 134, 135, 136, 143, 255),
+    payloadLenDelta: often(0, -1, 1, -8, -20, 100, -1000),
+    zeroPayloadLen: often(false, true),
+    sport: fc.constantFrom(40000, 53, 4789, 8472, 6081, 51820, 546),
+    dport: fc.constantFrom(80, 53, 4789, 8472, 6081, 51820, 443, 547),
+    dataOffset: often(5, 8, 10, 4, 15, 0),
+    tcpOptions: fc.constantFrom('none', 'syn', 'bad'),
+    udpLenDelta: often(0, -1, 1, -8, -100, 200),
+    zeroUdpLen: often(false, true),
+    payload: fc.uint8Array({ maxLength: 90 }),
+    cut: fc.option(fc.nat({ max: 200 }), { freq: 6, nil: undefined }),
+    origExtra: fc.constantFrom(-2, -1, 0, 0, 0, 4, 60),
+    padding: fc.constantFrom(0, 0, 6, 20),
+  });
+
+  it('built IPv6 packets near every check (fast-check)', () => {
+    const pair = new Pair();
+    fc.assert(
+      fc.property(ipv6Packet, (p) => {
+        const payload = Array.from(p.payload);
+        const upper = (proto: number): number[] => {
+          if (proto === 6) {
+            const options = p.tcpOptions === 'syn' ? cat(linuxSynOptions(1460, 7, 9, 7), [0]) : p.tcpOptions === 'bad' ? [2, 9, 0, 0] : [];
+            return tcp({ sport: p.sport, dport: p.dport, seq: 0xfedcba98, ack: 0x80000001, flags: 0x1f2, options, dataOffset: p.dataOffset === 5 ? undefined : p.dataOffset }, payload);
+          }
+          if (proto === 17) {
+            const len = p.zeroUdpLen ? 0 : (8 + payload.length + p.udpLenDelta) & 0xffff;
+            return udp({ sport: p.sport, dport: p.dport, length: len }, payload);
+          }
+          if (proto === 58) return icmp(p.icmpType, 4, cat(be16(0x1d), be16(9)), payload);
+          return payload;
+        };
+        let l4: number[];
+        switch (p.nextHeader) {
+          case 0:
+          case 43:
+          case 60:
+            l4 = cat(ipv6Ext(p.extInner, [1, 4, 0, 0, 0, 0]), upper(p.extInner));
+            break;
+          case 44:
+            l4 = cat(ipv6Frag(p.extInner, p.fragOffset, p.fragMore, 0xabcdef01), upper(p.extInner));
+            break;
+          case 51:
+            l4 = cat([p.extInner, 4, 0, 0], be32(0x100), be32(7), new Array<number>(12).fill(0xaa), upper(p.extInner));
+            break;
+          case 4:
+            l4 = ipv4({ proto: 6 }, upper(6));
+            break;
+          case 41:
+            l4 = ipv6({ nextHeader: 17 }, upper(17));
+            break;
+          default:
+            l4 = upper(p.nextHeader);
+        }
+        const payloadLen = p.zeroPayloadLen ? 0 : (l4.length + p.payloadLenDelta) & 0xffff;
+        const ip = ipv6(
+          { src: '2001:db8::1', dst: 'fe80::1:2:3:4', nextHeader: p.nextHeader, hopLimit: p.hopLimit, trafficClass: p.trafficClass, flowLabel: p.flowLabel, payloadLen, version: p.version },
+          cat(l4, new Array<number>(p.padding).fill(0)),
+        );
+        let frame: number[];
+        if (p.sll) {
+          frame = sll2(4, 0x80000001, p.sllType, ip, p.hatype);
+          frame[11] = p.addrLen;
+        } else {
+          frame = eth(p.etherType, ip);
+        }
+        const capLength = p.cut === undefined ? frame.length : Math.min(p.cut, frame.length);
+        const origLength = p.origExtra === -2 ? -1 : p.origExtra === -1 ? capLength : frame.length + p.origExtra;
+        const { buf, off, end } = guardedBuffer(frame, capLength);
+        expect(pair.decode(p.sll ? LINK.SLL2 : LINK.ETHERNET, buf, off, end, origLength)).toBeNull();
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(pair.acceptedIpv6).toBeGreaterThan(1_000);
+    console.log(`fast path vs general: built IPv6 ${pair.packets} packets compared, ${pair.acceptedIpv6} IPv6 taken by the fast path`);
+  }, 120_000);
+
   it('real packets with bytes changed or cut (fast-check)', () => {
     const pair = new Pair();
     const mutation = fc.record({
@@ -248,18 +347,23 @@ describe('fast path = general path, whole view', () => {
     );
   }, 120_000);
 
-  it('random L4 bytes after a plain Ethernet/SLL2 + IPv4 header (fast-check)', () => {
+  it('random L4 bytes after a plain Ethernet/SLL2 + IPv4 or IPv6 header (fast-check)', () => {
     const pair = new Pair();
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 8, maxLength: 120 }), fc.constantFrom(6, 17), fc.nat({ max: 3 }), fc.boolean(), (rest, proto, short, sll) => {
-        const ip = cat([0x45, 0], be16(20 + rest.length - short), [0x12, 0x34, 0x40, 0, 64, proto, 0, 0], be32(0x0a000001), be32(0x0a000002), Array.from(rest));
-        const bytes = sll ? sll2(0, 3, 0x0800, ip) : eth(0x0800, ip);
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 120 }), fc.constantFrom(6, 17, 58), fc.nat({ max: 3 }), fc.boolean(), fc.boolean(), (rest, proto, short, sll, v6) => {
+        const ip = v6
+          ? ipv6({ nextHeader: proto, payloadLen: rest.length - short, flowLabel: 0x12345 }, Array.from(rest))
+          : cat([0x45, 0], be16(20 + rest.length - short), [0x12, 0x34, 0x40, 0, 64, proto === 58 ? 1 : proto, 0, 0], be32(0x0a000001), be32(0x0a000002), Array.from(rest));
+        const type = v6 ? 0x86dd : 0x0800;
+        const bytes = sll ? sll2(0, 3, type, ip) : eth(type, ip);
         const { buf, off, end } = guardedBuffer(bytes);
         expect(pair.decode(sll ? LINK.SLL2 : LINK.ETHERNET, buf, off, end, bytes.length)).toBeNull();
       }),
       { numRuns: 20_000 },
     );
     expect(pair.accepted).toBeGreaterThan(100); // most random data offsets / UDP lengths are rejected
+    expect(pair.acceptedIpv6).toBeGreaterThan(100);
+    console.log(`fast path vs general: random L4 ${pair.packets} packets compared, ${pair.accepted} taken by the fast path (${pair.acceptedIpv6} IPv6)`);
   }, 120_000);
 
   it('the accepted set: a plain TCP segment is taken, its variants that need the general path are not', () => {
@@ -288,6 +392,19 @@ describe('fast path = general path, whole view', () => {
     expect(accepts(pkt({ proto: 17 }, udp({ dport: 6081 }, [0, 0, 0x65, 0x58, 0, 0, 1, 0])))).toBe(false);
     expect(accepts(pkt({ proto: 17 }, udp({ sport: 51820, dport: 9 }, [4, 0, 0, 0])))).toBe(false);
     expect(accepts(eth(0x8100, cat(be16(5), be16(0x0800), ipv4({ proto: 6 }, seg))))).toBe(false);
+    // IPv6: no extension header, not a tunnel port, not an ICMPv6 error, all declared bytes captured.
+    const pkt6 = (o: Partial<Parameters<typeof ipv6>[0]>, l4 = seg): number[] => eth(0x86dd, ipv6({ nextHeader: 6, ...o }, l4));
+    expect(accepts(pkt6({}))).toBe(true);
+    expect(accepts(sll2(0, 2, 0x86dd, ipv6({ nextHeader: 6 }, seg)), LINK.SLL2)).toBe(true);
+    expect(accepts(pkt6({ nextHeader: 17 }, udp({ sport: 1000, dport: 53 }, [0x12, 0x34])))).toBe(true);
+    expect(accepts(pkt6({ nextHeader: 58 }, icmp(128, 0, cat(be16(1), be16(2)))))).toBe(true);
+    expect(accepts(pkt6({ nextHeader: 58 }, icmp(1, 4, be32(0), ipv6({ nextHeader: 6 }, seg))))).toBe(false); // quotes a packet
+    expect(accepts(pkt6({ nextHeader: 0 }, cat(ipv6Ext(6, [1, 4, 0, 0, 0, 0]), seg)))).toBe(false);
+    expect(accepts(pkt6({ nextHeader: 44 }, cat(ipv6Frag(6, 0, true, 1), seg)))).toBe(false);
+    expect(accepts(pkt6({ payloadLen: 0 }))).toBe(false);
+    expect(accepts(pkt6({ payloadLen: 200 }))).toBe(false);
+    expect(accepts(pkt6({ nextHeader: 17 }, udp({ dport: 4789 }, [8, 0, 0, 0, 0, 0, 1, 0])))).toBe(false);
+    expect(accepts(pkt6({ nextHeader: 17 }, udp({ sport: 51820, dport: 9 }, [4, 0, 0, 0])))).toBe(false);
     expect(ip4('10.0.0.1')).toBe(0x0a000001);
   });
 });
