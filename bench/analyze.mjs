@@ -10,7 +10,7 @@
 // from analyze's own totals and printed). Both cases are measured and printed.
 
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PUBLIC_IP = [203, 0, 113, 7];
@@ -68,9 +68,10 @@ export function runAnalyzeBench(options) {
 }
 
 /**
- * decode --summary on both captures, analyze on one thread (--threads 1) and analyze as it runs
- * by default (captures read at once on worker threads), interleaved, median of `runs`. Wall and
- * CPU (user + sys) seconds: on a machine whose other core is busy only the CPU ratio holds.
+ * decode --summary on both captures, analyze as it runs by default (--threads 1) and with the
+ * captures read at once on worker threads (--threads = the machine's cores), interleaved, median
+ * of `runs`. Wall and CPU (user + sys) seconds: on a machine whose other core is busy only the
+ * CPU ratio holds.
  */
 function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
   const dir = join(tmpdir(), 'natpath-bench-analyze');
@@ -92,11 +93,11 @@ function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
     const b = measure(node, [cli, 'decode', outside, '--summary', '--format', 'json']);
     decode.push({ seconds: a.seconds + b.seconds, cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssMb: Math.max(a.rssMb, b.rssMb) });
     oneThread.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--threads', '1', '--format', 'json', '--out', report]));
-    threads.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--format', 'json', '--out', report]));
+    threads.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--threads', String(availableParallelism()), '--format', 'json', '--out', report]));
     totals ??= JSON.parse(readFileSync(report, 'utf8')).totals;
     process.stderr.write(
       `  analyze (source port kept for ${flowSize} packet(s)): decode ×2 ${decode[run].seconds.toFixed(2)} s, ` +
-        `analyze --threads 1 ${oneThread[run].seconds.toFixed(2)} s, analyze ${threads[run].seconds.toFixed(2)} s\n`,
+        `analyze ${oneThread[run].seconds.toFixed(2)} s, analyze --threads ${availableParallelism()} ${threads[run].seconds.toFixed(2)} s\n`,
     );
   }
   rmSync(dir, { recursive: true, force: true });
@@ -120,7 +121,7 @@ function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
 export function printAnalyzeBench(results) {
   const fmt = (n, d = 2) => (Number.isNaN(n) || n === undefined ? '-' : n.toFixed(d));
   console.log('\n## analyze: the large capture and its NATed twin as a two-host case (target: analyze ≤ 2 × decode)');
-  console.log('| mean packets per flow | flows | decode --summary ×2: wall s (CPU s) | analyze --threads 1: wall s (CPU s) | ÷ decode: wall (CPU) | analyze (captures at once): wall s (CPU s) | ÷ decode: wall (CPU) | peak RSS MB: decode / --threads 1 / default |');
+  console.log('| mean packets per flow | flows | decode --summary ×2: wall s (CPU s) | analyze (--threads 1, the default): wall s (CPU s) | ÷ decode: wall (CPU) | analyze --threads <cores>: wall s (CPU s) | ÷ decode: wall (CPU) | peak RSS MB: decode / analyze / analyze --threads |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of [results.perPacketFlows, results.realisticFlows]) {
     console.log(

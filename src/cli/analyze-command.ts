@@ -28,7 +28,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
     command: 'analyze [paths..]',
     describe: 'Follow each flow across the captures: its path, every address translation and the rule behind it, what the server sees',
     builder: (y) =>
-      withThreadsOption(y, 'Captures read at once on worker threads; cases under 64 MB of captures are read one by one')
+      withThreadsOption(y, 'Captures read at once on worker threads (cases under 64 MB of captures: one by one)', '1')
         .positional('paths', { type: 'string', array: true, describe: 'Case folders (one sub-folder per host), host folders or single files' })
         .option('host', { type: 'string', array: true, describe: 'NAME=PATH: files or a folder of one host (repeatable)' })
         .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'table', describe: 'Output format' })

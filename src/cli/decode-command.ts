@@ -21,7 +21,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
     command: 'decode <capture>',
     describe: 'Decode every packet of a capture (pcap, pcapng, .gz): one line per packet, or totals with --summary',
     builder: (y) =>
-      withThreadsOption(y, 'With --summary on captures of millions of packets, flows are counted on a second thread')
+      withThreadsOption(y, 'With --summary on captures of millions of packets, flows are counted on a second thread', 'a second thread when it pays')
         .positional('capture', { type: 'string', describe: 'A capture file: pcap or pcapng, optionally gzip-compressed' })
         .option('format', { choices: DECODE_FORMAT_NAMES, default: 'table', describe: 'Output format (json/ndjson: docs/decode.md)' })
         .option('limit', { type: 'number', describe: 'Stop after N packets' })

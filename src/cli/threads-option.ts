@@ -6,10 +6,11 @@ import type { Argv } from 'yargs';
 
 export const THREADS_ENV = 'NATPATH_THREADS';
 
-export function withThreadsOption<T>(y: Argv<T>, what: string): Argv<T & { threads: number | undefined }> {
+/** `fallback` says what happens without the flag or the variable. */
+export function withThreadsOption<T>(y: Argv<T>, what: string, fallback: string): Argv<T & { threads: number | undefined }> {
   return y.option('threads', {
     type: 'number',
-    describe: `${what} (default: $${THREADS_ENV}, else the machine's cores; 1 = this thread only)`,
+    describe: `${what} (default: $${THREADS_ENV}, else ${fallback}; 1 = this thread only)`,
   }) as Argv<T & { threads: number | undefined }>;
 }
 

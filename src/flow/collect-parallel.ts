@@ -1,10 +1,10 @@
-// Collects the legs of a case's captures, several at once on worker threads when there is
-// enough to read: captures are independent until matching, and reading them is most of a
-// large case's time. Small cases, archive entries (streams) and `threads: 1` stay on the
-// calling thread; a worker that cannot start falls back to it too. The result is the same
-// either way (tested), in the order of the tasks.
+// Collects the legs of a case's captures, several at once on worker threads when asked
+// (`--threads N`): captures are independent until matching, and reading them is most of a large
+// case's time. One by one is the default: on two cores the workers' start and JIT warm-up ate
+// the gain (docs/decisions.md). Small cases and archive entries (streams) stay on the calling
+// thread; a worker that cannot start falls back to it too. The result is the same either way
+// (tested), in the order of the tasks.
 
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type CaptureLegs, collectLegs } from './collect-legs.js';
 import { LegTable, type LegTableState } from './leg-table.js';
@@ -23,7 +23,7 @@ export type FromCollectWorker =
   | { type: 'failed'; message: string };
 
 export interface CollectOptions {
-  /** Captures read at once; default: the machine's available parallelism. 1 reads them one by one here. */
+  /** Captures read at once (default 1: one by one on this thread; see docs/decisions.md for why). */
   threads?: number;
   /** Below this many bytes in all, threads are not worth their start-up (~40 ms each). */
   parallelFromBytes?: number;
@@ -40,7 +40,7 @@ export const PARALLEL_FROM_BYTES = 64 << 20;
 
 /** One result per task, in order: the capture's legs, or the error that made it unreadable. */
 export async function collectAllLegs(tasks: CollectTask[], options: CollectOptions = {}): Promise<Array<CaptureLegs | Error>> {
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), tasks.length));
+  const threads = Math.max(1, Math.min(options.threads ?? 1, tasks.length));
   const totalBytes = tasks.reduce((n, t) => n + t.size, 0);
   const results: Array<CaptureLegs | Error> = new Array(tasks.length);
   if (threads === 1 || totalBytes < (options.parallelFromBytes ?? PARALLEL_FROM_BYTES)) {

@@ -25,7 +25,7 @@ export interface AnalyzeOptions {
   onBytes?: (offset: number) => void;
   /** How many flows the report lists in full (multi-point ones first); 0 or absent: all. The answer and totals always cover every flow. */
   maxFlows?: number;
-  /** Captures read at once on worker threads (default: the machine's cores; 1: one by one on this thread). */
+  /** Captures read at once on worker threads (default 1: one by one on this thread). */
   threads?: number;
   /** Below this many capture bytes in all, captures are read on this thread (tests set 0). */
   parallelFromBytes?: number;
