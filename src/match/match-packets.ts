@@ -88,7 +88,7 @@ function addEvidence(
   const {
     sorted,
     columns: [leg, ts, flag],
-  } = sortByKey(prints.subarray(0, total), [legs.subarray(0, total), times.subarray(0, total), flags.subarray(0, total)], buffers.sort);
+  } = sortByKey(prints.subarray(0, total), [legs.subarray(0, total), times.subarray(0, total), flags.subarray(0, total)], buffers.sort, { withOrder: false });
 
   for (let start = 0; start < total; ) {
     let end = start + 1;

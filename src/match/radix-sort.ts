@@ -30,8 +30,9 @@ export class SortBuffers {
 }
 
 /**
- * The indexes 0..n-1 ordered by keys[i] (stable), the keys in that order, and each of `columns`
- * (values per index) in that order; the inputs are left as they are. Three passes of 11 bits
+ * The indexes 0..n-1 ordered by keys[i] (stable; empty with `withOrder: false`), the keys in
+ * that order, and each of `columns` (values per index) in that order; the inputs are left as
+ * they are. Three passes of 11 bits
  * (2 048 buckets fit in L1); each pass moves keys, indexes and columns together, so everything
  * is read in sequence, never looked up at random.
  */
@@ -39,6 +40,7 @@ export function sortByKey<C extends Column[]>(
   keys: Uint32Array,
   columns: C = [] as unknown as C,
   buffers = new SortBuffers(),
+  { withOrder = true } = {},
 ): { order: Uint32Array; sorted: Uint32Array; columns: C } {
   const n = keys.length;
   const counts = new Uint32Array(3 * 2048);
@@ -59,13 +61,16 @@ export function sortByKey<C extends Column[]>(
     }
   }
   // Per array two buffers, A and B: pass one moves the input into A, pass two A into B, pass
-  // three B into A. The indexes start as 0..n-1 in B, free until pass two.
-  const inputs: Column[] = [keys, keys, ...columns];
+  // three B into A. The indexes (unless not wanted: they cost 8 bytes per key) start as 0..n-1
+  // in B, free until pass two.
+  const inputs: Column[] = withOrder ? [keys, keys, ...columns] : [keys, ...columns];
   const a = inputs.map((like, i) => buffers.take(2 * i, like, n));
   const b = inputs.map((like, i) => buffers.take(2 * i + 1, like, n));
-  const identity = b[1]!;
-  for (let i = 0; i < n; i++) identity[i] = i;
-  inputs[1] = identity;
+  if (withOrder) {
+    const identity = b[1]!;
+    for (let i = 0; i < n; i++) identity[i] = i;
+    inputs[1] = identity;
+  }
   const dest = buffers.take(2 * inputs.length, keys, n);
   const passes: Array<[Column[], Column[]]> = [
     [inputs, a],
@@ -79,7 +84,8 @@ export function sortByKey<C extends Column[]>(
     for (let i = 0; i < n; i++) dest[i] = counts[base + ((key[i]! >>> shift) & 0x7ff)]!++;
     for (let k = 0; k < from.length; k++) scatter(from[k]!, to[k]!, dest);
   }
-  return { sorted: a[0] as Uint32Array, order: a[1] as Uint32Array, columns: a.slice(2) as C };
+  const first = withOrder ? 2 : 1;
+  return { sorted: a[0] as Uint32Array, order: withOrder ? (a[1] as Uint32Array) : new Uint32Array(0), columns: a.slice(first) as C };
 }
 
 /** out[dest[i]] = values[i]. */

@@ -30,6 +30,11 @@ describe('orderByKey', () => {
         expect([...columns[1]!]).toEqual([...order].map((i) => i * 7));
         expect(keys).toEqual(keysBefore);
         expect(values).toEqual(valuesBefore);
+        // Without the indexes: the same keys and columns.
+        const bare = sortByKey(keys, [values, tags], undefined, { withOrder: false });
+        expect([...bare.sorted]).toEqual([...sorted]);
+        expect([...bare.columns[0]!]).toEqual([...columns[0]!]);
+        expect([...bare.columns[1]!]).toEqual([...columns[1]!]);
       }),
     );
   });
