@@ -101,7 +101,12 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
   const allAnswers = new AnswerBuilder();
   const counts = { multi: 0, translations: 0, unexplained: 0, leaks: 0 };
   const shapes = new FlowShapes(ids, captures, hosts.some((h) => h.model !== null && sourcePortMatters(h.model)));
+  // What each shape adds, and how many flows have it, in the order shapes first appear: adding
+  // a shape's share once with its count gives the answer adding it per flow would (its items
+  // are the same each time), for a fraction of the work.
   const shares: AnswerShare[] = [];
+  const shapesInOrder: AnswerShare[] = [];
+  const countOf = new Map<AnswerShare, number>();
   for (let i = 0; i < linked.count; i++) {
     const shape = options.describeEveryFlow === true ? -1 : shapes.shapeOf(linked, i);
     let described: Flow | null = null;
@@ -110,17 +115,22 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
       described = describeFlow(i + 1, linked.flow(i), ids, captures, hosts);
       share = answerShareOf(described);
       if (shape >= 0) shares[shape] = share;
+      shapesInOrder.push(share);
     }
     const listed = share.multiPoint ? listedMulti : listedSingle;
     if (listed.length < limit) listed.push(described ?? describeFlow(i + 1, linked.flow(i), ids, captures, hosts));
+    countOf.set(share, (countOf.get(share) ?? 0) + 1);
+  }
+  for (const share of shapesInOrder) {
+    const n = countOf.get(share)!;
     if (share.multiPoint) {
-      counts.multi++;
-      multiAnswers.add(share);
+      counts.multi += n;
+      multiAnswers.add(share, n);
     }
-    allAnswers.add(share);
-    counts.translations += share.translations;
-    counts.unexplained += share.unexplained;
-    counts.leaks += share.leakCount;
+    allAnswers.add(share, n);
+    counts.translations += n * share.translations;
+    counts.unexplained += n * share.unexplained;
+    counts.leaks += n * share.leakCount;
   }
   // Multi-point flows first when the listing is capped: they are the ones with a path.
   const flows = [...listedMulti, ...listedSingle.slice(0, Math.max(0, limit - listedMulti.length))].sort((a, b) => a.id - b.id);

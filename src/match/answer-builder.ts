@@ -50,7 +50,8 @@ export class AnswerBuilder {
   private readonly byServer = new Map<string, Answer>();
   private readonly patterns = new Map<Answer, Map<string, number>>();
 
-  add(share: AnswerShare): void {
+  /** Adds `flows` flows that share `share` (the same as adding it that many times). */
+  add(share: AnswerShare, flows = 1): void {
     if (share.key === null) return;
     let line = this.byServer.get(share.key);
     if (line === undefined) {
@@ -58,15 +59,14 @@ export class AnswerBuilder {
       this.byServer.set(share.key, line);
       this.patterns.set(line, new Map());
     }
-    line.flows++;
+    line.flows += flows;
     addOnce(line.sources, share.source);
     line.seenAtServer ||= share.seenAtServer;
     addOnce(line.lastCapturePoints, share.lastCapturePoint);
-    // Index loops: this runs once per flow, hundreds of thousands of times in a busy case.
-    for (let i = 0; i < share.tunnels.length; i++) addOnce(line.tunnels, share.tunnels[i]!);
-    for (let i = 0; i < share.leaks.length; i++) addOnce(line.leaks, share.leaks[i]!);
+    for (const t of share.tunnels) addOnce(line.tunnels, t);
+    for (const leak of share.leaks) addOnce(line.leaks, leak);
     const perLine = this.patterns.get(line)!;
-    for (let i = 0; i < share.patterns.length; i++) perLine.set(share.patterns[i]!, (perLine.get(share.patterns[i]!) ?? 0) + 1);
+    for (const text of share.patterns) perLine.set(text, (perLine.get(text) ?? 0) + flows);
   }
 
   result(): Answer[] {
