@@ -7,7 +7,7 @@ import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { createProgress } from './progress.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
-import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/analyze-formats.js';
+import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
 
 interface AnalyzeArgs {
   paths?: string[];

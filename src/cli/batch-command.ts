@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { CommandModule } from 'yargs';
-import { ANALYZE_FORMAT_NAMES } from '../report/analyze-formats.js';
+import { ANALYZE_FORMAT_NAMES } from '../report/format-names.js';
 import { createBatchProgress } from './batch-progress.js';
 import { readPackageVersion } from './version.js';
 
@@ -63,7 +63,7 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
       }
       if (inputs.length === 0) return fail("name case folders, archives or a glob ('cases/*')");
       const formats = args.formats.split(',').map((f) => f.trim()).filter((f) => f !== '');
-      const unknown = formats.filter((f) => !(ANALYZE_FORMAT_NAMES as string[]).includes(f));
+      const unknown = formats.filter((f) => !(ANALYZE_FORMAT_NAMES as readonly string[]).includes(f));
       if (formats.length === 0 || unknown.length > 0) return fail(`--formats: unknown format(s) ${unknown.join(', ')}; choose from ${ANALYZE_FORMAT_NAMES.join(', ')}`);
       if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) return fail('--jobs expects a whole number ≥ 1');
       const { parseShard, shardFromJobIndex, inShard } = await import('../batch/shard.js');

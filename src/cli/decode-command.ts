@@ -3,7 +3,7 @@
 
 import type { CommandModule } from 'yargs';
 import { makeStyle, shouldUseColor } from './terminal.js';
-import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/decode-formats.js';
+import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/format-names.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
 
 interface DecodeArgs {

@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
-import { INSPECT_FORMAT_NAMES, type InspectFormat } from '../report/inspect-formats.js';
+import { INSPECT_FORMAT_NAMES, type InspectFormat } from '../report/format-names.js';
 
 interface InspectArgs {
   paths?: string[];

@@ -4,7 +4,7 @@
 import type { CommandModule } from 'yargs';
 import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
-import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/trace-formats.js';
+import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/format-names.js';
 
 interface TraceArgs {
   paths?: string[];

@@ -1,6 +1,7 @@
 // The output formats of `natpath analyze`: the keys of this registry are the allowed `--format` values.
 
 import { csvRows } from './csv.js';
+import type { AnalyzeFormat } from './format-names.js';
 import type { AnalyzeReport } from './analyze-model.js';
 import type { RenderContext } from './inspect-formats.js';
 import { renderAnalyzeMarkdown, renderAnalyzeTable } from './render-analyze-text.js';
@@ -40,7 +41,6 @@ export const ANALYZE_FORMATS = {
   csv: (report: AnalyzeReport) => renderAnalyzeCsv(report),
   markdown: (report: AnalyzeReport) => renderAnalyzeMarkdown(report),
   html: (report: AnalyzeReport) => renderAnalyzeHtml(report),
-} satisfies Record<string, (report: AnalyzeReport, ctx: RenderContext) => string>;
+} satisfies Record<AnalyzeFormat, (report: AnalyzeReport, ctx: RenderContext) => string>;
 
-export type AnalyzeFormat = keyof typeof ANALYZE_FORMATS;
-export const ANALYZE_FORMAT_NAMES = Object.keys(ANALYZE_FORMATS) as AnalyzeFormat[];
+export { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from './format-names.js';

@@ -5,6 +5,7 @@
 
 import Table from 'cli-table3';
 import { csvRows } from './csv.js';
+import type { DecodeFormatName } from './format-names.js';
 import type { Style } from '../cli/terminal.js';
 import { formatDiagnostic, type Diagnostic } from '../text/diagnostic.js';
 import { DECODE_SCHEMA, type DecodeRecord } from './decode-record.js';
@@ -330,6 +331,5 @@ const table: DecodeFormat = {
   summary: renderSummaryTable,
 };
 
-export const DECODE_FORMATS = { table, csv, json, ndjson } satisfies Record<string, DecodeFormat>;
-export type DecodeFormatName = keyof typeof DECODE_FORMATS;
-export const DECODE_FORMAT_NAMES = Object.keys(DECODE_FORMATS) as DecodeFormatName[];
+export const DECODE_FORMATS = { table, csv, json, ndjson } satisfies Record<DecodeFormatName, DecodeFormat>;
+export { DECODE_FORMAT_NAMES, type DecodeFormatName } from './format-names.js';

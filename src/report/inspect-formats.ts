@@ -3,6 +3,7 @@
 import type { Style } from '../cli/terminal.js';
 import type { InspectReport } from './inspect-model.js';
 import { renderInspectTable } from './render-inspect-table.js';
+import type { InspectFormat } from './format-names.js';
 
 export interface RenderContext {
   style: Style;
@@ -12,7 +13,6 @@ export interface RenderContext {
 export const INSPECT_FORMATS = {
   table: (report: InspectReport, ctx: RenderContext) => renderInspectTable(report, ctx.style, ctx.width),
   json: (report: InspectReport) => `${JSON.stringify(report, null, 2)}\n`,
-} satisfies Record<string, (report: InspectReport, ctx: RenderContext) => string>;
+} satisfies Record<InspectFormat, (report: InspectReport, ctx: RenderContext) => string>;
 
-export type InspectFormat = keyof typeof INSPECT_FORMATS;
-export const INSPECT_FORMAT_NAMES = Object.keys(INSPECT_FORMATS) as InspectFormat[];
+export { INSPECT_FORMAT_NAMES, type InspectFormat } from './format-names.js';

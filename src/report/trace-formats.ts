@@ -2,6 +2,7 @@
 
 import type { Style } from '../cli/terminal.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
+import type { TraceFormat } from './format-names.js';
 import type { TraceOutcome, TraceReport } from './trace-model.js';
 
 export interface TraceRenderContext {
@@ -11,10 +12,9 @@ export interface TraceRenderContext {
 export const TRACE_FORMATS = {
   table: (report: TraceReport, ctx: TraceRenderContext) => renderTraceText(report, ctx.style),
   json: (report: TraceReport) => `${JSON.stringify(report, null, 2)}\n`,
-} satisfies Record<string, (report: TraceReport, ctx: TraceRenderContext) => string>;
+} satisfies Record<TraceFormat, (report: TraceReport, ctx: TraceRenderContext) => string>;
 
-export type TraceFormat = keyof typeof TRACE_FORMATS;
-export const TRACE_FORMAT_NAMES = Object.keys(TRACE_FORMATS) as TraceFormat[];
+export { TRACE_FORMAT_NAMES, type TraceFormat } from './format-names.js';
 
 function percent(p: number): string {
   const v = p * 100;

@@ -1,0 +1,33 @@
+// Every run of natpath pays for what the CLI loads before a command's handler: the format
+// registries (cli-table3, the HTML report) are loaded by the handlers that render, never at
+// start-up (~30 ms measured: docs/performance.md).
+
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../corpus.js';
+import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
+import { DECODE_FORMATS } from '../../src/report/decode-formats.js';
+import { INSPECT_FORMATS } from '../../src/report/inspect-formats.js';
+import { TRACE_FORMATS } from '../../src/report/trace-formats.js';
+import { ANALYZE_FORMAT_NAMES, DECODE_FORMAT_NAMES, INSPECT_FORMAT_NAMES, TRACE_FORMAT_NAMES } from '../../src/report/format-names.js';
+
+describe('CLI start-up', () => {
+  it('loads no renderer before a command runs', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      await import(${JSON.stringify(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'))});
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify(loaded.filter((p) => p.includes('cli-table3'))));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
+  it('lists the formats each registry renders, in its order', () => {
+    expect(Object.keys(ANALYZE_FORMATS)).toEqual([...ANALYZE_FORMAT_NAMES]);
+    expect(Object.keys(DECODE_FORMATS)).toEqual([...DECODE_FORMAT_NAMES]);
+    expect(Object.keys(INSPECT_FORMATS)).toEqual([...INSPECT_FORMAT_NAMES]);
+    expect(Object.keys(TRACE_FORMATS)).toEqual([...TRACE_FORMAT_NAMES]);
+  });
+});
