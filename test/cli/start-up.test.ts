@@ -1,6 +1,6 @@
 // Every run of natpath pays for what the CLI loads before a command's handler: the format
 // registries (cli-table3, the HTML report) are loaded by the handlers that render, never at
-// start-up (~30 ms measured: docs/performance.md).
+// start-up (~30 ms measured: docs/decisions.md, yargs).
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
