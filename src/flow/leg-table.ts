@@ -11,7 +11,7 @@ import { fmix32 } from '../decode/index.js';
 import { f64, i32, u32, u8 } from './columns.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
-const KEY_WORDS = 12;
+export const KEY_WORDS = 12;
 /** Fingerprints kept per leg: enough to match and time a connection, bounded whatever its size. */
 export const SAMPLES_PER_LEG = 256;
 

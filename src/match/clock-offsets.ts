@@ -41,8 +41,8 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
     const ha = hostOfLeg(pairs.a.data[e]!);
     const hb = hostOfLeg(pairs.b.data[e]!);
     if (ha === hb) continue;
-    const mLow = pairs.medianDelta(e, true);
-    const mHigh = pairs.medianDelta(e, false);
+    const mLow = pairs.medians[2 * e]!;
+    const mHigh = pairs.medians[2 * e + 1]!;
     const twoWay = pairs.sentBy(e, true) > 0 && pairs.sentBy(e, false) > 0;
     let offset = twoWay ? (mLow + mHigh) / 2 : Number.isNaN(mLow) ? mHigh : mLow;
     const spread = twoWay ? Math.abs(mLow - mHigh) / 2 : 0;

@@ -8,6 +8,7 @@ import type { LinkedFlows } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
 import { fmix32 } from '../decode/index.js';
 import { u32 } from '../flow/columns.js';
+import { KEY_WORDS } from '../flow/leg-table.js';
 
 /** Words per leg in a shape row (see `shapeOf`). */
 const LEG_WORDS = 16;
@@ -41,15 +42,18 @@ export class FlowShapes {
       const t = this.captures[capture]!.legs.legs;
       const clientIsLow = flows.clientIsLow[from + k] === 1;
       const o = k * LEG_WORDS;
+      // The key's words copied array to array (a word ≥ 2^31 returned by a call is a heap number).
+      const key = t.keys.data;
+      const at = leg * KEY_WORDS;
       row[o] = capture;
       // Point, version/proto/encapsulation, VNI.
-      for (let w = 0; w < 3; w++) row[o + 1 + w] = t.keyWord(leg, w);
+      for (let w = 0; w < 3; w++) row[o + 1 + w] = key[at + w]!;
       // Client then server address (the key stores low then high).
       for (let w = 0; w < 4; w++) {
-        row[o + 4 + w] = t.keyWord(leg, clientIsLow ? 3 + w : 7 + w);
-        row[o + 8 + w] = t.keyWord(leg, clientIsLow ? 7 + w : 3 + w);
+        row[o + 4 + w] = key[at + (clientIsLow ? 3 : 7) + w]!;
+        row[o + 8 + w] = key[at + (clientIsLow ? 7 : 3) + w]!;
       }
-      const ports = t.keyWord(leg, 11);
+      const ports = key[at + 11]!;
       row[o + 12] = clientIsLow ? ports & 0xffff : ports >>> 16;
       const clientPort = clientIsLow ? ports >>> 16 : ports & 0xffff;
       // Without rules on source ports only which legs share a client port matters (a port-only SNAT).

@@ -330,8 +330,8 @@ class FlowOrderer {
   private hostVote(e: number, aClientLow: boolean): number {
     const p = this.pairs;
     if (p.sentBy(e, true) > 0 && p.sentBy(e, false) > 0) {
-      const toServer = p.medianDelta(e, aClientLow);
-      const toClient = p.medianDelta(e, !aClientLow);
+      const toServer = p.medians[2 * e + (aClientLow ? 0 : 1)]!;
+      const toClient = p.medians[2 * e + (aClientLow ? 1 : 0)]!;
       return Math.sign(toServer - toClient) * p.shared.data[e]!;
     }
     // One direction only (no replies): times cannot cancel the clock offset, TTLs can.
@@ -410,7 +410,7 @@ class FlowOrderer {
     const aLowIsClient = a === from ? fromClientLow : p.sameWay(e) ? fromClientLow : !fromClientLow;
     const sign = a === from ? 1 : -1;
     const correction = (this.offsets[this.facts.host[b]!]?.offsetSeconds ?? 0) - (this.offsets[this.facts.host[a]!]?.offsetSeconds ?? 0);
-    const raw = p.sentBy(e, aLowIsClient) > 0 ? p.medianDelta(e, aLowIsClient) - correction : -(p.medianDelta(e, !aLowIsClient) - correction);
+    const raw = p.sentBy(e, aLowIsClient) > 0 ? p.medians[2 * e + (aLowIsClient ? 0 : 1)]! - correction : -(p.medians[2 * e + (aLowIsClient ? 1 : 0)]! - correction);
     return sign * raw;
   }
 }

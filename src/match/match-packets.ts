@@ -47,6 +47,7 @@ export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part.
   addEvidence(captures, ids, true, pairs, buffers);
+  pairs.computeMedians();
   return pairs;
 }
 

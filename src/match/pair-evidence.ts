@@ -35,8 +35,6 @@ export class PairEvidence {
   private readonly deltaNext = i32(4096);
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
-  private medians: Float64Array | null = null;
-  private medianKnown: Uint8Array | null = null;
 
   // Open addressing from (a, b) to the pair's number; -1 marks an empty slot.
   private slots = new Int32Array(2048).fill(-1);
@@ -73,8 +71,6 @@ export class PairEvidence {
 
   /** One packet seen in both legs: sent by a's low endpoint or not, same orientation in b or not, ts(b) − ts(a), sign(ttl(a) − ttl(b)). */
   addPacket(pair: number, aFromLow: boolean, sameOrientation: boolean, delta: number, ttlVote: number): void {
-    // Evidence after a median was asked for: forget the medians (not the case in analyze's order).
-    if (this.medianKnown !== null) this.medianKnown = null;
     this.shared.data[pair]!++;
     if (sameOrientation) this.sameOrientation.data[pair]!++;
     const direction = aFromLow ? 0 : 1;
@@ -100,18 +96,19 @@ export class PairEvidence {
     return fromLow ? this.fromLow.data[pair]! : this.fromHigh.data[pair]!;
   }
 
-  /** Median of the kept time differences of one direction; NaN when it has none. Asked once matching is done (clock offsets, then linking ask again: computed once). */
-  medianDelta(pair: number, fromLow: boolean): number {
-    const at = 2 * pair + (fromLow ? 0 : 1);
-    if (this.medianKnown === null || this.medianKnown.length < 2 * this.count) {
-      this.medianKnown = new Uint8Array(2 * this.count);
-      this.medians = new Float64Array(2 * this.count);
+  /**
+   * Per pair and direction (2·pair: sent by a's low endpoint, 2·pair + 1: by its high one), the
+   * median of the kept time differences, NaN without any. Filled by `computeMedians` once
+   * matching is done; read in place, as a call returning a fraction would make a heap number.
+   */
+  medians = new Float64Array(0);
+
+  computeMedians(): void {
+    this.medians = new Float64Array(2 * this.count);
+    for (let pair = 0; pair < this.count; pair++) {
+      this.medians[2 * pair] = this.computeMedian(pair, true);
+      this.medians[2 * pair + 1] = this.computeMedian(pair, false);
     }
-    if (this.medianKnown[at] === 1) return this.medians![at]!;
-    const m = this.computeMedian(pair, fromLow);
-    this.medians![at] = m;
-    this.medianKnown[at] = 1;
-    return m;
   }
 
   private computeMedian(pair: number, fromLow: boolean): number {
