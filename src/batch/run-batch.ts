@@ -16,6 +16,11 @@ export interface BatchOptions {
   outDir: string;
   formats: string[];
   jobs: number;
+  /**
+   * Heap limit of each worker (MB of old generation). A worker over it is stopped by Node and
+   * its case recorded as failed; the process and the other cases go on.
+   */
+  workerHeapMb?: number;
   force: boolean;
   shard: Shard | null;
   version: string;
@@ -85,7 +90,7 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
     const startWorker = () => {
       if (nextCase >= cases.length) return;
       live++;
-      const worker = new Worker(url);
+      const worker = new Worker(url, options.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb } });
       let current = -1;
       const sendNext = () => {
         if (nextCase >= cases.length) {

@@ -11,6 +11,7 @@ interface BatchArgs {
   cases?: string[];
   out: string;
   jobs?: number;
+  workerMemory?: number;
   formats: string;
   force: boolean;
   shard?: string;
@@ -32,6 +33,10 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
         .positional('cases', { type: 'string', array: true, describe: "Case folders, .tar.gz/.tgz case archives, or globs of them ('cases/*'); with --merge: batch output folders" })
         .option('out', { type: 'string', demandOption: true, describe: 'Output folder: <case>/report.*, summary.ndjson, summary.csv' })
         .option('jobs', { type: 'number', describe: `Cases analysed at once, each on its own worker thread (default: number of cores, ${availableParallelism()})` })
+        .option('worker-memory', {
+          type: 'number',
+          describe: "MB of JavaScript heap each worker may use; a case that needs more fails alone (default: Node's limit)",
+        })
         .option('formats', { type: 'string', default: DEFAULT_FORMATS, describe: `Report formats per case, comma-separated (${ANALYZE_FORMAT_NAMES.join(', ')})` })
         .option('force', { type: 'boolean', default: false, describe: 'Analyse every case again, even when its inputs have not changed since its report' })
         .option('shard', { type: 'string', describe: 'I/N: only the cases of shard I of N (1 ≤ I ≤ N), chosen by a hash of the case name' })
@@ -66,6 +71,9 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
       const unknown = formats.filter((f) => !(ANALYZE_FORMAT_NAMES as readonly string[]).includes(f));
       if (formats.length === 0 || unknown.length > 0) return fail(`--formats: unknown format(s) ${unknown.join(', ')}; choose from ${ANALYZE_FORMAT_NAMES.join(', ')}`);
       if (args.jobs !== undefined && (!Number.isInteger(args.jobs) || args.jobs < 1)) return fail('--jobs expects a whole number ≥ 1');
+      if (args.workerMemory !== undefined && (!Number.isInteger(args.workerMemory) || args.workerMemory < 16)) {
+        return fail('--worker-memory expects a whole number of MB ≥ 16');
+      }
       const { parseShard, shardFromJobIndex, inShard } = await import('../batch/shard.js');
       let shard = null;
       if (args.shard !== undefined) {
@@ -90,6 +98,7 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
         outDir: args.out,
         formats,
         jobs: args.jobs ?? availableParallelism(),
+        workerHeapMb: args.workerMemory,
         force: args.force,
         shard,
         version: readPackageVersion(),

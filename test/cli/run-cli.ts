@@ -16,5 +16,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
     env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
     timeout: 120_000,
   });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  // A run killed (signal, timeout, too much output) has no status: say why in stderr.
+  const why = r.status === null ? `\n[runCli: no exit status: signal ${r.signal ?? 'none'}${r.error ? `, ${r.error.message}` : ''}]` : '';
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: `${r.stderr ?? ''}${why}` };
 }
