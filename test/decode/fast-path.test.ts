@@ -153,6 +153,17 @@ describe('fast path = general path, whole view', () => {
   // Packets built near the fast path's edges: every field it checks takes good and bad values.
   /** Mostly `good`, sometimes one of `bad`: keeps most built packets on the fast path's edge. */
   const often = <T>(good: T, ...bad: T[]): fc.Arbitrary<T> => fc.oneof({ weight: 7, arbitrary: fc.constant(good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+  // TCP/UDP header, payload, snaplen and padding variations: the same for IPv4 and IPv6 packets.
+  const upperLayerFields = {
+    dataOffset: often(5, 8, 10, 4, 15, 0),
+    tcpOptions: fc.constantFrom('none', 'syn', 'bad'),
+    udpLenDelta: often(0, -1, 1, -8, -100, 200),
+    zeroUdpLen: often(false, true),
+    payload: fc.uint8Array({ maxLength: 90 }),
+    cut: fc.option(fc.nat({ max: 200 }), { freq: 6, nil: undefined }),
+    origExtra: fc.constantFrom(-2, -1, 0, 0, 0, 4, 60),
+    padding: fc.constantFrom(0, 0, 6, 20),
+  };
   const plainPacket = fc.record({
     sll: fc.boolean(),
     sllType: often(0x0800, 0x86dd, 0x0004, 0x0100),
@@ -171,14 +182,7 @@ describe('fast path = general path, whole view', () => {
     zeroTotalLen: often(false, true),
     sport: fc.constantFrom(40000, 53, 4789, 8472, 6081, 51820, 123),
     dport: fc.constantFrom(80, 53, 4789, 8472, 6081, 51820, 443, 8080),
-    dataOffset: often(5, 8, 10, 4, 15, 0),
-    tcpOptions: fc.constantFrom('none', 'syn', 'bad'),
-    udpLenDelta: often(0, -1, 1, -8, -100, 200),
-    zeroUdpLen: often(false, true),
-    payload: fc.uint8Array({ maxLength: 90 }),
-    cut: fc.option(fc.nat({ max: 200 }), { freq: 6, nil: undefined }),
-    origExtra: fc.constantFrom(-2, -1, 0, 0, 0, 4, 60),
-    padding: fc.constantFrom(0, 0, 6, 20),
+    ...upperLayerFields,
   });
 
   it('built packets near every check (fast-check)', () => {
@@ -254,14 +258,7 @@ describe('fast path = general path, whole view', () => {
     zeroPayloadLen: often(false, true),
     sport: fc.constantFrom(40000, 53, 4789, 8472, 6081, 51820, 546),
     dport: fc.constantFrom(80, 53, 4789, 8472, 6081, 51820, 443, 547),
-    dataOffset: often(5, 8, 10, 4, 15, 0),
-    tcpOptions: fc.constantFrom('none', 'syn', 'bad'),
-    udpLenDelta: often(0, -1, 1, -8, -100, 200),
-    zeroUdpLen: often(false, true),
-    payload: fc.uint8Array({ maxLength: 90 }),
-    cut: fc.option(fc.nat({ max: 200 }), { freq: 6, nil: undefined }),
-    origExtra: fc.constantFrom(-2, -1, 0, 0, 0, 4, 60),
-    padding: fc.constantFrom(0, 0, 6, 20),
+    ...upperLayerFields,
   });
 
   it('built IPv6 packets near every check (fast-check)', () => {
