@@ -21,6 +21,8 @@ export class FlowShapes {
   private used = 0;
   private slots = new Int32Array(1024).fill(-1);
   private row = new Uint32Array(4 * LEG_WORDS);
+  /** The client port of each leg of the flow being shaped (the row keeps only which legs share one). */
+  private clientPorts = new Uint32Array(4);
 
   constructor(
     private readonly ids: LegIds,
@@ -33,8 +35,12 @@ export class FlowShapes {
   shapeOf(flows: LinkedFlows, i: number): number {
     const from = flows.start[i]!;
     const legs = flows.start[i + 1]! - from;
-    if (this.row.length < legs * LEG_WORDS) this.row = new Uint32Array(legs * LEG_WORDS * 2);
+    if (this.row.length < legs * LEG_WORDS) {
+      this.row = new Uint32Array(legs * LEG_WORDS * 2);
+      this.clientPorts = new Uint32Array(legs * 2);
+    }
     const row = this.row;
+    const clientPorts = this.clientPorts;
     for (let k = 0; k < legs; k++) {
       const g = flows.legs[from + k]!;
       const capture = this.ids.capture[g]!;
@@ -56,11 +62,13 @@ export class FlowShapes {
       const ports = key[at + 11]!;
       row[o + 12] = clientIsLow ? ports & 0xffff : ports >>> 16;
       const clientPort = clientIsLow ? ports >>> 16 : ports & 0xffff;
-      // Without rules on source ports only which legs share a client port matters (a port-only SNAT).
+      clientPorts[k] = clientPort;
+      // Without rules on source ports only which legs share a client port matters (a port-only
+      // SNAT): the first leg with this port labels it.
       let label = clientPort;
       if (!this.clientPortMatters) {
         label = k;
-        for (let j = 0; j < k; j++) if (row[j * LEG_WORDS + 13] === j && clientPortOf(flows, this.ids, this.captures, from + j) === clientPort) label = j;
+        for (let j = k - 1; j >= 0; j--) if (clientPorts[j] === clientPort) label = j;
       }
       row[o + 13] = label;
       // What the hop's description reads of its counters: packets towards the server or not, and the link direction.
@@ -118,10 +126,4 @@ export class FlowShapes {
     }
     this.slots = slots;
   }
-}
-
-function clientPortOf(flows: LinkedFlows, ids: LegIds, captures: CaptureOnHost[], at: number): number {
-  const g = flows.legs[at]!;
-  const ports = captures[ids.capture[g]!]!.legs.legs.keyWord(ids.leg[g]!, 11);
-  return flows.clientIsLow[at] === 1 ? ports >>> 16 : ports & 0xffff;
 }

@@ -2,11 +2,6 @@
 // sorts every sampled packet of a case by fingerprint, millions of them, and a comparator sort
 // of typed arrays costs several times more.
 
-/** Returns the indexes 0..n-1 ordered by keys[i] (stable). */
-export function orderByKey(keys: Uint32Array): Uint32Array {
-  return sortByKey(keys).order;
-}
-
 // Two element kinds only: the scatter loop stays fast when it sees few array types.
 type Column = Uint32Array | Float64Array;
 
