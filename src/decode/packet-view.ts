@@ -469,6 +469,7 @@ export class PacketView {
   get fpPayloadHash(): number {
     return this.payloadHashAt(this.flowDepth);
   }
+  /** The flow depth's fingerprint (signed 32-bit), or -1 without one: a fingerprint can be -1 too, so check flowDepth ≥ 0 first. */
   get fingerprint(): number {
     return this.flowDepth >= 0 ? this.fingerprintAt(this.flowDepth) : -1;
   }
