@@ -2,10 +2,10 @@
 // translation, answer "what does the server see" — thin: options → runAnalyze → render.
 
 import type { CommandModule } from 'yargs';
-import { caseRequestFromArgs } from './case-request.js';
-import { writeOutput } from './write-output.js';
-import { makeStyle, shouldUseColor } from './terminal.js';
-import { createProgress } from './progress.js';
+import { caseRequestFromArgs } from '../app/case-request.js';
+import { writeOutput } from '../app/write-output.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
+import { createProgress } from '../report/progress.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
 
@@ -46,7 +46,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         })
         .epilogue('Exit codes: 0 analysed; 1 analysed, but some inputs had errors; 2 nothing usable in the inputs; 3 --fail-on unexplained and a translation is unexplained.') as never,
     handler: async (args) => {
-      const { runAnalyze } = await import('../match/analyze-case.js');
+      const { runAnalyze } = await import('../app/analyze-case.js');
       const { ANALYZE_FORMATS } = await import('../report/analyze-formats.js');
       if (!Number.isInteger(args.maxFlows) || args.maxFlows < 0) {
         process.stderr.write(`natpath analyze: --max-flows expects a whole number ≥ 0 (0 lists all), got ${String(args.maxFlows)}\n`);

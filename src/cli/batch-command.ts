@@ -4,8 +4,8 @@
 import { availableParallelism } from 'node:os';
 import type { CommandModule } from 'yargs';
 import { ANALYZE_FORMAT_NAMES } from '../report/format-names.js';
-import { createBatchProgress } from './batch-progress.js';
-import { readPackageVersion } from './version.js';
+import { createBatchProgress } from '../app/batch/progress.js';
+import { readPackageVersion } from '../app/version.js';
 
 interface BatchArgs {
   cases?: string[];
@@ -55,9 +55,9 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
       const inputs = args.cases ?? [];
       if (args.merge) {
         if (inputs.length === 0) return fail('--merge needs the batch output folders to join');
-        const { mergeSummaries } = await import('../batch/merge-summaries.js');
-        const { writeSummary } = await import('../batch/run-batch.js');
-        const { isSuccess } = await import('../batch/summary.js');
+        const { mergeSummaries } = await import('../app/batch/merge-summaries.js');
+        const { writeSummary } = await import('../app/batch/run-batch.js');
+        const { isSuccess } = await import('../app/batch/summary.js');
         const merged = await mergeSummaries(inputs, args.out);
         await writeSummary(args.out, merged.rows);
         for (const p of merged.problems) process.stderr.write(`natpath batch --merge: ${p}\n`);
@@ -74,7 +74,7 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
       if (args.workerMemory !== undefined && (!Number.isInteger(args.workerMemory) || args.workerMemory < 16)) {
         return fail('--worker-memory expects a whole number of MB ≥ 16');
       }
-      const { parseShard, shardFromJobIndex, inShard } = await import('../batch/shard.js');
+      const { parseShard, shardFromJobIndex, inShard } = await import('../app/batch/shard.js');
       let shard = null;
       if (args.shard !== undefined) {
         shard = parseShard(args.shard);
@@ -85,9 +85,9 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
         if (typeof s === 'string') return fail(s);
         shard = s;
       }
-      const { findCases } = await import('../batch/find-cases.js');
-      const { runBatch } = await import('../batch/run-batch.js');
-      const { isSuccess } = await import('../batch/summary.js');
+      const { findCases } = await import('../app/batch/find-cases.js');
+      const { runBatch } = await import('../app/batch/run-batch.js');
+      const { isSuccess } = await import('../app/batch/summary.js');
       const found = await findCases(inputs);
       for (const p of found.problems) process.stderr.write(`natpath batch: ${p.argument} ${p.message}\n`);
       if (found.cases.length === 0) return fail('no case to analyse');

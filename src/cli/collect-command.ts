@@ -59,7 +59,7 @@ export function collectCommand(setExit: (code: number) => void): CommandModule<o
         .example('$0 collect --print-script > collect.sh', 'the script alone, for a node without Node.js: sh collect.sh --help')
         .epilogue('Run as root. Exit codes: those of the script: 0 collected; 2 refused (missing limits, bad option, missing tool); 130/143 interrupted (capture stopped). Docs: docs/collect.md.') as never,
     handler: async (args) => {
-      const { collectScriptPath, readCollectScript } = await import('../collect/collect-script.js');
+      const { collectScriptPath, readCollectScript } = await import('../app/collect-script.js');
       if (args.printScript) {
         process.stdout.write(readCollectScript());
         return;

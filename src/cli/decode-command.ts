@@ -2,7 +2,7 @@
 // runDecode (src/report/decode-run.ts) → stdout/--out, with file problems on stderr.
 
 import type { CommandModule } from 'yargs';
-import { makeStyle, shouldUseColor } from './terminal.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/format-names.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
 
@@ -44,10 +44,10 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
         return;
       }
       const { openSync, writeSync, closeSync } = await import('node:fs');
-      const { runDecode } = await import('../report/decode-run.js');
+      const { runDecode } = await import('../app/decode-run.js');
       const { CaptureFileError } = await import('../capture/index.js');
       const { formatDiagnostic } = await import('../text/diagnostic.js');
-      const { createProgress } = await import('./progress.js');
+      const { createProgress } = await import('../report/progress.js');
       const { statSync } = await import('node:fs');
       const { siblingInterfaceNames } = await import('../case/sibling-interface-names.js');
 

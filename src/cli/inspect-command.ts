@@ -1,9 +1,9 @@
 // `natpath inspect <path...>`: what is in a case — thin: options → loadCase → render.
 
 import type { CommandModule } from 'yargs';
-import { caseRequestFromArgs } from './case-request.js';
-import { writeOutput } from './write-output.js';
-import { makeStyle, shouldUseColor } from './terminal.js';
+import { caseRequestFromArgs } from '../app/case-request.js';
+import { writeOutput } from '../app/write-output.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { INSPECT_FORMAT_NAMES, type InspectFormat } from '../report/format-names.js';
 
 interface InspectArgs {
@@ -33,7 +33,7 @@ export function inspectCommand(setExit: (code: number) => void): CommandModule<o
         .option('format', { choices: INSPECT_FORMAT_NAMES, default: 'table', describe: 'Output format' })
         .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' }) as never,
     handler: async (args) => {
-      const { runInspect } = await import('../case/inspect-case.js');
+      const { runInspect } = await import('../app/inspect.js');
       const { INSPECT_FORMATS } = await import('../report/inspect-formats.js');
       const request = await caseRequestFromArgs('inspect', args.paths, args.host);
       if (request === null) {

@@ -2,8 +2,8 @@
 // with such a packet — thin: options → runTrace → render.
 
 import type { CommandModule } from 'yargs';
-import { writeOutput } from './write-output.js';
-import { makeStyle, shouldUseColor } from './terminal.js';
+import { writeOutput } from '../app/write-output.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/format-names.js';
 
 interface TraceArgs {
@@ -53,7 +53,7 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
             'A missing source port is the ephemeral port 40000. Exit codes: 0 traced; 1 the host has no snapshot; 2 usage error.',
         ) as never,
     handler: async (args) => {
-      const { runTrace } = await import('../sim/run-trace.js');
+      const { runTrace } = await import('../app/trace.js');
       const { parseHostSpec } = await import('../case/load-case.js');
       const { TRACE_FORMATS } = await import('../report/trace-formats.js');
       const fail = (message: string) => {

@@ -2,9 +2,9 @@
 
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { InspectedFile, InspectReport } from '../report/inspect-model.js';
-import { isCaptureKind, isSnapshotKind } from './file-kind.js';
-import { type CaseFile, type CaseRequest, loadCase } from './load-case.js';
-import { readFileFacts } from './file-facts.js';
+import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
+import { type CaseFile, type CaseRequest, loadCase } from '../case/load-case.js';
+import { readFileFacts } from '../case/file-facts.js';
 
 export async function runInspect(request: CaseRequest): Promise<InspectReport> {
   const input = await loadCase(request);

@@ -5,9 +5,9 @@
 import { loadCase, type HostSpec } from '../case/load-case.js';
 import { parseIpAddress, type IpAddress } from '../net/address.js';
 import { buildTraceReport, formatEndpoint, type TraceReport } from '../report/trace-model.js';
-import { findConntrackEvidence } from './conntrack-evidence.js';
-import { loadHost } from './load-host.js';
-import { simulate, type TraceRequest } from './simulate.js';
+import { findConntrackEvidence } from '../sim/conntrack-evidence.js';
+import { loadHost } from '../sim/load-host.js';
+import { simulate, type TraceRequest } from '../sim/simulate.js';
 
 /** The source port of a packet whose `--src` has none: one from Linux's default ephemeral range (32768–60999). */
 export const EPHEMERAL_PORT = 40000;
