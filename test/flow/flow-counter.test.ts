@@ -1,4 +1,4 @@
-// FlowCounter (src/report/flow-counter.ts) against an exact reference: a Set of the innermost
+// FlowCounter (src/flow/flow-counter.ts) against an exact reference: a Set of the innermost
 // 5-tuples as text, both directions as one, over real captures (the lab samples and a slice of
 // the shared corpus) and over synthetic flows shaped like the bench's (same addresses, ports
 // counting up), where a weak hash would merge flows; across the small table's growth and its move

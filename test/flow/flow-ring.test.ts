@@ -1,4 +1,4 @@
-// Flow counting in a worker (src/report/flow-ring.ts): the count must be the one the main thread
+// Flow counting in a worker (src/flow/flow-ring.ts): the count must be the one the main thread
 // gets on its own, on real captures and across many laps of the ring; a worker that cannot start,
 // never starts or dies must not hang the run nor change the count; a damaged or missing capture
 // ends the same way with or without the worker. The worker runs the built script (dist/, which
