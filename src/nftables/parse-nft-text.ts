@@ -42,7 +42,10 @@ interface TableState {
   family: string;
   name: string;
   table: NftJsonObject;
+  /** Sets, maps and named objects in the order declared. */
   sets: Array<Record<string, NftJsonObject>>;
+  /** Sets and maps by name (`add element` looks them up for every line). */
+  setsByName: Map<string, Record<string, NftJsonObject>>;
   chains: Map<string, { chain: NftJsonObject; rules: NftTextRule[] }>;
 }
 
@@ -174,7 +177,7 @@ class NftTextParser {
     const key = `${family} ${name}`;
     let t = this.tables.get(key);
     if (t === undefined) {
-      t = { family, name, table: { family, name }, sets: [], chains: new Map() };
+      t = { family, name, table: { family, name }, sets: [], setsByName: new Map(), chains: new Map() };
       this.tables.set(key, t);
     }
     return t;
@@ -236,6 +239,10 @@ class NftTextParser {
       }
       case 'comment':
         t.table.comment = c.nextName('the comment text');
+        return;
+      case 'include':
+        this.report('warning', 'nft.include', c.currentLine(), `include ${quoteOf(c)} is not followed: natpath reads only this file`);
+        skipStatement(c);
         return;
       case 'flowtable':
         this.namedObject(c, t, 'flowtable', c.nextName('a flowtable name'));
@@ -346,7 +353,7 @@ class NftTextParser {
     const startTok = this.tokens[c.pos]!;
     const line = startTok.line;
     const rc = new TokenCursor(this.tokens, c.pos, last);
-    const body = parseRuleBody(rc, t.family, (from) => this.render(from, last));
+    const body = parseRuleBody(rc, t.family, (from, to) => this.ruleText(from, to));
     const rule: NftTextRule = {
       family: t.family,
       table: t.name,
@@ -415,9 +422,13 @@ class NftTextParser {
     }
     c.next();
     c.leave();
-    const existing = t.sets.find((o) => o[kind]?.name === name);
-    if (existing !== undefined) Object.assign(existing[kind]!, set);
-    else t.sets.push({ [kind]: set });
+    const existing = t.setsByName.get(name);
+    if (existing?.[kind] !== undefined) Object.assign(existing[kind], set);
+    else {
+      const entry = { [kind]: set };
+      t.sets.push(entry);
+      t.setsByName.set(name, entry);
+    }
   }
 
   private setProperty(c: TokenCursor, set: NftJsonObject, kind: 'set' | 'map'): void {
@@ -427,6 +438,8 @@ class NftTextParser {
         const key = readTypeList(c);
         set.type = key.length === 1 ? key[0]! : key;
         if (c.acceptWord(':')) {
+          // `: interval ipv4_addr` — interval data, which the kernel keeps as the interval flag.
+          if (c.acceptWord('interval')) addSetFlag(set, 'interval');
           const data = readTypeList(c);
           set.map = data.length === 1 ? data[0]! : data;
         }
@@ -443,8 +456,7 @@ class NftTextParser {
       }
       case 'flags': {
         // nft -j lists only the flags the kernel keeps; `dynamic` is implied by the set's use.
-        const flags = readWordList(c).filter((f) => f !== 'dynamic');
-        if (flags.length > 0) set.flags = flags;
+        for (const f of readWordList(c)) if (f !== 'dynamic') addSetFlag(set, f);
         return;
       }
       case 'timeout':
@@ -452,6 +464,8 @@ class NftTextParser {
         const d = readDuration(c.nextName(`a ${w} such as 30s or 3h`));
         if (d === null) throw c.stop(`a ${w} such as 30s or 3h`);
         set[w] = Math.floor(d);
+        // A set with a default timeout has the timeout flag, whether or not the text says so.
+        if (w === 'timeout') addSetFlag(set, 'timeout');
         return;
       }
       case 'size': {
@@ -464,7 +478,7 @@ class NftTextParser {
         set.policy = c.nextName('performance or memory');
         return;
       case 'auto-merge':
-        set['auto-merge'] = true;
+        // A hint to nft for adding overlapping intervals; the kernel (and nft -j) do not keep it.
         return;
       case 'counter':
         set.stmt = [{ counter: null }];
@@ -475,7 +489,7 @@ class NftTextParser {
       case 'elements': {
         c.acceptWord('=');
         const elems = parseBraceElements(c, kind === 'map');
-        set.elem = Array.isArray(set.elem) ? [...set.elem, ...elems] : elems;
+        appendElements(set, elems);
         return;
       }
       default:
@@ -488,8 +502,8 @@ class NftTextParser {
   private namedObject(c: TokenCursor, t: TableState, kind: string, name: string): void {
     const obj: NftJsonObject = { family: t.family, name, table: t.name };
     this.takeHandle(c, obj);
-    c.expectKind(TokenKind.LBrace, '"{"');
-    const start = c.pos;
+    if (!c.isKind(TokenKind.LBrace)) throw c.stop('"{"');
+    const start = c.pos + 1;
     skipBlock(c);
     const words: string[] = [];
     for (let i = start; i < c.pos - 1; i++) {
@@ -526,11 +540,11 @@ class NftTextParser {
         const { family, name } = this.readFamilyAndName(c);
         const t = this.existingTable(c, family, name);
         const setName = c.nextName('a set or map name');
-        const entry = t.sets.find((o) => o.set?.name === setName || o.map?.name === setName);
+        const entry = t.setsByName.get(setName);
         if (entry === undefined) throw c.stop(`a set or map declared earlier (no set ${setName})`);
         const set = (entry.set ?? entry.map)!;
         const elems = parseBraceElements(c, entry.map !== undefined);
-        set.elem = Array.isArray(set.elem) ? [...set.elem, ...elems] : elems;
+        appendElements(set, elems);
         return;
       }
       case 'rule': {
@@ -583,9 +597,13 @@ class NftTextParser {
       return;
     }
     if (what === 'set' || what === 'map') {
-      const i = t.sets.findIndex((o) => o[what]?.name === object);
-      if (i >= 0 && verb === 'flush') delete t.sets[i]![what]!.elem;
-      else if (i >= 0) t.sets.splice(i, 1);
+      const entry = t.setsByName.get(object);
+      if (entry?.[what] === undefined) return;
+      if (verb === 'flush') delete entry[what].elem;
+      else {
+        t.sets.splice(t.sets.indexOf(entry), 1);
+        t.setsByName.delete(object);
+      }
       return;
     }
     throw c.stop('ruleset, table, chain, set or map');
@@ -654,6 +672,30 @@ function skipBlock(c: TokenCursor): void {
     else if (k === TokenKind.RBrace && --depth === 0) return;
   }
   throw c.stop('"}"');
+}
+
+/** Adds elements in place (kube-proxy's scripts add thousands, one `add element` at a time). */
+function appendElements(set: NftJsonObject, elems: NftValue[]): void {
+  if (!Array.isArray(set.elem)) {
+    set.elem = elems;
+    return;
+  }
+  for (const e of elems) set.elem.push(e);
+}
+
+/** Set flags in the kernel's bit order, as nft -j lists them. */
+const SET_FLAG_ORDER = ['constant', 'interval', 'timeout', 'eval'];
+
+function addSetFlag(set: NftJsonObject, flag: string): void {
+  const flags = Array.isArray(set.flags) ? (set.flags as string[]) : [];
+  if (!flags.includes(flag)) flags.push(flag);
+  flags.sort((a, b) => rank(a) - rank(b));
+  set.flags = flags;
+}
+
+function rank(flag: string): number {
+  const i = SET_FLAG_ORDER.indexOf(flag);
+  return i < 0 ? SET_FLAG_ORDER.length : i;
 }
 
 function readWordList(c: TokenCursor): string[] {

@@ -48,6 +48,8 @@ const FIB_RESULTS = new Set(['oif', 'oifname', 'type']);
 const RT_KEYS = new Set(['classid', 'nexthop', 'mtu', 'ipsec']);
 const SOCKET_KEYS = new Set(['transparent', 'mark', 'wildcard', 'cgroupv2']);
 const BINARY_OPS = new Set(['&', '|', '^', '<<', '>>']);
+/** nft -f also takes words for the bitwise operators (kube-proxy writes `mark set mark or 0x4000`). */
+const BINARY_OP_WORDS: Record<string, string> = { and: '&', or: '|', xor: '^', lshift: '<<', rshift: '>>' };
 export const RELATIONAL_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const VERDICT_WORDS = new Set(['accept', 'drop', 'continue', 'return', 'queue']);
 
@@ -161,7 +163,8 @@ export function parsePrimary(c: TokenCursor): NftValue {
 export function parseBinary(c: TokenCursor): NftValue {
   let left = parsePrimary(c);
   for (;;) {
-    const op = c.peekWord();
+    const word = c.peekWord();
+    const op = word === undefined ? undefined : (BINARY_OP_WORDS[word] ?? word);
     if (op === undefined || !BINARY_OPS.has(op)) return left;
     c.next();
     const right = startsExpression(c) ? parsePrimary(c) : parseValueAtom(c);

@@ -18,7 +18,7 @@ import {
   parseVerdict,
   startsExpression,
 } from './text-expr.js';
-import { isAddress, readInteger, readValueWord, type NftValue } from './text-values.js';
+import { isAddress, readDuration, readInteger, readValueWord, type NftValue } from './text-values.js';
 
 export interface ParsedRuleBody {
   expr: NftValue[];
@@ -30,7 +30,7 @@ export interface ParsedRuleBody {
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap']);
 
 /** Reads statements until the cursor's end. `family` decides what a bare `reject` means. */
-export function parseRuleBody(c: TokenCursor, family: string, renderRest: (from: number) => string): ParsedRuleBody {
+export function parseRuleBody(c: TokenCursor, family: string, renderRest: (from: number, to: number) => string): ParsedRuleBody {
   const expr: NftValue[] = [];
   let comment: string | null = null;
   while (!c.atEnd()) {
@@ -51,7 +51,7 @@ export function parseRuleBody(c: TokenCursor, family: string, renderRest: (from:
         comment = c.tokens[end - 1]!.text;
         end -= 2;
       }
-      expr.push({ unknown: renderRest(start) });
+      expr.push({ unknown: renderRest(start, end) });
       c.pos = c.end;
       return { expr, comment, unknownReason: err.message };
     }
@@ -110,8 +110,12 @@ function parseExpressionStatement(c: TokenCursor): NftValue {
     c.next();
   }
   if (c.atEnd()) throw c.stop('a value to compare with');
-  const right = parseRhs(c);
-  if (op === undefined) op = isBitmaskExpr(left) || Array.isArray(right) ? 'in' : '==';
+  let right = parseRhs(c);
+  // `fib … oif missing`, `exthdr … exists`: nft -j writes the boolean.
+  if (right === 'missing' || right === 'exists') right = right === 'exists';
+  // A bare flag value (`ct state new`) or flag list (`established,related`) matches any of the bits;
+  // a set of flag values is a set membership like any other.
+  if (op === undefined) op = (isBitmaskExpr(left) && !isSet(right)) || Array.isArray(right) ? 'in' : '==';
   return { match: { op, left, right } };
 }
 
@@ -136,9 +140,17 @@ function parseMapRef(c: TokenCursor): NftValue {
   return name;
 }
 
+function isSet(v: NftValue): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'set' in v;
+}
+
 function parseCounter(c: TokenCursor): NftValue {
   c.next();
-  if (c.acceptWord('name')) return { counter: c.nextName('a counter name') };
+  // `counter name "x"`; `counter name ip saddr map {…}` (an object map) is not read.
+  if (c.isWord('name') && !startsExpression(offsetCursor(c, 1))) {
+    c.next();
+    return { counter: c.nextName('a counter name') };
+  }
   if (c.acceptWord('packets')) {
     const packets = integerWord(c, 'a packet count');
     c.expectWord('bytes');
@@ -183,9 +195,11 @@ function parseNat(c: TokenCursor, kind: 'dnat' | 'snat'): NftValue {
     c.expectWord('map');
     out.addr = { map: { key, data: parseMapRef(c) } };
   } else readNatTarget(c, out, false);
+  readNatFlags(c, out);
+  // `snat ip prefix to …` is the kernel's netmap mode.
+  if (typeFlags[0] === 'prefix' && out.flags === undefined) out.flags = 'netmap';
   if (typeFlags.length === 1) out.type_flags = typeFlags[0]!;
   else if (typeFlags.length > 1) out.type_flags = typeFlags;
-  readNatFlags(c, out);
   return { [kind]: out };
 }
 
@@ -199,9 +213,13 @@ function readNatTarget(c: TokenCursor, out: Record<string, NftValue>, portOnly: 
     if (close < 0) throw c.stop('"]" closing the IPv6 address');
     addr = word.slice(1, close);
     if (word[close + 1] === ':') port = word.slice(close + 2);
-  } else if (word.startsWith(':')) {
+  } else if (word.startsWith(':') && !word.startsWith('::')) {
     addr = '';
     port = word.slice(1);
+  } else if (portOnly && readValueWord(word) !== word) {
+    // fw4 scripts write `redirect to 26` for `redirect to :26`.
+    addr = '';
+    port = word;
   } else if (!word.includes('::') && (word.match(/:/g)?.length ?? 0) === 1) {
     const colon = word.indexOf(':');
     addr = word.slice(0, colon);
@@ -281,6 +299,7 @@ function parseLog(c: TokenCursor): NftValue {
 /** `limit rate [over] 10/second [burst 5 packets]`, `limit rate 1 kbytes/second`. */
 function parseLimit(c: TokenCursor): NftValue {
   c.next();
+  if (c.acceptWord('name')) return { limit: c.nextName('a limit name') };
   c.expectWord('rate');
   const out: Record<string, NftValue> = {};
   if (c.acceptWord('over')) out.inv = true;
@@ -317,11 +336,13 @@ function parseSetStatement(c: TokenCursor): NftValue {
   const set = c.next().text;
   c.expectKind(TokenKind.LBrace, '"{"');
   c.enter();
-  let elem = parseConcat(c);
+  let elem = startsExpression(c) ? parseConcat(c) : parseValueAtom(c);
   const options: Record<string, NftValue> = {};
   while (c.isWord('timeout') || c.isWord('expires')) {
     const key = c.next().text;
-    options[key] = c.nextName(`a ${key}`);
+    const seconds = readDuration(c.nextName(`a ${key}`));
+    if (seconds === null) throw c.stop(`a ${key} such as 30s`);
+    options[key] = Math.floor(seconds);
   }
   if (Object.keys(options).length > 0) elem = { elem: { val: elem, ...options } };
   let data: NftValue | undefined;
@@ -330,4 +351,9 @@ function parseSetStatement(c: TokenCursor): NftValue {
   c.leave();
   if (data !== undefined) return { map: { op, elem, data, map: set } };
   return { set: { op, elem, set } };
+}
+
+/** A cursor looking `offset` tokens ahead, for deciding what follows without moving. */
+function offsetCursor(c: TokenCursor, offset: number): TokenCursor {
+  return new TokenCursor(c.tokens, c.pos + offset, c.end);
 }
