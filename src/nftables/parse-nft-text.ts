@@ -8,55 +8,27 @@
 import type { Diagnostic, ParseResult } from '../text/diagnostic.js';
 import { lexNftText, TokenKind, type Token } from './text-lexer.js';
 import { ParseStop, TokenCursor } from './text-cursor.js';
-import { parseBraceElements, parseConcat } from './text-expr.js';
+import { parseBraceElements, parseConcat, startsExpression } from './text-expr.js';
 import { parseRuleBody } from './text-statements.js';
 import { expandDefines } from './text-defines.js';
 import { priorityNameValue, readDuration, readInteger, type NftValue } from './text-values.js';
 import { typeofToType } from './text-typeof.js';
-
-export type NftJsonObject = { [key: string]: NftValue };
-
-export interface NftTextRule {
-  family: string;
-  table: string;
-  chain: string;
-  handle?: number;
-  expr: NftValue[];
-  comment?: string;
-  /** Where the rule was written. */
-  source: { file: string; line: number };
-  /** The rule as nft prints it, without counter values and handle. */
-  text: string;
-}
-
-/** The ruleset in `nft -j` order per table; each element has one key: table, chain, set, map, rule, … */
-export interface NftTextRuleset {
-  nftables: Array<Record<string, NftJsonObject | NftTextRule>>;
-}
+import type { NftRuleset } from './model.js';
+import { buildRuleset, type NftJsonObject, type ReadChain, type ReadRule, type ReadSetOrObject, type ReadTable } from './text-model.js';
 
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 const TABLE_OBJECTS = new Set(['counter', 'quota', 'limit', 'secmark', 'synproxy']);
 const MAX_ISSUES = 200;
 
-interface TableState {
-  family: string;
-  name: string;
-  table: NftJsonObject;
-  /** Sets, maps and named objects in the order declared. */
-  sets: Array<Record<string, NftJsonObject>>;
-  /** Sets and maps by name (`add element` looks them up for every line). */
-  setsByName: Map<string, Record<string, NftJsonObject>>;
-  chains: Map<string, { chain: NftJsonObject; rules: NftTextRule[] }>;
-}
-
-export function parseNftText(text: string, file: string): ParseResult<NftTextRuleset> {
+export function parseNftText(text: string, file: string): ParseResult<NftRuleset> {
   return new NftTextParser(text, file).parse();
 }
 
 class NftTextParser {
   private readonly issues: Diagnostic[] = [];
   private tokens: Token[] = [];
-  private readonly tables = new Map<string, TableState>();
+  private readonly tables = new Map<string, ReadTable>();
+  private sawHandle = false;
   private skipped = 0;
   private unknownStatements = 0;
   private firstUnknownLine = 0;
@@ -66,7 +38,7 @@ class NftTextParser {
     private readonly file: string,
   ) {}
 
-  parse(): ParseResult<NftTextRuleset> {
+  parse(): ParseResult<NftRuleset> {
     const lexed = lexNftText(this.text);
     for (const p of lexed.problems) this.report('error', 'nft.lex', p.line, p.message);
     const expanded = expandDefines(lexed.tokens);
@@ -107,18 +79,7 @@ class NftTextParser {
         count: this.skipped,
       });
     }
-    return { value: { nftables: this.collect() }, issues: this.issues };
-  }
-
-  private collect(): NftTextRuleset['nftables'] {
-    const out: NftTextRuleset['nftables'] = [];
-    for (const t of this.tables.values()) {
-      out.push({ table: t.table });
-      out.push(...t.sets);
-      for (const ch of t.chains.values()) out.push({ chain: ch.chain });
-      for (const ch of t.chains.values()) for (const r of ch.rules) out.push({ rule: r });
-    }
-    return out;
+    return { value: buildRuleset(this.tables.values(), this.file, this.sawHandle), issues: this.issues };
   }
 
   // ── top level ────────────────────────────────────────────────────────────────────────────
@@ -173,33 +134,34 @@ class NftTextParser {
     return t === undefined || t.kind !== TokenKind.Word && t.kind !== TokenKind.String;
   }
 
-  private table(family: string, name: string): TableState {
+  private table(family: string, name: string, line: number): ReadTable {
     const key = `${family} ${name}`;
     let t = this.tables.get(key);
     if (t === undefined) {
-      t = { family, name, table: { family, name }, sets: [], setsByName: new Map(), chains: new Map() };
+      t = { family, name, json: { family, name }, line, members: [], setsByName: new Map(), chains: new Map() };
       this.tables.set(key, t);
     }
     return t;
   }
 
-  private existingTable(c: TokenCursor, family: string, name: string): TableState {
+  private existingTable(c: TokenCursor, family: string, name: string): ReadTable {
     const t = this.tables.get(`${family} ${name}`);
     if (t === undefined) throw c.stop(`a table declared earlier (no table ${family} ${name})`);
     return t;
   }
 
   private tableBlock(c: TokenCursor): void {
+    const line = c.currentLine();
     const { family, name } = this.readFamilyAndName(c);
-    this.tableBody(c, this.table(family, name));
+    this.tableBody(c, this.table(family, name, line));
   }
 
   /** `{ members }` after a table's name, when there is one. */
-  private tableBody(c: TokenCursor, t: TableState): void {
-    this.takeHandle(c, t.table);
+  private tableBody(c: TokenCursor, t: ReadTable): void {
+    this.takeHandle(c, t.json);
     if (!c.isKind(TokenKind.LBrace)) return;
     c.next();
-    this.takeHandle(c, t.table);
+    this.takeHandle(c, t.json);
     c.enter();
     for (;;) {
       skipSeparators(c);
@@ -222,7 +184,7 @@ class NftTextParser {
     c.leave();
   }
 
-  private tableMember(c: TokenCursor, t: TableState): void {
+  private tableMember(c: TokenCursor, t: ReadTable): void {
     const w = c.nextName('a table member (chain, set, map, …)');
     switch (w) {
       case 'chain':
@@ -234,11 +196,11 @@ class NftTextParser {
         return;
       case 'flags': {
         const flags = readWordList(c);
-        t.table.flags = flags.length === 1 ? flags[0]! : flags;
+        t.json.flags = flags.length === 1 ? flags[0]! : flags;
         return;
       }
       case 'comment':
-        t.table.comment = c.nextName('the comment text');
+        t.json.comment = c.nextName('the comment text');
         return;
       case 'include':
         this.report('warning', 'nft.include', c.currentLine(), `include ${quoteOf(c)} is not followed: natpath reads only this file`);
@@ -264,27 +226,27 @@ class NftTextParser {
 
   // ── chains and rules ─────────────────────────────────────────────────────────────────────
 
-  private chainState(t: TableState, name: string): { chain: NftJsonObject; rules: NftTextRule[] } {
+  private chainState(t: ReadTable, name: string, line: number): ReadChain {
     let ch = t.chains.get(name);
     if (ch === undefined) {
-      ch = { chain: { family: t.family, table: t.name, name }, rules: [] };
+      ch = { json: { family: t.family, table: t.name, name }, line, rules: [] };
       t.chains.set(name, ch);
     }
     return ch;
   }
 
-  private chainDeclaration(c: TokenCursor, t: TableState, name: string): void {
-    const ch = this.chainState(t, name);
-    this.takeHandle(c, ch.chain);
+  private chainDeclaration(c: TokenCursor, t: ReadTable, name: string): void {
+    const ch = this.chainState(t, name, c.currentLine());
+    this.takeHandle(c, ch.json);
     if (!c.isKind(TokenKind.LBrace)) return;
     c.next();
     c.enter();
-    this.takeHandle(c, ch.chain);
+    this.takeHandle(c, ch.json);
     for (;;) {
       skipSeparators(c);
       if (c.atEnd()) throw c.stop('"}" closing the chain');
       if (c.isKind(TokenKind.RBrace)) break;
-      if (this.chainProperty(c, t, ch.chain)) continue;
+      if (this.chainProperty(c, t, ch.json)) continue;
       this.rule(c, t, ch, findRuleEnd(c));
     }
     c.next();
@@ -292,7 +254,7 @@ class NftTextParser {
   }
 
   /** `type filter hook input priority 0;`, `policy drop;`, `comment "…"`, `devices = {…}`. */
-  private chainProperty(c: TokenCursor, t: TableState, chain: NftJsonObject): boolean {
+  private chainProperty(c: TokenCursor, t: ReadTable, chain: NftJsonObject): boolean {
     const w = c.peekWord();
     if (w === 'type' && c.isWord('hook', 2)) {
       const line = c.currentLine();
@@ -343,28 +305,22 @@ class NftTextParser {
     return t === undefined || t.kind === TokenKind.Newline || t.kind === TokenKind.Semicolon || t.kind === TokenKind.RBrace || t.kind === TokenKind.Handle;
   }
 
-  private rule(c: TokenCursor, t: TableState, ch: { chain: NftJsonObject; rules: NftTextRule[] }, end: number, insertAt?: number): void {
+  private rule(c: TokenCursor, t: ReadTable, ch: ReadChain, extent: { end: number; unclosed: boolean }, insertAt?: number): void {
+    const end = extent.end;
     let last = end;
-    let handle: number | undefined;
+    let handle: number | null = null;
     if (last > c.pos && this.tokens[last - 1]!.kind === TokenKind.Handle) {
       handle = Number(this.tokens[last - 1]!.text);
+      this.sawHandle = true;
       last--;
     }
-    const startTok = this.tokens[c.pos]!;
-    const line = startTok.line;
+    const line = this.tokens[c.pos]!.line;
     const rc = new TokenCursor(this.tokens, c.pos, last);
     const body = parseRuleBody(rc, t.family, (from, to) => this.ruleText(from, to));
-    const rule: NftTextRule = {
-      family: t.family,
-      table: t.name,
-      chain: ch.chain.name as string,
-      expr: body.expr,
-      source: { file: this.file, line },
-      text: this.ruleText(c.pos, last),
-    };
-    if (handle !== undefined) rule.handle = handle;
-    if (body.comment !== null) rule.comment = body.comment;
-    if (body.unknownReason !== null) {
+    const rule: ReadRule = { handle, expr: body.expr, comment: body.comment, line, text: this.ruleText(c.pos, last) };
+    if (extent.unclosed) {
+      this.report('error', 'nft.syntax', line, 'expected "}" closing a "{" of this rule before the next line that starts a rule; the rule is kept with what could be read');
+    } else if (body.unknownReason !== null) {
       this.unknownStatements++;
       if (this.firstUnknownLine === 0) this.firstUnknownLine = line;
       this.report('info', 'nft.unknown-statement-detail', line, `${body.unknownReason}; kept as an unknown statement`, true);
@@ -408,7 +364,8 @@ class NftTextParser {
 
   // ── sets, maps, named objects ────────────────────────────────────────────────────────────
 
-  private setDeclaration(c: TokenCursor, t: TableState, kind: 'set' | 'map', name: string): void {
+  private setDeclaration(c: TokenCursor, t: ReadTable, kind: 'set' | 'map', name: string): void {
+    const line = c.currentLine();
     const set: NftJsonObject = { family: t.family, name, table: t.name };
     this.takeHandle(c, set);
     c.expectKind(TokenKind.LBrace, '"{"');
@@ -423,10 +380,10 @@ class NftTextParser {
     c.next();
     c.leave();
     const existing = t.setsByName.get(name);
-    if (existing?.[kind] !== undefined) Object.assign(existing[kind], set);
+    if (existing?.kind === kind) Object.assign(existing.json, set);
     else {
-      const entry = { [kind]: set };
-      t.sets.push(entry);
+      const entry: ReadSetOrObject = { kind, json: set, line };
+      t.members.push(entry);
       t.setsByName.set(name, entry);
     }
   }
@@ -455,8 +412,7 @@ class NftTextParser {
         return;
       }
       case 'flags': {
-        // nft -j lists only the flags the kernel keeps; `dynamic` is implied by the set's use.
-        for (const f of readWordList(c)) if (f !== 'dynamic') addSetFlag(set, f);
+        for (const f of readWordList(c)) addSetFlag(set, f);
         return;
       }
       case 'timeout':
@@ -499,7 +455,8 @@ class NftTextParser {
   }
 
   /** flowtable, counter, quota, limit, ct helper …: kept with their words (the simulator does not use them). */
-  private namedObject(c: TokenCursor, t: TableState, kind: string, name: string): void {
+  private namedObject(c: TokenCursor, t: ReadTable, kind: string, name: string): void {
+    const line = c.currentLine();
     const obj: NftJsonObject = { family: t.family, name, table: t.name };
     this.takeHandle(c, obj);
     if (!c.isKind(TokenKind.LBrace)) throw c.stop('"{"');
@@ -511,7 +468,7 @@ class NftTextParser {
       if (tok.kind === TokenKind.Word || tok.kind === TokenKind.String) words.push(tok.text);
     }
     readObjectFields(kind, words, obj);
-    t.sets.push({ [kind]: obj });
+    t.members.push({ kind, json: obj, line });
   }
 
   // ── nft -f commands ──────────────────────────────────────────────────────────────────────
@@ -542,8 +499,8 @@ class NftTextParser {
         const setName = c.nextName('a set or map name');
         const entry = t.setsByName.get(setName);
         if (entry === undefined) throw c.stop(`a set or map declared earlier (no set ${setName})`);
-        const set = (entry.set ?? entry.map)!;
-        const elems = parseBraceElements(c, entry.map !== undefined);
+        const set = entry.json;
+        const elems = parseBraceElements(c, entry.kind === 'map');
         appendElements(set, elems);
         return;
       }
@@ -584,7 +541,7 @@ class NftTextParser {
       if (t === undefined) return;
       if (verb === 'flush') {
         for (const ch of t.chains.values()) ch.rules.length = 0;
-        for (const s of t.sets) delete (s.set ?? s.map ?? {}).elem;
+        for (const m of t.members) delete m.json.elem;
       } else this.tables.delete(key);
       return;
     }
@@ -598,10 +555,10 @@ class NftTextParser {
     }
     if (what === 'set' || what === 'map') {
       const entry = t.setsByName.get(object);
-      if (entry?.[what] === undefined) return;
-      if (verb === 'flush') delete entry[what].elem;
+      if (entry?.kind !== what) return;
+      if (verb === 'flush') delete entry.json.elem;
       else {
-        t.sets.splice(t.sets.indexOf(entry), 1);
+        t.members.splice(t.members.indexOf(entry), 1);
         t.setsByName.delete(object);
       }
       return;
@@ -612,7 +569,10 @@ class NftTextParser {
   // ── helpers ──────────────────────────────────────────────────────────────────────────────
 
   private takeHandle(c: TokenCursor, obj: NftJsonObject): void {
-    while (c.isKind(TokenKind.Handle)) obj.handle = Number(c.next().text);
+    while (c.isKind(TokenKind.Handle)) {
+      obj.handle = Number(c.next().text);
+      this.sawHandle = true;
+    }
   }
 
   private detailCount = 0;
@@ -636,18 +596,38 @@ function skipSeparators(c: TokenCursor): void {
   while (c.isKind(TokenKind.Newline) || c.isKind(TokenKind.Semicolon) || c.isKind(TokenKind.Handle)) c.next();
 }
 
-/** Index of the token that ends the rule starting at the cursor: a newline or `;` outside braces, or the chain's `}`. */
-function findRuleEnd(c: TokenCursor): number {
+/** Words that start a rule or a declaration: a line starting with one is not inside a rule's braces. */
+const LINE_START_WORDS = new Set([
+  'chain', 'table', 'set', 'map', 'type', 'policy', 'counter', 'jump', 'goto', 'accept', 'drop', 'return', 'log',
+  'dnat', 'snat', 'masquerade', 'redirect', 'reject', 'notrack', 'comment', 'flowtable', 'elements',
+]);
+
+/**
+ * Index of the token that ends the rule starting at the cursor: a newline or `;` outside braces, or
+ * the chain's `}`. A `{` may span lines (scripts write sets over several), but a line that starts
+ * like a rule or declaration ends the rule even inside an unclosed `{`, so one damaged rule does
+ * not swallow the rest of the chain. `unclosed` says whether that happened.
+ */
+function findRuleEnd(c: TokenCursor): { end: number; unclosed: boolean } {
   let depth = 0;
   for (let i = c.pos; i < c.end; i++) {
     const k = c.tokens[i]!.kind;
     if (k === TokenKind.LBrace) depth++;
     else if (k === TokenKind.RBrace) {
-      if (depth === 0) return i;
+      if (depth === 0) return { end: i, unclosed: false };
       depth--;
-    } else if (depth === 0 && (k === TokenKind.Newline || k === TokenKind.Semicolon)) return i;
+    } else if (k === TokenKind.Newline || k === TokenKind.Semicolon) {
+      if (depth === 0) return { end: i, unclosed: false };
+      if (k === TokenKind.Newline && startsRuleLine(new TokenCursor(c.tokens, i + 1, c.end))) return { end: i, unclosed: true };
+    }
   }
-  return c.end;
+  return { end: c.end, unclosed: depth > 0 };
+}
+
+function startsRuleLine(c: TokenCursor): boolean {
+  c.skipNewlines();
+  const w = c.peekWord();
+  return w !== undefined && (LINE_START_WORDS.has(w) || startsExpression(c));
 }
 
 /** From the start of a damaged statement: to the end of its line, past any block it opened. */
@@ -684,7 +664,7 @@ function appendElements(set: NftJsonObject, elems: NftValue[]): void {
 }
 
 /** Set flags in the kernel's bit order, as nft -j lists them. */
-const SET_FLAG_ORDER = ['constant', 'interval', 'timeout', 'eval'];
+const SET_FLAG_ORDER = ['constant', 'interval', 'timeout', 'dynamic', 'eval'];
 
 function addSetFlag(set: NftJsonObject, flag: string): void {
   const flags = Array.isArray(set.flags) ? (set.flags as string[]) : [];

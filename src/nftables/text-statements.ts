@@ -51,7 +51,8 @@ export function parseRuleBody(c: TokenCursor, family: string, renderRest: (from:
         comment = c.tokens[end - 1]!.text;
         end -= 2;
       }
-      expr.push({ unknown: renderRest(start, end) });
+      const text = renderRest(start, end);
+      expr.push({ unknown: { key: c.tokens[start]!.text, json: null, text } });
       c.pos = c.end;
       return { expr, comment, unknownReason: err.message };
     }
@@ -299,7 +300,10 @@ function parseLog(c: TokenCursor): NftValue {
 /** `limit rate [over] 10/second [burst 5 packets]`, `limit rate 1 kbytes/second`. */
 function parseLimit(c: TokenCursor): NftValue {
   c.next();
-  if (c.acceptWord('name')) return { limit: c.nextName('a limit name') };
+  if (c.isWord('name') && !startsExpression(offsetCursor(c, 1))) {
+    c.next();
+    return { limit: c.nextName('a limit name') };
+  }
   c.expectWord('rate');
   const out: Record<string, NftValue> = {};
   if (c.acceptWord('over')) out.inv = true;
