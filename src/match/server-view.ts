@@ -10,7 +10,7 @@
 
 import { isPublicAddress, privateRangeOf } from '../net/address-scope.js';
 import { parseIpAddress } from '../net/address.js';
-import type { Hop, TranslatedBeyond } from '../report/analyze-model.js';
+import type { Hop, TranslatedBeyond } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
 import type { HostKnowledge } from './host-knowledge.js';
 

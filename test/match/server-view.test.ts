@@ -7,9 +7,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rowFromReport } from '../../src/batch/summary.js';
-import { makeStyle } from '../../src/cli/terminal.js';
-import { runAnalyze } from '../../src/match/analyze-case.js';
+import { rowFromReport } from '../../src/app/batch/summary.js';
+import { makeStyle } from '../../src/report/terminal.js';
+import { runAnalyze } from '../../src/app/analyze-case.js';
 import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { addressOf } from '../../src/match/endpoint-text.js';
 import { parseIpAddress, parsePrefix, prefixContains, sameAddress } from '../../src/net/address.js';
