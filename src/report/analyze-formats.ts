@@ -22,8 +22,8 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           h.encapsulation.map((e) => e.type).join('/'), h.encapsulation[0]?.vni ?? '',
           h.packetsToServer, h.packetsToClient, h.bytesToServer, h.bytesToClient, h.position.toFixed(6), h.communityId ?? '',
           next.map((t) => t.kind).join('+'), next.map((t) => t.description).join('; '), next.map((t) => t.rule?.text ?? '').filter(Boolean).join('; '),
-          f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
           next.map((t) => (t.rule === null ? '' : `${ruleName(t.rule)} (${ruleSourceText(t.rule)})`)).filter(Boolean).join('; '),
+          f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
         ]);
       }
     }
@@ -34,11 +34,10 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
 const CSV_COLUMNS = [
   'flow', 'hop', 'proto', 'client', 'server', 'host', 'interface', 'direction', 'src', 'dst', 'tunnel', 'vni',
   'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
-  'next_translation', 'translation', 'rule',
+  // rule_ref: the rule by name and source (iptables file:line; nft family/table/chain/handle and line or JSON path).
+  'next_translation', 'translation', 'rule', 'rule_ref',
   // Per flow: captured at the server's own host, else whether it is translated after its last capture point, and why.
   'seen_at_server', 'translated_beyond', 'translated_beyond_reason',
-  // The rule of the next translation by name and source (iptables file:line, nft family/table/chain/handle and line or JSON path).
-  'rule_ref',
 ];
 
 export const ANALYZE_FORMATS = {
