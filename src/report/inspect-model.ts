@@ -58,7 +58,33 @@ export interface ConntrackFacts {
   byProtocol: Array<{ protocol: string; entries: number }>;
 }
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts;
+export interface IpsetFacts {
+  type: 'ipset';
+  format: 'save' | 'list';
+  sets: Array<{
+    name: string;
+    type: string;
+    family: 'ipv4' | 'ipv6' | null;
+    entries: number;
+    /** What `ipset list` announced when it differs from what was read (a cut listing). */
+    declaredEntries: number | null;
+    nomatchEntries: number;
+    /** Entries with a timeout running at dump time: they existed then, and may have expired since. */
+    timedEntries: number;
+  }>;
+  entries: number;
+}
+
+export interface IpvsFacts {
+  type: 'ipvs';
+  services: number;
+  realServers: number;
+  byProtocol: Array<{ protocol: string; services: number }>;
+  servicesWithoutRealServers: number;
+  persistentServices: number;
+}
+
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts;
 
 export interface InspectedFile {
   path: string;

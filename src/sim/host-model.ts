@@ -7,6 +7,7 @@ import type { IptablesDump } from '../netfilter/model.js';
 import { buildRoutingTables, type RoutingTables } from '../route/lookup.js';
 import type { InterfaceList, NetInterface, PolicyRule, Route } from '../route/model.js';
 import type { ConntrackTable } from '../conntrack/model.js';
+import type { IpsetDump } from '../ipset/model.js';
 import { indexDump, type DumpIndex } from './chain-index.js';
 
 export interface HostSnapshots {
@@ -16,6 +17,8 @@ export interface HostSnapshots {
   rules: PolicyRule[];
   interfaces: InterfaceList | null;
   conntrack: ConntrackTable | null;
+  /** `ipset save` / `ipset list` (absent or null when the host has neither). */
+  ipsets?: IpsetDump | null;
   /** `--host-addrs`: the host's own addresses when there is no `ip addr` snapshot (added to it otherwise). */
   extraAddresses: IpAddress[];
 }
@@ -31,6 +34,7 @@ export interface HostModel {
   /** False when neither `ip addr` nor `--host-addrs` said what the host's addresses are. */
   addressesKnown: boolean;
   conntrack: ConntrackTable | null;
+  ipsets: IpsetDump | null;
 }
 
 export function buildHostModel(s: HostSnapshots): HostModel {
@@ -62,6 +66,7 @@ export function buildHostModel(s: HostSnapshots): HostModel {
     localAddresses,
     addressesKnown,
     conntrack: s.conntrack,
+    ipsets: s.ipsets ?? null,
   };
 }
 
