@@ -6,7 +6,7 @@
 
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines, type TextLine } from '../text/line-cursor.js';
-import { IssueCollector } from '../route/issues.js';
+import { IssueCollector } from '../text/issue-collector.js';
 import { OLD_TYPE_NAMES, SET_DIMENSIONS, type IpSet, type IpsetDump, type IpsetEntry } from './model.js';
 import { parseElement, parseNumber } from './parse-element.js';
 

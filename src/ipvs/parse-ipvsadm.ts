@@ -5,7 +5,7 @@
 import { parseIpAddress, type IpAddress } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from '../route/issues.js';
+import { IssueCollector } from '../text/issue-collector.js';
 import type { IpvsRealServer, IpvsService, IpvsTable } from './model.js';
 
 const SERVICE = /^(TCP|UDP|SCTP)\s+(\S+)\s+(\S+)(.*)$/;
