@@ -3,7 +3,7 @@
 
 import { summarizeCapture, type CaptureSummary } from '../capture/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
-import type { CaptureFacts, FileFacts } from '../report/inspect-model.js';
+import type { CaptureFacts, FileFacts } from './facts.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import type { CaseFile } from './load-case.js';
 import { readCaseText } from './read-text.js';
