@@ -13,7 +13,9 @@ export type SnapshotKind =
   | 'ip-addr-json'
   | 'ip-link'
   | 'ip-link-json'
-  | 'conntrack';
+  | 'conntrack'
+  | 'nft-ruleset'
+  | 'nft-ruleset-json';
 
 export type FileKind = CaptureKind | SnapshotKind | 'unrecognised';
 
@@ -31,6 +33,8 @@ export const FILE_KIND_LABELS: Record<FileKind, string> = {
   'ip-link': 'ip link',
   'ip-link-json': 'ip -j link',
   conntrack: 'conntrack -L',
+  'nft-ruleset': 'nft list ruleset',
+  'nft-ruleset-json': 'nft -j list ruleset',
   unrecognised: 'unrecognised',
 };
 

@@ -15,6 +15,9 @@ import {
   summarizeRoutes,
   summarizeRules,
 } from '../route/index.js';
+import { parseNftText } from '../nftables/parse-nft-text.js';
+import { readNftJson } from '../nftables/read-json.js';
+import { summarizeNftRuleset } from '../nftables/summarize.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { SnapshotKind } from './file-kind.js';
 
@@ -50,6 +53,11 @@ export function readSnapshotFacts(kind: SnapshotKind, text: string, file: string
     case 'conntrack': {
       const r = parseConntrack(text, file);
       return { facts: summarizeConntrack(r.value), diagnostics: r.issues };
+    }
+    case 'nft-ruleset':
+    case 'nft-ruleset-json': {
+      const r = kind === 'nft-ruleset' ? parseNftText(text, file) : readNftJson(text, file);
+      return { facts: summarizeNftRuleset(r.value), diagnostics: r.issues };
     }
   }
 }

@@ -3,6 +3,9 @@
 
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { FileKind } from '../case/file-kind.js';
+import type { NftablesFacts } from '../nftables/summarize.js';
+
+export type { NftablesFacts };
 
 export interface CaptureFacts {
   type: 'capture';
@@ -58,7 +61,7 @@ export interface ConntrackFacts {
   byProtocol: Array<{ protocol: string; entries: number }>;
 }
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts;
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | NftablesFacts;
 
 export interface InspectedFile {
   path: string;
@@ -77,6 +80,8 @@ export interface InspectedHost {
   name: string;
   sources: string[];
   files: InspectedFile[];
+  /** Which nftables dump gives this host's rules (JSON is preferred when both forms are present); null without one. */
+  nftables: { format: 'json' | 'text'; files: string[]; ignored: string[] } | null;
 }
 
 export interface InspectReport {
