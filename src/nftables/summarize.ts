@@ -5,8 +5,7 @@
 
 import type { NftRuleset } from './model.js';
 
-export interface NftablesFacts {
-  type: 'nftables';
+export interface NftSummary {
   /** Which listing the file is: `nft list ruleset` text or `nft -j list ruleset` JSON. */
   format: 'text' | 'json';
   /** Whether the dump carries handles (`nft -a`, or any JSON dump). */
@@ -25,7 +24,7 @@ export interface NftablesFacts {
   elements: number;
 }
 
-export function summarizeNftRuleset(r: NftRuleset): NftablesFacts {
+export function summarizeNftRuleset(r: NftRuleset): NftSummary {
   const tables = r.tables.map((t) => ({
     family: t.family,
     name: t.name,
@@ -37,7 +36,6 @@ export function summarizeNftRuleset(r: NftRuleset): NftablesFacts {
     sets: t.sets.map((s) => ({ name: s.name, kind: s.kind, type: Array.isArray(s.type) ? s.type.join(' . ') : s.type, elements: s.elem.length })),
   }));
   return {
-    type: 'nftables',
     format: r.format,
     handles: r.hasHandles,
     tables,

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recognizeBytes } from '../../src/case/recognize-file.js';
-import { runInspect } from '../../src/case/inspect-case.js';
+import { runInspect } from '../../src/app/inspect.js';
 import { parseNftText } from '../../src/nftables/parse-nft-text.js';
 import { readNftJson } from '../../src/nftables/read-json.js';
-import { summarizeNftRuleset, type NftablesFacts } from '../../src/nftables/summarize.js';
+import { summarizeNftRuleset, type NftSummary } from '../../src/nftables/summarize.js';
 import { describeFacts } from '../../src/report/render-inspect-table.js';
 import { CORPUS_ROOT, corpusPath } from '../corpus.js';
 import { nftPairs } from './nft-pairs.js';
@@ -73,7 +73,7 @@ describe('inspect facts of nftables dumps', () => {
     for (const p of pairs) {
       const t = summarizeNftRuleset(parseNftText(readFileSync(p.textFile, 'utf8'), p.textFile).value);
       const j = summarizeNftRuleset(readNftJson(readFileSync(p.jsonFile, 'utf8'), p.jsonFile).value);
-      const counts = (f: NftablesFacts) => ({
+      const counts = (f: NftSummary) => ({
         tables: f.tables.map((x) => `${x.family} ${x.name} ${x.chains} ${x.rules}`),
         chains: f.chains,
         rules: f.rules,
@@ -93,7 +93,7 @@ describe('inspect facts of nftables dumps', () => {
     expect(table.baseChains).toContainEqual({ name: 'filter-prerouting-pre-dnat', type: 'filter', hook: 'prerouting', priority: -110, policy: 'accept', rules: 1 });
     expect(table.baseChains).toContainEqual({ name: 'nat-postrouting', type: 'nat', hook: 'postrouting', priority: 100, policy: 'accept', rules: 1 });
     expect(table.sets).toContainEqual({ name: 'service-ips', kind: 'map', type: 'ipv4_addr . inet_proto . inet_service', elements: 9 });
-    const line = describeFacts(facts);
+    const line = describeFacts({ type: 'nftables', ...facts });
     expect(line).toContain('ip kube-proxy: 32 chains');
     expect(line).toContain('nat-prerouting (nat prerouting -100 accept');
   });
