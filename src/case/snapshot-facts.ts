@@ -18,7 +18,7 @@ import { parseNftText } from '../nftables/parse-nft-text.js';
 import { readNftJson } from '../nftables/read-json.js';
 import { summarizeNftRuleset } from '../nftables/summarize.js';
 import type { Diagnostic } from '../text/diagnostic.js';
-import type { FileFacts } from './file-facts.js';
+import type { FileFacts } from './facts.js';
 import type { SnapshotKind } from './file-kind.js';
 
 export interface SnapshotFactsResult {
