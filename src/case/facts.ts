@@ -2,6 +2,8 @@
 // interfaces and time span; a snapshot's parser summary, tagged with the kind of snapshot.
 
 import type { ConntrackSummary } from '../conntrack/index.js';
+import type { IpsetSummary } from '../ipset/index.js';
+import type { IpvsSummary } from '../ipvs/index.js';
 import type { IptablesSummary } from '../netfilter/index.js';
 import type { NftSummary } from '../nftables/summarize.js';
 import type { InterfacesSummary, RoutesSummary, RulesSummary } from '../route/index.js';
@@ -31,5 +33,7 @@ export type RulesFacts = { type: 'rules' } & RulesSummary;
 export type InterfacesFacts = { type: 'interfaces' } & InterfacesSummary;
 export type ConntrackFacts = { type: 'conntrack' } & ConntrackSummary;
 export type NftablesFacts = { type: 'nftables' } & NftSummary;
+export type IpsetFacts = { type: 'ipset' } & IpsetSummary;
+export type IpvsFacts = { type: 'ipvs' } & IpvsSummary;
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | NftablesFacts;
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts | NftablesFacts;

@@ -15,7 +15,10 @@ export type SnapshotKind =
   | 'ip-link-json'
   | 'conntrack'
   | 'nft-ruleset'
-  | 'nft-ruleset-json';
+  | 'nft-ruleset-json'
+  | 'ipset-save'
+  | 'ipset-list'
+  | 'ipvsadm';
 
 export type FileKind = CaptureKind | SnapshotKind | 'unrecognised';
 
@@ -35,6 +38,9 @@ export const FILE_KIND_LABELS: Record<FileKind, string> = {
   conntrack: 'conntrack -L',
   'nft-ruleset': 'nft list ruleset',
   'nft-ruleset-json': 'nft -j list ruleset',
+  'ipset-save': 'ipset save',
+  'ipset-list': 'ipset list',
+  ipvsadm: 'ipvsadm -Ln',
   unrecognised: 'unrecognised',
 };
 
