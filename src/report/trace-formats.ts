@@ -14,7 +14,6 @@ export const TRACE_FORMATS = {
   json: (report: TraceReport) => `${JSON.stringify(report, null, 2)}\n`,
 } satisfies Record<TraceFormat, (report: TraceReport, ctx: TraceRenderContext) => string>;
 
-export { TRACE_FORMAT_NAMES, type TraceFormat } from './format-names.js';
 
 function percent(p: number): string {
   const v = p * 100;
