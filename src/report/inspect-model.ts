@@ -6,7 +6,17 @@ import type { FileKind } from '../case/file-kind.js';
 import type { FileFacts } from '../case/facts.js';
 
 // Each file's facts are the case reader's data (parsers' summaries tagged by kind), shown as they are.
-export type { FileFacts } from '../case/facts.js';
+export type {
+  CaptureFacts,
+  ConntrackFacts,
+  FileFacts,
+  InterfacesFacts,
+  IpsetFacts,
+  IptablesFacts,
+  IpvsFacts,
+  RoutesFacts,
+  RulesFacts,
+} from '../case/facts.js';
 
 export interface InspectedFile {
   path: string;
