@@ -1,11 +1,7 @@
 // `natpath analyze <case...>`: follow each flow across the captures, locate and explain every
-// translation, answer "what does the server see" — thin: options → runAnalyze → render.
+// translation, answer "what does the server see" — yargs only: checked options → runAnalyzeCommand (src/app/analyze.ts).
 
 import type { CommandModule } from 'yargs';
-import { caseRequestFromArgs } from './case-request.js';
-import { writeOutput } from './write-output.js';
-import { makeStyle, shouldUseColor } from './terminal.js';
-import { createProgress } from './progress.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
 
@@ -19,9 +15,6 @@ interface AnalyzeArgs {
   maxFlows: number;
   threads?: number;
 }
-
-/** Exit codes of `analyze` (also in --help). */
-export const ANALYZE_EXIT = { ok: 0, inputErrors: 1, unusable: 2, unexplained: 3 } as const;
 
 export function analyzeCommand(setExit: (code: number) => void): CommandModule<object, AnalyzeArgs> {
   return {
@@ -46,8 +39,6 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         })
         .epilogue('Exit codes: 0 analysed; 1 analysed, but some inputs had errors; 2 nothing usable in the inputs; 3 --fail-on unexplained and a translation is unexplained.') as never,
     handler: async (args) => {
-      const { runAnalyze } = await import('../match/analyze-case.js');
-      const { ANALYZE_FORMATS } = await import('../report/analyze-formats.js');
       if (!Number.isInteger(args.maxFlows) || args.maxFlows < 0) {
         process.stderr.write(`natpath analyze: --max-flows expects a whole number ≥ 0 (0 lists all), got ${String(args.maxFlows)}\n`);
         setExit(2);
@@ -59,26 +50,19 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         setExit(2);
         return;
       }
-      const request = await caseRequestFromArgs('analyze', args.paths, args.host);
-      if (request === null) {
-        setExit(2);
-        return;
-      }
-      const progress = createProgress();
-      const report = await runAnalyze(request, { maxFlows: args.maxFlows, threads, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
-      progress.finish();
-      const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
-      const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });
-      await writeOutput(text, args.out);
-      if (report.hosts.every((h) => h.captures.length === 0)) {
-        process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
-        setExit(ANALYZE_EXIT.unusable);
-      } else if (args.failOn?.includes('unexplained') && report.totals.unexplained > 0) {
-        process.stderr.write(`natpath analyze: ${report.totals.unexplained} translation(s) not explained by a rule\n`);
-        setExit(ANALYZE_EXIT.unexplained);
-      } else if (report.diagnostics.some((d) => d.severity === 'error')) {
-        setExit(ANALYZE_EXIT.inputErrors);
-      }
+      const { runAnalyzeCommand } = await import('../app/analyze.js');
+      setExit(
+        await runAnalyzeCommand({
+          paths: args.paths,
+          hostSpecs: args.host,
+          format: args.format as AnalyzeFormat,
+          out: args.out,
+          color: args.color,
+          failOnUnexplained: args.failOn?.includes('unexplained') === true,
+          maxFlows: args.maxFlows,
+          threads,
+        }),
+      );
     },
   };
 }

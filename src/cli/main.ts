@@ -2,7 +2,7 @@
 // lazily, so `natpath --help` stays instant.
 
 import yargs from 'yargs';
-import { readPackageVersion } from './version.js';
+import { readPackageVersion } from '../app/version.js';
 import { inspectCommand } from './inspect-command.js';
 import { decodeCommand } from './decode-command.js';
 import { analyzeCommand } from './analyze-command.js';

@@ -1,9 +1,7 @@
 // `natpath trace <host…> --proto P --src IP[:port] --dst IP[:port]`: what this host's kernel does
-// with such a packet — thin: options → runTrace → render.
+// with such a packet — yargs only: checked options → runTraceCommand (src/app/trace.ts).
 
 import type { CommandModule } from 'yargs';
-import { writeOutput } from './write-output.js';
-import { makeStyle, shouldUseColor } from './terminal.js';
 import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/format-names.js';
 
 interface TraceArgs {
@@ -53,40 +51,14 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
             'A missing source port is the ephemeral port 40000. Exit codes: 0 traced; 1 the host has no snapshot; 2 usage error.',
         ) as never,
     handler: async (args) => {
-      const { runTrace } = await import('../sim/run-trace.js');
-      const { parseHostSpec } = await import('../case/load-case.js');
-      const { TRACE_FORMATS } = await import('../report/trace-formats.js');
-      const fail = (message: string) => {
-        process.stderr.write(`natpath trace: ${message}\n`);
-        setExit(2);
-      };
-      const hosts = [];
-      let hostName: string | undefined;
-      for (const spec of args.host ?? []) {
-        if (!spec.includes('=')) {
-          hostName = spec;
-          continue;
-        }
-        const parsed = parseHostSpec(spec);
-        if (parsed === null) return fail(`--host expects NAME or NAME=PATH, got "${spec}"`);
-        hosts.push(parsed);
-      }
-      const paths = args.paths ?? [];
-      if (paths.length === 0 && hosts.length === 0) return fail('name a host folder, snapshot files or a case folder');
-      if (args.dst === undefined) return fail('--dst IP[:port] is required');
-      let mark: number | undefined;
-      if (args.mark !== undefined) {
-        mark = Number(args.mark);
-        if (!Number.isInteger(mark) || mark < 0 || mark > 0xffffffff) return fail(`--mark "${args.mark}" is not a 32-bit number`);
-      }
-      const run = await runTrace({
-        paths, hosts, hostName, proto: args.proto, src: args.src, dst: args.dst, sport: args.sport, dport: args.dport,
-        in: args.in, locallyGenerated: args.locallyGenerated, mark, hostAddrs: args.hostAddrs, icmpType: args.icmpType, newClient: args.newClient,
-      });
-      if (!run.ok) return fail(run.message);
-      const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
-      await writeOutput(TRACE_FORMATS[args.format as TraceFormat](run.report, { style: makeStyle(color) }), args.out);
-      setExit(run.report.snapshots.length > 0 ? 0 : 1);
+      const { runTraceCommand } = await import('../app/trace.js');
+      setExit(
+        await runTraceCommand({
+          paths: args.paths ?? [], hostArgs: args.host, proto: args.proto, src: args.src, dst: args.dst, sport: args.sport, dport: args.dport,
+          in: args.in, locallyGenerated: args.locallyGenerated, mark: args.mark, hostAddrs: args.hostAddrs, icmpType: args.icmpType, newClient: args.newClient,
+          format: args.format as TraceFormat, out: args.out, color: args.color,
+        }),
+      );
     },
   };
 }

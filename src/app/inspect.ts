@@ -1,10 +1,38 @@
-// `natpath inspect`: load the case, read each file's basic facts, build the report model.
+// `natpath inspect`: load the case, read each file's basic facts, build the report model, render
+// it to stdout or --out, and answer the exit code.
 
 import type { Diagnostic } from '../text/diagnostic.js';
+import { INSPECT_FORMATS } from '../report/inspect-formats.js';
+import type { InspectFormat } from '../report/format-names.js';
 import type { InspectedFile, InspectReport } from '../report/inspect-model.js';
-import { isCaptureKind, isSnapshotKind } from './file-kind.js';
-import { type CaseFile, type CaseRequest, loadCase } from './load-case.js';
-import { readFileFacts } from './file-facts.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
+import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
+import { type CaseFile, type CaseRequest, loadCase } from '../case/load-case.js';
+import { readFileFacts } from '../case/file-facts.js';
+import { caseRequestFromArgs } from './case-request.js';
+import { writeOutput } from './write-output.js';
+
+export interface InspectCommandOptions {
+  paths: string[] | undefined;
+  /** `--host NAME=PATH` as typed. */
+  hostSpecs: string[] | undefined;
+  format: InspectFormat;
+  out: string | undefined;
+  color: boolean | undefined;
+}
+
+export async function runInspectCommand(options: InspectCommandOptions): Promise<number> {
+  const request = await caseRequestFromArgs('inspect', options.paths, options.hostSpecs);
+  if (request === null) return 2;
+  const report = await runInspect(request);
+  const color = shouldUseColor(options.out ? {} : process.stdout, options.color, process.env);
+  const text = INSPECT_FORMATS[options.format](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });
+  await writeOutput(text, options.out);
+  const usable = report.totals.captures + report.totals.snapshots;
+  if (usable > 0) return 0;
+  process.stderr.write('natpath inspect: no capture or snapshot could be used in the inputs\n');
+  return 1;
+}
 
 export async function runInspect(request: CaseRequest): Promise<InspectReport> {
   const input = await loadCase(request);
