@@ -11,7 +11,7 @@ import { parseIpAddress } from '../../src/net/address.js';
 import { parseIptablesSave } from '../../src/netfilter/index.js';
 import { parseIpRule } from '../../src/route/index.js';
 import { buildHostModel } from '../../src/sim/host-model.js';
-import { runTrace } from '../../src/sim/run-trace.js';
+import { runTrace } from '../../src/app/trace.js';
 import { simulate, type TraceRequest } from '../../src/sim/simulate.js';
 import { MAX_LISTED_STEPS } from '../../src/sim/state.js';
 import { MAX_CHAIN_NESTING } from '../../src/sim/walk-chain.js';
