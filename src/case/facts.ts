@@ -2,6 +2,8 @@
 // interfaces and time span; a snapshot's parser summary, tagged with the kind of snapshot.
 
 import type { ConntrackSummary } from '../conntrack/index.js';
+import type { IpsetSummary } from '../ipset/index.js';
+import type { IpvsSummary } from '../ipvs/index.js';
 import type { IptablesSummary } from '../netfilter/index.js';
 import type { InterfacesSummary, RoutesSummary, RulesSummary } from '../route/index.js';
 
@@ -29,5 +31,7 @@ export type RoutesFacts = { type: 'routes' } & RoutesSummary;
 export type RulesFacts = { type: 'rules' } & RulesSummary;
 export type InterfacesFacts = { type: 'interfaces' } & InterfacesSummary;
 export type ConntrackFacts = { type: 'conntrack' } & ConntrackSummary;
+export type IpsetFacts = { type: 'ipset' } & IpsetSummary;
+export type IpvsFacts = { type: 'ipvs' } & IpvsSummary;
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts;
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts;

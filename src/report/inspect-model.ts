@@ -11,7 +11,9 @@ export type {
   ConntrackFacts,
   FileFacts,
   InterfacesFacts,
+  IpsetFacts,
   IptablesFacts,
+  IpvsFacts,
   RoutesFacts,
   RulesFacts,
 } from '../case/facts.js';
