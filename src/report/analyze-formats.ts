@@ -49,4 +49,3 @@ export const ANALYZE_FORMATS = {
   html: (report: AnalyzeReport) => renderAnalyzeHtml(report),
 } satisfies Record<AnalyzeFormat, (report: AnalyzeReport, ctx: RenderContext) => string>;
 
-export { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from './format-names.js';

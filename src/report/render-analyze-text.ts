@@ -3,7 +3,7 @@
 
 import Table from 'cli-table3';
 import type { Style } from './terminal.js';
-import type { AnalyzeReport, Answer, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
+import type { AnalyzeReport, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
 import { answerSentence, flowSeenText } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { ruleName, ruleSourceText } from './rule-name.js';

@@ -15,7 +15,6 @@ export const TRACE_FORMATS = {
   json: (report: TraceReport) => `${JSON.stringify(report, null, 2)}\n`,
 } satisfies Record<TraceFormat, (report: TraceReport, ctx: TraceRenderContext) => string>;
 
-export { TRACE_FORMAT_NAMES, type TraceFormat } from './format-names.js';
 
 function percent(p: number): string {
   const v = p * 100;
@@ -55,6 +54,7 @@ export function renderTraceText(r: TraceReport, style: Style): string {
       lines.push(`    ${s.hook.padEnd(11)} ${traceRuleName(s).padEnd(34)} → ${s.target}`);
       lines.push(style.dim(`      ${s.text}  [${s.source}]`));
     }
+    if (o.stepsNotListed > 0) lines.push(`    … and ${o.stepsNotListed} more rules that matched (not listed)`);
     for (const u of o.unknowns) lines.push(style.yellow(`  unknown: ${u}`));
   });
   if (r.outcomes.length === 0) lines.push('', 'No outcome (every branch was cut).');
