@@ -2,7 +2,7 @@
 
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { InspectedFile, InspectReport } from '../report/inspect-model.js';
-import { isCaptureKind, isSnapshotKind } from './file-kind.js';
+import { isCaptureKind, isCollectorKind, isSnapshotKind } from './file-kind.js';
 import { type CaseFile, type CaseRequest, loadCase } from './load-case.js';
 import { readFileFacts } from './file-facts.js';
 
@@ -29,6 +29,7 @@ export async function runInspect(request: CaseRequest): Promise<InspectReport> {
       captures: all.filter((f) => isCaptureKind(f.kind) && f.facts !== null).length,
       snapshots: all.filter((f) => isSnapshotKind(f.kind) && f.facts !== null).length,
       unrecognised: all.filter((f) => f.kind === 'unrecognised').length,
+      collectorFiles: all.filter((f) => isCollectorKind(f.kind)).length,
       packets,
     },
   };

@@ -3,6 +3,9 @@
 
 import type { CommandModule } from 'yargs';
 import { caseRequestFromArgs } from './case-request.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
 import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { createProgress } from './progress.js';
@@ -15,13 +18,12 @@ interface AnalyzeArgs {
   format: string;
   out?: string;
   color?: boolean;
+  width?: number;
   failOn?: string[];
   maxFlows: number;
   threads?: number;
 }
 
-/** Exit codes of `analyze` (also in --help). */
-export const ANALYZE_EXIT = { ok: 0, inputErrors: 1, unusable: 2, unexplained: 3 } as const;
 
 export function analyzeCommand(setExit: (code: number) => void): CommandModule<object, AnalyzeArgs> {
   return {
@@ -44,40 +46,42 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           choices: ['unexplained'],
           describe: 'Exit 3 when a translation is not explained by a rule (for scripted checks)',
         })
-        .epilogue('Exit codes: 0 analysed; 1 analysed, but some inputs had errors; 2 nothing usable in the inputs; 3 --fail-on unexplained and a translation is unexplained.') as never,
+        .epilogue(EXIT_CODES_HELP) as never,
     handler: async (args) => {
       const { runAnalyze } = await import('../match/analyze-case.js');
       const { ANALYZE_FORMATS } = await import('../report/analyze-formats.js');
       if (!Number.isInteger(args.maxFlows) || args.maxFlows < 0) {
         process.stderr.write(`natpath analyze: --max-flows expects a whole number ≥ 0 (0 lists all), got ${String(args.maxFlows)}\n`);
-        setExit(2);
+        setExit(EXIT.usage);
         return;
       }
       const threads = threadsAsked(args.threads, process.env);
       if (typeof threads === 'object') {
         process.stderr.write(`natpath analyze: ${threads.error}\n`);
-        setExit(2);
+        setExit(EXIT.usage);
         return;
+      }
+      const outProblem = problemWithOutPath(args.out) ?? problemWithWidth(args.width);
+      if (outProblem !== null) {
+        process.stderr.write(`natpath analyze: ${outProblem}\n`);
+        return setExit(EXIT.usage);
       }
       const request = await caseRequestFromArgs('analyze', args.paths, args.host);
-      if (request === null) {
-        setExit(2);
-        return;
-      }
+      if (typeof request === 'number') return setExit(request);
       const progress = createProgress();
       const report = await runAnalyze(request, { maxFlows: args.maxFlows, threads, onFile: (file, bytes) => progress.start(file, bytes), onBytes: (offset) => progress.update(offset) });
       progress.finish();
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
-      const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });
+      const text = ANALYZE_FORMATS[args.format as AnalyzeFormat](report, { style: makeStyle(color), width: outputWidth(args.width, args.out !== undefined && args.out !== '-', process.stdout, process.env) });
       await writeOutput(text, args.out);
       if (report.hosts.every((h) => h.captures.length === 0)) {
         process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
-        setExit(ANALYZE_EXIT.unusable);
+        setExit(EXIT.noUsableInput);
       } else if (args.failOn?.includes('unexplained') && report.totals.unexplained > 0) {
         process.stderr.write(`natpath analyze: ${report.totals.unexplained} translation(s) not explained by a rule\n`);
-        setExit(ANALYZE_EXIT.unexplained);
+        setExit(EXIT.unexplained);
       } else if (report.diagnostics.some((d) => d.severity === 'error')) {
-        setExit(ANALYZE_EXIT.inputErrors);
+        setExit(EXIT.inputErrors);
       }
     },
   };

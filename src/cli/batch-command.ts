@@ -6,6 +6,7 @@ import type { CommandModule } from 'yargs';
 import { ANALYZE_FORMAT_NAMES } from '../report/format-names.js';
 import { createBatchProgress } from './batch-progress.js';
 import { readPackageVersion } from './version.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 interface BatchArgs {
   cases?: string[];
@@ -20,7 +21,7 @@ interface BatchArgs {
 }
 
 /** Exit codes of `batch` (also in --help). */
-export const BATCH_EXIT = { ok: 0, notAllSucceeded: 1, usage: 2 } as const;
+export const BATCH_EXIT = { ok: EXIT.ok, notAllSucceeded: EXIT.inputErrors, usage: EXIT.usage, noCase: EXIT.noUsableInput } as const;
 
 const DEFAULT_FORMATS = ANALYZE_FORMAT_NAMES.includes('html' as never) ? 'json,markdown,html' : 'json,markdown';
 
@@ -46,7 +47,7 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
         .example("$0 batch 'incidents/*' --out reports", 'every case folder/archive in incidents/, reports in reports/<case>/')
         .example('$0 batch cases/*.tgz --out r --shard 2/4', 'the second quarter of the cases (run the other 3 elsewhere)')
         .example('$0 batch --merge r1 r2 r3 r4 --out all', 'one summary of four shards')
-        .epilogue('Exit codes: 0 every case analysed without input errors; 1 some case had input errors, nothing usable, or failed (see summary.ndjson), or --merge found a problem; 2 usage error.\nDocs: docs/batch.md, docs/kubernetes-batch.md.') as never,
+        .epilogue(`batch: 0 when every case is ok; 1 when some case had input errors, nothing usable, or failed (see summary.ndjson), or --merge found a problem; 66 when no case was found.\n${EXIT_CODES_HELP}\nDocs: docs/batch.md, docs/kubernetes-batch.md.`) as never,
     handler: async (args) => {
       const fail = (message: string) => {
         process.stderr.write(`natpath batch: ${message}\n`);
@@ -90,7 +91,11 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
       const { isSuccess } = await import('../batch/summary.js');
       const found = await findCases(inputs);
       for (const p of found.problems) process.stderr.write(`natpath batch: ${p.argument} ${p.message}\n`);
-      if (found.cases.length === 0) return fail('no case to analyse');
+      for (const s of found.skipped) process.stderr.write(`natpath batch: note: ${s.argument} ${s.message}\n`);
+      if (found.cases.length === 0) {
+        process.stderr.write('natpath batch: no case to analyse\n');
+        return setExit(BATCH_EXIT.noCase);
+      }
       const cases = inShard(found.cases, shard);
       if (shard !== null) process.stderr.write(`shard ${shard.index}/${shard.count}: ${cases.length} of ${found.cases.length} case(s)\n`);
       const progress = createBatchProgress();

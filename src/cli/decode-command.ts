@@ -5,6 +5,9 @@ import type { CommandModule } from 'yargs';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/format-names.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
 
 interface DecodeArgs {
   capture?: string;
@@ -13,6 +16,7 @@ interface DecodeArgs {
   summary?: boolean;
   out?: string;
   color?: boolean;
+  width?: number;
   threads?: number;
 }
 
@@ -43,6 +47,11 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
         setExit(2);
         return;
       }
+      const outProblem = problemWithOutPath(args.out) ?? problemWithWidth(args.width);
+      if (outProblem !== null) {
+        process.stderr.write(`natpath decode: ${outProblem}\n`);
+        return setExit(EXIT.usage);
+      }
       const { openSync, writeSync, closeSync } = await import('node:fs');
       const { runDecode } = await import('../report/decode-run.js');
       const { CaptureFileError } = await import('../capture/index.js');
@@ -60,7 +69,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
           fd = openSync(args.out!, 'w');
         } catch (err) {
           process.stderr.write(`natpath decode: cannot write ${args.out}: ${(err as Error).message}\n`);
-          setExit(1);
+          setExit(EXIT.usage);
           return;
         }
       }
@@ -90,7 +99,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
           format: args.format as DecodeFormatName,
           limit,
           summaryOnly: args.summary === true,
-          ctx: { style: makeStyle(color), width: process.stdout.columns ?? 120, file },
+          ctx: { style: makeStyle(color), width: outputWidth(args.width, toFile, process.stdout, process.env), file },
           write,
           progress: (bytes) => progress.update(bytes),
           ifNames: await siblingInterfaceNames(file),
@@ -106,15 +115,16 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
             `natpath decode: ${file} is ${read.format === null ? 'not a readable capture' : 'incomplete'}` +
               `${at === undefined ? '' : ` (problem at byte offset ${at})`}: ${read.packets} packet(s) before it were decoded\n`,
           );
-          setExit(1);
+          // No packet at all: nothing usable; packets before the damage: a partial result.
+          setExit(read.packets === 0 ? EXIT.noUsableInput : EXIT.inputErrors);
         } else {
-          setExit(0);
+          setExit(EXIT.ok);
         }
       } catch (err) {
         progress.finish();
         if (err instanceof CaptureFileError) {
           process.stderr.write(`natpath decode: ${err.message}\n`);
-          setExit(1);
+          setExit(EXIT.noUsableInput);
           return;
         }
         throw err;

@@ -5,6 +5,8 @@ import type { CommandModule } from 'yargs';
 import { writeOutput } from './write-output.js';
 import { makeStyle, shouldUseColor } from './terminal.js';
 import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/format-names.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
 
 interface TraceArgs {
   paths?: string[];
@@ -50,7 +52,7 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
         .example('$0 trace iptables-save.txt --host-addrs 192.168.0.2 --src 203.0.113.2 --dst 192.168.0.2:30080', 'a NodePort from outside, with only iptables-save')
         .epilogue(
           'Without --in or --locally-generated: a packet whose source is one of the host\'s addresses is locally generated, any other arrives on an unknown interface (rules testing -i then branch as unknown).\n' +
-            'A missing source port is the ephemeral port 40000. Exit codes: 0 traced; 1 the host has no snapshot; 2 usage error.',
+            `A missing source port is the ephemeral port 40000. A host with no snapshot is "nothing usable".\n${EXIT_CODES_HELP}`,
         ) as never,
     handler: async (args) => {
       const { runTrace } = await import('../sim/run-trace.js');
@@ -73,6 +75,15 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
       }
       const paths = args.paths ?? [];
       if (paths.length === 0 && hosts.length === 0) return fail('name a host folder, snapshot files or a case folder');
+      const { existsSync } = await import('node:fs');
+      const named = [...paths, ...hosts.map((h) => h.path)];
+      const missing = named.filter((p) => !existsSync(p));
+      if (missing.length === named.length) {
+        for (const p of missing) process.stderr.write(`natpath trace: ${p}: no such file or folder\n`);
+        return setExit(EXIT.noUsableInput);
+      }
+      const outProblem = problemWithOutPath(args.out);
+      if (outProblem !== null) return fail(outProblem);
       if (args.dst === undefined) return fail('--dst IP[:port] is required');
       let mark: number | undefined;
       if (args.mark !== undefined) {
@@ -86,7 +97,8 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
       if (!run.ok) return fail(run.message);
       const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
       await writeOutput(TRACE_FORMATS[args.format as TraceFormat](run.report, { style: makeStyle(color) }), args.out);
-      setExit(run.report.snapshots.length > 0 ? 0 : 1);
+      if (run.report.snapshots.length === 0) process.stderr.write('natpath trace: the host has no snapshot to walk the packet through\n');
+      setExit(run.report.snapshots.length > 0 ? EXIT.ok : EXIT.noUsableInput);
     },
   };
 }

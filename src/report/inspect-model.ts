@@ -58,7 +58,13 @@ export interface ConntrackFacts {
   byProtocol: Array<{ protocol: string; entries: number }>;
 }
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts;
+/** `host-info.txt` written by `natpath collect`: host name, kernel, namespace, time, limits. */
+export interface HostInfoFacts {
+  type: 'host-info';
+  entries: Array<{ key: string; value: string }>;
+}
+
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | HostInfoFacts;
 
 export interface InspectedFile {
   path: string;
@@ -84,5 +90,6 @@ export interface InspectReport {
   hosts: InspectedHost[];
   looseFiles: InspectedFile[];
   diagnostics: Diagnostic[];
-  totals: { hosts: number; files: number; captures: number; snapshots: number; unrecognised: number; packets: number };
+  /** `collectorFiles`: `natpath collect`'s own collect.log and host-info.txt. */
+  totals: { hosts: number; files: number; captures: number; snapshots: number; unrecognised: number; collectorFiles: number; packets: number };
 }

@@ -3,6 +3,7 @@
 
 import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
+import { isSnapshotKind } from '../case/file-kind.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { formatPrefix, type IpAddress } from '../net/address.js';
 import { parseIptablesSave } from '../netfilter/index.js';
@@ -40,7 +41,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
     }
   };
   for (const f of host.files) {
-    if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
+    if (!isSnapshotKind(f.kind)) continue;
     let text: string;
     try {
       text = await readCaseText(f);
@@ -64,7 +65,8 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         break;
       }
       case 'ip-rule': case 'ip-rule-json': {
-        const r = f.kind === 'ip-rule' ? parseIpRule(text, file) : parseIpRuleJson(text, file);
+        const family = f.family === undefined ? {} : { family: f.family };
+        const r = f.kind === 'ip-rule' ? parseIpRule(text, file, family) : parseIpRuleJson(text, file, family);
         s.rules.push(...r.value.rules);
         diagnostics.push(...r.issues);
         break;

@@ -8,6 +8,7 @@ import { buildTraceReport, formatEndpoint, type TraceReport } from '../report/tr
 import { findConntrackEvidence } from './conntrack-evidence.js';
 import { loadHost } from './load-host.js';
 import { simulate, type TraceRequest } from './simulate.js';
+import { findArrivalInterface } from './arrival-interface.js';
 
 /** The source port of a packet whose `--src` has none: one from Linux's default ephemeral range (32768–60999). */
 export const EPHEMERAL_PORT = 40000;
@@ -90,6 +91,7 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
   const dport = usesPorts ? (o.dport ?? dst.port ?? null) : null;
   if (usesPorts && dport === null) return { ok: false, message: `${proto} needs a destination port (--dst IP:port or --dport)` };
   const isIcmp = proto === 'icmp' || proto === 'icmpv6' || proto === 'ipv6-icmp';
+  const arrival = o.locallyGenerated || o.in !== undefined || src === null ? null : findArrivalInterface(loaded.model, src.address, proto);
   const family = dst.address.family;
   const req: TraceRequest = {
     family,
@@ -101,14 +103,14 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
     dport,
     icmpType: isIcmp ? (o.icmpType ?? (family === 'ipv4' ? 8 : 128)) : null,
     icmpCode: isIcmp ? 0 : null,
-    input: o.locallyGenerated ? { kind: 'local' } : o.in !== undefined ? { kind: 'interface', name: o.in } : { kind: 'auto' },
+    input: o.locallyGenerated ? { kind: 'local' } : o.in !== undefined ? { kind: 'interface', name: o.in } : arrival !== null ? { kind: 'interface', name: arrival.name } : { kind: 'auto' },
     mark: o.mark ?? 0,
     options: { recentHistory: o.newClient ? 'empty' : 'unknown' },
   };
   const result = simulate(loaded.model, req);
   const sportGiven = o.sport !== undefined || (src?.port ?? null) !== null;
   const evidence = findConntrackEvidence(loaded.model.conntrack, req, sportGiven, result.outcomes);
-  const input = o.locallyGenerated ? 'locally generated' : o.in !== undefined ? `in on ${o.in}` : result.locallyGenerated ? 'locally generated (source is a host address)' : 'arriving on an unknown interface';
+  const input = o.locallyGenerated ? 'locally generated' : o.in !== undefined ? `in on ${o.in}` : arrival !== null ? `in on ${arrival.name} (from the routes)` : result.locallyGenerated ? 'locally generated (source is a host address)' : 'arriving on an unknown interface';
   const report = buildTraceReport({
     host: host.name,
     snapshots: loaded.files,
@@ -124,6 +126,7 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
     evidence,
     diagnostics: [...kase.diagnostics, ...loaded.diagnostics],
   });
+  if (arrival !== null) report.notes.unshift(arrival.because);
   if (loaded.files.length === 0) report.notes.unshift(`host ${host.name} has no snapshot (iptables-save, ip route, …): nothing to simulate against`);
   return { ok: true, report };
 }
