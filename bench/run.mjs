@@ -13,8 +13,9 @@
 //
 // Sizes: issue 3 asks for >= 10 M small packets and >= 1 GB of large ones; at those sizes Node's
 // start-up (~0.2 s) is a few % of a run instead of a third of it. Whole bench: ~2-3 minutes.
-// Environment: BENCH_SMALL_PACKETS (default 10 000 000), BENCH_LARGE_MB (default 1 024), BENCH_RUNS,
-// BENCH_KEEP=1 keeps the generated files (in the temp folder; ~2 GB).
+// Environment: BENCH_SMALL_PACKETS (default 10 000 000), BENCH_LARGE_MB (default 1 024),
+// BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_PARTS (default analyze,rules,scaling; the decode
+// suites always run), BENCH_KEEP=1 keeps the generated files (in the temp folder; ~2.6 GB).
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { readCaptureFile } from '../dist/capture/index.js';
 import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
 import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
+import { buildCReference, countFlowsInC } from './c-reference.mjs';
 import { pcapFileHeader } from './pcap.mjs';
 import { printRulesBench, runRulesBench } from './rules.mjs';
 import { printScalingBench, runScalingBench } from './scaling.mjs';
@@ -32,10 +34,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 const SMALL_PACKETS = Number(process.env.BENCH_SMALL_PACKETS ?? 10_000_000);
 const LARGE_BYTES = Number(process.env.BENCH_LARGE_MB ?? 1024) * 1e6;
+const MIXED_BYTES = Number(process.env.BENCH_MIXED_MB ?? 600) * 1e6;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TSHARK_SLICE = { small: 200_000, large: 50_000 };
 const OUT_JSON = process.env.BENCH_JSON ?? join(tmpdir(), 'natpath-bench.json');
 const TIME_V = existsSync('/usr/bin/time');
+// BENCH_PARTS=analyze,rules,scaling (default: all) picks the parts after the decode suites.
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'analyze,rules,scaling').split(','));
 
 // ---------------------------------------------------------------------------------------------
 // 1. Templates: real Ethernet frames from the corpus, whole (captured = on the wire), decoded Ok.
@@ -49,6 +54,7 @@ async function collectTemplates() {
   const view = new PacketView();
   const small = [];
   const large = [];
+  const medium = [];
   const vxlan = [];
   for (const f of rows) {
     await readCaptureFile(join(CORPUS, f[0], f[1]), (r) => {
@@ -66,9 +72,10 @@ async function collectTemplates() {
       if (isVxlan) vxlan.push(t);
       else if (r.capLength <= 100) small.push(t);
       else if (r.capLength >= 1400) large.push(t);
+      else if (r.capLength >= 500) medium.push(t);
     });
   }
-  return { small, large, vxlan };
+  return { small, medium, large, vxlan };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,12 +149,17 @@ const node = process.execPath;
 const child = join(ROOT, 'bench', 'child.mjs');
 const cli = join(ROOT, 'bin', 'natpath.js');
 
+let cReference = null;
+const C_REFERENCE = 'C reference (libpcap, flowcount.c)';
+const NATPATH_MAIN = 'natpath decode --summary';
+
 function tools(file, info, slice) {
   const list = [
     { name: 'cat FILE > /dev/null', cmd: 'cat', args: [file], packets: info.packets },
     { name: 'natpath reader only', cmd: node, args: [child, 'read', file], packets: info.packets, inner: true },
     { name: 'natpath reader + decoder', cmd: node, args: [child, 'decode', file], packets: info.packets, inner: true },
-    { name: 'natpath decode --summary', cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, main: true },
+    { name: NATPATH_MAIN, cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, main: true },
+    ...(cReference ? [{ name: C_REFERENCE, cmd: cReference, args: [file], packets: info.packets, inner: true }] : []),
     { name: 'pcap-parser (reader only)', cmd: node, args: [child, 'pcap-parser', file], packets: info.packets, inner: true, once: true },
   ];
   if (have('tcpdump')) list.push({ name: 'tcpdump -nr FILE -q', cmd: 'tcpdump', args: ['-nr', file, '-q'], packets: info.packets, once: true });
@@ -172,8 +184,16 @@ function runSuite(label, file, info, slice) {
     for (const t of list) {
       if (t.once && run > 0) continue;
       const m = measure(t.cmd, t.args, { stdoutToNull: !t.inner && !t.main });
-      if (t.inner) m.innerSeconds = JSON.parse(m.stdout.trim().split('\n').pop()).seconds;
-      if (t.main) m.innerSeconds = JSON.parse(m.stdout).processingSeconds;
+      if (t.inner) {
+        const out = JSON.parse(m.stdout.trim().split('\n').pop());
+        m.innerSeconds = out.seconds;
+        m.flows = out.flows;
+      }
+      if (t.main) {
+        const out = JSON.parse(m.stdout);
+        m.innerSeconds = out.processingSeconds;
+        m.flows = out.flows;
+      }
       samples.get(t.name).push(m);
       process.stderr.write(`  ${label}: ${t.name} ${m.seconds.toFixed(2)} s\n`);
     }
@@ -194,18 +214,35 @@ function runSuite(label, file, info, slice) {
       innerMpps: inner === null ? null : t.packets / inner / 1e6,
       innerMbps: inner === null ? null : bytes / inner / 1e6,
       peakRssMb: Math.max(...s.map((m) => m.rssMb)),
+      flows: s[0].flows ?? null,
     };
   });
 }
 
+/** natpath and the C reference count the same flows on every bench file, or the bench fails. */
+function checkFlowCounts(label, rows) {
+  const natpath = rows.find((r) => r.tool === NATPATH_MAIN);
+  const c = rows.find((r) => r.tool === C_REFERENCE);
+  if (!c) return;
+  if (natpath.flows !== c.flows) throw new Error(`${label}: natpath counts ${natpath.flows} flows, the C reference ${c.flows}: they must agree`);
+  process.stderr.write(`  ${label}: natpath and the C reference agree: ${c.flows} flows\n`);
+}
+
 function printSuite(label, info, rows) {
-  const main = rows.find((r) => r.tool === 'natpath decode --summary');
+  const main = rows.find((r) => r.tool === NATPATH_MAIN);
   const fmt = (n, d = 2) => (n === null || Number.isNaN(n) ? '-' : n.toFixed(d));
   console.log(`\n## ${label}: ${info.packets.toLocaleString('en-US')} packets, ${(info.bytes / 1e6).toFixed(0)} MB, mean ${(info.bytes / info.packets - 16).toFixed(0)} B/packet`);
   console.log('| tool | wall s | Mpps | MB/s | in-process Mpps | in-process MB/s | peak RSS MB | natpath decode --summary is × faster |');
   console.log('|---|---|---|---|---|---|---|---|');
+  const c = rows.find((r) => r.tool === C_REFERENCE);
+  if (c) {
+    console.log(
+      `natpath ÷ C reference, wall time: **${fmt(main.seconds / c.seconds)}×** (in-process ${fmt(main.innerSeconds / c.innerSeconds)}×); ` +
+        `flows: ${main.flows} natpath, ${c.flows} C\n`,
+    );
+  }
   for (const r of rows) {
-    const ratio = r.tool === main.tool || r.tool.startsWith('cat') ? '' : fmt(main.mpps / r.mpps, 1);
+    const ratio = r.tool === main.tool || r.tool.startsWith('cat') ? '' : fmt(main.mpps / r.mpps, r.tool === C_REFERENCE ? 2 : 1);
     console.log(
       `| ${r.tool} | ${fmt(r.seconds)} | ${fmt(r.mpps)} | ${fmt(r.mbps, 0)} | ${fmt(r.innerMpps)} | ${fmt(r.innerMbps, 0)} | ${fmt(r.peakRssMb, 0)} | ${ratio} |`,
     );
@@ -225,6 +262,13 @@ const small = writeCapture(smallFile, mixer(templates.small, templates.vxlan.fil
 const fits = (t) => t.bytes.length >= 1400 && t.bytes.length <= 9018;
 const largePool = templates.large.filter(fits);
 const large = writeCapture(largeFile, mixer(largePool, templates.vxlan.filter(fits)), (_p, b) => b >= LARGE_BYTES);
+// Mixed: 500–1 514 B frames (the medium and standard-size large templates in turn), as a busy
+// node's data traffic looks; issue 15's third case.
+const mixedFile = join(tmpdir(), 'natpath-bench-mixed.pcap');
+const midSized = (t) => t.bytes.length >= 500 && t.bytes.length <= 1514;
+const mixedPool = [...templates.medium, ...templates.large.filter(midSized)];
+const mixed = writeCapture(mixedFile, mixer(mixedPool, templates.vxlan.filter(midSized)), (_p, b) => b >= MIXED_BYTES);
+cReference = buildCReference(ROOT);
 console.log(`# natpath bench — ${new Date().toISOString()}`);
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
@@ -236,15 +280,24 @@ const results = {
   cpus: cpus().length,
   small: { ...small, rows: runSuite('small', smallFile, small, TSHARK_SLICE.small) },
   large: { ...large, rows: runSuite('large', largeFile, large, TSHARK_SLICE.large) },
+  mixed: { ...mixed, rows: runSuite('mixed', mixedFile, mixed, TSHARK_SLICE.large) },
 };
+checkFlowCounts('small', results.small.rows);
+checkFlowCounts('large', results.large.rows);
+checkFlowCounts('mixed', results.mixed.rows);
 printSuite('small packets', small, results.small.rows);
 printSuite('large packets', large, results.large.rows);
-results.analyze = runAnalyzeBench({ largeFile, node, cli, measure, median, runs: RUNS });
-printAnalyzeBench(results.analyze);
-results.rules = await runRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
-printRulesBench(results.rules);
+printSuite('mixed packets (500–1 514 B)', mixed, results.mixed.rows);
+if (PARTS.has('analyze')) {
+  results.analyze = runAnalyzeBench({ largeFile, node, cli, measure, median, runs: RUNS });
+  printAnalyzeBench(results.analyze);
+}
+if (PARTS.has('rules')) {
+  results.rules = await runRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
+  printRulesBench(results.rules);
+}
 // Issue 7: analyze on 0.25–2 GiB captures (time, peak RSS, slope) and batch on 1 vs 2 workers.
-if (process.env.BENCH_SCALING !== '0') {
+if (PARTS.has('scaling') && process.env.BENCH_SCALING !== '0') {
   results.scaling = await runScalingBench({ root: ROOT, node, cli, measure });
   printScalingBench(results.scaling);
 }
@@ -253,4 +306,5 @@ writeFileSync(OUT_JSON, `${JSON.stringify(results, null, 2)}\n`);
 if (process.env.BENCH_KEEP !== '1') {
   rmSync(smallFile, { force: true });
   rmSync(largeFile, { force: true });
+  rmSync(mixedFile, { force: true });
 }

@@ -3,7 +3,6 @@
 
 import { parseConntrack, summarizeConntrack } from '../conntrack/index.js';
 import { parseIptablesSave, summarizeIptables } from '../netfilter/index.js';
-import type { FileFacts } from '../report/inspect-model.js';
 import {
   parseIpLink,
   parseIpLinkJson,
@@ -16,6 +15,7 @@ import {
   summarizeRules,
 } from '../route/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
+import type { FileFacts } from './file-facts.js';
 import type { SnapshotKind } from './file-kind.js';
 import type { Family } from '../net/address.js';
 
@@ -30,29 +30,29 @@ export function readSnapshotFacts(kind: SnapshotKind, text: string, file: string
     case 'iptables-save':
     case 'ip6tables-save': {
       const r = parseIptablesSave(text, file, { family: kind === 'iptables-save' ? 'ipv4' : 'ipv6' });
-      return { facts: summarizeIptables(r.value), diagnostics: r.issues };
+      return { facts: { type: 'iptables', ...summarizeIptables(r.value) }, diagnostics: r.issues };
     }
     case 'ip-route':
     case 'ip-route-json': {
       const r = kind === 'ip-route' ? parseIpRoute(text, file) : parseIpRouteJson(text, file);
-      return { facts: summarizeRoutes(r.value), diagnostics: r.issues };
+      return { facts: { type: 'routes', ...summarizeRoutes(r.value) }, diagnostics: r.issues };
     }
     case 'ip-rule':
     case 'ip-rule-json': {
       const options = family === undefined ? {} : { family };
       const r = kind === 'ip-rule' ? parseIpRule(text, file, options) : parseIpRuleJson(text, file, options);
-      return { facts: summarizeRules(r.value), diagnostics: r.issues };
+      return { facts: { type: 'rules', ...summarizeRules(r.value) }, diagnostics: r.issues };
     }
     case 'ip-addr':
     case 'ip-link':
     case 'ip-addr-json':
     case 'ip-link-json': {
       const r = kind === 'ip-addr' || kind === 'ip-link' ? parseIpLink(text, file) : parseIpLinkJson(text, file);
-      return { facts: summarizeInterfaces(r.value), diagnostics: r.issues };
+      return { facts: { type: 'interfaces', ...summarizeInterfaces(r.value) }, diagnostics: r.issues };
     }
     case 'conntrack': {
       const r = parseConntrack(text, file);
-      return { facts: summarizeConntrack(r.value), diagnostics: r.issues };
+      return { facts: { type: 'conntrack', ...summarizeConntrack(r.value) }, diagnostics: r.issues };
     }
   }
 }

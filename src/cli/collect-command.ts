@@ -1,8 +1,7 @@
 // `natpath collect`: the shipped POSIX sh collector, printed (`--print-script > collect.sh`, to
 // copy onto a node without Node.js) or run here with the same options. The script is the single
-// source of the rules (mandatory limits, what is saved); this command only passes options on.
+// source of the rules (mandatory limits, what is saved); this command only passes options on (run by src/app/collect.ts).
 
-import { spawn } from 'node:child_process';
 import type { CommandModule } from 'yargs';
 
 interface CollectArgs {
@@ -59,32 +58,15 @@ export function collectCommand(setExit: (code: number) => void): CommandModule<o
         .example('$0 collect --print-script > collect.sh', 'the script alone, for a node without Node.js: sh collect.sh --help')
         .epilogue('Run as root. Exit codes: those of the script: 0 collected; 2 refused (missing limits, bad option, missing tool); 130/143 interrupted (capture stopped). Docs: docs/collect.md.') as never,
     handler: async (args) => {
-      const { collectScriptPath, readCollectScript } = await import('../collect/collect-script.js');
-      if (args.printScript) {
-        process.stdout.write(readCollectScript());
-        return;
-      }
-      const argv = [collectScriptPath()];
+      const { runCollectCommand } = await import('../app/collect.js');
+      const passed: string[] = [];
       for (const [key, flag] of PASSED) {
         const value = args[key];
-        if (value !== undefined) argv.push(flag, String(value));
+        if (value !== undefined) passed.push(flag, String(value));
       }
-      if (!args.capture) argv.push('--no-capture');
-      if (args.keepFolder) argv.push('--keep-folder');
-      const child = spawn('sh', argv, { stdio: 'inherit' });
-      // Ctrl-C reaches the script through the terminal's process group; wait for its clean-up
-      // (stopping tcpdump) instead of exiting first. A TERM sent to natpath alone is passed on.
-      const ignore = () => {};
-      const forward = () => child.kill('SIGTERM');
-      process.on('SIGINT', ignore);
-      process.on('SIGTERM', forward);
-      const code = await new Promise<number>((resolve) => {
-        child.on('error', () => resolve(127));
-        child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGINT' ? 130 : 143)));
-      });
-      process.off('SIGINT', ignore);
-      process.off('SIGTERM', forward);
-      setExit(code);
+      if (!args.capture) passed.push('--no-capture');
+      if (args.keepFolder) passed.push('--keep-folder');
+      setExit(await runCollectCommand({ printScript: args.printScript, scriptArgs: passed }));
     },
   };
 }

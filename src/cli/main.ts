@@ -2,18 +2,18 @@
 // lazily, so `natpath --help` stays instant.
 
 import yargs from 'yargs';
-import { readPackageVersion } from './version.js';
+import { readPackageVersion } from '../app/version.js';
 import { inspectCommand } from './inspect-command.js';
 import { decodeCommand } from './decode-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { traceCommand } from './trace-command.js';
 import { batchCommand } from './batch-command.js';
 import { collectCommand } from './collect-command.js';
-import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { describeUsageFailure, listCommands } from './usage-message.js';
-import { endQuietlyOnClosedPipe } from './closed-pipe.js';
+import { endQuietlyOnClosedPipe } from '../app/closed-pipe.js';
 
-export { EXIT } from './exit-codes.js';
+export { EXIT } from '../app/exit-codes.js';
 
 /** demandCommand's message, recognised in the failure handler to list the commands instead. */
 const NO_COMMAND = '\u0000no command';

@@ -1,12 +1,9 @@
 // `natpath trace <host…> --proto P --src IP[:port] --dst IP[:port]`: what this host's kernel does
-// with such a packet — thin: options → runTrace → render.
+// with such a packet — yargs only: checked options → runTraceCommand (src/app/trace.ts).
 
 import type { CommandModule } from 'yargs';
-import { writeOutput } from './write-output.js';
-import { makeStyle, shouldUseColor } from './terminal.js';
+import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/format-names.js';
-import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
-import { problemWithOutPath } from './out-path.js';
 
 interface TraceArgs {
   paths?: string[];
@@ -51,54 +48,18 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
         .example('$0 trace samples/pod-egress-natgw/node1 --proto udp --src 10.244.1.2 --dst 198.51.100.10:9000 --in veth62608e08', 'a pod\'s datagram leaving the node')
         .example('$0 trace iptables-save.txt --host-addrs 192.168.0.2 --src 203.0.113.2 --dst 192.168.0.2:30080', 'a NodePort from outside, with only iptables-save')
         .epilogue(
-          'Without --in or --locally-generated: a packet whose source is one of the host\'s addresses is locally generated, any other arrives on an unknown interface (rules testing -i then branch as unknown).\n' +
+          "Without --in or --locally-generated: a packet whose source is one of the host's addresses is locally generated; any other arrives on the interface the host's routes send replies to it out of (a pod's address: its bridge), or, without such a route, on an unknown interface (rules testing -i then branch as unknown).\n" +
             `A missing source port is the ephemeral port 40000. A host with no snapshot is "nothing usable".\n${EXIT_CODES_HELP}`,
         ) as never,
     handler: async (args) => {
-      const { runTrace } = await import('../sim/run-trace.js');
-      const { parseHostSpec } = await import('../case/load-case.js');
-      const { TRACE_FORMATS } = await import('../report/trace-formats.js');
-      const fail = (message: string) => {
-        process.stderr.write(`natpath trace: ${message}\n`);
-        setExit(2);
-      };
-      const hosts = [];
-      let hostName: string | undefined;
-      for (const spec of args.host ?? []) {
-        if (!spec.includes('=')) {
-          hostName = spec;
-          continue;
-        }
-        const parsed = parseHostSpec(spec);
-        if (parsed === null) return fail(`--host expects NAME or NAME=PATH, got "${spec}"`);
-        hosts.push(parsed);
-      }
-      const paths = args.paths ?? [];
-      if (paths.length === 0 && hosts.length === 0) return fail('name a host folder, snapshot files or a case folder');
-      const { existsSync } = await import('node:fs');
-      const named = [...paths, ...hosts.map((h) => h.path)];
-      const missing = named.filter((p) => !existsSync(p));
-      if (missing.length === named.length) {
-        for (const p of missing) process.stderr.write(`natpath trace: ${p}: no such file or folder\n`);
-        return setExit(EXIT.noUsableInput);
-      }
-      const outProblem = problemWithOutPath(args.out);
-      if (outProblem !== null) return fail(outProblem);
-      if (args.dst === undefined) return fail('--dst IP[:port] is required');
-      let mark: number | undefined;
-      if (args.mark !== undefined) {
-        mark = Number(args.mark);
-        if (!Number.isInteger(mark) || mark < 0 || mark > 0xffffffff) return fail(`--mark "${args.mark}" is not a 32-bit number`);
-      }
-      const run = await runTrace({
-        paths, hosts, hostName, proto: args.proto, src: args.src, dst: args.dst, sport: args.sport, dport: args.dport,
-        in: args.in, locallyGenerated: args.locallyGenerated, mark, hostAddrs: args.hostAddrs, icmpType: args.icmpType, newClient: args.newClient,
-      });
-      if (!run.ok) return fail(run.message);
-      const color = shouldUseColor(args.out ? {} : process.stdout, args.color, process.env);
-      await writeOutput(TRACE_FORMATS[args.format as TraceFormat](run.report, { style: makeStyle(color) }), args.out);
-      if (run.report.snapshots.length === 0) process.stderr.write('natpath trace: the host has no snapshot to walk the packet through\n');
-      setExit(run.report.snapshots.length > 0 ? EXIT.ok : EXIT.noUsableInput);
+      const { runTraceCommand } = await import('../app/trace.js');
+      setExit(
+        await runTraceCommand({
+          paths: args.paths ?? [], hostArgs: args.host, proto: args.proto, src: args.src, dst: args.dst, sport: args.sport, dport: args.dport,
+          in: args.in, locallyGenerated: args.locallyGenerated, mark: args.mark, hostAddrs: args.hostAddrs, icmpType: args.icmpType, newClient: args.newClient,
+          format: args.format as TraceFormat, out: args.out, color: args.color,
+        }),
+      );
     },
   };
 }

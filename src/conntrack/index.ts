@@ -1,3 +1,3 @@
 export * from './model.js';
 export { parseConntrack } from './parse-conntrack.js';
-export { summarizeConntrack } from './summarize.js';
+export { summarizeConntrack, type ConntrackSummary } from './summarize.js';

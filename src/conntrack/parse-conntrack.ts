@@ -7,7 +7,7 @@
 import { parseIpAddress, sameAddress, type Family } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from '../route/issues.js';
+import { IssueCollector } from '../text/issue-collector.js';
 import type { ConntrackEntry, ConntrackTable, ConntrackTuple } from './model.js';
 
 const SUMMARY = /^conntrack v[\d.]+ \(conntrack-tools\): (\d+) flow entries have been shown\.?$/;

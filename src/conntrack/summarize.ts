@@ -1,9 +1,14 @@
-// The `natpath inspect` facts of a conntrack dump: entries, how many were NAT'd, per protocol.
+// The summary of a conntrack dump (`natpath inspect` shows it): entries, how many were NAT'd, per protocol.
 
-import type { ConntrackFacts } from '../report/inspect-model.js';
 import type { ConntrackTable } from './model.js';
 
-export function summarizeConntrack(table: ConntrackTable): ConntrackFacts {
+export interface ConntrackSummary {
+  entries: number;
+  natted: number;
+  byProtocol: Array<{ protocol: string; entries: number }>;
+}
+
+export function summarizeConntrack(table: ConntrackTable): ConntrackSummary {
   const byProtocol = new Map<string, number>();
   let natted = 0;
   for (const e of table.entries) {
@@ -11,7 +16,6 @@ export function summarizeConntrack(table: ConntrackTable): ConntrackFacts {
     if (e.snat || e.dnat) natted++;
   }
   return {
-    type: 'conntrack',
     entries: table.entries.length,
     natted,
     byProtocol: [...byProtocol].map(([protocol, entries]) => ({ protocol, entries })),

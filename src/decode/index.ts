@@ -28,6 +28,7 @@ export {
   TcpFlag,
   Tunnel,
   UdpPortKind,
+  protoName,
   tunnelName,
 } from './layers.js';
 export { fmix32, fmix32i, mix32, mix32i, murmur3 } from './fingerprint.js';

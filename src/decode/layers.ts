@@ -64,6 +64,21 @@ export type Tunnel = (typeof Tunnel)[keyof typeof Tunnel];
 
 const TUNNEL_NAMES = ['none', 'vxlan', 'geneve', 'gre', 'erspan', 'ipv4-in-ip', 'ipv6-in-ip', 'icmp-quote', 'icmpv6-quote'];
 
+/** The decode contract's name of an IP protocol: tcp, udp, icmp, icmpv6, else its number. */
+export function protoName(proto: number): string | number {
+  switch (proto) {
+    case IpProto.TCP:
+      return 'tcp';
+    case IpProto.UDP:
+      return 'udp';
+    case IpProto.ICMP:
+      return 'icmp';
+    case IpProto.ICMPV6:
+      return 'icmpv6';
+  }
+  return proto;
+}
+
 export function tunnelName(type: number): string {
   return TUNNEL_NAMES[type] ?? `tunnel-${type}`;
 }

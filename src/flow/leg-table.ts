@@ -88,6 +88,17 @@ const COLUMN_NAMES = [
   'sampleTtl',
 ] as const satisfies ReadonlyArray<keyof LegTable>;
 
+/** synSeen: bit 0 a SYN opened the leg, bit 1 a FIN or RST closed it since. */
+const SYN_SEEN = 1;
+const CLOSED = 2;
+const FIN_OR_RST = 0x01 | 0x04;
+/**
+ * A UDP/ICMP/other 5-tuple silent for longer than this is a new flow when it speaks again:
+ * conntrack forgets such flows after 30 s unreplied / 120 s assured (nf_conntrack_udp_timeout*),
+ * after which NAT may map it anew.
+ */
+const IDLE_NEW_FLOW_SECONDS = 180;
+
 export class LegTable {
   count = 0;
   // Open addressing: slot i holds [2i] the leg (-1 empty) and [2i + 1] its key's hash, so a probe
@@ -118,6 +129,7 @@ export class LegTable {
   readonly sampleCount = u32(256);
   /** The opening SYN's sequence number, to tell a new connection on reused ports from a retransmission. */
   readonly synSeq = u32(256);
+  /** SYN_SEEN, | CLOSED once a FIN or RST followed. */
   readonly synSeen = u8(256);
   /** 1 when a later connection on the same ports took the key over. */
   readonly superseded = u8(256);
@@ -157,6 +169,20 @@ export class LegTable {
     return [state.slots, ...Object.values(state.columns)].map((c) => c.buffer as ArrayBuffer);
   }
 
+  /**
+   * Whether a packet on a known 5-tuple opens another connection: a SYN with another initial
+   * sequence number, or any SYN after the connection was closed (FIN or RST: a replay repeats
+   * the ISN too); for protocols without connections, a packet after an idle time longer than
+   * conntrack keeps such a flow (its NAT mapping may differ).
+   */
+  private startsNewConnection(leg: number, p: LegInput, syn: boolean): boolean {
+    if (syn) {
+      const state = this.synSeen.data[leg]!;
+      return (state & CLOSED) !== 0 || (state === SYN_SEEN && this.synSeq.data[leg] !== p.tcpSeq >>> 0);
+    }
+    return p.tcpFlags < 0 && p.ts - this.lastTs.data[leg]! > IDLE_NEW_FLOW_SECONDS;
+  }
+
   /** Adds one packet; returns its leg. */
   add(p: LegInput): number {
     const fromLow = isLower(p.src, p.srcPort, p.dst, p.dstPort);
@@ -181,15 +207,16 @@ export class LegTable {
     const syn = p.tcpFlags >= 0 && (p.tcpFlags & 0x12) === 0x02;
     if (leg < 0) {
       leg = this.insertAt(slot, h, p);
-    } else if (syn && this.synSeen.data[leg] === 1 && this.synSeq.data[leg] !== p.tcpSeq >>> 0) {
-      // A new SYN (another initial sequence number) on a known 5-tuple is a new connection
-      // reusing the ports: a new leg takes the key over, the old one stays as it was.
+    } else if (this.startsNewConnection(leg, p, syn)) {
+      // A connection reusing the 5-tuple: a new leg takes the key over, the old one stays as it was.
       this.superseded.data[leg] = 1;
       leg = this.insertAt(slot, h, p);
     }
     if (syn) {
-      this.synSeen.data[leg] = 1;
+      this.synSeen.data[leg] = SYN_SEEN;
       this.synSeq.data[leg] = p.tcpSeq >>> 0;
+    } else if (p.tcpFlags >= 0 && (p.tcpFlags & FIN_OR_RST) !== 0 && this.synSeen.data[leg] === SYN_SEEN) {
+      this.synSeen.data[leg] = SYN_SEEN | CLOSED;
     }
     const dir = fromLow ? 0 : 1;
     this.packets.data[2 * leg + dir]!++;

@@ -2,7 +2,7 @@
 // and the translations on the way. Built from what each flow adds to it (an AnswerShare), which
 // like flows share: a busy case has thousands of connections of a few shapes.
 
-import type { Answer, Flow, Translation } from '../report/analyze-model.js';
+import type { Answer, Flow, Translation } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
 
 /** What one flow adds to the answer and to the report's totals. */

@@ -4,7 +4,7 @@
 
 import type { ConntrackEntry } from '../conntrack/index.js';
 import { formatIpAddress, type IpAddress } from '../net/address.js';
-import type { ConntrackEvidence, Translation } from '../report/analyze-model.js';
+import type { ConntrackEvidence, Translation } from './flow-model.js';
 import { endpointWithPort } from './endpoint-text.js';
 
 export interface ConntrackSource {

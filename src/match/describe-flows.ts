@@ -6,7 +6,7 @@ import type { CaptureLegs, CapturePoint } from '../flow/collect-legs.js';
 import { communityId } from '../flow/community-id.js';
 import { parseIpAddress } from '../net/address.js';
 import { tunnelName } from '../decode/index.js';
-import type { Encapsulation, Flow, Hop, HostLeg, Translation } from '../report/analyze-model.js';
+import type { Encapsulation, Flow, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
 import { addressOf, endpointWithPort, hasPorts } from './endpoint-text.js';
 import { explainTranslations } from './explain-translations.js';

@@ -4,7 +4,7 @@
 // contradicts the captures and the report says so instead of guessing.
 
 import { formatIpAddress, parseIpAddress, type IpAddress } from '../net/address.js';
-import type { Flow, HostLeg, RuleRef, Translation } from '../report/analyze-model.js';
+import type { Flow, HostLeg, RuleRef, Translation } from './flow-model.js';
 import type { HostModel } from '../sim/host-model.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
 import type { SimTranslation } from '../sim/state.js';

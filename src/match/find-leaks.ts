@@ -3,7 +3,7 @@
 // network — and the partner sees (or answers) an address it cannot whitelist or reach.
 
 import { formatPrefix, parseIpAddress, prefixContains } from '../net/address.js';
-import type { Flow, Leak } from '../report/analyze-model.js';
+import type { Flow, Leak } from './flow-model.js';
 import type { ClusterRange } from './cluster-ranges.js';
 import { addressOf } from './endpoint-text.js';
 import type { HostKnowledge } from './host-knowledge.js';

@@ -33,10 +33,27 @@ export class LegIds {
 }
 
 /**
- * A fingerprint seen more often than this across the case is not evidence (e.g. identical
- * keep-alives): matching it would link unrelated legs.
+ * At most this many copies of one packet in one occurrence (one packet crossing several capture
+ * points within moments) are paired all with all: beyond it the work is quadratic and the copies
+ * are not one packet's path (identical keep-alives, a broadcast storm).
  */
 const MAX_COPIES = 24;
+
+/**
+ * Copies of a packet at one capture (one clock) closer than this are one occurrence of it: the
+ * same packet crossing several interfaces of a host takes microseconds to milliseconds. Further
+ * apart, the same print is the packet sent again: a replay, a load generator, a retransmission.
+ */
+const OCCURRENCE_GAP_SECONDS = 0.5;
+
+/**
+ * Two occurrences at different captures are one packet only when their time difference is this
+ * close to the two captures' clock offset (and closer than half the spacing of the repeats).
+ */
+const OFFSET_TOLERANCE_SECONDS = 2;
+
+/** Time differences kept per capture pair to estimate its clock offset before pairing. */
+const OFFSET_SAMPLES = 4096;
 
 export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence {
   const pairs = new PairEvidence();
@@ -53,7 +70,18 @@ export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence
 
 /**
  * Sorts every sampled packet of the case by its print and adds one piece of evidence per pair of
- * equal prints in different legs. The `loose` pass leaves the pairs the exact pass found alone.
+ * samples that are the same packet at two capture points. The `loose` pass leaves the pairs the
+ * exact pass found alone.
+ *
+ * A print can repeat: replayed or load-generated traffic repeats IP IDs, sequence numbers and
+ * payloads in every connection. Equal prints are then told apart by time. Per capture, a print's
+ * samples fall into occurrences (moments, see OCCURRENCE_GAP_SECONDS). Where every capture holds
+ * one occurrence the samples are one packet, paired all with all. Where a capture holds several,
+ * an occurrence is paired with the occurrence of the other capture whose time, on that
+ * capture's clock, is nearest — when it is within the tolerance and no second one is as near;
+ * otherwise the print is no evidence (ambiguous). Clock offsets between captures come first,
+ * from the prints that occur once per capture, else from repeats seen equally often at both
+ * captures (k-th to k-th).
  */
 function addEvidence(
   captures: CaptureLegs[],
@@ -91,29 +119,245 @@ function addEvidence(
     columns: [leg, ts, flag],
   } = sortByKey(prints.subarray(0, total), [legs.subarray(0, total), times.subarray(0, total), flags.subarray(0, total)], buffers.sort, { withOrder: false });
 
-  for (let start = 0; start < total; ) {
-    let end = start + 1;
-    while (end < total && sorted[end] === sorted[start]) end++;
-    if (end - start > 1 && end - start <= MAX_COPIES) addGroup(start, end);
-    start = end;
-  }
+  const captureCount = captures.length;
+  const capture = ids.capture;
+  // Occurrences of the current group: start and end (exclusive) in `order`, capture, first time.
+  let order: Uint32Array = new Uint32Array(64);
+  let occStart: Uint32Array = new Uint32Array(16);
+  let occEnd: Uint32Array = new Uint32Array(16);
+  let occCapture: Uint16Array = new Uint16Array(16);
+  let occTime: Float64Array = new Float64Array(16);
+  let occurrences = 0;
+  /** Per capture: its first occurrence and how many it has in the current group. */
+  const firstOcc = new Int32Array(captureCount);
+  const occCount = new Int32Array(captureCount);
+  const touched: number[] = [];
 
-  function addGroup(start: number, end: number): void {
-    for (let x = start; x < end; x++) {
-      for (let y = x + 1; y < end; y++) {
-        // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
-        if (leg[x] === leg[y]) continue;
-        // a is the lower global id.
-        const i = leg[y]! < leg[x]! ? y : x;
-        const j = i === x ? y : x;
-        const a = leg[i]!;
-        const b = leg[j]!;
-        let pair = pairs.find(a, b);
-        if (pair >= 0 && pair < exactPairs) continue;
-        if (pair < 0) pair = pairs.add(a, b, loose);
-        const aFromLow = (flag[i]! & 1) === 1;
-        pairs.addPacket(pair, aFromLow, aFromLow === ((flag[j]! & 1) === 1), ts[j]! - ts[i]!, Math.sign((flag[i]! >>> 1) - (flag[j]! >>> 1)));
+  /** Splits group [start, end) into occurrences per capture (entries sorted by capture, then time). */
+  function splitGroup(start: number, end: number): void {
+    const n = end - start;
+    if (order.length < n) order = new Uint32Array(n * 2);
+    for (let i = 0; i < n; i++) order[i] = start + i;
+    // Entries come in capture order (samples were added capture by capture, the sort is stable)
+    // and nearly in time order within one: insertion sort by (capture, time) is linear then.
+    for (let i = 1; i < n; i++) {
+      const e = order[i]!;
+      const c = capture[leg[e]!]!;
+      const t = ts[e]!;
+      let j = i;
+      while (j > 0) {
+        const p = order[j - 1]!;
+        const pc = capture[leg[p]!]!;
+        if (pc < c || (pc === c && ts[p]! <= t)) break;
+        order[j] = p;
+        j--;
       }
+      order[j] = e;
+    }
+    for (const c of touched) occCount[c] = 0;
+    touched.length = 0;
+    occurrences = 0;
+    for (let i = 0; i < n; i++) {
+      const e = order[i]!;
+      const c = capture[leg[e]!]!;
+      const sameOccurrence = occurrences > 0 && occCapture[occurrences - 1] === c && ts[e]! - ts[order[i - 1]!]! <= OCCURRENCE_GAP_SECONDS;
+      if (sameOccurrence) {
+        occEnd[occurrences - 1] = i + 1;
+        continue;
+      }
+      if (occurrences === occStart.length) {
+        occStart = grow32(occStart);
+        occEnd = grow32(occEnd);
+        occCapture = grow16(occCapture);
+        occTime = grow64(occTime);
+      }
+      occStart[occurrences] = i;
+      occEnd[occurrences] = i + 1;
+      occCapture[occurrences] = c;
+      occTime[occurrences] = ts[e]!;
+      if (occCount[c] === 0) {
+        firstOcc[c] = occurrences;
+        touched.push(c);
+      }
+      occCount[c]!++;
+      occurrences++;
     }
   }
+
+  // 1. Clock offsets between captures, only as precise as pairing needs.
+  const offsetKey = (c: number, d: number): number => c * captureCount + d;
+  // Per capture pair (c < d): differences of prints seen once per capture, and of the k-th to
+  // k-th occurrences of repeats seen equally often.
+  const onceDeltas: number[][] = [];
+  const rankedDeltas: number[][] = [];
+  for (let i = 0; i < captureCount * captureCount; i++) {
+    onceDeltas.push([]);
+    rankedDeltas.push([]);
+  }
+  function sampleOffset(c: number, d: number, delta: number, once: boolean): void {
+    const list = (once ? onceDeltas : rankedDeltas)[offsetKey(c, d)]!;
+    if (list.length < OFFSET_SAMPLES) list.push(delta);
+  }
+  if (captureCount > 1) {
+    forEachGroup((start, end) => {
+      if (end - start === 2) {
+        // Most groups: one packet at two points.
+        const cx = capture[leg[start]!]!;
+        const cy = capture[leg[start + 1]!]!;
+        if (cx < cy) sampleOffset(cx, cy, ts[start + 1]! - ts[start]!, true);
+        else if (cy < cx) sampleOffset(cy, cx, ts[start]! - ts[start + 1]!, true);
+        return;
+      }
+      splitGroup(start, end);
+      if (touched.length < 2) return;
+      const once = occurrences === touched.length;
+      for (const c of touched) {
+        for (const d of touched) {
+          if (d <= c) continue;
+          if (once) sampleOffset(c, d, occTime[firstOcc[d]!]! - occTime[firstOcc[c]!]!, true);
+          else if (occCount[c] === occCount[d] && occCount[c]! > 1) {
+            for (let k = 0; k < occCount[c]!; k++) sampleOffset(c, d, occTime[firstOcc[d]! + k]! - occTime[firstOcc[c]! + k]!, false);
+          }
+        }
+      }
+    });
+  }
+  /** offset[c·n + d] (c < d): clock of d minus clock of c, NaN when unknown. */
+  const offset = new Float64Array(captureCount * captureCount).fill(NaN);
+  for (let key = 0; key < offset.length; key++) {
+    const once = onceDeltas[key]!;
+    const ranked = rankedDeltas[key]!;
+    offset[key] = once.length >= 3 || ranked.length === 0 ? median(once) : median(ranked);
+  }
+
+  // 2. Pairing.
+  forEachGroup((start, end) => {
+    if (end - start === 2) {
+      const cx = capture[leg[start]!]!;
+      const cy = capture[leg[start + 1]!]!;
+      const delta = ts[start + 1]! - ts[start]!;
+      const one = cx === cy ? Math.abs(delta) <= OCCURRENCE_GAP_SECONDS : nearOffset(cx, cy, delta, OFFSET_TOLERANCE_SECONDS);
+      if (one) addPair(start, start + 1);
+      return;
+    }
+    splitGroup(start, end);
+    if (occurrences === touched.length) {
+      // One occurrence per capture: one packet (unless the clocks say otherwise).
+      if (end - start > MAX_COPIES) return;
+      for (let x = 0; x < end - start; x++) {
+        for (let y = x + 1; y < end - start; y++) {
+          const ex = order[x]!;
+          const ey = order[y]!;
+          const cx = capture[leg[ex]!]!;
+          const cy = capture[leg[ey]!]!;
+          if (cx !== cy && !nearOffset(cx, cy, ts[ey]! - ts[ex]!, OFFSET_TOLERANCE_SECONDS)) continue;
+          addPair(ex, ey);
+        }
+      }
+      return;
+    }
+    // Repeats: within an occurrence all with all; across captures occurrence to nearest occurrence.
+    for (let o = 0; o < occurrences; o++) pairWithin(o);
+    for (const c of touched) {
+      for (const d of touched) {
+        if (d <= c) continue;
+        const off = offset[offsetKey(c, d)]!;
+        if (Number.isNaN(off)) continue;
+        const tolerance = Math.min(OFFSET_TOLERANCE_SECONDS, spacing(c) / 2, spacing(d) / 2);
+        for (let o = firstOcc[c]!; o < firstOcc[c]! + occCount[c]!; o++) {
+          const p = nearestOccurrence(d, occTime[o]! + off);
+          const gap = Math.abs(occTime[p]! - occTime[o]! - off);
+          if (gap > tolerance) continue;
+          // A second occurrence as near is no better: ambiguous, no evidence.
+          if (p > firstOcc[d]! && Math.abs(occTime[p - 1]! - occTime[o]! - off) <= gap + tolerance / 2) continue;
+          if (p + 1 < firstOcc[d]! + occCount[d]! && Math.abs(occTime[p + 1]! - occTime[o]! - off) <= gap + tolerance / 2) continue;
+          pairAcross(o, p);
+        }
+      }
+    }
+  });
+
+  function forEachGroup(visit: (start: number, end: number) => void): void {
+    for (let start = 0; start < total; ) {
+      let end = start + 1;
+      while (end < total && sorted[end] === sorted[start]) end++;
+      if (end - start > 1) visit(start, end);
+      start = end;
+    }
+  }
+
+  function nearOffset(c: number, d: number, delta: number, tolerance: number): boolean {
+    const off = c < d ? offset[offsetKey(c, d)]! : -offset[offsetKey(d, c)]!;
+    return Number.isNaN(off) || Math.abs(delta - off) <= tolerance;
+  }
+
+  /** The smallest time between consecutive occurrences at capture c (Infinity with one). */
+  function spacing(c: number): number {
+    let least = Infinity;
+    for (let o = firstOcc[c]! + 1; o < firstOcc[c]! + occCount[c]!; o++) least = Math.min(least, occTime[o]! - occTime[o - 1]!);
+    return least;
+  }
+
+  /** The occurrence of capture d whose time is nearest to t (they are in time order). */
+  function nearestOccurrence(d: number, t: number): number {
+    let lo = firstOcc[d]!;
+    let hi = lo + occCount[d]! - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (occTime[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > firstOcc[d]! && t - occTime[lo - 1]! < occTime[lo]! - t) return lo - 1;
+    return lo;
+  }
+
+  function pairWithin(o: number): void {
+    if (occEnd[o]! - occStart[o]! > MAX_COPIES) return;
+    for (let x = occStart[o]!; x < occEnd[o]!; x++) for (let y = x + 1; y < occEnd[o]!; y++) addPair(order[x]!, order[y]!);
+  }
+
+  function pairAcross(o: number, p: number): void {
+    if (occEnd[o]! - occStart[o]! > MAX_COPIES || occEnd[p]! - occStart[p]! > MAX_COPIES) return;
+    for (let x = occStart[o]!; x < occEnd[o]!; x++) for (let y = occStart[p]!; y < occEnd[p]!; y++) addPair(order[x]!, order[y]!);
+  }
+
+  function addPair(x: number, y: number): void {
+    // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
+    if (leg[x] === leg[y]) return;
+    // a is the lower global id.
+    const i = leg[y]! < leg[x]! ? y : x;
+    const j = i === x ? y : x;
+    const a = leg[i]!;
+    const b = leg[j]!;
+    let pair = pairs.find(a, b);
+    if (pair >= 0 && pair < exactPairs) return;
+    if (pair < 0) pair = pairs.add(a, b, loose);
+    const aFromLow = (flag[i]! & 1) === 1;
+    pairs.addPacket(pair, aFromLow, aFromLow === ((flag[j]! & 1) === 1), ts[j]! - ts[i]!, Math.sign((flag[i]! >>> 1) - (flag[j]! >>> 1)));
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function grow32(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grow16(a: Uint16Array): Uint16Array {
+  const b = new Uint16Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grow64(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }

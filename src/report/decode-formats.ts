@@ -6,10 +6,10 @@
 import Table from 'cli-table3';
 import { csvRows } from './csv.js';
 import type { DecodeFormatName } from './format-names.js';
-import type { Style } from '../cli/terminal.js';
+import type { Style } from './terminal.js';
 import { formatDiagnostic, type Diagnostic } from '../text/diagnostic.js';
 import { DECODE_SCHEMA, type DecodeRecord } from './decode-record.js';
-import type { DecodeSummary } from './decode-summary.js';
+import type { DecodeSummary } from '../flow/decode-summary.js';
 import { formatBytes, formatCount, formatDuration } from './format-number.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';

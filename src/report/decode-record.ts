@@ -4,7 +4,7 @@
 
 import type { PacketRecord } from '../capture/index.js';
 import { formatEpochSeconds } from '../capture/index.js';
-import { DecodeStatus, Has, IpProto, PacketView, reasonName, Tunnel, tunnelName } from '../decode/index.js';
+import { DecodeStatus, Has, IpProto, PacketView, protoName, reasonName, Tunnel, tunnelName } from '../decode/index.js';
 import { formatIpv4 } from '../net/ipv4.js';
 import { formatIpv6 } from '../net/ipv6.js';
 
@@ -79,20 +79,6 @@ export function formatTcpFlags(flags: number): string {
   if (flags & 0x80) s += 'W';
   if (flags & 0x10) s += '.';
   return s === '' ? 'none' : s;
-}
-
-export function protoName(proto: number): string | number {
-  switch (proto) {
-    case IpProto.TCP:
-      return 'tcp';
-    case IpProto.UDP:
-      return 'udp';
-    case IpProto.ICMP:
-      return 'icmp';
-    case IpProto.ICMPV6:
-      return 'icmpv6';
-  }
-  return proto;
 }
 
 export function addressAt(view: PacketView, d: number, dst: boolean): string | null {

@@ -1,6 +1,6 @@
 // The output formats of `natpath inspect`: the keys of this registry are the allowed `--format` values.
 
-import type { Style } from '../cli/terminal.js';
+import type { Style } from './terminal.js';
 import type { InspectReport } from './inspect-model.js';
 import { renderInspectTable } from './render-inspect-table.js';
 import type { InspectFormat } from './format-names.js';

@@ -3,68 +3,19 @@
 
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { FileKind } from '../case/file-kind.js';
+import type { FileFacts } from '../case/file-facts.js';
 
-export interface CaptureFacts {
-  type: 'capture';
-  format: 'pcap' | 'pcapng';
-  compression: 'gzip' | null;
-  timestampPrecision: string;
-  linkTypes: Array<{ code: number; name: string; packets: number }>;
-  interfaces: Array<{ id: number; name: string | null; linkType: string; packets: number }>;
-  packets: number;
-  capturedBytes: number;
-  wireBytes: number;
-  truncatedPackets: number;
-  /** Epoch seconds as decimal strings with the file's full precision; null with no timestamped packet. */
-  firstTimestamp: string | null;
-  lastTimestamp: string | null;
-  durationSeconds: number | null;
-  complete: boolean;
-}
-
-export interface IptablesFacts {
-  type: 'iptables';
-  family: 'ipv4' | 'ipv6';
-  tables: Array<{ name: string; chains: number; userChains: number; rules: number }>;
-  rules: number;
-}
-
-export interface RoutesFacts {
-  type: 'routes';
-  routes: number;
-  byTable: Array<{ table: string; family: 'ipv4' | 'ipv6'; routes: number }>;
-  defaultRoutes: number;
-}
-
-export interface RulesFacts {
-  type: 'rules';
-  rules: number;
-  families: Array<'ipv4' | 'ipv6'>;
-  tables: string[];
-}
-
-export interface InterfacesFacts {
-  type: 'interfaces';
-  interfaces: number;
-  names: string[];
-  addresses: number;
-  kinds: Array<{ kind: string; count: number }>;
-}
-
-export interface ConntrackFacts {
-  type: 'conntrack';
-  entries: number;
-  natted: number;
-  byProtocol: Array<{ protocol: string; entries: number }>;
-}
-
-/** `host-info.txt` written by `natpath collect`: host name, kernel, namespace, time, limits. */
-export interface HostInfoFacts {
-  type: 'host-info';
-  entries: Array<{ key: string; value: string }>;
-}
-
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | HostInfoFacts;
+// Each file's facts are the case reader's data (parsers' summaries tagged by kind), shown as they are.
+export type {
+  CaptureFacts,
+  ConntrackFacts,
+  FileFacts,
+  HostInfoFacts,
+  InterfacesFacts,
+  IptablesFacts,
+  RoutesFacts,
+  RulesFacts,
+} from '../case/file-facts.js';
 
 export interface InspectedFile {
   path: string;

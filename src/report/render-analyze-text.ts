@@ -2,7 +2,7 @@
 // path hop by hop with its translations, then clocks, inputs and problems.
 
 import Table from 'cli-table3';
-import type { Style } from '../cli/terminal.js';
+import type { Style } from './terminal.js';
 import type { AnalyzeReport, Answer, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
 import { answerSentence } from './answer-text.js';
 import { formatCount } from './format-number.js';

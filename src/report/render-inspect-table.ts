@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import { FILE_KIND_LABELS } from '../case/file-kind.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
-import type { Style } from '../cli/terminal.js';
+import type { Style } from './terminal.js';
 import { formatBytes, formatCount, formatDuration, formatTimestamp } from './format-number.js';
 import type { FileFacts, InspectedFile, InspectReport } from './inspect-model.js';
 

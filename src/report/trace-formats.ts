@@ -1,6 +1,6 @@
 // The output formats of `natpath trace`: the keys of this registry are the allowed `--format` values.
 
-import type { Style } from '../cli/terminal.js';
+import type { Style } from './terminal.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
 import type { TraceFormat } from './format-names.js';
 import type { TraceOutcome, TraceReport } from './trace-model.js';

@@ -2,4 +2,4 @@ export * from './model.js';
 export { parseIpRoute, parseIpRouteJson, type RouteParseOptions } from './parse-ip-route.js';
 export { parseIpRule, parseIpRuleJson, type RuleParseOptions } from './parse-ip-rule.js';
 export { parseIpLink, parseIpLinkJson } from './parse-ip-link.js';
-export { summarizeRoutes, summarizeRules, summarizeInterfaces } from './summarize.js';
+export { summarizeRoutes, summarizeRules, summarizeInterfaces, type RoutesSummary, type RulesSummary, type InterfacesSummary } from './summarize.js';

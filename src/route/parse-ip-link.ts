@@ -6,7 +6,7 @@
 import { parseIpAddress, parsePrefix, type IpAddress } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from './issues.js';
+import { IssueCollector } from '../text/issue-collector.js';
 import type { InterfaceAddress, InterfaceList, LinkDetails, NetInterface } from './model.js';
 import { parseJsonArray } from './parse-ip-route.js';
 

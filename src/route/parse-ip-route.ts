@@ -7,7 +7,7 @@ import { parseIpAddress, parsePrefix, type Family, type IpAddress, type IpPrefix
 import type { Diagnostic, ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
 import type { Nexthop, Route, RouteTable, RouteType } from './model.js';
-import { IssueCollector } from './issues.js';
+import { IssueCollector } from '../text/issue-collector.js';
 
 const ROUTE_TYPES = new Set<RouteType>([
   'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat',

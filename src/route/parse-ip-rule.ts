@@ -7,7 +7,7 @@
 import { parsePrefix, type Family } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from './issues.js';
+import { IssueCollector } from '../text/issue-collector.js';
 import type { PolicyRule, RuleAction, RuleList } from './model.js';
 import { parseJsonArray } from './parse-ip-route.js';
 

@@ -1,9 +1,27 @@
-// The `natpath inspect` facts of routes, policy rules and interfaces.
+// The summaries (`natpath inspect` shows them) of routes, policy rules and interfaces.
 
-import type { InterfacesFacts, RoutesFacts, RulesFacts } from '../report/inspect-model.js';
 import type { InterfaceList, RouteTable, RuleList } from './model.js';
 
-export function summarizeRoutes(table: RouteTable): RoutesFacts {
+export interface RoutesSummary {
+  routes: number;
+  byTable: Array<{ table: string; family: 'ipv4' | 'ipv6'; routes: number }>;
+  defaultRoutes: number;
+}
+
+export interface RulesSummary {
+  rules: number;
+  families: Array<'ipv4' | 'ipv6'>;
+  tables: string[];
+}
+
+export interface InterfacesSummary {
+  interfaces: number;
+  names: string[];
+  addresses: number;
+  kinds: Array<{ kind: string; count: number }>;
+}
+
+export function summarizeRoutes(table: RouteTable): RoutesSummary {
   const byTable = new Map<string, { table: string; family: 'ipv4' | 'ipv6'; routes: number }>();
   let defaultRoutes = 0;
   for (const r of table.routes) {
@@ -13,20 +31,20 @@ export function summarizeRoutes(table: RouteTable): RoutesFacts {
     byTable.set(key, entry);
     if (r.destination.length === 0 && r.type === 'unicast') defaultRoutes++;
   }
-  return { type: 'routes', routes: table.routes.length, byTable: [...byTable.values()], defaultRoutes };
+  return { routes: table.routes.length, byTable: [...byTable.values()], defaultRoutes };
 }
 
-export function summarizeRules(list: RuleList): RulesFacts {
+export function summarizeRules(list: RuleList): RulesSummary {
   const families = new Set<'ipv4' | 'ipv6'>();
   const tables = new Set<string>();
   for (const r of list.rules) {
     families.add(r.family);
     if (r.action.kind === 'lookup') tables.add(r.action.table);
   }
-  return { type: 'rules', rules: list.rules.length, families: [...families], tables: [...tables] };
+  return { rules: list.rules.length, families: [...families], tables: [...tables] };
 }
 
-export function summarizeInterfaces(list: InterfaceList): InterfacesFacts {
+export function summarizeInterfaces(list: InterfaceList): InterfacesSummary {
   const kinds = new Map<string, number>();
   let addresses = 0;
   for (const i of list.interfaces) {
@@ -35,7 +53,6 @@ export function summarizeInterfaces(list: InterfaceList): InterfacesFacts {
     addresses += i.addresses.length;
   }
   return {
-    type: 'interfaces',
     interfaces: list.interfaces.length,
     names: list.interfaces.map((i) => i.name),
     addresses,

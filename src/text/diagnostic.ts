@@ -9,6 +9,8 @@ export interface SourcePlace {
   line?: number;
   column?: number;
   offset?: number;
+  /** JSON inputs (`nft -j list ruleset`): where in the document, e.g. `$.nftables[12].rule.expr[3]`. */
+  jsonPath?: string;
 }
 
 export interface Diagnostic {
@@ -33,6 +35,7 @@ export function formatDiagnostic(d: Diagnostic): string {
   let where = p.file;
   if (p.line !== undefined) where += `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}`;
   else if (p.offset !== undefined) where += ` (byte offset ${p.offset})`;
+  if (p.jsonPath !== undefined) where += ` ${p.jsonPath}`;
   const times = d.count !== undefined && d.count > 1 ? ` (${d.count} times)` : '';
   return `${where}: ${d.severity}: ${d.message}${times}`;
 }

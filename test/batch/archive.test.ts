@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ArchiveSource } from '../../src/case/archive-source.js';
 import { loadCase } from '../../src/case/load-case.js';
 import { TarParser } from '../../src/case/tar-parser.js';
-import { runAnalyze } from '../../src/match/analyze-case.js';
-import { runInspect } from '../../src/case/inspect-case.js';
+import { runAnalyze } from '../../src/app/analyze-case.js';
+import { runInspect } from '../../src/app/inspect.js';
 import { samplePath } from '../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-archive-'));

@@ -7,9 +7,9 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findCases } from '../../src/batch/find-cases.js';
-import { inShard, parseShard, shardFromJobIndex, shardOfName } from '../../src/batch/shard.js';
-import type { SummaryRow } from '../../src/batch/summary.js';
+import { findCases } from '../../src/app/batch/find-cases.js';
+import { inShard, parseShard, shardFromJobIndex, shardOfName } from '../../src/app/batch/shard.js';
+import type { SummaryRow } from '../../src/app/batch/summary.js';
 import { runCli } from '../cli/run-cli.js';
 import { samplePath } from '../corpus.js';
 import { readTruth } from '../match/truth.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInspect } from '../../src/case/inspect-case.js';
+import { runInspect } from '../../src/app/inspect.js';
 import { PROJECT_ROOT, corpusPath } from '../corpus.js';
 
 const root = mkdtempSync(join(tmpdir(), 'natpath-inspect-'));

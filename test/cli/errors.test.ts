@@ -1,5 +1,5 @@
 // Issue 13, "Errors and exit codes": every mistake a new user makes ends in natpath's own words,
-// with the same exit code for the same situation in every command (src/cli/exit-codes.ts).
+// with the same exit code for the same situation in every command (src/app/exit-codes.ts).
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

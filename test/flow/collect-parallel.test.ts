@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAnalyze, type AnalyzeOptions } from '../../src/match/analyze-case.js';
+import { runAnalyze, type AnalyzeOptions } from '../../src/app/analyze-case.js';
 import { PROJECT_ROOT } from '../corpus.js';
 import { SAMPLES, labScenarios } from '../match/truth.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from '../../src/match/analyze-case.js';
+import { runAnalyze } from '../../src/app/analyze-case.js';
 import type { AnalyzeReport } from '../../src/report/analyze-model.js';
 import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { PROJECT_ROOT } from '../corpus.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from '../../src/match/analyze-case.js';
+import { runAnalyze } from '../../src/app/analyze-case.js';
 import { PROJECT_ROOT } from '../corpus.js';
 import { runCli } from '../cli/run-cli.js';
 import { writeShiftedCapture } from './shift-clock.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from '../../src/match/analyze-case.js';
+import { runAnalyze } from '../../src/app/analyze-case.js';
 import { LegInput, LegTable } from '../../src/flow/leg-table.js';
 import type { CaptureLegs } from '../../src/flow/collect-legs.js';
 import { FlowShapes } from '../../src/match/flow-shapes.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAnalyze } from '../../src/match/analyze-case.js';
+import { runAnalyze } from '../../src/app/analyze-case.js';
 import { PROJECT_ROOT } from '../corpus.js';
 import { differences, type Truth } from './truth.js';
 

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTrace, type TraceOptions } from '../../src/sim/run-trace.js';
+import { runTrace, type TraceOptions } from '../../src/app/trace.js';
 import type { TraceReport } from '../../src/report/trace-model.js';
 import { PROJECT_ROOT } from '../corpus.js';
 

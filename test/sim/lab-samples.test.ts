@@ -9,7 +9,7 @@ import { loadCase } from '../../src/case/load-case.js';
 import { formatIpAddress } from '../../src/net/address.js';
 import { loadHost } from '../../src/sim/load-host.js';
 import { simulate } from '../../src/sim/simulate.js';
-import { parseEndpoint } from '../../src/sim/run-trace.js';
+import { parseEndpoint } from '../../src/app/trace.js';
 import { findConntrackEvidence } from '../../src/sim/conntrack-evidence.js';
 import { samplePath } from '../corpus.js';
 

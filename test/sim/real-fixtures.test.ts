@@ -122,7 +122,7 @@ describe('trace on the real-kernel fixtures agrees with the kernel\'s own conntr
 
 describe('trace report: conntrack evidence', () => {
   it('lists the connections conntrack recorded like the traced packet, and which outcome each agrees with', async () => {
-    const { runTrace } = await import('../../src/sim/run-trace.js');
+    const { runTrace } = await import('../../src/app/trace.js');
     const run = await runTrace({ paths: [FIXTURES], hosts: [], proto: 'udp', src: '10.244.0.5', dst: '8.8.8.8:53', in: 'vethpod0' });
     expect(run.ok).toBe(true);
     if (!run.ok) return;

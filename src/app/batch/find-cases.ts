@@ -5,8 +5,8 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { archiveBaseName, isArchivePath } from '../case/archive-source.js';
-import { recognizeFile } from '../case/recognize-file.js';
+import { archiveBaseName, isArchivePath } from '../../case/archive-source.js';
+import { recognizeFile } from '../../case/recognize-file.js';
 
 export interface BatchCase {
   /** Report folder name: the folder or archive name, made safe, unique within the batch. */

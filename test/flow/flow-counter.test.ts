@@ -1,4 +1,4 @@
-// FlowCounter (src/report/flow-counter.ts) against an exact reference: a Set of the innermost
+// FlowCounter (src/flow/flow-counter.ts) against an exact reference: a Set of the innermost
 // 5-tuples as text, both directions as one, over real captures (the lab samples and a slice of
 // the shared corpus) and over synthetic flows shaped like the bench's (same addresses, ports
 // counting up), where a weak hash would merge flows; across the small table's growth and its move
@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/read-capture-file.js';
 import { decodePacket, Has, PacketView } from '../../src/decode/index.js';
-import { FlowCounter } from '../../src/report/flow-counter.js';
-import { MAX_FLOWS } from '../../src/report/flow-table.js';
+import { FlowCounter } from '../../src/flow/flow-counter.js';
+import { MAX_FLOWS } from '../../src/flow/flow-table.js';
 import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
-import { listCaptures } from './capture-files.js';
+import { listCaptures } from '../report/capture-files.js';
 
 /** The flow of the packet in `v` as text (null without IP): what FlowCounter must count. */
 function referenceFlowKey(v: PacketView): string | null {

@@ -6,11 +6,11 @@
 import { statSync } from 'node:fs';
 import { readCaptureFile, type CaptureInterface, type CaptureReadResult, type PacketRecord } from '../capture/index.js';
 import { decodePacket, PacketView } from '../decode/index.js';
-import { buildDecodeRecord, recordTimestamp } from './decode-record.js';
-import { DECODE_FORMATS, type DecodeEnd, type DecodeFormatName, type DecodeRenderContext } from './decode-formats.js';
-import { DecodeSummaryCounter } from './decode-summary.js';
-import { FlowCounter } from './flow-counter.js';
-import { FlowRingWriter } from './flow-ring.js';
+import { buildDecodeRecord, recordTimestamp } from '../report/decode-record.js';
+import { DECODE_FORMATS, type DecodeEnd, type DecodeFormatName, type DecodeRenderContext } from '../report/decode-formats.js';
+import { DecodeSummaryCounter } from '../flow/decode-summary.js';
+import { FlowCounter } from '../flow/flow-counter.js';
+import { FlowRingWriter } from '../flow/flow-ring.js';
 
 export interface DecodeRunOptions {
   file: string;

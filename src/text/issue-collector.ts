@@ -1,7 +1,7 @@
 // Collects a dump parser's diagnostics: errors at their line, repeated warnings folded into one
 // with a count, and at the end one diagnostic saying how many lines (or JSON objects) were skipped.
 
-import type { Diagnostic, Severity } from '../text/diagnostic.js';
+import type { Diagnostic, Severity } from './diagnostic.js';
 
 export class IssueCollector {
   private readonly issues: Diagnostic[] = [];

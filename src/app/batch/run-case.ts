@@ -4,9 +4,9 @@
 
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runAnalyze } from '../match/analyze-case.js';
-import { ANALYZE_FORMATS } from '../report/analyze-formats.js';
-import type { RenderContext } from '../report/inspect-formats.js';
+import { runAnalyze } from '../analyze-case.js';
+import { ANALYZE_FORMATS } from '../../report/analyze-formats.js';
+import type { RenderContext } from '../../report/inspect-formats.js';
 import type { BatchCase } from './find-cases.js';
 import { hashCaseInputs } from './input-hash.js';
 import { emptyRow, rowFromReport, type SummaryRow } from './summary.js';

@@ -2,8 +2,8 @@
 // `summary.csv` (the same columns for spreadsheets). Rows are data the batch can read back:
 // skipped cases carry their previous row, and `--merge` joins the rows of several shards.
 
-import type { AnalyzeReport } from '../report/analyze-model.js';
-import { csvRows } from '../report/csv.js';
+import type { AnalyzeReport } from '../../report/analyze-model.js';
+import { csvRows } from '../../report/csv.js';
 
 /**
  * - `ok`: analysed, no input errors, no leak;

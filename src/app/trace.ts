@@ -1,14 +1,21 @@
-// `natpath trace`'s work between the CLI and the report: load the case, pick the host, read its
-// snapshots, build the packet, walk it, and build the report. Problems with the request are
-// returned as a message (a usage error), never thrown.
+// `natpath trace`: load the case, pick the host, read its snapshots, build the packet, walk it,
+// build the report, render it, and answer the exit code. Problems with the request are a usage
+// error with a message (exit 2), never thrown.
 
-import { loadCase, type HostSpec } from '../case/load-case.js';
+import { existsSync } from 'node:fs';
+import { loadCase, parseHostSpec, type HostSpec } from '../case/load-case.js';
 import { parseIpAddress, type IpAddress } from '../net/address.js';
+import type { TraceFormat } from '../report/format-names.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
+import { TRACE_FORMATS } from '../report/trace-formats.js';
 import { buildTraceReport, formatEndpoint, type TraceReport } from '../report/trace-model.js';
-import { findConntrackEvidence } from './conntrack-evidence.js';
-import { loadHost } from './load-host.js';
-import { simulate, type TraceRequest } from './simulate.js';
-import { findArrivalInterface } from './arrival-interface.js';
+import { findConntrackEvidence } from '../sim/conntrack-evidence.js';
+import { loadHost } from '../sim/load-host.js';
+import { simulate, type TraceRequest } from '../sim/simulate.js';
+import { writeOutput } from './write-output.js';
+import { findArrivalInterface } from '../sim/arrival-interface.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
 
 /** The source port of a packet whose `--src` has none: one from Linux's default ephemeral range (32768–60999). */
 export const EPHEMERAL_PORT = 40000;
@@ -30,6 +37,58 @@ export interface TraceOptions {
   icmpType?: number;
   /** `-m recent` history: unknown (default) or a client never seen (`--new-client`). */
   newClient?: boolean;
+}
+
+export interface TraceCommandOptions extends Omit<TraceOptions, 'hosts' | 'hostName' | 'dst' | 'mark'> {
+  /** `--host` as typed: NAME picks a host of the case, NAME=PATH names one. */
+  hostArgs: string[] | undefined;
+  dst: string | undefined;
+  /** `--mark` as typed: decimal or 0x hex. */
+  mark: string | undefined;
+  format: TraceFormat;
+  out: string | undefined;
+  color: boolean | undefined;
+}
+
+export async function runTraceCommand(options: TraceCommandOptions): Promise<number> {
+  const fail = (message: string): number => {
+    process.stderr.write(`natpath trace: ${message}\n`);
+    return EXIT.usage;
+  };
+  const { hostArgs, format, out, color, dst, mark: markText, ...request } = options;
+  const hosts: HostSpec[] = [];
+  let hostName: string | undefined;
+  for (const spec of hostArgs ?? []) {
+    if (!spec.includes('=')) {
+      hostName = spec;
+      continue;
+    }
+    const parsed = parseHostSpec(spec);
+    if (parsed === null) return fail(`--host expects NAME or NAME=PATH, got "${spec}"`);
+    hosts.push(parsed);
+  }
+  if (request.paths.length === 0 && hosts.length === 0) return fail('name a host folder, snapshot files or a case folder');
+  const named = [...request.paths, ...hosts.map((h) => h.path)];
+  const missing = named.filter((p) => !existsSync(p));
+  if (missing.length === named.length) {
+    for (const p of missing) process.stderr.write(`natpath trace: ${p}: no such file or folder\n`);
+    return EXIT.noUsableInput;
+  }
+  const outProblem = problemWithOutPath(out);
+  if (outProblem !== null) return fail(outProblem);
+  if (dst === undefined) return fail('--dst IP[:port] is required');
+  let mark: number | undefined;
+  if (markText !== undefined) {
+    mark = Number(markText);
+    if (!Number.isInteger(mark) || mark < 0 || mark > 0xffffffff) return fail(`--mark "${markText}" is not a 32-bit number`);
+  }
+  const run = await runTrace({ ...request, dst, mark, hosts, hostName });
+  if (!run.ok) return fail(run.message);
+  const useColor = shouldUseColor(out ? {} : process.stdout, color, process.env);
+  await writeOutput(TRACE_FORMATS[format](run.report, { style: makeStyle(useColor) }), out);
+  if (run.report.snapshots.length > 0) return EXIT.ok;
+  process.stderr.write('natpath trace: the host has no snapshot to walk the packet through\n');
+  return EXIT.noUsableInput;
 }
 
 export type TraceRun = { ok: true; report: TraceReport } | { ok: false; message: string };

@@ -7,16 +7,16 @@ import { LinkType } from '../capture/index.js';
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { type CollectTask, collectAllLegs } from '../flow/collect-parallel.js';
 import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
-import { AnswerBuilder, type AnswerShare, answerShareOf } from './answer-builder.js';
+import { AnswerBuilder, type AnswerShare, answerShareOf } from '../match/answer-builder.js';
 import type { Diagnostic } from '../text/diagnostic.js';
-import { type ClockOffset, estimateClockOffsets } from './clock-offsets.js';
-import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from './describe-flows.js';
-import { type HostKnowledge, SnapshotHostKnowledge } from './host-knowledge.js';
-import { learnFromSnapshots } from './learn-host.js';
-import { sourcePortMatters } from './explain-translations.js';
-import { FlowShapes } from './flow-shapes.js';
-import { type LegFacts, linkLegs } from './link-legs.js';
-import { LegIds, matchPackets } from './match-packets.js';
+import { type ClockOffset, estimateClockOffsets } from '../match/clock-offsets.js';
+import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from '../match/describe-flows.js';
+import { type HostKnowledge, SnapshotHostKnowledge } from '../match/host-knowledge.js';
+import { learnFromSnapshots } from '../match/learn-host.js';
+import { sourcePortMatters } from '../match/explain-translations.js';
+import { FlowShapes } from '../match/flow-shapes.js';
+import { type LegFacts, linkLegs } from '../match/link-legs.js';
+import { LegIds, matchPackets } from '../match/match-packets.js';
 
 export interface AnalyzeOptions {
   /** Called with a label (a file's display path, or "N captures" when read at once) and its bytes before reading… */

@@ -4,10 +4,9 @@
 
 import type { CaptureInterface, PacketRecord } from '../capture/index.js';
 import { formatEpochSeconds, linkTypeName } from '../capture/index.js';
-import { DecodeStatus, Has, listReasons, PacketView, Tunnel, tunnelName } from '../decode/index.js';
+import { DecodeStatus, Has, listReasons, PacketView, protoName, Tunnel, tunnelName } from '../decode/index.js';
 import { FlowCounter } from './flow-counter.js';
 import type { FlowTotal } from './flow-table.js';
-import { protoName } from './decode-record.js';
 
 const NON_IP = 256;
 const ARP = 257;

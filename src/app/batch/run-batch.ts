@@ -24,7 +24,7 @@ export interface BatchOptions {
   force: boolean;
   shard: Shard | null;
   version: string;
-  /** The compiled worker module (dist/batch/batch-worker.js by default). */
+  /** The compiled worker module (dist/app/batch/batch-worker.js by default). */
   workerUrl?: URL;
   onEvent?: (event: BatchEvent) => void;
 }

@@ -1,9 +1,9 @@
 // What `natpath batch` says on stderr while it runs: on a terminal, one redrawn bar (cases done,
 // packets/s, ETA by bytes); elsewhere (CI logs, files) one quiet line per finished case.
 
-import type { BatchEvent } from '../batch/run-batch.js';
-import type { SummaryRow } from '../batch/summary.js';
-import { formatCount } from '../report/format-number.js';
+import type { BatchEvent } from './run-batch.js';
+import type { SummaryRow } from './summary.js';
+import { formatCount } from '../../report/format-number.js';
 
 export interface BatchProgress {
   onEvent(event: BatchEvent): void;

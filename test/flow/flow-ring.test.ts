@@ -1,4 +1,4 @@
-// Flow counting in a worker (src/report/flow-ring.ts): the count must be the one the main thread
+// Flow counting in a worker (src/flow/flow-ring.ts): the count must be the one the main thread
 // gets on its own, on real captures and across many laps of the ring; a worker that cannot start,
 // never starts or dies must not hang the run nor change the count; a damaged or missing capture
 // ends the same way with or without the worker. The worker runs the built script (dist/, which
@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CaptureFileError } from '../../src/capture/index.js';
-import { makeStyle } from '../../src/cli/terminal.js';
-import { runDecode, type DecodeRunOptions } from '../../src/report/decode-run.js';
-import { FlowRingWriter } from '../../src/report/flow-ring.js';
-import { FlowTable } from '../../src/report/flow-table.js';
+import { makeStyle } from '../../src/report/terminal.js';
+import { runDecode, type DecodeRunOptions } from '../../src/app/decode-run.js';
+import { FlowRingWriter } from '../../src/flow/flow-ring.js';
+import { FlowTable } from '../../src/flow/flow-table.js';
 import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
-import { listCaptures } from './capture-files.js';
+import { listCaptures } from '../report/capture-files.js';
 
 const BUILT_WORKER = pathToFileURL(join(PROJECT_ROOT, 'dist', 'report', 'flow-worker.js'));
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-flow-ring-'));

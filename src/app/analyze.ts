@@ -1,0 +1,62 @@
+// `natpath analyze`: the case the user named → runAnalyze (with a progress bar) → the asked format
+// on stdout or --out, and the exit code. Options arrive checked.
+
+import { ANALYZE_FORMATS } from '../report/analyze-formats.js';
+import type { AnalyzeFormat } from '../report/format-names.js';
+import { createProgress } from '../report/progress.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
+import { runAnalyze } from './analyze-case.js';
+import { caseRequestFromArgs } from './case-request.js';
+import { writeOutput } from './write-output.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
+
+/** Exit codes of `analyze` (the same as every command's: exit-codes.ts). */
+export const ANALYZE_EXIT = { ok: EXIT.ok, inputErrors: EXIT.inputErrors, unusable: EXIT.noUsableInput, unexplained: EXIT.unexplained } as const;
+
+export interface AnalyzeCommandOptions {
+  paths: string[] | undefined;
+  /** `--host NAME=PATH` as typed. */
+  hostSpecs: string[] | undefined;
+  format: AnalyzeFormat;
+  out: string | undefined;
+  color: boolean | undefined;
+  failOnUnexplained: boolean;
+  maxFlows: number;
+  threads: number | undefined;
+  /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
+  width?: number | undefined;
+}
+
+export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise<number> {
+  const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
+  if (optionProblem !== null) {
+    process.stderr.write(`natpath analyze: ${optionProblem}\n`);
+    return EXIT.usage;
+  }
+  const request = await caseRequestFromArgs('analyze', options.paths, options.hostSpecs);
+  if (typeof request === 'number') return request;
+  const progress = createProgress();
+  const report = await runAnalyze(request, {
+    maxFlows: options.maxFlows,
+    threads: options.threads,
+    onFile: (file, bytes) => progress.start(file, bytes),
+    onBytes: (offset) => progress.update(offset),
+  });
+  progress.finish();
+  const toFile = options.out !== undefined && options.out !== '-';
+  const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
+  const text = ANALYZE_FORMATS[options.format](report, { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env) });
+  await writeOutput(text, options.out);
+  if (report.hosts.every((h) => h.captures.length === 0)) {
+    process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
+    return ANALYZE_EXIT.unusable;
+  }
+  if (options.failOnUnexplained && report.totals.unexplained > 0) {
+    process.stderr.write(`natpath analyze: ${report.totals.unexplained} translation(s) not explained by a rule\n`);
+    return ANALYZE_EXIT.unexplained;
+  }
+  if (report.diagnostics.some((d) => d.severity === 'error')) return ANALYZE_EXIT.inputErrors;
+  return ANALYZE_EXIT.ok;
+}

@@ -1,0 +1,89 @@
+// `natpath batch`: the cases named (folders, archives, globs) → the shard's share → runBatch with a
+// progress line → exit code; `--merge`: the summaries of several output folders joined as one.
+// Options arrive as typed; checking them is part of the run (usage errors exit 2).
+
+import { availableParallelism } from 'node:os';
+import { ANALYZE_FORMAT_NAMES } from '../report/format-names.js';
+import { findCases } from './batch/find-cases.js';
+import { mergeSummaries } from './batch/merge-summaries.js';
+import { createBatchProgress } from './batch/progress.js';
+import { runBatch, writeSummary } from './batch/run-batch.js';
+import { inShard, parseShard, shardFromJobIndex } from './batch/shard.js';
+import { isSuccess } from './batch/summary.js';
+import { readPackageVersion } from './version.js';
+import { EXIT } from './exit-codes.js';
+
+/** Exit codes of `batch` (also in --help). */
+export const BATCH_EXIT = { ok: EXIT.ok, notAllSucceeded: EXIT.inputErrors, usage: EXIT.usage, noCase: EXIT.noUsableInput } as const;
+
+export interface BatchCommandOptions {
+  /** Cases (folders, archives, globs), or with `merge` the batch output folders to join. */
+  inputs: string[];
+  out: string;
+  merge: boolean;
+  /** Comma-separated report formats. */
+  formats: string;
+  jobs: number | undefined;
+  workerMemory: number | undefined;
+  force: boolean;
+  shard: string | undefined;
+  shards: number | undefined;
+}
+
+export async function runBatchCommand(options: BatchCommandOptions): Promise<number> {
+  const fail = (message: string): number => {
+    process.stderr.write(`natpath batch: ${message}\n`);
+    return BATCH_EXIT.usage;
+  };
+  const { inputs } = options;
+  if (options.merge) {
+    if (inputs.length === 0) return fail('--merge needs the batch output folders to join');
+    const merged = await mergeSummaries(inputs, options.out);
+    await writeSummary(options.out, merged.rows);
+    for (const p of merged.problems) process.stderr.write(`natpath batch --merge: ${p}\n`);
+    const bad = merged.rows.filter((r) => !isSuccess(r)).length;
+    process.stderr.write(`${merged.rows.length} case(s) from ${inputs.length} folder(s), ${bad} not ok → ${options.out}/summary.ndjson\n`);
+    return bad > 0 || merged.problems.length > 0 ? BATCH_EXIT.notAllSucceeded : BATCH_EXIT.ok;
+  }
+  if (inputs.length === 0) return fail("name case folders, archives or a glob ('cases/*')");
+  const formats = options.formats.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const unknown = formats.filter((f) => !(ANALYZE_FORMAT_NAMES as readonly string[]).includes(f));
+  if (formats.length === 0 || unknown.length > 0) return fail(`--formats: unknown format(s) ${unknown.join(', ')}; choose from ${ANALYZE_FORMAT_NAMES.join(', ')}`);
+  if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) return fail('--jobs expects a whole number ≥ 1');
+  if (options.workerMemory !== undefined && (!Number.isInteger(options.workerMemory) || options.workerMemory < 16)) {
+    return fail('--worker-memory expects a whole number of MB ≥ 16');
+  }
+  let shard = null;
+  if (options.shard !== undefined) {
+    shard = parseShard(options.shard);
+    if (shard === null) return fail(`--shard expects I/N with 1 ≤ I ≤ N, got "${options.shard}"`);
+  } else if (options.shards !== undefined) {
+    if (!Number.isInteger(options.shards) || options.shards < 1) return fail('--shards expects a whole number ≥ 1');
+    const s = shardFromJobIndex(options.shards, process.env);
+    if (typeof s === 'string') return fail(s);
+    shard = s;
+  }
+  const found = await findCases(inputs);
+  for (const p of found.problems) process.stderr.write(`natpath batch: ${p.argument} ${p.message}\n`);
+  for (const s of found.skipped) process.stderr.write(`natpath batch: note: ${s.argument} ${s.message}\n`);
+  if (found.cases.length === 0) {
+    process.stderr.write('natpath batch: no case to analyse\n');
+    return BATCH_EXIT.noCase;
+  }
+  const cases = inShard(found.cases, shard);
+  if (shard !== null) process.stderr.write(`shard ${shard.index}/${shard.count}: ${cases.length} of ${found.cases.length} case(s)\n`);
+  const progress = createBatchProgress();
+  const rows = await runBatch(cases, {
+    outDir: options.out,
+    formats,
+    jobs: options.jobs ?? availableParallelism(),
+    workerHeapMb: options.workerMemory,
+    force: options.force,
+    shard,
+    version: readPackageVersion(),
+    onEvent: progress.onEvent,
+  });
+  progress.finish(rows);
+  const allOk = rows.every(isSuccess) && found.problems.length === 0;
+  return allOk ? BATCH_EXIT.ok : BATCH_EXIT.notAllSucceeded;
+}

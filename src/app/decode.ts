@@ -1,0 +1,116 @@
+// `natpath decode`: open the output, decode the capture into the asked format with a progress bar,
+// say what went wrong with the file on stderr, and answer the exit code. Options arrive checked.
+
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { CaptureFileError } from '../capture/index.js';
+import { siblingInterfaceNames } from '../case/sibling-interface-names.js';
+import type { DecodeFormatName } from '../report/format-names.js';
+import { createProgress } from '../report/progress.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
+import { formatDiagnostic } from '../text/diagnostic.js';
+import { runDecode } from './decode-run.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
+
+export interface DecodeCommandOptions {
+  file: string;
+  format: DecodeFormatName;
+  limit: number | undefined;
+  summaryOnly: boolean;
+  /** A file to write to; undefined or '-' for stdout. */
+  out: string | undefined;
+  color: boolean | undefined;
+  /** 1 keeps flow counting on this thread; undefined lets it use a second thread when it pays. */
+  threads: number | undefined;
+  /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
+  width?: number | undefined;
+}
+
+export async function runDecodeCommand(options: DecodeCommandOptions): Promise<number> {
+  const { file } = options;
+  const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
+  if (optionProblem !== null) {
+    process.stderr.write(`natpath decode: ${optionProblem}\n`);
+    return EXIT.usage;
+  }
+  const toFile = options.out !== undefined && options.out !== '-';
+  const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
+  let fd = 1;
+  if (toFile) {
+    try {
+      fd = openSync(options.out!, 'w');
+    } catch (err) {
+      process.stderr.write(`natpath decode: cannot write ${options.out}: ${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  // Synchronous writes: natural back-pressure, nothing piles up in memory whatever the capture size.
+  let closedPipe = false;
+  const write = (text: string): void => {
+    if (text === '' || closedPipe) return;
+    try {
+      writeAll(fd, text);
+    } catch (err) {
+      // `natpath decode ... | head`: the reader went away; stop quietly.
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') closedPipe = true;
+      else throw err;
+    }
+  };
+  const progress = createProgress();
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // reported by the reader below
+  }
+  progress.start(file, size);
+  try {
+    const result = await runDecode({
+      file,
+      format: options.format,
+      limit: options.limit,
+      summaryOnly: options.summaryOnly,
+      ctx: { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env), file },
+      write,
+      progress: (bytes) => progress.update(bytes),
+      ifNames: await siblingInterfaceNames(file),
+      flowWorker: options.threads === 1 ? 'never' : 'auto',
+    });
+    progress.finish();
+    const read = result.read;
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of result.diagnostics) if (d.severity !== 'info') process.stderr.write(`natpath decode: ${formatDiagnostic(d)}\n`);
+    if (errors.length === 0) return EXIT.ok;
+    const at = errors[0]!.place.offset;
+    process.stderr.write(
+      `natpath decode: ${file} is ${read.format === null ? 'not a readable capture' : 'incomplete'}` +
+        `${at === undefined ? '' : ` (problem at byte offset ${at})`}: ${read.packets} packet(s) before it were decoded\n`,
+    );
+    // No packet at all: nothing usable; packets before the damage: a partial result.
+    return read.packets === 0 ? EXIT.noUsableInput : EXIT.inputErrors;
+  } catch (err) {
+    progress.finish();
+    if (err instanceof CaptureFileError) {
+      process.stderr.write(`natpath decode: ${err.message}\n`);
+      return EXIT.noUsableInput;
+    }
+    throw err;
+  } finally {
+    if (toFile) closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      // stdout may be a non-blocking pipe: wait for the reader instead of failing.
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// `natpath inspect`: load the case, read each file's basic facts, build the report model, render
+// it to stdout or --out, and answer the exit code.
+
+import type { Diagnostic } from '../text/diagnostic.js';
+import { INSPECT_FORMATS } from '../report/inspect-formats.js';
+import type { InspectFormat } from '../report/format-names.js';
+import type { InspectedFile, InspectReport } from '../report/inspect-model.js';
+import { makeStyle, shouldUseColor } from '../report/terminal.js';
+import { isCaptureKind, isCollectorKind, isSnapshotKind } from '../case/file-kind.js';
+import { type CaseFile, type CaseRequest, loadCase } from '../case/load-case.js';
+import { readFileFacts } from '../case/file-facts.js';
+import { caseRequestFromArgs } from './case-request.js';
+import { writeOutput } from './write-output.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
+
+export interface InspectCommandOptions {
+  paths: string[] | undefined;
+  /** `--host NAME=PATH` as typed. */
+  hostSpecs: string[] | undefined;
+  format: InspectFormat;
+  out: string | undefined;
+  color: boolean | undefined;
+  /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
+  width?: number | undefined;
+}
+
+export async function runInspectCommand(options: InspectCommandOptions): Promise<number> {
+  const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
+  if (optionProblem !== null) {
+    process.stderr.write(`natpath inspect: ${optionProblem}\n`);
+    return EXIT.usage;
+  }
+  const request = await caseRequestFromArgs('inspect', options.paths, options.hostSpecs);
+  if (typeof request === 'number') return request;
+  const report = await runInspect(request);
+  const toFile = options.out !== undefined && options.out !== '-';
+  const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
+  const text = INSPECT_FORMATS[options.format](report, { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env) });
+  await writeOutput(text, options.out);
+  const usable = report.totals.captures + report.totals.snapshots;
+  if (usable > 0) return EXIT.ok;
+  process.stderr.write('natpath inspect: no capture or snapshot could be used in the inputs\n');
+  return EXIT.noUsableInput;
+}
+
+export async function runInspect(request: CaseRequest): Promise<InspectReport> {
+  const input = await loadCase(request);
+  const hosts = [];
+  for (const host of input.hosts) {
+    const files: InspectedFile[] = [];
+    for (const file of host.files) files.push(await inspectFile(file));
+    hosts.push({ name: host.name, sources: host.sources, files });
+  }
+  const looseFiles = input.looseFiles.map((f) => describeWithoutFacts(f));
+  const all = hosts.flatMap((h) => h.files);
+  let packets = 0;
+  for (const f of all) if (f.facts?.type === 'capture') packets += f.facts.packets;
+  return {
+    schema: 'natpath.inspect/1',
+    hosts,
+    looseFiles,
+    diagnostics: input.diagnostics,
+    totals: {
+      hosts: hosts.length,
+      files: all.length,
+      captures: all.filter((f) => isCaptureKind(f.kind) && f.facts !== null).length,
+      snapshots: all.filter((f) => isSnapshotKind(f.kind) && f.facts !== null).length,
+      unrecognised: all.filter((f) => f.kind === 'unrecognised').length,
+      collectorFiles: all.filter((f) => isCollectorKind(f.kind)).length,
+      packets,
+    },
+  };
+}
+
+async function inspectFile(file: CaseFile): Promise<InspectedFile> {
+  const described = describeWithoutFacts(file);
+  if (file.kind === 'unrecognised') return described;
+  const { facts, diagnostics } = await readFileFacts(file);
+  described.facts = facts;
+  described.diagnostics.push(...diagnostics);
+  return described;
+}
+
+function describeWithoutFacts(file: CaseFile): InspectedFile {
+  const diagnostics: Diagnostic[] = [];
+  if (file.note !== undefined) {
+    diagnostics.push({ code: 'case.recognition-doubt', severity: 'info', message: file.note, place: { file: file.displayPath } });
+  }
+  return {
+    path: file.displayPath,
+    size: file.size,
+    kind: file.kind,
+    compression: file.compression,
+    facts: null,
+    reason: file.reason ?? null,
+    diagnostics,
+  };
+}

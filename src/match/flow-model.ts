@@ -1,0 +1,137 @@
+// What the analysis finds, as data: each flow's path host by host and interface by interface, its
+// translations and the rule behind each, leaks, and the answer per server. The analyze report
+// (report/analyze-model.ts) carries these as they are, so field names here are part of its JSON
+// contract (docs/report-schema.json, docs/json-schema.md): add fields, never rename them.
+
+/** "IP:port", "[IPv6]:port", or a bare address for ICMP and other portless protocols. */
+export type EndpointText = string;
+
+export interface Encapsulation {
+  type: string;
+  /** VXLAN/Geneve VNI or GRE key; null when the tunnel has none. */
+  vni: number | null;
+  src: string | null;
+  dst: string | null;
+}
+
+/** The flow at one capture point: one interface of one host. */
+export interface Hop {
+  id: string;
+  interface: string;
+  /** 'in' or 'out' per the link layer's packet type for packets toward the server; null when the capture does not say. */
+  direction: 'in' | 'out' | null;
+  src: EndpointText;
+  dst: EndpointText;
+  /** Outer layers, outermost first, when the packet was seen inside a tunnel here. */
+  encapsulation: Encapsulation[];
+  captureFile: string;
+  packetsToServer: number;
+  packetsToClient: number;
+  bytesToServer: number;
+  bytesToClient: number;
+  /** Epoch seconds (this host's clock) as decimal strings. */
+  firstSeen: string;
+  lastSeen: string;
+  /** Seconds after the flow's first hop at which the client's packets passed here (clock-corrected). */
+  position: number;
+  communityId: string | null;
+}
+
+/** The flow on one host: the interfaces it crossed there, in order. */
+export interface HostLeg {
+  host: string;
+  interfaces: string[];
+  /** As the packet entered this host (its first hop). */
+  src: EndpointText;
+  dst: EndpointText;
+  hops: Hop[];
+  packets: number;
+  bytes: number;
+  communityId: string | null;
+}
+
+export interface RuleRef {
+  host: string;
+  family: 'ipv4' | 'ipv6';
+  table: string;
+  chain: string;
+  ruleNumber: number;
+  target: string;
+  text: string;
+  comment: string | null;
+  file: string | null;
+  line: number | null;
+}
+
+/** The conntrack entry recording the same translation on the host that did it. */
+export interface ConntrackEvidence {
+  file: string;
+  line: number;
+  entry: string;
+}
+
+export interface Translation {
+  kind: 'SNAT' | 'DNAT';
+  /** The host that did it, or null when it happened beyond the captured hosts (or cannot be told). */
+  host: string | null;
+  /** The two capture points ("host:interface") it happened between. */
+  between: [string, string];
+  before: { src: EndpointText; dst: EndpointText };
+  after: { src: EndpointText; dst: EndpointText };
+  /** 'on-host': between two capture points of one host; 'host': on a captured host outside its capture points; 'beyond': outside the captured hosts; 'between-hosts': on the way, not attributable. */
+  where: 'on-host' | 'host' | 'beyond' | 'between-hosts';
+  rule: RuleRef | null;
+  explained: boolean;
+  /** The host's conntrack entry for this translation, when its dump has one. */
+  conntrack: ConntrackEvidence | null;
+  /** One sentence for people. */
+  description: string;
+  /** Why no rule is named, or what contradicts the snapshot. */
+  note: string | null;
+}
+
+/** A cluster-internal address seen at a capture point outside the cluster. */
+export interface Leak {
+  host: string;
+  interface: string;
+  field: 'src' | 'dst';
+  address: string;
+  /** The internal range it falls in, and which snapshot said the range is internal. */
+  range: string;
+  evidence: string;
+  description: string;
+}
+
+export interface Flow {
+  id: number;
+  family: 'ipv4' | 'ipv6';
+  proto: string;
+  /** As the client sent them, at the first capture point. */
+  client: EndpointText;
+  server: EndpointText;
+  legs: HostLeg[];
+  translations: Translation[];
+  /** Source and destination at the server's own capture point, or null when the server's host was not captured. */
+  seenByServer: { src: EndpointText; dst: EndpointText } | null;
+  /** Source and destination at the last capture point (the server side of what was captured). */
+  lastSeen: { src: EndpointText; dst: EndpointText };
+  /** "host:interface" of the last capture point. */
+  lastCapturePoint: string;
+  tunnels: string[];
+  leaks: Leak[];
+}
+
+export interface Answer {
+  server: EndpointText;
+  proto: string;
+  /** Source addresses the server saw (distinct); when the server's host was not captured, the last ones seen. */
+  sources: string[];
+  seenAtServer: boolean;
+  /** "host:interface" where the server side was last captured. */
+  lastCapturePoints: string[];
+  flows: number;
+  tunnels: string[];
+  translations: string[];
+  /** Cluster-internal addresses seen outside the cluster on the way to this server. */
+  leaks: string[];
+}
