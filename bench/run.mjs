@@ -14,7 +14,7 @@
 // Sizes: issue 3 asks for >= 10 M small packets and >= 1 GB of large ones; at those sizes Node's
 // start-up (~0.2 s) is a few % of a run instead of a third of it. Whole bench: ~2-3 minutes.
 // Environment: BENCH_SMALL_PACKETS (default 10 000 000), BENCH_LARGE_MB (default 1 024),
-// BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_PARTS (default analyze,rules,scaling; the decode
+// BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_PARTS (default analyze,repeated,rules,scaling; the decode
 // suites always run), BENCH_KEEP=1 keeps the generated files (in the temp folder; ~2.6 GB).
 
 import { spawnSync } from 'node:child_process';
@@ -27,6 +27,7 @@ import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
 import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
 import { buildCReference, countFlowsInC } from './c-reference.mjs';
 import { pcapFileHeader } from './pcap.mjs';
+import { printRepeatedBench, runRepeatedBench } from './repeated.mjs';
 import { printRulesBench, runRulesBench } from './rules.mjs';
 import { printScalingBench, runScalingBench } from './scaling.mjs';
 
@@ -39,8 +40,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TSHARK_SLICE = { small: 200_000, large: 50_000 };
 const OUT_JSON = process.env.BENCH_JSON ?? join(tmpdir(), 'natpath-bench.json');
 const TIME_V = existsSync('/usr/bin/time');
-// BENCH_PARTS=analyze,rules,scaling (default: all) picks the parts after the decode suites.
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'analyze,rules,scaling').split(','));
+// BENCH_PARTS=analyze,repeated,rules,scaling (default: all) picks the parts after the decode suites.
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'analyze,repeated,rules,scaling').split(','));
 
 // ---------------------------------------------------------------------------------------------
 // 1. Templates: real Ethernet frames from the corpus, whole (captured = on the wire), decoded Ok.
@@ -291,6 +292,10 @@ printSuite('mixed packets (500–1 514 B)', mixed, results.mixed.rows);
 if (PARTS.has('analyze')) {
   results.analyze = runAnalyzeBench({ largeFile, node, cli, measure, median, runs: RUNS });
   printAnalyzeBench(results.analyze);
+}
+if (PARTS.has('repeated')) {
+  results.repeated = await runRepeatedBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
+  printRepeatedBench(results.repeated);
 }
 if (PARTS.has('rules')) {
   results.rules = await runRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });

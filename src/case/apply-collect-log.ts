@@ -5,10 +5,21 @@
 import { basename } from 'node:path';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { familyFromCollector, kindFromCollector, readCollectLog } from './collector-files.js';
-import type { CaseFile } from './load-case.js';
-import { readCaseText } from './read-text.js';
+import type { FileKind } from './file-kind.js';
+import type { Family } from '../net/address.js';
+import { readCaseText, type TextSource } from './read-text.js';
 
-export async function applyCollectLog(files: CaseFile[]): Promise<Diagnostic[]> {
+/** What this step reads and sets on a case file (load-case's CaseFile has these). */
+export interface CollectedFile extends TextSource {
+  displayPath: string;
+  size: number;
+  kind: FileKind;
+  reason?: string;
+  note?: string;
+  family?: Family;
+}
+
+export async function applyCollectLog(files: CollectedFile[]): Promise<Diagnostic[]> {
   const problems: Diagnostic[] = [];
   let commands = new Map<string, string>();
   const log = files.find((f) => f.kind === 'collect-log');

@@ -15,7 +15,7 @@ import {
   summarizeRules,
 } from '../route/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
-import type { FileFacts } from './file-facts.js';
+import type { FileFacts } from './facts.js';
 import type { SnapshotKind } from './file-kind.js';
 import type { Family } from '../net/address.js';
 

@@ -170,7 +170,7 @@ function ruleRef(host: string, family: IpAddress['family'], t: SimTranslation): 
     text: t.rule.text,
     comment: t.rule.comment,
     file: t.rule.source.file,
-    line: t.rule.source.line,
+    line: t.rule.source.line ?? null,
   };
 }
 

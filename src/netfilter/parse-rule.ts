@@ -7,15 +7,8 @@
 import { parseIpAddress, parsePrefix, type Family, type IpPrefix } from '../net/address.js';
 import type { Match, PortRange, Target } from './model.js';
 import { parseTarget } from './parse-target.js';
+import type { RuleProblem } from './rule-problem.js';
 import { parseMarkValue, parsePortRange } from './parse-values.js';
-
-export interface RuleProblem {
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-  /** For unknown matches/targets: the name, so repeated ones fold into one diagnostic. */
-  foldKey?: string;
-}
 
 export interface ParsedRule {
   matches: Match[];

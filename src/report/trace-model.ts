@@ -4,7 +4,7 @@
 import { formatIpAddress, type IpAddress } from '../net/address.js';
 import type { ConntrackEvidence } from '../sim/conntrack-evidence.js';
 import type { SimResult } from '../sim/simulate.js';
-import type { SimStep, SimTranslation } from '../sim/state.js';
+import { formatStepSource, type SimStep, type SimTranslation } from '../sim/state.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 
 export interface TraceRuleRef {
@@ -129,7 +129,7 @@ export function buildTraceReport(input: {
       egress: o.egress === null ? null : { interface: o.egress.interface, via: o.egress.via === null ? null : formatIpAddress(o.egress.via) },
       mark: `0x${p.mark.toString(16)}`,
       translations: s.translations.map(translation),
-      steps: s.steps.map((x) => ({ hook: x.hook, ...ruleRef(x), comment: x.comment, source: `${x.source.file}:${x.source.line}` })),
+      steps: s.steps.map((x) => ({ hook: x.hook, ...ruleRef(x), comment: x.comment, source: formatStepSource(x.source) })),
       routes: s.routes.map((r) => ({
         decision: r.decision,
         table: r.table,

@@ -4,6 +4,7 @@
 
 import { formatIpAddress, parseIpAddress, type Family, type IpAddress } from '../net/address.js';
 import type { IptablesDump } from '../netfilter/model.js';
+import type { NftChain, NftRuleset, NftTable } from '../nftables/model.js';
 import { buildRoutingTables, type RoutingTables } from '../route/lookup.js';
 import type { InterfaceList, NetInterface, PolicyRule, Route } from '../route/model.js';
 import type { ConntrackTable } from '../conntrack/model.js';
@@ -18,6 +19,16 @@ export interface HostSnapshots {
   conntrack: ConntrackTable | null;
   /** `--host-addrs`: the host's own addresses when there is no `ip addr` snapshot (added to it otherwise). */
   extraAddresses: IpAddress[];
+  /** nft rulesets (one per host; the loader picks JSON over text when both are given). */
+  nftables?: NftRuleset[];
+}
+
+/** The nftables part of a host: the base chains that are simulated, and what was set aside and why. */
+export interface HostNft {
+  rulesets: NftRuleset[];
+  baseChains: Array<{ table: NftTable; chain: NftChain }>;
+  /** One sentence per table not simulated (bridge/arp/netdev family, dormant, iptables-nft's copy of iptables-save). */
+  setAside: string[];
 }
 
 export interface HostModel {
@@ -31,6 +42,43 @@ export interface HostModel {
   /** False when neither `ip addr` nor `--host-addrs` said what the host's addresses are. */
   addressesKnown: boolean;
   conntrack: ConntrackTable | null;
+  nft: HostNft;
+}
+
+const IPTABLES_TABLE_NAMES = new Set(['raw', 'mangle', 'nat', 'filter', 'security']);
+const IPTABLES_BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
+
+/**
+ * Which nft tables the simulator walks. iptables-nft keeps iptables' rules in nft tables (`table
+ * ip nat` with chains PREROUTING …): when iptables-save of that family is given and does not say it
+ * is the legacy backend, those tables are the same rules, so iptables-save is used (its rule text
+ * is what the user wrote) and the nft copy is set aside — never both.
+ */
+export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]): HostNft {
+  const baseChains: HostNft['baseChains'] = [];
+  const setAside: string[] = [];
+  for (const rs of rulesets) {
+    for (const table of rs.tables) {
+      const name = `table ${table.family} ${table.name}`;
+      if (table.family !== 'ip' && table.family !== 'ip6' && table.family !== 'inet') {
+        setAside.push(`${name} (${rs.file}) is not simulated: ${table.family} tables see frames before or beside IP routing (bridged traffic, ARP, ingress) — a drop or mark there would change what reaches the IP hooks`);
+        continue;
+      }
+      if (table.flags.includes('dormant')) {
+        setAside.push(`${name} (${rs.file}) is dormant: the kernel does not evaluate it`);
+        continue;
+      }
+      const family = table.family === 'ip' ? 'ipv4' : table.family === 'ip6' ? 'ipv6' : null;
+      const dump = family === null ? undefined : iptables.find((d) => d.family === family);
+      const looksIptablesNft = IPTABLES_TABLE_NAMES.has(table.name) && table.chains.some((c) => c.base !== null && IPTABLES_BUILTIN_CHAINS.has(c.name));
+      if (dump !== undefined && looksIptablesNft && dump.backend !== 'legacy') {
+        setAside.push(`${name} (${rs.file}) is iptables-nft's copy of the ${family === 'ipv4' ? 'iptables' : 'ip6tables'}-save rules: those are used instead, so no rule applies twice`);
+        continue;
+      }
+      for (const chain of table.chains) if (chain.base !== null) baseChains.push({ table, chain });
+    }
+  }
+  return { rulesets, baseChains, setAside };
 }
 
 export function buildHostModel(s: HostSnapshots): HostModel {
@@ -62,6 +110,7 @@ export function buildHostModel(s: HostSnapshots): HostModel {
     localAddresses,
     addressesKnown,
     conntrack: s.conntrack,
+    nft: selectNftTables(s.nftables ?? [], s.iptables),
   };
 }
 

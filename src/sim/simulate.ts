@@ -13,6 +13,8 @@ import { lookupRoute, type RouteDecision } from '../route/lookup.js';
 import type { EvalOptions } from './evaluate-match.js';
 import { isLocalAddress, type HostModel } from './host-model.js';
 import { forkState, type Hook, type SimPacket, type SimState } from './state.js';
+import { hookEntries, isNatEntry, type HookEntry } from './base-chains.js';
+import { runNftBaseChain } from './nft-walk.js';
 import { runBuiltinChain, type Verdict, type WalkContext } from './walk-chain.js';
 
 export interface TraceRequest {
@@ -54,7 +56,11 @@ const NAT_HOOKS: ReadonlySet<Hook> = new Set<Hook>(['PREROUTING', 'OUTPUT', 'POS
 export function simulate(host: HostModel, req: TraceRequest): SimResult {
   const notes: string[] = [];
   const dump = host.iptables.get(req.family);
-  if (dump === undefined) notes.push(`no ${req.family === 'ipv4' ? 'iptables-save' : 'ip6tables-save'} snapshot: no rules applied (everything accepted)`);
+  const nftFamilies = req.family === 'ipv4' ? ['ip', 'inet'] : ['ip6', 'inet'];
+  const nftChains = host.nft.baseChains.filter((b) => nftFamilies.includes(b.table.family)).length;
+  if (dump === undefined && nftChains === 0) notes.push(`no ${req.family === 'ipv4' ? 'iptables-save' : 'ip6tables-save'} or nft ruleset snapshot: no rules applied (everything accepted)`);
+  else if (dump === undefined) notes.push(`rules from nft only (${nftChains} base chain${nftChains === 1 ? '' : 's'}); no ${req.family === 'ipv4' ? 'iptables-save' : 'ip6tables-save'}`);
+  for (const n of host.nft.setAside) notes.push(n);
   const ctx: WalkContext = {
     host,
     dump: dump ?? { dump: { family: req.family, tables: [] }, tables: new Map() },
@@ -127,18 +133,24 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
   return { outcomes: done, notes, locallyGenerated: local, rulesEvaluated: ctx.rulesEvaluated };
 }
 
-/** Runs the tables of one hook in priority order; branches that end with a verdict other than ACCEPT are finished. */
-function runHook(ctx: WalkContext, states: SimState[], hook: Hook, tables: string[], done: SimOutcome[], allowNat = true): SimState[] {
+/**
+ * Runs the base chains of one hook in priority order — iptables' tables and nftables base chains
+ * together (base-chains.ts); branches that end with a verdict other than ACCEPT are finished.
+ */
+function runHook(ctx: WalkContext, states: SimState[], hook: Exclude<Hook, 'ROUTING'>, done: SimOutcome[], allowNat = true, only: HookEntry[] | null = null): SimState[] {
   let live = states;
-  for (const table of tables) {
+  if (live.length === 0) return live;
+  const entries = only ?? hookEntries(ctx.host, live[0]!.packet.family, hook);
+  for (const entry of entries) {
     const next: SimState[] = [];
     for (const s of live) {
-      if (table === 'nat' && (!allowNat || s.conn.untracked || !NAT_HOOKS.has(hook))) {
+      if (isNatEntry(entry) && (!allowNat || s.conn.untracked || !NAT_HOOKS.has(hook))) {
         next.push(s);
         continue;
       }
       s.hook = hook;
-      for (const e of runBuiltinChain(ctx, s, table, hook)) {
+      const ends = entry.kind === 'iptables' ? runBuiltinChain(ctx, s, entry.table, hook) : runNftBaseChain(ctx, s, entry.table, entry.chain);
+      for (const e of ends) {
         if (e.verdict === 'ACCEPT') next.push(e.state);
         else finish(done, e.state, e.verdict ?? 'ACCEPT', null);
       }
@@ -228,7 +240,7 @@ function route(ctx: WalkContext, s: SimState, iif: string | null): Routed[] {
 }
 
 function walkArriving(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void {
-  const afterPre = runHook(ctx, [s0], 'PREROUTING', ['raw', 'mangle', 'nat'], done);
+  const afterPre = runHook(ctx, [s0], 'PREROUTING', done);
   for (const s of afterPre) {
     const p = s.packet;
     const iifName = p.iif.kind === 'name' ? p.iif.name : null;
@@ -241,7 +253,7 @@ function walkArriving(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void 
       }
       if (r.kind === 'local') {
         b.packet.oif = { kind: 'none' };
-        for (const e of runHook(ctx, [b], 'INPUT', ['mangle', 'filter', 'security', 'nat'], done)) finish(done, e, 'ACCEPT', 'local');
+        for (const e of runHook(ctx, [b], 'INPUT', done)) finish(done, e, 'ACCEPT', 'local');
         continue;
       }
       // Bridged, not routed: it came in on a bridge port for an address on that bridge's own subnet (so
@@ -250,8 +262,8 @@ function walkArriving(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void 
       if (bp.physIn !== null && bp.oif.kind === 'name' && bp.iif.kind === 'name' && bp.oif.name === bp.iif.name && bp.nexthop === null) {
         bp.bridged = b.conn.origDst === bp.dst || onSubnetOf(ctx, bp.iif.name, b.conn.origDst);
       }
-      const fwd = runHook(ctx, [b], 'FORWARD', ['mangle', 'filter', 'security'], done);
-      for (const e of runHook(ctx, fwd, 'POSTROUTING', ['mangle', 'nat'], done)) finish(done, e, 'ACCEPT', 'forward');
+      const fwd = runHook(ctx, [b], 'FORWARD', done);
+      for (const e of runHook(ctx, fwd, 'POSTROUTING', done)) finish(done, e, 'ACCEPT', 'forward');
     }
   }
 }
@@ -269,13 +281,14 @@ function walkLocal(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void {
     if (r.state.packet.src === null) chooseSource(ctx, r.state);
     states.push({ state: r.state, local: r.kind === 'local' });
   }
-  // raw, mangle, nat, filter, security OUTPUT, re-routing after mangle (mark) and nat (destination).
+  // OUTPUT's chains in priority order (raw, mangle, nat, filter, security and nft base chains),
+  // re-routing after any of them changed the mark or the destination.
   const snapshot = (s: SimState) => `${formatIpAddress(s.packet.dst)}|${s.packet.mark}`;
-  const stage = (tables: string[]): void => {
+  const stage = (entry: HookEntry): void => {
     const next: Array<{ state: SimState; local: boolean }> = [];
     for (const { state, local } of states) {
       const before = snapshot(state);
-      for (const e of runHook(ctx, [state], 'OUTPUT', tables, done)) {
+      for (const e of runHook(ctx, [state], 'OUTPUT', done, true, [entry])) {
         if (snapshot(e) === before) {
           next.push({ state: e, local });
           continue;
@@ -292,11 +305,9 @@ function walkLocal(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void {
     }
     states = next;
   };
-  stage(['raw', 'mangle']);
-  stage(['nat']);
-  stage(['filter', 'security']);
+  for (const entry of hookEntries(ctx.host, s0.packet.family, 'OUTPUT')) stage(entry);
   for (const { state, local } of states) {
-    const post = runHook(ctx, [state], 'POSTROUTING', ['mangle', 'nat'], done);
+    const post = runHook(ctx, [state], 'POSTROUTING', done);
     for (const e of post) {
       if (!local) {
         finish(done, e, 'ACCEPT', 'output');
@@ -305,8 +316,8 @@ function walkLocal(ctx: WalkContext, s0: SimState, done: SimOutcome[]): void {
       // Back in through loopback: the connection's NAT is settled, so no nat chains run again.
       e.packet.iif = { kind: 'name', name: 'lo' };
       e.packet.oif = { kind: 'none' };
-      const pre = runHook(ctx, [e], 'PREROUTING', ['raw', 'mangle'], done, false);
-      for (const x of runHook(ctx, pre, 'INPUT', ['mangle', 'filter', 'security'], done, false)) finish(done, x, 'ACCEPT', 'local');
+      const pre = runHook(ctx, [e], 'PREROUTING', done, false);
+      for (const x of runHook(ctx, pre, 'INPUT', done, false)) finish(done, x, 'ACCEPT', 'local');
     }
   }
 }

@@ -44,15 +44,38 @@ export interface SimConnection {
   mark: number;
 }
 
+/** Where a rule was read: `file:line` (text dumps) or the file and JSON path (`nft -j`). */
+export interface StepSource {
+  file: string;
+  line?: number;
+  jsonPath?: string;
+}
+
 export interface SimStep {
   hook: Hook;
   table: string;
   chain: string;
+  /** 1-based position in its chain. */
   ruleNumber: number;
   target: string;
   text: string;
   comment: string | null;
-  source: { file: string; line: number };
+  source: StepSource;
+  /** nftables rules: the table's family and the rule's handle (null when dumped without `-a`); null for iptables rules. */
+  nft: { family: string; handle: number | null } | null;
+}
+
+/** `file:line`, or `file $.nftables[12].rule` for JSON. */
+export function formatStepSource(source: StepSource): string {
+  if (source.line !== undefined) return `${source.file}:${source.line}`;
+  return source.jsonPath !== undefined ? `${source.file} ${source.jsonPath}` : source.file;
+}
+
+/** How a report names a rule: `nat/POSTROUTING rule 3` (iptables) or `ip kube-proxy/services handle 12` (nft; rule N without handles). */
+export function describeStepRule(step: Pick<SimStep, 'table' | 'chain' | 'ruleNumber' | 'nft'>): string {
+  if (step.nft === null) return `${step.table}/${step.chain} rule ${step.ruleNumber}`;
+  const which = step.nft.handle !== null ? `handle ${step.nft.handle}` : `rule ${step.ruleNumber}`;
+  return `${step.nft.family} ${step.table}/${step.chain} ${which}`;
 }
 
 export interface SimTranslation {
@@ -116,5 +139,6 @@ export function stepOf(rule: Rule, hook: Hook, target: string): SimStep {
     text: rule.text,
     comment: rule.comment,
     source: rule.source,
+    nft: null,
   };
 }
