@@ -2,6 +2,8 @@
 // interfaces and time span; a snapshot's parser summary, tagged with the kind of snapshot.
 
 import type { ConntrackSummary } from '../conntrack/index.js';
+import type { IpsetSummary } from '../ipset/index.js';
+import type { IpvsSummary } from '../ipvs/index.js';
 import type { IptablesSummary } from '../netfilter/index.js';
 import type { InterfacesSummary, RoutesSummary, RulesSummary } from '../route/index.js';
 
@@ -29,6 +31,8 @@ export type RoutesFacts = { type: 'routes' } & RoutesSummary;
 export type RulesFacts = { type: 'rules' } & RulesSummary;
 export type InterfacesFacts = { type: 'interfaces' } & InterfacesSummary;
 export type ConntrackFacts = { type: 'conntrack' } & ConntrackSummary;
+export type IpsetFacts = { type: 'ipset' } & IpsetSummary;
+export type IpvsFacts = { type: 'ipvs' } & IpvsSummary;
 
 /** `host-info.txt` written by `natpath collect`: host name, kernel, namespace, time, limits, in file order. */
 export interface HostInfoFacts {
@@ -36,4 +40,4 @@ export interface HostInfoFacts {
   entries: Array<{ key: string; value: string }>;
 }
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | HostInfoFacts;
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts | HostInfoFacts;

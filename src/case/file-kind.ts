@@ -13,7 +13,10 @@ export type SnapshotKind =
   | 'ip-addr-json'
   | 'ip-link'
   | 'ip-link-json'
-  | 'conntrack';
+  | 'conntrack'
+  | 'ipset-save'
+  | 'ipset-list'
+  | 'ipvsadm';
 
 /** `natpath collect`'s own files: its log and the host's identity (collector-files.ts). */
 export type CollectorKind = 'collect-log' | 'host-info';
@@ -34,6 +37,9 @@ export const FILE_KIND_LABELS: Record<FileKind, string> = {
   'ip-link': 'ip link',
   'ip-link-json': 'ip -j link',
   conntrack: 'conntrack -L',
+  'ipset-save': 'ipset save',
+  'ipset-list': 'ipset list',
+  ipvsadm: 'ipvsadm -Ln',
   'collect-log': 'natpath collect log',
   'host-info': 'natpath collect host info',
   unrecognised: 'unrecognised',

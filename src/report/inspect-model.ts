@@ -12,7 +12,9 @@ export type {
   FileFacts,
   HostInfoFacts,
   InterfacesFacts,
+  IpsetFacts,
   IptablesFacts,
+  IpvsFacts,
   RoutesFacts,
   RulesFacts,
 } from '../case/facts.js';
