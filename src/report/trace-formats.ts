@@ -54,6 +54,7 @@ export function renderTraceText(r: TraceReport, style: Style): string {
       lines.push(`    ${s.hook.padEnd(11)} ${`${s.table} ${s.chain} #${s.ruleNumber}`.padEnd(34)} → ${s.target}`);
       lines.push(style.dim(`      ${s.text}  [${s.source}]`));
     }
+    if (o.stepsNotListed > 0) lines.push(`    … and ${o.stepsNotListed} more rules that matched (not listed)`);
     for (const u of o.unknowns) lines.push(style.yellow(`  unknown: ${u}`));
   });
   if (r.outcomes.length === 0) lines.push('', 'No outcome (every branch was cut).');

@@ -58,6 +58,8 @@ export interface TraceOutcome {
   mark: string;
   translations: TraceTranslation[];
   steps: TraceStep[];
+  /** Rules that matched beyond the listed steps (a walk keeps at most 5 000 per outcome). */
+  stepsNotListed: number;
   routes: TraceRouteStep[];
   unknowns: string[];
   /**
@@ -154,6 +156,7 @@ export function buildTraceReport(input: {
       mark: `0x${p.mark.toString(16)}`,
       translations: s.translations.map(translation),
       steps: s.steps.map((x) => ({ hook: x.hook, ...ruleRef(x), comment: x.comment, source: formatStepSource(x.source) })),
+      stepsNotListed: s.stepsNotListed,
       routes: s.routes.map((r) => ({
         decision: r.decision,
         table: r.table,
