@@ -54,6 +54,7 @@ export function kindFromCollector(fileName: string, command: string | undefined)
     if (/^ip6tables-save\b/.test(command)) return 'ip6tables-save';
     if (/^iptables-save\b/.test(command)) return 'iptables-save';
     if (/^conntrack\b.*\s-L\b/.test(command)) return 'conntrack';
+    if (/^nft\b.*\blist ruleset\b/.test(command)) return /(^|\s)-j(son)?(\s|$)/.test(command) ? 'nft-ruleset-json' : 'nft-ruleset';
     const ip = /^ip\b(.*)$/.exec(command);
     if (ip !== null) {
       const words = ip[1]!.split(/\s+/).filter((w) => w !== '' && !w.startsWith('-'));
@@ -75,6 +76,7 @@ export function kindFromCollector(fileName: string, command: string | undefined)
     'ip6-rule.txt': 'ip-rule',
     'ip-addr.json': 'ip-addr-json',
     'ip-link.json': 'ip-link-json',
+    'nft-ruleset.txt': 'nft-ruleset',
   };
   return byName[fileName] ?? null;
 }

@@ -174,9 +174,7 @@ describe('a case made by natpath collect analyses without noise', () => {
     const r = runCli(['analyze', ...archives, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; message: string }>; answers: Array<{ sources: string[] }> };
-    // nft-ruleset.txt is the one file natpath does not read yet (nftables support is its own issue).
-    const about = report.diagnostics.filter((d) => !d.file.endsWith('/nft-ruleset.txt')).map((d) => `${d.file}: ${d.message}`);
-    expect(about).toEqual([]);
+    expect(report.diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual([]);
     expect(report.answers[0]!.sources).toEqual(['10.0.0.11']);
   });
 });
