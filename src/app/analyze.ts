@@ -21,7 +21,6 @@ export interface AnalyzeCommandOptions {
   color: boolean | undefined;
   failOnUnexplained: boolean;
   maxFlows: number;
-  threads: number | undefined;
 }
 
 export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise<number> {
@@ -30,7 +29,6 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   const progress = createProgress();
   const report = await runAnalyze(request, {
     maxFlows: options.maxFlows,
-    threads: options.threads,
     onFile: (file, bytes) => progress.start(file, bytes),
     onBytes: (offset) => progress.update(offset),
   });

@@ -2,7 +2,6 @@
 // translation, answer "what does the server see" — yargs only: checked options → runAnalyzeCommand (src/app/analyze.ts).
 
 import type { CommandModule } from 'yargs';
-import { threadsAsked, withThreadsOption } from './threads-option.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
 
 interface AnalyzeArgs {
@@ -13,7 +12,6 @@ interface AnalyzeArgs {
   color?: boolean;
   failOn?: string[];
   maxFlows: number;
-  threads?: number;
 }
 
 export function analyzeCommand(setExit: (code: number) => void): CommandModule<object, AnalyzeArgs> {
@@ -21,7 +19,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
     command: 'analyze [paths..]',
     describe: 'Follow each flow across the captures: its path, every address translation and the rule behind it, what the server sees',
     builder: (y) =>
-      withThreadsOption(y, 'Captures read at once on worker threads (cases under 64 MB of captures: one by one)', '1')
+      y
         .positional('paths', { type: 'string', array: true, describe: 'Case folders (one sub-folder per host), host folders or single files' })
         .option('host', { type: 'string', array: true, describe: 'NAME=PATH: files or a folder of one host (repeatable)' })
         .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'table', describe: 'Output format' })
@@ -44,12 +42,6 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         setExit(2);
         return;
       }
-      const threads = threadsAsked(args.threads, process.env);
-      if (typeof threads === 'object') {
-        process.stderr.write(`natpath analyze: ${threads.error}\n`);
-        setExit(2);
-        return;
-      }
       const { runAnalyzeCommand } = await import('../app/analyze.js');
       setExit(
         await runAnalyzeCommand({
@@ -60,7 +52,6 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           color: args.color,
           failOnUnexplained: args.failOn?.includes('unexplained') === true,
           maxFlows: args.maxFlows,
-          threads,
         }),
       );
     },
