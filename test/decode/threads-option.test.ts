@@ -41,6 +41,6 @@ describe.runIf(labScenarios().includes('nodeport'))('--threads and NATPATH_THREA
     const { runCli } = await import('../cli/run-cli.js');
     const r = runCli(['analyze', join(SAMPLES, 'nodeport'), '--threads', '2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Unknown argument: threads');
+    expect(r.stderr).toContain('unknown option or argument --threads');
   });
 });
