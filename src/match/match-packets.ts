@@ -123,6 +123,10 @@ function addEvidence(
   const capture = ids.capture;
   // Occurrences of the current group: start and end (exclusive) in `order`, capture, first time.
   let order: Uint32Array = new Uint32Array(64);
+  /** Per position of `order`: which copy of its leg's print it is (see sameCountPerLeg). */
+  let rank: Int32Array = new Int32Array(64);
+  /** Scratch: the positions sameCountPerLeg looks at (at most two occurrences of MAX_COPIES). */
+  const positions = new Int32Array(2 * MAX_COPIES);
   let occStart: Uint32Array = new Uint32Array(16);
   let occEnd: Uint32Array = new Uint32Array(16);
   let occCapture: Uint16Array = new Uint16Array(16);
@@ -136,7 +140,10 @@ function addEvidence(
   /** Splits group [start, end) into occurrences per capture (entries sorted by capture, then time). */
   function splitGroup(start: number, end: number): void {
     const n = end - start;
-    if (order.length < n) order = new Uint32Array(n * 2);
+    if (order.length < n) {
+      order = new Uint32Array(n * 2);
+      rank = new Int32Array(n * 2);
+    }
     for (let i = 0; i < n; i++) order[i] = start + i;
     // Entries come in capture order (samples were added capture by capture, the sort is stable)
     // and nearly in time order within one: insertion sort by (capture, time) is linear then.
@@ -244,8 +251,10 @@ function addEvidence(
     if (occurrences === touched.length) {
       // One occurrence per capture: one packet (unless the clocks say otherwise).
       if (end - start > MAX_COPIES) return;
+      const byRank = sameCountPerLeg(0, end - start, 0, 0);
       for (let x = 0; x < end - start; x++) {
         for (let y = x + 1; y < end - start; y++) {
+          if (byRank && rank[x] !== rank[y]) continue;
           const ex = order[x]!;
           const ey = order[y]!;
           const cx = capture[leg[ex]!]!;
@@ -313,13 +322,51 @@ function addEvidence(
 
   function pairWithin(o: number): void {
     if (occEnd[o]! - occStart[o]! > MAX_COPIES) return;
-    for (let x = occStart[o]!; x < occEnd[o]!; x++) for (let y = x + 1; y < occEnd[o]!; y++) addPair(order[x]!, order[y]!);
+    const byRank = sameCountPerLeg(occStart[o]!, occEnd[o]!, 0, 0);
+    for (let x = occStart[o]!; x < occEnd[o]!; x++) {
+      for (let y = x + 1; y < occEnd[o]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
+    }
   }
 
   function pairAcross(o: number, p: number): void {
     if (occEnd[o]! - occStart[o]! > MAX_COPIES || occEnd[p]! - occStart[p]! > MAX_COPIES) return;
-    for (let x = occStart[o]!; x < occEnd[o]!; x++) for (let y = occStart[p]!; y < occEnd[p]!; y++) addPair(order[x]!, order[y]!);
+    const byRank = sameCountPerLeg(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
+    for (let x = occStart[o]!; x < occEnd[o]!; x++) {
+      for (let y = occStart[p]!; y < occEnd[p]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
+    }
   }
+
+  /**
+   * Within one moment a leg can hold the same print more than once: an echo's reply carries its
+   * request's payload (and IPv6 has no IP ID to tell them apart), a retransmission repeats a
+   * segment. When every leg of positions [a, b) ∪ [c, d) of `order` holds it equally often, the
+   * k-th copy of one leg is the k-th of the others — the order of a request and its reply is
+   * the same at every point they pass — and rank[i] numbers each position's copy within its leg.
+   * Otherwise (a copy missing somewhere) every copy is paired with every other, as before.
+   */
+  function sameCountPerLeg(a: number, b: number, c: number, d: number): boolean {
+    let n = 0;
+    for (let i = a; i < b; i++) positions[n++] = i;
+    for (let i = c; i < d; i++) positions[n++] = i;
+    let count = -1;
+    let repeated = false;
+    for (let x = 0; x < n; x++) {
+      const l = leg[order[positions[x]!]!]!;
+      let before = 0;
+      let total = 0;
+      for (let y = 0; y < n; y++) {
+        if (leg[order[positions[y]!]!] !== l) continue;
+        if (y < x) before++;
+        total++;
+      }
+      rank[positions[x]!] = before;
+      if (count < 0) count = total;
+      else if (count !== total) return false;
+      if (total > 1) repeated = true;
+    }
+    return repeated;
+  }
+
 
   function addPair(x: number, y: number): void {
     // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
