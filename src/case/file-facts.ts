@@ -2,41 +2,12 @@
 // interfaces and time span; a snapshot's tables, routes or interfaces.
 
 import { summarizeCapture, type CaptureSummary } from '../capture/index.js';
-import type { ConntrackSummary } from '../conntrack/index.js';
-import type { IptablesSummary } from '../netfilter/index.js';
-import type { InterfacesSummary, RoutesSummary, RulesSummary } from '../route/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
+import type { CaptureFacts, FileFacts } from './facts.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import type { CaseFile } from './load-case.js';
 import { readCaseText } from './read-text.js';
 import { readSnapshotFacts } from './snapshot-facts.js';
-
-export interface CaptureFacts {
-  type: 'capture';
-  format: 'pcap' | 'pcapng';
-  compression: 'gzip' | null;
-  timestampPrecision: string;
-  linkTypes: Array<{ code: number; name: string; packets: number }>;
-  interfaces: Array<{ id: number; name: string | null; linkType: string; packets: number }>;
-  packets: number;
-  capturedBytes: number;
-  wireBytes: number;
-  truncatedPackets: number;
-  /** Epoch seconds as decimal strings with the file's full precision; null with no timestamped packet. */
-  firstTimestamp: string | null;
-  lastTimestamp: string | null;
-  durationSeconds: number | null;
-  complete: boolean;
-}
-
-// A snapshot's facts are its parser's summary, tagged with what kind of snapshot it is.
-export type IptablesFacts = { type: 'iptables' } & IptablesSummary;
-export type RoutesFacts = { type: 'routes' } & RoutesSummary;
-export type RulesFacts = { type: 'rules' } & RulesSummary;
-export type InterfacesFacts = { type: 'interfaces' } & InterfacesSummary;
-export type ConntrackFacts = { type: 'conntrack' } & ConntrackSummary;
-
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts;
 
 export interface FileFactsResult {
   facts: FileFacts | null;

@@ -13,7 +13,10 @@ export type SnapshotKind =
   | 'ip-addr-json'
   | 'ip-link'
   | 'ip-link-json'
-  | 'conntrack';
+  | 'conntrack'
+  | 'ipset-save'
+  | 'ipset-list'
+  | 'ipvsadm';
 
 export type FileKind = CaptureKind | SnapshotKind | 'unrecognised';
 
@@ -31,6 +34,9 @@ export const FILE_KIND_LABELS: Record<FileKind, string> = {
   'ip-link': 'ip link',
   'ip-link-json': 'ip -j link',
   conntrack: 'conntrack -L',
+  'ipset-save': 'ipset save',
+  'ipset-list': 'ipset list',
+  ipvsadm: 'ipvsadm -Ln',
   unrecognised: 'unrecognised',
 };
 

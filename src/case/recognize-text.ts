@@ -32,6 +32,10 @@ export function recognizeText(text: string, complete = true, fileName = ''): Tex
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return recognizeJson(trimmed, complete);
 
+  const ipset = recognizeIpset(lines);
+  if (ipset !== null) return ipset;
+  if (/^IP Virtual Server version /.test(lines[0]!) || /^Prot LocalAddress:Port /.test(lines[0]!)) return { kind: 'ipvsadm', confidence: 1 };
+
   const scores: Array<[SnapshotKind, number]> = [
     ['ip-rule', share(lines, (l) => RULE_LINE.test(l))],
     ['conntrack', share(lines, isConntrackLine)],
@@ -96,6 +100,22 @@ function recognizeIptablesFamily(text: string, fileName: string): TextRecognitio
       v6Name ? 'IPv6 because of the file name' : 'IPv4'
     }`,
   };
+}
+
+const IPSET_SAVE_LINE = /^(create|add|-N|-A|del|flush|destroy|swap|rename|-exist)\s+\S/;
+
+/**
+ * `ipset list` starts with `Name:` and has a `Type:` line; `ipset save` (and restore files) start
+ * with a `create` (or 4.x `-N`) and are almost all create/add lines. nft's `add table …` scripts
+ * never start with `create`.
+ */
+function recognizeIpset(lines: string[]): TextRecognition | null {
+  if (/^Name:\s+\S/.test(lines[0]!) && lines.slice(1, 8).some((l) => /^Type:\s+(hash|bitmap|list):|^Type:\s+[a-z]+(hash|map|tree|list)\b/.test(l))) {
+    return { kind: 'ipset-list', confidence: 1 };
+  }
+  if (!/^(create|-N)\s+\S+\s+\S/.test(lines[0]!)) return null;
+  const fit = share(lines, (l) => IPSET_SAVE_LINE.test(l) || l === 'COMMIT');
+  return fit >= MIN_SHARE ? { kind: 'ipset-save', confidence: fit } : null;
 }
 
 function isConntrackLine(line: string): boolean {

@@ -2,6 +2,8 @@
 // summarises the model, and passes the parser's diagnostics on.
 
 import { parseConntrack, summarizeConntrack } from '../conntrack/index.js';
+import { parseIpset, summarizeIpsets } from '../ipset/index.js';
+import { parseIpvsadm, summarizeIpvs } from '../ipvs/index.js';
 import { parseIptablesSave, summarizeIptables } from '../netfilter/index.js';
 import {
   parseIpLink,
@@ -15,7 +17,7 @@ import {
   summarizeRules,
 } from '../route/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
-import type { FileFacts } from './file-facts.js';
+import type { FileFacts } from './facts.js';
 import type { SnapshotKind } from './file-kind.js';
 
 export interface SnapshotFactsResult {
@@ -50,6 +52,15 @@ export function readSnapshotFacts(kind: SnapshotKind, text: string, file: string
     case 'conntrack': {
       const r = parseConntrack(text, file);
       return { facts: { type: 'conntrack', ...summarizeConntrack(r.value) }, diagnostics: r.issues };
+    }
+    case 'ipset-save':
+    case 'ipset-list': {
+      const r = parseIpset(text, file);
+      return { facts: { type: 'ipset', ...summarizeIpsets(r.value) }, diagnostics: r.issues };
+    }
+    case 'ipvsadm': {
+      const r = parseIpvsadm(text, file);
+      return { facts: { type: 'ipvs', ...summarizeIpvs(r.value) }, diagnostics: r.issues };
     }
   }
 }

@@ -2,7 +2,7 @@
 // and the translations on the way. Built from what each flow adds to it (an AnswerShare), which
 // like flows share: a busy case has thousands of connections of a few shapes.
 
-import type { Answer, Flow, Translation } from './flow-model.js';
+import type { Answer, Flow, LastSeen, TranslatedBeyond, Translation } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
 
 /** What one flow adds to the answer and to the report's totals. */
@@ -14,6 +14,8 @@ export interface AnswerShare {
   source: string;
   seenAtServer: boolean;
   lastCapturePoint: string;
+  /** Where and as what the flow was last seen when that was not at the server (flows: 1). */
+  lastSeen: LastSeen | null;
   tunnels: string[];
   leaks: string[];
   /** Each translation without its ports, so the flows of one server share one line. */
@@ -34,6 +36,10 @@ export function answerShareOf(f: Flow): AnswerShare {
     source: addressOf(seen.src),
     seenAtServer: f.seenByServer !== null,
     lastCapturePoint: f.lastCapturePoint,
+    lastSeen:
+      f.seenByServer !== null || f.translatedBeyond === null
+        ? null
+        : { capturePoint: f.lastCapturePoint, src: addressOf(f.lastSeen.src), flows: 1, translatedBeyond: f.translatedBeyond, reason: f.translatedBeyondReason ?? '' },
     tunnels: f.tunnels,
     leaks: f.leaks.map(
       (leak) => `${leak.field === 'src' ? 'source' : 'destination'} ${leak.address} (cluster-internal: ${leak.range}) seen at ${leak.host}:${leak.interface}`,
@@ -55,13 +61,18 @@ export class AnswerBuilder {
     if (share.key === null) return;
     let line = this.byServer.get(share.key);
     if (line === undefined) {
-      line = { server: share.server, proto: share.proto, sources: [], seenAtServer: share.seenAtServer, lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [] };
+      line = {
+        server: share.server, proto: share.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null,
+        lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [],
+      };
       this.byServer.set(share.key, line);
       this.patterns.set(line, new Map());
     }
     line.flows += flows;
     addOnce(line.sources, share.source);
-    line.seenAtServer ||= share.seenAtServer;
+    // One flow not captured at the server is enough not to claim what the server saw.
+    line.seenAtServer &&= share.seenAtServer;
+    if (share.lastSeen !== null) addLastSeen(line, share.lastSeen, flows);
     addOnce(line.lastCapturePoints, share.lastCapturePoint);
     for (const t of share.tunnels) addOnce(line.tunnels, t);
     for (const leak of share.leaks) addOnce(line.leaks, leak);
@@ -74,6 +85,19 @@ export class AnswerBuilder {
       line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
     }
     return [...this.byServer.values()];
+  }
+}
+
+const CERTAINTY: Record<TranslatedBeyond, number> = { certain: 2, likely: 1, 'no evidence': 0 };
+
+function addLastSeen(line: Answer, seen: LastSeen, flows: number): void {
+  const same = line.lastSeen.find((x) => x.capturePoint === seen.capturePoint && x.src === seen.src && x.translatedBeyond === seen.translatedBeyond);
+  if (same !== undefined) same.flows += flows;
+  else line.lastSeen.push({ ...seen, flows });
+  // The line says the strongest: one flow certainly translated again is enough to doubt the sources.
+  if (line.translatedBeyond === null || CERTAINTY[seen.translatedBeyond] > CERTAINTY[line.translatedBeyond]) {
+    line.translatedBeyond = seen.translatedBeyond;
+    line.translatedBeyondReason = seen.reason;
   }
 }
 

@@ -14,6 +14,7 @@ import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
 import type { LinkedFlow } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
+import { judgeServerView } from './server-view.js';
 
 export interface CaptureOnHost {
   host: number;
@@ -66,9 +67,8 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
   const first = oriented[0]!;
   const last = oriented[oriented.length - 1]!;
   const lastHop = hops[hops.length - 1]!;
-  // The server's own host captured it, or the last point is the veth in front of the server's pod.
   const lastHost = hosts[last.host]!;
-  const reachedServer = lastHost.ownsAddress(last.version, last.server) || (lastHop.direction !== 'in' && lastHost.isVeth(lastHop.interface));
+  const view = judgeServerView(lastHost, lastHop, last.version, last.server, null);
   const tunnels = [...new Set(hops.flatMap((h) => h.encapsulation.map((e) => e.type)))];
   const flow: Flow = {
     id,
@@ -78,7 +78,9 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     server: endpointText(first.version, first.server, first.serverPort, first.proto),
     legs,
     translations,
-    seenByServer: reachedServer ? { src: lastHop.src, dst: lastHop.dst } : null,
+    seenByServer: view.seenAtServer ? { src: lastHop.src, dst: lastHop.dst } : null,
+    translatedBeyond: view.translatedBeyond,
+    translatedBeyondReason: view.reason,
     lastSeen: { src: lastHop.src, dst: lastHop.dst },
     lastCapturePoint: `${lastHost.name}:${lastHop.interface}`,
     tunnels,

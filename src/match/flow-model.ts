@@ -90,6 +90,13 @@ export interface Translation {
   note: string | null;
 }
 
+/**
+ * Whether a flow not captured at the server's own host is translated again after its last
+ * capture point: 'certain' (a private source left toward a public server and replies came back),
+ * 'likely' (a private source left toward a public server without a reply), 'no evidence'.
+ */
+export type TranslatedBeyond = 'certain' | 'likely' | 'no evidence';
+
 /** A cluster-internal address seen at a capture point outside the cluster. */
 export interface Leak {
   host: string;
@@ -113,6 +120,10 @@ export interface Flow {
   translations: Translation[];
   /** Source and destination at the server's own capture point, or null when the server's host was not captured. */
   seenByServer: { src: EndpointText; dst: EndpointText } | null;
+  /** null when the server's own host was captured (seenByServer); else whether it is translated after lastSeen. */
+  translatedBeyond: TranslatedBeyond | null;
+  /** Why, in one sentence for people; null with seenByServer. */
+  translatedBeyondReason: string | null;
   /** Source and destination at the last capture point (the server side of what was captured). */
   lastSeen: { src: EndpointText; dst: EndpointText };
   /** "host:interface" of the last capture point. */
@@ -121,12 +132,29 @@ export interface Flow {
   leaks: Leak[];
 }
 
+/** Flows of one answer line last seen at one capture point with one source, not at the server. */
+export interface LastSeen {
+  /** "host:interface". */
+  capturePoint: string;
+  /** The source address there. */
+  src: string;
+  flows: number;
+  translatedBeyond: TranslatedBeyond;
+  reason: string;
+}
+
 export interface Answer {
   server: EndpointText;
   proto: string;
   /** Source addresses the server saw (distinct); when the server's host was not captured, the last ones seen. */
   sources: string[];
+  /** True only when every flow of this line was captured on the server's own host. */
   seenAtServer: boolean;
+  /** Where the flows not captured at the server were last seen, and as what: one entry per capture point and source. */
+  lastSeen: LastSeen[];
+  /** The strongest of lastSeen's translatedBeyond; null when seenAtServer. */
+  translatedBeyond: TranslatedBeyond | null;
+  translatedBeyondReason: string | null;
   /** "host:interface" where the server side was last captured. */
   lastCapturePoints: string[];
   flows: number;

@@ -3,6 +3,8 @@
 // `ip addr` / `ip link` dumps when present; empty (knows nothing) otherwise.
 
 import { formatIpv4 } from '../net/ipv4.js';
+import { parseIpAddress } from '../net/address.js';
+import { lookupRoute } from '../route/lookup.js';
 import type { HostModel } from '../sim/host-model.js';
 import type { ClusterRange } from './cluster-ranges.js';
 import type { ConntrackSource } from './corroborate-conntrack.js';
@@ -19,6 +21,13 @@ export interface HostKnowledge {
   interfaceName(ifIndex: number): string | null;
   /** Whether the interface is a veth (a pod's host side), per `ip -d link`/`ip link`. */
   isVeth(name: string): boolean;
+  /**
+   * The capture points at which a packet toward this address is handed straight to a pod of
+   * this host: the address is routed on-link to a pod's veth (one without an address of its
+   * own), or to a bridge whose ports are all such veths (then its ports). Empty when the address
+   * is not a pod's here or the snapshots do not say.
+   */
+  podPointsFor(version: number, words: ArrayLike<number>): string[];
   /** The host's `conntrack -L` entries, for corroborating translations. */
   readonly conntrack: ConntrackSource;
   /** Pod networks and service IPs this host's snapshots reveal; empty for hosts outside the cluster. */
@@ -67,6 +76,26 @@ export class SnapshotHostKnowledge implements HostKnowledge {
 
   interfaceOfAddress(version: number, words: ArrayLike<number>): string | null {
     return this.addresses.get(addressKey(version, words)) ?? null;
+  }
+
+  podPointsFor(version: number, words: ArrayLike<number>): string[] {
+    const model = this.model;
+    const dst = parseIpAddress(addressKey(version, words));
+    if (model === null || dst === null) return [];
+    const routing = model.routing.get(dst.family);
+    if (routing === undefined) return [];
+    const d = lookupRoute(routing, { family: dst.family, dst, src: null, mark: 0, iif: null, protocol: 'tcp', sport: null, dport: null }, []);
+    // On-link only: behind a gateway, something else may still translate.
+    if (d.kind !== 'unicast' || d.hops.length !== 1 || d.hops[0]!.hop.via !== null) return [];
+    const dev = d.hops[0]!.hop.dev;
+    if (dev === null) return [];
+    // A pod's host-side veth holds no address of its own; a host's own uplink (a veth too, in
+    // kind, k3d and the lab) does, and what it reaches on-link is a neighbour, not a pod.
+    const podVeth = (name: string) => this.isVeth(name) && !(model.interfacesByName.get(name)?.addresses.some((a) => a.scope !== 'link' && a.scope !== 'host') ?? true);
+    if (podVeth(dev)) return [dev];
+    // A pod bridge: every port a pod's veth. The bridge itself is not the pod's side.
+    const ports = model.interfaces.filter((i) => i.master === dev);
+    return ports.length > 0 && ports.every((i) => podVeth(i.name)) ? ports.map((i) => i.name) : [];
   }
 
   interfaceName(ifIndex: number): string | null {

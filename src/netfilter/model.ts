@@ -120,7 +120,17 @@ export type Match =
       hitcount: number | null;
       reap: boolean;
     }
-  | { kind: 'set'; negated: boolean; setName: string; flags: string[] }
+  | {
+      kind: 'set';
+      negated: boolean;
+      setName: string;
+      /** `src`/`dst` per dimension of the set. */
+      flags: string[];
+      /** `--return-nomatch`: entries flagged nomatch match, plain entries do not. */
+      returnNomatch: boolean;
+      /** `--packets-gt 10` & co.: the set entry's counters, which a dump does not hold at packet time. */
+      counterTest: string | null;
+    }
   | {
       kind: 'physdev';
       physdevIn: { negated: boolean; name: string; wildcard: boolean } | null;

@@ -8,7 +8,8 @@ import type { Family } from '../net/address.js';
 import { splitLines } from '../text/line-cursor.js';
 import type { Diagnostic, ParseResult } from '../text/diagnostic.js';
 import { BUILTIN_CHAINS, type Chain, type Counters, type IptablesDump, type NetfilterTable, type Rule } from './model.js';
-import { parseRuleWords, type RuleProblem } from './parse-rule.js';
+import { parseRuleWords } from './parse-rule.js';
+import type { RuleProblem } from './rule-problem.js';
 import { tokenizeRule } from './tokenize.js';
 
 export interface IptablesParseOptions {

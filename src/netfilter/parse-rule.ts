@@ -7,15 +7,8 @@
 import { parseIpAddress, parsePrefix, type Family, type IpPrefix } from '../net/address.js';
 import type { Match, PortRange, Target } from './model.js';
 import { parseTarget } from './parse-target.js';
+import type { RuleProblem } from './rule-problem.js';
 import { parseMarkValue, parsePortRange } from './parse-values.js';
-
-export interface RuleProblem {
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-  /** For unknown matches/targets: the name, so repeated ones fold into one diagnostic. */
-  foldKey?: string;
-}
 
 export interface ParsedRule {
   matches: Match[];
@@ -71,7 +64,10 @@ const MODULE_OPTIONS: Record<string, readonly string[]> = {
     '--name', '--set', '--rcheck', '--update', '--remove', '--seconds', '--hitcount', '--reap', '--rttl',
     '--rsource', '--rdest', '--mask',
   ],
-  set: ['--match-set', '--return-nomatch', '--update-counters', '--update-subcounters', '--packets-eq', '--bytes-eq'],
+  set: [
+    '--match-set', '--return-nomatch', '--update-counters', '--update-subcounters', '--packets-eq', '--packets-lt',
+    '--packets-gt', '--bytes-eq', '--bytes-lt', '--bytes-gt',
+  ],
   physdev: ['--physdev-in', '--physdev-out', '--physdev-is-in', '--physdev-is-out', '--physdev-is-bridged'],
   socket: ['--transparent', '--nowildcard', '--restore-skmark'],
   pkttype: ['--pkt-type'],
@@ -449,11 +445,18 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
       out.push(m);
       break;
     }
-    case 'set':
+    case 'set': {
+      // One `-m set` may carry several --match-set (each its own condition); the flags apply to all.
+      const returnNomatch = group.options.some((o) => o.name === '--return-nomatch');
+      const counter = group.options.find((o) => /^--(packets|bytes)-(eq|lt|gt)$/.test(o.name));
+      const counterTest = counter === undefined ? null : `${counter.negated ? '! ' : ''}${counter.name} ${a0(counter)}`;
       for (const o of group.options) {
-        if (o.name === '--match-set') out.push({ kind: 'set', negated: o.negated, setName: a0(o), flags: splitList(o.args[1] ?? '') });
+        if (o.name === '--match-set') {
+          out.push({ kind: 'set', negated: o.negated, setName: a0(o), flags: splitList(o.args[1] ?? ''), returnNomatch, counterTest });
+        }
       }
       break;
+    }
     case 'physdev': {
       const m: Extract<Match, { kind: 'physdev' }> = { kind: 'physdev', physdevIn: null, physdevOut: null, isIn: null, isOut: null, isBridged: null };
       for (const o of group.options) {

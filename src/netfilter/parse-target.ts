@@ -4,7 +4,7 @@
 
 import { parsePrefix, parseIpAddress, type Family } from '../net/address.js';
 import type { NatFlags, NatRange, Target } from './model.js';
-import type { RuleProblem } from './parse-rule.js';
+import type { RuleProblem } from './rule-problem.js';
 import { parseMarkValue, parseNatRange, parsePortRange, parseUint32 } from './parse-values.js';
 
 /** Targets that never decide the packet's fate (the walk goes on with the next rule). */

@@ -21,6 +21,7 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           h.encapsulation.map((e) => e.type).join('/'), h.encapsulation[0]?.vni ?? '',
           h.packetsToServer, h.packetsToClient, h.bytesToServer, h.bytesToClient, h.position.toFixed(6), h.communityId ?? '',
           next.map((t) => t.kind).join('+'), next.map((t) => t.description).join('; '), next.map((t) => t.rule?.text ?? '').filter(Boolean).join('; '),
+          f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
         ]);
       }
     }
@@ -32,6 +33,8 @@ const CSV_COLUMNS = [
   'flow', 'hop', 'proto', 'client', 'server', 'host', 'interface', 'direction', 'src', 'dst', 'tunnel', 'vni',
   'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
   'next_translation', 'translation', 'rule',
+  // Per flow: captured at the server's own host, else whether it is translated after its last capture point, and why.
+  'seen_at_server', 'translated_beyond', 'translated_beyond_reason',
 ];
 
 export const ANALYZE_FORMATS = {

@@ -13,8 +13,10 @@ export type {
   Flow,
   Hop,
   HostLeg,
+  LastSeen,
   Leak,
   RuleRef,
+  TranslatedBeyond,
   Translation,
 } from '../match/flow-model.js';
 

@@ -3,7 +3,7 @@
 
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { FileKind } from '../case/file-kind.js';
-import type { FileFacts } from '../case/file-facts.js';
+import type { FileFacts } from '../case/facts.js';
 
 // Each file's facts are the case reader's data (parsers' summaries tagged by kind), shown as they are.
 export type {
@@ -11,10 +11,12 @@ export type {
   ConntrackFacts,
   FileFacts,
   InterfacesFacts,
+  IpsetFacts,
   IptablesFacts,
+  IpvsFacts,
   RoutesFacts,
   RulesFacts,
-} from '../case/file-facts.js';
+} from '../case/facts.js';
 
 export interface InspectedFile {
   path: string;

@@ -4,7 +4,7 @@
 import Table from 'cli-table3';
 import type { Style } from './terminal.js';
 import type { AnalyzeReport, Answer, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
-import { answerSentence } from './answer-text.js';
+import { answerSentence, flowSeenText } from './answer-text.js';
 import { formatCount } from './format-number.js';
 
 function translationLine(t: Translation): string {
@@ -68,11 +68,12 @@ export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string 
 
 function renderFlow(f: Flow, style: Style): string[] {
   const head = `Flow ${f.id}: ${f.proto} ${f.client} → ${f.server}`;
-  const sees = f.seenByServer !== null ? `; the server sees ${f.seenByServer.src}` : '';
+  const sees = `; ${flowSeenText(f)}`;
   const table = new Table({ head: ['Capture point', 'Source', 'Destination', 'Tunnel', 'Packets →/←', 'When'], style: { head: [], border: [] } });
   for (const l of f.legs) for (const h of l.hops) table.push(hopLine(l.host, h));
   const lines = [style.bold(head) + sees, table.toString()];
   for (const t of f.translations) lines.push(`  ${!t.explained && t.where !== 'beyond' ? style.yellow(translationLine(t)) : translationLine(t)}`);
+  if (f.translatedBeyondReason !== null) lines.push(style.yellow(`  Not captured at the server: ${f.translatedBeyondReason}`));
   for (const leak of f.leaks) lines.push(style.red(`  LEAK: ${leak.description}`));
   return lines;
 }
@@ -118,7 +119,7 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport): string {
     out.push('', `## Flow ${f.id}: ${f.proto} ${esc(f.client)} → ${esc(f.server)}`, '');
     out.push('| Capture point | Source | Destination | Tunnel | Packets →/← | When |', '|---|---|---|---|---|---|');
     for (const l of f.legs) for (const h of l.hops) out.push(`| ${hopLine(l.host, h).map(esc).join(' | ')} |`);
-    if (f.translations.length > 0) out.push('');
+    out.push('', `- ${esc(f.translatedBeyondReason !== null ? `Not captured at the server: ${f.translatedBeyondReason}` : flowSeenText(f))}`);
     for (const tr of f.translations) out.push(`- ${esc(translationLine(tr))}`);
     for (const leak of f.leaks) out.push(`- **LEAK:** ${esc(leak.description)}`);
   }

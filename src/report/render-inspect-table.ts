@@ -100,6 +100,22 @@ export function describeFacts(facts: FileFacts): string {
       return `${facts.entries} entries, ${facts.natted} NAT'd; ${facts.byProtocol
         .map((p) => `${p.protocol}: ${p.entries}`)
         .join(', ')}`;
+    case 'ipset': {
+      const shown = facts.sets.slice(0, 12).map((s) => {
+        const notes = [
+          s.declaredEntries !== null ? `of ${s.declaredEntries} announced` : '',
+          s.nomatchEntries > 0 ? `${s.nomatchEntries} nomatch` : '',
+          s.timedEntries > 0 ? `${s.timedEntries} timed` : '',
+        ].filter((n) => n !== '');
+        return `${s.name} ${s.type}${s.family === 'ipv6' ? ' inet6' : ''}: ${s.entries}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+      });
+      const more = facts.sets.length > shown.length ? `; … ${facts.sets.length - shown.length} more` : '';
+      return `${facts.sets.length} sets, ${facts.entries} entries (ipset ${facts.format}); ${shown.join('; ')}${more}`;
+    }
+    case 'ipvs':
+      return `${facts.services} virtual services (${facts.byProtocol.map((p) => `${p.protocol}: ${p.services}`).join(', ')}), ${facts.realServers} real servers${
+        facts.servicesWithoutRealServers > 0 ? `, ${facts.servicesWithoutRealServers} without any` : ''
+      }${facts.persistentServices > 0 ? `, ${facts.persistentServices} persistent` : ''}`;
   }
 }
 

@@ -6,10 +6,12 @@
 import { formatIpAddress, prefixContains, type IpAddress } from '../net/address.js';
 import type { Match, Rule } from '../netfilter/model.js';
 import { isLocalAddress, type HostModel } from './host-model.js';
+import { evaluateSetMatch } from './set-match.js';
 import type { IfaceRef, SimState } from './state.js';
 
 export type MatchResult =
-  | { kind: 'yes' }
+  /** `assumed`: true on what the dump showed, which may have changed by the packet's time (an ipset timeout). */
+  | { kind: 'yes'; assumed?: string }
   | { kind: 'no' }
   | { kind: 'unknown'; why: string }
   | { kind: 'chance'; probability: number; why: string };
@@ -23,15 +25,20 @@ export interface EvalOptions {
 }
 
 /** The rule as a whole: no (some condition fails), yes, or a split with the probability of "yes". */
-export type RuleMatch = { kind: 'no' } | { kind: 'yes' } | { kind: 'split'; probability: number; notes: string[] };
+export type RuleMatch =
+  | { kind: 'no' }
+  | { kind: 'yes'; assumed?: string[] }
+  | { kind: 'split'; probability: number; notes: string[]; assumed?: string[] };
 
 export function evaluateRule(rule: Rule, s: SimState, host: HostModel, opts: EvalOptions): RuleMatch {
   let probability = 1;
   const notes: string[] = [];
   let unknownCount = 0;
+  let assumed: string[] | undefined;
   for (const m of rule.matches) {
     const r = evaluateMatch(m, s, host, opts);
     if (r.kind === 'no') return { kind: 'no' };
+    if (r.kind === 'yes' && r.assumed !== undefined) (assumed ??= []).push(r.assumed);
     if (r.kind === 'chance') {
       probability *= r.probability;
       notes.push(r.why);
@@ -44,9 +51,10 @@ export function evaluateRule(rule: Rule, s: SimState, host: HostModel, opts: Eva
     unknownCount++;
     notes.push(`target ${rule.target.name} is not known to natpath`);
   }
-  if (notes.length === 0) return { kind: 'yes' };
+  if (notes.length === 0) return assumed === undefined ? { kind: 'yes' } : { kind: 'yes', assumed };
   // An undecidable condition splits the walk in two equal halves, marked unknown.
-  return { kind: 'split', probability: probability * 0.5 ** unknownCount, notes };
+  const split = { kind: 'split' as const, probability: probability * 0.5 ** unknownCount, notes };
+  return assumed === undefined ? split : { ...split, assumed };
 }
 
 function not(negated: boolean, value: boolean): MatchResult {
@@ -192,7 +200,7 @@ export function evaluateMatch(m: Match, s: SimState, host: HostModel, opts: Eval
       if (opts.recentHistory === 'empty') return not(m.negated, false);
       return unknown(`-m recent --name ${m.name} --${m.action}: whether this client was seen before is not in the dumps`);
     case 'set':
-      return unknown(`-m set --match-set ${m.setName}: ipset contents are not in the dumps`);
+      return evaluateSetMatch(m, p, host);
     case 'physdev': {
       if (m.isBridged !== null && m.isBridged !== p.bridged) return NO;
       if (m.isIn !== null && m.isIn !== (p.physIn !== null)) return NO;

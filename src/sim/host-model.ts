@@ -8,6 +8,7 @@ import type { NftChain, NftRuleset, NftTable } from '../nftables/model.js';
 import { buildRoutingTables, type RoutingTables } from '../route/lookup.js';
 import type { InterfaceList, NetInterface, PolicyRule, Route } from '../route/model.js';
 import type { ConntrackTable } from '../conntrack/model.js';
+import type { IpsetDump } from '../ipset/model.js';
 import { indexDump, type DumpIndex } from './chain-index.js';
 
 export interface HostSnapshots {
@@ -17,6 +18,8 @@ export interface HostSnapshots {
   rules: PolicyRule[];
   interfaces: InterfaceList | null;
   conntrack: ConntrackTable | null;
+  /** `ipset save` / `ipset list` (absent or null when the host has neither). */
+  ipsets?: IpsetDump | null;
   /** `--host-addrs`: the host's own addresses when there is no `ip addr` snapshot (added to it otherwise). */
   extraAddresses: IpAddress[];
   /** nft rulesets (one per host; the loader picks JSON over text when both are given). */
@@ -42,6 +45,7 @@ export interface HostModel {
   /** False when neither `ip addr` nor `--host-addrs` said what the host's addresses are. */
   addressesKnown: boolean;
   conntrack: ConntrackTable | null;
+  ipsets: IpsetDump | null;
   nft: HostNft;
 }
 
@@ -110,6 +114,7 @@ export function buildHostModel(s: HostSnapshots): HostModel {
     localAddresses,
     addressesKnown,
     conntrack: s.conntrack,
+    ipsets: s.ipsets ?? null,
     nft: selectNftTables(s.nftables ?? [], s.iptables),
   };
 }

@@ -4,9 +4,11 @@
 import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
 import { parseConntrack } from '../conntrack/index.js';
+import { parseIpset } from '../ipset/index.js';
 import { formatPrefix, type IpAddress } from '../net/address.js';
 import { parseIptablesSave } from '../netfilter/index.js';
 import { parseIpLink, parseIpLinkJson, parseIpRoute, parseIpRouteJson, parseIpRule, parseIpRuleJson } from '../route/index.js';
+import type { IpsetDump } from '../ipset/model.js';
 import type { InterfaceList } from '../route/model.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { buildHostModel, type HostModel, type HostSnapshots } from './host-model.js';
@@ -82,10 +84,65 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         diagnostics.push(...r.issues);
         break;
       }
+      case 'ipset-save': case 'ipset-list': {
+        const r = parseIpset(text, file);
+        diagnostics.push(...r.issues);
+        if (s.ipsets == null) s.ipsets = r.value;
+        else mergeIpsets(s.ipsets, r.value);
+        break;
+      }
+      case 'ipvsadm':
+        // IPVS balancing is not simulated yet: the listing is shown by inspect only.
+        diagnostics.push({
+          code: 'trace.ipvs-not-simulated', severity: 'info',
+          message: 'ipvsadm listing: IPVS virtual services are not simulated (packets to them are walked through iptables only)',
+          place: { file },
+        });
+        break;
     }
   }
   dedupeRoutes(s);
+  diagnostics.push(...checkSetReferences(s));
   return { model: buildHostModel(s), files, diagnostics };
+}
+
+/** `ipset save` and `ipset list` of one host describe the same sets: the first file's copy of a set is kept. */
+function mergeIpsets(into: IpsetDump, more: IpsetDump): void {
+  for (const set of more.sets) {
+    if (into.setsByName.has(set.name)) continue;
+    into.sets.push(set);
+    into.setsByName.set(set.name, set);
+  }
+}
+
+/**
+ * Rules that match on sets the host's ipset dump lacks (or with no dump at all) are evaluated
+ * as unknown; say so once per set, at the first rule that names it.
+ */
+function checkSetReferences(s: HostSnapshots): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const dump of s.iptables) {
+    for (const table of dump.tables) {
+      for (const chain of table.chains) {
+        for (const rule of chain.rules) {
+          for (const m of rule.matches) {
+            if (m.kind !== 'set' || seen.has(m.setName) || s.ipsets?.setsByName.has(m.setName) === true) continue;
+            seen.add(m.setName);
+            out.push({
+              code: 'trace.missing-ipset',
+              severity: 'warning',
+              message: s.ipsets == null
+                ? `rules match on ipset ${m.setName} but host ${s.name} has no \`ipset save\` or \`ipset list\` file: those rules are evaluated as unknown`
+                : `rules match on ipset ${m.setName}, which the host's ipset dump does not list: those rules are evaluated as unknown`,
+              place: { file: rule.source.file, line: rule.source.line },
+            });
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** The same route dumped twice (text and -j, or `ip route` and `ip -6 route` overlapping) counts once. */

@@ -61,7 +61,10 @@ function runChain(ctx: WalkContext, state: SimState, tableName: string, index: C
     ctx.rulesEvaluated++;
     const m = evaluateRule(rule, state, ctx.host, ctx.opts);
     if (m.kind === 'no') continue;
-    if (m.kind === 'yes') return fire(ctx, state, tableName, index, i, rule, depth);
+    if (m.kind === 'yes') {
+      if (m.assumed !== undefined) state.unknowns.push(...m.assumed);
+      return fire(ctx, state, tableName, index, i, rule, depth);
+    }
     if (ctx.branches >= ctx.maxBranches) {
       state.unknowns.push(`too many branches: ${tableName} ${rule.chain} rule ${rule.number} (${m.notes.join('; ')}) taken as not matching`);
       continue;
@@ -73,6 +76,7 @@ function runChain(ctx: WalkContext, state: SimState, tableName: string, index: C
     const taken = forkState(state, m.probability, uncertain === '' ? null : `${where} taken as matching: ${uncertain}`, 0);
     const skipped = forkState(state, 1 - m.probability, uncertain === '' ? null : `${where} taken as not matching: ${uncertain}`, 1);
     const out: ChainEnd[] = [];
+    if (m.assumed !== undefined) taken.unknowns.push(...m.assumed);
     if (m.probability > 0) out.push(...fire(ctx, taken, tableName, index, i, rule, depth));
     if (m.probability < 1) out.push(...runChain(ctx, skipped, tableName, index, i + 1, depth));
     return out;

@@ -96,6 +96,8 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
     legs,
     translations,
     seenByServer: { src: last.src, dst: last.dst },
+    translatedBeyond: null,
+    translatedBeyondReason: null,
     lastSeen: { src: last.src, dst: last.dst },
     lastCapturePoint: `${last.host}:${last.iface}`,
     tunnels: hops.some((h) => h.tunnel) ? ['vxlan'] : [],
@@ -112,7 +114,7 @@ export function makeReport(flows: Flow[]): AnalyzeReport {
     const key = `${f.proto} ${seen.dst}`;
     let a = answers.get(key);
     if (a === undefined) {
-      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [] };
+      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [] };
       answers.set(key, a);
     }
     a.flows++;

@@ -3,6 +3,7 @@
 // skipped cases carry their previous row, and `--merge` joins the rows of several shards.
 
 import type { AnalyzeReport } from '../../report/analyze-model.js';
+import { answerSummary } from '../../report/answer-text.js';
 import { csvRows } from '../../report/csv.js';
 
 /**
@@ -30,10 +31,16 @@ export interface SummaryRow {
   translations: number;
   unexplained: number;
   leaks: number;
-  /** Source addresses the servers saw, over every answer of the report. */
+  /** Source addresses the servers saw, over every answer captured at its server's own host. */
   egress: string[];
-  /** "tcp 198.51.100.10:80 sees 203.0.113.7", one per answer. */
+  /** "tcp 198.51.100.10:80 sees 203.0.113.7", or where it was last seen when not at the server, one per answer. */
   answers: string[];
+  /**
+   * Sources last seen on the way to servers whose own host was not captured, with whether they are
+   * translated again: "10.0.0.11 at node1:eth0 (translated beyond: certain)". Absent in rows
+   * written before natpath said so.
+   */
+  notSeenAtServer?: string[];
   diagnostics: number;
   errors: number;
   /** Time the analysis took (of the earlier run when skipped). */
@@ -50,12 +57,17 @@ export interface SummaryRow {
 
 export function rowFromReport(report: AnalyzeReport): Pick<
   SummaryRow,
-  'status' | 'hosts' | 'captures' | 'packets' | 'flows' | 'translations' | 'unexplained' | 'leaks' | 'egress' | 'answers' | 'diagnostics' | 'errors'
+  'status' | 'hosts' | 'captures' | 'packets' | 'flows' | 'translations' | 'unexplained' | 'leaks' | 'egress' | 'answers' | 'notSeenAtServer' | 'diagnostics' | 'errors'
 > {
   const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   const captures = report.hosts.reduce((n, h) => n + h.captures.length, 0);
   const egress: string[] = [];
-  for (const a of report.answers) for (const s of a.sources) if (!egress.includes(s)) egress.push(s);
+  const notSeenAtServer: string[] = [];
+  for (const a of report.answers) {
+    // A source not seen at the server is no address to whitelist: it is listed apart, with its doubt.
+    if (a.seenAtServer) for (const s of a.sources) addOnce(egress, s);
+    for (const s of a.lastSeen) addOnce(notSeenAtServer, `${s.src} at ${s.capturePoint} (translated beyond: ${s.translatedBeyond})`);
+  }
   return {
     status: captures === 0 ? 'unusable' : errors > 0 ? 'input-errors' : 'ok',
     hosts: report.hosts.length,
@@ -66,7 +78,8 @@ export function rowFromReport(report: AnalyzeReport): Pick<
     unexplained: report.totals.unexplained,
     leaks: report.totals.leaks,
     egress,
-    answers: report.answers.map((a) => `${a.proto} ${a.server} sees ${a.sources.join(', ')}`),
+    answers: report.answers.map(answerSummary),
+    notSeenAtServer,
     diagnostics: report.diagnostics.length,
     errors,
   };
@@ -89,6 +102,7 @@ export function emptyRow(c: { name: string; input: string }, shard: string | nul
     leaks: 0,
     egress: [],
     answers: [],
+    notSeenAtServer: [],
     diagnostics: 0,
     errors: 0,
     seconds: 0,
@@ -108,6 +122,7 @@ export function renderSummaryNdjson(rows: readonly SummaryRow[]): string {
 const CSV_COLUMNS = [
   'case', 'status', 'skipped', 'error', 'hosts', 'captures', 'packets', 'flows', 'translations', 'unexplained', 'leaks',
   'egress', 'answers', 'diagnostics', 'errors', 'seconds', 'input', 'input_hash', 'input_bytes', 'report_dir', 'shard', 'finished_at',
+  'not_seen_at_server',
 ] as const;
 
 export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
@@ -116,7 +131,7 @@ export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
     ...rows.map((r) => [
       r.case, r.status, r.skipped, r.error ?? '', r.hosts, r.captures, r.packets, r.flows, r.translations, r.unexplained, r.leaks,
       r.egress.join(' '), r.answers.join('; '), r.diagnostics, r.errors, r.seconds.toFixed(3), r.input, r.inputHash ?? '', r.inputBytes,
-      r.reportDir, r.shard ?? '', r.finishedAt,
+      r.reportDir, r.shard ?? '', r.finishedAt, (r.notSeenAtServer ?? []).join('; '),
     ]),
   ]);
 }
@@ -136,6 +151,10 @@ export function parseSummaryNdjson(text: string, file: string): { rows: SummaryR
     }
   }
   return { rows, problems };
+}
+
+function addOnce(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
 }
 
 export function isSuccess(row: Pick<SummaryRow, 'status'>): boolean {

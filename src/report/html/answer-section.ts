@@ -22,7 +22,7 @@ function answerCard(a: Answer, g: FlowGroup | undefined): Html {
   const unexplained = translations.filter((t) => toneOf(t) === 'unexplained');
   return html`<article class="answer-card${unexplained.length > 0 || a.leaks.length > 0 ? ' has-problem' : ''}" data-server="${a.server}" data-proto="${a.proto}">
 <p class="answer-line"><span class="mono server">${a.proto} ${a.server}</span>
-<span class="verb">${a.seenAtServer ? 'sees' : 'is reached from'}</span>
+<span class="verb">${a.seenAtServer ? 'sees' : 'was last seen from'}</span>
 ${sourcesList(a.sources, a.leaks.length > 0 ? 'leak' : a.translations.length > 0 ? 'translated' : 'plain')}</p>
 <p class="chips">${a.tunnels.length > 0 ? html`<span class="badge tunnel">crossed ${a.tunnels.join(', ')}</span>` : html`<span class="badge plain">no tunnel</span>`}
 <span class="badge ${a.translations.length > 0 ? 'translated' : 'plain'}">${a.translations.length} translation${a.translations.length === 1 ? '' : 's'}${a.flows > 1 && a.translations.length > 0 ? ' per path' : ''}</span>
@@ -30,6 +30,7 @@ ${unexplained.length > 0 ? html`<span class="badge unexplained">${unexplained.le
 ${a.leaks.length > 0 ? html`<span class="badge unexplained">${a.leaks.length} leak${a.leaks.length === 1 ? '' : 's'}</span>` : ''}
 <span class="badge plain">${a.flows} flow${a.flows === 1 ? '' : 's'}</span>
 <span class="muted">${a.seenAtServer ? 'at' : 'last captured at'} ${a.lastCapturePoints.join(', ')}</span>
+${a.translatedBeyond !== null ? html`<span class="badge ${a.translatedBeyond === 'no evidence' ? 'plain' : 'unexplained'}" data-translated-beyond="${a.translatedBeyond}">not captured at the server · translated beyond: ${a.translatedBeyond}</span>` : ''}
 ${g !== undefined ? html`<a href="#${g.id}">path ↓</a>` : ''}</p>
 <p class="sentence">${answerSentence(a)}</p>
 ${a.translations.length > 0 ? html`<ul class="answer-translations">${a.translations.map((t) => html`<li>${t}</li>`)}</ul>` : ''}

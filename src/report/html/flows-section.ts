@@ -47,7 +47,7 @@ export function translationItem(f: Flow, t: Translation, i: number, full = true)
 }
 
 function flowSummary(f: Flow): Html {
-  const sees = f.seenByServer !== null ? `server sees ${f.seenByServer.src}` : `last seen ${f.lastSeen.src} at ${f.lastCapturePoint}`;
+  const sees = f.seenByServer !== null ? `server sees ${f.seenByServer.src}` : `last seen ${f.lastSeen.src} at ${f.lastCapturePoint}, not at the server (translated beyond: ${f.translatedBeyond ?? 'no evidence'})`;
   const unexplained = f.translations.filter((t) => toneOf(t) === 'unexplained').length;
   return html`<summary><span class="flow-id">Flow ${f.id}</span> <span class="mono">${f.proto} ${f.client} → ${f.server}</span> · ${sees}
 ${f.translations.length > 0 ? html` <span class="badge translated">${f.translations.length} translation${f.translations.length === 1 ? '' : 's'}</span>` : ''}
@@ -61,6 +61,7 @@ function flowDetails(f: Flow, representative: Flow): Html {
   return html`<details class="flow" id="flow-${f.id}" data-flow="${f.id}">${flowSummary(f)}
 <div class="flow-body">${full ? '' : html`<p class="muted small">Same path as <a href="#flow-${representative.id}">flow ${representative.id}</a>; only ports differ.</p>`}${hopTable(f)}
 ${f.translations.length > 0 ? html`<ol class="translations">${f.translations.map((t, i) => translationItem(f, t, i, full))}</ol>` : html`<p class="muted">No address changed along this flow.</p>`}
+${f.translatedBeyondReason !== null ? html`<p class="not-at-server" data-translated-beyond="${f.translatedBeyond ?? ''}">Not captured at the server: ${f.translatedBeyondReason}</p>` : ''}
 ${f.leaks.length > 0 ? html`<ul class="leaks">${f.leaks.map((l) => html`<li class="leak" data-flow="${f.id}"><span class="badge unexplained">LEAK</span> ${l.description} <span class="muted">(${l.evidence})</span></li>`)}</ul>` : ''}
 ${f.legs[0]?.communityId ? html`<p class="muted small">Community ID <span class="mono">${f.legs[0].communityId}</span></p>` : ''}</div></details>`;
 }

@@ -411,7 +411,7 @@ function topText(flow: Flow): string {
 function bottomText(flow: Flow): string {
   return flow.seenByServer !== null
     ? `the server sees ${flow.seenByServer.src} → ${flow.seenByServer.dst}`
-    : `last captured at ${flow.lastCapturePoint}: ${flow.lastSeen.src} → ${flow.lastSeen.dst} (the server's host was not captured)`;
+    : `last captured at ${flow.lastCapturePoint}: ${flow.lastSeen.src} → ${flow.lastSeen.dst}, not at the server (translated beyond: ${flow.translatedBeyond ?? 'no evidence'})`;
 }
 
 export function boxesOverlap(a: Box, b: Box): boolean {

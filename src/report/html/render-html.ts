@@ -23,7 +23,7 @@ function title(report: AnalyzeReport): string {
   const first = report.answers[0];
   if (first === undefined) return 'natpath analysis';
   const more = report.answers.length > 1 ? ` (+${report.answers.length - 1} more)` : '';
-  return `natpath: ${first.proto} ${first.server} ${first.seenAtServer ? 'sees' : 'reached from'} ${first.sources.join(', ')}${more}`;
+  return `natpath: ${first.proto} ${first.server} ${first.seenAtServer ? 'sees' : 'last seen from'} ${first.sources.join(', ')}${more}`;
 }
 
 export function renderAnalyzeHtml(report: AnalyzeReport, options: HtmlOptions = {}): string {

@@ -1,0 +1,141 @@
+// "The server sees X" is claimed only with a capture on the server's own host. Every lab scenario
+// is analysed again with one host's captures left out at a time (its snapshots kept): no answer
+// and no flow may then claim what the server saw unless the server's host is still captured, and
+// whatever is said instead must agree with what the lab's truth says the server saw.
+
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rowFromReport } from '../../src/app/batch/summary.js';
+import { makeStyle } from '../../src/report/terminal.js';
+import { runAnalyze } from '../../src/app/analyze-case.js';
+import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
+import { addressOf } from '../../src/match/endpoint-text.js';
+import { parseIpAddress, parsePrefix, prefixContains, sameAddress } from '../../src/net/address.js';
+import { SAMPLES, findFlow, labScenarios, readTruth } from './truth.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'natpath-server-view-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const CAPTURE = /^capture\.pcap(ng)?(\.gz)?$/;
+
+function hostFolders(caseDir: string): string[] {
+  return readdirSync(caseDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/**
+ * The hosts of the case that hold the server: it owns the address (`inet A/len` in its
+ * ip-addr.txt), or the address is in the subnet of its pod bridge `cni0` (a pod on it). Read
+ * from the dumps by this test on its own, not by natpath's host model.
+ */
+function serverHosts(caseDir: string, server: string): string[] {
+  const address = parseIpAddress(server)!;
+  const holders: string[] = [];
+  for (const host of hostFolders(caseDir)) {
+    let text: string;
+    try {
+      text = readFileSync(join(caseDir, host, 'ip-addr.txt'), 'utf8');
+    } catch {
+      continue;
+    }
+    let itf = '';
+    for (const line of text.split('\n')) {
+      const header = /^\d+: ([^:@\s]+)/.exec(line);
+      if (header !== null) itf = header[1]!;
+      const inet = /^\s+inet6? (\S+)/.exec(line);
+      const prefix = inet === null ? null : parsePrefix(inet[1]!);
+      if (prefix === null) continue;
+      const own = sameAddress(prefix.address, address);
+      const podSubnet = itf === 'cni0' && !/scope link/.test(line) && prefixContains(prefix, address);
+      if (own || podSubnet) holders.push(host);
+    }
+  }
+  return [...new Set(holders)];
+}
+
+const scenarios = labScenarios();
+const cases = scenarios.flatMap((scenario) => hostFolders(join(SAMPLES, scenario)).map((host) => [scenario, host] as const));
+
+describe.runIf(cases.length > 0)('no answer claims what the server saw without a capture at the server', () => {
+  it.each(cases)('%s without the captures of %s', async (scenario, dropped) => {
+    const dir = join(scratch, `${scenario}-${dropped}`);
+    cpSync(join(SAMPLES, scenario), dir, { recursive: true });
+    for (const file of readdirSync(join(dir, dropped))) if (CAPTURE.test(file)) rmSync(join(dir, dropped, file));
+    const captured = hostFolders(dir).filter((h) => readdirSync(join(dir, h)).some((f) => CAPTURE.test(f)));
+    const report = await runAnalyze({ paths: [dir], hosts: [] });
+
+    for (const a of report.answers) {
+      const holders = serverHosts(dir, addressOf(a.server));
+      if (a.seenAtServer) {
+        expect(holders.some((h) => captured.includes(h)), `${a.proto} ${a.server} claimed seen at the server; its hosts ${holders.join(', ') || 'none'} captured: ${captured.join(', ')}`).toBe(true);
+        expect(a.lastSeen).toEqual([]);
+        expect(a.translatedBeyond).toBeNull();
+      } else {
+        expect(a.lastSeen.length).toBeGreaterThan(0);
+        expect(a.translatedBeyond).not.toBeNull();
+        expect(a.translatedBeyondReason).toContain(a.lastSeen.find((s) => s.translatedBeyond === a.translatedBeyond)!.capturePoint);
+      }
+    }
+    for (const f of report.flows) {
+      const holders = serverHosts(dir, addressOf((f.seenByServer ?? f.lastSeen).dst));
+      if (f.seenByServer !== null) expect(holders.some((h) => captured.includes(h)), `flow ${f.id} ${f.client} → ${f.server}`).toBe(true);
+      else expect(f.translatedBeyondReason).toContain(f.lastCapturePoint);
+    }
+    // What is said instead agrees with the truth: a source "certainly translated beyond" is not what
+    // the server saw; a flow seen at the server shows exactly what it saw.
+    for (const t of readTruth(scenario).flows) {
+      const f = findFlow(report, t);
+      if (f === undefined) continue;
+      if (f.seenByServer !== null) expect(addressOf(f.seenByServer.src), `${f.client} → ${f.server}`).toBe(t.serverSees.address);
+      if (f.translatedBeyond === 'certain') expect(addressOf(f.lastSeen.src)).not.toBe(t.serverSees.address);
+    }
+  });
+});
+
+describe.runIf(scenarios.includes('pod-egress-natgw'))('only the node captured behind a NAT gateway', () => {
+  it('says where the flow was last seen, that it is private toward a public server, and that it is translated again', async () => {
+    const report = await runAnalyze({ paths: [join(SAMPLES, 'pod-egress-natgw', 'node1')], hosts: [] });
+    expect(report.answers.length).toBe(2);
+    for (const a of report.answers) {
+      expect(a.seenAtServer).toBe(false);
+      expect(a.translatedBeyond).toBe('certain');
+      expect(a.lastSeen).toEqual([{ capturePoint: 'node1:eth0', src: '10.0.0.11', flows: a.flows, translatedBeyond: 'certain', reason: a.translatedBeyondReason }]);
+      expect(a.translatedBeyondReason).toBe(
+        'left node1:eth0 as 10.0.0.11 — a private address (RFC 1918); 198.51.100.10 is public, so it is translated again beyond the captured hosts; capture at the gateway or the server to learn the address it sees',
+      );
+    }
+    for (const f of report.flows) {
+      expect(f.seenByServer).toBeNull();
+      expect(f.translatedBeyond).toBe('certain');
+    }
+  });
+});
+
+describe.runIf(scenarios.includes('pod-egress-natgw'))('every format says the same about a flow not seen at the server', () => {
+  it('table, Markdown, CSV, HTML, JSON and the batch summary carry the reason, and none says "sees 10.0.0.11"', async () => {
+    const report = await runAnalyze({ paths: [join(SAMPLES, 'pod-egress-natgw', 'node1')], hosts: [] });
+    const reason = report.answers[0]!.translatedBeyondReason!;
+    const ctx = { style: makeStyle(false), width: 200 };
+    const outputs = {
+      table: ANALYZE_FORMATS.table(report, ctx),
+      markdown: ANALYZE_FORMATS.markdown(report),
+      html: ANALYZE_FORMATS.html(report),
+      json: ANALYZE_FORMATS.json(report),
+    };
+    for (const [format, text] of Object.entries(outputs)) {
+      expect(text, format).toContain(reason);
+      expect(text, format).not.toMatch(/sees 10\.0\.0\.11/);
+    }
+    const csv = ANALYZE_FORMATS.csv(report).trim().split('\n');
+    expect(csv[0]).toMatch(/,seen_at_server,translated_beyond,translated_beyond_reason$/);
+    for (const row of csv.slice(1)) expect(row).toMatch(/,false,certain,"?left node1:eth0 as 10\.0\.0\.11/);
+    const row = rowFromReport(report);
+    expect(row.egress).toEqual([]);
+    expect(row.notSeenAtServer).toEqual(['10.0.0.11 at node1:eth0 (translated beyond: certain)']);
+    expect(row.answers).toContain('tcp 198.51.100.10:80 not captured at the server: last seen as 10.0.0.11 at node1:eth0 (translated beyond: certain)');
+  });
+});
