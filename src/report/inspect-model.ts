@@ -10,10 +10,12 @@ export type {
   CaptureFacts,
   ConntrackFacts,
   FileFacts,
+  HostInfoFacts,
   InterfacesFacts,
   IpsetFacts,
   IptablesFacts,
   IpvsFacts,
+  NftablesFacts,
   RoutesFacts,
   RulesFacts,
 } from '../case/facts.js';
@@ -35,6 +37,8 @@ export interface InspectedHost {
   name: string;
   sources: string[];
   files: InspectedFile[];
+  /** Which nftables dump gives this host's rules (JSON is preferred when both forms are present); null without one. */
+  nftables: { format: 'json' | 'text'; files: string[]; ignored: string[] } | null;
 }
 
 export interface InspectReport {
@@ -42,5 +46,6 @@ export interface InspectReport {
   hosts: InspectedHost[];
   looseFiles: InspectedFile[];
   diagnostics: Diagnostic[];
-  totals: { hosts: number; files: number; captures: number; snapshots: number; unrecognised: number; packets: number };
+  /** `collectorFiles`: `natpath collect`'s own collect.log and host-info.txt. */
+  totals: { hosts: number; files: number; captures: number; snapshots: number; unrecognised: number; collectorFiles: number; packets: number };
 }

@@ -13,13 +13,17 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
   out.push(
     style.bold(
       `${t.hosts} host(s), ${t.files} file(s): ${t.captures} capture(s) with ${formatCount(t.packets)} packets, ` +
-        `${t.snapshots} snapshot(s), ${t.unrecognised} unrecognised`,
+        `${t.snapshots} snapshot(s), ${t.unrecognised} unrecognised${t.collectorFiles > 0 ? `, ${t.collectorFiles} from natpath collect` : ''}`,
     ),
   );
   for (const host of report.hosts) {
     out.push('');
     out.push(`${style.bold(`Host ${host.name}`)} ${style.dim(`(${host.sources.join(', ')})`)}`);
     out.push(renderFiles(host.files, style, width, host.sources));
+    if (host.nftables !== null) {
+      const ignored = host.nftables.ignored.length > 0 ? `; not used: ${host.nftables.ignored.join(', ')} (the JSON is preferred)` : '';
+      out.push(`nftables rules from ${host.nftables.files.join(', ')} (${host.nftables.format === 'json' ? 'nft -j list ruleset' : 'nft list ruleset'})${ignored}`);
+    }
   }
   if (report.looseFiles.length > 0) {
     out.push('');
@@ -42,19 +46,18 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
 }
 
 function renderFiles(files: InspectedFile[], style: Style, width: number, sources: string[] = []): string {
-  const fileWidth = Math.max(16, Math.min(40, Math.floor(width * 0.3)));
-  const kindWidth = 18;
-  const factsWidth = Math.max(30, width - fileWidth - kindWidth - 10);
-  const table = new Table({
-    head: ['File', 'Kind', 'Facts'],
-    colWidths: [fileWidth, kindWidth, factsWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: [], border: [] },
-  });
+  // No width limit (a file, a pipe without COLUMNS): columns as wide as their text, nothing wrapped.
+  const sized = Number.isFinite(width)
+    ? (() => {
+        const fileWidth = Math.max(16, Math.min(40, Math.floor(width * 0.3)));
+        const kindWidth = 18;
+        return { colWidths: [fileWidth, kindWidth, Math.max(20, width - fileWidth - kindWidth - 4)], wordWrap: true, wrapOnWordBoundary: true };
+      })()
+    : {};
+  const table = new Table({ head: ['File', 'Kind', 'Facts'], ...sized, style: { head: [], border: [] } });
   for (const f of files) {
     const kind = FILE_KIND_LABELS[f.kind] + (f.compression ? ` (${f.compression})` : '');
-    const facts = f.facts !== null ? describeFacts(f.facts) : f.reason ?? 'facts could not be read';
+    const facts = f.facts !== null ? describeFacts(f.facts) : f.reason ?? (f.kind === 'collect-log' ? "the collector's own log: each command, its status and stderr" : 'facts could not be read');
     // Paths have no spaces to break at: wrap them anywhere rather than cut them off.
     table.push([{ content: shortenPath(f.path, sources), wrapOnWordBoundary: false }, f.kind === 'unrecognised' ? style.yellow(kind) : kind, facts]);
   }
@@ -85,9 +88,7 @@ export function describeFacts(facts: FileFacts): string {
       return parts.join('; ');
     }
     case 'iptables':
-      return `${facts.family}, ${facts.rules} rules; ${facts.tables
-        .map((t) => `${t.name}: ${t.chains} chains (${t.userChains} user), ${t.rules} rules`)
-        .join('; ')}`;
+      return [`${facts.family}, ${formatCount(facts.rules)} rules`, ...facts.tables.map((t) => `${t.name}: ${t.chains} chains (${t.userChains} user), ${formatCount(t.rules)} rules`)].join('; ');
     case 'routes':
       return `${facts.routes} routes (${facts.defaultRoutes} default); ${facts.byTable
         .map((t) => `${t.table}/${t.family === 'ipv4' ? 'v4' : 'v6'}: ${t.routes}`)
@@ -97,9 +98,13 @@ export function describeFacts(facts: FileFacts): string {
     case 'interfaces':
       return `${facts.interfaces} interfaces, ${facts.addresses} addresses: ${facts.names.join(', ')}`;
     case 'conntrack':
-      return `${facts.entries} entries, ${facts.natted} NAT'd; ${facts.byProtocol
-        .map((p) => `${p.protocol}: ${p.entries}`)
-        .join(', ')}`;
+      return [`${formatCount(facts.entries)} entries, ${formatCount(facts.natted)} NAT'd`, facts.byProtocol.map((p) => `${p.protocol}: ${formatCount(p.entries)}`).join(', ')]
+        .filter((part) => part !== '')
+        .join('; ');
+    case 'host-info':
+      return facts.entries.map((e) => `${e.key}: ${e.value}`).join('; ') || 'no entries';
+    case 'nftables':
+      return describeNftFacts(facts);
     case 'ipset': {
       const shown = facts.sets.slice(0, 12).map((s) => {
         const notes = [
@@ -117,6 +122,26 @@ export function describeFacts(facts: FileFacts): string {
         facts.servicesWithoutRealServers > 0 ? `, ${facts.servicesWithoutRealServers} without any` : ''
       }${facts.persistentServices > 0 ? `, ${facts.persistentServices} persistent` : ''}`;
   }
+}
+
+/** `inet fw4: 30 chains, 120 rules; hooks: input filter 0 drop (12), …; sets: zone_lan (3 elements)`. */
+function describeNftFacts(facts: Extract<FileFacts, { type: 'nftables' }>): string {
+  const head = `${facts.tables.length} table(s), ${facts.chains} chains, ${facts.rules} rules, ${facts.sets} sets/maps with ${facts.elements} elements${
+    facts.handles ? ', with handles' : ''
+  }`;
+  const tables = facts.tables.map((t) => {
+    const parts = [`${t.family} ${t.name}: ${t.chains} chains, ${t.rules} rules`];
+    if (t.baseChains.length > 0) {
+      parts.push(`hooks: ${t.baseChains.map((c) => `${c.name} (${c.type} ${c.hook} ${c.priority} ${c.policy}, ${c.rules} rules)`).join(', ')}`);
+    }
+    if (t.sets.length > 0) {
+      const shown = t.sets.slice(0, 8).map((s) => `${s.kind} ${s.name} (${s.elements})`);
+      if (t.sets.length > shown.length) shown.push(`${t.sets.length - shown.length} more`);
+      parts.push(`sets: ${shown.join(', ')}`);
+    }
+    return parts.join('; ');
+  });
+  return [head, ...tables].join('\n');
 }
 
 /** Under a host heading the host folder is already named: show paths relative to it. */
