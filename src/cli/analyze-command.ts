@@ -13,6 +13,7 @@ interface AnalyzeArgs {
   out?: string;
   color?: boolean;
   width?: number;
+  verbose?: boolean;
   failOn?: string[];
   maxFlows: number;
   threads?: number;
@@ -33,6 +34,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           default: 1000,
           describe: 'List at most this many flows in full (multi-point first; 0 = all); the answer and totals always cover every flow',
         })
+        .option('verbose', { type: 'boolean', alias: 'v', describe: 'Tell everything: every path shape, client port and conntrack entry (default: a bounded summary)' })
         .option('fail-on', {
           type: 'string',
           array: true,
@@ -64,6 +66,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           maxFlows: args.maxFlows,
           threads,
           width: args.width,
+          verbose: args.verbose,
         }),
       );
     },
