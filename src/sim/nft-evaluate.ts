@@ -210,7 +210,9 @@ function fib(result: string, flags: string[], s: SimState, scope: NftScope): Eva
     case 'unknown':
       return unknown(`fib ${flags.join(' . ')} ${result}: no ip route snapshot`);
     case 'local':
-      dev = d.dev ?? 'lo';
+      // nft_fib4_eval/nft_fib6_eval give no oif for a local destination (RTN_LOCAL / RTF_LOCAL);
+      // only a packet that came in on loopback gets its input interface (nft_fib_is_loopback).
+      dev = s.hook === 'PREROUTING' && p.iif.kind === 'name' && p.iif.name === 'lo' ? 'lo' : '';
       break;
     case 'unicast':
       if (d.hops.length > 1) return unknown(`fib ${flags.join(' . ')} ${result}: multipath route`);
@@ -267,6 +269,12 @@ export function evaluate(e: NftExpr, s: SimState, scope: NftScope): Evaluated {
       const [l, r] = (e as Record<string, [NftExpr, NftExpr]>)[op]!;
       const left = evaluate(l, s, scope);
       if (left.kind !== 'value') return left;
+      // `tcp flags & (fin | syn | rst | ack) == syn`: a mask of flag names keeps those the packet has.
+      if (left.v.t === 'flags' && op === '&') {
+        const mask = flagNames(r);
+        if (mask === null) return unknown('a flag mask natpath cannot read');
+        return value({ t: 'flags', s: left.v.s.filter((f) => mask.includes(f)) });
+      }
       const right = intOf(r);
       if (left.v.t !== 'int' || right === null) return unknown(`${op} on a value that is not a number`);
       const a = left.v.n;
@@ -276,6 +284,22 @@ export function evaluate(e: NftExpr, s: SimState, scope: NftScope): Evaluated {
   }
   if ('map' in e) return unknown('a map look-up as a value');
   return unknown(`${Object.keys(e)[0]} is not known to natpath`);
+}
+
+/** Flag names of a mask: `syn`, `["syn","ack"]`, `{"|": ["fin", "syn"]}`; null for anything else. */
+function flagNames(e: NftExpr): string[] | null {
+  if (typeof e === 'string') return [e];
+  if (Array.isArray(e)) {
+    const out: string[] = [];
+    for (const x of e) {
+      const n = flagNames(x);
+      if (n === null) return null;
+      out.push(...n);
+    }
+    return out;
+  }
+  if (typeof e === 'object' && e !== null && '|' in e) return flagNames(e['|'] as NftExpr[]);
+  return null;
 }
 
 /** Where a right-hand side points: a named set (`@name`), an anonymous set, or null for a plain constant. */
