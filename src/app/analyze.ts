@@ -28,7 +28,6 @@ export interface AnalyzeCommandOptions {
   color: boolean | undefined;
   failOnUnexplained: boolean;
   maxFlows: number;
-  threads: number | undefined;
   /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
   width?: number | undefined;
   /** `-v`: every path shape, client port and conntrack entry, not a bounded summary. */
@@ -46,7 +45,6 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   const progress = createProgress();
   const report = await runAnalyze(request, {
     maxFlows: options.maxFlows,
-    threads: options.threads,
     onFile: (file, bytes) => progress.start(file, bytes),
     onBytes: (offset) => progress.update(offset),
   });
