@@ -1,6 +1,7 @@
 // Every ipset and IPVS file of the shared corpus (../shared/corpus/ipset, ipvs) is recognised by
 // content and read without a crash, with its damage named by line; the real node outputs are
 // checked against what their sources say (entry counts, the counters of the paired rules).
+// @module-tag corpus
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';

@@ -1,5 +1,6 @@
 // The JSON reader on every nft -j dump of the corpus, on damaged copies of one, and on hand-made
 // bad shapes (the only hand-made bytes here: malformed input).
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
