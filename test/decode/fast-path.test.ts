@@ -110,7 +110,7 @@ async function decodeFiles(pair: Pair, files: string[]): Promise<string[]> {
 }
 
 describe('fast path = general path, whole view', () => {
-  it('every packet of the shared corpus', NEEDS_CORPUS, async () => {
+  it('every packet of the shared corpus', { ...NEEDS_CORPUS, timeout: 120_000 }, async () => {
     const pair = new Pair();
     const files = loadIndex().map((f) => join(CORPUS_ROOT, f.corpus, f.file));
     const problems = await decodeFiles(pair, files);
@@ -120,7 +120,7 @@ describe('fast path = general path, whole view', () => {
     expect(pair.accepted).toBeGreaterThan(5_000);
     expect(pair.acceptedIpv6).toBeGreaterThan(100);
     console.log(`fast path vs general: corpus ${files.length} captures, ${pair.packets} packets compared, ${pair.accepted} taken by the fast path (${pair.acceptedIpv6} IPv6)`);
-  }, 120_000);
+  });
 
   it('every packet of the lab samples', async () => {
     const pair = new Pair();

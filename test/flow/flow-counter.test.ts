@@ -71,7 +71,7 @@ describe('FlowCounter', () => {
     }
   });
 
-  it('counts exactly the distinct flows of a slice of the shared corpus (every 2nd capture)', NEEDS_CORPUS, async () => {
+  it('counts exactly the distinct flows of a slice of the shared corpus (every 2nd capture)', { ...NEEDS_CORPUS, timeout: 120_000 }, async () => {
     const files = listCaptures(CORPUS_ROOT).filter((_, i) => i % 2 === 0);
     expect(files.length).toBeGreaterThan(400);
     let flows = 0;
@@ -81,7 +81,7 @@ describe('FlowCounter', () => {
       flows += exact;
     }
     expect(flows).toBeGreaterThan(1000);
-  }, 120_000);
+  });
 
   it('counts both directions of a flow as one, and the protocol and depth apart', async () => {
     const counter = new FlowCounter();

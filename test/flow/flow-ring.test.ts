@@ -69,13 +69,13 @@ describe('flow counting in a worker', () => {
     }
   }, 60_000);
 
-  it('gives the same decode --summary as the main thread alone on a slice of the shared corpus (every 16th capture)', NEEDS_CORPUS, async () => {
+  it('gives the same decode --summary as the main thread alone on a slice of the shared corpus (every 16th capture)', { ...NEEDS_CORPUS, timeout: 120_000 }, async () => {
     const files = listCaptures(CORPUS_ROOT).filter((_, i) => i % 16 === 0);
     expect(files.length).toBeGreaterThan(50);
     for (const file of files) {
       expect(await summarize(file, 'always'), file).toEqual(await summarize(file, 'never'));
     }
-  }, 120_000);
+  });
 
   it('ends a damaged capture (cut in the middle of a record) the same way, and a missing one with the same error', async () => {
     const sample = listCaptures(join(PROJECT_ROOT, 'samples')).find((f) => f.endsWith('.pcap'))!;
