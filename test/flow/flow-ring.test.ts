@@ -17,7 +17,7 @@ import { FlowTable } from '../../src/flow/flow-table.js';
 import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 import { listCaptures } from '../report/capture-files.js';
 
-const BUILT_WORKER = pathToFileURL(join(PROJECT_ROOT, 'dist', 'report', 'flow-worker.js'));
+const BUILT_WORKER = pathToFileURL(join(PROJECT_ROOT, 'dist', 'flow', 'flow-worker.js'));
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-flow-ring-'));
 
 /** A worker script with the given body (to play a worker that misbehaves). */

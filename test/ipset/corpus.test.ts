@@ -5,7 +5,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { recognizeBytes } from '../../src/case/recognize-file.js';
 import { readSnapshotFacts } from '../../src/case/snapshot-facts.js';
 import { isSnapshotKind } from '../../src/case/file-kind.js';
@@ -29,7 +29,10 @@ function recognize(path: string) {
 
 describe('the ipset corpus', () => {
   const root = corpusPath('ipset');
-  const files = walk(root).filter((f) => !f.endsWith('README.md'));
+  let files: string[];
+  beforeAll(() => {
+    files = walk(root).filter((f) => !f.endsWith('README.md'));
+  });
 
   it('recognises every ipset list/save file as such and reads it without a crash', () => {
     expect(files.length).toBeGreaterThan(120);
@@ -125,7 +128,10 @@ describe('the ipset corpus', () => {
 
 describe('the IPVS corpus', () => {
   const root = corpusPath('ipvs');
-  const files = walk(root).filter((f) => !f.endsWith('README.md'));
+  let files: string[];
+  beforeAll(() => {
+    files = walk(root).filter((f) => !f.endsWith('README.md'));
+  });
 
   it('recognises every ipvsadm -Ln listing and reads its services; the iptables -nL pages are sent back with the command to use', () => {
     for (const f of files) {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatIpAddress, formatPrefix } from '../../src/net/address.js';
 import { parseIptablesSave, type Match, type Rule, type Target } from '../../src/netfilter/index.js';
 import { tokenizeRule } from '../../src/netfilter/tokenize.js';
@@ -40,7 +40,10 @@ function corpusDumps(): string[] {
 }
 
 describe('iptables-save corpus', NEEDS_CORPUS, () => {
-  const files = corpusDumps();
+  let files: string[];
+  beforeAll(() => {
+    files = corpusDumps();
+  });
   it('finds the 284 moby goldens and the kube-proxy dumps', () => {
     expect(files.filter((f) => f.endsWith('.golden')).length).toBe(284);
     expect(files.length).toBeGreaterThan(300);
