@@ -5,6 +5,9 @@ import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { parseIpset } from '../ipset/index.js';
+import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
+import { parseNftText } from '../nftables/parse-nft-text.js';
+import { readNftJson } from '../nftables/read-json.js';
 import { formatPrefix, type IpAddress } from '../net/address.js';
 import { parseIptablesSave } from '../netfilter/index.js';
 import { parseIpLink, parseIpLinkJson, parseIpRoute, parseIpRouteJson, parseIpRule, parseIpRuleJson } from '../route/index.js';
@@ -24,15 +27,21 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   const s: HostSnapshots = { name: host.name, iptables: [], routes: [], rules: [], interfaces: null, conntrack: null, extraAddresses };
   const diagnostics: Diagnostic[] = [];
   const files: LoadedHost['files'] = [];
+  // By name, so that merging dumps of 100 000 interfaces stays linear.
+  const byName = new Map<string, InterfaceList['interfaces'][number]>();
   const addInterfaces = (list: InterfaceList) => {
     // ip addr and ip -d link describe the same interfaces: merge addresses and details by name.
     if (s.interfaces === null) {
       s.interfaces = list;
+      for (const itf of list.interfaces) if (!byName.has(itf.name)) byName.set(itf.name, itf);
       return;
     }
     for (const itf of list.interfaces) {
-      const known = s.interfaces.interfaces.find((i) => i.name === itf.name);
-      if (known === undefined) s.interfaces.interfaces.push(itf);
+      const known = byName.get(itf.name);
+      if (known === undefined) {
+        s.interfaces.interfaces.push(itf);
+        byName.set(itf.name, itf);
+      }
       else {
         if (known.addresses.length === 0) known.addresses = itf.addresses;
         known.details ??= itf.details;
@@ -41,8 +50,12 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
       }
     }
   };
+  // nft list ruleset and nft -j list ruleset describe the same rules: one form is used (JSON first).
+  const nft = chooseNftFiles(host.files);
+  diagnostics.push(...describeNftChoice(nft));
   for (const f of host.files) {
     if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
+    if (nft.ignored.includes(f)) continue;
     let text: string;
     try {
       text = await readCaseText(f);
@@ -81,6 +94,12 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         const r = parseConntrack(text, file);
         // `conntrack -L` and `-L -o extended` list the same table: the first one is used.
         s.conntrack ??= r.value;
+        diagnostics.push(...r.issues);
+        break;
+      }
+      case 'nft-ruleset': case 'nft-ruleset-json': {
+        const r = f.kind === 'nft-ruleset' ? parseNftText(text, file) : readNftJson(text, file);
+        (s.nftables ??= []).push(r.value);
         diagnostics.push(...r.issues);
         break;
       }

@@ -84,6 +84,8 @@ export interface SimTranslation {
   after: { src: IpAddress | null; sport: number | null; dst: IpAddress; dport: number | null };
   /** When the target names a range, the whole range (the kernel picks within it). */
   range: string | null;
+  /** The branch's probability when this translation was applied: what it took since the last one tells which translation a `-m statistic` choice led to. */
+  probability: number;
   rule: SimStep;
 }
 
@@ -105,6 +107,8 @@ export interface SimState {
   conn: SimConnection;
   hook: Hook;
   steps: SimStep[];
+  /** Rules that matched after the first MAX_LISTED_STEPS: counted, not kept (a walk can fire millions). */
+  stepsNotListed: number;
   translations: SimTranslation[];
   unknowns: string[];
   routes: SimRoute[];
@@ -121,12 +125,21 @@ export function forkState(s: SimState, share: number, note: string | null, side 
     conn: { ...s.conn },
     hook: s.hook,
     steps: [...s.steps],
+    stepsNotListed: s.stepsNotListed,
     translations: [...s.translations],
     unknowns: note === null ? [...s.unknowns] : [...s.unknowns, note],
     routes: [...s.routes],
     verdictBy: s.verdictBy,
     path: s.path + String.fromCharCode(48 + side),
   };
+}
+
+/** Rules listed per branch; enough for any real walk, bounded for crafted ones. */
+export const MAX_LISTED_STEPS = 5000;
+
+export function recordStep(s: SimState, step: SimStep): void {
+  if (s.steps.length < MAX_LISTED_STEPS) s.steps.push(step);
+  else s.stepsNotListed++;
 }
 
 export function stepOf(rule: Rule, hook: Hook, target: string): SimStep {
