@@ -28,7 +28,7 @@ export default function setup(project: TestProject): () => void {
     const skipped = countSkippedCorpusTests(files);
     const inFiles = files.filter((f) => countSkippedCorpusTests([f]) > 0).length;
     console.log(
-      `\n  corpus: ${skipped} tests in ${inFiles} files skipped — the third-party corpus is not at ${CORPUS_ROOT} ` +
+      `\n  corpus: ${skipped} test${skipped === 1 ? '' : 's'} in ${inFiles} file${inFiles === 1 ? '' : 's'} skipped — the third-party corpus is not at ${CORPUS_ROOT} ` +
         `(clone or copy it there to run them; docs/testing.md)\n`,
     );
   };
