@@ -1,10 +1,11 @@
 // The nft text reader against nft itself: every ruleset of the corpus that has both forms
 // (`nft list ruleset` text and `nft -j list ruleset` JSON) must read into the same objects;
 // every corpus file reads without a crash; damage is reported by line and the rest is kept.
+// @module-tag corpus
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNftText } from '../../src/nftables/parse-nft-text.js';
 import type { NftRule, NftRuleset } from '../../src/nftables/model.js';
 import { PROJECT_ROOT } from '../corpus.js';
@@ -12,6 +13,7 @@ import {
   CORPUS,
   alignOptionalKeys,
   nftPairs,
+  type NftPair,
   normaliseListing,
   rulesetToListing,
   textHasHandles,
@@ -49,7 +51,10 @@ function hasUnknown(rule: unknown): boolean {
 }
 
 describe('nft list ruleset text reads into what nft -j lists', () => {
-  const pairs = nftPairs();
+  let pairs: NftPair[];
+  beforeAll(() => {
+    pairs = nftPairs();
+  });
 
   it('finds the corpus pairs (nftables/, kube-proxy-nft/)', () => {
     expect(pairs.length).toBeGreaterThan(390);
@@ -201,7 +206,10 @@ describe('what the reader keeps from a listing', () => {
 });
 
 describe('damaged and hostile input', () => {
-  const good = readFileSync(join(CORPUS, 'kube-proxy-nft/TestOverallNFTablesRules/ruleset.txt'), 'utf8');
+  let good: string;
+  beforeAll(() => {
+    good = readFileSync(join(CORPUS, 'kube-proxy-nft/TestOverallNFTablesRules/ruleset.txt'), 'utf8');
+  });
 
   it('a damaged line is an error at that line; the rules before and after it are kept', () => {
     const lines = good.split('\n');

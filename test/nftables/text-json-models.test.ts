@@ -5,6 +5,7 @@
 // sources (line vs JSON path), handles (only `nft -a` text has them), a netdev chain's device
 // (nft 1.0.6's JSON leaves it out), and the few constructs the text reader keeps as unknown
 // (listed in nft-text.test.ts).
+// @module-tag corpus
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
