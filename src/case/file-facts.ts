@@ -9,6 +9,7 @@ import type { CaseFile } from './load-case.js';
 import { cleanDumpText } from '../text/junk-lines.js';
 import { readCaseText } from './read-text.js';
 import { readSnapshotFacts } from './snapshot-facts.js';
+import { readHostInfo } from './collector-files.js';
 
 export interface FileFactsResult {
   facts: FileFacts | null;
@@ -19,10 +20,13 @@ export async function readFileFacts(file: CaseFile): Promise<FileFactsResult> {
   if (isCaptureKind(file.kind)) return readCaptureFacts(file);
   if (isSnapshotKind(file.kind)) {
     const raw = await readCaseText(file);
-    if (file.kind.endsWith('-json')) return readSnapshotFacts(file.kind, raw, file.displayPath);
+    if (file.kind.endsWith('-json')) return readSnapshotFacts(file.kind, raw, file.displayPath, file.family);
     const clean = cleanDumpText(raw, file.displayPath);
-    const r = await readSnapshotFacts(file.kind, clean.text, file.displayPath);
+    const r = readSnapshotFacts(file.kind, clean.text, file.displayPath, file.family);
     return { ...r, diagnostics: [...clean.issues, ...r.diagnostics] };
+  }
+  if (file.kind === 'host-info') {
+    return { facts: { type: 'host-info', entries: readHostInfo(await readCaseText(file)) }, diagnostics: [] };
   }
   return { facts: null, diagnostics: [] };
 }

@@ -10,6 +10,7 @@ import { sniffCaptureMagic } from '../capture/sniff.js';
 import type { FileKind } from './file-kind.js';
 import { cleanDumpText } from '../text/junk-lines.js';
 import { recognizeText } from './recognize-text.js';
+import { isCollectLog, isHostInfo } from './collector-files.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -72,7 +73,10 @@ export function recognizeBytes(bytes: Uint8Array, complete: boolean, fileName = 
   }
   // Junk lines (merge markers, NUL, 0xff) and colour codes do not decide what a dump is.
   const text = cleanDumpText(Buffer.from(bytes.buffer, bytes.byteOffset, textLength).toString('utf8'), fileName).text;
+  if (isHostInfo(text)) return { kind: 'host-info' };
   const r = recognizeText(text, complete, fileName);
+  // The collector's log quotes tools' stderr; it is a log only when no dump recognises it.
+  if (r.kind === 'unrecognised' && isCollectLog(text)) return { kind: 'collect-log' };
   if (r.kind === 'unrecognised') return { kind: 'unrecognised', reason: r.reason };
   return r.note === undefined ? { kind: r.kind } : { kind: r.kind, note: r.note };
 }

@@ -12,6 +12,7 @@ interface DecodeArgs {
   summary?: boolean;
   out?: string;
   color?: boolean;
+  width?: number;
   threads?: number;
 }
 
@@ -52,6 +53,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
           out: args.out,
           color: args.color,
           threads,
+          width: args.width,
         }),
       );
     },

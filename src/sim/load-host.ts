@@ -4,6 +4,7 @@
 import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
 import { cleanDumpText } from '../text/junk-lines.js';
+import { isSnapshotKind } from '../case/file-kind.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { parseIpset } from '../ipset/index.js';
 import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
@@ -55,7 +56,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   const nft = chooseNftFiles(host.files);
   diagnostics.push(...describeNftChoice(nft));
   for (const f of host.files) {
-    if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
+    if (!isSnapshotKind(f.kind)) continue;
     if (nft.ignored.includes(f)) continue;
     let text: string;
     try {
@@ -85,7 +86,8 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         break;
       }
       case 'ip-rule': case 'ip-rule-json': {
-        const r = f.kind === 'ip-rule' ? parseIpRule(text, file) : parseIpRuleJson(text, file);
+        const family = f.family === undefined ? {} : { family: f.family };
+        const r = f.kind === 'ip-rule' ? parseIpRule(text, file, family) : parseIpRuleJson(text, file, family);
         s.rules.push(...r.value.rules);
         diagnostics.push(...r.issues);
         break;
@@ -128,7 +130,10 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   }
   dedupeRoutes(s);
   diagnostics.push(...checkSetReferences(s));
-  return { model: buildHostModel(s), files, diagnostics };
+  const model = buildHostModel(s);
+  // Tables of the nft dump the walk leaves out, each said once where the dump is.
+  for (const n of model.nft.setAside) diagnostics.push({ code: 'trace.nft-table-not-simulated', severity: 'info', message: n.message, place: { file: n.file } });
+  return { model, files, diagnostics };
 }
 
 /** `ipset save` and `ipset list` of one host describe the same sets: the first file's copy of a set is kept. */
