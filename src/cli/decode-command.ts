@@ -2,7 +2,6 @@
 // options → runDecodeCommand (src/app/decode.ts).
 
 import type { CommandModule } from 'yargs';
-import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/format-names.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
 
@@ -13,6 +12,7 @@ interface DecodeArgs {
   summary?: boolean;
   out?: string;
   color?: boolean;
+  width?: number;
   threads?: number;
 }
 
@@ -53,6 +53,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
           out: args.out,
           color: args.color,
           threads,
+          width: args.width,
         }),
       );
     },

@@ -7,7 +7,7 @@ import { formatIpAddress, parseIpAddress, type IpAddress } from '../net/address.
 import type { Flow, HostLeg, RuleRef, Translation } from './flow-model.js';
 import type { HostModel } from '../sim/host-model.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
-import type { SimTranslation } from '../sim/state.js';
+import { describeStepRule, type SimTranslation } from '../sim/state.js';
 import { addressOf } from './endpoint-text.js';
 import type { HostKnowledge } from './host-knowledge.js';
 
@@ -104,12 +104,17 @@ function simulateOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: Hos
     }
     return;
   }
+  const sims = match.state.translations;
   for (const t of own) {
-    const sim = match.state.translations.find((x) => x.kind === t.kind);
-    if (sim === undefined) continue;
+    const k = sims.findIndex((x) => x.kind === t.kind);
+    if (k < 0) continue;
+    const sim = sims[k]!;
     t.rule = ruleRef(leg.host, request.family, sim);
     t.explained = true;
-    const chance = match.probability < 0.999 ? ` This path has probability ${match.probability.toFixed(3)} (-m statistic).` : '';
+    // The chance taken since the previous translation belongs to this one: kube-proxy's `-m statistic`
+    // picks the endpoint the DNAT goes to, not the MASQUERADE after it.
+    const taken = sim.probability / (k > 0 ? sims[k - 1]!.probability : 1);
+    const chance = taken < 0.999 ? ` This choice has probability ${taken.toFixed(3)} (-m statistic).` : '';
     const unknowns = match.state.unknowns.length > 0 ? ` Assumed: ${match.state.unknowns.join('; ')}.` : '';
     t.note = chance || unknowns ? `${chance}${unknowns}`.trim() : null;
   }
@@ -155,7 +160,7 @@ function agrees(o: SimOutcome, own: Translation[], expected: { src: string; dst:
 function describeOutcome(o: SimOutcome): string {
   const p = o.state.packet;
   const src = p.src === null ? '?' : formatIpAddress(p.src);
-  const nat = o.state.translations.map((t) => `${t.kind} by ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber}`).join(', ') || 'no NAT';
+  const nat = o.state.translations.map((t) => `${t.kind} by ${describeStepRule(t.rule)}`).join(', ') || 'no NAT';
   return `${o.verdict} ${src} → ${formatIpAddress(p.dst)}${p.dport !== null ? `:${p.dport}` : ''} (${nat}, p=${o.probability.toFixed(2)})`;
 }
 
@@ -171,6 +176,8 @@ function ruleRef(host: string, family: IpAddress['family'], t: SimTranslation): 
     comment: t.rule.comment,
     file: t.rule.source.file,
     line: t.rule.source.line ?? null,
+    jsonPath: t.rule.source.jsonPath ?? null,
+    nft: t.rule.nft,
   };
 }
 

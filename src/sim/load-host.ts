@@ -3,8 +3,12 @@
 
 import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
+import { isSnapshotKind } from '../case/file-kind.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { parseIpset } from '../ipset/index.js';
+import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
+import { parseNftText } from '../nftables/parse-nft-text.js';
+import { readNftJson } from '../nftables/read-json.js';
 import { formatPrefix, type IpAddress } from '../net/address.js';
 import { parseIptablesSave } from '../netfilter/index.js';
 import { parseIpLink, parseIpLinkJson, parseIpRoute, parseIpRouteJson, parseIpRule, parseIpRuleJson } from '../route/index.js';
@@ -47,8 +51,12 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
       }
     }
   };
+  // nft list ruleset and nft -j list ruleset describe the same rules: one form is used (JSON first).
+  const nft = chooseNftFiles(host.files);
+  diagnostics.push(...describeNftChoice(nft));
   for (const f of host.files) {
-    if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
+    if (!isSnapshotKind(f.kind)) continue;
+    if (nft.ignored.includes(f)) continue;
     let text: string;
     try {
       text = await readCaseText(f);
@@ -72,7 +80,8 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         break;
       }
       case 'ip-rule': case 'ip-rule-json': {
-        const r = f.kind === 'ip-rule' ? parseIpRule(text, file) : parseIpRuleJson(text, file);
+        const family = f.family === undefined ? {} : { family: f.family };
+        const r = f.kind === 'ip-rule' ? parseIpRule(text, file, family) : parseIpRuleJson(text, file, family);
         s.rules.push(...r.value.rules);
         diagnostics.push(...r.issues);
         break;
@@ -87,6 +96,12 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         const r = parseConntrack(text, file);
         // `conntrack -L` and `-L -o extended` list the same table: the first one is used.
         s.conntrack ??= r.value;
+        diagnostics.push(...r.issues);
+        break;
+      }
+      case 'nft-ruleset': case 'nft-ruleset-json': {
+        const r = f.kind === 'nft-ruleset' ? parseNftText(text, file) : readNftJson(text, file);
+        (s.nftables ??= []).push(r.value);
         diagnostics.push(...r.issues);
         break;
       }
@@ -109,7 +124,10 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   }
   dedupeRoutes(s);
   diagnostics.push(...checkSetReferences(s));
-  return { model: buildHostModel(s), files, diagnostics };
+  const model = buildHostModel(s);
+  // Tables of the nft dump the walk leaves out, each said once where the dump is.
+  for (const n of model.nft.setAside) diagnostics.push({ code: 'trace.nft-table-not-simulated', severity: 'info', message: n.message, place: { file: n.file } });
+  return { model, files, diagnostics };
 }
 
 /** `ipset save` and `ipset list` of one host describe the same sets: the first file's copy of a set is kept. */
