@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCase } from '../../src/case/load-case.js';
 import { MAX_META_HEADER_BYTES } from '../../src/case/tar-parser.js';
 import { PROJECT_ROOT, samplePath } from '../corpus.js';
-import { paxRecord, tarBytes, tarHeader, writeGzipTar } from './tar-writer.js';
+import { tarBytes, tarHeader, writeGzipTar } from './tar-writer.js';
 
 const FULL = process.env.NATPATH_HOSTILE_FULL === '1';
 /** The bound docs/limits.md states for reading any archive. */

@@ -50,14 +50,6 @@ export function tarBytes(records: TarRecord[], end = true): Buffer {
   return Buffer.concat(parts);
 }
 
-/** A pax record: "<length> key=value\n", the length counting itself. */
-export function paxRecord(key: string, value: string): Buffer {
-  const body = ` ${key}=${value}\n`;
-  let length = body.length + 1;
-  while (String(length).length + body.length !== length) length = String(length).length + body.length;
-  return Buffer.from(`${length}${body}`);
-}
-
 /**
  * Streams a gzip'd tar to `path` made of `parts`, each either bytes or a run of `zeros` bytes
  * (written in 1 MiB pieces, so a gigabyte-sized entry never sits in memory here either).
