@@ -37,8 +37,9 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
     out.push('');
     out.push(style.bold(`Problems (${problems.length})`));
     for (const d of problems) {
-      const line = formatDiagnostic(d);
-      out.push(d.severity === 'error' ? style.red(line) : d.severity === 'warning' ? style.yellow(line) : line);
+      // A long path and message wrap under the first line rather than run past the width.
+      const lines = wrapWords(formatDiagnostic(d), width - 2).map((l, i) => (i === 0 ? l : `  ${l}`));
+      for (const line of lines) out.push(d.severity === 'error' ? style.red(line) : d.severity === 'warning' ? style.yellow(line) : line);
     }
   }
   return `${out.join('\n')}\n`;
