@@ -8,7 +8,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNftText } from '../../src/nftables/parse-nft-text.js';
 import type { NftRule, NftRuleset } from '../../src/nftables/model.js';
-import { PROJECT_ROOT } from '../corpus.js';
 import {
   CORPUS,
   alignOptionalKeys,
@@ -83,16 +82,6 @@ describe('nft list ruleset text reads into what nft -j lists', () => {
         if (!isDeepStrictEqual(a[i], b[i])) expect(hasUnknown(a[i]), `${name} rule ${i}`).toBe(true);
       }
     }
-  });
-});
-
-describe('a ruleset made for this test and listed by the real nft (test/fixtures/nftables/make-nft-probe.sh)', () => {
-  it('reads exactly into what nft -j lists: NAT forms and maps, masks, flag lists, ct/fib/numgen/jhash, sets, limits, rejects', () => {
-    const textFile = join(PROJECT_ROOT, 'test/fixtures/nftables/nft-probe.txt');
-    const { parsed, ours, nft } = readPair(textFile, join(PROJECT_ROOT, 'test/fixtures/nftables/nft-probe.json'));
-    expect(parsed.issues).toEqual([]);
-    expect(ours).toEqual(nft);
-    expect((ours.rule ?? []).length).toBe(42);
   });
 });
 
@@ -237,6 +226,15 @@ describe('damaged and hostile input', () => {
       lastRules = n;
     }
     expect(lastRules).toBeGreaterThan(50);
+  });
+
+  it('a file with more words than the budget is read up to it, with an error at that line', () => {
+    const r = parseNftText(good, 'big.txt', { maxTokens: 600 });
+    const stop = r.issues.find((i) => /more than 600 words/.test(i.message))!;
+    expect(stop.severity).toBe('error');
+    expect(stop.place.line).toBeGreaterThan(10);
+    expect(rulesOf(r.value).length).toBeGreaterThan(0);
+    expect(rulesOf(r.value).length).toBeLessThan(rulesOf(parseNftText(good, 'good.txt').value).length);
   });
 
   it('a 2 MB line, 100 000 nested braces and an unclosed string stay bounded', () => {
