@@ -17,6 +17,7 @@ import { sourcePortMatters } from '../match/explain-translations.js';
 import { FlowShapes } from '../match/flow-shapes.js';
 import { type LegFacts, linkLegs } from '../match/link-legs.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
+import { tunnelPortsOf } from '../route/index.js';
 
 export interface AnalyzeOptions {
   /** Called with a label (a file's display path, or "N captures" when read at once) and its bytes before reading… */
@@ -54,8 +55,17 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
     said.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);
     hostDiagnostics.push(said);
-    for (const file of host.files.filter((f) => isCaptureKind(f.kind))) {
-      tasks.push({ host: hostIndex, path: file.path, displayPath: file.displayPath, size: file.size, openStream: file.openStream });
+    const captureFiles = host.files.filter((f) => isCaptureKind(f.kind));
+    const tunnels = tunnelPortsOf(knowledge.model?.interfaces ?? []);
+    if (tunnels.notes.length > 0 && captureFiles.length > 0) {
+      said.push({
+        code: 'case.tunnel-ports', severity: 'info',
+        message: `host ${host.name}'s captures are decoded with its own tunnel ports: ${tunnels.notes.join('; ')}`,
+        place: { file: captureFiles[0]!.displayPath },
+      });
+    }
+    for (const file of captureFiles) {
+      tasks.push({ host: hostIndex, path: file.path, displayPath: file.displayPath, size: file.size, openStream: file.openStream, tunnelPorts: tunnels.ports });
     }
     snapshotsByHost.push(host.files.filter((f) => isSnapshotKind(f.kind)).map((f) => f.displayPath));
   }

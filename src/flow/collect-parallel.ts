@@ -6,6 +6,7 @@
 // (tested), in the order of the tasks.
 
 import { Worker } from 'node:worker_threads';
+import type { TunnelPorts } from '../decode/index.js';
 import { type CaptureLegs, collectLegs } from './collect-legs.js';
 import { LegTable, type LegTableState } from './leg-table.js';
 
@@ -15,6 +16,8 @@ export interface CollectTask {
   size: number;
   /** Set for a capture that is not a file on disk (an entry of a case archive): read in-process. */
   openStream?: () => AsyncIterable<Uint8Array>;
+  /** The capturing host's tunnel ports beyond the defaults (from its `ip -d link`). */
+  tunnelPorts?: TunnelPorts;
 }
 
 export type FromCollectWorker =
@@ -73,7 +76,7 @@ export async function collectAllLegs(tasks: CollectTask[], options: CollectOptio
 
 async function collectHere(task: CollectTask, onBytes?: (offset: number) => void): Promise<CaptureLegs | Error> {
   try {
-    return await collectLegs(task.path, task.displayPath, onBytes, task.openStream);
+    return await collectLegs(task.path, task.displayPath, onBytes, task.openStream, task.tunnelPorts);
   } catch (err) {
     return err as Error;
   }

@@ -9,7 +9,7 @@ import { LegTable } from './leg-table.js';
 const task = workerData as CollectTask;
 const port = parentPort!;
 try {
-  const result = await collectLegs(task.path, task.displayPath, (offset) => port.postMessage({ type: 'bytes', offset } satisfies FromCollectWorker));
+  const result = await collectLegs(task.path, task.displayPath, (offset) => port.postMessage({ type: 'bytes', offset } satisfies FromCollectWorker), undefined, task.tunnelPorts);
   const state = result.legs.toState();
   port.postMessage({ type: 'done', capture: { ...result, legs: state } } satisfies FromCollectWorker, LegTable.buffersOf(state));
 } catch (err) {

@@ -3,3 +3,4 @@ export { parseIpRoute, parseIpRouteJson, type RouteParseOptions } from './parse-
 export { parseIpRule, parseIpRuleJson, type RuleParseOptions } from './parse-ip-rule.js';
 export { parseIpLink, parseIpLinkJson } from './parse-ip-link.js';
 export { summarizeRoutes, summarizeRules, summarizeInterfaces, type RoutesSummary, type RulesSummary, type InterfacesSummary } from './summarize.js';
+export { tunnelPortsOf, type HostTunnelPorts } from './tunnel-ports.js';
