@@ -6,6 +6,7 @@
 
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/app/analyze-case.js';
 import { readCaptureFile } from '../../src/capture/index.js';
@@ -93,5 +94,7 @@ describe('analyze decodes each host\'s captures with its own tunnel ports', () =
     expect(report.totals.multiPointFlows).toBeGreaterThanOrEqual(1);
     const multi = report.flows.filter((f) => new Set(f.legs.map((l) => l.host)).size > 1);
     expect(multi.length).toBeGreaterThanOrEqual(1);
+    const validate = new Ajv2020({ allErrors: true }).compile(JSON.parse(readFileSync(join(PROJECT_ROOT, 'docs', 'report-schema.json'), 'utf8')));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 });
