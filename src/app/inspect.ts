@@ -9,6 +9,7 @@ import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { type CaseFile, type CaseRequest, loadCase } from '../case/load-case.js';
 import { readFileFacts } from '../case/file-facts.js';
+import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
 import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
 
@@ -39,8 +40,15 @@ export async function runInspect(request: CaseRequest): Promise<InspectReport> {
   const hosts = [];
   for (const host of input.hosts) {
     const files: InspectedFile[] = [];
-    for (const file of host.files) files.push(await inspectFile(file));
-    hosts.push({ name: host.name, sources: host.sources, files });
+    const nft = chooseNftFiles(host.files);
+    const notes = describeNftChoice(nft);
+    for (const file of host.files) {
+      const inspected = await inspectFile(file);
+      inspected.diagnostics.push(...notes.filter((d) => d.place.file === file.displayPath));
+      files.push(inspected);
+    }
+    const nftables = nft.format === null ? null : { format: nft.format, files: nft.used.map((f) => f.displayPath), ignored: nft.ignored.map((f) => f.displayPath) };
+    hosts.push({ name: host.name, sources: host.sources, files, nftables });
   }
   const looseFiles = input.looseFiles.map((f) => describeWithoutFacts(f));
   const all = hosts.flatMap((h) => h.files);

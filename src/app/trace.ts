@@ -168,7 +168,7 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
     },
     result,
     evidence,
-    diagnostics: [...kase.diagnostics, ...loaded.diagnostics],
+    diagnostics: [...kase.diagnostics, ...loaded.diagnostics, ...result.diagnostics],
   });
   if (loaded.files.length === 0) report.notes.unshift(`host ${host.name} has no snapshot (iptables-save, ip route, …): nothing to simulate against`);
   return { ok: true, report };

@@ -5,6 +5,7 @@ import type { ConntrackSummary } from '../conntrack/index.js';
 import type { IpsetSummary } from '../ipset/index.js';
 import type { IpvsSummary } from '../ipvs/index.js';
 import type { IptablesSummary } from '../netfilter/index.js';
+import type { NftSummary } from '../nftables/summarize.js';
 import type { InterfacesSummary, RoutesSummary, RulesSummary } from '../route/index.js';
 
 export interface CaptureFacts {
@@ -31,7 +32,8 @@ export type RoutesFacts = { type: 'routes' } & RoutesSummary;
 export type RulesFacts = { type: 'rules' } & RulesSummary;
 export type InterfacesFacts = { type: 'interfaces' } & InterfacesSummary;
 export type ConntrackFacts = { type: 'conntrack' } & ConntrackSummary;
+export type NftablesFacts = { type: 'nftables' } & NftSummary;
 export type IpsetFacts = { type: 'ipset' } & IpsetSummary;
 export type IpvsFacts = { type: 'ipvs' } & IpvsSummary;
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts;
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts | NftablesFacts;

@@ -14,6 +14,8 @@ export type SnapshotKind =
   | 'ip-link'
   | 'ip-link-json'
   | 'conntrack'
+  | 'nft-ruleset'
+  | 'nft-ruleset-json'
   | 'ipset-save'
   | 'ipset-list'
   | 'ipvsadm';
@@ -34,6 +36,8 @@ export const FILE_KIND_LABELS: Record<FileKind, string> = {
   'ip-link': 'ip link',
   'ip-link-json': 'ip -j link',
   conntrack: 'conntrack -L',
+  'nft-ruleset': 'nft list ruleset',
+  'nft-ruleset-json': 'nft -j list ruleset',
   'ipset-save': 'ipset save',
   'ipset-list': 'ipset list',
   ipvsadm: 'ipvsadm -Ln',

@@ -29,6 +29,8 @@ export function recognizeText(text: string, complete = true, fileName = ''): Tex
   if (lines.length === 0) return { kind: 'unrecognised', reason: 'text file with no content (only blank lines or comments)' };
 
   if (isIptablesSave(text, lines)) return recognizeIptablesFamily(text, fileName);
+  const nft = recognizeNftText(lines);
+  if (nft !== null) return nft;
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return recognizeJson(trimmed, complete);
 
@@ -147,6 +149,7 @@ function recognizeJson(text: string, complete: boolean): TextRecognition {
   } catch (err) {
     return { kind: 'unrecognised', reason: `starts like JSON but does not parse (${(err as Error).message})` };
   }
+  if (isNftJson(parsed)) return { kind: 'nft-ruleset-json', confidence: 1 };
   if (!Array.isArray(parsed)) {
     return { kind: 'unrecognised', reason: 'JSON, but not iproute2 -j output (expected a top-level array)' };
   }
@@ -174,15 +177,40 @@ function explainUnknownText(lines: string[]): string {
   if (/^Kernel IPv6 routing table/.test(first)) {
     return 'looks like `route -6`/`netstat -6rn` output; natpath needs `ip -6 route show table all`';
   }
-  if (/^table (ip|ip6|inet|arp|bridge|netdev) /.test(first)) {
-    return 'looks like `nft list ruleset` output, which natpath does not read yet; provide `iptables-save` (iptables-nft prints the same rules)';
+  if (/^(chain|set|map) \S+ \{/.test(first)) {
+    return 'looks like part of `nft list ruleset` output without its `table` line; natpath needs the whole `nft list ruleset` (or `nft -j list ruleset`)';
   }
   const shown = first.length > 60 ? `${first.slice(0, 60)}…` : first;
   return `text that is no dump natpath knows (first line: "${shown}")`;
 }
 
+/**
+ * `nft list ruleset` (and `nft -a`, with counters) starts with a `table FAMILY NAME {` line; an
+ * `nft -f` script (kube-proxy's transactions, OpenWrt's fw4 output) with `add table …`,
+ * `flush ruleset`, `define …` lines. Either is the same kind: the text reader takes both.
+ */
+const NFT_TABLE_LINE = /^table\s+((ip|ip6|inet|arp|bridge|netdev)\s+)?[^\s{]+\s*(\{|$)/;
+const NFT_COMMAND_LINE = /^(add|create|insert|replace|delete|destroy|flush|define|include|table)\s/;
+
+function recognizeNftText(lines: string[]): TextRecognition | null {
+  const first = lines[0]!;
+  if (NFT_TABLE_LINE.test(first)) return { kind: 'nft-ruleset', confidence: 1 };
+  if (first.startsWith('#!') && /\bnft\b/.test(first)) return { kind: 'nft-ruleset', confidence: 1, note: 'an nft -f script' };
+  const commands = share(lines, (l) => NFT_COMMAND_LINE.test(l) && /^(add|create|insert|flush|define|table|include)\b/.test(l));
+  if (/^(add|create|flush|define)\s+(table|chain|rule|set|map|element|ruleset|\S+\s*=)/.test(first) && commands >= MIN_SHARE) {
+    return { kind: 'nft-ruleset', confidence: commands, note: 'an nft -f script (add/flush/define commands)' };
+  }
+  return null;
+}
+
+/** `nft -j list ruleset`: one object whose `nftables` key holds the list. */
+function isNftJson(parsed: unknown): boolean {
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Array.isArray((parsed as { nftables?: unknown }).nftables);
+}
+
 /** For a large JSON file only its head is read: decide from the keys of the first object. */
 function recognizeJsonHead(head: string): TextRecognition {
+  if (/^\{\s*"nftables"\s*:\s*\[/.test(head)) return { kind: 'nft-ruleset-json', confidence: 0.9 };
   const end = head.indexOf('}');
   const first = end === -1 ? head : head.slice(0, end);
   const has = (key: string) => first.includes(`"${key}"`);

@@ -16,6 +16,9 @@ import {
   summarizeRoutes,
   summarizeRules,
 } from '../route/index.js';
+import { parseNftText } from '../nftables/parse-nft-text.js';
+import { readNftJson } from '../nftables/read-json.js';
+import { summarizeNftRuleset } from '../nftables/summarize.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { FileFacts } from './facts.js';
 import type { SnapshotKind } from './file-kind.js';
@@ -52,6 +55,11 @@ export function readSnapshotFacts(kind: SnapshotKind, text: string, file: string
     case 'conntrack': {
       const r = parseConntrack(text, file);
       return { facts: { type: 'conntrack', ...summarizeConntrack(r.value) }, diagnostics: r.issues };
+    }
+    case 'nft-ruleset':
+    case 'nft-ruleset-json': {
+      const r = kind === 'nft-ruleset' ? parseNftText(text, file) : readNftJson(text, file);
+      return { facts: { type: 'nftables', ...summarizeNftRuleset(r.value) }, diagnostics: r.issues };
     }
     case 'ipset-save':
     case 'ipset-list': {

@@ -406,7 +406,8 @@ class NftTextParser {
         const key = typeofToType(parseConcat(c));
         set.type = key.length === 1 ? key[0]! : key;
         if (c.acceptWord(':')) {
-          const data = c.isWord('verdict') ? [c.next().text] : typeofToType(parseConcat(c));
+          // Verdict maps and object maps (`: counter`, `: quota`, `: limit`) name their data kind.
+          const data = ['verdict', 'counter', 'quota', 'limit'].includes(c.peekWord() ?? '') ? [c.next().text] : typeofToType(parseConcat(c));
           set.map = data.length === 1 ? data[0]! : data;
         }
         return;

@@ -14,6 +14,7 @@ export type {
   IpsetFacts,
   IptablesFacts,
   IpvsFacts,
+  NftablesFacts,
   RoutesFacts,
   RulesFacts,
 } from '../case/facts.js';
@@ -35,6 +36,8 @@ export interface InspectedHost {
   name: string;
   sources: string[];
   files: InspectedFile[];
+  /** Which nftables dump gives this host's rules (JSON is preferred when both forms are present); null without one. */
+  nftables: { format: 'json' | 'text'; files: string[]; ignored: string[] } | null;
 }
 
 export interface InspectReport {

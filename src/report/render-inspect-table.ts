@@ -20,6 +20,10 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
     out.push('');
     out.push(`${style.bold(`Host ${host.name}`)} ${style.dim(`(${host.sources.join(', ')})`)}`);
     out.push(renderFiles(host.files, style, width, host.sources));
+    if (host.nftables !== null) {
+      const ignored = host.nftables.ignored.length > 0 ? `; not used: ${host.nftables.ignored.join(', ')} (the JSON is preferred)` : '';
+      out.push(`nftables rules from ${host.nftables.files.join(', ')} (${host.nftables.format === 'json' ? 'nft -j list ruleset' : 'nft list ruleset'})${ignored}`);
+    }
   }
   if (report.looseFiles.length > 0) {
     out.push('');
@@ -100,6 +104,8 @@ export function describeFacts(facts: FileFacts): string {
       return `${facts.entries} entries, ${facts.natted} NAT'd; ${facts.byProtocol
         .map((p) => `${p.protocol}: ${p.entries}`)
         .join(', ')}`;
+    case 'nftables':
+      return describeNftFacts(facts);
     case 'ipset': {
       const shown = facts.sets.slice(0, 12).map((s) => {
         const notes = [
@@ -117,6 +123,26 @@ export function describeFacts(facts: FileFacts): string {
         facts.servicesWithoutRealServers > 0 ? `, ${facts.servicesWithoutRealServers} without any` : ''
       }${facts.persistentServices > 0 ? `, ${facts.persistentServices} persistent` : ''}`;
   }
+}
+
+/** `inet fw4: 30 chains, 120 rules; hooks: input filter 0 drop (12), …; sets: zone_lan (3 elements)`. */
+function describeNftFacts(facts: Extract<FileFacts, { type: 'nftables' }>): string {
+  const head = `${facts.tables.length} table(s), ${facts.chains} chains, ${facts.rules} rules, ${facts.sets} sets/maps with ${facts.elements} elements${
+    facts.handles ? ', with handles' : ''
+  }`;
+  const tables = facts.tables.map((t) => {
+    const parts = [`${t.family} ${t.name}: ${t.chains} chains, ${t.rules} rules`];
+    if (t.baseChains.length > 0) {
+      parts.push(`hooks: ${t.baseChains.map((c) => `${c.name} (${c.type} ${c.hook} ${c.priority} ${c.policy}, ${c.rules} rules)`).join(', ')}`);
+    }
+    if (t.sets.length > 0) {
+      const shown = t.sets.slice(0, 8).map((s) => `${s.kind} ${s.name} (${s.elements})`);
+      if (t.sets.length > shown.length) shown.push(`${t.sets.length - shown.length} more`);
+      parts.push(`sets: ${shown.join(', ')}`);
+    }
+    return parts.join('; ');
+  });
+  return [head, ...tables].join('\n');
 }
 
 /** Under a host heading the host folder is already named: show paths relative to it. */

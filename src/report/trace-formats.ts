@@ -39,6 +39,7 @@ export function renderTraceText(r: TraceReport, style: Style): string {
     const color = o.verdict === 'ACCEPT' ? style.green : style.red;
     lines.push(`${style.bold(`Outcome ${i + 1}/${r.outcomes.length}`)}  ${percent(o.probability)}  ${color(headline(o))}`);
     lines.push(`  final packet: ${o.packet.src ?? '?'} → ${o.packet.dst}${o.mark !== '0x0' ? `  (mark ${o.mark})` : ''}`);
+    if (o.translatedBeyondReason !== null) lines.push(style.yellow(`  then: ${o.translatedBeyondReason}`));
     for (const t of o.translations) {
       lines.push(`  ${style.cyan(t.kind)}: ${t.before.src ?? '?'} → ${t.before.dst}  ⇒  ${t.after.src ?? '(address not known)'} → ${t.after.dst}${t.range ? `  (range ${t.range})` : ''}`);
       lines.push(style.dim(`         by ${t.rule.table} ${t.rule.chain} #${t.rule.ruleNumber}: ${t.rule.text}`));
@@ -53,6 +54,7 @@ export function renderTraceText(r: TraceReport, style: Style): string {
       lines.push(`    ${s.hook.padEnd(11)} ${`${s.table} ${s.chain} #${s.ruleNumber}`.padEnd(34)} → ${s.target}`);
       lines.push(style.dim(`      ${s.text}  [${s.source}]`));
     }
+    if (o.stepsNotListed > 0) lines.push(`    … and ${o.stepsNotListed} more rules that matched (not listed)`);
     for (const u of o.unknowns) lines.push(style.yellow(`  unknown: ${u}`));
   });
   if (r.outcomes.length === 0) lines.push('', 'No outcome (every branch was cut).');

@@ -1,9 +1,10 @@
 // The model `natpath trace` renders, and its JSON contract (docs/simulator.md): field names are
 // stable — add fields, never rename them. Addresses are text here ("IP:port", "[v6]:port").
 
+import { isPublicAddress, privateRangeOf } from '../net/address-scope.js';
 import { formatIpAddress, type IpAddress } from '../net/address.js';
 import type { ConntrackEvidence } from '../sim/conntrack-evidence.js';
-import type { SimResult } from '../sim/simulate.js';
+import type { SimOutcome, SimResult } from '../sim/simulate.js';
 import { formatStepSource, type SimStep, type SimTranslation } from '../sim/state.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 
@@ -57,8 +58,17 @@ export interface TraceOutcome {
   mark: string;
   translations: TraceTranslation[];
   steps: TraceStep[];
+  /** Rules that matched beyond the listed steps (a walk keeps at most 5 000 per outcome). */
+  stepsNotListed: number;
   routes: TraceRouteStep[];
   unknowns: string[];
+  /**
+   * 'certain' when the packet leaves the host with a private source toward a public destination:
+   * it cannot get there unless something beyond this host (a NAT gateway) translates it again;
+   * null otherwise (delivered locally, dropped, or nothing says so).
+   */
+  translatedBeyond: 'certain' | null;
+  translatedBeyondReason: string | null;
 }
 
 /** A connection in the host's conntrack table like the traced packet: the kernel's own record. */
@@ -109,6 +119,22 @@ function translation(t: SimTranslation): TraceTranslation {
   };
 }
 
+/** A packet leaving with a private source toward a public destination is translated again beyond the host. */
+function translatedBeyond(host: string, o: SimOutcome): Pick<TraceOutcome, 'translatedBeyond' | 'translatedBeyondReason'> {
+  const p = o.state.packet;
+  const leaves = o.verdict === 'ACCEPT' && (o.delivery === 'forward' || o.delivery === 'output');
+  const range = leaves && p.src !== null ? privateRangeOf(p.src) : null;
+  if (range === null || !isPublicAddress(p.dst)) return { translatedBeyond: null, translatedBeyondReason: null };
+  const src = formatIpAddress(p.src!);
+  const dst = formatIpAddress(p.dst);
+  return {
+    translatedBeyond: 'certain',
+    translatedBeyondReason:
+      `leaves ${host} with the private source ${src} (${range}) toward the public ${dst}: a translation beyond this host ` +
+      `(a NAT gateway) will follow, so ${dst} does not see ${src}; trace or capture the next hop to learn the address it sees`,
+  };
+}
+
 export function buildTraceReport(input: {
   host: string;
   snapshots: Array<{ path: string; kind: string }>;
@@ -130,6 +156,7 @@ export function buildTraceReport(input: {
       mark: `0x${p.mark.toString(16)}`,
       translations: s.translations.map(translation),
       steps: s.steps.map((x) => ({ hook: x.hook, ...ruleRef(x), comment: x.comment, source: formatStepSource(x.source) })),
+      stepsNotListed: s.stepsNotListed,
       routes: s.routes.map((r) => ({
         decision: r.decision,
         table: r.table,
@@ -139,6 +166,7 @@ export function buildTraceReport(input: {
         via: r.via === null ? null : formatIpAddress(r.via),
       })),
       unknowns: s.unknowns,
+      ...translatedBeyond(input.host, o),
     };
   });
   return {

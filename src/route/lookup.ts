@@ -108,6 +108,12 @@ export function lookupRoute(rt: RoutingTables, q: RouteQuery, notes: string[]): 
       case 'goto': {
         const next = rules.findIndex((r) => r.priority >= action.priority);
         if (next === -1) return { kind: 'none' };
+        // The kernel refuses a goto that does not lead forward; a hand-edited or damaged dump may
+        // still hold one. Following it could loop for ever, so the lookup only ever moves on.
+        if (next <= i) {
+          notes.push(`ip rule ${rule.priority} (${placeOf(rule)}) goes back to ${describeRule(rules[next]!)}: the kernel refuses a goto that does not lead forward; taken as not matching`);
+          continue;
+        }
         i = next - 1;
         continue;
       }
@@ -122,6 +128,15 @@ export function lookupRoute(rt: RoutingTables, q: RouteQuery, notes: string[]): 
     }
   }
   return { kind: 'none' };
+}
+
+function placeOf(rule: PolicyRule): string {
+  const s = rule.source;
+  return s.line !== undefined ? `${s.file}:${s.line}` : s.index !== undefined ? `${s.file} object #${s.index + 1}` : s.file;
+}
+
+function describeRule(rule: PolicyRule): string {
+  return `ip rule ${rule.priority} (${placeOf(rule)})`;
 }
 
 function decide(route: Route, rule: PolicyRule | null): RouteDecision {

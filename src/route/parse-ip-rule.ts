@@ -87,6 +87,7 @@ function readRuleWords(priority: number, words: string[], issues: IssueCollector
         break;
       case 'goto':
         rule.action = { kind: 'goto', priority: Number(v) };
+        if (!(Number(v) > rule.priority)) issues.warn(line, 'rule.backward-goto', `goto ${v} does not lead past this rule's priority ${rule.priority}: the kernel refuses such a rule; the lookup does not follow it`);
         haveAction = true;
         i++;
         break;
@@ -215,7 +216,10 @@ export function parseIpRuleJson(text: string, file: string, options: RuleParseOp
     rule.sport = portRange(o.sport, o.sport_start, o.sport_end);
     rule.dport = portRange(o.dport, o.dport_start, o.dport_end);
     let action: RuleAction = { kind: 'lookup', table: o.table ?? 'main' };
-    if (o.goto !== undefined) action = { kind: 'goto', priority: o.goto };
+    if (o.goto !== undefined) {
+      action = { kind: 'goto', priority: o.goto };
+      if (!(o.goto > rule.priority)) issues.warnObject('rule.backward-goto', `object #${index + 1}: goto ${o.goto} does not lead past its priority ${rule.priority}: the kernel refuses such a rule; the lookup does not follow it`);
+    }
     else if (o.action === 'blackhole' || o.action === 'unreachable' || o.action === 'prohibit' || o.action === 'nop') action = { kind: o.action };
     rule.action = action;
     rule.suppressPrefixLength = o.suppress_prefixlen ?? null;

@@ -24,15 +24,21 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   const s: HostSnapshots = { name: host.name, iptables: [], routes: [], rules: [], interfaces: null, conntrack: null, extraAddresses };
   const diagnostics: Diagnostic[] = [];
   const files: LoadedHost['files'] = [];
+  // By name, so that merging dumps of 100 000 interfaces stays linear.
+  const byName = new Map<string, InterfaceList['interfaces'][number]>();
   const addInterfaces = (list: InterfaceList) => {
     // ip addr and ip -d link describe the same interfaces: merge addresses and details by name.
     if (s.interfaces === null) {
       s.interfaces = list;
+      for (const itf of list.interfaces) if (!byName.has(itf.name)) byName.set(itf.name, itf);
       return;
     }
     for (const itf of list.interfaces) {
-      const known = s.interfaces.interfaces.find((i) => i.name === itf.name);
-      if (known === undefined) s.interfaces.interfaces.push(itf);
+      const known = byName.get(itf.name);
+      if (known === undefined) {
+        s.interfaces.interfaces.push(itf);
+        byName.set(itf.name, itf);
+      }
       else {
         if (known.addresses.length === 0) known.addresses = itf.addresses;
         known.details ??= itf.details;

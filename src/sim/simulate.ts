@@ -16,6 +16,8 @@ import { forkState, type Hook, type SimPacket, type SimState } from './state.js'
 import { hookEntries, isNatEntry, type HookEntry } from './base-chains.js';
 import { runNftBaseChain } from './nft-walk.js';
 import { runBuiltinChain, type Verdict, type WalkContext } from './walk-chain.js';
+import { createWorkBudget } from './work-budget.js';
+import type { Diagnostic } from '../text/diagnostic.js';
 
 export interface TraceRequest {
   family: Family;
@@ -33,6 +35,8 @@ export interface TraceRequest {
   mark: number;
   options: EvalOptions;
   maxBranches?: number;
+  /** Units of work before the walk is cut (DEFAULT_WORK_LIMIT). */
+  workLimit?: number;
 }
 
 export interface SimOutcome {
@@ -49,6 +53,10 @@ export interface SimResult {
   notes: string[];
   locallyGenerated: boolean;
   rulesEvaluated: number;
+  /** Units of work spent (src/sim/work-budget.ts) and whether the cap cut the walk. */
+  work: { used: number; limit: number; cut: boolean };
+  /** Problems with the ruleset met on the way (chain loops, nesting, the work cap), at their lines. */
+  diagnostics: Diagnostic[];
 }
 
 const NAT_HOOKS: ReadonlySet<Hook> = new Set<Hook>(['PREROUTING', 'OUTPUT', 'POSTROUTING', 'INPUT']);
@@ -68,6 +76,9 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     branches: 0,
     maxBranches: req.maxBranches ?? 512,
     rulesEvaluated: 0,
+    budget: createWorkBudget(req.workLimit),
+    active: [],
+    problems: new Map(),
   };
   let local = req.input.kind === 'local' || req.src === null;
   if (req.input.kind === 'auto' && req.src !== null) {
@@ -105,6 +116,7 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     conn: { untracked: false, origSrc: req.src, origDst: req.dst, origSport: req.sport, origDport: req.dport, dnat: false, snat: false, mark: 0 },
     hook: local ? 'OUTPUT' : 'PREROUTING',
     steps: [],
+    stepsNotListed: 0,
     translations: [],
     unknowns: [],
     routes: [],
@@ -130,7 +142,8 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
   }
   // List outcomes in rule order (the "matched" side of each split first), not in the order they ended.
   done.sort((a, b) => (a.state.path < b.state.path ? -1 : a.state.path > b.state.path ? 1 : 0));
-  return { outcomes: done, notes, locallyGenerated: local, rulesEvaluated: ctx.rulesEvaluated };
+  const work = { used: Math.min(ctx.budget.used, ctx.budget.limit), limit: ctx.budget.limit, cut: ctx.budget.exhaustedAt !== null };
+  return { outcomes: done, notes, locallyGenerated: local, rulesEvaluated: ctx.rulesEvaluated, work, diagnostics: [...ctx.problems.values()] };
 }
 
 /**

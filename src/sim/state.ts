@@ -105,6 +105,8 @@ export interface SimState {
   conn: SimConnection;
   hook: Hook;
   steps: SimStep[];
+  /** Rules that matched after the first MAX_LISTED_STEPS: counted, not kept (a walk can fire millions). */
+  stepsNotListed: number;
   translations: SimTranslation[];
   unknowns: string[];
   routes: SimRoute[];
@@ -121,12 +123,21 @@ export function forkState(s: SimState, share: number, note: string | null, side 
     conn: { ...s.conn },
     hook: s.hook,
     steps: [...s.steps],
+    stepsNotListed: s.stepsNotListed,
     translations: [...s.translations],
     unknowns: note === null ? [...s.unknowns] : [...s.unknowns, note],
     routes: [...s.routes],
     verdictBy: s.verdictBy,
     path: s.path + String.fromCharCode(48 + side),
   };
+}
+
+/** Rules listed per branch; enough for any real walk, bounded for crafted ones. */
+export const MAX_LISTED_STEPS = 5000;
+
+export function recordStep(s: SimState, step: SimStep): void {
+  if (s.steps.length < MAX_LISTED_STEPS) s.steps.push(step);
+  else s.stepsNotListed++;
 }
 
 export function stepOf(rule: Rule, hook: Hook, target: string): SimStep {

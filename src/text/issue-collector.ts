@@ -33,6 +33,11 @@ export class IssueCollector {
     this.add(line, code, 'error', message);
   }
 
+  /** A problem with a JSON array element that was still read (JSON has no useful line numbers). */
+  warnObject(code: string, message: string): void {
+    this.issues.push({ code, severity: 'warning', message, place: { file: this.file } });
+  }
+
   /** A JSON array element that could not be read (JSON has no useful line numbers). */
   skipObject(index: number, code: string, message: string): void {
     this.skippedObjects++;

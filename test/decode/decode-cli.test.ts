@@ -1,15 +1,15 @@
 // `natpath decode` as a user runs it (the built CLI, test/cli/run-cli.ts), on real corpus captures
 // and, when the lab has made them, on samples/<scenario>/<host>/capture.pcap.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusPath, samplePath } from '../corpus.js';
+import { corpusPath } from '../corpus.js';
 import { runCli } from '../cli/run-cli.js';
 import { loadOracle } from '../capture/oracle.js';
-import { tsharkVersion } from './tshark-extra-oracle.js';
+import { recordedOutput } from '../tshark/recordings.js';
+import { labCaptures, labSampleRun } from '../tshark/runs.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'natpath-decode-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -155,38 +155,16 @@ describe('natpath decode: bad input', () => {
   });
 });
 
-// ---- lab samples (samples/<scenario>/<host>/capture.pcap), when the lab has produced them ----
-
-function labCaptures(): string[] {
-  const root = samplePath('');
-  if (!existsSync(root)) return [];
-  const found: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory() && depth < 4) walk(p, depth + 1);
-      else if (e.isFile() && /\.(pcap|pcapng)(\.gz)?$/.test(e.name)) found.push(p);
-    }
-  };
-  walk(root, 0);
-  return found;
-}
+// ---- lab samples (samples/<scenario>/<host>/capture.pcap), against tshark's recorded reading ----
 
 const samples = labCaptures();
-const tshark = tsharkVersion();
 
-describe.skipIf(samples.length === 0 || tshark === null)('natpath decode agrees with tshark on every lab sample', () => {
+describe.skipIf(samples.length === 0)('natpath decode agrees with tshark on every lab sample', () => {
   it.each(samples)('%s', (file) => {
     const recs = ndjson(runCli(['decode', file, '--format', 'ndjson']).stdout);
     // tshark's last occurrence of each field = the innermost header, like natpath's record.
     // Flannel's VXLAN port (8472) is not one tshark decodes by default; natpath does.
-    const out = execFileSync(
-      'tshark',
-      ['-n', '-r', file, '-d', 'udp.port==8472,vxlan', '-o', 'tcp.relative_sequence_numbers:FALSE', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=l',
-        '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'ipv6.src', '-e', 'ipv6.dst', '-e', 'tcp.srcport', '-e', 'tcp.dstport',
-        '-e', 'udp.srcport', '-e', 'udp.dstport', '-e', 'tcp.seq_raw', '-e', 'frame.protocols'],
-      { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
-    );
+    const out = recordedOutput(labSampleRun(file));
     const rows = out.split('\n').filter((l) => l !== '');
     expect(recs.length).toBe(rows.length);
     const differ: string[] = [];

@@ -199,7 +199,7 @@ export async function compareFile(corpus: string, file: string, view = new Packe
   return result;
 }
 
-// ---- the fields of the locally made oracle (tshark-extra-oracle.ts) ----
+// ---- the fields of the recorded tshark oracle (tshark-extra-oracle.ts) ----
 
 export interface ExtraMismatch {
   key: string;
@@ -253,9 +253,9 @@ function normalizeExtra(value: string | undefined): string {
   return Number.isFinite(n) ? String(n) : `?${value}`;
 }
 
-export async function compareExtraFile(version: string, corpus: string, file: string, view = new PacketView()): Promise<ExtraComparison> {
+export async function compareExtraFile(corpus: string, file: string, view = new PacketView()): Promise<ExtraComparison> {
   const key = `${corpus}/${file}`;
-  const oracle = loadExtraOracle(version, corpus, file);
+  const oracle = loadExtraOracle(corpus, file);
   const result: ExtraComparison = { key, frames: 0, fieldComparisons: 0, mismatches: [] };
   await readCaptureFile(join(CORPUS_ROOT, corpus, file), (r) => {
     if (!isLinkTypeSupported(r.linkType)) return;

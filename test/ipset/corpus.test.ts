@@ -43,13 +43,14 @@ describe('the ipset corpus', () => {
       // Problems always carry their file, and a line when they are about one.
       for (const d of diagnostics) expect(d.place.file).toBe(name);
     }
-    // What is not an ipset dump here: nft commands made by ipset-translate, a restore script that
-    // only destroys sets, and two posted iptables rules without their table (no dump natpath knows).
+    // What is not an ipset dump here: a restore script that only destroys sets, and two posted
+    // iptables rules without their table (no dump natpath knows) …
     expect((kinds.get('unrecognised') ?? []).sort()).toEqual([
       'issue-k8s-54203-fasaxc/iptables-save-c.fragment.txt',
       'netfilter-ipset-tests/restore.t.destroy',
-      'netfilter-ipset-tests/xlate_xlate.t.nft',
     ]);
+    // … and the nft commands made by ipset-translate, which are an nft -f script.
+    expect(kinds.get('nft-ruleset')).toEqual(['netfilter-ipset-tests/xlate_xlate.t.nft']);
     expect(kinds.get('iptables-save')).toEqual(['issue-weave-3452-thesis-test-node-0/iptables-save.cut.txt']);
     expect(kinds.get('ipset-list')!.length).toBeGreaterThan(90);
     expect(kinds.get('ipset-save')!.length).toBeGreaterThan(10);

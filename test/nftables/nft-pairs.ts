@@ -14,8 +14,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NftRuleset } from '../../src/nftables/model.js';
+import { CORPUS_ROOT } from '../corpus.js';
 
-export const CORPUS = '../shared/corpus';
+export const CORPUS = CORPUS_ROOT;
 
 export interface NftPair {
   name: string;
