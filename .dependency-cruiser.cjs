@@ -11,7 +11,7 @@ const LAYERS = [
   ['case'], // files → hosts → recognised inputs and their facts
   ['nftables'], // nft model, text and JSON readers
   ['netfilter'], // iptables-save model and parser, matches and targets
-  ['ipset', 'route', 'conntrack'], // the other snapshot models and parsers
+  ['ipset', 'ipvs', 'route', 'conntrack'], // the other snapshot models and parsers
   ['flow'], // per-packet accumulation: legs, flow counting
   ['decode'], // one file per protocol, the reused packet view
   ['capture'], // pcap / pcapng / gzip reading

@@ -2,7 +2,6 @@
 // options → runDecodeCommand (src/app/decode.ts).
 
 import type { CommandModule } from 'yargs';
-import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/format-names.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
 

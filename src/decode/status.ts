@@ -120,11 +120,6 @@ export function reasonName(code: number): string {
   return REASON_TABLE[code]?.[0] ?? `REASON_${code}`;
 }
 
-/** One sentence saying what the reason means. */
-export function reasonText(code: number): string {
-  return REASON_TABLE[code]?.[2] ?? 'unknown reason code';
-}
-
 export function statusName(status: number): string {
   return STATUS_NAMES[status] ?? `status-${status}`;
 }

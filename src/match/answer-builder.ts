@@ -4,6 +4,7 @@
 
 import type { Answer, Flow, LastSeen, TranslatedBeyond, Translation } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
+import { describeStepRule } from '../sim/state.js';
 
 /** What one flow adds to the answer and to the report's totals. */
 export interface AnswerShare {
@@ -118,7 +119,7 @@ function translationPattern(t: Translation): string {
         : t.where === 'beyond'
           ? `beyond the captured hosts, between ${a} and ${b}`
           : `between ${a} and ${b}`;
-  const rule = t.rule !== null ? ` by ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target})` : '';
+  const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : '';
   return `${change} ${where}${rule}`;
 }
 

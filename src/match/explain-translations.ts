@@ -7,7 +7,7 @@ import { formatIpAddress, parseIpAddress, type IpAddress } from '../net/address.
 import type { Flow, HostLeg, RuleRef, Translation } from './flow-model.js';
 import type { HostModel } from '../sim/host-model.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
-import type { SimTranslation } from '../sim/state.js';
+import { describeStepRule, type SimTranslation } from '../sim/state.js';
 import { addressOf } from './endpoint-text.js';
 import type { HostKnowledge } from './host-knowledge.js';
 
@@ -155,7 +155,7 @@ function agrees(o: SimOutcome, own: Translation[], expected: { src: string; dst:
 function describeOutcome(o: SimOutcome): string {
   const p = o.state.packet;
   const src = p.src === null ? '?' : formatIpAddress(p.src);
-  const nat = o.state.translations.map((t) => `${t.kind} by ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber}`).join(', ') || 'no NAT';
+  const nat = o.state.translations.map((t) => `${t.kind} by ${describeStepRule(t.rule)}`).join(', ') || 'no NAT';
   return `${o.verdict} ${src} → ${formatIpAddress(p.dst)}${p.dport !== null ? `:${p.dport}` : ''} (${nat}, p=${o.probability.toFixed(2)})`;
 }
 
@@ -171,6 +171,8 @@ function ruleRef(host: string, family: IpAddress['family'], t: SimTranslation): 
     comment: t.rule.comment,
     file: t.rule.source.file,
     line: t.rule.source.line ?? null,
+    jsonPath: t.rule.source.jsonPath ?? null,
+    nft: t.rule.nft,
   };
 }
 

@@ -60,7 +60,12 @@ export interface RuleRef {
   text: string;
   comment: string | null;
   file: string | null;
+  /** Text dumps (iptables-save, nft list ruleset): the rule's line. */
   line: number | null;
+  /** `nft -j list ruleset`: the rule's JSON path (`$.nftables[12].rule`); null otherwise. */
+  jsonPath: string | null;
+  /** nftables rules: the table's family (`ip`, `ip6`, `inet`) and the rule's handle (null when dumped without `-a`); null for iptables rules. */
+  nft: { family: string; handle: number | null } | null;
 }
 
 /** The conntrack entry recording the same translation on the host that did it. */

@@ -296,7 +296,6 @@ class FlowOrderer {
     const k0 = f.opener[m0] === 2 ? 1 : 0;
     const k1 = f.opener[m1] === 2 ? 1 : 0;
     const anchor = k1 < k0 || (k1 === k0 && f.firstTs[m1]! < f.firstTs[m0]!) ? m1 : m0;
-    const other = anchor === m0 ? m1 : m0;
     // Their one surviving edge (the component is the two of them).
     let e = -1;
     for (let k = this.incidences.start[m0]!; k < this.incidences.start[m0 + 1]! && e < 0; k++) {

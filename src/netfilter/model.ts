@@ -190,5 +190,3 @@ export type Target =
   /** No `-j`: the rule only counts packets. */
   | { kind: 'none' }
   | { kind: 'unknown'; name: string; options: string[] };
-
-export type TargetKind = Target['kind'];

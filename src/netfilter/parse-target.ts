@@ -13,11 +13,6 @@ const CONTINUE_TARGETS = new Set([
   'CONNSECMARK', 'SECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE', 'TCPOPTSTRIP', 'ECN', 'NFLOG',
 ]);
 
-export const KNOWN_TARGETS = new Set([
-  'ACCEPT', 'DROP', 'RETURN', 'REJECT', 'MARK', 'CONNMARK', 'SNAT', 'DNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP',
-  'NOTRACK', 'CT', 'TPROXY', ...CONTINUE_TARGETS,
-]);
-
 /** Targets natpath knows by name but cannot evaluate (their verdict depends on something outside the dumps). */
 const OPAQUE_TARGETS = new Set(['NFQUEUE', 'QUEUE', 'SYNPROXY', 'CLUSTERIP', 'HMARK', 'JOURNAL']);
 

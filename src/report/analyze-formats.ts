@@ -5,6 +5,7 @@ import type { AnalyzeFormat } from './format-names.js';
 import type { AnalyzeReport } from './analyze-model.js';
 import type { RenderContext } from './inspect-formats.js';
 import { renderAnalyzeMarkdown, renderAnalyzeTable } from './render-analyze-text.js';
+import { ruleName, ruleSourceText } from './rule-name.js';
 import { renderAnalyzeHtml } from './html/render-html.js';
 
 /** One row per hop (a flow at one capture point), with the translation that follows it. */
@@ -21,6 +22,7 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           h.encapsulation.map((e) => e.type).join('/'), h.encapsulation[0]?.vni ?? '',
           h.packetsToServer, h.packetsToClient, h.bytesToServer, h.bytesToClient, h.position.toFixed(6), h.communityId ?? '',
           next.map((t) => t.kind).join('+'), next.map((t) => t.description).join('; '), next.map((t) => t.rule?.text ?? '').filter(Boolean).join('; '),
+          next.map((t) => (t.rule === null ? '' : `${ruleName(t.rule)} (${ruleSourceText(t.rule)})`)).filter(Boolean).join('; '),
           f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
         ]);
       }
@@ -32,7 +34,8 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
 const CSV_COLUMNS = [
   'flow', 'hop', 'proto', 'client', 'server', 'host', 'interface', 'direction', 'src', 'dst', 'tunnel', 'vni',
   'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
-  'next_translation', 'translation', 'rule',
+  // rule_ref: the rule by name and source (iptables file:line; nft family/table/chain/handle and line or JSON path).
+  'next_translation', 'translation', 'rule', 'rule_ref',
   // Per flow: captured at the server's own host, else whether it is translated after its last capture point, and why.
   'seen_at_server', 'translated_beyond', 'translated_beyond_reason',
 ];
@@ -46,4 +49,3 @@ export const ANALYZE_FORMATS = {
   html: (report: AnalyzeReport) => renderAnalyzeHtml(report),
 } satisfies Record<AnalyzeFormat, (report: AnalyzeReport, ctx: RenderContext) => string>;
 
-export { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from './format-names.js';

@@ -332,4 +332,3 @@ const table: DecodeFormat = {
 };
 
 export const DECODE_FORMATS = { table, csv, json, ndjson } satisfies Record<DecodeFormatName, DecodeFormat>;
-export { DECODE_FORMAT_NAMES, type DecodeFormatName } from './format-names.js';

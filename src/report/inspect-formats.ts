@@ -15,4 +15,3 @@ export const INSPECT_FORMATS = {
   json: (report: InspectReport) => `${JSON.stringify(report, null, 2)}\n`,
 } satisfies Record<InspectFormat, (report: InspectReport, ctx: RenderContext) => string>;
 
-export { INSPECT_FORMAT_NAMES, type InspectFormat } from './format-names.js';

@@ -3,12 +3,13 @@
 
 import Table from 'cli-table3';
 import type { Style } from './terminal.js';
-import type { AnalyzeReport, Answer, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
+import type { AnalyzeReport, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
 import { answerSentence, flowSeenText } from './answer-text.js';
 import { formatCount } from './format-number.js';
+import { ruleName, ruleSourceText } from './rule-name.js';
 
 function translationLine(t: Translation): string {
-  const why = t.rule !== null ? ` — ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber}: ${t.rule.text}` : t.note !== null ? ` (${t.note})` : '';
+  const why = t.rule !== null ? ` — ${ruleName(t.rule)}: ${t.rule.text} (${ruleSourceText(t.rule)})` : t.note !== null ? ` (${t.note})` : '';
   const evidence = t.conntrack !== null ? `; conntrack ${t.conntrack.file}:${t.conntrack.line}` : '';
   return `${t.kind} ${t.description}${why}${evidence}`;
 }

@@ -4,6 +4,7 @@ import type { Style } from './terminal.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
 import type { TraceFormat } from './format-names.js';
 import type { TraceOutcome, TraceReport } from './trace-model.js';
+import { traceRuleName } from './rule-name.js';
 
 export interface TraceRenderContext {
   style: Style;
@@ -14,7 +15,6 @@ export const TRACE_FORMATS = {
   json: (report: TraceReport) => `${JSON.stringify(report, null, 2)}\n`,
 } satisfies Record<TraceFormat, (report: TraceReport, ctx: TraceRenderContext) => string>;
 
-export { TRACE_FORMAT_NAMES, type TraceFormat } from './format-names.js';
 
 function percent(p: number): string {
   const v = p * 100;
@@ -42,7 +42,7 @@ export function renderTraceText(r: TraceReport, style: Style): string {
     if (o.translatedBeyondReason !== null) lines.push(style.yellow(`  then: ${o.translatedBeyondReason}`));
     for (const t of o.translations) {
       lines.push(`  ${style.cyan(t.kind)}: ${t.before.src ?? '?'} → ${t.before.dst}  ⇒  ${t.after.src ?? '(address not known)'} → ${t.after.dst}${t.range ? `  (range ${t.range})` : ''}`);
-      lines.push(style.dim(`         by ${t.rule.table} ${t.rule.chain} #${t.rule.ruleNumber}: ${t.rule.text}`));
+      lines.push(style.dim(`         by ${traceRuleName(t.rule)}: ${t.rule.text}`));
     }
     for (const rt of o.routes) {
       const where = [rt.destination ? `${rt.destination}` : null, rt.table ? `table ${rt.table}` : null, rt.rulePriority !== null ? `ip rule ${rt.rulePriority}` : null].filter(Boolean).join(', ');
@@ -51,7 +51,7 @@ export function renderTraceText(r: TraceReport, style: Style): string {
     }
     if (o.steps.length > 0) lines.push('  rules that matched:');
     for (const s of o.steps) {
-      lines.push(`    ${s.hook.padEnd(11)} ${`${s.table} ${s.chain} #${s.ruleNumber}`.padEnd(34)} → ${s.target}`);
+      lines.push(`    ${s.hook.padEnd(11)} ${traceRuleName(s).padEnd(34)} → ${s.target}`);
       lines.push(style.dim(`      ${s.text}  [${s.source}]`));
     }
     if (o.stepsNotListed > 0) lines.push(`    … and ${o.stepsNotListed} more rules that matched (not listed)`);

@@ -14,12 +14,14 @@ export interface TraceRuleRef {
   ruleNumber: number;
   target: string;
   text: string;
+  /** nftables rules: table family and handle (null without `nft -a`); null for iptables rules. */
+  nft: { family: string; handle: number | null } | null;
 }
 
 export interface TraceStep extends TraceRuleRef {
   hook: string;
   comment: string | null;
-  /** `file:line` of the rule in its iptables-save. */
+  /** `file:line` of the rule (iptables-save, nft list ruleset), or `file $.nftables[N].rule` (nft -j). */
   source: string;
 }
 
@@ -106,7 +108,7 @@ export function formatEndpoint(addr: IpAddress | null, port: number | null): str
 }
 
 function ruleRef(s: SimStep): TraceRuleRef {
-  return { table: s.table, chain: s.chain, ruleNumber: s.ruleNumber, target: s.target, text: s.text };
+  return { table: s.table, chain: s.chain, ruleNumber: s.ruleNumber, target: s.target, text: s.text, nft: s.nft };
 }
 
 function translation(t: SimTranslation): TraceTranslation {

@@ -4,7 +4,7 @@
 // IPv6-only words (`pref`) decide, else the family most of the file's routes have.
 
 import { parseIpAddress, parsePrefix, type Family, type IpAddress, type IpPrefix } from '../net/address.js';
-import type { Diagnostic, ParseResult } from '../text/diagnostic.js';
+import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
 import type { Nexthop, Route, RouteTable, RouteType } from './model.js';
 import { IssueCollector } from '../text/issue-collector.js';
@@ -300,5 +300,3 @@ export function parseJsonArray(text: string, file: string, issues: IssueCollecto
   }
   return [];
 }
-
-export type { Diagnostic };

@@ -7,14 +7,10 @@ import { formatIpAddress, prefixContains, type IpAddress } from '../net/address.
 import type { Match, Rule } from '../netfilter/model.js';
 import { isLocalAddress, type HostModel } from './host-model.js';
 import { evaluateSetMatch } from './set-match.js';
+import type { MatchResult } from './match-result.js';
 import type { IfaceRef, SimState } from './state.js';
 
-export type MatchResult =
-  /** `assumed`: true on what the dump showed, which may have changed by the packet's time (an ipset timeout). */
-  | { kind: 'yes'; assumed?: string }
-  | { kind: 'no' }
-  | { kind: 'unknown'; why: string }
-  | { kind: 'chance'; probability: number; why: string };
+export type { MatchResult } from './match-result.js';
 
 const YES: MatchResult = { kind: 'yes' };
 const NO: MatchResult = { kind: 'no' };

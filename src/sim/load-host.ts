@@ -5,6 +5,9 @@ import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { parseIpset } from '../ipset/index.js';
+import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
+import { parseNftText } from '../nftables/parse-nft-text.js';
+import { readNftJson } from '../nftables/read-json.js';
 import { formatPrefix, type IpAddress } from '../net/address.js';
 import { parseIptablesSave } from '../netfilter/index.js';
 import { parseIpLink, parseIpLinkJson, parseIpRoute, parseIpRouteJson, parseIpRule, parseIpRuleJson } from '../route/index.js';
@@ -47,8 +50,12 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
       }
     }
   };
+  // nft list ruleset and nft -j list ruleset describe the same rules: one form is used (JSON first).
+  const nft = chooseNftFiles(host.files);
+  diagnostics.push(...describeNftChoice(nft));
   for (const f of host.files) {
     if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
+    if (nft.ignored.includes(f)) continue;
     let text: string;
     try {
       text = await readCaseText(f);
@@ -87,6 +94,12 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         const r = parseConntrack(text, file);
         // `conntrack -L` and `-L -o extended` list the same table: the first one is used.
         s.conntrack ??= r.value;
+        diagnostics.push(...r.issues);
+        break;
+      }
+      case 'nft-ruleset': case 'nft-ruleset-json': {
+        const r = f.kind === 'nft-ruleset' ? parseNftText(text, file) : readNftJson(text, file);
+        (s.nftables ??= []).push(r.value);
         diagnostics.push(...r.issues);
         break;
       }

@@ -5,7 +5,7 @@
 
 import { testMembership } from '../ipset/index.js';
 import type { Match } from '../netfilter/model.js';
-import type { MatchResult } from './evaluate-match.js';
+import type { MatchResult } from './match-result.js';
 import type { HostModel } from './host-model.js';
 import type { SimPacket } from './state.js';
 

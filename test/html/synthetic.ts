@@ -76,6 +76,8 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
                 comment: null,
                 file: `${a.host}/iptables-save.txt`,
                 line: 10 + i,
+                jsonPath: null,
+                nft: null,
               }
             : null,
         explained: sameHost && !unexplained,

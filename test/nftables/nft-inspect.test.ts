@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recognizeBytes } from '../../src/case/recognize-file.js';
 import { runInspect } from '../../src/app/inspect.js';
+import { loadCase } from '../../src/case/load-case.js';
+import { loadHost } from '../../src/sim/load-host.js';
 import { parseNftText } from '../../src/nftables/parse-nft-text.js';
 import { readNftJson } from '../../src/nftables/read-json.js';
 import { summarizeNftRuleset, type NftSummary } from '../../src/nftables/summarize.js';
@@ -117,5 +119,28 @@ describe('inspect facts of nftables dumps', () => {
     expect(textOnly.nftables?.format).toBe('text');
     expect(textOnly.files[0]!.facts).toMatchObject({ type: 'nftables', format: 'text', handles: false });
     expect(report.totals.snapshots).toBe(3);
+  });
+});
+
+describe('the rules a host is simulated with', () => {
+  it('come from the JSON when both forms are given, from the text otherwise; the unused text is named', async () => {
+    const both = join(root, 'sim-both', 'node1');
+    mkdirSync(both, { recursive: true });
+    copyFileSync(corpusPath('kube-proxy-nft/TestOverallNFTablesRules/ruleset.txt'), join(both, 'nft.txt'));
+    copyFileSync(corpusPath('kube-proxy-nft/TestOverallNFTablesRules/ruleset.json'), join(both, 'nft.json'));
+    const input = await loadCase({ paths: [both], hosts: [] });
+    const loaded = await loadHost(input.hosts[0]!, []);
+    expect(loaded.files).toEqual([{ path: join(both, 'nft.json'), kind: 'nft-ruleset-json' }]);
+    expect(loaded.diagnostics.find((d) => d.code === 'case.nft-text-not-used')?.place.file).toBe(join(both, 'nft.txt'));
+    expect(loaded.model.nft.baseChains.map((b) => b.chain.source.format)).toContain('json');
+
+    const textOnly = join(root, 'sim-text', 'node1');
+    mkdirSync(textOnly, { recursive: true });
+    copyFileSync(corpusPath('kube-proxy-nft/TestOverallNFTablesRules/ruleset.txt'), join(textOnly, 'nft.txt'));
+    const fromText = await loadHost((await loadCase({ paths: [textOnly], hosts: [] })).hosts[0]!, []);
+    expect(fromText.files).toEqual([{ path: join(textOnly, 'nft.txt'), kind: 'nft-ruleset' }]);
+    const chains = fromText.model.nft.baseChains;
+    expect(chains.length).toBe(8);
+    expect(chains.every((b) => b.chain.source.format === 'text')).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ function shape(i: NetInterface) {
     up: i.up,
     mtu: i.mtu,
     master: i.master,
-    details: i.details === null ? null : JSON.stringify(i.details, (k, v) => (v && typeof v === 'object' && 'family' in v ? formatIpAddress(v) : v)),
+    details: i.details === null ? null : JSON.stringify(i.details, (_key, v) => (v && typeof v === 'object' && 'family' in v ? formatIpAddress(v) : v)),
     slaveKind: i.slaveKind,
     addresses: i.addresses.map((a) => `${formatIpAddress(a.address)}/${a.prefixLength} ${a.scope}${a.secondary ? ' secondary' : ''}${a.label ? ` ${a.label}` : ''}`),
   };

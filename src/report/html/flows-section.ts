@@ -4,9 +4,10 @@
 import type { AnalyzeReport, Flow, Hop, Translation } from '../analyze-model.js';
 import { type Html, html } from './escape.js';
 import { type FlowGroup, isMultiPoint } from './group-flows.js';
-import { changeText, toneOf } from './path-layout.js';
+import { toneOf } from './path-layout.js';
 import { renderPathSvg, translationDetail } from './path-svg.js';
 import { captureOffsets, renderTimelineSvg } from './timeline-svg.js';
+import { ruleName } from '../rule-name.js';
 
 /** Past this many diagrams in one report, flows keep their tables and translations but no drawing. */
 export const MAX_DIAGRAMS = 60;
@@ -39,10 +40,10 @@ function hopTable(f: Flow): Html {
  */
 export function translationItem(f: Flow, t: Translation, i: number, full = true): Html {
   const tone = toneOf(t);
-  const ruleName = t.rule !== null ? `${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target})` : null;
+  const ruleLabel = t.rule !== null ? `${ruleName(t.rule)} (${t.rule.target})` : null;
   const evidence = full
-    ? html`<details class="evidence"><summary>${ruleName ?? 'why no rule'}</summary><pre>${translationDetail(t).join('\n')}</pre></details>`
-    : html`<span class="muted small">${ruleName ?? t.note ?? ''}${t.conntrack !== null ? ` · conntrack ${t.conntrack.file}:${t.conntrack.line}` : ''}</span>`;
+    ? html`<details class="evidence"><summary>${ruleLabel ?? 'why no rule'}</summary><pre>${translationDetail(t).join('\n')}</pre></details>`
+    : html`<span class="muted small">${ruleLabel ?? t.note ?? ''}${t.conntrack !== null ? ` · conntrack ${t.conntrack.file}:${t.conntrack.line}` : ''}</span>`;
   return html`<li class="translation ${tone}" data-flow="${f.id}" data-tx="${i}" data-kind="${t.kind}" data-where="${t.where}" data-before="${t.kind === 'SNAT' ? t.before.src : t.before.dst}" data-after="${t.kind === 'SNAT' ? t.after.src : t.after.dst}"><span class="badge ${tone}">${t.kind}</span> <span class="where">${t.description}</span>${tone === 'unexplained' ? html` <span class="badge unexplained">not explained</span>` : ''} ${evidence}</li>`;
 }
 

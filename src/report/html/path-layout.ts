@@ -19,6 +19,7 @@
 import type { Flow, Hop, Translation } from '../analyze-model.js';
 import { pointName } from './endpoint.js';
 import { clip, monoWidth, sansWidth } from './text-width.js';
+import { ruleName } from '../rule-name.js';
 
 export interface Box {
   x: number;
@@ -142,8 +143,8 @@ export function tunnelText(hop: Hop): string {
 
 export function ruleSummary(t: Translation): string {
   if (t.rule !== null) {
-    const at = t.rule.file !== null ? ` · ${baseName(t.rule.file)}${t.rule.line !== null ? `:${t.rule.line}` : ''}` : '';
-    return `${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} · ${t.rule.target}${at}`;
+    const at = t.rule.file !== null ? ` · ${baseName(t.rule.file)}${t.rule.line !== null ? `:${t.rule.line}` : t.rule.jsonPath !== null ? ` ${t.rule.jsonPath}` : ''}` : '';
+    return `${ruleName(t.rule)} · ${t.rule.target}${at}`;
   }
   return t.note !== null ? `no rule named: ${t.note}` : 'no rule named';
 }

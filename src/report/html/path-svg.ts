@@ -4,14 +4,15 @@
 import type { Flow, Translation } from '../analyze-model.js';
 import { Html, html, joinHtml, px } from './escape.js';
 import { type Box, type HopLayout, type Label, type PathLayout, type TranslationLayout, SIZES, changeText, layoutPath } from './path-layout.js';
+import { ruleName, ruleSourceText } from '../rule-name.js';
 
 /** The full story of a translation, for its tooltip and for the list under the diagram. */
 export function translationDetail(t: Translation): string[] {
   const lines = [`${t.kind}: ${t.description}`];
   if (t.rule !== null) {
-    lines.push(`rule: ${t.rule.table}/${t.rule.chain} rule ${t.rule.ruleNumber} (${t.rule.target}) on ${t.rule.host}`);
+    lines.push(`rule: ${ruleName(t.rule)} (${t.rule.target}) on ${t.rule.host}`);
     lines.push(t.rule.text);
-    if (t.rule.file !== null) lines.push(`from ${t.rule.file}${t.rule.line !== null ? `:${t.rule.line}` : ''}`);
+    if (t.rule.file !== null) lines.push(`from ${ruleSourceText(t.rule)}`);
   }
   if (t.conntrack !== null) lines.push(`conntrack ${t.conntrack.file}:${t.conntrack.line}: ${t.conntrack.entry}`);
   if (t.note !== null) lines.push(`note: ${t.note}`);
