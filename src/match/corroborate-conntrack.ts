@@ -13,7 +13,9 @@ export interface ConntrackSource {
   lines: Map<string, string[]>;
 }
 
-export function findConntrackEvidence(t: Translation, proto: string, source: ConntrackSource): ConntrackEvidence | null {
+/** The entry of a connection the host translated by `kind`, from `change.before` to `change.after` (all of the host's translations of it). */
+export function findConntrackEvidence(kind: Translation['kind'], change: Pick<Translation, 'before' | 'after'>, proto: string, source: ConntrackSource): ConntrackEvidence | null {
+  const t = { kind, ...change };
   const ports = proto === 'tcp' || proto === 'udp' || proto === 'sctp';
   for (const e of source.entries) {
     if (e.protocol !== proto || !(t.kind === 'SNAT' ? e.snat : e.dnat)) continue;

@@ -48,7 +48,11 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
   const proto = protoName(allOriented[0]!.proto);
   for (const t of translations) {
     const host = t.host === null ? undefined : hosts.find((h) => h.name === t.host);
-    if (host !== undefined) t.conntrack = findConntrackEvidence(t, proto, host.conntrack);
+    if (host === undefined) continue;
+    // One conntrack entry records all of a host's translations of the connection at once: from
+    // before its first to after its last.
+    const mine = translations.filter((x) => x.host === t.host);
+    t.conntrack = findConntrackEvidence(t.kind, { before: mine[0]!.before, after: mine[mine.length - 1]!.after }, proto, host.conntrack);
   }
   const legs: HostLeg[] = [];
   for (const [i, hop] of hops.entries()) {
@@ -201,25 +205,30 @@ export function pointLabel(p: CapturePoint, host: HostKnowledge): string {
   return p.linkType === LinkType.LINUX_SLL ? 'any' : 'unnamed';
 }
 
-/** The translations between two consecutive hops: one SNAT and/or one DNAT. */
+/**
+ * The translations between two consecutive hops: one SNAT and/or one DNAT, in the order they
+ * were applied, each with its own before and after. One host applies DNAT (PREROUTING/OUTPUT)
+ * before SNAT (POSTROUTING); across hosts the upstream host's comes first. So for NodePort,
+ * client→node:nodePort ⇒ client→pod:8080 (DNAT), then client→pod:8080 ⇒ node:port→pod:8080.
+ */
 function describeTranslations(a: OrientedLeg, b: OrientedLeg, ha: Hop, hb: Hop, hosts: HostKnowledge[]): Translation[] {
   // ICMP echo ids act as ports for conntrack, but people read ICMP flows by address only.
   const ports = hasPorts(a.proto);
   const familyChanged = a.version !== b.version;
   const srcChanged = familyChanged || !sameWords(a.client, b.client) || (ports && a.clientPort !== b.clientPort);
   const dstChanged = familyChanged || !sameWords(a.server, b.server) || (ports && a.serverPort !== b.serverPort);
-  const result: Translation[] = [];
+  const placed: Array<{ t: Translation; order: number }> = [];
   const hostA = hosts[a.host]!;
   const hostB = hosts[b.host]!;
   const between: [string, string] = [`${hostA.name}:${ha.interface}`, `${hostB.name}:${hb.interface}`];
-  const before = { src: ha.src, dst: ha.dst };
-  const after = { src: hb.src, dst: hb.dst };
-  for (const kind of ['SNAT', 'DNAT'] as const) {
+  for (const kind of ['DNAT', 'SNAT'] as const) {
     if (kind === 'SNAT' ? !srcChanged : !dstChanged) continue;
     const change = kind === 'SNAT' ? `source ${ha.src} → ${hb.src}` : `destination ${ha.dst} → ${hb.dst}`;
-    const base = { kind, between, before, after, rule: null, explained: false, conntrack: null };
+    const base = { kind, between, before: { src: ha.src, dst: ha.dst }, after: { src: hb.src, dst: hb.dst }, rule: null, explained: false, conntrack: null };
+    // Upstream host first, then what happened between the hosts, then the downstream host; DNAT before SNAT within each.
+    const order = (side: number) => side * 2 + (kind === 'DNAT' ? 0 : 1);
     if (a.host === b.host) {
-      result.push({ ...base, where: 'on-host', host: hostA.name, description: `${change} on ${hostA.name} between ${ha.interface} and ${hb.interface}`, note: null });
+      placed.push({ t: { ...base, where: 'on-host', host: hostA.name, description: `${change} on ${hostA.name} between ${ha.interface} and ${hb.interface}`, note: null }, order: order(0) });
       continue;
     }
     // Across hosts: the host owning the address the translation brought in (SNAT) or took away (DNAT) did it.
@@ -227,24 +236,39 @@ function describeTranslations(a: OrientedLeg, b: OrientedLeg, ha: Hop, hb: Hop, 
     const owner = hostA.ownsAddress(telling.version, telling.words) ? hostA : hostB.ownsAddress(telling.version, telling.words) ? hostB : null;
     if (owner !== null) {
       const side = owner === hostA ? `after ${ha.interface}` : `before ${hb.interface}`;
-      result.push({ ...base, where: 'host', host: owner.name, description: `${change} on ${owner.name}, ${side} (outside its capture points)`, note: null });
+      placed.push({ t: { ...base, where: 'host', host: owner.name, description: `${change} on ${owner.name}, ${side} (outside its capture points)`, note: null }, order: order(owner === hostA ? 0 : 2) });
     } else if (hostA.knowsAddresses && hostB.knowsAddresses) {
-      result.push({
-        ...base,
-        where: 'beyond',
-        host: null,
-        description: `${change} beyond the captured hosts, between ${between[0]} and ${between[1]} (e.g. a cloud NAT gateway)`,
-        note: `${addressKey(telling.version, telling.words)} belongs to neither ${hostA.name} nor ${hostB.name}`,
+      placed.push({
+        t: {
+          ...base,
+          where: 'beyond',
+          host: null,
+          description: `${change} beyond the captured hosts, between ${between[0]} and ${between[1]} (e.g. a cloud NAT gateway)`,
+          note: `${addressKey(telling.version, telling.words)} belongs to neither ${hostA.name} nor ${hostB.name}`,
+        },
+        order: order(1),
       });
     } else {
-      result.push({
-        ...base,
-        where: 'between-hosts',
-        host: null,
-        description: `${change} between ${between[0]} and ${between[1]}`,
-        note: 'without an ip addr snapshot of both hosts natpath cannot tell which host, or what beyond them, did it',
+      placed.push({
+        t: {
+          ...base,
+          where: 'between-hosts',
+          host: null,
+          description: `${change} between ${between[0]} and ${between[1]}`,
+          note: 'without an ip addr snapshot of both hosts natpath cannot tell which host, or what beyond them, did it',
+        },
+        order: order(1),
       });
     }
+  }
+  placed.sort((x, y) => x.order - y.order);
+  const result = placed.map((p) => p.t);
+  // Each changes only its own side: the first's after (and the second's before) is the tuple in between.
+  if (result.length === 2 && !familyChanged) {
+    const [first, second] = result as [Translation, Translation];
+    const middle = first.kind === 'DNAT' ? { src: ha.src, dst: hb.dst } : { src: hb.src, dst: ha.dst };
+    first.after = middle;
+    second.before = { ...middle };
   }
   return result;
 }

@@ -104,12 +104,17 @@ function simulateOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: Hos
     }
     return;
   }
+  const sims = match.state.translations;
   for (const t of own) {
-    const sim = match.state.translations.find((x) => x.kind === t.kind);
-    if (sim === undefined) continue;
+    const k = sims.findIndex((x) => x.kind === t.kind);
+    if (k < 0) continue;
+    const sim = sims[k]!;
     t.rule = ruleRef(leg.host, request.family, sim);
     t.explained = true;
-    const chance = match.probability < 0.999 ? ` This path has probability ${match.probability.toFixed(3)} (-m statistic).` : '';
+    // The chance taken since the previous translation belongs to this one: kube-proxy's `-m statistic`
+    // picks the endpoint the DNAT goes to, not the MASQUERADE after it.
+    const taken = sim.probability / (k > 0 ? sims[k - 1]!.probability : 1);
+    const chance = taken < 0.999 ? ` This choice has probability ${taken.toFixed(3)} (-m statistic).` : '';
     const unknowns = match.state.unknowns.length > 0 ? ` Assumed: ${match.state.unknowns.join('; ')}.` : '';
     t.note = chance || unknowns ? `${chance}${unknowns}`.trim() : null;
   }

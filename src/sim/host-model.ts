@@ -30,8 +30,8 @@ export interface HostSnapshots {
 export interface HostNft {
   rulesets: NftRuleset[];
   baseChains: Array<{ table: NftTable; chain: NftChain }>;
-  /** One sentence per table not simulated (bridge/arp/netdev family, dormant, iptables-nft's copy of iptables-save). */
-  setAside: string[];
+  /** One entry per table not simulated (bridge/arp/netdev family, dormant, iptables-nft's copy of iptables-save), with the dump it is in. */
+  setAside: Array<{ file: string; message: string }>;
 }
 
 export interface HostModel {
@@ -60,23 +60,23 @@ const IPTABLES_BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTP
  */
 export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]): HostNft {
   const baseChains: HostNft['baseChains'] = [];
-  const setAside: string[] = [];
+  const setAside: HostNft['setAside'] = [];
   for (const rs of rulesets) {
     for (const table of rs.tables) {
       const name = `table ${table.family} ${table.name}`;
       if (table.family !== 'ip' && table.family !== 'ip6' && table.family !== 'inet') {
-        setAside.push(`${name} (${rs.file}) is not simulated: ${table.family} tables see frames before or beside IP routing (bridged traffic, ARP, ingress) — a drop or mark there would change what reaches the IP hooks`);
+        setAside.push({ file: rs.file, message: `${name} is not simulated: ${table.family} tables see frames before or beside IP routing (bridged traffic, ARP, ingress) — a drop or mark there would change what reaches the IP hooks` });
         continue;
       }
       if (table.flags.includes('dormant')) {
-        setAside.push(`${name} (${rs.file}) is dormant: the kernel does not evaluate it`);
+        setAside.push({ file: rs.file, message: `${name} is dormant: the kernel does not evaluate it` });
         continue;
       }
       const family = table.family === 'ip' ? 'ipv4' : table.family === 'ip6' ? 'ipv6' : null;
       const dump = family === null ? undefined : iptables.find((d) => d.family === family);
       const looksIptablesNft = IPTABLES_TABLE_NAMES.has(table.name) && table.chains.some((c) => c.base !== null && IPTABLES_BUILTIN_CHAINS.has(c.name));
       if (dump !== undefined && looksIptablesNft && dump.backend !== 'legacy') {
-        setAside.push(`${name} (${rs.file}) is iptables-nft's copy of the ${family === 'ipv4' ? 'iptables' : 'ip6tables'}-save rules: those are used instead, so no rule applies twice`);
+        setAside.push({ file: rs.file, message: `${name} is iptables-nft's copy of the ${family === 'ipv4' ? 'iptables' : 'ip6tables'}-save rules: those are used instead, so no rule applies twice` });
         continue;
       }
       for (const chain of table.chains) if (chain.base !== null) baseChains.push({ table, chain });

@@ -122,7 +122,10 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   }
   dedupeRoutes(s);
   diagnostics.push(...checkSetReferences(s));
-  return { model: buildHostModel(s), files, diagnostics };
+  const model = buildHostModel(s);
+  // Tables of the nft dump the walk leaves out, each said once where the dump is.
+  for (const n of model.nft.setAside) diagnostics.push({ code: 'trace.nft-table-not-simulated', severity: 'info', message: n.message, place: { file: n.file } });
+  return { model, files, diagnostics };
 }
 
 /** `ipset save` and `ipset list` of one host describe the same sets: the first file's copy of a set is kept. */

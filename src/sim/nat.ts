@@ -117,5 +117,5 @@ export function applyNat(host: HostModel, s: SimState, target: Target, step: Sim
   }
   if (kind === 'DNAT') s.conn.dnat = true;
   else s.conn.snat = true;
-  s.translations.push({ kind, before, after: { src: p.src, sport: p.sport, dst: p.dst, dport: p.dport }, range, rule: step });
+  s.translations.push({ kind, before, after: { src: p.src, sport: p.sport, dst: p.dst, dport: p.dport }, range, rule: step, probability: s.probability });
 }

@@ -68,7 +68,7 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
   const nftChains = host.nft.baseChains.filter((b) => nftFamilies.includes(b.table.family)).length;
   if (dump === undefined && nftChains === 0) notes.push(`no ${req.family === 'ipv4' ? 'iptables-save' : 'ip6tables-save'} or nft ruleset snapshot: no rules applied (everything accepted)`);
   else if (dump === undefined) notes.push(`rules from nft only (${nftChains} base chain${nftChains === 1 ? '' : 's'}); no ${req.family === 'ipv4' ? 'iptables-save' : 'ip6tables-save'}`);
-  for (const n of host.nft.setAside) notes.push(n);
+  for (const n of host.nft.setAside) notes.push(`${n.message} (${n.file})`);
   const ctx: WalkContext = {
     host,
     dump: dump ?? { dump: { family: req.family, tables: [] }, tables: new Map() },

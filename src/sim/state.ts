@@ -84,6 +84,8 @@ export interface SimTranslation {
   after: { src: IpAddress | null; sport: number | null; dst: IpAddress; dport: number | null };
   /** When the target names a range, the whole range (the kernel picks within it). */
   range: string | null;
+  /** The branch's probability when this translation was applied: what it took since the last one tells which translation a `-m statistic` choice led to. */
+  probability: number;
   rule: SimStep;
 }
 

@@ -21,6 +21,8 @@ interface TruthHop {
 
 interface TruthTranslation {
   kind: string;
+  before: { src: TruthEndpoint; dst: TruthEndpoint };
+  after: { src: TruthEndpoint; dst: TruthEndpoint };
   host: string | null;
   between: [string, string];
   rule: { table: string; chain: string; ruleNumber: number; text: string } | null;
@@ -120,6 +122,14 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
     const expected = t.translations.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     const ours = flow.translations.map((x) => `${x.kind} by ${x.where === 'beyond' ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     if (JSON.stringify(ours) !== JSON.stringify(expected)) problems.push(`${label}: translations [${ours.join('; ')}] ≠ [${expected.join('; ')}]`);
+    // In the order the kernel applied them, each with its own before and after (NodePort: DNAT, then MASQUERADE).
+    const tuple = (x: { src: string; dst: string }) => `${x.src} > ${x.dst}`;
+    const steps = (list: Array<{ kind: string; before: { src: string; dst: string }; after: { src: string; dst: string } }>) =>
+      list.map((x) => `${x.kind} ${tuple(x.before)} ⇒ ${tuple(x.after)}`);
+    const text = (e: TruthEndpoint) => endpointText(e, t.proto);
+    const theirSteps = steps(t.translations.map((x) => ({ kind: ourKind(x.kind) ?? x.kind, before: { src: text(x.before.src), dst: text(x.before.dst) }, after: { src: text(x.after.src), dst: text(x.after.dst) } })));
+    const ourSteps = steps(flow.translations);
+    if (JSON.stringify(ourSteps) !== JSON.stringify(theirSteps)) problems.push(`${label}: translation steps [${ourSteps.join('; ')}] ≠ [${theirSteps.join('; ')}]`);
     // Each translation on a captured host is explained by the rule the kernel's counters name.
     for (const x of t.translations) {
       if (x.beyondCapturedHosts === true || x.rule === null) continue;
