@@ -8,9 +8,12 @@ import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { runAnalyze } from './analyze-case.js';
 import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
 
-/** Exit codes of `analyze` (also in --help). */
-export const ANALYZE_EXIT = { ok: 0, inputErrors: 1, unusable: 2, unexplained: 3 } as const;
+/** Exit codes of `analyze` (the same as every command's: exit-codes.ts). */
+export const ANALYZE_EXIT = { ok: EXIT.ok, inputErrors: EXIT.inputErrors, unusable: EXIT.noUsableInput, unexplained: EXIT.unexplained } as const;
 
 export interface AnalyzeCommandOptions {
   paths: string[] | undefined;
@@ -22,11 +25,18 @@ export interface AnalyzeCommandOptions {
   failOnUnexplained: boolean;
   maxFlows: number;
   threads: number | undefined;
+  /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
+  width?: number | undefined;
 }
 
 export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise<number> {
+  const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
+  if (optionProblem !== null) {
+    process.stderr.write(`natpath analyze: ${optionProblem}\n`);
+    return EXIT.usage;
+  }
   const request = await caseRequestFromArgs('analyze', options.paths, options.hostSpecs);
-  if (request === null) return ANALYZE_EXIT.unusable;
+  if (typeof request === 'number') return request;
   const progress = createProgress();
   const report = await runAnalyze(request, {
     maxFlows: options.maxFlows,
@@ -35,8 +45,9 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
     onBytes: (offset) => progress.update(offset),
   });
   progress.finish();
-  const color = shouldUseColor(options.out ? {} : process.stdout, options.color, process.env);
-  const text = ANALYZE_FORMATS[options.format](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });
+  const toFile = options.out !== undefined && options.out !== '-';
+  const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
+  const text = ANALYZE_FORMATS[options.format](report, { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env) });
   await writeOutput(text, options.out);
   if (report.hosts.every((h) => h.captures.length === 0)) {
     process.stderr.write('natpath analyze: no capture could be read in the inputs\n');

@@ -11,9 +11,10 @@ import { runBatch, writeSummary } from './batch/run-batch.js';
 import { inShard, parseShard, shardFromJobIndex } from './batch/shard.js';
 import { isSuccess } from './batch/summary.js';
 import { readPackageVersion } from './version.js';
+import { EXIT } from './exit-codes.js';
 
 /** Exit codes of `batch` (also in --help). */
-export const BATCH_EXIT = { ok: 0, notAllSucceeded: 1, usage: 2 } as const;
+export const BATCH_EXIT = { ok: EXIT.ok, notAllSucceeded: EXIT.inputErrors, usage: EXIT.usage, noCase: EXIT.noUsableInput } as const;
 
 export interface BatchCommandOptions {
   /** Cases (folders, archives, globs), or with `merge` the batch output folders to join. */
@@ -64,7 +65,11 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
   }
   const found = await findCases(inputs);
   for (const p of found.problems) process.stderr.write(`natpath batch: ${p.argument} ${p.message}\n`);
-  if (found.cases.length === 0) return fail('no case to analyse');
+  for (const s of found.skipped) process.stderr.write(`natpath batch: note: ${s.argument} ${s.message}\n`);
+  if (found.cases.length === 0) {
+    process.stderr.write('natpath batch: no case to analyse\n');
+    return BATCH_EXIT.noCase;
+  }
   const cases = inShard(found.cases, shard);
   if (shard !== null) process.stderr.write(`shard ${shard.index}/${shard.count}: ${cases.length} of ${found.cases.length} case(s)\n`);
   const progress = createBatchProgress();

@@ -1,22 +1,32 @@
 // The case a command was pointed at: positional paths plus `--host NAME=PATH` specs, checked the
-// same way by every command that reads a case. Returns null after saying what is wrong.
+// same way by every command that reads a case. On a problem, says what is wrong on stderr and
+// returns the exit code instead: a usage error, or "nothing usable" when no named path exists
+// (nothing is written to stdout then).
 
+import { existsSync } from 'node:fs';
 import type { CaseRequest } from '../case/load-case.js';
+import { EXIT } from './exit-codes.js';
 
-export async function caseRequestFromArgs(command: string, paths: string[] | undefined, hostSpecs: string[] | undefined): Promise<CaseRequest | null> {
+export async function caseRequestFromArgs(command: string, paths: string[] | undefined, hostSpecs: string[] | undefined): Promise<CaseRequest | number> {
   const { parseHostSpec } = await import('../case/load-case.js');
   const hosts = [];
   for (const spec of hostSpecs ?? []) {
     const parsed = parseHostSpec(spec);
     if (parsed === null) {
-      process.stderr.write(`natpath: --host expects NAME=PATH, got "${spec}"\n`);
-      return null;
+      process.stderr.write(`natpath ${command}: --host expects NAME=PATH, got "${spec}"\n`);
+      return EXIT.usage;
     }
     hosts.push(parsed);
   }
   if ((paths ?? []).length === 0 && hosts.length === 0) {
     process.stderr.write(`natpath ${command}: name a case folder, host folder or file, or use --host NAME=PATH\n`);
-    return null;
+    return EXIT.usage;
+  }
+  const named = [...(paths ?? []), ...hosts.map((h) => h.path)];
+  const missing = named.filter((p) => !existsSync(p));
+  if (missing.length === named.length) {
+    for (const p of missing) process.stderr.write(`natpath ${command}: ${p}: no such file or folder\n`);
+    return EXIT.noUsableInput;
   }
   return { paths: paths ?? [], hosts };
 }

@@ -11,6 +11,9 @@ import { createProgress } from '../report/progress.js';
 import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
 import { runDecode } from './decode-run.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
 
 export interface DecodeCommandOptions {
   file: string;
@@ -24,10 +27,17 @@ export interface DecodeCommandOptions {
   threads: number | undefined;
   /** `--vxlan-port`, `--geneve-port`, `--ip-in-udp-port`: added to the ports the host's own `ip -d link` names. */
   tunnelPorts: TunnelPorts;
+  /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
+  width?: number | undefined;
 }
 
 export async function runDecodeCommand(options: DecodeCommandOptions): Promise<number> {
   const { file } = options;
+  const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
+  if (optionProblem !== null) {
+    process.stderr.write(`natpath decode: ${optionProblem}\n`);
+    return EXIT.usage;
+  }
   const toFile = options.out !== undefined && options.out !== '-';
   const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
   let fd = 1;
@@ -36,7 +46,7 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
       fd = openSync(options.out!, 'w');
     } catch (err) {
       process.stderr.write(`natpath decode: cannot write ${options.out}: ${(err as Error).message}\n`);
-      return 1;
+      return EXIT.usage;
     }
   }
   // Synchronous writes: natural back-pressure, nothing piles up in memory whatever the capture size.
@@ -75,7 +85,7 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
       format: options.format,
       limit: options.limit,
       summaryOnly: options.summaryOnly,
-      ctx: { style: makeStyle(color), width: process.stdout.columns ?? 120, file },
+      ctx: { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env), file },
       write,
       progress: (bytes) => progress.update(bytes),
       ifNames: names,
@@ -86,18 +96,19 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
     const read = result.read;
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     for (const d of result.diagnostics) if (d.severity !== 'info') process.stderr.write(`natpath decode: ${formatDiagnostic(d)}\n`);
-    if (errors.length === 0) return 0;
+    if (errors.length === 0) return EXIT.ok;
     const at = errors[0]!.place.offset;
     process.stderr.write(
       `natpath decode: ${file} is ${read.format === null ? 'not a readable capture' : 'incomplete'}` +
         `${at === undefined ? '' : ` (problem at byte offset ${at})`}: ${read.packets} packet(s) before it were decoded\n`,
     );
-    return 1;
+    // No packet at all: nothing usable; packets before the damage: a partial result.
+    return read.packets === 0 ? EXIT.noUsableInput : EXIT.inputErrors;
   } catch (err) {
     progress.finish();
     if (err instanceof CaptureFileError) {
       process.stderr.write(`natpath decode: ${err.message}\n`);
-      return 1;
+      return EXIT.noUsableInput;
     }
     throw err;
   } finally {

@@ -6,12 +6,15 @@ import { INSPECT_FORMATS } from '../report/inspect-formats.js';
 import type { InspectFormat } from '../report/format-names.js';
 import type { InspectedFile, InspectReport } from '../report/inspect-model.js';
 import { makeStyle, shouldUseColor } from '../report/terminal.js';
-import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
+import { isCaptureKind, isCollectorKind, isSnapshotKind } from '../case/file-kind.js';
 import { type CaseFile, type CaseRequest, loadCase } from '../case/load-case.js';
 import { readFileFacts } from '../case/file-facts.js';
 import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
 import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
 
 export interface InspectCommandOptions {
   paths: string[] | undefined;
@@ -20,19 +23,27 @@ export interface InspectCommandOptions {
   format: InspectFormat;
   out: string | undefined;
   color: boolean | undefined;
+  /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
+  width?: number | undefined;
 }
 
 export async function runInspectCommand(options: InspectCommandOptions): Promise<number> {
+  const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
+  if (optionProblem !== null) {
+    process.stderr.write(`natpath inspect: ${optionProblem}\n`);
+    return EXIT.usage;
+  }
   const request = await caseRequestFromArgs('inspect', options.paths, options.hostSpecs);
-  if (request === null) return 2;
+  if (typeof request === 'number') return request;
   const report = await runInspect(request);
-  const color = shouldUseColor(options.out ? {} : process.stdout, options.color, process.env);
-  const text = INSPECT_FORMATS[options.format](report, { style: makeStyle(color), width: process.stdout.columns ?? 120 });
+  const toFile = options.out !== undefined && options.out !== '-';
+  const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
+  const text = INSPECT_FORMATS[options.format](report, { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env) });
   await writeOutput(text, options.out);
   const usable = report.totals.captures + report.totals.snapshots;
-  if (usable > 0) return 0;
+  if (usable > 0) return EXIT.ok;
   process.stderr.write('natpath inspect: no capture or snapshot could be used in the inputs\n');
-  return 1;
+  return EXIT.noUsableInput;
 }
 
 export async function runInspect(request: CaseRequest): Promise<InspectReport> {
@@ -65,6 +76,7 @@ export async function runInspect(request: CaseRequest): Promise<InspectReport> {
       captures: all.filter((f) => isCaptureKind(f.kind) && f.facts !== null).length,
       snapshots: all.filter((f) => isSnapshotKind(f.kind) && f.facts !== null).length,
       unrecognised: all.filter((f) => f.kind === 'unrecognised').length,
+      collectorFiles: all.filter((f) => isCollectorKind(f.kind)).length,
       packets,
     },
   };

@@ -2,6 +2,7 @@
 // build the report, render it, and answer the exit code. Problems with the request are a usage
 // error with a message (exit 2), never thrown.
 
+import { existsSync } from 'node:fs';
 import { loadCase, parseHostSpec, type HostSpec } from '../case/load-case.js';
 import { parseIpAddress, type IpAddress } from '../net/address.js';
 import type { TraceFormat } from '../report/format-names.js';
@@ -12,6 +13,9 @@ import { findConntrackEvidence } from '../sim/conntrack-evidence.js';
 import { loadHost } from '../sim/load-host.js';
 import { simulate, type TraceRequest } from '../sim/simulate.js';
 import { writeOutput } from './write-output.js';
+import { findArrivalInterface } from '../sim/arrival-interface.js';
+import { EXIT } from './exit-codes.js';
+import { problemWithOutPath } from './out-path.js';
 
 /** The source port of a packet whose `--src` has none: one from Linux's default ephemeral range (32768–60999). */
 export const EPHEMERAL_PORT = 40000;
@@ -49,7 +53,7 @@ export interface TraceCommandOptions extends Omit<TraceOptions, 'hosts' | 'hostN
 export async function runTraceCommand(options: TraceCommandOptions): Promise<number> {
   const fail = (message: string): number => {
     process.stderr.write(`natpath trace: ${message}\n`);
-    return 2;
+    return EXIT.usage;
   };
   const { hostArgs, format, out, color, dst, mark: markText, ...request } = options;
   const hosts: HostSpec[] = [];
@@ -64,6 +68,14 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
     hosts.push(parsed);
   }
   if (request.paths.length === 0 && hosts.length === 0) return fail('name a host folder, snapshot files or a case folder');
+  const named = [...request.paths, ...hosts.map((h) => h.path)];
+  const missing = named.filter((p) => !existsSync(p));
+  if (missing.length === named.length) {
+    for (const p of missing) process.stderr.write(`natpath trace: ${p}: no such file or folder\n`);
+    return EXIT.noUsableInput;
+  }
+  const outProblem = problemWithOutPath(out);
+  if (outProblem !== null) return fail(outProblem);
   if (dst === undefined) return fail('--dst IP[:port] is required');
   let mark: number | undefined;
   if (markText !== undefined) {
@@ -74,7 +86,9 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
   if (!run.ok) return fail(run.message);
   const useColor = shouldUseColor(out ? {} : process.stdout, color, process.env);
   await writeOutput(TRACE_FORMATS[format](run.report, { style: makeStyle(useColor) }), out);
-  return run.report.snapshots.length > 0 ? 0 : 1;
+  if (run.report.snapshots.length > 0) return EXIT.ok;
+  process.stderr.write('natpath trace: the host has no snapshot to walk the packet through\n');
+  return EXIT.noUsableInput;
 }
 
 export type TraceRun = { ok: true; report: TraceReport } | { ok: false; message: string };
@@ -136,6 +150,7 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
   const dport = usesPorts ? (o.dport ?? dst.port ?? null) : null;
   if (usesPorts && dport === null) return { ok: false, message: `${proto} needs a destination port (--dst IP:port or --dport)` };
   const isIcmp = proto === 'icmp' || proto === 'icmpv6' || proto === 'ipv6-icmp';
+  const arrival = o.locallyGenerated || o.in !== undefined || src === null ? null : findArrivalInterface(loaded.model, src.address, proto);
   const family = dst.address.family;
   const req: TraceRequest = {
     family,
@@ -147,14 +162,14 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
     dport,
     icmpType: isIcmp ? (o.icmpType ?? (family === 'ipv4' ? 8 : 128)) : null,
     icmpCode: isIcmp ? 0 : null,
-    input: o.locallyGenerated ? { kind: 'local' } : o.in !== undefined ? { kind: 'interface', name: o.in } : { kind: 'auto' },
+    input: o.locallyGenerated ? { kind: 'local' } : o.in !== undefined ? { kind: 'interface', name: o.in } : arrival !== null ? { kind: 'interface', name: arrival.name } : { kind: 'auto' },
     mark: o.mark ?? 0,
     options: { recentHistory: o.newClient ? 'empty' : 'unknown' },
   };
   const result = simulate(loaded.model, req);
   const sportGiven = o.sport !== undefined || (src?.port ?? null) !== null;
   const evidence = findConntrackEvidence(loaded.model.conntrack, req, sportGiven, result.outcomes);
-  const input = o.locallyGenerated ? 'locally generated' : o.in !== undefined ? `in on ${o.in}` : result.locallyGenerated ? 'locally generated (source is a host address)' : 'arriving on an unknown interface';
+  const input = o.locallyGenerated ? 'locally generated' : o.in !== undefined ? `in on ${o.in}` : arrival !== null ? `in on ${arrival.name} (from the routes)` : result.locallyGenerated ? 'locally generated (source is a host address)' : 'arriving on an unknown interface';
   const report = buildTraceReport({
     host: host.name,
     snapshots: loaded.files,
@@ -170,6 +185,7 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
     evidence,
     diagnostics: [...kase.diagnostics, ...loaded.diagnostics, ...result.diagnostics],
   });
+  if (arrival !== null) report.notes.unshift(arrival.because);
   if (loaded.files.length === 0) report.notes.unshift(`host ${host.name} has no snapshot (iptables-save, ip route, …): nothing to simulate against`);
   return { ok: true, report };
 }

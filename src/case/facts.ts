@@ -36,4 +36,10 @@ export type NftablesFacts = { type: 'nftables' } & NftSummary;
 export type IpsetFacts = { type: 'ipset' } & IpsetSummary;
 export type IpvsFacts = { type: 'ipvs' } & IpvsSummary;
 
-export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts | NftablesFacts;
+/** `host-info.txt` written by `natpath collect`: host name, kernel, namespace, time, limits, in file order. */
+export interface HostInfoFacts {
+  type: 'host-info';
+  entries: Array<{ key: string; value: string }>;
+}
+
+export type FileFacts = CaptureFacts | IptablesFacts | RoutesFacts | RulesFacts | InterfacesFacts | ConntrackFacts | IpsetFacts | IpvsFacts | NftablesFacts | HostInfoFacts;

@@ -8,6 +8,7 @@ import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import type { CaseFile } from './load-case.js';
 import { readCaseText } from './read-text.js';
 import { readSnapshotFacts } from './snapshot-facts.js';
+import { readHostInfo } from './collector-files.js';
 
 export interface FileFactsResult {
   facts: FileFacts | null;
@@ -18,7 +19,10 @@ export async function readFileFacts(file: CaseFile): Promise<FileFactsResult> {
   if (isCaptureKind(file.kind)) return readCaptureFacts(file);
   if (isSnapshotKind(file.kind)) {
     const text = await readCaseText(file);
-    return readSnapshotFacts(file.kind, text, file.displayPath);
+    return readSnapshotFacts(file.kind, text, file.displayPath, file.family);
+  }
+  if (file.kind === 'host-info') {
+    return { facts: { type: 'host-info', entries: readHostInfo(await readCaseText(file)) }, diagnostics: [] };
   }
   return { facts: null, diagnostics: [] };
 }

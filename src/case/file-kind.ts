@@ -20,7 +20,10 @@ export type SnapshotKind =
   | 'ipset-list'
   | 'ipvsadm';
 
-export type FileKind = CaptureKind | SnapshotKind | 'unrecognised';
+/** `natpath collect`'s own files: its log and the host's identity (collector-files.ts). */
+export type CollectorKind = 'collect-log' | 'host-info';
+
+export type FileKind = CaptureKind | SnapshotKind | CollectorKind | 'unrecognised';
 
 export const FILE_KIND_LABELS: Record<FileKind, string> = {
   pcap: 'pcap capture',
@@ -41,6 +44,8 @@ export const FILE_KIND_LABELS: Record<FileKind, string> = {
   'ipset-save': 'ipset save',
   'ipset-list': 'ipset list',
   ipvsadm: 'ipvsadm -Ln',
+  'collect-log': 'natpath collect log',
+  'host-info': 'natpath collect host info',
   unrecognised: 'unrecognised',
 };
 
@@ -48,6 +53,10 @@ export function isCaptureKind(kind: FileKind): kind is CaptureKind {
   return kind === 'pcap' || kind === 'pcapng';
 }
 
+export function isCollectorKind(kind: FileKind): kind is CollectorKind {
+  return kind === 'collect-log' || kind === 'host-info';
+}
+
 export function isSnapshotKind(kind: FileKind): kind is SnapshotKind {
-  return kind !== 'unrecognised' && !isCaptureKind(kind);
+  return kind !== 'unrecognised' && !isCaptureKind(kind) && !isCollectorKind(kind);
 }

@@ -9,6 +9,8 @@ import type { FileKind } from './file-kind.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import { type Compression, recognizeFile, recognizeHead } from './recognize-file.js';
 import { ArchiveSource, archiveBaseName, isArchivePath } from './archive-source.js';
+import { applyCollectLog } from './apply-collect-log.js';
+import type { Family } from '../net/address.js';
 
 export interface CaseFile {
   /** Absolute path, for reading. */
@@ -22,6 +24,8 @@ export interface CaseFile {
   reason?: string;
   /** A doubt about how it was recognised (e.g. an address family assumed). */
   note?: string;
+  /** The address family of a rule/route dump when its collector said it (`ip -6 rule`), not only its content. */
+  family?: Family;
   /**
    * Set for a file inside a case archive (`path` is then `<archive>/<entry>`, not a file on disk):
    * streams its bytes as stored (still gzip-compressed when `compression` says so).
@@ -62,7 +66,7 @@ export async function loadCase(request: CaseRequest): Promise<CaseInput> {
   const builder = new CaseBuilder();
   for (const p of request.paths) await builder.addPath(p);
   for (const spec of request.hosts) await builder.addHostPath(spec.name, spec.path);
-  return builder.finish();
+  return builder.finish(await builder.applyCollectLogs());
 }
 
 /** Parses `name=path` as given to `--host`; returns null when it is not of that form. */
@@ -140,7 +144,15 @@ class CaseBuilder {
     else this.report('case.not-a-file', userPath, 'is neither a regular file nor a folder; skipped');
   }
 
-  finish(): CaseInput {
+  /** Each host's collect.log says what its dumps are (empty ones included); its problems are returned. */
+  async applyCollectLogs(): Promise<Diagnostic[]> {
+    const problems: Diagnostic[] = [];
+    for (const host of this.hosts.values()) problems.push(...(await applyCollectLog(host.files)));
+    return problems;
+  }
+
+  finish(collectLogProblems: Diagnostic[] = []): CaseInput {
+    this.diagnostics.push(...collectLogProblems);
     const hosts = [...this.hosts.values()];
     for (const host of hosts) {
       host.files.sort((a, b) => a.displayPath.localeCompare(b.displayPath));

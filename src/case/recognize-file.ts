@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { sniffCaptureMagic } from '../capture/sniff.js';
 import type { FileKind } from './file-kind.js';
 import { recognizeText } from './recognize-text.js';
+import { isCollectLog, isHostInfo } from './collector-files.js';
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -70,7 +71,10 @@ export function recognizeBytes(bytes: Uint8Array, complete: boolean, fileName = 
     return { kind: 'unrecognised', reason: `binary data, not a known capture format (first bytes: ${hexHead(bytes)})` };
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, textLength).toString('utf8');
+  if (isHostInfo(text)) return { kind: 'host-info' };
   const r = recognizeText(text, complete, fileName);
+  // The collector's log quotes tools' stderr; it is a log only when no dump recognises it.
+  if (r.kind === 'unrecognised' && isCollectLog(text)) return { kind: 'collect-log' };
   if (r.kind === 'unrecognised') return { kind: 'unrecognised', reason: r.reason };
   return r.note === undefined ? { kind: r.kind } : { kind: r.kind, note: r.note };
 }

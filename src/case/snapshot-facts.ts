@@ -22,13 +22,15 @@ import { summarizeNftRuleset } from '../nftables/summarize.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { FileFacts } from './facts.js';
 import type { SnapshotKind } from './file-kind.js';
+import type { Family } from '../net/address.js';
 
 export interface SnapshotFactsResult {
   facts: FileFacts;
   diagnostics: Diagnostic[];
 }
 
-export function readSnapshotFacts(kind: SnapshotKind, text: string, file: string): SnapshotFactsResult {
+/** `family`: what the collector said the dump holds (`ip -6 rule`), when the content cannot tell. */
+export function readSnapshotFacts(kind: SnapshotKind, text: string, file: string, family?: Family): SnapshotFactsResult {
   switch (kind) {
     case 'iptables-save':
     case 'ip6tables-save': {
@@ -42,7 +44,8 @@ export function readSnapshotFacts(kind: SnapshotKind, text: string, file: string
     }
     case 'ip-rule':
     case 'ip-rule-json': {
-      const r = kind === 'ip-rule' ? parseIpRule(text, file) : parseIpRuleJson(text, file);
+      const options = family === undefined ? {} : { family };
+      const r = kind === 'ip-rule' ? parseIpRule(text, file, options) : parseIpRuleJson(text, file, options);
       return { facts: { type: 'rules', ...summarizeRules(r.value) }, diagnostics: r.issues };
     }
     case 'ip-addr':

@@ -2,6 +2,7 @@
 // translation, answer "what does the server see" — yargs only: checked options → runAnalyzeCommand (src/app/analyze.ts).
 
 import type { CommandModule } from 'yargs';
+import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { threadsAsked, withThreadsOption } from './threads-option.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
 
@@ -11,6 +12,7 @@ interface AnalyzeArgs {
   format: string;
   out?: string;
   color?: boolean;
+  width?: number;
   failOn?: string[];
   maxFlows: number;
   threads?: number;
@@ -37,7 +39,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           choices: ['unexplained'],
           describe: 'Exit 3 when a translation is not explained by a rule (for scripted checks)',
         })
-        .epilogue('Exit codes: 0 analysed; 1 analysed, but some inputs had errors; 2 nothing usable in the inputs; 3 --fail-on unexplained and a translation is unexplained.') as never,
+        .epilogue(EXIT_CODES_HELP) as never,
     handler: async (args) => {
       if (!Number.isInteger(args.maxFlows) || args.maxFlows < 0) {
         process.stderr.write(`natpath analyze: --max-flows expects a whole number ≥ 0 (0 lists all), got ${String(args.maxFlows)}\n`);
@@ -61,6 +63,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           failOnUnexplained: args.failOn?.includes('unexplained') === true,
           maxFlows: args.maxFlows,
           threads,
+          width: args.width,
         }),
       );
     },

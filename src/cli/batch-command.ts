@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { CommandModule } from 'yargs';
+import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { ANALYZE_FORMAT_NAMES } from '../report/format-names.js';
 
 interface BatchArgs {
@@ -41,7 +42,7 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
         .example("$0 batch 'incidents/*' --out reports", 'every case folder/archive in incidents/, reports in reports/<case>/')
         .example('$0 batch cases/*.tgz --out r --shard 2/4', 'the second quarter of the cases (run the other 3 elsewhere)')
         .example('$0 batch --merge r1 r2 r3 r4 --out all', 'one summary of four shards')
-        .epilogue('Exit codes: 0 every case analysed without input errors; 1 some case had input errors, nothing usable, or failed (see summary.ndjson), or --merge found a problem; 2 usage error.\nDocs: docs/batch.md, docs/kubernetes-batch.md.') as never,
+        .epilogue(`batch: 0 when every case is ok (or only leaks); 1 when some case had input errors, nothing usable, or failed (see summary.ndjson), or --merge found a problem; 66 when no case was found.\n${EXIT_CODES_HELP}\nDocs: docs/batch.md, docs/kubernetes-batch.md.`) as never,
     handler: async (args) => {
       const { runBatchCommand } = await import('../app/batch.js');
       setExit(

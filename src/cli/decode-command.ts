@@ -12,6 +12,7 @@ interface DecodeArgs {
   summary?: boolean;
   out?: string;
   color?: boolean;
+  width?: number;
   threads?: number;
   vxlanPort?: number[];
   genevePort?: number[];
@@ -74,6 +75,7 @@ export function decodeCommand(setExit: (code: number) => void): CommandModule<ob
           color: args.color,
           threads,
           tunnelPorts: { vxlan: args.vxlanPort ?? [], geneve: args.genevePort ?? [], ipInUdp: args.ipInUdpPort ?? [] },
+          width: args.width,
         }),
       );
     },

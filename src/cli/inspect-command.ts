@@ -9,6 +9,7 @@ interface InspectArgs {
   format: string;
   out?: string;
   color?: boolean;
+  width?: number;
 }
 
 export function inspectCommand(setExit: (code: number) => void): CommandModule<object, InspectArgs> {
@@ -32,7 +33,7 @@ export function inspectCommand(setExit: (code: number) => void): CommandModule<o
     handler: async (args) => {
       const { runInspectCommand } = await import('../app/inspect.js');
       setExit(
-        await runInspectCommand({ paths: args.paths, hostSpecs: args.host, format: args.format as InspectFormat, out: args.out, color: args.color }),
+        await runInspectCommand({ paths: args.paths, hostSpecs: args.host, format: args.format as InspectFormat, out: args.out, color: args.color, width: args.width }),
       );
     },
   };

@@ -9,18 +9,18 @@ import { analyzeCommand } from './analyze-command.js';
 import { traceCommand } from './trace-command.js';
 import { batchCommand } from './batch-command.js';
 import { collectCommand } from './collect-command.js';
+import { EXIT, EXIT_CODES_HELP } from '../app/exit-codes.js';
+import { describeUsageFailure, listCommands } from './usage-message.js';
+import { endQuietlyOnClosedPipe } from '../app/closed-pipe.js';
 
-/** Exit codes: documented in README and `--help`. */
-export const EXIT = {
-  ok: 0,
-  /** Ran, but nothing usable was found in the inputs. */
-  noUsableInput: 1,
-  usage: 2,
-  internal: 70,
-} as const;
+export { EXIT } from '../app/exit-codes.js';
+
+/** demandCommand's message, recognised in the failure handler to list the commands instead. */
+const NO_COMMAND = '\u0000no command';
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
+  endQuietlyOnClosedPipe(() => exitCode);
   const parser = yargs(argv)
     .scriptName('natpath')
     .usage(
@@ -34,21 +34,21 @@ export async function main(argv: string[]): Promise<number> {
     .command(traceCommand((code) => (exitCode = code)))
     .command(batchCommand((code) => (exitCode = code)))
     .command(collectCommand((code) => (exitCode = code)))
-    .demandCommand(1, 'Name a command (see the list above).')
+    .demandCommand(1, NO_COMMAND)
     .strict()
     .recommendCommands()
     .option('color', { type: 'boolean', describe: 'Colour the output (default: when stdout is a terminal and NO_COLOR is unset)' })
+    .option('width', {
+      type: 'number',
+      describe: "Columns terminal text may use (default: the terminal's width; COLUMNS in a pipe; no limit into a file). 0 = no limit",
+    })
     .example('$0 analyze samples/pod-egress-natgw', 'which address the partner sees, hop by hop, and which rule did it')
     .example('$0 analyze samples/nodeport --format html --out report.html', 'a self-contained report for a ticket (also markdown, json, csv)')
     .example('$0 trace samples/pod-egress-natgw --host node1 --from 10.244.1.2 --to 198.51.100.10:80', 'what node1 would do to such a packet, rule by rule')
     .example('$0 decode samples/nodeport/node1/capture.pcapng --summary', 'totals per interface, protocol and tunnel')
     .example('$0 inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'what is in a case whose hosts you name yourself')
     .example('$0 batch cases/*.tar.gz --out reports/', 'many cases in parallel, with summary.csv')
-    .epilogue(
-      'Exit codes: 0 success; 1 nothing usable in the inputs (inspect) or some inputs had errors (analyze);\n' +
-        '2 usage error, or nothing usable (analyze); 3 analyze --fail-on unexplained tripped; 70 internal error.\n' +
-        'Docs: README.md, docs/. Set NO_COLOR=1 to disable colour.',
-    )
+    .epilogue(`${EXIT_CODES_HELP}\nDocs: README.md, docs/. Set NO_COLOR=1 to disable colour.`)
     .version(readPackageVersion())
     .alias('h', 'help')
     .alias('V', 'version')
@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`natpath: ${err.message}\nRun "natpath --help" for usage.\n`);
+      process.stderr.write(err.message === NO_COMMAND ? listCommands() : describeUsageFailure(err.message, argv));
       return EXIT.usage;
     }
     throw err;

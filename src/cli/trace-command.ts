@@ -2,6 +2,7 @@
 // with such a packet — yargs only: checked options → runTraceCommand (src/app/trace.ts).
 
 import type { CommandModule } from 'yargs';
+import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/format-names.js';
 
 interface TraceArgs {
@@ -47,8 +48,8 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
         .example('$0 trace samples/pod-egress-natgw/node1 --proto udp --src 10.244.1.2 --dst 198.51.100.10:9000 --in veth62608e08', 'a pod\'s datagram leaving the node')
         .example('$0 trace iptables-save.txt --host-addrs 192.168.0.2 --src 203.0.113.2 --dst 192.168.0.2:30080', 'a NodePort from outside, with only iptables-save')
         .epilogue(
-          'Without --in or --locally-generated: a packet whose source is one of the host\'s addresses is locally generated, any other arrives on an unknown interface (rules testing -i then branch as unknown).\n' +
-            'A missing source port is the ephemeral port 40000. Exit codes: 0 traced; 1 the host has no snapshot; 2 usage error.',
+          "Without --in or --locally-generated: a packet whose source is one of the host's addresses is locally generated; any other arrives on the interface the host's routes send replies to it out of (a pod's address: its bridge), or, without such a route, on an unknown interface (rules testing -i then branch as unknown).\n" +
+            `A missing source port is the ephemeral port 40000. A host with no snapshot is "nothing usable".\n${EXIT_CODES_HELP}`,
         ) as never,
     handler: async (args) => {
       const { runTraceCommand } = await import('../app/trace.js');

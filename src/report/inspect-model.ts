@@ -10,6 +10,7 @@ export type {
   CaptureFacts,
   ConntrackFacts,
   FileFacts,
+  HostInfoFacts,
   InterfacesFacts,
   IpsetFacts,
   IptablesFacts,
@@ -45,5 +46,6 @@ export interface InspectReport {
   hosts: InspectedHost[];
   looseFiles: InspectedFile[];
   diagnostics: Diagnostic[];
-  totals: { hosts: number; files: number; captures: number; snapshots: number; unrecognised: number; packets: number };
+  /** `collectorFiles`: `natpath collect`'s own collect.log and host-info.txt. */
+  totals: { hosts: number; files: number; captures: number; snapshots: number; unrecognised: number; collectorFiles: number; packets: number };
 }

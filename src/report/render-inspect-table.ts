@@ -13,7 +13,7 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
   out.push(
     style.bold(
       `${t.hosts} host(s), ${t.files} file(s): ${t.captures} capture(s) with ${formatCount(t.packets)} packets, ` +
-        `${t.snapshots} snapshot(s), ${t.unrecognised} unrecognised`,
+        `${t.snapshots} snapshot(s), ${t.unrecognised} unrecognised${t.collectorFiles > 0 ? `, ${t.collectorFiles} from natpath collect` : ''}`,
     ),
   );
   for (const host of report.hosts) {
@@ -46,19 +46,18 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
 }
 
 function renderFiles(files: InspectedFile[], style: Style, width: number, sources: string[] = []): string {
-  const fileWidth = Math.max(16, Math.min(40, Math.floor(width * 0.3)));
-  const kindWidth = 18;
-  const factsWidth = Math.max(30, width - fileWidth - kindWidth - 10);
-  const table = new Table({
-    head: ['File', 'Kind', 'Facts'],
-    colWidths: [fileWidth, kindWidth, factsWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: [], border: [] },
-  });
+  // No width limit (a file, a pipe without COLUMNS): columns as wide as their text, nothing wrapped.
+  const sized = Number.isFinite(width)
+    ? (() => {
+        const fileWidth = Math.max(16, Math.min(40, Math.floor(width * 0.3)));
+        const kindWidth = 18;
+        return { colWidths: [fileWidth, kindWidth, Math.max(20, width - fileWidth - kindWidth - 4)], wordWrap: true, wrapOnWordBoundary: true };
+      })()
+    : {};
+  const table = new Table({ head: ['File', 'Kind', 'Facts'], ...sized, style: { head: [], border: [] } });
   for (const f of files) {
     const kind = FILE_KIND_LABELS[f.kind] + (f.compression ? ` (${f.compression})` : '');
-    const facts = f.facts !== null ? describeFacts(f.facts) : f.reason ?? 'facts could not be read';
+    const facts = f.facts !== null ? describeFacts(f.facts) : f.reason ?? (f.kind === 'collect-log' ? "the collector's own log: each command, its status and stderr" : 'facts could not be read');
     // Paths have no spaces to break at: wrap them anywhere rather than cut them off.
     table.push([{ content: shortenPath(f.path, sources), wrapOnWordBoundary: false }, f.kind === 'unrecognised' ? style.yellow(kind) : kind, facts]);
   }
@@ -89,9 +88,7 @@ export function describeFacts(facts: FileFacts): string {
       return parts.join('; ');
     }
     case 'iptables':
-      return `${facts.family}, ${facts.rules} rules; ${facts.tables
-        .map((t) => `${t.name}: ${t.chains} chains (${t.userChains} user), ${t.rules} rules`)
-        .join('; ')}`;
+      return [`${facts.family}, ${formatCount(facts.rules)} rules`, ...facts.tables.map((t) => `${t.name}: ${t.chains} chains (${t.userChains} user), ${formatCount(t.rules)} rules`)].join('; ');
     case 'routes':
       return `${facts.routes} routes (${facts.defaultRoutes} default); ${facts.byTable
         .map((t) => `${t.table}/${t.family === 'ipv4' ? 'v4' : 'v6'}: ${t.routes}`)
@@ -101,9 +98,11 @@ export function describeFacts(facts: FileFacts): string {
     case 'interfaces':
       return `${facts.interfaces} interfaces, ${facts.addresses} addresses: ${facts.names.join(', ')}`;
     case 'conntrack':
-      return `${facts.entries} entries, ${facts.natted} NAT'd; ${facts.byProtocol
-        .map((p) => `${p.protocol}: ${p.entries}`)
-        .join(', ')}`;
+      return [`${formatCount(facts.entries)} entries, ${formatCount(facts.natted)} NAT'd`, facts.byProtocol.map((p) => `${p.protocol}: ${formatCount(p.entries)}`).join(', ')]
+        .filter((part) => part !== '')
+        .join('; ');
+    case 'host-info':
+      return facts.entries.map((e) => `${e.key}: ${e.value}`).join('; ') || 'no entries';
     case 'nftables':
       return describeNftFacts(facts);
     case 'ipset': {

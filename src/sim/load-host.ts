@@ -3,6 +3,7 @@
 
 import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
+import { isSnapshotKind } from '../case/file-kind.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { parseIpset } from '../ipset/index.js';
 import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
@@ -54,7 +55,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   const nft = chooseNftFiles(host.files);
   diagnostics.push(...describeNftChoice(nft));
   for (const f of host.files) {
-    if (f.kind === 'pcap' || f.kind === 'pcapng' || f.kind === 'unrecognised') continue;
+    if (!isSnapshotKind(f.kind)) continue;
     if (nft.ignored.includes(f)) continue;
     let text: string;
     try {
@@ -79,7 +80,8 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         break;
       }
       case 'ip-rule': case 'ip-rule-json': {
-        const r = f.kind === 'ip-rule' ? parseIpRule(text, file) : parseIpRuleJson(text, file);
+        const family = f.family === undefined ? {} : { family: f.family };
+        const r = f.kind === 'ip-rule' ? parseIpRule(text, file, family) : parseIpRuleJson(text, file, family);
         s.rules.push(...r.value.rules);
         diagnostics.push(...r.issues);
         break;

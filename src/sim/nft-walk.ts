@@ -13,10 +13,13 @@ import { lookup } from '../nftables/set-lookup.js';
 import { intOf, formatValue, type NftValue } from '../nftables/values.js';
 import { evaluate, evaluateMatch, setElementsOf, type NftScope } from './nft-evaluate.js';
 import { applyNat } from './nat.js';
+import { mergeEnds } from './merge-ends.js';
 import { forkState, type SimState, type SimStep } from './state.js';
+import { budgetMessage, spend } from './work-budget.js';
 import type { ChainEnd, Verdict, WalkContext } from './walk-chain.js';
 
-const MAX_DEPTH = 64;
+/** The kernel's jump stack (NFT_JUMP_STACK_SIZE): it refuses to load rulesets that nest deeper. */
+const MAX_DEPTH = 16;
 
 /** How one rule ended for one branch. */
 type RuleEnd =
@@ -32,12 +35,14 @@ interface NftWalk {
   scope: NftScope;
   /** The base chain's type: NAT statements only act in `nat` chains. */
   chainType: string;
+  /** Chains being walked (a jump back into one is a loop the kernel refuses to load). */
+  active: Set<string>;
 }
 
 /** Runs a base chain; its end applies the chain's policy. */
 export function runNftBaseChain(ctx: WalkContext, state: SimState, table: NftTable, chain: NftChain): ChainEnd[] {
-  const walk: NftWalk = { ctx, table, scope: { host: ctx.host, family: table.family, sets: table.setsByName }, chainType: chain.base?.type ?? 'filter' };
-  return runChain(walk, state, chain, 0, 0).map((e) => {
+  const walk: NftWalk = { ctx, table, scope: { host: ctx.host, family: table.family, sets: table.setsByName }, chainType: chain.base?.type ?? 'filter', active: new Set([chain.name]) };
+  return mergeEnds(runChain(walk, state, chain, 0, 0), `${table.family} ${table.name} ${chain.name}`).map((e) => {
     if (e.verdict !== null) return e;
     const policy = chain.base?.policy === 'drop' ? 'DROP' : 'ACCEPT';
     if (policy === 'DROP') e.state.verdictBy = `policy drop of ${table.family} ${table.name} ${chain.name}`;
@@ -47,12 +52,13 @@ export function runNftBaseChain(ctx: WalkContext, state: SimState, table: NftTab
 
 function runChain(w: NftWalk, state: SimState, chain: NftChain, start: number, depth: number): ChainEnd[] {
   if (depth > MAX_DEPTH) {
-    state.unknowns.push(`chain nesting deeper than ${MAX_DEPTH} at ${w.table.family} ${w.table.name} ${chain.name}: stopped`);
+    state.unknowns.push(`jumps nest deeper than ${MAX_DEPTH} at ${w.table.family} ${w.table.name} ${chain.name} (the kernel refuses to load such a ruleset): not followed`);
     return [{ state, verdict: null }];
   }
   const out: ChainEnd[] = [];
   for (let i = start; i < chain.rules.length; i++) {
     const rule = chain.rules[i]!;
+    if (!spend(w.ctx.budget, 1, () => where(w, rule))) return cut(w, state, rule);
     w.ctx.rulesEvaluated++;
     const ends = runStatements(w, state, rule, 0);
     // Common case: one branch, the rule did not match — go on without recursion.
@@ -78,11 +84,15 @@ function afterRule(w: NftWalk, e: RuleEnd, chain: NftChain, i: number, depth: nu
     case 'jump':
     case 'goto': {
       const sub = w.table.chainsByName.get(e.chain);
-      if (sub === undefined) {
-        e.state.unknowns.push(`${e.end} ${e.chain}: no such chain in ${w.table.family} ${w.table.name}`);
+      if (sub === undefined || w.active.has(sub.name)) {
+        e.state.unknowns.push(sub === undefined
+          ? `${e.end} ${e.chain}: no such chain in ${w.table.family} ${w.table.name}`
+          : `${e.end} ${e.chain} loops back into a chain being walked (the kernel refuses to load such a ruleset): not followed`);
         return runChain(w, e.state, chain, i + 1, depth);
       }
-      const ends = runChain(w, e.state, sub, 0, depth + 1);
+      w.active.add(sub.name);
+      const ends = mergeEnds(runChain(w, e.state, sub, 0, depth + 1), `${w.table.family} ${w.table.name} ${sub.name}`);
+      w.active.delete(sub.name);
       if (e.end === 'goto') return ends;
       const out: ChainEnd[] = [];
       for (const x of ends) {
@@ -108,6 +118,22 @@ function stepFor(w: NftWalk, state: SimState, rule: NftRule, target: string): Si
   };
 }
 
+/** What copying a branch costs: its history is copied entry by entry (as for iptables). */
+function copyCost(s: SimState): number {
+  return 1 + s.steps.length + s.unknowns.length + s.translations.length + s.routes.length;
+}
+
+/** The work budget is spent: this branch stops here and says so once (sim.work-cap). */
+function cut(w: NftWalk, state: SimState, rule: NftRule): ChainEnd[] {
+  const message = budgetMessage(w.ctx.budget);
+  if (state.unknowns.at(-1) !== message) state.unknowns.push(message);
+  if (!w.ctx.problems.has('sim.work-cap')) {
+    const place = rule.source.format === 'text' ? { file: rule.source.file, line: rule.source.line } : { file: rule.source.file, jsonPath: rule.source.path };
+    w.ctx.problems.set('sim.work-cap', { code: 'sim.work-cap', severity: 'warning', message, place });
+  }
+  return [{ state, verdict: null }];
+}
+
 function where(w: NftWalk, rule: NftRule): string {
   return `${w.table.family} ${w.table.name} ${rule.chain} ${rule.handle !== null ? `handle ${rule.handle}` : `rule ${rule.index}`} (${rule.text})`;
 }
@@ -118,6 +144,7 @@ function split(w: NftWalk, state: SimState, rule: NftRule, probability: number, 
     state.unknowns.push(`too many branches: ${where(w, rule)} taken as not matching (${why})`);
     return [{ state, end: 'nomatch' }];
   }
+  if (!spend(w.ctx.budget, copyCost(state), () => where(w, rule))) return [{ state, end: 'nomatch' }];
   w.ctx.branches++;
   const yes = forkState(state, probability, uncertain ? `${where(w, rule)} taken as matching: ${why}` : null, 0);
   const no = forkState(state, 1 - probability, uncertain ? `${where(w, rule)} taken as not matching: ${why}` : null, 1);
@@ -262,7 +289,7 @@ function withMapData(w: NftWalk, state: SimState, rule: NftRule, key: NftExpr, d
   const share = 1 / k.values.length;
   const out: RuleEnd[] = [];
   k.values.forEach((v, idx) => {
-    if (w.ctx.branches >= w.ctx.maxBranches) return;
+    if (w.ctx.branches >= w.ctx.maxBranches || !spend(w.ctx.budget, copyCost(state), () => where(w, rule))) return;
     w.ctx.branches++;
     const b = forkState(state, share, k.chance ? null : `${where(w, rule)}: ${k.why}; value ${formatValue(v)} taken`, idx);
     const r = lookup(target.elements, v);

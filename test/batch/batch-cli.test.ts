@@ -133,7 +133,8 @@ describe('natpath batch', () => {
     expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--shard', '4/3']).code).toBe(2);
     expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--formats', 'pdf']).code).toBe(2);
     expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--worker-memory', '8']).code).toBe(2);
-    expect(runCli(['batch', join(scratch, 'nothing-*'), '--out', join(scratch, 'x')]).code).toBe(2);
+    // A glob that matches nothing leaves no case: "nothing usable", the same code as every command's.
+    expect(runCli(['batch', join(scratch, 'nothing-*'), '--out', join(scratch, 'x')]).code).toBe(66);
     const noIndex = runCli(['batch', cases, '--out', join(scratch, 'x'), '--shards', '3'], { JOB_COMPLETION_INDEX: '' });
     expect(noIndex.code).toBe(2);
     expect(noIndex.stderr).toContain('JOB_COMPLETION_INDEX');
@@ -145,8 +146,11 @@ describe('finding and sharding cases', () => {
     const found = await findCases([join(cases, 'pod-*'), join(cases, '*.tgz'), join(cases, 'pod-egress-natgw'), join(scratch, 'none-*')]);
     expect(found.cases.map((c) => `${c.name}:${c.kind}`)).toEqual(['natgw-archived:archive', 'pod-egress-natgw:folder', 'pod-egress-natgw-blind:folder', 'pod-to-pod-vxlan:folder']);
     expect(found.problems.map((p) => p.message)).toEqual(['matches no file or folder']);
+    // A folder is a case only when it holds a capture or snapshot (an empty one is skipped, with a note).
     const dup = join(scratch, 'dup', 'nodeport');
-    mkdirSync(dup, { recursive: true });
+    mkdirSync(join(dup, 'node1'), { recursive: true });
+    expect((await findCases([dup])).skipped.map((s) => s.message)).toEqual(['holds no capture or snapshot: not a case, skipped']);
+    cpSync(samplePath('nodeport/node1/iptables-save.txt'), join(dup, 'node1', 'iptables-save.txt'));
     const both = await findCases([join(cases, 'nodeport'), dup]);
     expect(both.cases.map((c) => c.name).sort()).toEqual(['nodeport', 'nodeport-2']);
   });

@@ -33,12 +33,18 @@ describe('the natpath command line', () => {
     expect(badHost.stderr).toContain('NAME=PATH');
   });
 
-  it('exits 1 with the reason on stderr when nothing usable is found', () => {
+  it('exits 66 with the reason on stderr when nothing usable is found', () => {
     const r = runCli(['inspect', join(root, 'nothing-here')]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('no such file or folder');
-    expect(r.stderr).toContain('no capture or snapshot could be used');
+    expect(r.code).toBe(66);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${join(root, 'nothing-here')}: no such file or folder`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    const junk = join(root, 'junk-only', 'h');
+    mkdirSync(junk, { recursive: true });
+    writeFileSync(join(junk, 'notes.txt'), 'not a dump\n');
+    const unusable = runCli(['inspect', join(root, 'junk-only')]);
+    expect(unusable.code).toBe(66);
+    expect(unusable.stderr).toContain('no capture or snapshot could be used');
   });
 
   it('inspects a case and writes JSON to --out', () => {

@@ -132,19 +132,20 @@ describe('natpath decode: bad input', () => {
     expect(r.stderr).toMatch(/incomplete .*packet\(s\) before it were decoded/);
   });
 
-  it('a text file, an empty file and a missing file: clear error, exit 1', () => {
+  it('a text file, an empty file and a missing file: clear error, exit 66 (nothing usable; nothing on stdout when missing)', () => {
     const text = join(tmp, 'notes.txt');
     writeFileSync(text, 'this is not a capture\n');
     const empty = join(tmp, 'empty.pcap');
     writeFileSync(empty, '');
     for (const f of [text, empty]) {
       const r = runCli(['decode', f]);
-      expect(r.code, f).toBe(1);
+      expect(r.code, f).toBe(66);
       expect(r.stderr).toContain(f);
       expect(r.stderr).toMatch(/not a readable capture/);
     }
     const missing = runCli(['decode', join(tmp, 'nope.pcap')]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(66);
+    expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/cannot read capture file .*nope\.pcap/);
   });
 

@@ -100,11 +100,25 @@ describe('known answers: kube-proxy services on one node', () => {
     ]);
   });
 
-  it('without --in, a foreign source arrives on an unknown interface, and the answer says so', async () => {
+  it('without --in, a foreign source arrives where the host routes it back (default route: eth0), and the answer says so', async () => {
     const r = await trace({ src: '198.51.100.9', dst: '10.0.0.11:30080' });
-    expect(r.packet.input).toBe('arriving on an unknown interface');
-    expect(r.notes.join(' ')).toMatch(/unknown interface/);
+    expect(r.packet.input).toBe('in on eth0 (from the routes)');
+    expect(r.notes.join(' ')).toMatch(/198\.51\.100\.9 is reached through eth0 \(route 0\.0\.0\.0\/0 dev eth0\)/);
     expect(r.outcomes).toHaveLength(2);
+  });
+
+  it('without --in, a pod address arrives on the bridge whose subnet holds it', async () => {
+    const r = await trace({ src: '10.244.1.5', dst: '198.51.100.9:443' });
+    expect(r.packet.input).toBe('in on cni0 (from the routes)');
+    expect(r.notes.join(' ')).toMatch(/10\.244\.1\.5 is reached through cni0/);
+  });
+
+  it('without --in and without routes, a foreign source arrives on an unknown interface, and the answer says so', async () => {
+    const run = await runTrace({ paths: [join(NODE, 'iptables-save.txt')], hosts: [], proto: 'tcp', src: '198.51.100.9', dst: '10.0.0.11:30080', hostAddrs: ['10.0.0.11'] });
+    expect(run.ok).toBe(true);
+    if (!run.ok) return;
+    expect(run.report.packet.input).toBe('arriving on an unknown interface');
+    expect(run.report.notes.join(' ')).toMatch(/unknown interface/);
   });
 
   it('a bare iptables-save is a host: --host-addrs makes the NodePort local', async () => {

@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { archiveBaseName, isArchivePath } from '../../case/archive-source.js';
+import { recognizeFile } from '../../case/recognize-file.js';
 
 export interface BatchCase {
   /** Report folder name: the folder or archive name, made safe, unique within the batch. */
@@ -19,7 +20,12 @@ export interface FoundCases {
   cases: BatchCase[];
   /** Arguments that matched nothing or are not cases, with why. */
   problems: { argument: string; message: string }[];
+  /** Folders left out because they hold no capture or snapshot at all (e.g. `samples/lab`, scripts only). */
+  skipped: { argument: string; message: string }[];
 }
+
+/** How deep a folder is searched for one capture or snapshot: hosts sit up to 4 levels down. */
+const CASE_SEARCH_DEPTH = 5;
 
 const GLOB_CHARS = /[*?[]/;
 
@@ -32,17 +38,46 @@ export async function findCases(args: readonly string[]): Promise<FoundCases> {
     for (const m of matches) paths.add(resolve(m));
   }
   const found: Omit<BatchCase, 'name'>[] = [];
+  const skipped: FoundCases['skipped'] = [];
   for (const path of [...paths].sort()) {
     try {
       const info = await stat(path);
-      if (info.isDirectory()) found.push({ path, kind: 'folder' });
+      if (info.isDirectory()) {
+        if (await holdsCaptureOrSnapshot(path, CASE_SEARCH_DEPTH)) found.push({ path, kind: 'folder' });
+        else skipped.push({ argument: path, message: 'holds no capture or snapshot: not a case, skipped' });
+      }
       else if (info.isFile() && isArchivePath(path)) found.push({ path, kind: 'archive' });
       else problems.push({ argument: path, message: 'is neither a case folder nor a .tar.gz/.tgz/.tar case archive' });
     } catch {
       problems.push({ argument: path, message: 'no such file or folder' });
     }
   }
-  return { cases: nameCases(found), problems };
+  return { cases: nameCases(found), problems, skipped };
+}
+
+/** True at the first file recognised as a capture or snapshot (hidden files and folders skipped, as a case does). */
+async function holdsCaptureOrSnapshot(folder: string, depth: number): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  const folders: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const path = join(folder, e.name);
+    if (e.isDirectory()) folders.push(path);
+    else if (e.isFile()) {
+      // An archive inside a folder is a case of its own only when named directly; here it counts as content.
+      if (isArchivePath(path)) return true;
+      const size = (await stat(path)).size;
+      if ((await recognizeFile(path, size)).kind !== 'unrecognised') return true;
+    }
+  }
+  if (depth <= 1) return false;
+  for (const f of folders) if (await holdsCaptureOrSnapshot(f, depth - 1)) return true;
+  return false;
 }
 
 /** Folder or archive name, safe as a folder name; the second `x` becomes `x-2` (in path order). */

@@ -65,6 +65,6 @@ export function createBatchProgress(stream: NodeJS.WriteStream = process.stderr,
 function describeRow(r: SummaryRow, done: number, total: number): string {
   const head = total > 0 ? `[${done}/${total}] ` : '';
   if (r.status === 'failed') return `${head}${r.case}: failed: ${r.error ?? 'unknown error'}`;
-  const what = `${r.flows} flow(s), ${r.translations} translation(s), ${r.unexplained} unexplained, egress ${r.egress.join(' ') || '–'}`;
+  const what = `${r.flows} flow(s), ${r.translations} translation(s), ${r.unexplained} unexplained, ${r.leaks} leak(s), egress ${r.egress.join(' ') || '–'}`;
   return `${head}${r.case}: ${r.status}${r.skipped ? ' (unchanged, skipped)' : ''}: ${what}; ${r.errors} error(s); ${r.seconds.toFixed(2)} s`;
 }

@@ -7,12 +7,13 @@ import { answerSummary } from '../../report/answer-text.js';
 import { csvRows } from '../../report/csv.js';
 
 /**
- * - `ok`: analysed, no input errors;
+ * - `ok`: analysed, no input errors, no leak;
+ * - `leaks`: analysed, no input errors, but cluster addresses left a host untranslated (`leaks`);
  * - `input-errors`: analysed, but some inputs had errors (analyze would exit 1);
- * - `unusable`: no capture could be read (analyze would exit 2);
+ * - `unusable`: no capture could be read (analyze would exit 66);
  * - `failed`: natpath itself failed on the case (an internal error or a crashed worker).
  */
-export type CaseStatus = 'ok' | 'input-errors' | 'unusable' | 'failed';
+export type CaseStatus = 'ok' | 'leaks' | 'input-errors' | 'unusable' | 'failed';
 
 export interface SummaryRow {
   schema: 'natpath.batch/1';
@@ -69,7 +70,7 @@ export function rowFromReport(report: AnalyzeReport): Pick<
     for (const s of a.lastSeen) addOnce(notSeenAtServer, `${s.src} at ${s.capturePoint} (translated beyond: ${s.translatedBeyond})`);
   }
   return {
-    status: captures === 0 ? 'unusable' : errors > 0 ? 'input-errors' : 'ok',
+    status: captures === 0 ? 'unusable' : errors > 0 ? 'input-errors' : report.totals.leaks > 0 ? 'leaks' : 'ok',
     hosts: report.hosts.length,
     captures,
     packets: report.totals.packets,
@@ -157,6 +158,7 @@ function addOnce(list: string[], item: string): void {
   if (!list.includes(item)) list.push(item);
 }
 
+/** Analysed without trouble: a leak is a finding of the analysis, not a failure of it. */
 export function isSuccess(row: Pick<SummaryRow, 'status'>): boolean {
-  return row.status === 'ok';
+  return row.status === 'ok' || row.status === 'leaks';
 }
