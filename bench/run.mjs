@@ -29,6 +29,7 @@ import { buildCReference, countFlowsInC } from './c-reference.mjs';
 import { pcapFileHeader } from './pcap.mjs';
 import { printRepeatedBench, runRepeatedBench } from './repeated.mjs';
 import { printRulesBench, runRulesBench } from './rules.mjs';
+import { printNftRulesBench, runNftRulesBench } from './nft-rules.mjs';
 import { printScalingBench, runScalingBench } from './scaling.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -300,6 +301,9 @@ if (PARTS.has('repeated')) {
 if (PARTS.has('rules')) {
   results.rules = await runRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
   printRulesBench(results.rules);
+  // Issue 12: the same services in kube-proxy's nftables mode (text and JSON), beside iptables.
+  results.nftRules = await runNftRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
+  printNftRulesBench(results.nftRules);
 }
 // Issue 7: analyze on 0.25–2 GiB captures (time, peak RSS, slope) and batch on 1 vs 2 workers.
 if (PARTS.has('scaling') && process.env.BENCH_SCALING !== '0') {

@@ -3,6 +3,8 @@
 // string (addresses, symbolic constants like `established` or `tcp`). Also the named chain
 // priorities and nft's time units.
 
+import { NFT_BRIDGE_PRIORITY_NAMES, NFT_PRIORITY_NAMES } from './model.js';
+
 export type NftValue = string | number | boolean | null | NftValue[] | { [key: string]: NftValue };
 
 const DECIMAL = /^\d+$/;
@@ -56,21 +58,10 @@ export function readValueWord(word: string): NftValue {
   return readScalar(word);
 }
 
-/** Standard priority names (nft(8) "PRIORITY"): value per family; bridge has its own table. */
-const PRIORITY_NAMES: Record<string, number> = {
-  raw: -300,
-  mangle: -150,
-  dstnat: -100,
-  filter: 0,
-  security: 50,
-  srcnat: 100,
-};
-const BRIDGE_PRIORITY_NAMES: Record<string, number> = { dstnat: -300, filter: -200, out: 100, srcnat: 300 };
-
+/** A standard priority name (`dstnat`, `filter`, …) as its number; bridge has its own scale. */
 export function priorityNameValue(name: string, family: string): number | null {
-  const table = family === 'bridge' ? BRIDGE_PRIORITY_NAMES : PRIORITY_NAMES;
-  const v = table[name];
-  return v === undefined ? null : v;
+  const table = family === 'bridge' ? NFT_BRIDGE_PRIORITY_NAMES : NFT_PRIORITY_NAMES;
+  return Object.hasOwn(table, name) ? table[name]! : null;
 }
 
 const TIME_UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };

@@ -267,6 +267,12 @@ export function evaluate(e: NftExpr, s: SimState, scope: NftScope): Evaluated {
       const [l, r] = (e as Record<string, [NftExpr, NftExpr]>)[op]!;
       const left = evaluate(l, s, scope);
       if (left.kind !== 'value') return left;
+      // `tcp flags & (fin | syn | rst | ack) == syn`: a mask of flag names keeps those the packet has.
+      if (left.v.t === 'flags' && op === '&') {
+        const mask = flagNames(r);
+        if (mask === null) return unknown('a flag mask natpath cannot read');
+        return value({ t: 'flags', s: left.v.s.filter((f) => mask.includes(f)) });
+      }
       const right = intOf(r);
       if (left.v.t !== 'int' || right === null) return unknown(`${op} on a value that is not a number`);
       const a = left.v.n;
@@ -276,6 +282,22 @@ export function evaluate(e: NftExpr, s: SimState, scope: NftScope): Evaluated {
   }
   if ('map' in e) return unknown('a map look-up as a value');
   return unknown(`${Object.keys(e)[0]} is not known to natpath`);
+}
+
+/** Flag names of a mask: `syn`, `["syn","ack"]`, `{"|": ["fin", "syn"]}`; null for anything else. */
+function flagNames(e: NftExpr): string[] | null {
+  if (typeof e === 'string') return [e];
+  if (Array.isArray(e)) {
+    const out: string[] = [];
+    for (const x of e) {
+      const n = flagNames(x);
+      if (n === null) return null;
+      out.push(...n);
+    }
+    return out;
+  }
+  if (typeof e === 'object' && e !== null && '|' in e) return flagNames(e['|'] as NftExpr[]);
+  return null;
 }
 
 /** Where a right-hand side points: a named set (`@name`), an anonymous set, or null for a plain constant. */

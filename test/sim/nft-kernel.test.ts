@@ -10,6 +10,7 @@ import { loadCase } from '../../src/case/load-case.js';
 import { formatIpAddress, parseIpAddress } from '../../src/net/address.js';
 import { loadHost, type LoadedHost } from '../../src/sim/load-host.js';
 import { simulate, type SimResult } from '../../src/sim/simulate.js';
+import { runCli } from '../cli/run-cli.js';
 import { PROJECT_ROOT } from '../corpus.js';
 
 const DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'nft', 'router');
@@ -90,5 +91,15 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
     expect(outcomes(masq)).toEqual(['ACCEPT 10.9.2.1:41007 → 10.9.2.2:6000 p=1']);
     const by = masq.outcomes[0]!.state.translations.map((t) => `${t.rule.table}/${t.rule.chain} ${t.rule.nft === null ? 'iptables' : 'nft'}`);
     expect(by).toEqual(['nat/POSTROUTING iptables']);
+  });
+
+  it('natpath trace --format json carries the nft rule identity (family, handle, text, JSON path)', () => {
+    const r = runCli(['trace', DIR, '--proto', 'udp', '--src', '10.9.1.2:41000', '--dst', '10.9.1.1:8080', '--in', 'r-in', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { outcomes: Array<{ translations: Array<{ rule: Record<string, unknown> }>; steps: Array<Record<string, unknown>> }>; conntrack: Array<{ agreesWithOutcome: number | null }> };
+    const dnat = report.outcomes[0]!.translations[0]!.rule;
+    expect(dnat).toMatchObject({ table: 'natpath', chain: 'prerouting-nat', nft: { family: 'inet', handle: 11 }, text: 'dnat ip to ip daddr . meta l4proto . udp dport map @svc' });
+    expect(report.outcomes[0]!.steps[0]!.source).toMatch(/nft-ruleset\.json \$\.nftables\[\d+\]\.rule$/);
+    expect(report.conntrack.map((c) => c.agreesWithOutcome)).toEqual([0]);
   });
 });
