@@ -210,7 +210,9 @@ function fib(result: string, flags: string[], s: SimState, scope: NftScope): Eva
     case 'unknown':
       return unknown(`fib ${flags.join(' . ')} ${result}: no ip route snapshot`);
     case 'local':
-      dev = d.dev ?? 'lo';
+      // nft_fib4_eval/nft_fib6_eval give no oif for a local destination (RTN_LOCAL / RTF_LOCAL);
+      // only a packet that came in on loopback gets its input interface (nft_fib_is_loopback).
+      dev = s.hook === 'PREROUTING' && p.iif.kind === 'name' && p.iif.name === 'lo' ? 'lo' : '';
       break;
     case 'unicast':
       if (d.hops.length > 1) return unknown(`fib ${flags.join(' . ')} ${result}: multipath route`);

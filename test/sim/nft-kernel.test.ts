@@ -58,6 +58,7 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
     expect(dnat!.rule.source.jsonPath).toMatch(/^\$\.nftables\[\d+\]\.rule$/);
     expect(snat!.rule.text).toBe('ct status dnat meta l4proto udp snat ip to 10.9.2.1:30000-30010');
     expect(snat!.range).toBe(':30000-30010'); // the address is fixed, the port is the kernel's pick within the range
+    expect(snat!.rule.nft).toEqual({ family: 'inet', handle: 18 });
   });
 
   it('verdict map jump, mark with mask, masquerade to :ports (kernel: source 10.9.2.1:20009)', () => {
@@ -71,7 +72,7 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
 
   it('verdict map drop and an interval set drop (kernel: no conntrack entry for either)', () => {
     const dropped = udp(host, '10.9.1.2', 41002, '10.9.2.2', 9001);
-    expect(dropped.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'inet natpath forward-filter handle 14 (udp dport vmap @ports)']]);
+    expect(dropped.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'inet natpath forward-filter handle 15 (udp dport vmap @ports)']]);
     const blocked = udp(host, '10.9.1.110', 41003, '10.9.2.2', 5000);
     expect(blocked.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'inet natpath prerouting-nat handle 9 (ip saddr @blocked counter drop)']]);
   });
@@ -91,6 +92,21 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
     expect(outcomes(masq)).toEqual(['ACCEPT 10.9.2.1:41007 → 10.9.2.2:6000 p=1']);
     const by = masq.outcomes[0]!.state.translations.map((t) => `${t.rule.table}/${t.rule.chain} ${t.rule.nft === null ? 'iptables' : 'nft'}`);
     expect(by).toEqual(['nat/POSTROUTING iptables']);
+  });
+
+  it('ct mark set (kernel: mark=66 on the connection), fib saddr . iif oif and fib daddr oif missing drop (kernel: no entry)', () => {
+    const marked = udp(host, '10.9.1.2', 41005, '10.9.2.2', 5000);
+    expect(marked.outcomes.map((o) => o.state.conn.mark)).toEqual([66]);
+    const spoofed = udp(host, '203.0.113.5', 41008, '10.9.2.2', 5000);
+    expect(spoofed.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'ip natpath-raw prerouting-raw handle 2 (fib saddr . iif oif missing counter drop)']]);
+    const unroutable = udp(host, '10.9.1.2', 41009, '198.18.0.1', 5000);
+    expect(unroutable.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'ip natpath-raw prerouting-raw handle 4 (udp dport 5000 fib daddr oif missing counter drop)']]);
+  });
+
+  it('fib daddr oif is missing for the router\'s own address, as the kernel counted (handle 3: packets 1)', () => {
+    const r = udp(host, '10.9.1.2', 41006, '10.9.1.1', 7000);
+    const raw = r.outcomes[0]!.state.steps.filter((st) => st.table === 'natpath-raw').map((st) => st.nft?.handle);
+    expect(raw).toEqual([3]);
   });
 
   it('natpath trace --format json carries the nft rule identity (family, handle, text, JSON path)', () => {
