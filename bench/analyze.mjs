@@ -10,7 +10,7 @@
 // from analyze's own totals and printed). Both cases are measured and printed.
 
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PUBLIC_IP = [203, 0, 113, 7];
@@ -68,9 +68,8 @@ export function runAnalyzeBench(options) {
 }
 
 /**
- * decode --summary on both captures, analyze as it runs by default (--threads 1) and with the
- * captures read at once on worker threads (--threads = the machine's cores), interleaved, median
- * of `runs`. Wall and CPU (user + sys) seconds: on a machine whose other core is busy only the
+ * decode --summary on both captures and analyze on the two-host case, interleaved, median of
+ * `runs`. Wall and CPU (user + sys) seconds: on a machine whose other core is busy only the
  * CPU ratio holds.
  */
 function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
@@ -85,19 +84,17 @@ function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
   writeVariant(largeFile, outside, { nat: true, flowSize });
   const decode = [];
   const oneThread = [];
-  const threads = [];
   const report = join(dir, 'report.json');
   let totals = null;
   for (let run = 0; run < runs; run++) {
     const a = measure(node, [cli, 'decode', inside, '--summary', '--format', 'json']);
     const b = measure(node, [cli, 'decode', outside, '--summary', '--format', 'json']);
     decode.push({ seconds: a.seconds + b.seconds, cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssMb: Math.max(a.rssMb, b.rssMb) });
-    oneThread.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--threads', '1', '--format', 'json', '--out', report]));
-    threads.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--threads', String(availableParallelism()), '--format', 'json', '--out', report]));
+    oneThread.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--format', 'json', '--out', report]));
     totals ??= JSON.parse(readFileSync(report, 'utf8')).totals;
     process.stderr.write(
       `  analyze (source port kept for ${flowSize} packet(s)): decode ×2 ${decode[run].seconds.toFixed(2)} s, ` +
-        `analyze ${oneThread[run].seconds.toFixed(2)} s, analyze --threads ${availableParallelism()} ${threads[run].seconds.toFixed(2)} s\n`,
+        `analyze ${oneThread[run].seconds.toFixed(2)} s\n`,
     );
   }
   rmSync(dir, { recursive: true, force: true });
@@ -108,26 +105,23 @@ function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
   });
   const d = summary(decode);
   const one = summary(oneThread);
-  const all = summary(threads);
   return {
     packetsPerFlow: totals.packets / 2 / Math.max(1, totals.flows),
     flows: totals.flows,
     decode: d,
     oneThread: { ...one, ratio: one.seconds / d.seconds, cpuRatio: one.cpuSeconds / d.cpuSeconds },
-    threads: { ...all, ratio: all.seconds / d.seconds, cpuRatio: all.cpuSeconds / d.cpuSeconds },
   };
 }
 
 export function printAnalyzeBench(results) {
   const fmt = (n, d = 2) => (Number.isNaN(n) || n === undefined ? '-' : n.toFixed(d));
   console.log('\n## analyze: the large capture and its NATed twin as a two-host case (target: analyze ≤ 2 × decode)');
-  console.log('| mean packets per flow | flows | decode --summary ×2: wall s (CPU s) | analyze (--threads 1, the default): wall s (CPU s) | ÷ decode: wall (CPU) | analyze --threads <cores>: wall s (CPU s) | ÷ decode: wall (CPU) | peak RSS MB: decode / analyze / analyze --threads |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| mean packets per flow | flows | decode --summary ×2: wall s (CPU s) | analyze: wall s (CPU s) | ÷ decode: wall (CPU) | peak RSS MB: decode / analyze |');
+  console.log('|---|---|---|---|---|---|');
   for (const r of [results.perPacketFlows, results.realisticFlows]) {
     console.log(
       `| ${fmt(r.packetsPerFlow, 1)} | ${r.flows} | ${fmt(r.decode.seconds)} (${fmt(r.decode.cpuSeconds)}) | ${fmt(r.oneThread.seconds)} (${fmt(r.oneThread.cpuSeconds)}) | ` +
-        `${fmt(r.oneThread.ratio)} (${fmt(r.oneThread.cpuRatio)}) | ${fmt(r.threads.seconds)} (${fmt(r.threads.cpuSeconds)}) | ${fmt(r.threads.ratio)} (${fmt(r.threads.cpuRatio)}) | ` +
-        `${fmt(r.decode.peakRssMb, 0)} / ${fmt(r.oneThread.peakRssMb, 0)} / ${fmt(r.threads.peakRssMb, 0)} |`,
+        `${fmt(r.oneThread.ratio)} (${fmt(r.oneThread.cpuRatio)}) | ${fmt(r.decode.peakRssMb, 0)} / ${fmt(r.oneThread.peakRssMb, 0)} |`,
     );
   }
 }

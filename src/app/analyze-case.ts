@@ -1,11 +1,11 @@
-// `natpath analyze`: load the case, collect legs from every capture, match packets across
-// capture points, estimate clocks, link legs into flows, locate translations, answer.
+// `natpath analyze`, in named phases: read the case (snapshots learnt, every capture's legs
+// collected), match the same packets across capture points, estimate the hosts' clocks, link
+// legs into flows and explain them (translations, rules, answers), build the report.
 
 import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { LinkType } from '../capture/index.js';
-import type { CaptureLegs } from '../flow/collect-legs.js';
-import { type CollectTask, collectAllLegs } from '../flow/collect-parallel.js';
+import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
 import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
 import { AnswerBuilder, type AnswerShare, answerShareOf } from '../match/answer-builder.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -15,91 +15,120 @@ import { type HostKnowledge, SnapshotHostKnowledge } from '../match/host-knowled
 import { learnFromSnapshots } from '../match/learn-host.js';
 import { sourcePortMatters } from '../match/explain-translations.js';
 import { FlowShapes } from '../match/flow-shapes.js';
-import { type LegFacts, linkLegs } from '../match/link-legs.js';
+import { type LegFacts, type LinkedFlows, linkLegs } from '../match/link-legs.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
+import type { PairEvidence } from '../match/pair-evidence.js';
 import { tunnelPortsOf } from '../route/index.js';
 
 export interface AnalyzeOptions {
-  /** Called with a label (a file's display path, or "N captures" when read at once) and its bytes before reading… */
+  /** Called with a capture's display path and its bytes before reading it… */
   onFile?: (file: string, bytes: number) => void;
   /** …and with the bytes read so far. */
   onBytes?: (offset: number) => void;
   /** How many flows the report lists in full (multi-point ones first); 0 or absent: all. The answer and totals always cover every flow. */
   maxFlows?: number;
-  /** Captures read at once on worker threads (default 1: one by one on this thread). */
-  threads?: number;
-  /** Below this many capture bytes in all, captures are read on this thread (tests set 0). */
-  parallelFromBytes?: number;
-  /** The capture worker's script (tests point at the built one). */
-  collectWorkerUrl?: URL;
-  /** Told when a capture worker could not run (the capture is then read on this thread). */
-  onWorkerFailure?: (file: string, why: string) => void;
   /** Describe every flow for the answer instead of one per shape (tests prove the two agree). */
   describeEveryFlow?: boolean;
 }
 
 export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
+  const inputs = await readInputs(request, options);
+  const matched = matchAcrossCaptures(inputs);
+  const offsets = estimateClocks(inputs, matched);
+  const explained = explainFlows(inputs, matched, offsets, options);
+  return buildReport(inputs, offsets, explained);
+}
+
+/** What the read phase gives: each host's knowledge and snapshots, every readable capture's legs, the problems. */
+interface CaseInputs {
+  hostNames: string[];
+  hosts: HostKnowledge[];
+  snapshotsByHost: string[][];
+  captures: CaptureOnHost[];
+  diagnostics: Diagnostic[];
+}
+
+/** Phase 1, read: load the case, learn each host from its snapshots, collect each capture's legs. */
+async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promise<CaseInputs> {
   const input = await loadCase(request);
   const hosts: HostKnowledge[] = [];
   const snapshotsByHost: string[][] = [];
-  // Per host, in order: its files' problems, then its captures' (read below, all hosts at once).
-  const hostDiagnostics: Diagnostic[][] = [];
-  const tasks: Array<CollectTask & { host: number }> = [];
+  const captures: CaptureOnHost[] = [];
+  // Per host, in order: its files' problems, then its captures'.
+  const hostDiagnostics: Diagnostic[] = [];
   for (const [hostIndex, host] of input.hosts.entries()) {
     const knowledge = new SnapshotHostKnowledge(host.name);
-    const said: Diagnostic[] = [];
     // Files natpath cannot use are said, not skipped in silence (inspect lists them in full).
     for (const file of host.files.filter((f) => f.kind === 'unrecognised')) {
-      said.push({ code: 'case.file-not-used', severity: 'warning', message: `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, place: { file: file.displayPath } });
+      hostDiagnostics.push({ code: 'case.file-not-used', severity: 'warning', message: `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, place: { file: file.displayPath } });
     }
-    said.push(...(await learnFromSnapshots(knowledge, host)));
+    hostDiagnostics.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);
-    hostDiagnostics.push(said);
     const captureFiles = host.files.filter((f) => isCaptureKind(f.kind));
     const tunnels = tunnelPortsOf(knowledge.model?.interfaces ?? []);
     if (tunnels.notes.length > 0 && captureFiles.length > 0) {
-      said.push({
+      hostDiagnostics.push({
         code: 'case.tunnel-ports', severity: 'info',
         message: `host ${host.name}'s captures are decoded with its own tunnel ports: ${tunnels.notes.join('; ')}`,
         place: { file: captureFiles[0]!.displayPath },
       });
     }
-    for (const file of captureFiles) {
-      tasks.push({ host: hostIndex, path: file.path, displayPath: file.displayPath, size: file.size, openStream: file.openStream, tunnelPorts: tunnels.ports });
-    }
     snapshotsByHost.push(host.files.filter((f) => isSnapshotKind(f.kind)).map((f) => f.displayPath));
-  }
-  const collected = await collectAllLegs(tasks, {
-    threads: options.threads,
-    parallelFromBytes: options.parallelFromBytes,
-    workerUrl: options.collectWorkerUrl,
-    onStart: options.onFile,
-    onBytes: options.onBytes,
-    onWorkerFailure: (task, why) => options.onWorkerFailure?.(task.displayPath, why),
-  });
-  const captures: CaptureOnHost[] = [];
-  for (const [i, result] of collected.entries()) {
-    const task = tasks[i]!;
-    if (result instanceof Error) {
-      hostDiagnostics[task.host]!.push({ code: 'capture.unreadable', severity: 'error', message: result.message, place: { file: task.displayPath } });
-      continue;
+    for (const file of captureFiles) {
+      options.onFile?.(file.displayPath, file.size);
+      let legs: CaptureLegs;
+      try {
+        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports);
+      } catch (err) {
+        hostDiagnostics.push({ code: 'capture.unreadable', severity: 'error', message: (err as Error).message, place: { file: file.displayPath } });
+        continue;
+      }
+      nameSingleInterfacePoints(legs, knowledge);
+      hostDiagnostics.push(...legs.diagnostics);
+      captures.push({ host: hostIndex, legs });
     }
-    nameSingleInterfacePoints(result, hosts[task.host]!);
-    hostDiagnostics[task.host]!.push(...result.diagnostics);
-    captures.push({ host: task.host, legs: result });
   }
-  const diagnostics: Diagnostic[] = [...input.diagnostics, ...hostDiagnostics.flat()];
+  return { hostNames: input.hosts.map((h) => h.name), hosts, snapshotsByHost, captures, diagnostics: [...input.diagnostics, ...hostDiagnostics] };
+}
 
-  const legSets = captures.map((c) => c.legs);
-  const ids = new LegIds(legSets);
-  const pairs = matchPackets(legSets, ids);
-  const hostOfLeg = (g: number) => captures[ids.capture[g]!]!.host;
-  const offsets = estimateClockOffsets(
-    hosts.map((h) => h.name),
+interface MatchedPackets {
+  ids: LegIds;
+  pairs: PairEvidence;
+}
+
+/** Phase 2, match: the same packet seen at two capture points makes a pair of legs. */
+function matchAcrossCaptures(inputs: CaseInputs): MatchedPackets {
+  const ids = new LegIds(inputs.captures.map((c) => c.legs));
+  return { ids, pairs: matchPackets(inputs.captures.map((c) => c.legs), ids) };
+}
+
+/** Phase 3, clocks: each host's offset to the reference clock, from the pairs' time differences. */
+function estimateClocks(inputs: CaseInputs, matched: MatchedPackets): ClockOffset[] {
+  const hostOfLeg = (g: number) => inputs.captures[matched.ids.capture[g]!]!.host;
+  return estimateClockOffsets(
+    inputs.hosts.map((h) => h.name),
     hostOfLeg,
-    pairs,
+    matched.pairs,
   );
-  const linked = linkLegs(legFacts(ids, captures, offsets), pairs, offsets);
+}
+
+interface ExplainedFlows {
+  linked: LinkedFlows;
+  /** The flows the report lists in full, by id. */
+  listed: Flow[];
+  multiAnswers: AnswerBuilder;
+  allAnswers: AnswerBuilder;
+  counts: { multi: number; translations: number; unexplained: number; leaks: number };
+}
+
+/**
+ * Phase 4, explain: link legs into flows along their path, describe them (translations located
+ * and explained by the simulator, conntrack evidence, leaks) and fold them into the answers.
+ */
+function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: ClockOffset[], options: AnalyzeOptions): ExplainedFlows {
+  const { captures, hosts } = inputs;
+  const { ids } = matched;
+  const linked = linkLegs(legFacts(ids, captures, offsets), matched.pairs, offsets);
   // Flows are folded into the answer and totals one at a time; only those listed in the report
   // are described in full and kept, so memory follows the listing, not the capture. Flows of
   // one shape (differing only in client port, counts, times) answer alike: the first of each
@@ -143,14 +172,20 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
     counts.leaks += n * share.leakCount;
   }
   // Multi-point flows first when the listing is capped: they are the ones with a path.
-  const flows = [...listedMulti, ...listedSingle.slice(0, Math.max(0, limit - listedMulti.length))].sort((a, b) => a.id - b.id);
-  for (const flow of flows) addCommunityIds(flow);
+  const listed = [...listedMulti, ...listedSingle.slice(0, Math.max(0, limit - listedMulti.length))].sort((a, b) => a.id - b.id);
+  for (const flow of listed) addCommunityIds(flow);
+  return { linked, listed, multiAnswers, allAnswers, counts };
+}
 
-  const hostViews: HostView[] = input.hosts.map((host, i) => {
+/** Phase 5, build the report: answers, hosts with their captures and clocks, listed flows, problems, totals. */
+function buildReport(inputs: CaseInputs, offsets: ClockOffset[], explained: ExplainedFlows): AnalyzeReport {
+  const { captures, hosts } = inputs;
+  const { linked, listed: flows, counts } = explained;
+  const hostViews: HostView[] = inputs.hostNames.map((name, i) => {
     const offset = offsets[i]!;
     const known = offset.basis !== 'unknown';
     return {
-      name: host.name,
+      name,
       captures: captures
         .filter((c) => c.host === i)
         .map((c) => ({
@@ -163,7 +198,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
           clockOffsetSeconds: known ? offset.offsetSeconds : null,
           interfaces: c.legs.points.map((p) => pointLabel(p, hosts[i]!)),
         })),
-      snapshots: snapshotsByHost[i] ?? [],
+      snapshots: inputs.snapshotsByHost[i] ?? [],
       clock: {
         offsetSeconds: known ? offset.offsetSeconds : null,
         spreadSeconds: known ? offset.spreadSeconds : null,
@@ -175,10 +210,10 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
   return {
     schemaVersion: 1,
     schema: 'natpath.analyze/1',
-    answers: (counts.multi > 0 ? multiAnswers : allAnswers).result(),
+    answers: (counts.multi > 0 ? explained.multiAnswers : explained.allAnswers).result(),
     hosts: hostViews,
     flows,
-    diagnostics: diagnostics.map(viewDiagnostic),
+    diagnostics: inputs.diagnostics.map(viewDiagnostic),
     totals: {
       flows: linked.count,
       listedFlows: flows.length,

@@ -24,7 +24,6 @@ export interface AnalyzeCommandOptions {
   color: boolean | undefined;
   failOnUnexplained: boolean;
   maxFlows: number;
-  threads: number | undefined;
   /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
   width?: number | undefined;
 }
@@ -40,7 +39,6 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   const progress = createProgress();
   const report = await runAnalyze(request, {
     maxFlows: options.maxFlows,
-    threads: options.threads,
     onFile: (file, bytes) => progress.start(file, bytes),
     onBytes: (offset) => progress.update(offset),
   });

@@ -3,7 +3,6 @@
 
 import type { CommandModule } from 'yargs';
 import { EXIT_CODES_HELP } from '../app/exit-codes.js';
-import { threadsAsked, withThreadsOption } from './threads-option.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
 
 interface AnalyzeArgs {
@@ -15,7 +14,6 @@ interface AnalyzeArgs {
   width?: number;
   failOn?: string[];
   maxFlows: number;
-  threads?: number;
 }
 
 export function analyzeCommand(setExit: (code: number) => void): CommandModule<object, AnalyzeArgs> {
@@ -23,7 +21,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
     command: 'analyze [paths..]',
     describe: 'Follow each flow across the captures: its path, every address translation and the rule behind it, what the server sees',
     builder: (y) =>
-      withThreadsOption(y, 'Captures read at once on worker threads (cases under 64 MB of captures: one by one)', '1')
+      y
         .positional('paths', { type: 'string', array: true, describe: 'Case folders (one sub-folder per host), host folders or single files' })
         .option('host', { type: 'string', array: true, describe: 'NAME=PATH: files or a folder of one host (repeatable)' })
         .option('format', { choices: ANALYZE_FORMAT_NAMES, default: 'table', describe: 'Output format' })
@@ -46,12 +44,6 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
         setExit(2);
         return;
       }
-      const threads = threadsAsked(args.threads, process.env);
-      if (typeof threads === 'object') {
-        process.stderr.write(`natpath analyze: ${threads.error}\n`);
-        setExit(2);
-        return;
-      }
       const { runAnalyzeCommand } = await import('../app/analyze.js');
       setExit(
         await runAnalyzeCommand({
@@ -62,7 +54,6 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           color: args.color,
           failOnUnexplained: args.failOn?.includes('unexplained') === true,
           maxFlows: args.maxFlows,
-          threads,
           width: args.width,
         }),
       );

@@ -1,6 +1,6 @@
-// `--threads N` for the commands that can use a second core (analyze: captures read at once;
-// decode --summary: flow counting beside decoding). NATPATH_THREADS gives the default, so a
-// busy machine or a benchmark can say it once for every command.
+// `--threads N` for the command that can use a second core (decode --summary: flow counting
+// beside decoding on captures of millions of packets). NATPATH_THREADS gives the default, so a
+// busy machine or a benchmark can set it once.
 
 import type { Argv } from 'yargs';
 

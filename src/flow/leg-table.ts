@@ -51,43 +51,6 @@ export class LegInput {
   linkDirection = 0;
 }
 
-type Column = Uint8Array | Uint32Array | Int32Array | Float64Array;
-
-export interface LegTableState {
-  count: number;
-  samples: number;
-  slots: Int32Array;
-  slotMask: number;
-  columns: Record<string, Column>;
-}
-
-/** Every column of a LegTable (checked against the class by the compiler). */
-const COLUMN_NAMES = [
-  'keys',
-  'firstTs',
-  'lastTs',
-  'firstExact',
-  'lastExact',
-  'packets',
-  'bytes',
-  'opener',
-  'firstSender',
-  'linkDirections',
-  'outerVersion',
-  'outerSrc',
-  'outerDst',
-  'sampleCount',
-  'synSeq',
-  'synSeen',
-  'superseded',
-  'sampleLeg',
-  'sampleTs',
-  'sampleFingerprint',
-  'sampleLooseFingerprint',
-  'sampleFromLow',
-  'sampleTtl',
-] as const satisfies ReadonlyArray<keyof LegTable>;
-
 /** synSeen: bit 0 a SYN opened the leg, bit 1 a FIN or RST closed it since. */
 const SYN_SEEN = 1;
 const CLOSED = 2;
@@ -105,7 +68,6 @@ export class LegTable {
   // past other keys reads one cache line, not each passed leg's hash elsewhere.
   private slots: Int32Array = new Int32Array(2 * 1024).fill(-1);
   private slotMask = 1023;
-  /** @internal (toState) */
   readonly keys = u32(256, KEY_WORDS);
   private readonly scratch = new Uint32Array(KEY_WORDS);
 
@@ -143,31 +105,6 @@ export class LegTable {
   /** 1 when the packet went from the leg's low endpoint to its high one. */
   readonly sampleFromLow = u8(4096);
   readonly sampleTtl = u8(4096);
-
-  /**
-   * The table as plain typed arrays, to hand to another thread without copying (transfer their
-   * buffers); `LegTable.fromState` rebuilds it there. The table must not be used afterwards.
-   */
-  toState(): LegTableState {
-    const columns: Record<string, Column> = {};
-    for (const name of COLUMN_NAMES) columns[name] = this[name].data;
-    return { count: this.count, samples: this.samples, slots: this.slots, slotMask: this.slotMask, columns };
-  }
-
-  static fromState(state: LegTableState): LegTable {
-    const table = new LegTable();
-    table.count = state.count;
-    table.samples = state.samples;
-    table.slots = state.slots;
-    table.slotMask = state.slotMask;
-    for (const name of COLUMN_NAMES) (table[name].data as Column) = state.columns[name]!;
-    return table;
-  }
-
-  /** The buffers of a state, for a transfer list. */
-  static buffersOf(state: LegTableState): ArrayBuffer[] {
-    return [state.slots, ...Object.values(state.columns)].map((c) => c.buffer as ArrayBuffer);
-  }
 
   /**
    * Whether a packet on a known 5-tuple opens another connection: a SYN with another initial

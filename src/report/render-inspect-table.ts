@@ -132,7 +132,7 @@ function describeNftFacts(facts: Extract<FileFacts, { type: 'nftables' }>): stri
   const tables = facts.tables.map((t) => {
     const parts = [`${t.family} ${t.name}: ${t.chains} chains, ${t.rules} rules`];
     if (t.baseChains.length > 0) {
-      parts.push(`hooks: ${t.baseChains.map((c) => `${c.name} (${c.type} ${c.hook} ${c.priority} ${c.policy}, ${c.rules} rules)`).join(', ')}`);
+      parts.push(`hooks: ${t.baseChains.map((c) => `${c.name} (${c.type} ${c.hook} ${c.priority} ${c.policy}, ${c.rules} rule${c.rules === 1 ? '' : 's'})`).join(', ')}`);
     }
     if (t.sets.length > 0) {
       const shown = t.sets.slice(0, 8).map((s) => `${s.kind} ${s.name} (${s.elements})`);

@@ -71,8 +71,6 @@ export async function runCase(task: CaseTask, onBytes?: (bytes: number) => void)
     const report = await runAnalyze(
       { paths: [c.path], hosts: [] },
       {
-        // Batch already runs one case per core: a case's captures are read one by one.
-        threads: 1,
         onFile: (_file, bytes) => {
           filesDone += current;
           current = bytes;
