@@ -1,6 +1,7 @@
 // `natpath analyze`: the case the user named → runAnalyze (with a progress bar) → the asked format
 // on stdout or --out, and the exit code. Options arrive checked.
 
+import { basename } from 'node:path';
 import { ANALYZE_FORMATS } from '../report/analyze-formats.js';
 import type { AnalyzeFormat } from '../report/format-names.js';
 import { createProgress } from '../report/progress.js';
@@ -8,6 +9,9 @@ import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { runAnalyze } from './analyze-case.js';
 import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
+import { readPackageVersion } from './version.js';
+import { shellLine } from '../report/provenance.js';
+import type { CaseRequest } from '../case/load-case.js';
 import { EXIT } from './exit-codes.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
@@ -26,6 +30,8 @@ export interface AnalyzeCommandOptions {
   maxFlows: number;
   /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
   width?: number | undefined;
+  /** `-v`: every path shape, client port and conntrack entry, not a bounded summary. */
+  verbose?: boolean | undefined;
 }
 
 export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise<number> {
@@ -45,7 +51,17 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   progress.finish();
   const toFile = options.out !== undefined && options.out !== '-';
   const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
-  const text = ANALYZE_FORMATS[options.format](report, { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env) });
+  const text = ANALYZE_FORMATS[options.format](report, {
+    style: makeStyle(color),
+    width: outputWidth(options.width, toFile, process.stdout, process.env),
+    verbose: options.verbose === true,
+    provenance: {
+      caseName: caseNameOf(request),
+      commandLine: `natpath ${shellLine(process.argv.slice(2))}`,
+      version: readPackageVersion(),
+      madeAt: new Date().toISOString(),
+    },
+  });
   await writeOutput(text, options.out);
   if (report.hosts.every((h) => h.captures.length === 0)) {
     process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
@@ -57,4 +73,11 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   }
   if (report.diagnostics.some((d) => d.severity === 'error')) return ANALYZE_EXIT.inputErrors;
   return ANALYZE_EXIT.ok;
+}
+
+/** The case as people name it: the folder or archive given (without .tar.gz), else the hosts named. */
+function caseNameOf(request: CaseRequest): string {
+  const names = request.paths.map((p) => basename(p.replace(/\/+$/, '')).replace(/\.(tar\.gz|tgz|tar)$/, ''));
+  const all = [...names, ...request.hosts.map((h) => h.name)];
+  return all.join(', ') || 'case';
 }

@@ -12,6 +12,7 @@ interface AnalyzeArgs {
   out?: string;
   color?: boolean;
   width?: number;
+  verbose?: boolean;
   failOn?: string[];
   maxFlows: number;
 }
@@ -31,6 +32,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           default: 1000,
           describe: 'List at most this many flows in full (multi-point first; 0 = all); the answer and totals always cover every flow',
         })
+        .option('verbose', { type: 'boolean', alias: 'v', describe: 'Tell everything: every path shape, client port and conntrack entry (default: a bounded summary)' })
         .option('fail-on', {
           type: 'string',
           array: true,
@@ -55,6 +57,7 @@ export function analyzeCommand(setExit: (code: number) => void): CommandModule<o
           failOnUnexplained: args.failOn?.includes('unexplained') === true,
           maxFlows: args.maxFlows,
           width: args.width,
+          verbose: args.verbose,
         }),
       );
     },

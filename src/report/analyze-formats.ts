@@ -4,7 +4,8 @@ import { csvRows } from './csv.js';
 import type { AnalyzeFormat } from './format-names.js';
 import type { AnalyzeReport } from './analyze-model.js';
 import type { RenderContext } from './inspect-formats.js';
-import { renderAnalyzeMarkdown, renderAnalyzeTable } from './render-analyze-text.js';
+import { renderAnalyzeText } from './render-analyze-text.js';
+import { renderAnalyzeMarkdown } from './render-analyze-markdown.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { renderAnalyzeHtml } from './html/render-html.js';
 
@@ -41,11 +42,11 @@ const CSV_COLUMNS = [
 ];
 
 export const ANALYZE_FORMATS = {
-  table: (report: AnalyzeReport, ctx: RenderContext) => renderAnalyzeTable(report, ctx.style),
+  table: (report: AnalyzeReport, ctx: RenderContext) => renderAnalyzeText(report, { style: ctx.style, width: ctx.width, verbose: ctx.verbose }),
   // Indented for people up to a thousand flows; beyond, compact (a third of the size and time).
   json: (report: AnalyzeReport) => `${JSON.stringify(report, null, report.flows.length <= 1000 ? 2 : undefined)}\n`,
   csv: (report: AnalyzeReport) => renderAnalyzeCsv(report),
-  markdown: (report: AnalyzeReport) => renderAnalyzeMarkdown(report),
+  markdown: (report: AnalyzeReport, ctx?: RenderContext) => renderAnalyzeMarkdown(report, { provenance: ctx?.provenance, verbose: ctx?.verbose }),
   html: (report: AnalyzeReport) => renderAnalyzeHtml(report),
 } satisfies Record<AnalyzeFormat, (report: AnalyzeReport, ctx: RenderContext) => string>;
 

@@ -1,97 +1,160 @@
-// Terminal and Markdown renderings of `natpath analyze`: the answer first, then each flow's
-// path hop by hop with its translations, then clocks, inputs and problems.
+// Terminal rendering of `natpath analyze`, sized for the terminal: the answer first, then one
+// section per path shape (flows that take the same path and whose translations differ only in
+// ports, told once with their count and client ports), translations in the kernel's order with
+// the rule's full text wrapped under its label, then clocks, inputs and problems. Bounded: at
+// most DEFAULT_SHAPES sections and DEFAULT_PORTS client ports each unless verbose.
 
-import Table from 'cli-table3';
 import type { Style } from './terminal.js';
-import type { AnalyzeReport, DiagnosticView, Flow, Hop, Translation } from './analyze-model.js';
-import { answerSentence, flowSeenText } from './answer-text.js';
+import type { AnalyzeReport, DiagnosticView } from './analyze-model.js';
+import { answerSentence } from './answer-text.js';
 import { formatCount } from './format-number.js';
+import { groupFlows, isMultiPoint, type PathShape } from './flow-groups.js';
+import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
+import { labelled, renderColumns, wrapWords } from './text-layout.js';
 
-function translationLine(t: Translation): string {
-  const why = t.rule !== null ? ` — ${ruleName(t.rule)}: ${t.rule.text} (${ruleSourceText(t.rule)})` : t.note !== null ? ` (${t.note})` : '';
-  const evidence = t.conntrack !== null ? `; conntrack ${t.conntrack.file}:${t.conntrack.line}` : '';
-  return `${t.kind} ${t.description}${why}${evidence}`;
+export interface AnalyzeTextOptions {
+  style: Style;
+  /** Columns to fit; Infinity: no limit (a file). */
+  width: number;
+  /** Every path shape, every client port, each flow's own mapping. */
+  verbose?: boolean;
 }
 
-function hopLine(host: string, h: Hop): string[] {
-  const tunnel = h.encapsulation.map((e) => `${e.type}${e.vni !== null ? ` ${e.vni}` : ''} ${e.src ?? '?'} → ${e.dst ?? '?'}`).join(' / ');
-  return [
-    `${host}:${h.interface}${h.direction !== null ? ` (${h.direction})` : ''}`,
-    h.src,
-    h.dst,
-    tunnel,
-    `${formatCount(h.packetsToServer)} / ${formatCount(h.packetsToClient)}`,
-    `+${(h.position * 1e3).toFixed(3)} ms`,
-  ];
-}
+/** Path sections shown by default; the rest are counted (`-v` shows them). */
+export const DEFAULT_SHAPES = 10;
+/** Client ports listed per section by default. */
+export const DEFAULT_PORTS = 12;
 
-function diagnosticLine(d: DiagnosticView): string {
-  const where = d.line !== undefined ? `${d.file}:${d.line}` : d.offset !== undefined ? `${d.file} (byte offset ${d.offset})` : d.file;
-  return `${where}: ${d.severity}: ${d.message}${d.count !== undefined && d.count > 1 ? ` (${d.count} times)` : ''}`;
-}
-
-function isMultiPoint(f: Flow): boolean {
-  return f.legs.length > 1 || (f.legs[0]?.hops.length ?? 0) > 1;
-}
-
-export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string {
+export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions): string {
+  const { style, width } = o;
   const out: string[] = [];
+  const wrap = (text: string, indent: string, hang = indent) =>
+    wrapWords(text, width - indent.length).map((l, i) => (i === 0 ? indent : hang) + l);
+
   out.push(style.bold('Answer'));
   if (report.answers.length === 0) out.push('  no IP flow was found in the captures');
   for (const a of report.answers) {
-    out.push(`  ${answerSentence(a)}`);
-    for (const t of a.translations) out.push(style.dim(`    · ${t}`));
-    for (const leak of a.leaks) out.push(style.red(`    ! LEAK: ${leak}`));
+    out.push(...wrap(answerSentence(a), '  ', '    '));
+    for (const t of a.translations) out.push(...wrap(t, '    · ', '      ').map((l) => style.dim(l)));
+    for (const leak of a.leaks) out.push(...wrap(`LEAK: ${leak}`, '    ! ', '      ').map((l) => style.red(l)));
   }
   const t = report.totals;
   out.push('');
   out.push(
-    `${formatCount(t.flows)} flows (${formatCount(t.multiPointFlows)} seen at several capture points), ` +
-      `${formatCount(t.translations)} translations, ${formatCount(t.unexplained)} not explained by a rule, ${formatCount(t.leaks)} leaks, ${formatCount(t.packets)} packets`,
+    ...wrap(
+      `${formatCount(t.flows)} flows (${formatCount(t.multiPointFlows)} seen at several capture points), ${formatCount(t.translations)} translations, ` +
+        `${formatCount(t.unexplained)} not explained by a rule, ${formatCount(t.leaks)} leaks, ${formatCount(t.packets)} packets`,
+      '',
+    ),
   );
-  for (const f of report.flows.filter(isMultiPoint)) out.push('', ...renderFlow(f, style));
-  const single = report.flows.length - report.flows.filter(isMultiPoint).length;
-  if (single > 0) out.push('', style.dim(`${formatCount(single)} flows were seen at one capture point only (listed in --format json/csv).`));
-  if (t.listedFlows < t.flows) out.push(style.dim(`${formatCount(t.flows - t.listedFlows)} more flows are counted above but not listed (--max-flows ${t.listedFlows}; 0 lists all).`));
-  out.push('', style.bold('Clocks'), renderClocks(report));
-  out.push('', style.bold('Inputs'));
-  for (const line of inputLines(report)) out.push(`  ${line}`);
+
+  const shapes = groupFlows(report).flatMap((g) => (g.answer === null ? [] : g.shapes.filter((s) => isMultiPoint(s.flows[0]!))));
+  const shown = o.verbose ? shapes : shapes.slice(0, DEFAULT_SHAPES);
+  shown.forEach((shape, i) => out.push('', ...renderShape(shape, i + 1, shapes.length, o)));
+  if (shown.length < shapes.length) {
+    const rest = shapes.slice(shown.length).reduce((n, s) => n + s.flows.length, 0);
+    out.push('', style.dim(`${formatCount(shapes.length - shown.length)} more path(s) of ${formatCount(rest)} flow(s) not shown: -v shows every path, --format json lists every flow.`));
+  }
+  const single = report.flows.filter((f) => !isMultiPoint(f)).length;
+  if (single > 0) out.push('', ...wrap(`${formatCount(single)} flows were seen at one capture point only (listed in --format json/csv).`, '').map((l) => style.dim(l)));
+  if (t.listedFlows < t.flows) {
+    out.push(...wrap(`${formatCount(t.flows - t.listedFlows)} more flows are counted above but not listed (--max-flows ${formatCount(t.listedFlows)}; 0 lists all).`, '').map((l) => style.dim(l)));
+  }
+  out.push('', style.bold('Clocks'), ...clockLines(report).flatMap((l) => wrap(l, '  ', '    ')));
+  out.push('', style.bold('Inputs'), ...inputLines(report).flatMap((l) => wrap(l, '  ', '    ')));
   if (report.diagnostics.length > 0) {
-    out.push('', style.bold(`Problems (${report.diagnostics.length})`));
+    out.push('', style.bold(`Problems (${formatCount(report.diagnostics.length)})`));
     for (const d of report.diagnostics) {
-      const line = diagnosticLine(d);
-      out.push(d.severity === 'error' ? style.red(line) : d.severity === 'warning' ? style.yellow(line) : line);
+      const colour = d.severity === 'error' ? style.red : d.severity === 'warning' ? style.yellow : (s: string) => s;
+      out.push(...wrap(diagnosticLine(d), '', '  ').map(colour));
     }
   }
   return `${out.join('\n')}\n`;
 }
 
-function renderFlow(f: Flow, style: Style): string[] {
-  const head = `Flow ${f.id}: ${f.proto} ${f.client} → ${f.server}`;
-  const sees = `; ${flowSeenText(f)}`;
-  const table = new Table({ head: ['Capture point', 'Source', 'Destination', 'Tunnel', 'Packets →/←', 'When'], style: { head: [], border: [] } });
-  for (const l of f.legs) for (const h of l.hops) table.push(hopLine(l.host, h));
-  const lines = [style.bold(head) + sees, table.toString()];
-  for (const t of f.translations) lines.push(`  ${!t.explained && t.where !== 'beyond' ? style.yellow(translationLine(t)) : translationLine(t)}`);
-  if (f.translatedBeyondReason !== null) lines.push(style.yellow(`  Not captured at the server: ${f.translatedBeyondReason}`));
-  for (const leak of f.leaks) lines.push(style.red(`  LEAK: ${leak.description}`));
+function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOptions): string[] {
+  const { style, width } = o;
+  const first = shape.flows[0]!;
+  const count = shape.flows.length;
+  const seen = first.seenByServer !== null ? `the server sees ${shapeSource(shape)}` : `last seen at ${first.lastCapturePoint} as ${shapeSource(shape)}`;
+  const head = `Path ${n} of ${of}: ${first.proto} to ${first.server}, ${count === 1 ? `flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}`;
+  const lines = wrapWords(head, width).map((l) => style.bold(l));
+  const ports = clientPorts(shape.flows, o.verbose ? null : DEFAULT_PORTS);
+  if (count > 1) {
+    const list = `${ports.shown.join(', ')}${ports.more > 0 ? `, … ${formatCount(ports.more)} more (-v)` : ''}`;
+    lines.push(...labelled('  ', 'client ports', 12, list, width));
+  }
+  const hops = shapeHops(shape);
+  const tunnels = hops.some((h) => h.hop.encapsulation.length > 0);
+  const columns = [
+    { head: 'capture point', min: 14 },
+    { head: 'dir', optional: true, min: 3 },
+    { head: 'source', keep: true },
+    { head: 'destination', keep: true },
+    ...(tunnels ? [{ head: 'tunnel', keep: true }] : []),
+    { head: 'packets →/←', right: true, min: 11, optional: true },
+    { head: count > 1 ? 'when (1st)' : 'when', right: true, min: 10, optional: true },
+  ];
+  const rows = hops.map((h) => [
+    `${h.host}:${h.hop.interface}`,
+    h.hop.direction ?? '',
+    h.src,
+    h.dst,
+    ...(tunnels ? [h.hop.encapsulation.map((e) => `${e.type}${e.vni !== null ? ` ${e.vni}` : ''} ${e.src ?? '?'}→${e.dst ?? '?'}`).join(' / ')] : []),
+    `${formatCount(h.packetsToServer)} / ${formatCount(h.packetsToClient)}`,
+    `+${(h.hop.position * 1e3).toFixed(3)} ms`,
+  ]);
+  lines.push(...renderColumns(columns, rows, width, '  ').map((l, i) => (i === 0 ? style.dim(l) : l)));
+
+  const translations = shapeTranslations(shape);
+  if (translations.length > 0) lines.push(`  ${style.bold(translations.length === 1 ? 'Translation' : "Translations, in the kernel's order")}`);
+  translations.forEach((st, i) => {
+    const tr = st.translation;
+    const unexplained = !tr.explained && tr.where !== 'beyond';
+    const colour = unexplained ? style.yellow : (s: string) => s;
+    lines.push(...wrapWords(`${i + 1}. ${changeText(st)} ${whereText(tr)}`, width - 2).map((l, j) => colour(`${j === 0 ? '  ' : '     '}${l}`)));
+    if (tr.rule !== null) {
+      lines.push(...labelled('     ', 'rule', 9, `${ruleName(tr.rule)} (${ruleSourceText(tr.rule)})`, width));
+      lines.push(...labelled('     ', '', 9, tr.rule.text, width));
+    } else if (tr.note !== null) {
+      lines.push(...labelled('     ', 'no rule', 9, tr.note, width).map(colour));
+    }
+    if (st.conntrack.length > 0) {
+      const listed = o.verbose || st.conntrack.length <= 3 ? st.conntrack : [...st.conntrack.slice(0, 3), `… ${formatCount(st.conntrack.length - 3)} more`];
+      lines.push(...labelled('     ', 'conntrack', 9, listed.join(', '), width));
+    }
+  });
+  if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
+  for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
+  if (o.verbose && count > 1) for (const m of flowMappings(shape.flows)) lines.push(...labelled('  ', '', 9, m, width));
   return lines;
 }
 
-function renderClocks(report: AnalyzeReport): string {
-  return report.hosts
-    .map(({ name, clock: c }) =>
-      c.basis === 'reference'
-        ? `  ${name}: reference clock`
-        : c.basis === 'unknown' || c.offsetSeconds === null
-          ? `  ${name}: unknown (no packet shared with another host)`
-          : `  ${name}: ${(c.offsetSeconds * 1e3).toFixed(3)} ms ± ${((c.spreadSeconds ?? 0) * 1e3).toFixed(3)} ms from ${formatCount(c.sharedPackets)} shared packets (${c.basis})`,
-    )
-    .join('\n');
+/** What the server (or the last capture point) saw as the source, over the shape's flows. */
+function shapeSource(shape: PathShape): string {
+  const sources = [...new Set(shape.flows.map((f) => (f.seenByServer ?? f.lastSeen).src))];
+  if (sources.length === 1) return sources[0]!;
+  const addresses = [...new Set(sources.map((s) => s.replace(/:\d+$/, '')))];
+  return addresses.length === 1 ? `${addresses[0]} (${formatCount(sources.length)} ports)` : addresses.join(', ');
 }
 
-function inputLines(report: AnalyzeReport): string[] {
+function diagnosticLine(d: DiagnosticView): string {
+  const where = d.line !== undefined ? `${d.file}:${d.line}` : d.offset !== undefined ? `${d.file} (byte offset ${formatCount(d.offset)})` : d.file;
+  return `${where}: ${d.severity}: ${d.message}${d.count !== undefined && d.count > 1 ? ` (${formatCount(d.count)} times)` : ''}`;
+}
+
+export function clockLines(report: AnalyzeReport): string[] {
+  return report.hosts.map(({ name, clock: c }) =>
+    c.basis === 'reference'
+      ? `${name}: reference clock`
+      : c.basis === 'unknown' || c.offsetSeconds === null
+        ? `${name}: unknown (no packet shared with another host)`
+        : `${name}: ${(c.offsetSeconds * 1e3).toFixed(3)} ms ± ${((c.spreadSeconds ?? 0) * 1e3).toFixed(3)} ms from ${formatCount(c.sharedPackets)} shared packets (${c.basis})`,
+  );
+}
+
+export function inputLines(report: AnalyzeReport): string[] {
   const lines: string[] = [];
   for (const h of report.hosts) {
     for (const c of h.captures) {
@@ -104,32 +167,4 @@ function inputLines(report: AnalyzeReport): string[] {
   return lines;
 }
 
-/** Markdown for tickets: the answer, the translations, one table per flow. */
-export function renderAnalyzeMarkdown(report: AnalyzeReport): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const out: string[] = ['# natpath analysis', '', '## Answer', ''];
-  if (report.answers.length === 0) out.push('No IP flow was found in the captures.');
-  for (const a of report.answers) {
-    out.push(`- **${esc(answerSentence(a))}**`);
-    for (const t of a.translations) out.push(`  - ${esc(t)}`);
-    for (const leak of a.leaks) out.push(`  - **LEAK:** ${esc(leak)}`);
-  }
-  const t = report.totals;
-  out.push('', `${t.flows} flows (${t.multiPointFlows} at several capture points), ${t.translations} translations, ${t.unexplained} not explained by a rule.`);
-  for (const f of report.flows.filter(isMultiPoint)) {
-    out.push('', `## Flow ${f.id}: ${f.proto} ${esc(f.client)} → ${esc(f.server)}`, '');
-    out.push('| Capture point | Source | Destination | Tunnel | Packets →/← | When |', '|---|---|---|---|---|---|');
-    for (const l of f.legs) for (const h of l.hops) out.push(`| ${hopLine(l.host, h).map(esc).join(' | ')} |`);
-    out.push('', `- ${esc(f.translatedBeyondReason !== null ? `Not captured at the server: ${f.translatedBeyondReason}` : flowSeenText(f))}`);
-    for (const tr of f.translations) out.push(`- ${esc(translationLine(tr))}`);
-    for (const leak of f.leaks) out.push(`- **LEAK:** ${esc(leak.description)}`);
-  }
-  out.push('', '## Clocks', '', renderClocks(report).replace(/^ {2}/gm, '- '));
-  out.push('', '## Inputs', '');
-  for (const line of inputLines(report)) out.push(`- ${esc(line)}`);
-  if (report.diagnostics.length > 0) {
-    out.push('', '## Problems', '');
-    for (const d of report.diagnostics) out.push(`- ${esc(diagnosticLine(d))}`);
-  }
-  return `${out.join('\n')}\n`;
-}
+export { diagnosticLine };

@@ -2,6 +2,7 @@
 
 import Table from 'cli-table3';
 import { FILE_KIND_LABELS } from '../case/file-kind.js';
+import { wrapWords } from './text-layout.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
 import type { Style } from './terminal.js';
 import { formatBytes, formatCount, formatDuration, formatTimestamp } from './format-number.js';
@@ -10,12 +11,10 @@ import type { FileFacts, InspectedFile, InspectReport } from './inspect-model.js
 export function renderInspectTable(report: InspectReport, style: Style, width: number): string {
   const out: string[] = [];
   const t = report.totals;
-  out.push(
-    style.bold(
-      `${t.hosts} host(s), ${t.files} file(s): ${t.captures} capture(s) with ${formatCount(t.packets)} packets, ` +
-        `${t.snapshots} snapshot(s), ${t.unrecognised} unrecognised${t.collectorFiles > 0 ? `, ${t.collectorFiles} from natpath collect` : ''}`,
-    ),
-  );
+  const summary =
+    `${formatCount(t.hosts)} host(s), ${formatCount(t.files)} file(s): ${formatCount(t.captures)} capture(s) with ${formatCount(t.packets)} packets, ` +
+    `${formatCount(t.snapshots)} snapshot(s), ${formatCount(t.unrecognised)} unrecognised${t.collectorFiles > 0 ? `, ${formatCount(t.collectorFiles)} from natpath collect` : ''}`;
+  out.push(...wrapWords(summary, width).map((l) => style.bold(l)));
   for (const host of report.hosts) {
     out.push('');
     out.push(`${style.bold(`Host ${host.name}`)} ${style.dim(`(${host.sources.join(', ')})`)}`);

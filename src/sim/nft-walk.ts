@@ -9,6 +9,7 @@
 import { parseIpAddress, type IpAddress } from '../net/address.js';
 import type { NatFlags, NatRange, PortRange, Target } from '../netfilter/model.js';
 import type { NftChain, NftExpr, NftRule, NftStatement, NftTable } from '../nftables/model.js';
+import { printStatement } from '../nftables/print-rule.js';
 import { lookup } from '../nftables/set-lookup.js';
 import { intOf, formatValue, type NftValue } from '../nftables/values.js';
 import { evaluate, evaluateMatch, setElementsOf, type NftScope } from './nft-evaluate.js';
@@ -171,11 +172,23 @@ function runStatements(w: NftWalk, state: SimState, rule: NftRule, i: number): R
     if (Array.isArray(effect)) return effect.flatMap((b) => (b.end === 'next' ? runStatements(w, b.state, rule, next) : [b]));
     return [effect];
   }
-  state.steps.push(stepFor(w, state, rule, 'continue'));
+  state.steps.push(stepFor(w, state, rule, effectName(rule)));
   return [{ state, end: 'next' }];
 }
 
 type Effect = 'continue' | 'nomatch' | RuleEnd | RuleEnd[];
+
+/** A rule that matched without a verdict is named by what it did (`meta mark set …`, `counter`); `match` when it only tests. */
+function effectName(rule: NftRule): string {
+  for (let i = rule.expr.length - 1; i >= 0; i--) {
+    const st = rule.expr[i]!;
+    if (!('match' in st)) {
+      const text = printStatement(st);
+      return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    }
+  }
+  return 'match';
+}
 
 function verdictEnd(w: NftWalk, state: SimState, rule: NftRule, v: NftExpr): RuleEnd | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
@@ -221,6 +234,8 @@ function applyStatement(w: NftWalk, state: SimState, rule: NftRule, st: NftState
   if ('dnat' in st || 'snat' in st) {
     const kind = 'dnat' in st ? 'DNAT' : 'SNAT';
     const body = 'dnat' in st ? st.dnat : st.snat;
+    // `snat ip to …` in an inet table does nothing to an IPv6 packet (nft_nat_inet_eval): the rule goes on.
+    if (body.family !== undefined && (body.family === 'ip') !== (state.packet.family === 'ipv4')) return 'continue';
     return nat(w, state, rule, kind, body.addr, body.port, body.flags);
   }
   if ('masquerade' in st || 'redirect' in st) {

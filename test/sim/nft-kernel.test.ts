@@ -22,7 +22,7 @@ async function router(): Promise<LoadedHost> {
 
 function udp(host: LoadedHost, src: string, sport: number, dst: string, dport: number): SimResult {
   return simulate(host.model, {
-    family: 'ipv4', protocol: 'udp', protocolNumber: 17, src: parseIpAddress(src), dst: parseIpAddress(dst)!, sport, dport,
+    family: src.includes(':') ? 'ipv6' : 'ipv4', protocol: 'udp', protocolNumber: 17, src: parseIpAddress(src), dst: parseIpAddress(dst)!, sport, dport,
     icmpType: null, icmpCode: null, input: { kind: 'interface', name: 'r-in' }, mark: 0, options: { recentHistory: 'unknown' },
   });
 }
@@ -58,7 +58,7 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
     expect(dnat!.rule.source.jsonPath).toMatch(/^\$\.nftables\[\d+\]\.rule$/);
     expect(snat!.rule.text).toBe('ct status dnat meta l4proto udp snat ip to 10.9.2.1:30000-30010');
     expect(snat!.range).toBe(':30000-30010'); // the address is fixed, the port is the kernel's pick within the range
-    expect(snat!.rule.nft).toEqual({ family: 'inet', handle: 18 });
+    expect(snat!.rule.nft).toEqual({ family: 'inet', handle: 19 });
   });
 
   it('verdict map jump, mark with mask, masquerade to :ports (kernel: source 10.9.2.1:20009)', () => {
@@ -72,7 +72,7 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
 
   it('verdict map drop and an interval set drop (kernel: no conntrack entry for either)', () => {
     const dropped = udp(host, '10.9.1.2', 41002, '10.9.2.2', 9001);
-    expect(dropped.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'inet natpath forward-filter handle 15 (udp dport vmap @ports)']]);
+    expect(dropped.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'inet natpath forward-filter handle 16 (udp dport vmap @ports)']]);
     const blocked = udp(host, '10.9.1.110', 41003, '10.9.2.2', 5000);
     expect(blocked.outcomes.map((o) => [o.verdict, o.state.verdictBy])).toEqual([['DROP', 'inet natpath prerouting-nat handle 9 (ip saddr @blocked counter drop)']]);
   });
@@ -107,6 +107,15 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
     const r = udp(host, '10.9.1.2', 41006, '10.9.1.1', 7000);
     const raw = r.outcomes[0]!.state.steps.filter((st) => st.table === 'natpath-raw').map((st) => st.nft?.handle);
     expect(raw).toEqual([3]);
+  });
+
+  it('IPv6: dnat ip6 to [fd09:2::2]:443, then `snat ip` does nothing to IPv6 and masquerade takes fd09:2::1 (kernel: the same)', () => {
+    const r = udp(host, 'fd09:1::2', 41010, 'fd09:1::1', 8443);
+    expect(outcomes(r)).toEqual(['ACCEPT fd09:2::1:41010 → fd09:2::2:443 p=1']);
+    expect(r.outcomes[0]!.state.translations.map((t) => `${t.kind} ${t.rule.nft?.handle}`)).toEqual(['DNAT 14', 'SNAT 20']);
+    const fwd = udp(host, 'fd09:1::2', 41011, 'fd09:2::2', 5000);
+    expect(outcomes(fwd)).toEqual(['ACCEPT fd09:2::1:41011 → fd09:2::2:5000 p=1']);
+    expect(fwd.outcomes[0]!.state.conn.mark).toBe(66);
   });
 
   it('natpath trace --format json carries the nft rule identity (family, handle, text, JSON path)', () => {

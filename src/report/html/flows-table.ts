@@ -3,7 +3,7 @@
 
 import type { AnalyzeReport, Flow } from '../analyze-model.js';
 import { type Html, html } from './escape.js';
-import { addressOf } from './endpoint.js';
+import { addressOf } from '../endpoint.js';
 import { toneOf } from './path-layout.js';
 
 export const PAGE_SIZE = 50;

@@ -17,7 +17,7 @@
 // no two label boxes overlap.
 
 import type { Flow, Hop, Translation } from '../analyze-model.js';
-import { pointName } from './endpoint.js';
+import { pointName } from '../endpoint.js';
 import { clip, monoWidth, sansWidth } from './text-width.js';
 import { ruleName } from '../rule-name.js';
 

@@ -4,7 +4,7 @@
 
 import type { AnalyzeReport, Flow } from '../analyze-model.js';
 import { type Html, html, px } from './escape.js';
-import { pointName } from './endpoint.js';
+import { pointName } from '../endpoint.js';
 import { monoWidth } from './text-width.js';
 
 const ROW_H = 18;

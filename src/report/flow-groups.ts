@@ -2,7 +2,7 @@
 // at the last capture point — the same key the answer uses), then by path shape, so 500 flows of
 // one pod to one partner draw one diagram, not 500.
 
-import type { AnalyzeReport, Answer, Flow } from '../analyze-model.js';
+import type { AnalyzeReport, Answer, Flow } from './analyze-model.js';
 import { addressOf } from './endpoint.js';
 
 export interface PathShape {
