@@ -1,6 +1,7 @@
 // Every real ruleset of the corpus (nftables/, kube-proxy-nft/: Docker, firewalld-style, OpenWrt
 // fw4, nftables' own test dumps, kube-proxy) walks without a crash for a few ordinary packets,
 // each walk's outcomes adding up to probability 1 and every unknown naming its reason.
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -2,20 +2,25 @@
 // 8080 → 192.168.0.2:80; loaded into nft 1.0.6 and dumped with nft -j): a client outside reaches
 // the container through the DNAT and the per-bridge forward chain; direct access to the
 // container's address from outside is dropped in raw; an unpublished port is not translated.
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatIpAddress, parseIpAddress } from '../../src/net/address.js';
 import { readNftJson } from '../../src/nftables/read-json.js';
-import { buildHostModel } from '../../src/sim/host-model.js';
+import { buildHostModel, type HostModel } from '../../src/sim/host-model.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { corpusPath } from '../corpus.js';
 
 const file = corpusPath('nftables/moby-nftabler/hairpin=false+internal=false+icc=false+masq=false+snat=false+gwm=nat+bindlh=false__ip.json');
-const host = buildHostModel({
-  name: 'docker-host', iptables: [], routes: [], rules: [], interfaces: null, conntrack: null,
-  extraAddresses: [parseIpAddress('10.0.0.1')!],
-  nftables: [readNftJson(readFileSync(file, 'utf8'), file).value],
+// Built in beforeAll, not at module level: without the corpus this file is skipped, not failed.
+let host: HostModel;
+beforeAll(() => {
+  host = buildHostModel({
+    name: 'docker-host', iptables: [], routes: [], rules: [], interfaces: null, conntrack: null,
+    extraAddresses: [parseIpAddress('10.0.0.1')!],
+    nftables: [readNftJson(readFileSync(file, 'utf8'), file).value],
+  });
 });
 
 function syn(dst: string, dport: number) {
