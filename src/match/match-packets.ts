@@ -157,6 +157,9 @@ function addEvidence(
   let occEnd: Uint32Array = new Uint32Array(16);
   let occCapture: Uint16Array = new Uint16Array(16);
   let occTime: Float64Array = new Float64Array(16);
+  /** Per occurrence (describeOccurrences): 1 when crowded; how often each of its legs holds the print (-1: not all alike). */
+  let occCrowded: Uint8Array = new Uint8Array(16);
+  let occLegCount: Int32Array = new Int32Array(16);
   let occurrences = 0;
   /** Per capture: its first occurrence and how many it has in the current group. */
   const firstOcc = new Int32Array(captureCount);
@@ -203,6 +206,8 @@ function addEvidence(
         occEnd = grow32(occEnd);
         occCapture = grow16(occCapture);
         occTime = grow64(occTime);
+        occCrowded = grow8(occCrowded);
+        occLegCount = grow32i(occLegCount);
       }
       occStart[occurrences] = i;
       occEnd[occurrences] = i + 1;
@@ -277,8 +282,15 @@ function addEvidence(
     if (occurrences === touched.length) {
       // One occurrence per capture: one packet (unless the clocks say otherwise), or copies of
       // it from several connections within moments (crowded).
-      if (crowded(0, end - start, 0, 0)) return alignByPoint(0, end - start, 0, 0);
-      const byRank = sameCountPerLeg(0, end - start, 0, 0);
+      describeOccurrences();
+      let isCrowded = end - start > MAX_COPIES;
+      let sameCount = occLegCount[0]!;
+      for (let o = 0; o < occurrences; o++) {
+        if (occCrowded[o] === 1) isCrowded = true;
+        if (occLegCount[o] !== sameCount) sameCount = -1;
+      }
+      if (isCrowded) return alignByPoint(0, end - start, 0, 0);
+      const byRank = sameCount > 1;
       for (let x = 0; x < end - start; x++) {
         for (let y = x + 1; y < end - start; y++) {
           if (byRank && rank[x] !== rank[y]) continue;
@@ -293,6 +305,7 @@ function addEvidence(
       return;
     }
     // Repeats: within an occurrence all with all; across captures occurrence to nearest occurrence.
+    describeOccurrences();
     for (let o = 0; o < occurrences; o++) pairWithin(o);
     for (const c of touched) {
       for (const d of touched) {
@@ -348,47 +361,62 @@ function addEvidence(
   }
 
   function pairWithin(o: number): void {
-    if (crowded(occStart[o]!, occEnd[o]!, 0, 0)) return alignByPoint(occStart[o]!, occEnd[o]!, 0, 0);
-    const byRank = sameCountPerLeg(occStart[o]!, occEnd[o]!, 0, 0);
+    if (occCrowded[o] === 1) return alignByPoint(occStart[o]!, occEnd[o]!, 0, 0);
+    const byRank = occLegCount[o]! > 1;
     for (let x = occStart[o]!; x < occEnd[o]!; x++) {
       for (let y = x + 1; y < occEnd[o]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
     }
   }
 
   function pairAcross(o: number, p: number): void {
-    if (crowded(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!)) return alignByPoint(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
-    const byRank = sameCountPerLeg(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
+    // The occurrences are of two captures (other legs, other lanes): the pair is crowded when
+    // either is, or when together they are too many.
+    if (occCrowded[o] === 1 || occCrowded[p] === 1 || occEnd[o]! - occStart[o]! + occEnd[p]! - occStart[p]! > MAX_COPIES) {
+      return alignByPoint(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
+    }
+    const byRank = occLegCount[o]! > 1 && occLegCount[o] === occLegCount[p];
     for (let x = occStart[o]!; x < occEnd[o]!; x++) {
       for (let y = occStart[p]!; y < occEnd[p]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
     }
   }
 
   /**
-   * Within one moment a leg can hold the same print more than once: an echo's reply carries its
-   * request's payload (and IPv6 has no IP ID to tell them apart), a retransmission repeats a
-   * segment. When every leg of positions [a, b) ∪ [c, d) of `order` holds it equally often, the
-   * k-th copy of one leg is the k-th of the others — the order of a request and its reply is
-   * the same at every point they pass — and rank[i] numbers each position's copy within its leg.
-   * Otherwise (a copy missing somewhere) every copy is paired with every other, as before.
-   */
-  /**
-   * Whether positions [a, b) ∪ [c, d) of `order` hold copies of the print from several
+   * Per occurrence of the current group: whether it is crowded — copies of the print from several
    * connections rather than one packet's path: more than MAX_COPIES of them, or two legs in one
-   * lane of a single interface (one packet crosses an interface once per encapsulation).
+   * lane of a single interface (one packet crosses an interface once per encapsulation) — and
+   * whether every leg in it holds the print equally often (occLegCount, else -1), rank[]
+   * numbering each position's copy within its leg. A leg can hold a print more than once in one
+   * moment: an echo's reply carries its request's bytes (IPv6 has no IP ID to tell them apart),
+   * a retransmission repeats a segment. Where every leg holds it equally often, the k-th copy of
+   * one leg is the k-th of the others: a request and its reply pass every point in that order.
    */
-  function crowded(a: number, b: number, c: number, d: number): boolean {
-    if (b - a + (d - c) > MAX_COPIES) return true;
-    const n = collectPositions(a, b, c, d);
-    for (let x = 0; x < n; x++) {
-      const lx = leg[order[positions[x]!]!]!;
-      const px = legPoint[lx]!;
-      if (!oneInterface[px]) continue;
-      for (let y = x + 1; y < n; y++) {
-        const ly = leg[order[positions[y]!]!]!;
-        if (ly !== lx && legPoint[ly] === px) return true;
+  function describeOccurrences(): void {
+    for (let o = 0; o < occurrences; o++) {
+      const a = occStart[o]!;
+      const b = occEnd[o]!;
+      let crowdedHere = b - a > MAX_COPIES;
+      let count = 0;
+      for (let x = a; x < b && !crowdedHere; x++) {
+        const lx = leg[order[x]!]!;
+        const px = legPoint[lx]!;
+        let before = 0;
+        let total = 0;
+        for (let y = a; y < b; y++) {
+          const ly = leg[order[y]!]!;
+          if (ly === lx) {
+            if (y < x) before++;
+            total++;
+          } else if (oneInterface[px] && legPoint[ly] === px) {
+            crowdedHere = true;
+          }
+        }
+        rank[x] = before;
+        if (x === a) count = total;
+        else if (count !== total) count = -1;
       }
+      occCrowded[o] = crowdedHere ? 1 : 0;
+      occLegCount[o] = crowdedHere ? -1 : count;
     }
-    return false;
   }
 
   /**
@@ -442,28 +470,6 @@ function addEvidence(
     return n;
   }
 
-  function sameCountPerLeg(a: number, b: number, c: number, d: number): boolean {
-    const n = collectPositions(a, b, c, d);
-    let count = -1;
-    let repeated = false;
-    for (let x = 0; x < n; x++) {
-      const l = leg[order[positions[x]!]!]!;
-      let before = 0;
-      let total = 0;
-      for (let y = 0; y < n; y++) {
-        if (leg[order[positions[y]!]!] !== l) continue;
-        if (y < x) before++;
-        total++;
-      }
-      rank[positions[x]!] = before;
-      if (count < 0) count = total;
-      else if (count !== total) return false;
-      if (total > 1) repeated = true;
-    }
-    return repeated;
-  }
-
-
   function addPair(x: number, y: number): void {
     // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
     if (leg[x] === leg[y]) return;
@@ -495,6 +501,18 @@ function grow32(a: Uint32Array): Uint32Array {
 
 function grow16(a: Uint16Array): Uint16Array {
   const b = new Uint16Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grow8(a: Uint8Array): Uint8Array {
+  const b = new Uint8Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grow32i(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
 }
