@@ -79,7 +79,14 @@ export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]
         setAside.push({ file: rs.file, message: `${name} is iptables-nft's copy of the ${family === 'ipv4' ? 'iptables' : 'ip6tables'}-save rules: those are used instead, so no rule applies twice` });
         continue;
       }
-      for (const chain of table.chains) if (chain.base !== null) baseChains.push({ table, chain });
+      for (const chain of table.chains) {
+        if (chain.base === null) continue;
+        if (chain.base.hook === 'ingress' || chain.base.hook === 'egress') {
+          setAside.push({ file: rs.file, message: `chain ${chain.name} of ${name} (hook ${chain.base.hook}) is not simulated: it sees frames on the device before (or after) the IP hooks` });
+          continue;
+        }
+        baseChains.push({ table, chain });
+      }
     }
   }
   return { rulesets, baseChains, setAside };
@@ -119,8 +126,5 @@ export function buildHostModel(s: HostSnapshots): HostModel {
   };
 }
 
-export function isLocalAddress(host: HostModel, addr: IpAddress): boolean | 'unknown' {
-  if (host.localAddresses.has(formatIpAddress(addr))) return true;
-  if (addr.family === 'ipv4' && addr.value >>> 24 === 127) return true;
-  return host.addressesKnown ? false : 'unknown';
-}
+// Whether an address is the host's: the match modules' rule, shared with the walk.
+export { isLocalAddress } from '../netfilter/match-eval.js';
