@@ -10,7 +10,7 @@ set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress pod-egress-no-masq)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -827,6 +827,38 @@ scenario_ipv6_pod_egress() {
     "{ \"proto\": \"tcp\", \"address\": \"$PARTNER6_IP\", \"port\": $HTTP_PORT },
     { \"proto\": \"udp\", \"address\": \"$PARTNER6_IP\", \"port\": $UDP_PORT }" \
     '"natgw": "cloud NAT gateway: routes IPv6 without translating it; not collected"'
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# IPv6 UDP echo whose replies carry the request's bytes unchanged, repeated: the pod sends the
+# same 3 datagrams in 3 rounds, 2 s apart, each round from a new socket. IPv6 has no IP ID, so a
+# request, its reply and every repeat of them look alike above the transport header; only the
+# ports, the order and the time tell them apart. node1 masquerades the pod (ip6tables); the NAT
+# gateway routes IPv6 untranslated; the NAT gateway is captured too, to give three hosts.
+scenario_udp6_echo_repeated() {
+  local name=udp6-echo-repeated
+  begin_scenario "$name" 1
+  # On the partner's telemetry port (its firewall admits only that one), a mirror instead of the
+  # usual echo that prefixes its answers.
+  start_service partner udp-mirror "$UDP_PORT"
+  # Resolve IPv6 neighbours along the path first (uncaptured): a datagram that waits for
+  # neighbour discovery can be dropped, and this client sends the next only after an echo.
+  pings pod-client "$PARTNER6_IP" 2
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  run_client pod-client node "$LAB_DIR/services.mjs" udp-repeat "$PARTNER6_IP" "$UDP_PORT" 3 3 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" natgw
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "Pod default/client on node1 (fd00:10:244:1::2) sends the same 3 UDP datagrams to the partner's mirror echo at [$PARTNER6_IP]:$UDP_PORT in 3 rounds 2 s apart, each round from a new socket; every reply is the request's payload unchanged. node1's ip6tables FLANNEL-POSTRTG masquerades the pod to ${VPC6_PREFIX}11; the NAT gateway routes IPv6 without translating it." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec natgw "cloud NAT gateway (routes IPv6, no NAT66)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    '{ "host": "node1", "pod": "default/client", "address": "fd00:10:244:1::2" }' \
+    "{ \"proto\": \"udp\", \"address\": \"$PARTNER6_IP\", \"port\": $UDP_PORT }"
   write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }

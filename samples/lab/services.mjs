@@ -9,6 +9,9 @@
 //   node services.mjs http-get HOST PORT COUNT  COUNT sequential GETs, one TCP connection each
 //   node services.mjs udp-send HOST PORT COUNT TAG  COUNT datagrams from one socket, each echoed
 //   node services.mjs udp-fire HOST PORT COUNT TAG  COUNT datagrams from one socket, no answer expected
+//   node services.mjs serve-udp-mirror PORT NAME   UDP echo that sends every datagram back unchanged
+//   node services.mjs udp-repeat HOST PORT COUNT ROUNDS TAG  ROUNDS rounds, 2 s apart, each from a
+//        new socket, of the same COUNT datagrams, each echoed (replayed content on other ports)
 //
 // Servers print "ready" once listening, which lab.sh waits for.
 
@@ -35,6 +38,47 @@ function serveUdp(port) {
     sock.send(Buffer.concat([Buffer.from('echo '), msg]), rinfo.port, rinfo.address);
   });
   sock.bind(Number(port), '::', () => console.log('ready'));
+}
+
+// An echo that returns the payload as it came: request and reply are then the same bytes above
+// the transport header, the case that must not turn a flow round in analyze.
+function serveUdpMirror(port) {
+  const sock = dgram.createSocket({ type: 'udp6', ipv6Only: false });
+  sock.on('message', (msg, rinfo) => sock.send(msg, rinfo.port, rinfo.address));
+  sock.bind(Number(port), '::', () => console.log('ready'));
+}
+
+/** COUNT datagrams from one new socket, each waiting for its echo; resolves when all came back. */
+function echoRound(host, port, count, tag) {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    let sent = 0;
+    const timer = setTimeout(() => {
+      sock.close();
+      reject(new Error(`${count - sent + 1} of ${count} echoes missing from ${host}:${port}`));
+    }, TIMEOUT_MS * Number(count));
+    const sendNext = () => {
+      sent++;
+      sock.send(`natpath-lab ${tag} datagram ${sent}`, Number(port), host);
+    };
+    sock.on('message', (msg) => {
+      console.log(msg.toString());
+      if (sent < Number(count)) return sendNext();
+      clearTimeout(timer);
+      sock.close();
+      resolve();
+    });
+    sendNext();
+  });
+}
+
+// The same datagrams again and again, each round from a new socket (so another source port):
+// what a replay or a load generator does to the contents natpath matches packets by.
+async function udpRepeat(host, port, count, rounds, tag) {
+  for (let r = 0; r < Number(rounds); r++) {
+    if (r > 0) await new Promise((done) => setTimeout(done, 2000));
+    await echoRound(host, port, count, tag);
+  }
 }
 
 function getOnce(host, port) {
@@ -94,7 +138,15 @@ function udpFire(host, port, count, tag) {
 }
 
 const [command, ...args] = process.argv.slice(2);
-const commands = { 'serve-http': serveHttp, 'serve-udp': serveUdp, 'http-get': httpGet, 'udp-send': udpSend, 'udp-fire': udpFire };
+const commands = {
+  'serve-http': serveHttp,
+  'serve-udp': serveUdp,
+  'serve-udp-mirror': serveUdpMirror,
+  'http-get': httpGet,
+  'udp-send': udpSend,
+  'udp-fire': udpFire,
+  'udp-repeat': udpRepeat,
+};
 if (!commands[command]) {
   console.error(`usage: services.mjs ${Object.keys(commands).join('|')} ARGS...`);
   process.exit(2);

@@ -442,8 +442,13 @@ function main() {
     // One copy per capture point (a retransmission is not a new point); without interface
     // names (LINUX_SLL) every copy is a point. The tuple and tunnel are part of the point:
     // without a direction, eth0 carries the same packet twice (plain in, VXLAN out).
+    // Contents can repeat (udp6-echo-repeated: a mirror echo answers with the request's bytes,
+    // and every round resends them): the path is the request only — not an answer coming from
+    // the server's address — and only within a second of its first sight (all lab hosts share
+    // the machine's clock; the rounds are 2 s apart).
     const seenAt = new Set();
     const path_ = byKey.get(p0.key).filter((p) => {
+      if (p.src === p0.dst || p.tsNanos < p0.tsNanos || p.tsNanos - p0.tsNanos > 1_000_000_000n) return false;
       if (!p.iface) return true;
       const at = `${p.host} ${p.iface} ${p.direction ?? ''} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort} ${p.outer ? 'outer' : ''}`;
       if (seenAt.has(at)) return false;

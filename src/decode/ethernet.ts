@@ -13,7 +13,7 @@ import { Has, Next } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum EthField {
+export const enum EthField {
   DST = 0,
   SRC = 6,
   TYPE = 12,

@@ -20,51 +20,24 @@
 //
 // Contract: for every packet it accepts, the view ends exactly as the general path leaves it
 // (same fields written, same values, same status). test/decode/fast-path.test.ts decodes the
-// corpus, the lab samples and fuzzed packets both ways and compares the whole view. Offsets are
-// the ones of ethernet.ts, sll2.ts, ipv4.ts, ipv6.ts, tcp.ts, udp.ts, icmpv6.ts and vxlan.ts (their
-// header diagrams): a change there must be made here too, and that test fails until it is.
+// corpus, the lab samples and fuzzed packets both ways and compares the whole view. Header
+// offsets come from each protocol's own offset table (EthField in ethernet.ts, Sll2Field, Ipv4Field,
+// Ipv6Field, TcpField, UdpField, IcmpField, Icmpv6Field, VxlanField): const enums, inlined by the
+// compiler, so sharing them costs nothing per packet.
 
+import { EthField } from './ethernet.js';
 import { MAX_8023_LENGTH } from './ethertype.js';
+import { IcmpField } from './icmp.js';
+import { Icmpv6Field, Icmpv6Type } from './icmpv6.js';
+import { Ipv4Field } from './ipv4.js';
+import { Ipv6Field } from './ipv6.js';
 import { EtherType, Has, IpFlag, IpProto, Next, State, Tunnel, UdpPortKind } from './layers.js';
 import type { PacketView } from './packet-view.js';
-import { decodeTcpOptions } from './tcp.js';
+import { SLL2_MAX_ADDR_LEN, Sll2Field } from './sll2.js';
+import { decodeTcpOptions, TcpField } from './tcp.js';
+import { DNS_PORT, UdpField } from './udp.js';
+import { VXLAN_FLAG_VNI_VALID, VxlanField } from './vxlan.js';
 
-const enum Field {
-  ETH_TYPE = 12,
-  ETH_HEADER_LEN = 14,
-  SLL2_PROTOCOL = 0,
-  SLL2_IFINDEX = 4,
-  SLL2_HATYPE = 8,
-  SLL2_PKTTYPE = 10,
-  SLL2_ADDR_LEN = 11,
-  SLL2_ADDR = 12,
-  SLL2_HEADER_LEN = 20,
-  IP_VER_IHL = 0,
-  IP_TOS = 1,
-  IP_TOTAL_LEN = 2,
-  IP_ID = 4,
-  IP_FLAGS_FRAG = 6,
-  IP_TTL = 8,
-  IP_PROTOCOL = 9,
-  IP_SRC = 12,
-  IP_DST = 16,
-  IP_HEADER_LEN = 20,
-  TCP_SEQ = 4,
-  TCP_ACK = 8,
-  TCP_DATA_OFF = 12,
-  TCP_FLAGS = 13,
-  TCP_WINDOW = 14,
-  TCP_MIN_HEADER_LEN = 20,
-  UDP_LENGTH = 4,
-  UDP_HEADER_LEN = 8,
-  IP6_VER_TC_FLOW = 0,
-  IP6_PAYLOAD_LEN = 4,
-  IP6_NEXT_HEADER = 6,
-  IP6_HOP_LIMIT = 7,
-  IP6_SRC = 8,
-  IP6_DST = 24,
-  IP6_HEADER_LEN = 40,
-}
 const LINKTYPE_EN10MB = 1;
 const LINKTYPE_LINUX_SLL2 = 276;
 /** Version 4, IHL 5: no options. */
@@ -73,8 +46,6 @@ const VER_IHL_PLAIN = 0x45;
 const MF_AND_OFFSET = 0x3fff;
 const FLAG_DF = 0x4000;
 const ARPHRD_NETLINK = 824;
-const SLL2_MAX_ADDR_LEN = 8;
-const DNS_PORT = 53;
 /** 802.2 LLC: DSAP, SSAP, control — what llc.ts needs to tell SNAP from plain LLC. */
 const LLC_SAP_CONTROL_LEN = 3;
 const SNAP_SAP = 0xaa;
@@ -88,9 +59,6 @@ const HAS_IPV6 = Has.ETHERTYPE | Has.IPV6 | Has.L4 | Has.PAYLOAD;
 /** ICMPv6 errors (1 unreachable .. 4 parameter problem) quote a packet: depth 1, the general path. */
 const ICMPV6_FIRST_ERROR = 1;
 const ICMPV6_LAST_ERROR = 4;
-const ICMPV6_ECHO_REQUEST = 128;
-const ICMPV6_ECHO_REPLY = 129;
-const ICMP_HEADER_LEN = 8;
 /** The upper layers the fast path takes: TCP, UDP, ICMP queries, and the ones not decoded further. */
 const enum Upper {
   TCP,
@@ -100,9 +68,6 @@ const enum Upper {
   /** UDP to a VXLAN port: the outer layers here, the inner frame by the driver. */
   VXLAN,
 }
-const VXLAN_HEADER_LEN = 8;
-const VXLAN_VNI = 4;
-const VXLAN_FLAG_VNI_VALID = 0x08;
 
 /** What decodeFast did. */
 export const Fast = {
@@ -128,34 +93,34 @@ const STATE_WHOLE = STATE_IP | State.L4_HEADER_COMPLETE;
 export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: number, frameEnd: number, out: PacketView): number {
   let ip: number;
   if (linkType === LINKTYPE_EN10MB) {
-    ip = off + Field.ETH_HEADER_LEN;
+    ip = off + EthField.HEADER_LEN;
     if (ip > end) return Fast.NOT_TAKEN;
-    const type = (buf[off + Field.ETH_TYPE]! << 8) | buf[off + Field.ETH_TYPE + 1]!;
+    const type = (buf[off + EthField.TYPE]! << 8) | buf[off + EthField.TYPE + 1]!;
     if (type !== EtherType.IPV4) {
       if (type === EtherType.IPV6) return decodeFastIpv6(linkType, buf, off, ip, end, out);
       return decodeFastNonIp(type, buf, off, end, frameEnd, out) ? Fast.DONE : Fast.NOT_TAKEN;
     }
-    if (ip + Field.IP_HEADER_LEN > end) return Fast.NOT_TAKEN;
+    if (ip + Ipv4Field.MIN_HEADER_LEN > end) return Fast.NOT_TAKEN;
   } else if (linkType === LINKTYPE_LINUX_SLL2) {
-    ip = off + Field.SLL2_HEADER_LEN;
-    if (ip + Field.IP_HEADER_LEN > end) return Fast.NOT_TAKEN;
-    const protocol = (buf[off + Field.SLL2_PROTOCOL]! << 8) | buf[off + Field.SLL2_PROTOCOL + 1]!;
-    if (((buf[off + Field.SLL2_HATYPE]! << 8) | buf[off + Field.SLL2_HATYPE + 1]!) === ARPHRD_NETLINK) return Fast.NOT_TAKEN;
+    ip = off + Sll2Field.HEADER_LEN;
+    if (ip + Ipv4Field.MIN_HEADER_LEN > end) return Fast.NOT_TAKEN;
+    const protocol = (buf[off + Sll2Field.PROTOCOL]! << 8) | buf[off + Sll2Field.PROTOCOL + 1]!;
+    if (((buf[off + Sll2Field.HATYPE]! << 8) | buf[off + Sll2Field.HATYPE + 1]!) === ARPHRD_NETLINK) return Fast.NOT_TAKEN;
     if (protocol !== EtherType.IPV4) return protocol === EtherType.IPV6 ? decodeFastIpv6(linkType, buf, off, ip, end, out) : Fast.NOT_TAKEN;
   } else {
     return Fast.NOT_TAKEN;
   }
 
   // IPv4: plain header, whole datagram, all of it captured (so no note, no cut, not clipped).
-  if (buf[ip + Field.IP_VER_IHL] !== VER_IHL_PLAIN) return Fast.NOT_TAKEN;
-  const flagsFrag = (buf[ip + Field.IP_FLAGS_FRAG]! << 8) | buf[ip + Field.IP_FLAGS_FRAG + 1]!;
+  if (buf[ip + Ipv4Field.VER_IHL] !== VER_IHL_PLAIN) return Fast.NOT_TAKEN;
+  const flagsFrag = (buf[ip + Ipv4Field.FLAGS_FRAG]! << 8) | buf[ip + Ipv4Field.FLAGS_FRAG + 1]!;
   if ((flagsFrag & MF_AND_OFFSET) !== 0) return Fast.NOT_TAKEN;
-  const totalLen = (buf[ip + Field.IP_TOTAL_LEN]! << 8) | buf[ip + Field.IP_TOTAL_LEN + 1]!;
+  const totalLen = (buf[ip + Ipv4Field.TOTAL_LEN]! << 8) | buf[ip + Ipv4Field.TOTAL_LEN + 1]!;
   const ipEnd = ip + totalLen;
   if (ipEnd > end) return Fast.NOT_TAKEN;
-  const l4 = ip + Field.IP_HEADER_LEN;
+  const l4 = ip + Ipv4Field.MIN_HEADER_LEN;
   if (l4 > ipEnd) return Fast.NOT_TAKEN; // total length below the header (0: GSO) — the general path's cases
-  const proto = buf[ip + Field.IP_PROTOCOL]!;
+  const proto = buf[ip + Ipv4Field.PROTOCOL]!;
 
   // The upper layer: checked before anything is written.
   let upper: Upper;
@@ -165,36 +130,36 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
   let udpLength = 0;
   let icmpType = 0;
   if (proto === IpProto.TCP) {
-    if (l4 + Field.TCP_MIN_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
-    tcpHeaderLen = (buf[l4 + Field.TCP_DATA_OFF]! >>> 4) * 4;
-    if (tcpHeaderLen < Field.TCP_MIN_HEADER_LEN || l4 + tcpHeaderLen > ipEnd) return Fast.NOT_TAKEN;
+    if (l4 + TcpField.MIN_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
+    tcpHeaderLen = (buf[l4 + TcpField.DATA_OFF]! >>> 4) * 4;
+    if (tcpHeaderLen < TcpField.MIN_HEADER_LEN || l4 + tcpHeaderLen > ipEnd) return Fast.NOT_TAKEN;
     upper = Upper.TCP;
     payload = l4 + tcpHeaderLen;
   } else if (proto === IpProto.UDP) {
-    if (l4 + Field.UDP_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
-    udpLength = (buf[l4 + Field.UDP_LENGTH]! << 8) | buf[l4 + Field.UDP_LENGTH + 1]!;
-    if (udpLength < Field.UDP_HEADER_LEN || l4 + udpLength > ipEnd) return Fast.NOT_TAKEN; // 0 (GSO) too
+    if (l4 + UdpField.HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
+    udpLength = (buf[l4 + UdpField.LENGTH]! << 8) | buf[l4 + UdpField.LENGTH + 1]!;
+    if (udpLength < UdpField.HEADER_LEN || l4 + udpLength > ipEnd) return Fast.NOT_TAKEN; // 0 (GSO) too
     const ports = out.udpPortKinds;
-    const kind = ports[(buf[l4 + 2]! << 8) | buf[l4 + 3]!]!;
-    payload = l4 + Field.UDP_HEADER_LEN;
+    const kind = ports[(buf[l4 + UdpField.DST_PORT]! << 8) | buf[l4 + UdpField.DST_PORT + 1]!]!;
+    payload = l4 + UdpField.HEADER_LEN;
     payloadEnd = l4 + udpLength;
     upper = Upper.UDP;
     if (kind === UdpPortKind.VXLAN) {
       // VXLAN (vxlan.ts): its 8-byte header inside the datagram, the I flag set. The inner frame
       // goes to the driver at depth 1.
-      if (payload + VXLAN_HEADER_LEN > payloadEnd || (buf[payload]! & VXLAN_FLAG_VNI_VALID) === 0) return Fast.NOT_TAKEN;
+      if (payload + VxlanField.HEADER_LEN > payloadEnd || (buf[payload + VxlanField.FLAGS]! & VXLAN_FLAG_VNI_VALID) === 0) return Fast.NOT_TAKEN;
       upper = Upper.VXLAN;
     } else if (kind !== UdpPortKind.NONE) {
       if (kind === UdpPortKind.GENEVE || kind === UdpPortKind.WIREGUARD) return Fast.NOT_TAKEN;
-    } else if (ports[(buf[l4]! << 8) | buf[l4 + 1]!] === UdpPortKind.WIREGUARD) {
+    } else if (ports[(buf[l4 + UdpField.SRC_PORT]! << 8) | buf[l4 + UdpField.SRC_PORT + 1]!] === UdpPortKind.WIREGUARD) {
       return Fast.NOT_TAKEN;
     }
   } else if (proto === IpProto.ICMP) {
-    if (l4 + ICMP_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
-    icmpType = buf[l4]!;
+    if (l4 + IcmpField.HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
+    icmpType = buf[l4 + IcmpField.TYPE]!;
     if (isIcmpError(icmpType)) return Fast.NOT_TAKEN; // it quotes a datagram: depth 1
     upper = Upper.ICMP;
-    payload = l4 + ICMP_HEADER_LEN;
+    payload = l4 + IcmpField.HEADER_LEN;
   } else if (isOpaque(proto)) {
     upper = Upper.OPAQUE;
     payload = l4;
@@ -209,25 +174,25 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
     out.ethOff[0] = off;
     has |= Has.ETHERNET;
   } else {
-    out.ifIndex = (buf[off + Field.SLL2_IFINDEX]! << 24) | (buf[off + Field.SLL2_IFINDEX + 1]! << 16) | (buf[off + Field.SLL2_IFINDEX + 2]! << 8) | buf[off + Field.SLL2_IFINDEX + 3]!;
-    out.arphrdType = (buf[off + Field.SLL2_HATYPE]! << 8) | buf[off + Field.SLL2_HATYPE + 1]!;
-    out.pktType = buf[off + Field.SLL2_PKTTYPE]!;
-    const addrLen = buf[off + Field.SLL2_ADDR_LEN]!;
-    out.llAddrOff = off + Field.SLL2_ADDR;
+    out.ifIndex = (buf[off + Sll2Field.IFINDEX]! << 24) | (buf[off + Sll2Field.IFINDEX + 1]! << 16) | (buf[off + Sll2Field.IFINDEX + 2]! << 8) | buf[off + Sll2Field.IFINDEX + 3]!;
+    out.arphrdType = (buf[off + Sll2Field.HATYPE]! << 8) | buf[off + Sll2Field.HATYPE + 1]!;
+    out.pktType = buf[off + Sll2Field.PKTTYPE]!;
+    const addrLen = buf[off + Sll2Field.ADDR_LEN]!;
+    out.llAddrOff = off + Sll2Field.ADDR;
     out.llAddrLen = addrLen < SLL2_MAX_ADDR_LEN ? addrLen : SLL2_MAX_ADDR_LEN;
   }
   out.etherType[0] = EtherType.IPV4;
 
   out.ipVersion[0] = 4;
   out.ipOff[0] = ip;
-  out.ipHeaderLen[0] = Field.IP_HEADER_LEN;
+  out.ipHeaderLen[0] = Ipv4Field.MIN_HEADER_LEN;
   out.ipTotalLen[0] = totalLen;
-  out.tos[0] = buf[ip + Field.IP_TOS]!;
-  out.ipId[0] = (buf[ip + Field.IP_ID]! << 8) | buf[ip + Field.IP_ID + 1]!;
-  out.ttl[0] = buf[ip + Field.IP_TTL]!;
+  out.tos[0] = buf[ip + Ipv4Field.TOS]!;
+  out.ipId[0] = (buf[ip + Ipv4Field.ID]! << 8) | buf[ip + Ipv4Field.ID + 1]!;
+  out.ttl[0] = buf[ip + Ipv4Field.TTL]!;
   out.ipProto[0] = proto;
-  out.src4[0] = (buf[ip + Field.IP_SRC]! << 24) | (buf[ip + Field.IP_SRC + 1]! << 16) | (buf[ip + Field.IP_SRC + 2]! << 8) | buf[ip + Field.IP_SRC + 3]!;
-  out.dst4[0] = (buf[ip + Field.IP_DST]! << 24) | (buf[ip + Field.IP_DST + 1]! << 16) | (buf[ip + Field.IP_DST + 2]! << 8) | buf[ip + Field.IP_DST + 3]!;
+  out.src4[0] = (buf[ip + Ipv4Field.SRC]! << 24) | (buf[ip + Ipv4Field.SRC + 1]! << 16) | (buf[ip + Ipv4Field.SRC + 2]! << 8) | buf[ip + Ipv4Field.SRC + 3]!;
+  out.dst4[0] = (buf[ip + Ipv4Field.DST]! << 24) | (buf[ip + Ipv4Field.DST + 1]! << 16) | (buf[ip + Ipv4Field.DST + 2]! << 8) | buf[ip + Ipv4Field.DST + 3]!;
   out.ipFlags[0] = (flagsFrag & FLAG_DF) !== 0 ? IpFlag.DONT_FRAGMENT : 0;
   out.fragOffset[0] = 0;
   out.l4Proto[0] = proto;
@@ -249,10 +214,10 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
 
   if (upper === Upper.ICMP) {
     out.icmpType[0] = icmpType;
-    out.icmpCode[0] = buf[l4 + 1]!;
+    out.icmpCode[0] = buf[l4 + IcmpField.CODE]!;
     if (isIcmpQuery(icmpType)) {
-      out.icmpId[0] = (buf[l4 + 4]! << 8) | buf[l4 + 5]!;
-      out.icmpSeq[0] = (buf[l4 + 6]! << 8) | buf[l4 + 7]!;
+      out.icmpId[0] = (buf[l4 + IcmpField.ID]! << 8) | buf[l4 + IcmpField.ID + 1]!;
+      out.icmpSeq[0] = (buf[l4 + IcmpField.SEQ]! << 8) | buf[l4 + IcmpField.SEQ + 1]!;
       has |= Has.ICMP_QUERY;
     }
     out.has[0] = has;
@@ -260,19 +225,20 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
     return Fast.DONE;
   }
 
-  const srcPort = (buf[l4]! << 8) | buf[l4 + 1]!;
-  const dstPort = (buf[l4 + 2]! << 8) | buf[l4 + 3]!;
+  // TCP and UDP put the ports at the same offsets.
+  const srcPort = (buf[l4 + TcpField.SRC_PORT]! << 8) | buf[l4 + TcpField.SRC_PORT + 1]!;
+  const dstPort = (buf[l4 + TcpField.DST_PORT]! << 8) | buf[l4 + TcpField.DST_PORT + 1]!;
   out.srcPort[0] = srcPort;
   out.dstPort[0] = dstPort;
   if (upper === Upper.TCP) {
-    out.tcpSeq[0] = (buf[l4 + Field.TCP_SEQ]! << 24) | (buf[l4 + Field.TCP_SEQ + 1]! << 16) | (buf[l4 + Field.TCP_SEQ + 2]! << 8) | buf[l4 + Field.TCP_SEQ + 3]!;
-    out.tcpAck[0] = (buf[l4 + Field.TCP_ACK]! << 24) | (buf[l4 + Field.TCP_ACK + 1]! << 16) | (buf[l4 + Field.TCP_ACK + 2]! << 8) | buf[l4 + Field.TCP_ACK + 3]!;
+    out.tcpSeq[0] = (buf[l4 + TcpField.SEQ]! << 24) | (buf[l4 + TcpField.SEQ + 1]! << 16) | (buf[l4 + TcpField.SEQ + 2]! << 8) | buf[l4 + TcpField.SEQ + 3]!;
+    out.tcpAck[0] = (buf[l4 + TcpField.ACK]! << 24) | (buf[l4 + TcpField.ACK + 1]! << 16) | (buf[l4 + TcpField.ACK + 2]! << 8) | buf[l4 + TcpField.ACK + 3]!;
     out.tcpHeaderLen[0] = tcpHeaderLen;
-    out.tcpFlags[0] = ((buf[l4 + Field.TCP_DATA_OFF]! & 0x0f) << 8) | buf[l4 + Field.TCP_FLAGS]!;
-    out.tcpWindow[0] = (buf[l4 + Field.TCP_WINDOW]! << 8) | buf[l4 + Field.TCP_WINDOW + 1]!;
+    out.tcpFlags[0] = ((buf[l4 + TcpField.DATA_OFF]! & 0x0f) << 8) | buf[l4 + TcpField.FLAGS]!;
+    out.tcpWindow[0] = (buf[l4 + TcpField.WINDOW]! << 8) | buf[l4 + TcpField.WINDOW + 1]!;
     out.has[0] = has;
     out.setPayload(payload, payloadEnd);
-    if (tcpHeaderLen > Field.TCP_MIN_HEADER_LEN) decodeTcpOptions(buf, l4 + Field.TCP_MIN_HEADER_LEN, payload, out, 0);
+    if (tcpHeaderLen > TcpField.MIN_HEADER_LEN) decodeTcpOptions(buf, l4 + TcpField.MIN_HEADER_LEN, payload, out, 0);
     return Fast.DONE;
   }
   out.udpLength[0] = udpLength;
@@ -285,9 +251,9 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
   if (upper !== Upper.VXLAN) return Fast.DONE;
   // What vxlan.ts does: depth 1, the VNI, the inner Ethernet frame scheduled on [header end, UDP end).
   out.enterTunnel(Tunnel.VXLAN, payload);
-  out.encapId[1] = (buf[payload + VXLAN_VNI]! << 16) | (buf[payload + VXLAN_VNI + 1]! << 8) | buf[payload + VXLAN_VNI + 2]!;
+  out.encapId[1] = (buf[payload + VxlanField.VNI]! << 16) | (buf[payload + VxlanField.VNI + 1]! << 8) | buf[payload + VxlanField.VNI + 2]!;
   out.has[1]! |= Has.ENCAP_ID;
-  out.next(Next.ETHERNET, payload + VXLAN_HEADER_LEN, payloadEnd);
+  out.next(Next.ETHERNET, payload + VxlanField.HEADER_LEN, payloadEnd);
   return Fast.TUNNEL;
 }
 
@@ -298,34 +264,34 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
  * bytes are left to the general path, like every extension header and tunnel.
  */
 function decodeFastIpv6(linkType: number, buf: Uint8Array, off: number, ip: number, end: number, out: PacketView): number {
-  if (ip + Field.IP6_HEADER_LEN > end) return Fast.NOT_TAKEN;
-  const first = (buf[ip + Field.IP6_VER_TC_FLOW]! << 24) | (buf[ip + Field.IP6_VER_TC_FLOW + 1]! << 16) | (buf[ip + Field.IP6_VER_TC_FLOW + 2]! << 8) | buf[ip + Field.IP6_VER_TC_FLOW + 3]!;
+  if (ip + Ipv6Field.HEADER_LEN > end) return Fast.NOT_TAKEN;
+  const first = (buf[ip + Ipv6Field.VER_TC_FLOW]! << 24) | (buf[ip + Ipv6Field.VER_TC_FLOW + 1]! << 16) | (buf[ip + Ipv6Field.VER_TC_FLOW + 2]! << 8) | buf[ip + Ipv6Field.VER_TC_FLOW + 3]!;
   if (first >>> 28 !== 6) return Fast.NOT_TAKEN;
-  const payloadLen = (buf[ip + Field.IP6_PAYLOAD_LEN]! << 8) | buf[ip + Field.IP6_PAYLOAD_LEN + 1]!;
-  const l4 = ip + Field.IP6_HEADER_LEN;
+  const payloadLen = (buf[ip + Ipv6Field.PAYLOAD_LEN]! << 8) | buf[ip + Ipv6Field.PAYLOAD_LEN + 1]!;
+  const l4 = ip + Ipv6Field.HEADER_LEN;
   const ipEnd = l4 + payloadLen;
   if (payloadLen === 0 || ipEnd > end) return Fast.NOT_TAKEN;
-  const nextHeader = buf[ip + Field.IP6_NEXT_HEADER]!;
+  const nextHeader = buf[ip + Ipv6Field.NEXT_HEADER]!;
 
   let has = HAS_IPV6;
   let tcpHeaderLen = 0;
   let udpLength = 0;
   let icmpType = 0;
   if (nextHeader === IpProto.TCP) {
-    if (l4 + Field.TCP_MIN_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
-    tcpHeaderLen = (buf[l4 + Field.TCP_DATA_OFF]! >>> 4) * 4;
-    if (tcpHeaderLen < Field.TCP_MIN_HEADER_LEN || l4 + tcpHeaderLen > ipEnd) return Fast.NOT_TAKEN;
+    if (l4 + TcpField.MIN_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
+    tcpHeaderLen = (buf[l4 + TcpField.DATA_OFF]! >>> 4) * 4;
+    if (tcpHeaderLen < TcpField.MIN_HEADER_LEN || l4 + tcpHeaderLen > ipEnd) return Fast.NOT_TAKEN;
     has |= Has.PORTS | Has.TCP_SEQ | Has.TCP_ACK | Has.TCP_FLAGS;
   } else if (nextHeader === IpProto.UDP) {
-    if (l4 + Field.UDP_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
-    udpLength = (buf[l4 + Field.UDP_LENGTH]! << 8) | buf[l4 + Field.UDP_LENGTH + 1]!;
-    if (udpLength < Field.UDP_HEADER_LEN || l4 + udpLength > ipEnd) return Fast.NOT_TAKEN; // 0 (GSO) too
+    if (l4 + UdpField.HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
+    udpLength = (buf[l4 + UdpField.LENGTH]! << 8) | buf[l4 + UdpField.LENGTH + 1]!;
+    if (udpLength < UdpField.HEADER_LEN || l4 + udpLength > ipEnd) return Fast.NOT_TAKEN; // 0 (GSO) too
     const ports = out.udpPortKinds;
-    if (ports[(buf[l4 + 2]! << 8) | buf[l4 + 3]!] !== UdpPortKind.NONE || ports[(buf[l4]! << 8) | buf[l4 + 1]!] === UdpPortKind.WIREGUARD) return Fast.NOT_TAKEN;
+    if (ports[(buf[l4 + UdpField.DST_PORT]! << 8) | buf[l4 + UdpField.DST_PORT + 1]!] !== UdpPortKind.NONE || ports[(buf[l4 + UdpField.SRC_PORT]! << 8) | buf[l4 + UdpField.SRC_PORT + 1]!] === UdpPortKind.WIREGUARD) return Fast.NOT_TAKEN;
     has |= Has.PORTS | Has.UDP;
   } else if (nextHeader === IpProto.ICMPV6) {
-    if (l4 + ICMP_HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
-    icmpType = buf[l4]!;
+    if (l4 + Icmpv6Field.HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
+    icmpType = buf[l4 + Icmpv6Field.TYPE]!;
     if (icmpType >= ICMPV6_FIRST_ERROR && icmpType <= ICMPV6_LAST_ERROR) return Fast.NOT_TAKEN;
     has |= Has.ICMP;
   } else {
@@ -336,16 +302,16 @@ function decodeFastIpv6(linkType: number, buf: Uint8Array, off: number, ip: numb
   has |= storeLinkLayer(linkType, buf, off, EtherType.IPV6, out);
   out.ipVersion[0] = 6;
   out.ipOff[0] = ip;
-  out.ipHeaderLen[0] = Field.IP6_HEADER_LEN;
-  out.ipTotalLen[0] = Field.IP6_HEADER_LEN + payloadLen;
+  out.ipHeaderLen[0] = Ipv6Field.HEADER_LEN;
+  out.ipTotalLen[0] = Ipv6Field.HEADER_LEN + payloadLen;
   out.tos[0] = (first >>> 20) & 0xff;
   out.flowLabel[0] = first & 0xfffff;
-  out.ttl[0] = buf[ip + Field.IP6_HOP_LIMIT]!;
+  out.ttl[0] = buf[ip + Ipv6Field.HOP_LIMIT]!;
   out.ipProto[0] = nextHeader;
   const words = out.addr6;
   for (let w = 0; w < 4; w++) {
-    const s = ip + Field.IP6_SRC + 4 * w;
-    const t = ip + Field.IP6_DST + 4 * w;
+    const s = ip + Ipv6Field.SRC + 4 * w;
+    const t = ip + Ipv6Field.DST + 4 * w;
     words[w] = (buf[s]! << 24) | (buf[s + 1]! << 16) | (buf[s + 2]! << 8) | buf[s + 3]!;
     words[4 + w] = (buf[t]! << 24) | (buf[t + 1]! << 16) | (buf[t + 2]! << 8) | buf[t + 3]!;
   }
@@ -361,14 +327,14 @@ function decodeFastIpv6(linkType: number, buf: Uint8Array, off: number, ip: numb
     storeUdp(buf, l4, udpLength, has, out);
   } else {
     out.icmpType[0] = icmpType;
-    out.icmpCode[0] = buf[l4 + 1]!;
-    if (icmpType === ICMPV6_ECHO_REQUEST || icmpType === ICMPV6_ECHO_REPLY) {
-      out.icmpId[0] = (buf[l4 + 4]! << 8) | buf[l4 + 5]!;
-      out.icmpSeq[0] = (buf[l4 + 6]! << 8) | buf[l4 + 7]!;
+    out.icmpCode[0] = buf[l4 + Icmpv6Field.CODE]!;
+    if (icmpType === Icmpv6Type.ECHO_REQUEST || icmpType === Icmpv6Type.ECHO_REPLY) {
+      out.icmpId[0] = (buf[l4 + Icmpv6Field.ID]! << 8) | buf[l4 + Icmpv6Field.ID + 1]!;
+      out.icmpSeq[0] = (buf[l4 + Icmpv6Field.SEQ]! << 8) | buf[l4 + Icmpv6Field.SEQ + 1]!;
       has |= Has.ICMP_QUERY;
     }
     out.has[0] = has;
-    out.setPayload(l4 + ICMP_HEADER_LEN, ipEnd);
+    out.setPayload(l4 + Icmpv6Field.HEADER_LEN, ipEnd);
   }
   return Fast.DONE;
 }
@@ -387,38 +353,38 @@ function storeLinkLayer(linkType: number, buf: Uint8Array, off: number, etherTyp
     out.ethOff[0] = off;
     return Has.ETHERNET;
   }
-  out.ifIndex = (buf[off + Field.SLL2_IFINDEX]! << 24) | (buf[off + Field.SLL2_IFINDEX + 1]! << 16) | (buf[off + Field.SLL2_IFINDEX + 2]! << 8) | buf[off + Field.SLL2_IFINDEX + 3]!;
-  out.arphrdType = (buf[off + Field.SLL2_HATYPE]! << 8) | buf[off + Field.SLL2_HATYPE + 1]!;
-  out.pktType = buf[off + Field.SLL2_PKTTYPE]!;
-  const addrLen = buf[off + Field.SLL2_ADDR_LEN]!;
-  out.llAddrOff = off + Field.SLL2_ADDR;
+  out.ifIndex = (buf[off + Sll2Field.IFINDEX]! << 24) | (buf[off + Sll2Field.IFINDEX + 1]! << 16) | (buf[off + Sll2Field.IFINDEX + 2]! << 8) | buf[off + Sll2Field.IFINDEX + 3]!;
+  out.arphrdType = (buf[off + Sll2Field.HATYPE]! << 8) | buf[off + Sll2Field.HATYPE + 1]!;
+  out.pktType = buf[off + Sll2Field.PKTTYPE]!;
+  const addrLen = buf[off + Sll2Field.ADDR_LEN]!;
+  out.llAddrOff = off + Sll2Field.ADDR;
   out.llAddrLen = addrLen < SLL2_MAX_ADDR_LEN ? addrLen : SLL2_MAX_ADDR_LEN;
   return 0;
 }
 
 /** What tcp.ts writes for a whole TCP header at l4 (checked: 20 ≤ headerLen, within [l4, segmentEnd)). */
 function storeTcp(buf: Uint8Array, l4: number, headerLen: number, segmentEnd: number, has: number, out: PacketView): void {
-  out.srcPort[0] = (buf[l4]! << 8) | buf[l4 + 1]!;
-  out.dstPort[0] = (buf[l4 + 2]! << 8) | buf[l4 + 3]!;
-  out.tcpSeq[0] = (buf[l4 + Field.TCP_SEQ]! << 24) | (buf[l4 + Field.TCP_SEQ + 1]! << 16) | (buf[l4 + Field.TCP_SEQ + 2]! << 8) | buf[l4 + Field.TCP_SEQ + 3]!;
-  out.tcpAck[0] = (buf[l4 + Field.TCP_ACK]! << 24) | (buf[l4 + Field.TCP_ACK + 1]! << 16) | (buf[l4 + Field.TCP_ACK + 2]! << 8) | buf[l4 + Field.TCP_ACK + 3]!;
+  out.srcPort[0] = (buf[l4 + TcpField.SRC_PORT]! << 8) | buf[l4 + TcpField.SRC_PORT + 1]!;
+  out.dstPort[0] = (buf[l4 + TcpField.DST_PORT]! << 8) | buf[l4 + TcpField.DST_PORT + 1]!;
+  out.tcpSeq[0] = (buf[l4 + TcpField.SEQ]! << 24) | (buf[l4 + TcpField.SEQ + 1]! << 16) | (buf[l4 + TcpField.SEQ + 2]! << 8) | buf[l4 + TcpField.SEQ + 3]!;
+  out.tcpAck[0] = (buf[l4 + TcpField.ACK]! << 24) | (buf[l4 + TcpField.ACK + 1]! << 16) | (buf[l4 + TcpField.ACK + 2]! << 8) | buf[l4 + TcpField.ACK + 3]!;
   out.tcpHeaderLen[0] = headerLen;
-  out.tcpFlags[0] = ((buf[l4 + Field.TCP_DATA_OFF]! & 0x0f) << 8) | buf[l4 + Field.TCP_FLAGS]!;
-  out.tcpWindow[0] = (buf[l4 + Field.TCP_WINDOW]! << 8) | buf[l4 + Field.TCP_WINDOW + 1]!;
+  out.tcpFlags[0] = ((buf[l4 + TcpField.DATA_OFF]! & 0x0f) << 8) | buf[l4 + TcpField.FLAGS]!;
+  out.tcpWindow[0] = (buf[l4 + TcpField.WINDOW]! << 8) | buf[l4 + TcpField.WINDOW + 1]!;
   out.has[0] = has;
   const payload = l4 + headerLen;
   out.setPayload(payload, segmentEnd);
-  if (headerLen > Field.TCP_MIN_HEADER_LEN) decodeTcpOptions(buf, l4 + Field.TCP_MIN_HEADER_LEN, payload, out, 0);
+  if (headerLen > TcpField.MIN_HEADER_LEN) decodeTcpOptions(buf, l4 + TcpField.MIN_HEADER_LEN, payload, out, 0);
 }
 
 /** What udp.ts writes for a UDP datagram [l4, l4 + length) (checked: 8 ≤ length, all captured). */
 function storeUdp(buf: Uint8Array, l4: number, length: number, has: number, out: PacketView): void {
-  const srcPort = (buf[l4]! << 8) | buf[l4 + 1]!;
-  const dstPort = (buf[l4 + 2]! << 8) | buf[l4 + 3]!;
+  const srcPort = (buf[l4 + UdpField.SRC_PORT]! << 8) | buf[l4 + UdpField.SRC_PORT + 1]!;
+  const dstPort = (buf[l4 + UdpField.DST_PORT]! << 8) | buf[l4 + UdpField.DST_PORT + 1]!;
   out.srcPort[0] = srcPort;
   out.dstPort[0] = dstPort;
   out.udpLength[0] = length;
-  const payload = l4 + Field.UDP_HEADER_LEN;
+  const payload = l4 + UdpField.HEADER_LEN;
   const payloadEnd = l4 + length;
   if ((srcPort === DNS_PORT || dstPort === DNS_PORT) && payload + 2 <= payloadEnd) {
     out.dnsId[0] = (buf[payload]! << 8) | buf[payload + 1]!;
@@ -434,7 +400,7 @@ function storeUdp(buf: Uint8Array, l4: number, length: number, has: number, out:
  * leave them. `type` is the Ethernet type/length field; the 14-byte header is captured.
  */
 function decodeFastNonIp(type: number, buf: Uint8Array, off: number, end: number, frameEnd: number, out: PacketView): boolean {
-  const payload = off + Field.ETH_HEADER_LEN;
+  const payload = off + EthField.HEADER_LEN;
   if (type <= MAX_8023_LENGTH) {
     // LLC: three bytes inside the 802.3 length and captured, and not the SNAP header.
     const llcEnd = payload + type < frameEnd ? payload + type : frameEnd;

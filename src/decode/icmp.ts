@@ -18,7 +18,7 @@ import { Has, Next, State, Tunnel } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum IcmpField {
+export const enum IcmpField {
   TYPE = 0,
   CODE = 1,
   CHECKSUM = 2,

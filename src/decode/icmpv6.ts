@@ -18,7 +18,7 @@ import { Has, Next, State, Tunnel } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum Icmpv6Field {
+export const enum Icmpv6Field {
   TYPE = 0,
   CODE = 1,
   CHECKSUM = 2,
@@ -27,7 +27,7 @@ const enum Icmpv6Field {
   MTU = 4,
   HEADER_LEN = 8,
 }
-const enum Icmpv6Type {
+export const enum Icmpv6Type {
   DEST_UNREACHABLE = 1,
   PACKET_TOO_BIG = 2,
   TIME_EXCEEDED = 3,

@@ -24,7 +24,7 @@ import { Has, IpFlag, State } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum Ipv4Field {
+export const enum Ipv4Field {
   VER_IHL = 0,
   TOS = 1,
   TOTAL_LEN = 2,

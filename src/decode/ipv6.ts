@@ -20,7 +20,7 @@ import { Has, State } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum Ipv6Field {
+export const enum Ipv6Field {
   VER_TC_FLOW = 0,
   PAYLOAD_LEN = 4,
   NEXT_HEADER = 6,

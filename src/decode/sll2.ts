@@ -11,7 +11,7 @@ import { dispatchSllProtocol } from './sll-protocol.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum Sll2Field {
+export const enum Sll2Field {
   PROTOCOL = 0,
   RESERVED = 2,
   IFINDEX = 4,
@@ -21,7 +21,8 @@ const enum Sll2Field {
   ADDR = 12,
   HEADER_LEN = 20,
 }
-const MAX_ADDR_LEN = 8;
+/** Link-layer address bytes the header has room for. */
+export const SLL2_MAX_ADDR_LEN = 8;
 
 export function decodeSll2(buf: Uint8Array, off: number, end: number, out: PacketView): DecodeStatus {
   const st = out.room(off, Sll2Field.HEADER_LEN, end, Reason.SLL2_CUT, Reason.SLL2_CUT);
@@ -32,6 +33,6 @@ export function decodeSll2(buf: Uint8Array, off: number, end: number, out: Packe
   out.pktType = u8(buf, off + Sll2Field.PKTTYPE);
   const addrLen = u8(buf, off + Sll2Field.ADDR_LEN);
   out.llAddrOff = off + Sll2Field.ADDR;
-  out.llAddrLen = addrLen < MAX_ADDR_LEN ? addrLen : MAX_ADDR_LEN;
+  out.llAddrLen = addrLen < SLL2_MAX_ADDR_LEN ? addrLen : SLL2_MAX_ADDR_LEN;
   return dispatchSllProtocol(out.arphrdType, u16(buf, off + Sll2Field.PROTOCOL), off + Sll2Field.HEADER_LEN, end, out);
 }

@@ -24,7 +24,7 @@ import { Has, State } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum TcpField {
+export const enum TcpField {
   SRC_PORT = 0,
   DST_PORT = 2,
   SEQ = 4,

@@ -14,14 +14,14 @@ import { Has, Next, State, UdpPortKind } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum UdpField {
+export const enum UdpField {
   SRC_PORT = 0,
   DST_PORT = 2,
   LENGTH = 4,
   CHECKSUM = 6,
   HEADER_LEN = 8,
 }
-const DNS_PORT = 53;
+export const DNS_PORT = 53;
 
 export function decodeUdp(buf: Uint8Array, off: number, end: number, out: PacketView): DecodeStatus {
   const d = out.depth;

@@ -13,17 +13,17 @@ import { Has, Next, Tunnel } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum VxlanField {
+export const enum VxlanField {
   FLAGS = 0,
   VNI = 4,
   HEADER_LEN = 8,
 }
-const FLAG_VNI_VALID = 0x08;
+export const VXLAN_FLAG_VNI_VALID = 0x08;
 
 export function decodeVxlan(buf: Uint8Array, off: number, end: number, out: PacketView): DecodeStatus {
   let st = out.room(off, VxlanField.HEADER_LEN, end, Reason.VXLAN_CUT, Reason.VXLAN_TOO_SHORT);
   if (st !== DecodeStatus.Ok) return st;
-  if ((u8(buf, off + VxlanField.FLAGS) & FLAG_VNI_VALID) === 0) return out.fail(Reason.VXLAN_BAD_FLAGS, off);
+  if ((u8(buf, off + VxlanField.FLAGS) & VXLAN_FLAG_VNI_VALID) === 0) return out.fail(Reason.VXLAN_BAD_FLAGS, off);
   const vni = u24(buf, off + VxlanField.VNI);
   st = out.enterTunnel(Tunnel.VXLAN, off);
   if (st !== DecodeStatus.Ok) return st;

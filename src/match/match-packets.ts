@@ -3,6 +3,7 @@
 // orientation, and the time differences of the shared packets in each direction.
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
+import { KEY_WORDS } from '../flow/leg-table.js';
 import { PairEvidence } from './pair-evidence.js';
 import { SortBuffers, sortByKey } from './radix-sort.js';
 
@@ -38,6 +39,9 @@ export class LegIds {
  * are not one packet's path (identical keep-alives, a broadcast storm).
  */
 const MAX_COPIES = 24;
+
+/** Linux cooked v1 (`tcpdump -i any` on old libpcap): one capture point for every interface. */
+const LINKTYPE_LINUX_SLL = 113;
 
 /**
  * Copies of a packet at one capture (one clock) closer than this are one occurrence of it: the
@@ -121,8 +125,34 @@ function addEvidence(
 
   const captureCount = captures.length;
   const capture = ids.capture;
+  // Each leg's lane: its capture point (numbered across the case) and encapsulation (the same
+  // packet crosses eth0 once bare and once inside VXLAN), and whether the point is one interface
+  // (a Linux cooked v1 capture files every interface under one point).
+  const legPoint = new Int32Array(ids.count);
+  const oneInterface: boolean[] = [];
+  captures.forEach((c, ci) => {
+    const keys = c.legs.keys.data;
+    // Point, encapsulation and VNI as one number (a point index < 2^21 keeps it exact).
+    const lanes = new Map<number, number>();
+    for (let l = 0; l < c.legs.count; l++) {
+      const at = l * KEY_WORDS;
+      const point = c.points[keys[at]!]!;
+      const lane = (keys[at]! * 256 + ((keys[at + 1]! >>> 8) & 0xff)) * 0x1000000 + (keys[at + 2]! & 0xffffff);
+      let id = lanes.get(lane);
+      if (id === undefined) {
+        id = oneInterface.length;
+        lanes.set(lane, id);
+        oneInterface.push(point.linkType !== LINKTYPE_LINUX_SLL);
+      }
+      legPoint[ids.firstId[ci]! + l] = id;
+    }
+  });
   // Occurrences of the current group: start and end (exclusive) in `order`, capture, first time.
   let order: Uint32Array = new Uint32Array(64);
+  /** Per position of `order`: which copy of its leg's print it is (see sameCountPerLeg). */
+  let rank: Int32Array = new Int32Array(64);
+  /** Scratch: the positions of `order` a pairing step looks at. */
+  let positions: Int32Array = new Int32Array(2 * MAX_COPIES);
   let occStart: Uint32Array = new Uint32Array(16);
   let occEnd: Uint32Array = new Uint32Array(16);
   let occCapture: Uint16Array = new Uint16Array(16);
@@ -136,7 +166,10 @@ function addEvidence(
   /** Splits group [start, end) into occurrences per capture (entries sorted by capture, then time). */
   function splitGroup(start: number, end: number): void {
     const n = end - start;
-    if (order.length < n) order = new Uint32Array(n * 2);
+    if (order.length < n) {
+      order = new Uint32Array(n * 2);
+      rank = new Int32Array(n * 2);
+    }
     for (let i = 0; i < n; i++) order[i] = start + i;
     // Entries come in capture order (samples were added capture by capture, the sort is stable)
     // and nearly in time order within one: insertion sort by (capture, time) is linear then.
@@ -242,10 +275,13 @@ function addEvidence(
     }
     splitGroup(start, end);
     if (occurrences === touched.length) {
-      // One occurrence per capture: one packet (unless the clocks say otherwise).
-      if (end - start > MAX_COPIES) return;
+      // One occurrence per capture: one packet (unless the clocks say otherwise), or copies of
+      // it from several connections within moments (crowded).
+      if (crowded(0, end - start, 0, 0)) return alignByPoint(0, end - start, 0, 0);
+      const byRank = sameCountPerLeg(0, end - start, 0, 0);
       for (let x = 0; x < end - start; x++) {
         for (let y = x + 1; y < end - start; y++) {
+          if (byRank && rank[x] !== rank[y]) continue;
           const ex = order[x]!;
           const ey = order[y]!;
           const cx = capture[leg[ex]!]!;
@@ -312,14 +348,121 @@ function addEvidence(
   }
 
   function pairWithin(o: number): void {
-    if (occEnd[o]! - occStart[o]! > MAX_COPIES) return;
-    for (let x = occStart[o]!; x < occEnd[o]!; x++) for (let y = x + 1; y < occEnd[o]!; y++) addPair(order[x]!, order[y]!);
+    if (crowded(occStart[o]!, occEnd[o]!, 0, 0)) return alignByPoint(occStart[o]!, occEnd[o]!, 0, 0);
+    const byRank = sameCountPerLeg(occStart[o]!, occEnd[o]!, 0, 0);
+    for (let x = occStart[o]!; x < occEnd[o]!; x++) {
+      for (let y = x + 1; y < occEnd[o]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
+    }
   }
 
   function pairAcross(o: number, p: number): void {
-    if (occEnd[o]! - occStart[o]! > MAX_COPIES || occEnd[p]! - occStart[p]! > MAX_COPIES) return;
-    for (let x = occStart[o]!; x < occEnd[o]!; x++) for (let y = occStart[p]!; y < occEnd[p]!; y++) addPair(order[x]!, order[y]!);
+    if (crowded(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!)) return alignByPoint(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
+    const byRank = sameCountPerLeg(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
+    for (let x = occStart[o]!; x < occEnd[o]!; x++) {
+      for (let y = occStart[p]!; y < occEnd[p]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
+    }
   }
+
+  /**
+   * Within one moment a leg can hold the same print more than once: an echo's reply carries its
+   * request's payload (and IPv6 has no IP ID to tell them apart), a retransmission repeats a
+   * segment. When every leg of positions [a, b) ∪ [c, d) of `order` holds it equally often, the
+   * k-th copy of one leg is the k-th of the others — the order of a request and its reply is
+   * the same at every point they pass — and rank[i] numbers each position's copy within its leg.
+   * Otherwise (a copy missing somewhere) every copy is paired with every other, as before.
+   */
+  /**
+   * Whether positions [a, b) ∪ [c, d) of `order` hold copies of the print from several
+   * connections rather than one packet's path: more than MAX_COPIES of them, or two legs in one
+   * lane of a single interface (one packet crosses an interface once per encapsulation).
+   */
+  function crowded(a: number, b: number, c: number, d: number): boolean {
+    if (b - a + (d - c) > MAX_COPIES) return true;
+    const n = collectPositions(a, b, c, d);
+    for (let x = 0; x < n; x++) {
+      const lx = leg[order[positions[x]!]!]!;
+      const px = legPoint[lx]!;
+      if (!oneInterface[px]) continue;
+      for (let y = x + 1; y < n; y++) {
+        const ly = leg[order[positions[y]!]!]!;
+        if (ly !== lx && legPoint[ly] === px) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Crowded copies: per lane (capture point and encapsulation), in time order, the k-th copy in
+   * one lane is the k-th in another (the order in which packets pass is kept along a path) — when
+   * both lanes hold the same number of copies and the pair's times agree (same capture: within moments; two
+   * captures: near their clock offset). Points holding different numbers of copies cannot be
+   * aligned: no evidence. With c < d only pairs across [a, b) and [c, d) are made.
+   */
+  function alignByPoint(a: number, b: number, c: number, d: number): void {
+    const n = collectPositions(a, b, c, d);
+    const sortedPositions = Array.from(positions.subarray(0, n)).sort((x, y) => {
+      const px = legPoint[leg[order[x]!]!]!;
+      const py = legPoint[leg[order[y]!]!]!;
+      return px !== py ? px - py : ts[order[x]!]! - ts[order[y]!]!;
+    });
+    const bucketStart: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (i === 0 || legPoint[leg[order[sortedPositions[i]!]!]!] !== legPoint[leg[order[sortedPositions[i - 1]!]!]!]) bucketStart.push(i);
+    }
+    bucketStart.push(n);
+    const across = c < d;
+    for (let u = 0; u + 1 < bucketStart.length; u++) {
+      for (let v = u + 1; v + 1 < bucketStart.length; v++) {
+        const size = bucketStart[u + 1]! - bucketStart[u]!;
+        if (size !== bucketStart[v + 1]! - bucketStart[v]!) continue;
+        const firstU = sortedPositions[bucketStart[u]!]!;
+        const firstV = sortedPositions[bucketStart[v]!]!;
+        // Across two occurrences: only pairs with one side in each.
+        if (across && firstU >= c === firstV >= c) continue;
+        for (let k = 0; k < size; k++) {
+          const x = order[sortedPositions[bucketStart[u]! + k]!]!;
+          const y = order[sortedPositions[bucketStart[v]! + k]!]!;
+          const cx = capture[leg[x]!]!;
+          const cy = capture[leg[y]!]!;
+          const delta = ts[y]! - ts[x]!;
+          const agrees = cx === cy ? Math.abs(delta) <= OCCURRENCE_GAP_SECONDS : nearOffset(cx, cy, delta, OFFSET_TOLERANCE_SECONDS);
+          if (agrees) addPair(x, y);
+        }
+      }
+    }
+  }
+
+  /** Copies positions [a, b) then [c, d) into `positions` (grown as needed); returns how many. */
+  function collectPositions(a: number, b: number, c: number, d: number): number {
+    const n = b - a + (d - c);
+    if (positions.length < n) positions = new Int32Array(n * 2);
+    let i = 0;
+    for (let x = a; x < b; x++) positions[i++] = x;
+    for (let x = c; x < d; x++) positions[i++] = x;
+    return n;
+  }
+
+  function sameCountPerLeg(a: number, b: number, c: number, d: number): boolean {
+    const n = collectPositions(a, b, c, d);
+    let count = -1;
+    let repeated = false;
+    for (let x = 0; x < n; x++) {
+      const l = leg[order[positions[x]!]!]!;
+      let before = 0;
+      let total = 0;
+      for (let y = 0; y < n; y++) {
+        if (leg[order[positions[y]!]!] !== l) continue;
+        if (y < x) before++;
+        total++;
+      }
+      rank[positions[x]!] = before;
+      if (count < 0) count = total;
+      else if (count !== total) return false;
+      if (total > 1) repeated = true;
+    }
+    return repeated;
+  }
+
 
   function addPair(x: number, y: number): void {
     // The same leg twice is a retransmission or a duplicate copy, not a second capture point.

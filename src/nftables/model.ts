@@ -35,8 +35,6 @@ export type NftSource = NftTextSource | NftJsonSource;
 /** Address families. Only ip, ip6 and inet are simulated; arp, bridge and netdev are listed and ignored with a diagnostic. */
 export type NftFamily = 'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev';
 
-export const SIMULATED_FAMILIES: readonly NftFamily[] = ['ip', 'ip6', 'inet'];
-
 export interface NftRuleset {
   /** Which reader built it. */
   format: 'text' | 'json';
@@ -274,8 +272,6 @@ export interface NftFib {
   flags: string[];
 }
 
-export type NftBinaryOp = '&' | '|' | '^' | '<<' | '>>';
-
 export type NftExpr =
   /** Immediates: addresses, symbols (`tcp`, `established`, `local`), interface names (with `*` wildcard), `@set` references. */
   | string
@@ -338,14 +334,3 @@ export const NFT_BRIDGE_PRIORITY_NAMES: Readonly<Record<string, number>> = {
   out: 100,
   srcnat: 300,
 };
-
-/** `dstnat`, `filter - 5`, `-150`, `srcnat + 10` → number; null when the text is none of these. */
-export function nftPriorityValue(text: string, family: NftFamily): number | null {
-  const m = /^\s*([a-z]+|-?\d+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(text);
-  if (m === null) return null;
-  const names = family === 'bridge' ? NFT_BRIDGE_PRIORITY_NAMES : NFT_PRIORITY_NAMES;
-  const base = /^-?\d+$/.test(m[1]!) ? Number(m[1]) : names[m[1]!];
-  if (base === undefined) return null;
-  if (m[2] === undefined) return base;
-  return m[2] === '+' ? base + Number(m[3]) : base - Number(m[3]);
-}

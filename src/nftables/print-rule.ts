@@ -55,12 +55,21 @@ export function printStatement(s: NftStatement, mapType: MapTypeLookup = () => n
 }
 
 function printMatch(op: string, left: NftExpr, right: NftExpr): string {
+  // A flag field under a mask of flags (`tcp flags & (fin|syn|rst|ack) == syn`) prints as nft 1.0.6
+  // lists it: `tcp flags syn / fin,syn,rst,ack`.
+  if (op === '==' && typeof left === 'object' && left !== null && !Array.isArray(left) && '&' in left && isFlagField(left['&'][0]) && typeof left['&'][1] !== 'number') {
+    return `${printExpr(left['&'][0])} ${printExpr(right, styleOf(left['&'][0]))} / ${printExpr(left['&'][1], styleOf(left['&'][0]))}`;
+  }
   const l = printExpr(left);
   const r = printExpr(right, styleOf(left));
   // nft omits the implicit `==` (and `in`) unless the left side is a binary operation (`meta mark & 0xff == 0x1`).
   if (op === 'in') return `${l} ${r}`;
   if (op === '==') return isBinop(left) ? `${l} == ${r}` : `${l} ${r}`;
   return `${l} ${op} ${r}`;
+}
+
+function isFlagField(e: NftExpr): boolean {
+  return typeof e === 'object' && e !== null && !Array.isArray(e) && 'payload' in e && 'field' in e.payload && e.payload.field === 'flags' && e.payload.protocol === 'tcp';
 }
 
 function isBinop(e: NftExpr): boolean {
@@ -230,7 +239,8 @@ function printLimit(l: { rate: number; per: string; burst?: number; rate_unit?: 
   const over = l.inv === true ? 'over ' : '';
   const bytes = l.rate_unit !== undefined && l.rate_unit !== 'packets';
   let text = `limit rate ${over}${l.rate}${bytes ? ` ${l.rate_unit}` : ''}/${l.per}`;
-  if (l.burst !== undefined && l.burst !== 0) text += ` burst ${l.burst} ${bytes ? (l.burst_unit ?? 'bytes') : 'packets'}`;
+  // The kernel's default burst (5 packets; 0 for byte rates) is left out, as nft does.
+  if (l.burst !== undefined && l.burst !== 0 && (bytes || l.burst !== 5)) text += ` burst ${l.burst} ${bytes ? (l.burst_unit ?? 'bytes') : 'packets'}`;
   return text;
 }
 

@@ -326,7 +326,8 @@ function stringsOf(v: Json): string[] {
 
 /** A set's `type`/`map`: a name, a list of names (concatenation), or `{typeof: expr}` kept as its printed text. */
 function typeOf(v: Json): string | string[] {
-  if (typeof v === 'string') return v;
+  // nft 1.0.6 writes a concatenated map data type as one string (`"ipv4_addr . inet_service"`).
+  if (typeof v === 'string') return v.includes(' . ') ? v.split(' . ') : v;
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   if (isObject(v) && 'typeof' in v) return `typeof ${printExpr(v.typeof as never)}`;
   return clipJson(v);

@@ -29,6 +29,8 @@ const PAYLOAD_FIELDS: Record<string, ReadonlySet<string>> = {
   gre: new Set(['version', 'flags', 'protocol']),
 };
 
+const TCP_OPTION_FIELDS = new Set(['kind', 'length', 'size', 'count', 'left', 'right', 'tsval', 'tsecr', 'value']);
+
 /** Meta keys nft prints without the `meta` prefix. */
 const BARE_META_KEYS = new Set([
   'iif', 'iifname', 'iiftype', 'oif', 'oifname', 'oiftype', 'mark', 'skuid', 'skgid', 'nftrace', 'rtclassid',
@@ -71,6 +73,7 @@ export function startsExpression(c: TokenCursor): boolean {
     return true;
   }
   if (BARE_META_KEYS.has(w)) return true;
+  if (w === 'tcp' && c.isWord('option', 1)) return true;
   const fields = PAYLOAD_FIELDS[w];
   if (fields !== undefined) {
     const f = c.peekWord(1);
@@ -83,6 +86,17 @@ export function startsExpression(c: TokenCursor): boolean {
 export function parsePrimary(c: TokenCursor): NftValue {
   const w = c.peekWord();
   if (w === undefined) throw c.stop('an expression');
+  // `tcp option maxseg size` (TCP MSS clamping writes it): name, then a field when one follows.
+  if (w === 'tcp' && c.isWord('option', 1)) {
+    c.pos += 2;
+    const name = c.nextName('a TCP option name');
+    const field = c.peekWord();
+    if (field !== undefined && TCP_OPTION_FIELDS.has(field)) {
+      c.next();
+      return { 'tcp option': { name, field } };
+    }
+    return { 'tcp option': { name } };
+  }
   const fields = PAYLOAD_FIELDS[w];
   if (fields !== undefined && fields.has(c.peekWord(1) ?? '')) {
     c.next();

@@ -112,6 +112,11 @@ function parseExpressionStatement(c: TokenCursor): NftValue {
   }
   if (c.atEnd()) throw c.stop('a value to compare with');
   let right = parseRhs(c);
+  // `tcp flags syn / fin,syn,rst,ack`: the flags under the mask equal the value.
+  if (c.acceptWord('/')) {
+    const mask = parseRhs(c);
+    return { match: { op: op ?? '==', left: { '&': [left, mask] }, right } };
+  }
   // `fib … oif missing`, `exthdr … exists`: nft -j writes the boolean.
   if (right === 'missing' || right === 'exists') right = right === 'exists';
   // A bare flag value (`ct state new`) or flag list (`established,related`) matches any of the bits;
@@ -330,6 +335,12 @@ function parseLimit(c: TokenCursor): NftValue {
     const unit = c.peekWord();
     if (unit === 'packets') c.next();
     else if (unit === 'bytes' || unit === 'kbytes' || unit === 'mbytes') out.burst_unit = c.next().text;
+  } else if (out.rate_unit === undefined) {
+    // nft leaves the kernel's default burst out of the text: 5 packets, or 0 bytes for byte rates.
+    out.burst = 5;
+  } else {
+    out.burst = 0;
+    out.burst_unit = 'bytes';
   }
   return { limit: out };
 }

@@ -36,10 +36,6 @@ export function isNatEntry(e: HookEntry): boolean {
   return e.kind === 'iptables' ? e.table === 'nat' : e.chain.base?.type === 'nat';
 }
 
-export function entryName(e: HookEntry): string {
-  return e.kind === 'iptables' ? `iptables ${e.table}` : `${e.table.family} ${e.table.name} ${e.chain.name}`;
-}
-
 /** Base chains of `hook` for a packet of `family`, ordered by priority (stable: iptables first on a tie). */
 export function hookEntries(host: HostModel, family: Family, hook: Exclude<Hook, 'ROUTING'>): HookEntry[] {
   const entries: HookEntry[] = [];

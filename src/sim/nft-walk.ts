@@ -9,8 +9,8 @@
 import { parseIpAddress, type IpAddress } from '../net/address.js';
 import type { NatFlags, NatRange, PortRange, Target } from '../netfilter/model.js';
 import type { NftChain, NftExpr, NftRule, NftStatement, NftTable } from '../nftables/model.js';
-import { printStatement } from '../nftables/print-rule.js';
-import { lookup } from '../nftables/set-lookup.js';
+import { printExpr, printStatement } from '../nftables/print-rule.js';
+import { elementsOf, lookup } from '../nftables/set-lookup.js';
 import { intOf, formatValue, type NftValue } from '../nftables/values.js';
 import { evaluate, evaluateMatch, setElementsOf, type NftScope } from './nft-evaluate.js';
 import { applyNat } from './nat.js';
@@ -293,7 +293,7 @@ function withMapData(w: NftWalk, state: SimState, rule: NftRule, key: NftExpr, d
   if ('missing' in target) return split(w, state, rule, 0.5, `map @${target.missing} is not in the ruleset`, true, (s) => [{ state: s, end: 'next' }]);
   const k = keyValues(w, state, key);
   if ('absent' in k) return 'nomatch';
-  if ('unknown' in k) return split(w, state, rule, 0.5, `map key: ${k.unknown}`, true, (s) => [{ state: s, end: 'next' }]);
+  if ('unknown' in k) return eachElement(w, state, rule, target.elements, k.unknown, use);
   if (k.values.length === 1) {
     const r = lookup(target.elements, k.values[0]!);
     if (r.kind === 'miss') return 'nomatch';
@@ -311,6 +311,32 @@ function withMapData(w: NftWalk, state: SimState, rule: NftRule, key: NftExpr, d
     if (r.kind === 'hit') out.push(...use(b, r.element.data!));
     else out.push({ state: b, end: 'nomatch' });
   });
+  return out;
+}
+
+/** Maps up to this size are walked element by element when the key is not known; larger ones split in two. */
+const ENUMERATE_UNKNOWN_KEY = 16;
+
+/**
+ * The key is not known (an interface the dumps do not show, say): each element is a possible
+ * outcome, and so is no element at all — equal shares, all marked unknown.
+ */
+function eachElement(w: NftWalk, state: SimState, rule: NftRule, list: readonly NftExpr[], why: string, use: (s: SimState, data: NftExpr) => RuleEnd[]): Effect {
+  const elements = elementsOf(list).filter((e) => e.data !== null);
+  if (elements.length === 0 || elements.length > ENUMERATE_UNKNOWN_KEY) {
+    return split(w, state, rule, 0.5, `map key: ${why}; which element applies is not known`, true, (s) => [{ state: s, end: 'next' }]);
+  }
+  const share = 1 / (elements.length + 1);
+  const out: RuleEnd[] = [];
+  for (let i = 0; i <= elements.length; i++) {
+    if (w.ctx.branches >= w.ctx.maxBranches || !spend(w.ctx.budget, copyCost(state), () => where(w, rule))) break;
+    w.ctx.branches++;
+    const el = elements[i];
+    const note = el === undefined ? `${where(w, rule)}: ${why}; taken as no element matching` : `${where(w, rule)}: ${why}; taken as the element ${printExpr(el.key)}`;
+    const b = forkState(state, share, note, i);
+    if (el === undefined) out.push({ state: b, end: 'nomatch' });
+    else out.push(...use(b, el.data!));
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The reader against every capture of the shared corpus (../shared/corpus), and against tshark 4.0's
 // per-frame output (oracle CSVs) frame by frame. Every file is read once, in `beforeAll`.
+// @module-tag corpus
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

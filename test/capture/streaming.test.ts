@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureParser } from '../../src/capture/capture-parser.js';
 import { PacketRecord } from '../../src/capture/packet-record.js';
 import { CaptureFileError, readCaptureFile } from '../../src/capture/read-capture-file.js';
-import { corpusPath } from '../corpus.js';
+import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
 import { concat, payload, pcapHeader, pcapRecord } from './build-capture.js';
 import { parseBytes, snapshot, type SeenPacket } from './helpers.js';
 
@@ -32,7 +32,7 @@ async function readFile(path: string, chunkSize?: number) {
 
 describe('records straddling chunk boundaries', () => {
   for (const file of [...SMALL, ...LARGER]) {
-    it(`gives identical records for chunks of 1, 7 and 4096 bytes: ${file}`, () => {
+    it(`gives identical records for chunks of 1, 7 and 4096 bytes: ${file}`, NEEDS_CORPUS, () => {
       const bytes = new Uint8Array(readFileSync(corpusPath(file)));
       const whole = parseBytes(bytes);
       expect(whole.packets.length).toBeGreaterThan(0);
@@ -46,7 +46,7 @@ describe('records straddling chunk boundaries', () => {
     });
   }
 
-  it('gives identical records through the file driver with tiny reads', async () => {
+  it('gives identical records through the file driver with tiny reads', NEEDS_CORPUS, async () => {
     for (const file of SMALL) {
       const whole = await readFile(corpusPath(file));
       for (const size of [1, 7, 4096]) expect((await readFile(corpusPath(file), size)).packets).toEqual(whole.packets);
@@ -101,7 +101,7 @@ function recordBoundaries(bytes: Uint8Array): number[] {
 
 describe('cut at every length', () => {
   for (const file of SMALL) {
-    it(`every prefix of ${file} keeps a prefix of the packets and reports a cut record`, () => {
+    it(`every prefix of ${file} keeps a prefix of the packets and reports a cut record`, NEEDS_CORPUS, () => {
       const bytes = new Uint8Array(readFileSync(corpusPath(file)));
       const full = parseBytes(bytes).packets;
       const boundaries = new Set(recordBoundaries(bytes));
@@ -125,7 +125,7 @@ describe('cut at every length', () => {
   }
 });
 
-describe('gzip', () => {
+describe('gzip', NEEDS_CORPUS, () => {
   it('reads a gzipped capture as a stream, identically to the plain file', async () => {
     for (const file of [...SMALL, 'tcpdump/afs.pcap']) {
       const plainPath = corpusPath(file);
@@ -191,7 +191,7 @@ describe('I/O errors are thrown, clearly', () => {
     expect((err as CaptureFileError).code).toBe('EISDIR');
   });
 
-  it('an error thrown by the callback reaches the caller unchanged', async () => {
+  it('an error thrown by the callback reaches the caller unchanged', NEEDS_CORPUS, async () => {
     const boom = new Error('boom');
     await expect(
       readCaptureFile(corpusPath('tcpdump/geneve.pcap'), () => {

@@ -7,7 +7,7 @@ import { CAPTURE_DIAGNOSTIC_CODES } from '../../src/capture/capture-problems.js'
 import { describeLinkType, linkTypeName } from '../../src/capture/link-types.js';
 import { sniffCaptureMagic } from '../../src/capture/sniff.js';
 import { summarizeCapture } from '../../src/capture/summarize-capture.js';
-import { corpusPath, PROJECT_ROOT } from '../corpus.js';
+import { corpusPath, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 import { concat, epb, idb, pcapHeader, pcapRecord, shb } from './build-capture.js';
 import { loadOracle } from './oracle.js';
 
@@ -15,7 +15,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'natpath-summary-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('summarizeCapture', () => {
-  it('agrees with tshark on a nanosecond pcap (LINUX_SLL)', async () => {
+  it('agrees with tshark on a nanosecond pcap (LINUX_SLL)', NEEDS_CORPUS, async () => {
     const s = await summarizeCapture(corpusPath('tcpdump/tcp-handshake-nano.pcap'));
     const oracle = loadOracle('tcpdump', 'tcp-handshake-nano.pcap');
     expect(s).toMatchObject({
@@ -38,7 +38,7 @@ describe('summarizeCapture', () => {
     expect(s.durationSeconds).toBeCloseTo(Number(oracle.at(-1)!.timeEpoch) - Number(oracle[0]!.timeEpoch), 6);
   });
 
-  it('writes microsecond files with 6 decimals, the precision they have', async () => {
+  it('writes microsecond files with 6 decimals, the precision they have', NEEDS_CORPUS, async () => {
     const s = await summarizeCapture(corpusPath('tcpdump/geneve.pcap'));
     const oracle = loadOracle('tcpdump', 'geneve.pcap');
     expect(s.timestampPrecision).toBe('us');
@@ -46,7 +46,7 @@ describe('summarizeCapture', () => {
     expect(s.firstTimestamp).toMatch(/^\d+\.\d{6}$/);
   });
 
-  it('gives pcapng interfaces with their packet counts, link types, and custom blocks apart', async () => {
+  it('gives pcapng interfaces with their packet counts, link types, and custom blocks apart', NEEDS_CORPUS, async () => {
     const s = await summarizeCapture(corpusPath('pcapng-suite/le_advanced_test102.pcapng'));
     expect(s.format).toBe('pcapng');
     expect(s.interfaces.map((i) => [i.id, i.name, i.linkTypeName, i.packets])).toEqual([
@@ -63,7 +63,7 @@ describe('summarizeCapture', () => {
     expect(s.customBlocks).toBe(3);
   });
 
-  it('says gzip, and reads the same facts through it', async () => {
+  it('says gzip, and reads the same facts through it', NEEDS_CORPUS, async () => {
     const path = join(tmp, 'geneve.pcap.gz');
     writeFileSync(path, gzipSync(readFileSync(corpusPath('tcpdump/geneve.pcap'))));
     const gz = await summarizeCapture(path);

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInspect } from '../../src/app/inspect.js';
-import { PROJECT_ROOT, corpusPath } from '../corpus.js';
+import { PROJECT_ROOT, corpusPath, NEEDS_CORPUS } from '../corpus.js';
 
 const root = mkdtempSync(join(tmpdir(), 'natpath-inspect-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('inspect reads capture facts', () => {
+describe('inspect reads capture facts', NEEDS_CORPUS, () => {
   it('gives format, link types, interfaces and the time span of a pcapng with several interfaces', async () => {
     const report = await runInspect({ paths: [], hosts: [{ name: 'h', path: corpusPath('pcapng-suite/be_advanced_test100.pcapng') }] });
     const facts = report.hosts[0]?.files[0]?.facts;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCase, parseHostSpec } from '../../src/case/load-case.js';
-import { corpusPath } from '../corpus.js';
+import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
 
 const root = mkdtempSync(join(tmpdir(), 'natpath-case-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -15,7 +15,7 @@ function folder(...parts: string[]): string {
 }
 
 describe('loading a case', () => {
-  it('makes one host per sub-folder and recognises files by content, not by name', async () => {
+  it('makes one host per sub-folder and recognises files by content, not by name', NEEDS_CORPUS, async () => {
     const c = folder('case1');
     copyFileSync(corpusPath('iptables/conntrack/jc__conntrack--list.out'), join(folder('case1', 'node1'), 'capture.pcap'));
     copyFileSync(corpusPath('tcpdump/02-sunrise-sunset-esp.pcap'), join(folder('case1', 'node1', 'deeper'), 'x.txt'));
@@ -30,7 +30,7 @@ describe('loading a case', () => {
     expect(input.diagnostics).toEqual([]);
   });
 
-  it('treats a folder without sub-folders as one host, and a file as its parent folder\'s host', async () => {
+  it('treats a folder without sub-folders as one host, and a file as its parent folder\'s host', NEEDS_CORPUS, async () => {
     const h = folder('hostonly', 'edge');
     copyFileSync(corpusPath('tcpdump/02-sunrise-sunset-esp.pcap'), join(h, 'a.pcap'));
     const byFolder = await loadCase({ paths: [h], hosts: [] });
@@ -39,7 +39,7 @@ describe('loading a case', () => {
     expect(byFile.hosts.map((x) => x.name)).toEqual(['edge']);
   });
 
-  it('merges --host specs with the same name', async () => {
+  it('merges --host specs with the same name', NEEDS_CORPUS, async () => {
     const a = folder('hosts', 'a');
     copyFileSync(corpusPath('tcpdump/02-sunrise-sunset-esp.pcap'), join(a, 'one'));
     copyFileSync(corpusPath('iptables/jc-fixtures/ubuntu-18.04__ip_route.out'), join(a, 'two'));

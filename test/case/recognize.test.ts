@@ -2,13 +2,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recognizeBytes } from '../../src/case/recognize-file.js';
-import { corpusPath } from '../corpus.js';
+import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
 
 function recognizePath(path: string) {
   return recognizeBytes(new Uint8Array(readFileSync(path)), true, basename(path));
 }
 
-describe('recognising snapshots from other projects by content', () => {
+describe('recognising snapshots from other projects by content', NEEDS_CORPUS, () => {
   it('recognises every Docker iptables golden dump as iptables-save / ip6tables-save', () => {
     const dir = corpusPath('iptables/moby-iptabler-golden');
     const files = readdirSync(dir);

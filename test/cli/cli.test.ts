@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusPath } from '../corpus.js';
+import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
 import { runCli } from './run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'natpath-cli-'));
@@ -47,7 +47,7 @@ describe('the natpath command line', () => {
     expect(unusable.stderr).toContain('no capture or snapshot could be used');
   });
 
-  it('inspects a case and writes JSON to --out', () => {
+  it('inspects a case and writes JSON to --out', NEEDS_CORPUS, () => {
     const host = join(root, 'case', 'node1');
     mkdirSync(host, { recursive: true });
     copyFileSync(corpusPath('iptables/jc-fixtures/ubuntu-18.04__ip_route.out'), join(host, 'routes'));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIpAddress } from '../../src/net/address.js';
 import { parseConntrack } from '../../src/conntrack/index.js';
-import { corpusPath, PROJECT_ROOT } from '../corpus.js';
+import { corpusPath, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 
@@ -25,7 +25,7 @@ describe('conntrack -L', () => {
     }
   });
 
-  it('reads every jc corpus file; the malformed one gives line-numbered errors and keeps the good entries', () => {
+  it('reads every jc corpus file; the malformed one gives line-numbered errors and keeps the good entries', NEEDS_CORPUS, () => {
     for (const f of ['list', 'list-extended', 'list-counters', 'list-gre', 'list-ktimestamp']) {
       const r = parseConntrack(readFileSync(corpusPath(`iptables/conntrack/jc__conntrack--${f}.out`), 'utf8'), f);
       expect(r.issues, f).toEqual([]);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusPath } from '../corpus.js';
+import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
 import { runCli } from '../cli/run-cli.js';
 import { loadOracle } from '../capture/oracle.js';
 import { recordedOutput } from '../tshark/recordings.js';
@@ -20,7 +20,7 @@ const ndjson = (text: string): Array<Record<string, unknown>> =>
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe('natpath decode: formats', () => {
+describe('natpath decode: formats', NEEDS_CORPUS, () => {
   it('table: one line per packet after the header, --limit stops early', () => {
     const r = runCli(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--limit', '4']);
     expect(r.code).toBe(0);
@@ -122,7 +122,7 @@ describe('natpath decode: formats', () => {
 });
 
 describe('natpath decode: bad input', () => {
-  it('a capture cut mid-record: packets before the cut are printed, the error names the file and offset, exit 1', () => {
+  it('a capture cut mid-record: packets before the cut are printed, the error names the file and offset, exit 1', NEEDS_CORPUS, () => {
     const file = corpusPath('derived-truncated/cut7__tcpdump_geneve.pcap');
     const r = runCli(['decode', file, '--format', 'ndjson']);
     expect(r.code).toBe(1);

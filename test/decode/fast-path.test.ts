@@ -13,7 +13,7 @@ import { readCaptureFile } from '../../src/capture/read-capture-file.js';
 import { decodeFast, Fast } from '../../src/decode/fast-path.js';
 import { decodePacket, NO_DECLARED_END, PacketView } from '../../src/decode/index.js';
 import { loadIndex } from '../capture/oracle.js';
-import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
+import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 import { be16, be32, cat, eth, icmp, ip4, ipv4, ipv6, ipv6Ext, ipv6Frag, linuxSynOptions, sll2, tcp, udp } from './build-packet.js';
 import { guardedBuffer } from './decode-helpers.js';
 import { LINK, SAMPLE_PACKETS } from './sample-packets.js';
@@ -110,7 +110,7 @@ async function decodeFiles(pair: Pair, files: string[]): Promise<string[]> {
 }
 
 describe('fast path = general path, whole view', () => {
-  it('every packet of the shared corpus', async () => {
+  it('every packet of the shared corpus', { ...NEEDS_CORPUS, timeout: 120_000 }, async () => {
     const pair = new Pair();
     const files = loadIndex().map((f) => join(CORPUS_ROOT, f.corpus, f.file));
     const problems = await decodeFiles(pair, files);
@@ -120,7 +120,7 @@ describe('fast path = general path, whole view', () => {
     expect(pair.accepted).toBeGreaterThan(5_000);
     expect(pair.acceptedIpv6).toBeGreaterThan(100);
     console.log(`fast path vs general: corpus ${files.length} captures, ${pair.packets} packets compared, ${pair.accepted} taken by the fast path (${pair.acceptedIpv6} IPv6)`);
-  }, 120_000);
+  });
 
   it('every packet of the lab samples', async () => {
     const pair = new Pair();

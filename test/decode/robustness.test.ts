@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/read-capture-file.js';
 import { decodePacket, DecodeStatus, Has, MAX_DEPTH, PacketView, REASON_COUNT, reasonStatus } from '../../src/decode/index.js';
-import { CORPUS_ROOT } from '../corpus.js';
+import { CORPUS_ROOT, NEEDS_CORPUS } from '../corpus.js';
 import { loadIndex } from '../capture/oracle.js';
 import { decodeBytes, guardedBuffer, OutOfBoundsRead } from './decode-helpers.js';
 import { LINK, SAMPLE_PACKETS } from './sample-packets.js';
@@ -98,7 +98,7 @@ describe('fuzzing (fast-check)', () => {
   });
 });
 
-describe('the whole shared corpus', () => {
+describe('the whole shared corpus', NEEDS_CORPUS, () => {
   it('every packet of every capture decodes without a throw', async () => {
     const view = new PacketView();
     let packets = 0;

@@ -4,6 +4,7 @@
 // code, id and sequence, Geneve VNI and GRE key (tshark-extra-oracle.ts: tshark's recorded output).
 // Every disagreement must fall in a category explained below (and in docs/decode.md); the test
 // also checks that each category still occurs, so the list stays true.
+// @module-tag corpus
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Has, PacketView, Reason, State, Tunnel } from '../../src/decode/index.js';

@@ -10,7 +10,7 @@ import { readCaptureFile } from '../../src/capture/read-capture-file.js';
 import { decodePacket, Has, PacketView } from '../../src/decode/index.js';
 import { FlowCounter } from '../../src/flow/flow-counter.js';
 import { MAX_FLOWS } from '../../src/flow/flow-table.js';
-import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
+import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 import { listCaptures } from '../report/capture-files.js';
 
 /** The flow of the packet in `v` as text (null without IP): what FlowCounter must count. */
@@ -71,7 +71,7 @@ describe('FlowCounter', () => {
     }
   });
 
-  it('counts exactly the distinct flows of a slice of the shared corpus (every 2nd capture)', async () => {
+  it('counts exactly the distinct flows of a slice of the shared corpus (every 2nd capture)', { ...NEEDS_CORPUS, timeout: 120_000 }, async () => {
     const files = listCaptures(CORPUS_ROOT).filter((_, i) => i % 2 === 0);
     expect(files.length).toBeGreaterThan(400);
     let flows = 0;
@@ -81,7 +81,7 @@ describe('FlowCounter', () => {
       flows += exact;
     }
     expect(flows).toBeGreaterThan(1000);
-  }, 120_000);
+  });
 
   it('counts both directions of a flow as one, and the protocol and depth apart', async () => {
     const counter = new FlowCounter();

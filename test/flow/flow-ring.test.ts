@@ -14,10 +14,10 @@ import { makeStyle } from '../../src/report/terminal.js';
 import { runDecode, type DecodeRunOptions } from '../../src/app/decode-run.js';
 import { FlowRingWriter } from '../../src/flow/flow-ring.js';
 import { FlowTable } from '../../src/flow/flow-table.js';
-import { CORPUS_ROOT, PROJECT_ROOT } from '../corpus.js';
+import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 import { listCaptures } from '../report/capture-files.js';
 
-const BUILT_WORKER = pathToFileURL(join(PROJECT_ROOT, 'dist', 'report', 'flow-worker.js'));
+const BUILT_WORKER = pathToFileURL(join(PROJECT_ROOT, 'dist', 'flow', 'flow-worker.js'));
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-flow-ring-'));
 
 /** A worker script with the given body (to play a worker that misbehaves). */
@@ -69,13 +69,13 @@ describe('flow counting in a worker', () => {
     }
   }, 60_000);
 
-  it('gives the same decode --summary as the main thread alone on a slice of the shared corpus (every 16th capture)', async () => {
+  it('gives the same decode --summary as the main thread alone on a slice of the shared corpus (every 16th capture)', { ...NEEDS_CORPUS, timeout: 120_000 }, async () => {
     const files = listCaptures(CORPUS_ROOT).filter((_, i) => i % 16 === 0);
     expect(files.length).toBeGreaterThan(50);
     for (const file of files) {
       expect(await summarize(file, 'always'), file).toEqual(await summarize(file, 'never'));
     }
-  }, 120_000);
+  });
 
   it('ends a damaged capture (cut in the middle of a record) the same way, and a missing one with the same error', async () => {
     const sample = listCaptures(join(PROJECT_ROOT, 'samples')).find((f) => f.endsWith('.pcap'))!;

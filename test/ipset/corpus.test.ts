@@ -1,10 +1,11 @@
 // Every ipset and IPVS file of the shared corpus (../shared/corpus/ipset, ipvs) is recognised by
 // content and read without a crash, with its damage named by line; the real node outputs are
 // checked against what their sources say (entry counts, the counters of the paired rules).
+// @module-tag corpus
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { recognizeBytes } from '../../src/case/recognize-file.js';
 import { readSnapshotFacts } from '../../src/case/snapshot-facts.js';
 import { isSnapshotKind } from '../../src/case/file-kind.js';
@@ -28,7 +29,10 @@ function recognize(path: string) {
 
 describe('the ipset corpus', () => {
   const root = corpusPath('ipset');
-  const files = walk(root).filter((f) => !f.endsWith('README.md'));
+  let files: string[];
+  beforeAll(() => {
+    files = walk(root).filter((f) => !f.endsWith('README.md'));
+  });
 
   it('recognises every ipset list/save file as such and reads it without a crash', () => {
     expect(files.length).toBeGreaterThan(120);
@@ -125,7 +129,10 @@ describe('the ipset corpus', () => {
 
 describe('the IPVS corpus', () => {
   const root = corpusPath('ipvs');
-  const files = walk(root).filter((f) => !f.endsWith('README.md'));
+  let files: string[];
+  beforeAll(() => {
+    files = walk(root).filter((f) => !f.endsWith('README.md'));
+  });
 
   it('recognises every ipvsadm -Ln listing and reads its services; the iptables -nL pages are sent back with the command to use', () => {
     for (const f of files) {

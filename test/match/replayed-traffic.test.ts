@@ -68,6 +68,19 @@ describe('replayed traffic', () => {
     for (const f of report.flows) expect(f.translations).toHaveLength(2);
   });
 
+  it('links them too when the copies follow each other within moments (0.1 s and 1 ms apart)', async () => {
+    // Copies closer than a packet's passage through a host are told apart by order: the k-th
+    // copy at one capture point is the k-th at the next.
+    for (const spacing of [0.1, 0.001]) {
+      const dir = join(scratch, `close-${spacing}`);
+      await replicateCase(samplePath('pod-egress-natgw'), dir, 10, spacing);
+      const report = analyze(dir);
+      const expected: string[] = [];
+      for (let k = 0; k < 10; k++) for (const f of original.flows) expected.push(signature(f, (p) => shiftPort(p, k)));
+      expect(report.flows.map((f) => signature(f)).sort(), `copies ${spacing} s apart`).toEqual(expected.sort());
+    }
+  });
+
   it('keeps connections apart that reuse the same ports and sequence numbers (a pure replay)', async () => {
     // Same ports in every copy: TCP connections are told apart by SYN after FIN; UDP datagrams
     // by the idle time (> 180 s) after which conntrack would have forgotten the flow.

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatIpAddress, formatPrefix } from '../../src/net/address.js';
 import { parseIptablesSave, type Match, type Rule, type Target } from '../../src/netfilter/index.js';
 import { tokenizeRule } from '../../src/netfilter/tokenize.js';
-import { corpusPath, PROJECT_ROOT } from '../corpus.js';
+import { corpusPath, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 
@@ -39,8 +39,11 @@ function corpusDumps(): string[] {
   return files;
 }
 
-describe('iptables-save corpus', () => {
-  const files = corpusDumps();
+describe('iptables-save corpus', NEEDS_CORPUS, () => {
+  let files: string[];
+  beforeAll(() => {
+    files = corpusDumps();
+  });
   it('finds the 284 moby goldens and the kube-proxy dumps', () => {
     expect(files.filter((f) => f.endsWith('.golden')).length).toBe(284);
     expect(files.length).toBeGreaterThan(300);

@@ -1,5 +1,6 @@
 // nftables dumps as a case sees them: recognised by content (text, nft -f scripts, JSON), the
 // inspect facts of each form agreeing with the other, and the JSON preferred when a host has both.
+// @module-tag corpus
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

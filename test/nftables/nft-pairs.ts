@@ -7,6 +7,7 @@
 //   1.0.6's JSON leaves out, are compared only where the JSON has them;
 // - the set flag `dynamic`, which nft 1.0.6's JSON leaves out (newer nft lists it), is dropped
 //   on both sides;
+// - a map's concatenated data type, one string in nft 1.0.6's JSON, is compared as a list;
 // - sets' `gc-interval` and `stmt` and named objects' contents, which the model does not keep, are
 //   left out (named objects and flowtables are compared by kind and name);
 // - objects are compared per kind in the order of each kind (nft versions list kinds in
@@ -152,6 +153,8 @@ export function trimNftListing(list: Array<Record<string, Json>>): Array<Record<
     if (kind === 'set' || kind === 'map') {
       delete body['gc-interval'];
       delete body.stmt;
+      // nft 1.0.6 writes a concatenated map data type as one string; the model keeps a list.
+      if (typeof body.map === 'string' && body.map.includes(' . ')) body.map = body.map.split(' . ');
     } else if (kind !== 'table' && kind !== 'chain' && kind !== 'rule' && kind !== 'metainfo') {
       return { [kind]: { family: body.family, name: body.name, table: body.table } };
     }

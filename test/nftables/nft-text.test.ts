@@ -1,16 +1,19 @@
 // The nft text reader against nft itself: every ruleset of the corpus that has both forms
 // (`nft list ruleset` text and `nft -j list ruleset` JSON) must read into the same objects;
 // every corpus file reads without a crash; damage is reported by line and the rest is kept.
+// @module-tag corpus
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNftText } from '../../src/nftables/parse-nft-text.js';
 import type { NftRule, NftRuleset } from '../../src/nftables/model.js';
+import { PROJECT_ROOT } from '../corpus.js';
 import {
   CORPUS,
   alignOptionalKeys,
   nftPairs,
+  type NftPair,
   normaliseListing,
   rulesetToListing,
   textHasHandles,
@@ -48,7 +51,10 @@ function hasUnknown(rule: unknown): boolean {
 }
 
 describe('nft list ruleset text reads into what nft -j lists', () => {
-  const pairs = nftPairs();
+  let pairs: NftPair[];
+  beforeAll(() => {
+    pairs = nftPairs();
+  });
 
   it('finds the corpus pairs (nftables/, kube-proxy-nft/)', () => {
     expect(pairs.length).toBeGreaterThan(390);
@@ -77,6 +83,16 @@ describe('nft list ruleset text reads into what nft -j lists', () => {
         if (!isDeepStrictEqual(a[i], b[i])) expect(hasUnknown(a[i]), `${name} rule ${i}`).toBe(true);
       }
     }
+  });
+});
+
+describe('a ruleset made for this test and listed by the real nft (test/fixtures/nftables/make-nft-probe.sh)', () => {
+  it('reads exactly into what nft -j lists: NAT forms and maps, masks, flag lists, ct/fib/numgen/jhash, sets, limits, rejects', () => {
+    const textFile = join(PROJECT_ROOT, 'test/fixtures/nftables/nft-probe.txt');
+    const { parsed, ours, nft } = readPair(textFile, join(PROJECT_ROOT, 'test/fixtures/nftables/nft-probe.json'));
+    expect(parsed.issues).toEqual([]);
+    expect(ours).toEqual(nft);
+    expect((ours.rule ?? []).length).toBe(42);
   });
 });
 
@@ -190,7 +206,10 @@ describe('what the reader keeps from a listing', () => {
 });
 
 describe('damaged and hostile input', () => {
-  const good = readFileSync(join(CORPUS, 'kube-proxy-nft/TestOverallNFTablesRules/ruleset.txt'), 'utf8');
+  let good: string;
+  beforeAll(() => {
+    good = readFileSync(join(CORPUS, 'kube-proxy-nft/TestOverallNFTablesRules/ruleset.txt'), 'utf8');
+  });
 
   it('a damaged line is an error at that line; the rules before and after it are kept', () => {
     const lines = good.split('\n');

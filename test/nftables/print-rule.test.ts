@@ -1,5 +1,6 @@
 // The printer against nft itself: every rule of every corpus ruleset that exists in both forms must
 // print from its JSON exactly as nft printed it in text (same rules, same count, any order).
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -1,8 +1,9 @@
 // The JSON reader on every nft -j dump of the corpus, on damaged copies of one, and on hand-made
 // bad shapes (the only hand-made bytes here: malformed input).
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readNftJson } from '../../src/nftables/read-json.js';
 import { formatDiagnostic } from '../../src/text/diagnostic.js';
 import { corpusPath } from '../corpus.js';
@@ -18,7 +19,10 @@ function countItems(text: string): Map<string, number> {
 }
 
 describe('readNftJson on the corpus', () => {
-  const files = nftJsonFiles();
+  let files: string[];
+  beforeAll(() => {
+    files = nftJsonFiles();
+  });
 
   it('reads every corpus JSON dump with the same tables, chains, rules, sets and maps as the document lists', () => {
     expect(files.length).toBeGreaterThan(390);
@@ -70,8 +74,12 @@ describe('readNftJson on the corpus', () => {
 
 describe('readNftJson on damaged input', () => {
   const file = corpusPath('kube-proxy-nft/TestOverallNFTablesRules/ruleset.json');
-  const whole = readFileSync(file, 'utf8');
-  const wholeRules = readNftJson(whole, file).value.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
+  let whole: string;
+  let wholeRules: number;
+  beforeAll(() => {
+    whole = readFileSync(file, 'utf8');
+    wholeRules = readNftJson(whole, file).value.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
+  });
 
   it('keeps the complete items before a cut, at every 97th byte, and never throws', () => {
     let lastRules = -1;

@@ -5,12 +5,15 @@
 // sources (line vs JSON path), handles (only `nft -a` text has them), a netdev chain's device
 // (nft 1.0.6's JSON leaves it out), and the few constructs the text reader keeps as unknown
 // (listed in nft-text.test.ts).
+// @module-tag corpus
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { NftRuleset } from '../../src/nftables/model.js';
 import { parseNftText } from '../../src/nftables/parse-nft-text.js';
 import { readNftJson } from '../../src/nftables/read-json.js';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../corpus.js';
 import { nftPairs } from './nft-pairs.js';
 
 const TEXT_UNKNOWN = new Set([
@@ -74,5 +77,12 @@ describe('nft list ruleset and nft -j list ruleset read into the same model', ()
     }
     expect(differing).toEqual([]);
     expect(rules).toBeGreaterThan(5000);
+  });
+
+  it('for the ruleset listed by the real nft for these tests (test/fixtures/nftables/nft-probe.*)', () => {
+    const dir = join(PROJECT_ROOT, 'test/fixtures/nftables');
+    const fromText = parseNftText(readFileSync(join(dir, 'nft-probe.txt'), 'utf8'), 'nft-probe.txt').value;
+    const fromJson = readNftJson(readFileSync(join(dir, 'nft-probe.json'), 'utf8'), 'nft-probe.json').value;
+    expect(comparable(fromText, false)).toEqual(comparable(fromJson, false));
   });
 });

@@ -22,7 +22,9 @@ describe('an nft rule in every analyze format', () => {
 
   it('table and Markdown: name, text and JSON path', () => {
     for (const text of [ANALYZE_FORMATS.table(report, { style: makeStyle(false), width: 200 }), ANALYZE_FORMATS.markdown(report)]) {
-      expect(text).toContain(`${name}: oifname "eth0" masquerade fully-random (node1/nft-ruleset.json $.nftables[57].rule)`);
+      expect(text).toContain(name);
+      expect(text).toContain('node1/nft-ruleset.json $.nftables[57].rule');
+      expect(text).toContain('oifname "eth0" masquerade fully-random');
     }
   });
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIpAddress, formatPrefix } from '../../src/net/address.js';
 import { parseIpRoute, parseIpRouteJson, type Route } from '../../src/route/index.js';
-import { corpusPath, PROJECT_ROOT } from '../corpus.js';
+import { corpusPath, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'real-node');
 const read = (f: string) => readFileSync(join(FIXTURES, f), 'utf8');
@@ -57,7 +57,7 @@ describe('ip route (real kernel fixtures)', () => {
     expect(r.value.routes.map((x) => formatPrefix(x.destination))).toEqual(['::/0', '::/0']);
   });
 
-  it('reads the jc corpus `ip route` outputs', () => {
+  it('reads the jc corpus `ip route` outputs', NEEDS_CORPUS, () => {
     for (const f of ['centos-7.7__ip_route.out', 'ubuntu-18.04__ip_route.out']) {
       const r = parseIpRoute(readFileSync(corpusPath(`iptables/jc-fixtures/${f}`), 'utf8'), f);
       expect(r.issues, f).toEqual([]);

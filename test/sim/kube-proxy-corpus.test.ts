@@ -1,3 +1,4 @@
+// @module-tag corpus
 import { describe, expect, it } from 'vitest';
 import { loadKubeProxyCases, traceCase, tracerView } from './kube-proxy-helpers.js';
 

@@ -1,9 +1,10 @@
 // kube-proxy's nftables mode against the corpus' reference cases (../shared/corpus/kube-proxy-nft,
 // TestOverallNFTablesRules): every case traced from the `nft -j list ruleset` form and from the
 // `nft list ruleset` text form must give the endpoints, drop/reject and masquerade the case says.
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatIpAddress, parseIpAddress } from '../../src/net/address.js';
 import type { NftRuleset } from '../../src/nftables/model.js';
 import { parseNftText } from '../../src/nftables/parse-nft-text.js';
@@ -23,9 +24,15 @@ interface NftCase {
 }
 
 const dir = corpusPath('kube-proxy-nft/TestOverallNFTablesRules');
-const meta = JSON.parse(readFileSync(`${dir}/meta.json`, 'utf8')) as { localIPs: string[] };
-const cases = JSON.parse(readFileSync(`${dir}/cases.json`, 'utf8')) as NftCase[];
-const affinity = JSON.parse(readFileSync(`${dir}/cases-affinity.json`, 'utf8')) as NftCase[];
+// Read in beforeAll, not at module level: without the corpus this file is skipped, not failed.
+let meta: { localIPs: string[] };
+let cases: NftCase[];
+let affinity: NftCase[];
+beforeAll(() => {
+  meta = JSON.parse(readFileSync(`${dir}/meta.json`, 'utf8')) as { localIPs: string[] };
+  cases = JSON.parse(readFileSync(`${dir}/cases.json`, 'utf8')) as NftCase[];
+  affinity = JSON.parse(readFileSync(`${dir}/cases-affinity.json`, 'utf8')) as NftCase[];
+});
 
 function hostOf(ruleset: NftRuleset): HostModel {
   return buildHostModel({
@@ -81,7 +88,10 @@ const forms: Array<[string, () => NftRuleset]> = [
 ];
 
 describe.each(forms)('kube-proxy nftables mode from %s', (_form, read) => {
-  const host = hostOf(read());
+  let host: HostModel;
+  beforeAll(() => {
+    host = hostOf(read());
+  });
 
   it('agrees with every reference case (endpoints, drop/reject, masquerade)', () => {
     expect(cases.length).toBe(34);

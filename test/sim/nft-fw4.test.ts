@@ -3,20 +3,25 @@
 // port 22 is DNAT'd to the LAN host by the dstnat_wan rule and then accepted by the forward chain's
 // `ct status dnat accept`; IPv6 port 25 likewise to its IPv6 host; a port with no redirect is not
 // translated and meets forward_wan's reject, as fw4 intends.
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatIpAddress, parseIpAddress } from '../../src/net/address.js';
 import { readNftJson } from '../../src/nftables/read-json.js';
-import { buildHostModel } from '../../src/sim/host-model.js';
+import { buildHostModel, type HostModel } from '../../src/sim/host-model.js';
 import { simulate } from '../../src/sim/simulate.js';
 import { corpusPath } from '../corpus.js';
 
 const file = corpusPath('nftables/openwrt-fw4/03_rules_07_redirect.json');
-const host = buildHostModel({
-  name: 'openwrt', iptables: [], routes: [], rules: [], interfaces: null, conntrack: null,
-  extraAddresses: [parseIpAddress('10.11.12.194')!, parseIpAddress('2001:db8:54:321::2')!],
-  nftables: [readNftJson(readFileSync(file, 'utf8'), file).value],
+// Built in beforeAll, not at module level: without the corpus this file is skipped, not failed.
+let host: HostModel;
+beforeAll(() => {
+  host = buildHostModel({
+    name: 'openwrt', iptables: [], routes: [], rules: [], interfaces: null, conntrack: null,
+    extraAddresses: [parseIpAddress('10.11.12.194')!, parseIpAddress('2001:db8:54:321::2')!],
+    nftables: [readNftJson(readFileSync(file, 'utf8'), file).value],
+  });
 });
 
 function syn(src: string, dst: string, dport: number, iif: string) {

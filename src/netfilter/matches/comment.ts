@@ -1,0 +1,11 @@
+// `-m comment --comment TEXT`: always matches; the text names the rule in explanations.
+
+import { firstArg, type MatchModule } from '../match-module.js';
+
+export const COMMENT: MatchModule = {
+  name: 'comment',
+  options: ['--comment'],
+  read(r) {
+    for (const o of r.group.options) r.out.push({ kind: 'comment', text: firstArg(o) });
+  },
+};
