@@ -2,21 +2,36 @@
 // recording everything a page must not do: console errors, page errors, dialogs, any request
 // other than the report file itself.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { PROJECT_ROOT } from '../corpus.js';
 
 export const CHROMIUM = process.env.NATPATH_CHROMIUM ?? '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 export const SKIP_REASON = `skipped: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium; CI installs it)`;
 
-/** Screenshots for people to look at; gitignored. */
+/** Screenshots and PDFs for people to look at; gitignored. Nothing checks them, so they are made only when asked. */
 export const SCREENSHOTS = join(PROJECT_ROOT, 'test', 'html', 'screenshots');
+/** `NATPATH_SCREENSHOTS=1 npx vitest run test/html` writes them (docs/testing.md). */
+export const WRITE_SCREENSHOTS = process.env.NATPATH_SCREENSHOTS === '1';
+
+/** Saves a screenshot of a page or an element as SCREENSHOTS/<name>, when asked. */
+export async function saveScreenshot(target: Pick<Page, 'screenshot'> | Pick<Locator, 'screenshot'>, name: string, fullPage = false): Promise<void> {
+  if (!WRITE_SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await (target as Page).screenshot({ path: join(SCREENSHOTS, name), ...(fullPage ? { fullPage: true } : {}) });
+}
+
+/** Saves bytes made by a test (a PDF) as SCREENSHOTS/<name>, when asked. */
+export function saveArtifact(name: string, bytes: Uint8Array): void {
+  if (!WRITE_SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  writeFileSync(join(SCREENSHOTS, name), bytes);
+}
 
 export function launchChromium(): Promise<Browser> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 }
 

@@ -1,7 +1,8 @@
 // The HTML report of every lab scenario, opened from a file URL in a real browser: the answer is
 // the truth's, every flow and translation is in the page, the table sorts and filters by clicks
 // and typing, nothing is fetched, nothing is logged as an error, no label overlaps another in
-// the real font. Screenshots go to test/html/screenshots/ (gitignored) for people to look at.
+// the real font. With NATPATH_SCREENSHOTS=1, screenshots and the PDF go to test/html/screenshots/
+// (gitignored) for people to look at; nothing checks them, so by default none is written.
 
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { runAnalyze } from '../../src/app/analyze-case.js';
 import type { AnalyzeReport } from '../../src/report/analyze-model.js';
 import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { PROJECT_ROOT } from '../corpus.js';
-import { HAS_CHROMIUM, type PageProblems, SCREENSHOTS, SKIP_REASON, launchChromium, openReport, textCollisions, visibleRows } from './browser.js';
+import { HAS_CHROMIUM, type PageProblems, SKIP_REASON, launchChromium, openReport, saveArtifact, saveScreenshot, textCollisions, visibleRows } from './browser.js';
 import { makeFlow, makeReport, podEgressPath } from './synthetic.js';
 
 const SAMPLES = join(PROJECT_ROOT, 'samples');
@@ -88,7 +89,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
         expect(text).toContain(a.tunnels.length > 0 ? `crossed ${a.tunnels.join(', ')}` : 'no tunnel');
         for (const t of a.translations) expect(text).toContain(t);
       }
-      await page.screenshot({ path: join(SCREENSHOTS, `${scenario}.png`), fullPage: true });
+      await saveScreenshot(page, `${scenario}.png`, true);
     });
 
     it('has every flow (table row and details) and every translation (list and diagram)', async () => {
@@ -126,7 +127,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
     it('draws diagrams whose labels do not overlap in the real font', async () => {
       expect(await textCollisions(page)).toEqual([]);
       const first = page.locator('figure.path-figure').first();
-      if ((await first.count()) > 0) await first.screenshot({ path: join(SCREENSHOTS, `${scenario}-path.png`) });
+      if ((await first.count()) > 0) await saveScreenshot(first, `${scenario}-path.png`);
     });
 
     it('sorts the flows table by clicking a header, both ways', async () => {
@@ -201,10 +202,10 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
     const closed = await page.$$eval('details', (ds) => ds.filter((d) => !(d as unknown as { open: boolean }).open).length);
     expect(closed).toBe(0);
     await expect(page.locator('.controls').isVisible()).resolves.toBe(false);
-    await page.screenshot({ path: join(SCREENSHOTS, `${scenario}-print.png`), fullPage: true });
+    await saveScreenshot(page, `${scenario}-print.png`, true);
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     expect(pdf.byteLength).toBeGreaterThan(10_000);
-    writeFileSync(join(SCREENSHOTS, `${scenario}.pdf`), pdf);
+    saveArtifact(`${scenario}.pdf`, pdf);
     expectClean(problems);
     await page.close();
   });
@@ -226,7 +227,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
     expect(await page.$$eval('svg.path .host-name', (ts) => ts.map((t) => t.textContent))).toContain(host);
     await expect(page.locator('img').count()).resolves.toBe(0);
     expectClean(problems);
-    await page.screenshot({ path: join(SCREENSHOTS, 'hostile-names.png'), fullPage: true });
+    await saveScreenshot(page, 'hostile-names.png', true);
     await page.close();
   });
 
@@ -255,7 +256,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
     expect((await visibleRows(page))[0]).toBe(500);
     expect(await page.locator('svg.path').count()).toBe(2); // one path shape per protocol
     expectClean(problems);
-    await page.screenshot({ path: join(SCREENSHOTS, 'five-hundred-flows.png'), fullPage: false });
+    await saveScreenshot(page, 'five-hundred-flows.png');
     await page.close();
   });
 });
