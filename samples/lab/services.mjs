@@ -48,7 +48,7 @@ function serveUdpMirror(port) {
   sock.bind(Number(port), '::', () => console.log('ready'));
 }
 
-/** COUNT datagrams from one new socket, each waiting for its echo; resolves when all came back. */
+/** COUNT datagrams from one new socket, each waiting for its echo; resolves when all came back, fails on a missing one. */
 function echoRound(host, port, count, tag) {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
@@ -99,26 +99,10 @@ async function httpGet(host, port, count) {
   for (let i = 0; i < Number(count); i++) console.log(await getOnce(host, port));
 }
 
+// COUNT datagrams from one socket, each waiting for its echo (a unique payload per datagram lets
+// the lab follow it through NAT by content).
 function udpSend(host, port, count, tag) {
-  const family = host.includes(':') ? 'udp6' : 'udp4';
-  const sock = dgram.createSocket(family);
-  let sent = 0;
-  const timer = setTimeout(() => {
-    console.error(`udp: ${count - sent} of ${count} echoes missing from ${host}:${port}`);
-    process.exit(1);
-  }, TIMEOUT_MS * Number(count));
-  const sendNext = () => {
-    sent++;
-    // A unique payload per datagram lets the lab follow it through NAT by content.
-    sock.send(`natpath-lab ${tag} datagram ${sent}`, Number(port), host);
-  };
-  sock.on('message', (msg) => {
-    console.log(msg.toString());
-    if (sent < Number(count)) return sendNext();
-    clearTimeout(timer);
-    sock.close();
-  });
-  sendNext();
+  return echoRound(host, port, count, tag);
 }
 
 // For scenarios where no answer can come back (a leak the far end cannot route to): send COUNT

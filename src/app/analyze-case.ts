@@ -255,6 +255,7 @@ function viewDiagnostic(d: Diagnostic): DiagnosticView {
   const view: DiagnosticView = { code: d.code, severity: d.severity, file: d.place.file, message: d.message };
   if (d.place.line !== undefined) view.line = d.place.line;
   if (d.place.offset !== undefined) view.offset = d.place.offset;
+  if (d.place.jsonPath !== undefined) view.jsonPath = d.place.jsonPath;
   if (d.count !== undefined) view.count = d.count;
   return view;
 }

@@ -20,8 +20,13 @@ const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 const TABLE_OBJECTS = new Set(['counter', 'quota', 'limit', 'secmark', 'synproxy']);
 const MAX_ISSUES = 200;
 
-export function parseNftText(text: string, file: string): ParseResult<NftRuleset> {
-  return new NftTextParser(text, file).parse();
+export interface NftTextOptions {
+  /** Tokens read at most (default MAX_TOKENS in text-lexer.ts); the rest of the file is left with an error. */
+  maxTokens?: number;
+}
+
+export function parseNftText(text: string, file: string, options: NftTextOptions = {}): ParseResult<NftRuleset> {
+  return new NftTextParser(text, file, options.maxTokens).parse();
 }
 
 class NftTextParser {
@@ -36,10 +41,11 @@ class NftTextParser {
   constructor(
     private readonly text: string,
     private readonly file: string,
+    private readonly maxTokens: number | undefined,
   ) {}
 
   parse(): ParseResult<NftRuleset> {
-    const lexed = lexNftText(this.text);
+    const lexed = lexNftText(this.text, this.maxTokens);
     for (const p of lexed.problems) this.report('error', 'nft.lex', p.line, p.message);
     const expanded = expandDefines(lexed.tokens);
     for (const p of expanded.problems) this.report(p.severity, 'nft.define', p.line, p.message);

@@ -41,15 +41,26 @@ export interface LexResult {
 /** Longest word or string kept whole; past this the rest of the run is dropped (hostile input). */
 const MAX_TOKEN_CHARS = 4096;
 
+/**
+ * Tokens read at most: kube-proxy's rules for 10 000 services are 1.5 M, so this is ~80 000
+ * services (~1 GB of tokens). Past it the rest of the file is not read, with an error, rather
+ * than growing without bound on hostile or runaway input.
+ */
+export const MAX_TOKENS = 12_000_000;
+
 const HANDLE_COMMENT = /^#\s*handle\s+(\d+)\s*$/;
 
-export function lexNftText(text: string): LexResult {
+export function lexNftText(text: string, maxTokens = MAX_TOKENS): LexResult {
   const tokens: Token[] = [];
   const problems: LexProblem[] = [];
   const len = text.length;
   let line = 1;
   let i = 0;
   while (i < len) {
+    if (tokens.length >= maxTokens) {
+      problems.push({ line, message: `more than ${maxTokens} words and symbols: the file is read up to this line, the rest is not` });
+      break;
+    }
     const c = text.charCodeAt(i);
     if (c === 10) {
       tokens.push({ kind: TokenKind.Newline, text: '', line, start: i, end: i + 1 });

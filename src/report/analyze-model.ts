@@ -45,6 +45,8 @@ export interface DiagnosticView {
   file: string;
   line?: number;
   offset?: number;
+  /** nft -j input: where in the document (`$.nftables[12].rule.expr[3]`). */
+  jsonPath?: string;
   message: string;
   count?: number;
 }

@@ -141,7 +141,7 @@ function shapeSource(shape: PathShape): string {
 }
 
 function diagnosticLine(d: DiagnosticView): string {
-  const where = d.line !== undefined ? `${d.file}:${d.line}` : d.offset !== undefined ? `${d.file} (byte offset ${formatCount(d.offset)})` : d.file;
+  const where = d.line !== undefined ? `${d.file}:${d.line}` : d.offset !== undefined ? `${d.file} (byte offset ${formatCount(d.offset)})` : d.jsonPath !== undefined ? `${d.file} ${d.jsonPath}` : d.file;
   return `${where}: ${d.severity}: ${d.message}${d.count !== undefined && d.count > 1 ? ` (${formatCount(d.count)} times)` : ''}`;
 }
 

@@ -228,6 +228,15 @@ describe('damaged and hostile input', () => {
     expect(lastRules).toBeGreaterThan(50);
   });
 
+  it('a file with more words than the budget is read up to it, with an error at that line', () => {
+    const r = parseNftText(good, 'big.txt', { maxTokens: 600 });
+    const stop = r.issues.find((i) => /more than 600 words/.test(i.message))!;
+    expect(stop.severity).toBe('error');
+    expect(stop.place.line).toBeGreaterThan(10);
+    expect(rulesOf(r.value).length).toBeGreaterThan(0);
+    expect(rulesOf(r.value).length).toBeLessThan(rulesOf(parseNftText(good, 'good.txt').value).length);
+  });
+
   it('a 2 MB line, 100 000 nested braces and an unclosed string stay bounded', () => {
     const huge = `table ip t {\n\tchain c {\n\t\tip saddr ${'1'.repeat(2_000_000)} accept\n\t}\n}\n`;
     const deep = `table ip t {\n\tchain c {\n\t\tip saddr ${'{ '.repeat(100_000)}1${' }'.repeat(100_000)}\n\t}\n}\n`;

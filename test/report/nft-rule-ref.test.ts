@@ -46,4 +46,13 @@ describe('an nft rule in every analyze format', () => {
     expect(mentions).toBeGreaterThanOrEqual(2);
     expect(html).toContain('$.nftables[57].rule');
   });
+
+  it('a problem in an nft -j dump is placed by its JSON path in table, Markdown and HTML', () => {
+    const withProblem = nftReport();
+    withProblem.diagnostics.push({ code: 'nftables.json-unknown', severity: 'warning', file: 'node1/nft-ruleset.json', jsonPath: '$.nftables[3].rule.expr[0].frobnicate', message: 'unknown statement "frobnicate": the rule is evaluated as unknown' });
+    for (const text of [ANALYZE_FORMATS.table(withProblem, { style: makeStyle(false), width: 200 }), ANALYZE_FORMATS.markdown(withProblem), ANALYZE_FORMATS.html(withProblem)]) {
+      // Markdown escapes brackets (\\[); what it renders is the path.
+      expect(text.replace(/\\/g, '')).toContain('node1/nft-ruleset.json $.nftables[3].rule.expr[0].frobnicate');
+    }
+  });
 });

@@ -29,7 +29,7 @@ function hostRow(h: HostView): Html {
 }
 
 function diagnosticItem(d: DiagnosticView): Html {
-  const where = d.line !== undefined ? `${d.file}:${d.line}` : d.offset !== undefined ? `${d.file} (byte offset ${d.offset})` : d.file;
+  const where = d.line !== undefined ? `${d.file}:${d.line}` : d.offset !== undefined ? `${d.file} (byte offset ${d.offset})` : d.jsonPath !== undefined ? `${d.file} ${d.jsonPath}` : d.file;
   return html`<li class="diag ${d.severity}"><span class="badge ${d.severity === 'error' ? 'unexplained' : d.severity === 'warning' ? 'translated' : 'plain'}">${d.severity}</span> <span class="mono">${where}</span>: ${d.message}${d.count !== undefined && d.count > 1 ? ` (${d.count} times)` : ''} <span class="muted">[${d.code}]</span></li>`;
 }
 
