@@ -6,12 +6,35 @@ if (process.env.NATPATH_REQUIRE_CORPUS === '1' && !HAS_CORPUS) {
   throw new Error(`NATPATH_REQUIRE_CORPUS=1 but the shared corpus is missing: ${CORPUS_ROOT}`);
 }
 
+/**
+ * The end-to-end tier (docs/testing.md): test files that start other programs — the built CLI
+ * as a process (exit status, --out, pipes, start-up time), sh, tar, a C compiler, chromium, the
+ * lab's network namespaces. Everything else is the unit tier, in process.
+ */
+const E2E = [
+  'test/cli/*.test.ts',
+  'test/batch/batch-cli.test.ts',
+  'test/batch/kubernetes-doc.test.ts',
+  'test/batch/archive.test.ts',
+  'test/collect/*.test.ts',
+  'test/html/report-browser.test.ts',
+  'test/match/lab-e2e.test.ts',
+  'test/match/replayed-traffic.test.ts',
+  'test/decode/decode-cli.test.ts',
+  'test/decode/threads-option.test.ts',
+  'test/decode/c-reference.test.ts',
+  'test/capture/epb-flags.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // Tests that read ../shared/corpus (docs/testing.md); skipped, and counted, where it is missing.
     tags: [{ name: 'corpus', description: 'reads the third-party corpus at ../shared/corpus', skip: !HAS_CORPUS }],
     globalSetup: ['test/setup/corpus-skips.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
   },
 });

@@ -1,14 +1,16 @@
 // A case packed as a `.tar.gz` / `.tgz` (or plain `.tar`) archive, read without unpacking it to
-// disk. One pass lists the entries and keeps each file's head (for recognition) and the whole of
-// small files (snapshots); a large entry (a capture) is streamed by decompressing the archive
-// again up to it, so memory stays bounded whatever the archive holds.
+// disk. One pass lists the entries, hands each file's head to the caller (for recognition) and
+// keeps the whole of small files (snapshots, 64 MiB in all); a large entry (a capture) is
+// streamed by decompressing the archive again up to it. Memory stays bounded whatever the
+// archive holds or claims (docs/limits.md): one head at a time, kept files capped in total,
+// meta headers capped (tar-parser.ts), entries capped in number.
 
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { basename } from 'node:path';
-import { TarParser, type TarEvent } from './tar-parser.js';
+import { TarFormatError, TarParser, type TarEvent } from './tar-parser.js';
 
 /** File names natpath reads as case archives. */
 const ARCHIVE_NAME = /\.(tar\.gz|tgz|tar)$/i;
@@ -35,54 +37,101 @@ export interface ArchiveFile {
   size: number;
   /** Position among the archive's entries (names may repeat in a tar; this does not). */
   ordinal: number;
-  /** The first ARCHIVE_HEAD_BYTES bytes (fewer for a smaller file). */
-  head: Uint8Array;
   /** The whole content when small enough to keep, else null (streamed on demand). */
   whole: Uint8Array | null;
 }
+
+/** An entry refused, or damage stepped over; the rest of the archive is still read. */
+export interface ArchiveProblem {
+  code: 'case.archive-unsafe-path' | 'case.archive-damaged' | 'case.archive-header-skipped' | 'case.archive-too-many-entries';
+  message: string;
+  /** Byte offset in the (decompressed) tar stream, when known. */
+  offset: number | null;
+}
+
+/** Entries listed per archive; a tar of empty entries could otherwise list millions (docs/limits.md). */
+export const MAX_ARCHIVE_ENTRIES = 100_000;
+
+/**
+ * Called once per listed file with its first ARCHIVE_HEAD_BYTES: whatever the caller needs from
+ * the head (its kind) is taken then, so heads are never all held at once.
+ */
+export type HeadReader = (file: ArchiveFile, head: Uint8Array) => void;
 
 export class ArchiveSource {
   private constructor(
     /** Absolute path of the archive file. */
     readonly path: string,
     readonly files: readonly ArchiveFile[],
+    readonly problems: readonly ArchiveProblem[],
   ) {}
 
-  /** Lists the archive (one decompression pass). Throws on an unreadable or malformed archive. */
-  static async open(path: string): Promise<ArchiveSource> {
+  /**
+   * Lists the archive (one decompression pass). Entries whose path climbs out (`..`), is absolute
+   * or holds control characters are refused; damage (a cut last entry, a bad header, corrupt
+   * gzip) ends the listing there, keeping every complete entry before it. Throws only when the
+   * file cannot be read or nothing at all could be listed.
+   */
+  static async open(path: string, readHead: HeadReader): Promise<ArchiveSource> {
     const files: ArchiveFile[] = [];
+    const problems: ArchiveProblem[] = [];
     let kept = 0;
-    let current: { file: ArchiveFile; parts: Uint8Array[]; got: number; keepWhole: boolean } | null = null;
+    // The entry being read: its bytes go straight into its own buffer when it is kept whole, else
+    // its head into one buffer shared by all entries (the head reader keeps nothing of it).
+    let current: { file: ArchiveFile; into: Buffer; got: number; received: number } | null = null;
+    const sharedHead = Buffer.alloc(ARCHIVE_HEAD_BYTES);
     const close = () => {
       if (current === null) return;
-      const all = Buffer.concat(current.parts);
-      current.file.head = all.subarray(0, Math.min(all.length, ARCHIVE_HEAD_BYTES));
-      current.file.whole = current.keepWhole ? all : null;
+      const bytes = current.into.subarray(0, current.got);
+      if (current.into !== sharedHead) current.file.whole = bytes;
+      readHead(current.file, bytes.subarray(0, Math.min(bytes.length, ARCHIVE_HEAD_BYTES)));
+      files.push(current.file);
       current = null;
     };
     let ordinal = 0;
-    for await (const event of readTarEvents(path)) {
-      if (event.kind === 'entry') {
-        close();
-        const { name, type, size } = event.entry;
-        const index = ordinal++;
-        if (type !== 'file' || isHiddenPath(name)) continue;
-        const keepWhole = size <= KEEP_WHOLE_BYTES && kept + size <= KEEP_TOTAL_BYTES;
-        if (keepWhole) kept += size;
-        const file: ArchiveFile = { name, size, ordinal: index, head: new Uint8Array(0), whole: null };
-        files.push(file);
-        current = { file, parts: [], got: 0, keepWhole };
-      } else if (event.kind === 'data' && current !== null) {
-        const limit = current.keepWhole ? current.file.size : ARCHIVE_HEAD_BYTES;
-        if (current.got < limit) {
-          const take = event.bytes.subarray(0, Math.min(event.bytes.length, limit - current.got));
-          current.parts.push(Buffer.from(take)); // a copy: the event's bytes are borrowed
-          current.got += take.length;
+    const parser = new TarParser();
+    try {
+      for await (const event of readTarEvents(path, parser)) {
+        if (event.kind === 'entry') {
+          close();
+          const { name, type, size } = event.entry;
+          const index = ordinal++;
+          if (type !== 'file' || isHiddenPath(name)) continue;
+          const unsafe = unsafePathReason(name);
+          if (unsafe !== null) {
+            problems.push({ code: 'case.archive-unsafe-path', message: `entry ${JSON.stringify(name)} ${unsafe}: refused`, offset: null });
+            continue;
+          }
+          if (files.length >= MAX_ARCHIVE_ENTRIES) {
+            problems.push({ code: 'case.archive-too-many-entries', message: `more than ${MAX_ARCHIVE_ENTRIES} files: the rest of the archive was not listed`, offset: null });
+            break;
+          }
+          const keepWhole = size <= KEEP_WHOLE_BYTES && kept + size <= KEEP_TOTAL_BYTES;
+          if (keepWhole) kept += size;
+          const file: ArchiveFile = { name, size, ordinal: index, whole: null };
+          current = { file, into: keepWhole ? Buffer.allocUnsafe(size) : sharedHead, got: 0, received: 0 };
+        } else if (event.kind === 'data' && current !== null) {
+          current.received += event.bytes.length;
+          // A copy: the event's bytes are borrowed.
+          const take = Math.min(event.bytes.length, current.into.length - current.got);
+          if (take > 0) current.into.set(event.bytes.subarray(0, take), current.got);
+          current.got += take;
         }
       }
+    } catch (err) {
+      if (!isDamage(err)) throw err;
+      // Damage spoils only the entry it falls in: complete entries before it are kept.
+      const cut: { file: ArchiveFile; received: number } | null = current;
+      if (cut !== null && cut.received < cut.file.size) {
+        problems.push({ code: 'case.archive-damaged', message: `entry ${JSON.stringify(cut.file.name)} is cut short (${cut.received} of ${cut.file.size} bytes): not used`, offset: null });
+        current = null;
+      }
+      if (files.length === 0 && current === null) throw err;
+      problems.push({ code: 'case.archive-damaged', message: `the archive is damaged: ${(err as Error).message}; the entries before it are used`, offset: err instanceof TarFormatError ? err.offset : null });
     }
     close();
-    return new ArchiveSource(path, files);
+    for (const p of parser.problems) problems.push({ code: 'case.archive-header-skipped', message: p.message, offset: p.offset });
+    return new ArchiveSource(path, files, problems);
   }
 
   /** The bytes of one entry, as a stream of chunks (borrowed: use each before asking for the next). */
@@ -117,9 +166,28 @@ function isHiddenPath(name: string): boolean {
   return name.split('/').some((part) => part.startsWith('.') && part !== '.' && part !== '..');
 }
 
+/**
+ * Why an entry's path cannot be used, or null: it must stay inside the archive (no `..`, not
+ * absolute) and every component must be printable, since folder names become host names.
+ */
+export function unsafePathReason(name: string): string | null {
+  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) return 'is an absolute path';
+  const parts = name.split(/[\\/]/);
+  if (parts.includes('..')) return 'climbs out of the archive with ".."';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'holds control characters (a line break, …)';
+  return null;
+}
+
+/** Damage to the archive's bytes (as opposed to a file that cannot be opened). */
+function isDamage(err: unknown): boolean {
+  if (err instanceof TarFormatError) return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
 /** The archive's tar events, decompressing when it starts with the gzip magic. */
-async function* readTarEvents(path: string): AsyncGenerator<TarEvent> {
-  const parser = new TarParser();
+async function* readTarEvents(path: string, parser = new TarParser()): AsyncGenerator<TarEvent> {
   for await (const chunk of readArchiveBytes(path)) {
     parser.append(chunk);
     for (let event = parser.next(); event !== undefined; event = parser.next()) {

@@ -7,8 +7,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../text/diagnostic.js';
 import type { FileKind } from './file-kind.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
-import { type Compression, recognizeFile, recognizeHead } from './recognize-file.js';
-import { ArchiveSource, archiveBaseName, isArchivePath } from './archive-source.js';
+import { type Compression, type Recognition, recognizeFile, recognizeHead } from './recognize-file.js';
+import { ArchiveSource, archiveBaseName, isArchivePath, type ArchiveFile } from './archive-source.js';
 import { applyCollectLog } from './apply-collect-log.js';
 import type { Family } from '../net/address.js';
 
@@ -177,11 +177,16 @@ class CaseBuilder {
   private async addArchive(userPath: string, hostName: string | null): Promise<void> {
     const archivePath = resolve(userPath);
     let source: ArchiveSource;
+    // Each entry is recognised while the archive is listed, so heads are never all held at once.
+    const recognised = new Map<ArchiveFile, Recognition>();
     try {
-      source = await ArchiveSource.open(archivePath);
+      source = await ArchiveSource.open(archivePath, (entry, head) => recognised.set(entry, recognizeHead(head, entry.size, basename(entry.name))));
     } catch (err) {
       this.report('case.unreadable', userPath, `cannot be read as a case archive: ${describeFsError(err)}`);
       return;
+    }
+    for (const p of source.problems) {
+      this.report(p.code, p.offset === null ? userPath : `${userPath} (tar byte offset ${p.offset})`, p.message, p.code === 'case.archive-header-skipped' ? 'warning' : 'error');
     }
     const names = source.files.map((f) => f.name);
     const top = commonTopFolder(names);
@@ -194,7 +199,7 @@ class CaseBuilder {
       const path = join(archivePath, entry.name);
       if (this.seenFiles.has(path)) continue;
       this.seenFiles.add(path);
-      const r = recognizeHead(entry.head, entry.size, basename(entry.name));
+      const r = recognised.get(entry)!;
       const file: CaseFile = { path, displayPath: displayPath(path), size: entry.size, kind: r.kind, compression: r.compression };
       if (r.reason !== undefined) file.reason = r.reason;
       if (r.note !== undefined) file.note = r.note;

@@ -4,6 +4,7 @@
 // command natpath needs instead, since that is the fix the user will want.
 
 import type { SnapshotKind } from './file-kind.js';
+import { ownString } from '../text/own-string.js';
 
 export type TextRecognition =
   | { kind: SnapshotKind; confidence: number; note?: string }
@@ -181,7 +182,7 @@ function explainUnknownText(lines: string[]): string {
     return 'looks like part of `nft list ruleset` output without its `table` line; natpath needs the whole `nft list ruleset` (or `nft -j list ruleset`)';
   }
   const shown = first.length > 60 ? `${first.slice(0, 60)}…` : first;
-  return `text that is no dump natpath knows (first line: "${shown}")`;
+  return ownString(`text that is no dump natpath knows (first line: "${shown}")`);
 }
 
 /**

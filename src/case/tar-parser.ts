@@ -23,6 +23,19 @@ const FIELD = {
   prefix: [345, 155],
 } as const;
 
+/**
+ * Largest pax or GNU long-name header kept. Real ones hold a path (PATH_MAX is 4 096) and a few
+ * attributes; a larger one is skipped unread — a crafted header may claim gigabytes.
+ */
+export const MAX_META_HEADER_BYTES = 1024 * 1024;
+
+/** Something wrong that the parser stepped over (the archive goes on). */
+export interface TarProblem {
+  message: string;
+  /** Byte offset of the header block in the tar stream. */
+  offset: number;
+}
+
 export type TarEntryType = 'file' | 'directory' | 'link' | 'other';
 
 export interface TarEntry {
@@ -69,6 +82,8 @@ export class TarParser {
   private pendingName: string | null = null;
   private pendingSize: number | null = null;
   private zeroBlocks = 0;
+  /** Problems stepped over so far (oversized meta headers). */
+  readonly problems: TarProblem[] = [];
 
   append(chunk: Uint8Array): void {
     this.consumedBefore += this.pos;
@@ -140,6 +155,13 @@ export class TarParser {
     const type = String.fromCharCode(h[FIELD.type[0]]!);
     if (type === 'x' || type === 'g' || type === 'L' || type === 'K') {
       this.metaKind = type === 'x' ? 'pax' : type === 'L' ? 'gnu-name' : 'skip';
+      if (this.metaKind !== 'skip' && size > MAX_META_HEADER_BYTES) {
+        this.problems.push({
+          message: `a ${type === 'x' ? 'pax' : 'GNU long-name'} header of ${size} bytes (more than ${MAX_META_HEADER_BYTES}) was skipped unread; the next entry keeps its own name`,
+          offset,
+        });
+        this.metaKind = 'skip';
+      }
       this.metaParts = [];
       this.state = 'meta';
       this.left = roundUp(size);

@@ -79,7 +79,14 @@ export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]
         setAside.push({ file: rs.file, message: `${name} is iptables-nft's copy of the ${family === 'ipv4' ? 'iptables' : 'ip6tables'}-save rules: those are used instead, so no rule applies twice` });
         continue;
       }
-      for (const chain of table.chains) if (chain.base !== null) baseChains.push({ table, chain });
+      for (const chain of table.chains) {
+        if (chain.base === null) continue;
+        if (chain.base.hook === 'ingress' || chain.base.hook === 'egress') {
+          setAside.push({ file: rs.file, message: `chain ${chain.name} of ${name} (hook ${chain.base.hook}) is not simulated: it sees frames on the device before (or after) the IP hooks` });
+          continue;
+        }
+        baseChains.push({ table, chain });
+      }
     }
   }
   return { rulesets, baseChains, setAside };

@@ -110,16 +110,27 @@ describe('a case archive', () => {
     writeFileSync(join(big, 'node1', 'aaa-padding.bin'), Buffer.alloc(9 * 1024 * 1024, 1));
     const f = join(scratch, 'big.tgz');
     execFileSync('tar', ['-czf', f, '-C', scratch, 'big']);
-    const source = await ArchiveSource.open(f);
+    const source = await ArchiveSource.open(f, () => {});
     expect(source.files.find((e) => e.name.endsWith('aaa-padding.bin'))!.whole).toBeNull();
     const r = await runAnalyze({ paths: [f], hosts: [] });
     expect(r.answers[0]!.sources).toEqual(['203.0.113.7']);
   });
 
-  it('that is truncated is a diagnostic, not a crash', async () => {
+  it('that is truncated is a diagnostic, not a crash: the cut entry is named and not used, complete entries before it are kept (issue 16)', async () => {
     const cut = join(scratch, 'cut.tgz');
     cpSync(tgz, cut);
     truncateSync(cut, 2000);
+    const c = await loadCase({ paths: [cut], hosts: [] });
+    expect(c.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['case.archive-damaged error', 'case.archive-damaged error']);
+    expect(c.diagnostics[0]!.message).toMatch(/^entry "pod-egress-natgw\/natgw\/capture\.pcap" is cut short \(\d+ of 8458 bytes\): not used$/);
+    expect(c.diagnostics[1]!.message).toMatch(/the archive is damaged: unexpected end of file; the entries before it are used/);
+    expect(c.hosts.map((h) => [h.name, h.files.map((f) => f.kind).sort()])).toEqual([['natgw', ['conntrack', 'ip-addr', 'ip-link', 'ip-rule', 'iptables-save']]]);
+  });
+
+  it('cut inside its first entry cannot be read at all', async () => {
+    const cut = join(scratch, 'cut-first.tgz');
+    cpSync(tgz, cut);
+    truncateSync(cut, 200);
     const c = await loadCase({ paths: [cut], hosts: [] });
     expect(c.diagnostics.map((d) => d.code)).toContain('case.unreadable');
     expect(c.diagnostics[0]!.message).toMatch(/cannot be read as a case archive/);

@@ -1,5 +1,4 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -9,6 +8,7 @@ import { PROJECT_ROOT } from '../corpus.js';
 import { runCli } from '../cli/run-cli.js';
 import { writeShiftedCapture } from './shift-clock.js';
 import { writeSeqShiftedCapture } from './shift-tcp-seq.js';
+import { mergePcapFiles } from './merge-pcaps.js';
 import { SAMPLES, differences, endpointText, labScenarios, ourKind, ourPath, readTruth, truthPath } from './truth.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-truth-'));
@@ -135,7 +135,7 @@ describe.runIf(scenarios.includes('pod-egress-natgw'))('connections that reuse a
       const laterSeq = join(scratch, `${host}-later-seq.pcap`);
       await writeShiftedCapture(file, later, 60);
       await writeSeqShiftedCapture(later, laterSeq, 80, 0x0100_0000);
-      execFileSync('mergecap', ['-F', 'pcap', '-w', `${file}.merged`, file, laterSeq]);
+      mergePcapFiles(file, laterSeq, `${file}.merged`);
       rmSync(file);
       cpSync(`${file}.merged`, file);
       rmSync(`${file}.merged`);

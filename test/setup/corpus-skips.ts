@@ -21,9 +21,14 @@ function countSkippedCorpusTests(tasks: readonly TaskLike[]): number {
   return n;
 }
 
+/** Each project (unit, e2e) runs this setup; the line counts every project's tests and is printed once. */
+const PRINTED = Symbol.for('natpath.corpus-skips.printed');
+
 export default function setup(project: TestProject): () => void {
   return () => {
-    if (HAS_CORPUS) return;
+    const flags = globalThis as { [PRINTED]?: boolean };
+    if (HAS_CORPUS || flags[PRINTED] === true) return;
+    flags[PRINTED] = true;
     const files = project.vitest.state.getFiles() as unknown as TaskLike[];
     const skipped = countSkippedCorpusTests(files);
     const inFiles = files.filter((f) => countSkippedCorpusTests([f]) > 0).length;

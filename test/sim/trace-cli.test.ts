@@ -1,9 +1,11 @@
-// `natpath trace` as a user runs it (the built CLI): help, both formats, host choice, exit codes.
+// `natpath trace` through the built CLI: both formats in process (test/cli/run-cli-in-process.ts);
+// help, host choice and exit codes as a user runs it, in its own process (test/cli/run-cli.ts).
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, samplePath } from '../corpus.js';
 import { runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli-in-process.js';
 
 const NODE = join(PROJECT_ROOT, 'test', 'fixtures', 'snapshots', 'kube-node');
 
@@ -15,16 +17,16 @@ describe('natpath trace (CLI)', () => {
     expect(runCli(['--help']).stdout).toContain('trace');
   });
 
-  it('prints the walk as text', () => {
-    const r = runCli(['trace', NODE, '--proto', 'tcp', '--src', '198.51.100.9', '--dst', '10.0.0.11:30080', '--in', 'eth0']);
+  it('prints the walk as text', async () => {
+    const r = await runCliInProcess(['trace', NODE, '--proto', 'tcp', '--src', '198.51.100.9', '--dst', '10.0.0.11:30080', '--in', 'eth0']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Outcome 1/2  50%  ACCEPT, forwarded out of cni0');
     expect(r.stdout).toMatch(/DNAT: 198\.51\.100\.9:40000 → 10\.0\.0\.11:30080 {2}⇒ {2}198\.51\.100\.9:40000 → 10\.244\.1\.5:8080/);
     expect(r.stdout).toContain('iptables-save.txt:');
   });
 
-  it('prints the documented JSON contract', () => {
-    const r = runCli(['trace', NODE, '--proto', 'udp', '--from', '10.244.1.9', '--to', '8.8.8.8', '--dport', '53', '--iif', 'vethaaaa0001', '--format', 'json']);
+  it('prints the documented JSON contract', async () => {
+    const r = await runCliInProcess(['trace', NODE, '--proto', 'udp', '--from', '10.244.1.9', '--to', '8.8.8.8', '--dport', '53', '--iif', 'vethaaaa0001', '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.schema).toBe('natpath.trace/1');
@@ -36,9 +38,9 @@ describe('natpath trace (CLI)', () => {
     expect(o.steps[0]).toMatchObject({ hook: 'PREROUTING', table: 'nat', chain: 'PREROUTING', ruleNumber: 1, target: 'KUBE-SERVICES' });
   });
 
-  it('IPv6: a lab pod\'s packet is masqueraded to the node\'s global address', () => {
+  it('IPv6: a lab pod\'s packet is masqueraded to the node\'s global address', async () => {
     const dir = samplePath('ipv6-pod-egress');
-    const r = runCli(['trace', dir, '--host', 'node1', '--src', '[fd00:10:244:1::2]:60744', '--dst', '[2001:db8:100::10]:80', '--in', 'veth62608e08', '--format', 'json']);
+    const r = await runCliInProcess(['trace', dir, '--host', 'node1', '--src', '[fd00:10:244:1::2]:60744', '--dst', '[2001:db8:100::10]:80', '--in', 'veth62608e08', '--format', 'json']);
     if (r.code !== 0 && r.stderr.includes('no host')) return; // samples not built here
     const j = JSON.parse(r.stdout);
     expect(j.outcomes[0].packet.src).toBe('[2001:db8:a::11]:60744');
