@@ -6,6 +6,7 @@ import type { Diagnostic } from '../text/diagnostic.js';
 import type { CaptureFacts, FileFacts } from './facts.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import type { CaseFile } from './load-case.js';
+import { cleanDumpText } from '../text/junk-lines.js';
 import { readCaseText } from './read-text.js';
 import { readSnapshotFacts } from './snapshot-facts.js';
 import { readHostInfo } from './collector-files.js';
@@ -18,8 +19,11 @@ export interface FileFactsResult {
 export async function readFileFacts(file: CaseFile): Promise<FileFactsResult> {
   if (isCaptureKind(file.kind)) return readCaptureFacts(file);
   if (isSnapshotKind(file.kind)) {
-    const text = await readCaseText(file);
-    return readSnapshotFacts(file.kind, text, file.displayPath, file.family);
+    const raw = await readCaseText(file);
+    if (file.kind.endsWith('-json')) return readSnapshotFacts(file.kind, raw, file.displayPath, file.family);
+    const clean = cleanDumpText(raw, file.displayPath);
+    const r = readSnapshotFacts(file.kind, clean.text, file.displayPath, file.family);
+    return { ...r, diagnostics: [...clean.issues, ...r.diagnostics] };
   }
   if (file.kind === 'host-info') {
     return { facts: { type: 'host-info', entries: readHostInfo(await readCaseText(file)) }, diagnostics: [] };

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sniffCaptureMagic } from '../capture/sniff.js';
 import type { FileKind } from './file-kind.js';
+import { cleanDumpText } from '../text/junk-lines.js';
 import { recognizeText } from './recognize-text.js';
 import { isCollectLog, isHostInfo } from './collector-files.js';
 
@@ -70,7 +71,8 @@ export function recognizeBytes(bytes: Uint8Array, complete: boolean, fileName = 
   if (!isLikelyText(bytes, textLength)) {
     return { kind: 'unrecognised', reason: `binary data, not a known capture format (first bytes: ${hexHead(bytes)})` };
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, textLength).toString('utf8');
+  // Junk lines (merge markers, NUL, 0xff) and colour codes do not decide what a dump is.
+  const text = cleanDumpText(Buffer.from(bytes.buffer, bytes.byteOffset, textLength).toString('utf8'), fileName).text;
   if (isHostInfo(text)) return { kind: 'host-info' };
   const r = recognizeText(text, complete, fileName);
   // The collector's log quotes tools' stderr; it is a log only when no dump recognises it.
@@ -88,16 +90,20 @@ function lastNewline(bytes: Uint8Array): number {
   return bytes.length - 1;
 }
 
-/** Text dumps are ASCII/UTF-8 without NULs or most control characters. */
+/**
+ * Text dumps are ASCII/UTF-8 with hardly any control characters: a stray NUL or 0xff in a pasted
+ * dump is a junk line (src/text/junk-lines.ts), not a binary file; colour codes' ESC are allowed.
+ */
 function isLikelyText(bytes: Uint8Array, length: number): boolean {
   if (length <= 0) return false;
   let control = 0;
+  let newlines = 0;
   for (let i = 0; i < length; i++) {
     const b = bytes[i]!;
-    if (b === 0) return false;
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13) control++;
+    if (b === 10) newlines++;
+    else if (b < 32 && b !== 9 && b !== 13 && b !== 27) control++;
   }
-  return control * 100 < length;
+  return control * 100 < length && (newlines > 0 || control === 0);
 }
 
 function hexHead(bytes: Uint8Array): string {

@@ -5,6 +5,7 @@
 
 import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
+import { cleanDumpText } from '../text/junk-lines.js';
 import { formatIpAddress } from '../net/address.js';
 import { loadHost } from '../sim/load-host.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -33,7 +34,7 @@ export async function learnFromSnapshots(knowledge: SnapshotHostKnowledge, host:
   // The entries keep file:line; their text is quoted in reports, so keep the dumps' lines too.
   for (const file of host.files.filter((f) => f.kind === 'conntrack')) {
     try {
-      knowledge.conntrack.lines.set(file.displayPath, (await readCaseText(file)).split('\n'));
+      knowledge.conntrack.lines.set(file.displayPath, cleanDumpText(await readCaseText(file), file.displayPath).text.split('\n'));
     } catch {
       // loadHost already reported the file as unreadable.
     }

@@ -32,7 +32,9 @@ const PROTOCOL_NUMBERS: Record<string, number> = {
   sctp: 132, udplite: 136, dccp: 33,
 };
 
-export function parseRuleWords(words: readonly string[], family: Family): ParsedRule {
+/** `quoted[k]`: word k was written in quotes — a quoted `!` (`--comment "!"`) is a value, never a negation. */
+export function parseRuleWords(words: readonly string[], family: Family, quoted: readonly boolean[] = []): ParsedRule {
+  const isBang = (k: number): boolean => words[k] === '!' && quoted[k] !== true;
   const problems: RuleProblem[] = [];
   const matches: Match[] = [];
   const groups: OptionGroup[] = [];
@@ -59,14 +61,14 @@ export function parseRuleWords(words: readonly string[], family: Family): Parsed
   while (i < words.length) {
     const word = words[i]!;
     i++;
-    if (word === '!') {
+    if (isBang(i - 1)) {
       negated = true;
       continue;
     }
     switch (word) {
       case '-s': case '--source': case '--src': case '-d': case '--destination': case '--dst': {
         // Old syntax puts `!` after the option name (`--dport ! 80`).
-      if (words[i] === '!') {
+      if (isBang(i)) {
         negated = true;
         i++;
       }
@@ -85,7 +87,7 @@ export function parseRuleWords(words: readonly string[], family: Family): Parsed
       }
       case '-p': case '--protocol': {
         // Old syntax puts `!` after the option name (`--dport ! 80`).
-      if (words[i] === '!') {
+      if (isBang(i)) {
         negated = true;
         i++;
       }
@@ -102,7 +104,7 @@ export function parseRuleWords(words: readonly string[], family: Family): Parsed
       }
       case '-i': case '--in-interface': case '-o': case '--out-interface': {
         // Old syntax puts `!` after the option name (`--dport ! 80`).
-      if (words[i] === '!') {
+      if (isBang(i)) {
         negated = true;
         i++;
       }
@@ -147,7 +149,7 @@ export function parseRuleWords(words: readonly string[], family: Family): Parsed
     }
     if (word.startsWith('-') && word.length > 1) {
       // Old syntax puts `!` after the option name (`--dport ! 80`).
-      if (words[i] === '!') {
+      if (isBang(i)) {
         negated = true;
         i++;
       }
@@ -162,7 +164,7 @@ export function parseRuleWords(words: readonly string[], family: Family): Parsed
         }
       } else {
         // Unknown module or option: take the words up to the next option as its values.
-        while (i < words.length && !words[i]!.startsWith('-') && words[i] !== '!') args.push(words[i++]!);
+        while (i < words.length && !words[i]!.startsWith('-') && !isBang(i)) args.push(words[i++]!);
       }
       const owner = group ?? lastGroupOrNew(groups);
       owner.options.push({ name: word, negated, args });

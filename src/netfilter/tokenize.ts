@@ -4,12 +4,15 @@
 
 export interface Tokens {
   words: string[];
+  /** Per word: whether any of it was quoted (`"!"` is the text !, not iptables' negation). */
+  quoted: boolean[];
   /** Column (1-based) where an unterminated quote starts, or null. */
   unterminatedQuoteAt: number | null;
 }
 
 export function tokenizeRule(text: string): Tokens {
   const words: string[] = [];
+  const quoted: boolean[] = [];
   const len = text.length;
   let unterminatedQuoteAt: number | null = null;
   let i = 0;
@@ -28,6 +31,7 @@ export function tokenizeRule(text: string): Tokens {
     }
     if (i === len || c === 32 || c === 9) {
       words.push(text.slice(start, i));
+      quoted.push(false);
       continue;
     }
     let word = text.slice(start, i);
@@ -60,6 +64,7 @@ export function tokenizeRule(text: string): Tokens {
       i++;
     }
     words.push(word);
+    quoted.push(true);
   }
-  return { words, unterminatedQuoteAt };
+  return { words, quoted, unterminatedQuoteAt };
 }

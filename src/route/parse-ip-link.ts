@@ -37,8 +37,8 @@ export function parseIpLink(text: string, file: string): ParseResult<InterfaceLi
       continue;
     }
     if (current === null || !/^\s/.test(raw)) {
+      // A junk line (an error message pasted in) does not end the interface: its next detail lines are still its.
       issues.skip(line.number, 'link.bad-line', `expected "N: NAME: <FLAGS> …" or an indented detail line, found "${clip(raw.trim())}"`);
-      current = null;
       continue;
     }
     readDetailLine(raw.trim().split(/\s+/), current, issues, line.number);

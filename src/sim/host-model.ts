@@ -126,8 +126,5 @@ export function buildHostModel(s: HostSnapshots): HostModel {
   };
 }
 
-export function isLocalAddress(host: HostModel, addr: IpAddress): boolean | 'unknown' {
-  if (host.localAddresses.has(formatIpAddress(addr))) return true;
-  if (addr.family === 'ipv4' && addr.value >>> 24 === 127) return true;
-  return host.addressesKnown ? false : 'unknown';
-}
+// Whether an address is the host's: the match modules' rule, shared with the walk.
+export { isLocalAddress } from '../netfilter/match-eval.js';

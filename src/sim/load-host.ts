@@ -3,6 +3,7 @@
 
 import type { CaseHost } from '../case/load-case.js';
 import { readCaseText } from '../case/read-text.js';
+import { cleanDumpText } from '../text/junk-lines.js';
 import { isSnapshotKind } from '../case/file-kind.js';
 import { parseConntrack } from '../conntrack/index.js';
 import { parseIpset } from '../ipset/index.js';
@@ -60,6 +61,11 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
     let text: string;
     try {
       text = await readCaseText(f);
+      if (!f.kind.endsWith('-json')) {
+        const clean = cleanDumpText(text, f.displayPath);
+        text = clean.text;
+        diagnostics.push(...clean.issues);
+      }
     } catch (err) {
       diagnostics.push({ code: 'trace.unreadable', severity: 'error', message: `cannot read: ${(err as Error).message}`, place: { file: f.displayPath } });
       continue;

@@ -2,47 +2,12 @@
 // it so far. Branches split at `-m statistic`, multipath routes and conditions natpath cannot
 // decide; each carries its probability. Forking copies the branch (walks are short).
 
-import type { Family, IpAddress } from '../net/address.js';
+import type { IpAddress } from '../net/address.js';
+import type { Hook, SimConnection, SimPacket } from '../netfilter/packet-state.js';
 import type { Rule } from '../netfilter/model.js';
 
-export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING' | 'ROUTING';
-
-/** An interface as iptables sees it: none (e.g. no input interface for local output), unknown, or a name. */
-export type IfaceRef = { kind: 'none' } | { kind: 'unknown' } | { kind: 'name'; name: string };
-
-export interface SimPacket {
-  family: Family;
-  protocol: string;
-  protocolNumber: number;
-  /** null only after MASQUERADE when the host's addresses are not known. */
-  src: IpAddress | null;
-  dst: IpAddress;
-  sport: number | null;
-  dport: number | null;
-  icmpType: number | null;
-  icmpCode: number | null;
-  mark: number;
-  iif: IfaceRef;
-  oif: IfaceRef;
-  /** br_netfilter: the bridge port the packet came in on / goes out of, null when not bridged. */
-  physIn: string | null;
-  physOut: string | null;
-  /** Bridged between two ports of one bridge (not routed). */
-  bridged: boolean;
-  /** The nexthop of the chosen route, for MASQUERADE's source choice. */
-  nexthop: IpAddress | null;
-}
-
-export interface SimConnection {
-  untracked: boolean;
-  origSrc: IpAddress | null;
-  origDst: IpAddress;
-  origSport: number | null;
-  origDport: number | null;
-  dnat: boolean;
-  snat: boolean;
-  mark: number;
-}
+// The packet and its connection are netfilter's match state (match modules evaluate against them).
+export type { Hook, IfaceRef, SimConnection, SimPacket } from '../netfilter/packet-state.js';
 
 /** Where a rule was read: `file:line` (text dumps) or the file and JSON path (`nft -j`). */
 export interface StepSource {

@@ -4,6 +4,8 @@
 import { parsePrefix } from '../../net/address.js';
 import { firstArg, splitList, type MatchModule, type ModuleReader, type RawOption } from '../match-module.js';
 import { parsePortRange } from '../parse-values.js';
+import { prefixContains } from '../../net/address.js';
+import { NO, not, unknown, YES, type MatchEvaluators } from '../match-eval.js';
 
 function readConntrackOption(o: RawOption, r: ModuleReader): void {
   const a = firstArg(o);
@@ -51,3 +53,28 @@ export const CONNTRACK: MatchModule = {
   ],
   read: readConntrack,
 };
+
+/** The packet is the first of a new connection: NEW (or UNTRACKED), unconfirmed, direction ORIGINAL. */
+export const CONNTRACK_EVALUATORS = {
+  ctstate(m, { conn }) {
+    const states = conn.untracked ? ['UNTRACKED'] : ['NEW'];
+    if (conn.dnat) states.push('DNAT');
+    if (conn.snat) states.push('SNAT');
+    return not(m.negated, m.states.some((x) => states.includes(x)));
+  },
+  // A new, unconfirmed connection has none of EXPECTED, SEEN_REPLY, ASSURED, CONFIRMED.
+  ctstatus: (m) => not(m.negated, false),
+  'ct-address'(m, { conn, packet: p }) {
+    if (conn.untracked) return NO;
+    const a = m.tuple === 'origsrc' ? conn.origSrc : m.tuple === 'origdst' ? conn.origDst : m.tuple === 'replsrc' ? p.dst : p.src;
+    if (a === null) return unknown(`conntrack ${m.tuple} is not known`);
+    return not(m.negated, prefixContains(m.prefix, a));
+  },
+  'ct-port'(m, { conn, packet: p }) {
+    if (conn.untracked) return NO;
+    const port = m.tuple === 'origsrc' ? conn.origSport : m.tuple === 'origdst' ? conn.origDport : m.tuple === 'replsrc' ? p.dport : p.sport;
+    return not(m.negated, port !== null && port >= m.range.min && port <= m.range.max);
+  },
+  ctdir: (m) => (m.direction === 'ORIGINAL' ? YES : NO),
+  ctproto: (m, { packet: p }) => not(m.negated, m.protocol === p.protocol || m.protocol === String(p.protocolNumber)),
+} satisfies Partial<MatchEvaluators>;

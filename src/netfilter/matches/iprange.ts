@@ -2,6 +2,8 @@
 
 import { parseIpAddress } from '../../net/address.js';
 import { firstArg, type MatchModule } from '../match-module.js';
+import type { IpAddress } from '../../net/address.js';
+import { not, unknown, type MatchEvaluators } from '../match-eval.js';
 
 export const IPRANGE: MatchModule = {
   name: 'iprange',
@@ -16,3 +18,23 @@ export const IPRANGE: MatchModule = {
     }
   },
 };
+
+function inRange(addr: IpAddress, from: IpAddress, to: IpAddress): boolean {
+  if (addr.family === 'ipv4' && from.family === 'ipv4' && to.family === 'ipv4') return addr.value >= from.value && addr.value <= to.value;
+  if (addr.family === 'ipv6' && from.family === 'ipv6' && to.family === 'ipv6') {
+    const cmp = (a: Uint32Array, b: Uint32Array) => {
+      for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+      return 0;
+    };
+    return cmp(addr.words, from.words) >= 0 && cmp(addr.words, to.words) <= 0;
+  }
+  return false;
+}
+
+export const IPRANGE_EVALUATORS = {
+  iprange(m, { packet: p }) {
+    const addr = m.side === 'source' ? p.src : p.dst;
+    if (addr === null) return unknown('the source address is not known');
+    return not(m.negated, inRange(addr, m.range.from, m.range.to));
+  },
+} satisfies Partial<MatchEvaluators>;

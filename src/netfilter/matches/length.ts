@@ -2,6 +2,7 @@
 
 import { firstArg, type MatchModule } from '../match-module.js';
 import type { PortRange } from '../model.js';
+import { unknown, type MatchEvaluators } from '../match-eval.js';
 
 function parseNumberRange(text: string, max: number): PortRange | null {
   const colon = text.indexOf(':');
@@ -24,3 +25,7 @@ export const LENGTH: MatchModule = {
     }
   },
 };
+
+export const LENGTH_EVALUATORS = {
+  length: (m) => unknown(`-m length ${m.min}:${m.max}: the packet's length is not known`),
+} satisfies Partial<MatchEvaluators>;

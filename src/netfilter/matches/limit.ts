@@ -1,6 +1,7 @@
 // `-m limit [--limit RATE] [--limit-burst N]`: a token bucket (default 3/hour, burst 5).
 
 import { firstArg, type MatchModule } from '../match-module.js';
+import { YES, type MatchEvaluators } from '../match-eval.js';
 
 export const LIMIT: MatchModule = {
   name: 'limit',
@@ -15,3 +16,6 @@ export const LIMIT: MatchModule = {
     r.out.push({ kind: 'limit', rate, burst });
   },
 };
+
+/** One packet is within any rate limit. */
+export const LIMIT_EVALUATORS = { limit: () => YES } satisfies Partial<MatchEvaluators>;

@@ -2,6 +2,7 @@
 
 import { firstArg, type MatchModule, type ModuleReader } from '../match-module.js';
 import { parseMarkValue } from '../parse-values.js';
+import { not, type MatchEvaluators } from '../match-eval.js';
 
 function readMark(kind: 'mark' | 'connmark'): (r: ModuleReader) => void {
   return (r) => {
@@ -15,3 +16,8 @@ function readMark(kind: 'mark' | 'connmark'): (r: ModuleReader) => void {
 
 export const MARK: MatchModule = { name: 'mark', options: ['--mark'], read: readMark('mark') };
 export const CONNMARK: MatchModule = { name: 'connmark', options: ['--mark'], read: readMark('connmark') };
+
+export const MARK_EVALUATORS = {
+  mark: (m, { packet }) => not(m.negated, ((packet.mark & m.mark.mask) >>> 0) === m.mark.value),
+  connmark: (m, { conn }) => not(m.negated, ((conn.mark & m.mark.mask) >>> 0) === m.mark.value),
+} satisfies Partial<MatchEvaluators>;

@@ -1,6 +1,7 @@
 // `-m nfacct --nfacct-name NAME`: an accounting object; always matches.
 
 import { firstArg, type MatchModule } from '../match-module.js';
+import { YES, type MatchEvaluators } from '../match-eval.js';
 
 export const NFACCT: MatchModule = {
   name: 'nfacct',
@@ -9,3 +10,5 @@ export const NFACCT: MatchModule = {
     for (const o of r.group.options) r.out.push({ kind: 'nfacct', name: firstArg(o) });
   },
 };
+
+export const NFACCT_EVALUATORS = { nfacct: () => YES } satisfies Partial<MatchEvaluators>;

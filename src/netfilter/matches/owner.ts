@@ -1,6 +1,7 @@
 // `-m owner --uid-owner|--gid-owner ID [--socket-exists]`: the local process that sends (OUTPUT).
 
 import { firstArg, type MatchModule } from '../match-module.js';
+import { NO, unknown, type MatchEvaluators } from '../match-eval.js';
 
 export const OWNER: MatchModule = {
   name: 'owner',
@@ -15,3 +16,10 @@ export const OWNER: MatchModule = {
     }
   },
 };
+
+export const OWNER_EVALUATORS = {
+  owner(m, { hook }) {
+    if (hook !== 'OUTPUT' && hook !== 'POSTROUTING') return NO;
+    return unknown(`-m owner --${m.what}-owner ${m.value}: the sending process is not known`);
+  },
+} satisfies Partial<MatchEvaluators>;

@@ -3,6 +3,7 @@
 
 import { firstArg, type MatchModule } from '../match-module.js';
 import type { Match } from '../model.js';
+import { NO, unknown, YES, type MatchEvaluators } from '../match-eval.js';
 
 export const PHYSDEV: MatchModule = {
   name: 'physdev',
@@ -23,3 +24,26 @@ export const PHYSDEV: MatchModule = {
     r.out.push(m);
   },
 };
+
+export const PHYSDEV_EVALUATORS = {
+  physdev(m, { packet: p }) {
+    if (m.isBridged !== null && m.isBridged !== p.bridged) return NO;
+    if (m.isIn !== null && m.isIn !== (p.physIn !== null)) return NO;
+    if (m.isOut !== null && m.isOut !== (p.physOut !== null)) {
+      if (p.bridged && p.physOut === null) return unknown('the bridge port the packet leaves by is not known');
+      return NO;
+    }
+    for (const [dev, actual, what] of [[m.physdevIn, p.physIn, 'in'], [m.physdevOut, p.physOut, 'out']] as const) {
+      if (dev === null) continue;
+      if (actual === null) {
+        if (what === 'out' && p.bridged) return unknown('the bridge port the packet leaves by is not known');
+        if (what === 'in' && p.iif.kind === 'unknown') return unknown('the input interface (and so its bridge port) is not known');
+        if (!dev.negated) return NO;
+        continue;
+      }
+      const hit = dev.wildcard ? actual.startsWith(dev.name) : actual === dev.name;
+      if (hit === dev.negated) return NO;
+    }
+    return YES;
+  },
+} satisfies Partial<MatchEvaluators>;

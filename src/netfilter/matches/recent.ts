@@ -3,6 +3,7 @@
 
 import { firstArg, type MatchModule } from '../match-module.js';
 import type { Match } from '../model.js';
+import { not, unknown, type MatchEvaluators } from '../match-eval.js';
 
 export const RECENT: MatchModule = {
   name: 'recent',
@@ -33,3 +34,11 @@ export const RECENT: MatchModule = {
     r.out.push(m);
   },
 };
+
+export const RECENT_EVALUATORS = {
+  recent(m, { options }) {
+    if (m.action === 'set') return not(m.negated, true);
+    if (options.recentHistory === 'empty') return not(m.negated, false);
+    return unknown(`-m recent --name ${m.name} --${m.action}: whether this client was seen before is not in the dumps`);
+  },
+} satisfies Partial<MatchEvaluators>;

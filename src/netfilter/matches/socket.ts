@@ -2,6 +2,7 @@
 // (not in any dump).
 
 import type { MatchModule } from '../match-module.js';
+import { unknown, type MatchEvaluators } from '../match-eval.js';
 
 export const SOCKET: MatchModule = {
   name: 'socket',
@@ -11,3 +12,7 @@ export const SOCKET: MatchModule = {
     r.out.push({ kind: 'socket', options: r.group.options.map((o) => o.name) });
   },
 };
+
+export const SOCKET_EVALUATORS = {
+  socket: () => unknown('-m socket: whether a local socket matches is not in the dumps'),
+} satisfies Partial<MatchEvaluators>;

@@ -2,6 +2,7 @@
 // packets match is chance (random) or a counter's cycle (nth) — kube-proxy's load balancing.
 
 import { firstArg, groupText, type MatchModule } from '../match-module.js';
+import type { MatchEvaluators } from '../match-eval.js';
 
 export const STATISTIC: MatchModule = {
   name: 'statistic',
@@ -33,3 +34,12 @@ export const STATISTIC: MatchModule = {
     }
   },
 };
+
+export const STATISTIC_EVALUATORS = {
+  'statistic-random': (m) => ({ kind: 'chance', probability: m.negated ? 1 - m.probability : m.probability, why: `-m statistic --mode random --probability ${m.probability}` }),
+  'statistic-nth': (m) => ({
+    kind: 'chance',
+    probability: m.negated ? 1 - 1 / m.every : 1 / m.every,
+    why: `-m statistic --mode nth --every ${m.every}: which packet this is in the counter's cycle is not known (taken as 1 in ${m.every})`,
+  }),
+} satisfies Partial<MatchEvaluators>;

@@ -1,0 +1,31 @@
+// The conditions every rule can have without `-m`: -s, -d, -p, -i, -o, -f (read by parse-rule.ts),
+// and what a rule natpath could not read evaluates to.
+
+import { prefixContains } from '../../net/address.js';
+import { not, unknown, type MatchEvaluators, type MatchResult } from '../match-eval.js';
+import type { IfaceRef } from '../packet-state.js';
+
+function ifaceMatches(ref: IfaceRef, name: string, wildcard: boolean, negated: boolean, what: string): MatchResult {
+  if (ref.kind === 'none') return not(negated, false);
+  if (ref.kind === 'unknown') return unknown(`${what} interface is not known (rule tests ${negated ? '! ' : ''}${name}${wildcard ? '+' : ''})`);
+  const hit = wildcard ? ref.name.startsWith(name) : ref.name === name;
+  return not(negated, hit);
+}
+
+export const GENERIC_EVALUATORS = {
+  source(m, { packet: p }) {
+    if (p.src === null) return unknown('the source address is not known (after MASQUERADE without ip addr)');
+    return not(m.negated, m.prefixes.some((x) => prefixContains(x, p.src!)));
+  },
+  destination: (m, { packet: p }) => not(m.negated, m.prefixes.some((x) => prefixContains(x, p.dst))),
+  protocol(m, { packet: p }) {
+    if (m.number === 0 || m.protocol === 'all') return not(m.negated, true);
+    const hit = m.number !== null ? m.number === p.protocolNumber : m.protocol === p.protocol;
+    return not(m.negated, hit);
+  },
+  'in-interface': (m, { packet: p }) => ifaceMatches(p.iif, m.name, m.wildcard, m.negated, 'the input'),
+  'out-interface': (m, { packet: p }) => ifaceMatches(p.oif, m.name, m.wildcard, m.negated, 'the output'),
+  // The walk's packets are whole datagrams (the first of a connection).
+  fragment: (m) => not(m.negated, false),
+  unknown: (m) => unknown(`"${m.text}" is not known to natpath`),
+} satisfies Partial<MatchEvaluators>;
