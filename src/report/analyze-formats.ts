@@ -1,6 +1,5 @@
 // The output formats of `natpath analyze`: the keys of this registry are the allowed `--format` values.
 
-import { csvRows } from './csv.js';
 import type { AnalyzeFormat } from './format-names.js';
 import type { AnalyzeReport } from './analyze-model.js';
 import type { RenderContext } from './inspect-formats.js';
@@ -8,6 +7,7 @@ import { renderAnalyzeText } from './render-analyze-text.js';
 import { renderAnalyzeMarkdown } from './render-analyze-markdown.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { renderAnalyzeHtml } from './html/render-html.js';
+import { safeCsvRows } from './csv-cell.js';
 
 /** One row per hop (a flow at one capture point), with the translation that follows it. */
 function renderAnalyzeCsv(report: AnalyzeReport): string {
@@ -29,7 +29,7 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
       }
     }
   }
-  return csvRows([CSV_COLUMNS, ...rows]);
+  return safeCsvRows([CSV_COLUMNS, ...rows]);
 }
 
 const CSV_COLUMNS = [

@@ -11,6 +11,7 @@ import { formatDiagnostic, type Diagnostic } from '../text/diagnostic.js';
 import { DECODE_SCHEMA, type DecodeRecord } from './decode-record.js';
 import type { DecodeSummary } from '../flow/decode-summary.js';
 import { formatBytes, formatCount, formatDuration } from './format-number.js';
+import { safeCsvRows } from './csv-cell.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';
 
@@ -149,7 +150,7 @@ const csv: DecodeFormat = {
     let rows: unknown[][] = [];
     const flush = (): string => {
       if (rows.length === 0) return '';
-      const text = csvRows(rows);
+      const text = safeCsvRows(rows);
       rows = [];
       return text;
     };
@@ -182,7 +183,7 @@ const csv: DecodeFormat = {
     for (const i of s.interfaces) add('interface', i.name ?? `#${i.index}`, i.packets);
     for (const p of s.protocols) add('protocol', p.proto, p.packets);
     for (const t of s.tunnels) add('tunnel', t.kind, t.packets);
-    return csvRows(rows);
+    return safeCsvRows(rows);
   },
 };
 

@@ -13,20 +13,7 @@ import { captureWindow, type Provenance } from './provenance.js';
 import { clockLines, diagnosticLine, inputLines } from './render-analyze-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';
-
-/** Text as one code span: newlines flattened, fenced with more backticks than it holds. */
-export function code(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
-
-/** Plain text in Markdown: characters that start markup escaped, line breaks flattened. */
-export function plain(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]<>#|~])/g, '\\$1');
-}
+import { cell, code, plain } from './escape-markdown.js';
 
 export interface AnalyzeMarkdownOptions {
   provenance?: Provenance;
@@ -109,7 +96,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
       `${formatCount(h.packetsToServer)} / ${formatCount(h.packetsToClient)}`,
       `+${(h.hop.position * 1e3).toFixed(3)} ms`,
     ];
-    out.push(`| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+    out.push(`| ${cells.map(cell).join(' | ')} |`);
   }
   out.push('');
   const translations = shapeTranslations(shape);

@@ -129,6 +129,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
     }
   }
   dedupeRoutes(s);
+  diagnostics.push(...dedupeNftTables(s));
   diagnostics.push(...checkSetReferences(s));
   const model = buildHostModel(s);
   // Tables of the nft dump the walk leaves out, each said once where the dump is.
@@ -171,6 +172,33 @@ function checkSetReferences(s: HostSnapshots): Diagnostic[] {
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Two dumps of the same form may list the same table (a ruleset dumped twice, or `nft list table`
+ * files beside `nft list ruleset`): its rules must not apply twice. The first file's copy is kept.
+ */
+function dedupeNftTables(s: HostSnapshots): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, string>();
+  for (const rs of s.nftables ?? []) {
+    rs.tables = rs.tables.filter((t) => {
+      const key = `${t.family} ${t.name}`;
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, rs.file);
+        return true;
+      }
+      out.push({
+        code: 'trace.nft-table-twice',
+        severity: 'warning',
+        message: `table ${key} is also in ${first}: that copy is used, this one is not (its rules would apply twice)`,
+        place: { file: rs.file },
+      });
+      return false;
+    });
   }
   return out;
 }

@@ -144,4 +144,16 @@ describe('the rules a host is simulated with', () => {
     expect(chains.length).toBe(8);
     expect(chains.every((b) => b.chain.source.format === 'text')).toBe(true);
   });
+
+  it('a table dumped twice is simulated once, with a warning naming both files', async () => {
+    const twice = join(root, 'sim-twice', 'node1');
+    mkdirSync(twice, { recursive: true });
+    copyFileSync(corpusPath('kube-proxy-nft/TestOverallNFTablesRules/ruleset.json'), join(twice, 'a.json'));
+    copyFileSync(corpusPath('kube-proxy-nft/TestOverallNFTablesRules/ruleset.json'), join(twice, 'b.json'));
+    const loaded = await loadHost((await loadCase({ paths: [twice], hosts: [] })).hosts[0]!, []);
+    expect(loaded.model.nft.baseChains.length).toBe(8);
+    const warning = loaded.diagnostics.find((d) => d.code === 'trace.nft-table-twice')!;
+    expect(warning.place.file).toBe(join(twice, 'b.json'));
+    expect(warning.message).toContain(join(twice, 'a.json'));
+  });
 });

@@ -4,7 +4,7 @@
 
 import type { AnalyzeReport } from '../../report/analyze-model.js';
 import { answerSummary } from '../../report/answer-text.js';
-import { csvRows } from '../../report/csv.js';
+import { safeCsvRows } from '../../report/csv-cell.js';
 
 /**
  * - `ok`: analysed, no input errors, no leak;
@@ -127,7 +127,7 @@ const CSV_COLUMNS = [
 ] as const;
 
 export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
-  return csvRows([
+  return safeCsvRows([
     CSV_COLUMNS,
     ...rows.map((r) => [
       r.case, r.status, r.skipped, r.error ?? '', r.hosts, r.captures, r.packets, r.flows, r.translations, r.unexplained, r.leaks,
