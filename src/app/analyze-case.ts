@@ -18,6 +18,7 @@ import { FlowShapes } from '../match/flow-shapes.js';
 import { type LegFacts, type LinkedFlows, linkLegs } from '../match/link-legs.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
 import type { PairEvidence } from '../match/pair-evidence.js';
+import { tunnelPortsOf } from '../route/index.js';
 
 export interface AnalyzeOptions {
   /** Called with a capture's display path and its bytes before reading it… */
@@ -63,12 +64,21 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
     }
     hostDiagnostics.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);
+    const captureFiles = host.files.filter((f) => isCaptureKind(f.kind));
+    const tunnels = tunnelPortsOf(knowledge.model?.interfaces ?? []);
+    if (tunnels.notes.length > 0 && captureFiles.length > 0) {
+      hostDiagnostics.push({
+        code: 'case.tunnel-ports', severity: 'info',
+        message: `host ${host.name}'s captures are decoded with its own tunnel ports: ${tunnels.notes.join('; ')}`,
+        place: { file: captureFiles[0]!.displayPath },
+      });
+    }
     snapshotsByHost.push(host.files.filter((f) => isSnapshotKind(f.kind)).map((f) => f.displayPath));
-    for (const file of host.files.filter((f) => isCaptureKind(f.kind))) {
+    for (const file of captureFiles) {
       options.onFile?.(file.displayPath, file.size);
       let legs: CaptureLegs;
       try {
-        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream);
+        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports);
       } catch (err) {
         hostDiagnostics.push({ code: 'capture.unreadable', severity: 'error', message: (err as Error).message, place: { file: file.displayPath } });
         continue;

@@ -5,7 +5,7 @@
 
 import { statSync } from 'node:fs';
 import { readCaptureFile, type CaptureInterface, type CaptureReadResult, type PacketRecord } from '../capture/index.js';
-import { decodePacket, PacketView } from '../decode/index.js';
+import { applyTunnelPorts, decodePacket, PacketView, type TunnelPorts } from '../decode/index.js';
 import { buildDecodeRecord, recordTimestamp } from '../report/decode-record.js';
 import { DECODE_FORMATS, type DecodeEnd, type DecodeRenderContext } from '../report/decode-formats.js';
 import type { DecodeFormatName } from '../report/format-names.js';
@@ -26,6 +26,8 @@ export interface DecodeRunOptions {
   progress?(bytes: number): void;
   /** Kernel ifindex → name (from the host's ip link/addr dump), for Linux cooked v2 captures. */
   ifNames?: ReadonlyMap<number, string>;
+  /** UDP ports of tunnels beyond the defaults (VXLAN 4789/8472, Geneve 6081). */
+  tunnelPorts?: TunnelPorts;
   /**
    * Count flows in a worker thread: 'auto' (default) for --summary on captures of millions of
    * packets (FLOW_WORKER_MIN_PACKETS); 'always' for --summary whatever the size (tests); 'never'
@@ -57,6 +59,7 @@ const FLOW_WORKER_DECISION_PACKETS = 4096;
 export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
   const started = performance.now(); // the worker's start counts too
   const view = new PacketView();
+  if (o.tunnelPorts !== undefined) applyTunnelPorts(view, o.tunnelPorts);
   const mode = o.flowWorker ?? 'auto';
   const size = mode === 'auto' ? fileSizeOf(o.file) : 0;
   const mayUseWorker = o.summaryOnly && (mode === 'always' || (mode === 'auto' && size >= FLOW_WORKER_MIN_PACKETS * MIN_RECORD_BYTES));

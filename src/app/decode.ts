@@ -3,7 +3,9 @@
 
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { CaptureFileError } from '../capture/index.js';
-import { siblingInterfaceNames } from '../case/sibling-interface-names.js';
+import { siblingInterfaces } from '../case/sibling-interface-names.js';
+import type { TunnelPorts } from '../decode/index.js';
+import { tunnelPortsOf } from '../route/index.js';
 import type { DecodeFormatName } from '../report/format-names.js';
 import { createProgress } from '../report/progress.js';
 import { makeStyle, shouldUseColor } from '../report/terminal.js';
@@ -23,6 +25,8 @@ export interface DecodeCommandOptions {
   color: boolean | undefined;
   /** 1 keeps flow counting on this thread; undefined lets it use a second thread when it pays. */
   threads: number | undefined;
+  /** `--vxlan-port`, `--geneve-port`, `--ip-in-udp-port`: added to the ports the host's own `ip -d link` names. */
+  tunnelPorts: TunnelPorts;
   /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
   width?: number | undefined;
 }
@@ -64,6 +68,16 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
   } catch {
     // reported by the reader below
   }
+  const siblings = await siblingInterfaces(file);
+  const names = new Map(siblings.map((i) => [i.index, i.name] as const));
+  const fromHost = tunnelPortsOf(siblings);
+  // The capture's host folder says which ports its tunnels use; the options add to that.
+  const tunnelPorts: TunnelPorts = {
+    vxlan: [...new Set([...options.tunnelPorts.vxlan, ...fromHost.ports.vxlan])],
+    geneve: [...new Set([...options.tunnelPorts.geneve, ...fromHost.ports.geneve])],
+    ipInUdp: [...new Set([...options.tunnelPorts.ipInUdp, ...fromHost.ports.ipInUdp])],
+  };
+  if (fromHost.notes.length > 0) process.stderr.write(`natpath decode: tunnel ports from the ip -d link dump beside the capture: ${fromHost.notes.join('; ')}\n`);
   progress.start(file, size);
   try {
     const result = await runDecode({
@@ -74,7 +88,8 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
       ctx: { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env), file },
       write,
       progress: (bytes) => progress.update(bytes),
-      ifNames: await siblingInterfaceNames(file),
+      ifNames: names,
+      tunnelPorts,
       flowWorker: options.threads === 1 ? 'never' : 'auto',
     });
     progress.finish();

@@ -31,6 +31,7 @@ import { decodeTcp } from './tcp.js';
 import { decodeUdp } from './udp.js';
 import { decodeVlan } from './vlan.js';
 import { decodeVxlan } from './vxlan.js';
+import { decodeIpInUdp } from './ip-in-udp.js';
 import { decodeWireguard } from './wireguard.js';
 
 /** The first decoder for a LINKTYPE_ value, or Next.NONE when natpath does not decode it. */
@@ -156,6 +157,8 @@ function runDecoder(layer: number, buf: Uint8Array, off: number, end: number, ou
       return decodeErspan(buf, off, end, out, true);
     case Next.WIREGUARD:
       return decodeWireguard(buf, off, end, out);
+    case Next.IP_IN_UDP:
+      return decodeIpInUdp(buf, off, end, out);
     case Next.PPPOE:
       return decodePppoe(buf, off, end, out);
     case Next.MPLS:

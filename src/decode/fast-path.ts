@@ -150,7 +150,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
       if (payload + VxlanField.HEADER_LEN > payloadEnd || (buf[payload + VxlanField.FLAGS]! & VXLAN_FLAG_VNI_VALID) === 0) return Fast.NOT_TAKEN;
       upper = Upper.VXLAN;
     } else if (kind !== UdpPortKind.NONE) {
-      if (kind === UdpPortKind.GENEVE || kind === UdpPortKind.WIREGUARD) return Fast.NOT_TAKEN;
+      return Fast.NOT_TAKEN; // Geneve, WireGuard, IP in UDP: the general path
     } else if (ports[(buf[l4 + UdpField.SRC_PORT]! << 8) | buf[l4 + UdpField.SRC_PORT + 1]!] === UdpPortKind.WIREGUARD) {
       return Fast.NOT_TAKEN;
     }

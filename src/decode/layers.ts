@@ -38,12 +38,13 @@ export const Next = {
   WIREGUARD: 23,
   PPPOE: 24,
   MPLS: 25,
+  IP_IN_UDP: 26,
 } as const;
 
 /** How the layer at a depth was reached. Depth 0 is always `NONE` (the capture's link layer). */
 export const Tunnel = {
   NONE: 0,
-  /** UDP 4789 / 8472 (flannel), RFC 7348; encapId = VNI. */
+  /** UDP 4789 / 8472 (flannel) or a port the host configured, RFC 7348; encapId = VNI. */
   VXLAN: 1,
   /** UDP 6081, RFC 8926; encapId = VNI, encapProto = protocol type. */
   GENEVE: 2,
@@ -59,10 +60,12 @@ export const Tunnel = {
   ICMP_QUOTE: 7,
   /** The original datagram quoted by an ICMPv6 error (RFC 4443). */
   ICMPV6_QUOTE: 8,
+  /** A bare IP packet in UDP (flannel's UDP backend, port 8285 when configured). */
+  IP_IN_UDP: 9,
 } as const;
 export type Tunnel = (typeof Tunnel)[keyof typeof Tunnel];
 
-const TUNNEL_NAMES = ['none', 'vxlan', 'geneve', 'gre', 'erspan', 'ipv4-in-ip', 'ipv6-in-ip', 'icmp-quote', 'icmpv6-quote'];
+const TUNNEL_NAMES = ['none', 'vxlan', 'geneve', 'gre', 'erspan', 'ipv4-in-ip', 'ipv6-in-ip', 'icmp-quote', 'icmpv6-quote', 'ip-in-udp'];
 
 /** The decode contract's name of an IP protocol: tcp, udp, icmp, icmpv6, else its number. */
 export function protoName(proto: number): string | number {
@@ -89,6 +92,8 @@ export const UdpPortKind = {
   VXLAN: 1,
   GENEVE: 2,
   WIREGUARD: 3,
+  /** A bare IP packet as the payload (flannel UDP backend). Never a default: only configured ports. */
+  IP_IN_UDP: 4,
 } as const;
 
 /** Linux packet types (SLL/SLL2 `pkttype`, <linux/if_packet.h>). */

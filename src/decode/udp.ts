@@ -1,6 +1,7 @@
 // UDP header, RFC 768. The datagram ends at the UDP length; its payload is handed to the tunnel
-// decoders by destination port (VXLAN 4789/8472, Geneve 6081; WireGuard 51820 either way),
-// configurable per view with PacketView.setUdpPortKind.
+// decoders by destination port (VXLAN 4789/8472, Geneve 6081; WireGuard 51820 either way; a
+// bare IP packet — flannel's UDP backend — only where configured), per view with
+// PacketView.setUdpPortKind (decode --vxlan-port & co., or the host's `ip -d link`).
 //
 //  0                   16                  31
 // +-------------------+-------------------+
@@ -71,6 +72,8 @@ export function decodeUdp(buf: Uint8Array, off: number, end: number, out: Packet
       return out.next(Next.GENEVE, payload, udpEnd);
     case UdpPortKind.WIREGUARD:
       return out.next(Next.WIREGUARD, payload, udpEnd);
+    case UdpPortKind.IP_IN_UDP:
+      return out.next(Next.IP_IN_UDP, payload, udpEnd);
   }
   return DecodeStatus.Ok;
 }

@@ -2,7 +2,7 @@
 // point. This is the per-packet path of `analyze`: one record, one view, one LegInput, reused.
 
 import { readCaptureFile, readCaptureStream, type CaptureReadControl, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
-import { Has, PacketView, SllPacketType, Tunnel, decodePacket, fmix32i, mix32i } from '../decode/index.js';
+import { Has, PacketView, SllPacketType, Tunnel, applyTunnelPorts, decodePacket, fmix32i, mix32i, type TunnelPorts } from '../decode/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { LegInput, LegTable } from './leg-table.js';
 
@@ -43,9 +43,12 @@ export async function collectLegs(
   displayPath: string,
   onBytes?: OnBytes,
   openStream?: () => AsyncIterable<Uint8Array>,
+  tunnelPorts?: TunnelPorts,
 ): Promise<CaptureLegs> {
   const legs = new LegTable();
   const view = new PacketView();
+  // The capturing host's own tunnel ports (its `ip -d link`), beyond the defaults.
+  if (tunnelPorts !== undefined) applyTunnelPorts(view, tunnelPorts);
   const input = new LegInput();
   const record = new PacketRecord();
   const points: CapturePoint[] = [];

@@ -13,7 +13,7 @@ export const DECODE_SCHEMA = 'natpath.decode/1';
 export type Direction = 'in' | 'out';
 
 export interface EncapLayer {
-  /** vxlan, geneve, gre, erspan, ipv4-in-ip, ipv6-in-ip. */
+  /** vxlan, geneve, gre, erspan, ipv4-in-ip, ipv6-in-ip, ip-in-udp. */
   type: string;
   /** The outer IP header that carries the tunnel. */
   src: string | null;
