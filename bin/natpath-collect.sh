@@ -117,7 +117,8 @@ if [ -z "$HOST_NAME" ]; then
   elif [ -n "$NETNS_PID" ]; then HOST_NAME="$(hostname 2>/dev/null || echo host)-pid$NETNS_PID"
   else HOST_NAME=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname); fi
 fi
-case $HOST_NAME in '' | */* | .*) die "unusable host name '$HOST_NAME' (use --host NAME)" ;; esac
+# The name becomes a folder, an archive entry and natpath's host name: printable, no path parts.
+case $HOST_NAME in '' | */* | .* | *[!A-Za-z0-9._@:+-]*) die "unusable host name '$HOST_NAME': letters, digits and . _ @ : + - only, not starting with a dot (use --host NAME)" ;; esac
 
 HOST_DIR=$OUT_DIR/$HOST_NAME
 ARCHIVE=$OUT_DIR/$HOST_NAME.tar.gz
@@ -221,7 +222,8 @@ save nft-ruleset.txt nft list ruleset
 } >"$HOST_DIR/host-info.txt"
 COLLECTED="$COLLECTED host-info.txt"
 
-tar -czf "$ARCHIVE" -C "$OUT_DIR" "$HOST_NAME" || die "cannot write $ARCHIVE"
+# ./NAME: a name that starts with "-" must not be read by tar as an option (natpath strips the ./).
+tar -czf "$ARCHIVE" -C "$OUT_DIR" "./$HOST_NAME" || die "cannot write $ARCHIVE"
 [ "$KEEP_FOLDER" = 1 ] || rm -rf "$HOST_DIR"
 
 say "collected into $ARCHIVE:"

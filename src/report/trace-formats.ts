@@ -39,6 +39,7 @@ export function renderTraceText(r: TraceReport, style: Style): string {
     const color = o.verdict === 'ACCEPT' ? style.green : style.red;
     lines.push(`${style.bold(`Outcome ${i + 1}/${r.outcomes.length}`)}  ${percent(o.probability)}  ${color(headline(o))}`);
     lines.push(`  final packet: ${o.packet.src ?? '?'} → ${o.packet.dst}${o.mark !== '0x0' ? `  (mark ${o.mark})` : ''}`);
+    if (o.verdict === 'ACCEPT' && o.verdictBy !== null) lines.push(`  accepted by: ${o.verdictBy}`);
     if (o.translatedBeyondReason !== null) lines.push(style.yellow(`  then: ${o.translatedBeyondReason}`));
     for (const t of o.translations) {
       lines.push(`  ${style.cyan(t.kind)}: ${t.before.src ?? '?'} → ${t.before.dst}  ⇒  ${t.after.src ?? '(address not known)'} → ${t.after.dst}${t.range ? `  (range ${t.range})` : ''}`);

@@ -11,7 +11,7 @@ import { evaluateMatch } from '../netfilter/matches/index.js';
 import type { HostModel } from './host-model.js';
 import type { SimState } from './state.js';
 
-export type { EvalOptions, MatchResult } from '../netfilter/match-eval.js';
+export type { EvalOptions } from '../netfilter/match-eval.js';
 
 /** The rule as a whole: no (some condition fails), yes, or a split with the probability of "yes". */
 export type RuleMatch =

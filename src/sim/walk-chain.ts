@@ -48,6 +48,8 @@ export interface WalkContext {
  */
 export const MAX_CHAIN_NESTING = 1024;
 
+const FILTERING_TABLES: ReadonlySet<string> = new Set(['filter', 'security']);
+
 /** Runs a built-in chain of a table; its end applies the chain's policy. Absent tables/chains accept. */
 export function runBuiltinChain(ctx: WalkContext, state: SimState, tableName: string, chainName: string): ChainEnd[] {
   const table = ctx.dump.tables.get(tableName);
@@ -57,7 +59,8 @@ export function runBuiltinChain(ctx: WalkContext, state: SimState, tableName: st
   return ends.map((e) => {
     if (e.verdict !== null) return e;
     const policy = chain.chain.policy ?? 'ACCEPT';
-    if (policy === 'DROP') e.state.verdictBy = `policy DROP of ${tableName} ${chainName}`;
+    // The policy decided: DROP always; ACCEPT in the tables that filter (nat and mangle policies decide nothing).
+    if (policy === 'DROP' || FILTERING_TABLES.has(tableName)) e.state.verdictBy = `policy ${policy} of ${tableName} ${chainName}`;
     return { state: e.state, verdict: policy };
   });
 }
@@ -206,8 +209,8 @@ function fire(ctx: WalkContext, state: SimState, tableName: string, rule: Rule):
         state.unknowns.push(`${t.kind} outside the nat table (${tableName} ${rule.chain}) is not evaluated`);
         return 'next';
       }
+      // A NAT target ends the nat table but decides nothing about the packet: the verdict stays the filter's.
       applyNat(ctx.host, state, t, step);
-      state.verdictBy = `${tableName} ${rule.chain} rule ${rule.number}`;
       // A NAT target ends the nat table for this hook with ACCEPT.
       return [{ state, verdict: 'ACCEPT' }];
     case 'TPROXY':

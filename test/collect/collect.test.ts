@@ -46,6 +46,28 @@ describe('the collect script', () => {
   });
 });
 
+describe('the collect script with hostile host names (issue 16)', () => {
+  it('a --host that starts with "-" is a folder and an archive entry, never a tar option', async () => {
+    const out = join(scratch, 'dash');
+    // Network state only: nothing is captured; without root the dumps fail and are listed as skipped.
+    const r = spawnSync('sh', [SCRIPT, '--out', out, '--host', '-x', '--no-capture'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const entries = execFileSync('tar', ['-tzf', join(out, '-x.tar.gz')], { encoding: 'utf8' }).trim().split('\n');
+    expect(entries).toContain('./-x/host-info.txt');
+    const { loadCase } = await import('../../src/case/load-case.js');
+    const c = await loadCase({ paths: [join(out, '-x.tar.gz')], hosts: [] });
+    expect(c.hosts.map((h) => h.name)).toEqual(['-x']);
+  });
+
+  it('a --host with spaces, line breaks or path parts is refused before anything is collected', () => {
+    for (const name of ['a b', 'x\ny', '../up', '.hidden', 'a/b']) {
+      const r = spawnSync('sh', [SCRIPT, '--out', join(scratch, 'bad'), '--host', name, '--no-capture'], { encoding: 'utf8' });
+      expect(r.status, name).toBe(2);
+      expect(r.stderr).toContain('unusable host name');
+    }
+  });
+});
+
 describe.runIf(canLab)('collect inside lab namespaces (root)', () => {
   const out = join(scratch, 'lab');
   const printed = join(scratch, 'collect-lab.sh');

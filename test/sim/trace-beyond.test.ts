@@ -34,3 +34,19 @@ describe('trace on node1 of pod-egress-natgw (flannel MASQUERADE, then the cloud
     }
   });
 });
+
+describe('verdictBy names what accepted, as it names what dropped', () => {
+  it('the chain policy when no rule decided; the filter rule, not a NAT rule, when one did', async () => {
+    const run = async (src: string, dst: string, proto: string) => {
+      const r = await runTrace({ paths: [samplePath('pod-egress-natgw')], hosts: [], hostName: 'node1', proto, src, dst });
+      if (!r.ok) throw new Error(r.message);
+      return r.report;
+    };
+    const toNode = await run('10.0.0.50', '10.0.0.11:12345', 'tcp');
+    expect(toNode.outcomes.map((o) => [o.verdict, o.verdictBy])).toEqual([['ACCEPT', 'policy ACCEPT of filter INPUT']]);
+    expect(renderTraceText(toNode, makeStyle(false))).toContain('accepted by: policy ACCEPT of filter INPUT');
+    // Forwarded and masqueraded: flannel's FORWARD rule accepted it; MASQUERADE decided nothing.
+    const out = await trace('8.8.8.8:53');
+    expect(out.outcomes[0]!.verdictBy).toBe('filter FLANNEL-FWD rule 1');
+  });
+});
