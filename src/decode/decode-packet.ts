@@ -32,6 +32,7 @@ import { decodeUdp } from './udp.js';
 import { decodeVlan } from './vlan.js';
 import { decodeVxlan } from './vxlan.js';
 import { decodeIpInUdp } from './ip-in-udp.js';
+import { decodeNflog } from './nflog.js';
 import { decodeWireguard } from './wireguard.js';
 
 /** The first decoder for a LINKTYPE_ value, or Next.NONE when natpath does not decode it. */
@@ -55,6 +56,8 @@ export function firstLayerFor(linkType: number): number {
       return Next.IPV4;
     case 229: // IPV6
       return Next.IPV6;
+    case 239: // NFLOG
+      return Next.NFLOG;
   }
   return Next.NONE;
 }
@@ -159,6 +162,8 @@ function runDecoder(layer: number, buf: Uint8Array, off: number, end: number, ou
       return decodeWireguard(buf, off, end, out);
     case Next.IP_IN_UDP:
       return decodeIpInUdp(buf, off, end, out);
+    case Next.NFLOG:
+      return decodeNflog(buf, off, end, out);
     case Next.PPPOE:
       return decodePppoe(buf, off, end, out);
     case Next.MPLS:

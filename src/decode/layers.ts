@@ -39,6 +39,7 @@ export const Next = {
   PPPOE: 24,
   MPLS: 25,
   IP_IN_UDP: 26,
+  NFLOG: 27,
 } as const;
 
 /** How the layer at a depth was reached. Depth 0 is always `NONE` (the capture's link layer). */

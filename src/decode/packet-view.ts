@@ -94,6 +94,10 @@ export class PacketView {
   llAddrLen = 0;
   /** BSD loopback address family as decoded (byte order resolved), or -1. */
   nullFamily = -1;
+  /** NFLOG: the group (resource id), and the rule's prefix as bytes in `buf` (offset -1: none). */
+  nflogGroup = -1;
+  nflogPrefixOff = -1;
+  nflogPrefixLen = 0;
 
   // ---- where decoding ended on something that is not IP ----
   /** The ethertype (or SLL/GRE/Geneve protocol type) that was not decoded further; 0 = 802.3/LLC without SNAP; -1 none. */
@@ -233,6 +237,9 @@ export class PacketView {
     this.llAddrOff = -1;
     this.llAddrLen = 0;
     this.nullFamily = -1;
+    this.nflogGroup = -1;
+    this.nflogPrefixOff = -1;
+    this.nflogPrefixLen = 0;
     this.nonIpEtherType = -1;
     this.nonIpDepth = -1;
     this.arpOp = -1;

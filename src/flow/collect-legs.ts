@@ -34,6 +34,24 @@ export interface CaptureLegs {
   diagnostics: Diagnostic[];
 }
 
+const NFLOG_LINK_TYPE = 239;
+/** Above every `interfaceIndex * 2^32 + ifindex` key, below 2^53 with a 32-bit hash * 2^16. */
+const NFLOG_KEY_BASE = 2 ** 52;
+
+/** FNV-1a of the NFLOG prefix bytes (a number; no string per packet). */
+function nflogPrefixHash(view: PacketView): number {
+  let h = 0x811c9dc5;
+  const buf = view.buf;
+  for (let i = view.nflogPrefixOff, e = i + view.nflogPrefixLen; i >= 0 && i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The capture point's label: the rule's `--nflog-prefix`, or `nflog:GROUP` when it has none. */
+function nflogLabel(view: PacketView): string {
+  if (view.nflogPrefixOff < 0 || view.nflogPrefixLen === 0) return `nflog:${view.nflogGroup}`;
+  return new TextDecoder('utf-8', { fatal: false }).decode(view.buf.subarray(view.nflogPrefixOff, view.nflogPrefixOff + view.nflogPrefixLen)).trim();
+}
+
 /** Called now and then with the byte offset reached (of the decompressed stream for gzip). */
 export type OnBytes = (offset: number) => void;
 
@@ -63,13 +81,17 @@ export async function collectLegs(
   const span = Float64Array.of(Infinity, -Infinity);
 
   const pointOf = (r: PacketRecord): number => {
-    const ifIndex = r.linkType === LinkType.LINUX_SLL2 ? view.ifIndex : -1;
-    const key = r.interfaceIndex * 0x1_0000_0000 + (ifIndex + 1);
+    const nflog = r.linkType === NFLOG_LINK_TYPE;
+    const ifIndex = r.linkType === LinkType.LINUX_SLL2 || nflog ? view.ifIndex : -1;
+    // NFLOG: each rule prefix is its own capture point (the rule that copied the packet says where it was).
+    const key = nflog ? NFLOG_KEY_BASE + nflogPrefixHash(view) * 0x1_0000 + ((ifIndex + 1) & 0xffff) : r.interfaceIndex * 0x1_0000_0000 + (ifIndex + 1);
     if (key === lastKey) return lastPoint;
     let point = pointByKey.get(key);
     if (point === undefined) {
       point = points.length;
-      points.push({ index: point, fileInterface: r.interfaceIndex, ifIndex, name: null, linkType: r.linkType, packets: 0 });
+      // Made once per capture point, not per packet.
+      const name = nflog ? nflogLabel(view) : null;
+      points.push({ index: point, fileInterface: r.interfaceIndex, ifIndex, name, linkType: r.linkType, packets: 0 });
       pointByKey.set(key, point);
     }
     lastKey = key;

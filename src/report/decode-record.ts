@@ -29,8 +29,10 @@ export interface DecodeRecord {
   frame: number;
   ts: string | null;
   interface: string | null;
-  /** SLL2 interface index, else null. */
+  /** SLL2 (or NFLOG in/out device) interface index, else null. */
   ifIndex: number | null;
+  /** NFLOG captures: the logging rule's `--nflog-prefix` ('' when it has none), else null. */
+  nflogPrefix: string | null;
   direction: Direction | null;
   /** Linux packet type (SLL/SLL2): host, broadcast, multicast, otherhost, outgoing; else null. */
   packetType: string | null;
@@ -131,6 +133,7 @@ export function buildDecodeRecord(view: PacketView, r: PacketRecord, interfaceNa
     ts: tsText,
     interface: interfaceName,
     ifIndex: view.ifIndex >= 0 ? view.ifIndex : null,
+    nflogPrefix: view.nflogGroup < 0 ? null : view.nflogPrefixOff < 0 ? '' : new TextDecoder().decode(view.buf.subarray(view.nflogPrefixOff, view.nflogPrefixOff + view.nflogPrefixLen)),
     direction: pktType >= 0 ? (pktType === 4 ? 'out' : 'in') : r.direction === 1 ? 'in' : r.direction === 2 ? 'out' : null,
     packetType: pktType < 0 ? null : (PACKET_TYPES[pktType] ?? String(pktType)),
     linkType: r.linkType,
