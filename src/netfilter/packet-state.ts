@@ -6,8 +6,12 @@ import type { Family, IpAddress } from '../net/address.js';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING' | 'ROUTING';
 
-/** An interface as iptables sees it: none (e.g. no input interface for local output), unknown, or a name. */
-export type IfaceRef = { kind: 'none' } | { kind: 'unknown' } | { kind: 'name'; name: string };
+/**
+ * An interface as iptables sees it: none (e.g. no input interface for local output), unknown, or a
+ * name. An unknown one may carry the names a branch has already taken it not to be, so that a
+ * branch holds one assumption throughout (src/sim/interface-assumption.ts).
+ */
+export type IfaceRef = { kind: 'none' } | { kind: 'unknown'; not?: readonly string[] } | { kind: 'name'; name: string };
 
 export interface SimPacket {
   family: Family;

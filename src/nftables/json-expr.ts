@@ -48,7 +48,21 @@ const MATCH_OPS = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', '&', '|', '^'
 /** Keys whose value is `{ key: string, … }` with only scalar extras. */
 const KEYED_EXPRS = new Set(['meta', 'rt', 'ct', 'socket', 'osf', 'ipsec']);
 
+/** nft never nests expressions this deep (its registers run out first); deeper is damage or hostility, and would exhaust the stack. */
+export const MAX_EXPR_DEPTH = 64;
+let depth = 0;
+
 export function readExpr(v: Json, path: string, problems: JsonProblems): NftExpr {
+  if (depth >= MAX_EXPR_DEPTH) return unknown('nesting', '…', path, problems, `expressions nested deeper than ${MAX_EXPR_DEPTH} levels`);
+  depth++;
+  try {
+    return readExprAt(v, path, problems);
+  } finally {
+    depth--;
+  }
+}
+
+function readExprAt(v: Json, path: string, problems: JsonProblems): NftExpr {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
     if (Number.isFinite(v)) return v;

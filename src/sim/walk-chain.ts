@@ -10,6 +10,7 @@ import { evaluateRule, type EvalOptions } from './evaluate-match.js';
 import type { HostModel } from './host-model.js';
 import { applyNat } from './nat.js';
 import { mergeEnds } from './merge-ends.js';
+import { holdInterfaceAssumptions } from './interface-assumption.js';
 import { forkState, recordStep, stepOf, type SimState } from './state.js';
 import { budgetMessage, spend, type WorkBudget } from './work-budget.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -99,6 +100,7 @@ function runChain(ctx: WalkContext, state: SimState, tableName: string, index: C
         const where = `${tableName} ${rule.chain} rule ${rule.number}`;
         const taken = forkState(state, m.probability, uncertain === '' ? null : `${where} taken as matching: ${uncertain}`, 0);
         const skipped = forkState(state, 1 - m.probability, uncertain === '' ? null : `${where} taken as not matching: ${uncertain}`, 1);
+        holdInterfaceAssumptions(rule, taken, skipped, m.notes.filter(isUnknownNote).length);
         const out: ChainEnd[] = [];
         if (m.assumed !== undefined) taken.unknowns.push(...m.assumed);
         if (m.probability > 0) out.push(...runChain(ctx, taken, tableName, index, i, true));

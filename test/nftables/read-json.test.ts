@@ -127,4 +127,13 @@ describe('readNftJson on damaged input', () => {
     expect(value.tables).toEqual([]);
     expect(issues.map(formatDiagnostic)).toEqual(['x.json $: error: expected {"nftables": [ … ]} (nft -j list ruleset), found {"iptables":[]}']);
   });
+
+  it('bounds expression nesting (hostile: 100 000 levels of "&") with a diagnostic, not a stack overflow', () => {
+    const depth = 100_000;
+    const left = `${'{"&":['.repeat(depth)}{"meta":{"key":"mark"}}${',1]}'.repeat(depth)}`;
+    const doc = `{"nftables":[{"table":{"family":"ip","name":"t"}},{"chain":{"family":"ip","table":"t","name":"c"}},{"rule":{"family":"ip","table":"t","chain":"c","expr":[{"match":{"op":"==","left":${left},"right":1}}]}}]}`;
+    const { value, issues } = readNftJson(doc, 'deep.json');
+    expect(issues.some((d) => d.message.startsWith('expressions nested deeper than 64 levels'))).toBe(true);
+    expect(value.tables[0]!.chains[0]!.rules).toHaveLength(1);
+  });
 });

@@ -7,6 +7,8 @@ import type { IfaceRef } from '../packet-state.js';
 
 function ifaceMatches(ref: IfaceRef, name: string, wildcard: boolean, negated: boolean, what: string): MatchResult {
   if (ref.kind === 'none') return not(negated, false);
+  // A branch that already took the interface not to be this one holds to it.
+  if (ref.kind === 'unknown' && !wildcard && ref.not?.includes(name) === true) return not(negated, false);
   if (ref.kind === 'unknown') return unknown(`${what} interface is not known (rule tests ${negated ? '! ' : ''}${name}${wildcard ? '+' : ''})`);
   const hit = wildcard ? ref.name.startsWith(name) : ref.name === name;
   return not(negated, hit);
