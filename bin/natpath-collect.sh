@@ -2,8 +2,8 @@
 # natpath-collect.sh — collect a natpath case from one Linux host (a Kubernetes node, a gateway,
 # a server) or from one network namespace on it: the network state natpath reads, plus a bounded
 # packet capture, packed as <host>.tar.gz. Shipped with natpath (`natpath collect`); POSIX sh,
-# needs only what a node has: ip, iptables-save, tcpdump, tar, gzip (conntrack, nft, nsenter
-# when present). See docs/collect.md.
+# needs only what a node has: ip, iptables-save, tcpdump, tar, gzip (conntrack, nft, ipset,
+# nsenter when present). See docs/collect.md.
 #
 # It refuses to capture without all three limits, never leaves tcpdump running (it is stopped on
 # every way out: limits reached, Ctrl-C, TERM, errors), and prints what it collected.
@@ -30,7 +30,8 @@ Usage: $PROG --out DIR --duration SECONDS --packets COUNT --size MB [options]
        $PROG --out DIR --no-capture [options]
 
 Saves iptables-save -c, ip6tables-save -c, ip route/rule show table all (v4 and v6), ip -j addr,
-ip -d -j link, conntrack -L and nft list ruleset (when installed), the hostname and kernel
+ip -d -j link, conntrack -L, nft list ruleset, nft -j list ruleset and ipset save (when
+installed), the hostname and kernel
 version, and a tcpdump capture bounded by all three limits, into DIR/<host>/, then packs
 DIR/<host>.tar.gz for natpath analyze/batch. Run as root.
 
@@ -211,6 +212,8 @@ save ip-addr.json ip -j addr show
 save ip-link.json ip -d -j link show
 save conntrack.txt conntrack -L
 save nft-ruleset.txt nft list ruleset
+save nft-ruleset.json nft -j list ruleset
+save ipset-save.txt ipset save
 {
   printf 'host: %s\n' "$HOST_NAME"
   printf 'hostname: %s\n' "$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"

@@ -12,6 +12,11 @@ import { inShard, parseShard, shardFromJobIndex } from './batch/shard.js';
 import { isSuccess } from './batch/summary.js';
 import { readPackageVersion } from './version.js';
 import { EXIT } from './exit-codes.js';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A case analysed for longer than this is stopped and marked failed: generous, a real case takes seconds to minutes. */
+export const DEFAULT_CASE_TIMEOUT_SECONDS = 3600;
 
 /** Exit codes of `batch` (also in --help). */
 export const BATCH_EXIT = { ok: EXIT.ok, notAllSucceeded: EXIT.inputErrors, usage: EXIT.usage, noCase: EXIT.noUsableInput } as const;
@@ -25,6 +30,8 @@ export interface BatchCommandOptions {
   formats: string;
   jobs: number | undefined;
   workerMemory: number | undefined;
+  /** Seconds per case before it is stopped (DEFAULT_CASE_TIMEOUT_SECONDS when not given). */
+  caseTimeout?: number | undefined;
   force: boolean;
   shard: string | undefined;
   shards: number | undefined;
@@ -53,6 +60,8 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
   if (options.workerMemory !== undefined && (!Number.isInteger(options.workerMemory) || options.workerMemory < 16)) {
     return fail('--worker-memory expects a whole number of MB ≥ 16');
   }
+  const caseTimeout = options.caseTimeout ?? DEFAULT_CASE_TIMEOUT_SECONDS;
+  if (!Number.isFinite(caseTimeout) || caseTimeout <= 0) return fail('--case-timeout expects seconds > 0');
   let shard = null;
   if (options.shard !== undefined) {
     shard = parseShard(options.shard);
@@ -63,6 +72,8 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
     if (typeof s === 'string') return fail(s);
     shard = s;
   }
+  const unwritable = await cannotWrite(options.out);
+  if (unwritable !== null) return fail(unwritable);
   const found = await findCases(inputs);
   for (const p of found.problems) process.stderr.write(`natpath batch: ${p.argument} ${p.message}\n`);
   for (const s of found.skipped) process.stderr.write(`natpath batch: note: ${s.argument} ${s.message}\n`);
@@ -78,6 +89,7 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
     formats,
     jobs: options.jobs ?? availableParallelism(),
     workerHeapMb: options.workerMemory,
+    caseTimeoutSeconds: caseTimeout,
     force: options.force,
     shard,
     version: readPackageVersion(),
@@ -86,4 +98,22 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
   progress.finish(rows);
   const allOk = rows.every(isSuccess) && found.problems.length === 0;
   return allOk ? BATCH_EXIT.ok : BATCH_EXIT.notAllSucceeded;
+}
+
+/**
+ * Why the output folder cannot be written (a read-only place, a file where a folder should be),
+ * or null: found before any case runs, so the user gets one clear usage error naming the path.
+ */
+async function cannotWrite(outDir: string): Promise<string | null> {
+  const probe = join(outDir, `.natpath-write-test-${process.pid}`);
+  try {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+    return null;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way of a folder' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'EROFS' ? 'read-only file system' : (e.code ?? e.message);
+    return `--out ${outDir}: cannot be written (${why})`;
+  }
 }

@@ -11,6 +11,7 @@ interface BatchArgs {
   out: string;
   jobs?: number;
   workerMemory?: number;
+  caseTimeout?: number;
   formats: string;
   force: boolean;
   shard?: string;
@@ -33,6 +34,10 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
           type: 'number',
           describe: "MB of JavaScript heap each worker may use; a case that needs more fails alone (default: Node's limit)",
         })
+        .option('case-timeout', {
+          type: 'number',
+          describe: 'Seconds one case may take; past it the case is stopped and marked failed, the others go on (default: 3600)',
+        })
         .option('formats', { type: 'string', default: DEFAULT_FORMATS, describe: `Report formats per case, comma-separated (${ANALYZE_FORMAT_NAMES.join(', ')})` })
         .option('force', { type: 'boolean', default: false, describe: 'Analyse every case again, even when its inputs have not changed since its report' })
         .option('shard', { type: 'string', describe: 'I/N: only the cases of shard I of N (1 ≤ I ≤ N), chosen by a hash of the case name' })
@@ -53,6 +58,7 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
           formats: args.formats,
           jobs: args.jobs,
           workerMemory: args.workerMemory,
+          caseTimeout: args.caseTimeout,
           force: args.force,
           shard: args.shard,
           shards: args.shards,

@@ -43,6 +43,9 @@ function unknown(why: string): Evaluated {
   return { kind: 'unknown', why };
 }
 
+/** numgen / hash moduli up to this are followed value by value (kube-proxy uses one per endpoint). */
+const MAX_ENUMERATED = 4096;
+
 const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
 
 function addr(a: IpAddress | null, what: string): Evaluated {
@@ -242,16 +245,18 @@ export function evaluate(e: NftExpr, s: SimState, scope: NftScope): Evaluated {
   if ('fib' in e) return fib(e.fib.result, e.fib.flags, s, scope);
   if ('numgen' in e) {
     const { mod, offset = 0, mode } = e.numgen;
+    if (mod > MAX_ENUMERATED) return unknown(`numgen ${mode} mod ${mod}: too many values to follow each`);
     const values: NftValue[] = [];
-    for (let i = 0; i < mod && i < 4096; i++) values.push({ t: 'int', n: offset + i });
+    for (let i = 0; i < mod; i++) values.push({ t: 'int', n: offset + i });
     return mode === 'random'
       ? { kind: 'random', values, chance: true, why: `numgen random mod ${mod}` }
       : { kind: 'random', values, chance: false, why: `numgen inc mod ${mod}: where the counter stands is not known` };
   }
   if ('jhash' in e || 'symhash' in e) {
     const { mod, offset = 0 } = 'jhash' in e ? e.jhash : e.symhash;
+    if (mod > MAX_ENUMERATED) return unknown(`hash mod ${mod}: too many values to follow each`);
     const values: NftValue[] = [];
-    for (let i = 0; i < mod && i < 4096; i++) values.push({ t: 'int', n: offset + i });
+    for (let i = 0; i < mod; i++) values.push({ t: 'int', n: offset + i });
     return { kind: 'random', values, chance: false, why: `${'jhash' in e ? 'jhash' : 'symhash'} mod ${mod}: the kernel's hash of this packet is not computed` };
   }
   if ('concat' in e) {

@@ -26,6 +26,17 @@ for pair in pod:eth0 node:vethpod node:eth0 srv:eth0; do ip -n "$P${pair%%:*}" l
 ip -n "${P}pod" route add default via 10.244.1.1
 ip netns exec "${P}node" sysctl -qw net.ipv4.ip_forward=1
 ip netns exec "${P}node" iptables -t nat -A POSTROUTING -s 10.244.0.0/16 -o eth0 -j MASQUERADE
+# An ipset the filter table matches on, and an nft table of its own: collect must save both.
+if command -v ipset >/dev/null; then
+  ip netns exec "${P}node" ipset create pods hash:net
+  ip netns exec "${P}node" ipset add pods 10.244.0.0/16
+  ip netns exec "${P}node" iptables -A FORWARD -m set --match-set pods src -j ACCEPT
+fi
+if command -v nft >/dev/null; then
+  ip netns exec "${P}node" nft add table inet collecttest
+  ip netns exec "${P}node" nft add chain inet collecttest collectfwd '{ type filter hook forward priority 10; policy accept; }'
+  ip netns exec "${P}node" nft add rule inet collecttest collectfwd ip saddr 10.244.0.0/16 counter accept
+fi
 
 ip netns exec "${P}srv" node "$SERVICES" serve-http 8080 partner >"$OUT/server.log" 2>&1 &
 PIDS+=($!)
@@ -49,7 +60,7 @@ sleep 1.5
 ip netns exec "${P}pod" node "$SERVICES" http-get 10.0.0.50 8080 1 >/dev/null 2>&1
 wait "$c4"; echo "collect-counted-exit: $?"
 echo "counted-seconds: $(($(date +%s) - started))"
-echo "counted-packets: $(tar -xzOf "$OUT/counted/counted.tar.gz" counted/capture.pcap | tcpdump -r - -n 2>/dev/null | wc -l)"
+echo "counted-packets: $(tar -xzOf "$OUT/counted/counted.tar.gz" ./counted/capture.pcap | tcpdump -r - -n 2>/dev/null | wc -l)"
 
 # Stopped from outside mid-capture: it must exit promptly and leave no tcpdump behind.
 started=$(date +%s)

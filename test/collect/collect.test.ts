@@ -92,11 +92,28 @@ describe.runIf(canLab)('collect inside lab namespaces (root)', () => {
     const stderr = readFileSync(join(out, 'node1.stderr'), 'utf8');
     expect(stderr).toContain('collected into');
     expect(stderr).toContain('capture stopped: duration limit reached');
-    const entries = execFileSync('tar', ['-tzf', join(out, 'node1.tar.gz')], { encoding: 'utf8' }).trim().split('\n').sort();
+    // Entries are ./node1/… (the script writes ./NAME so that a name starting with "-" is no tar option).
+    const entries = execFileSync('tar', ['-tzf', join(out, 'node1.tar.gz')], { encoding: 'utf8' }).trim().split('\n').map((e) => e.replace(/^\.\//, '')).sort();
     for (const f of ['capture.pcap', 'iptables-save.txt', 'ip6tables-save.txt', 'ip-route.txt', 'ip6-route.txt', 'ip-rule.txt', 'ip6-rule.txt', 'ip-addr.json', 'ip-link.json', 'host-info.txt']) {
       expect(entries).toContain(`node1/${f}`);
     }
     if (has('conntrack')) expect(entries).toContain('node1/conntrack.txt');
+  });
+
+  it('saves the ipsets and the nft ruleset (JSON) where the tools exist, and inspect reads them by content', () => {
+    // The archive names its entries ./node1/… (see the script: a host name may start with "-").
+    const entries = execFileSync('tar', ['-tzf', join(out, 'node1.tar.gz')], { encoding: 'utf8' }).trim().split('\n').map((e) => e.replace(/^\.\//, ''));
+    if (has('ipset')) expect(entries).toContain('node1/ipset-save.txt');
+    if (has('nft')) expect(entries).toContain('node1/nft-ruleset.json');
+    // What was saved is read back by content: the set with its entry, the nft JSON ruleset.
+    const inspect = runCli(['inspect', join(out, 'node1.tar.gz'), '--format', 'json']);
+    const files = (JSON.parse(inspect.stdout) as { hosts: Array<{ files: Array<{ path: string; kind: string; facts: { type: string; sets?: Array<{ name: string; entries: number }> } | null }> }> }).hosts[0]!.files;
+    const kindOf = (name: string) => files.find((f) => f.path.endsWith(`/${name}`))?.kind;
+    if (has('ipset')) {
+      expect(kindOf('ipset-save.txt')).toBe('ipset-save');
+      expect(files.find((f) => f.path.endsWith('/ipset-save.txt'))!.facts?.sets).toEqual([expect.objectContaining({ name: 'pods', entries: 1 })]);
+    }
+    if (has('nft')) expect(kindOf('nft-ruleset.json')).toBe('nft-ruleset-json');
   });
 
   it('gives archives natpath analyze reads as a case: the server sees the node, by the MASQUERADE rule', () => {

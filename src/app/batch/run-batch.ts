@@ -21,6 +21,8 @@ export interface BatchOptions {
    * its case recorded as failed; the process and the other cases go on.
    */
   workerHeapMb?: number;
+  /** Seconds one case may take; past it its worker is stopped and the case fails alone ("time limit"). */
+  caseTimeoutSeconds?: number;
   force: boolean;
   shard: Shard | null;
   version: string;
@@ -100,13 +102,29 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
         }
         current = nextCase++;
         running.set(current, 0);
+        armTimer(current);
         worker.postMessage({ type: 'case', id: current, task: taskOf(current) } satisfies ToWorker);
+      };
+      // An endless or runaway case cannot hold the batch: past its time its worker is stopped
+      // (the exit handler records the case and starts a new worker for the rest).
+      let timer: NodeJS.Timeout | null = null;
+      let timedOut = false;
+      const armTimer = (id: number) => {
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        if (options.caseTimeoutSeconds === undefined) return;
+        timer = setTimeout(() => {
+          if (current !== id) return;
+          timedOut = true;
+          void worker.terminate();
+        }, options.caseTimeoutSeconds * 1000);
       };
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'progress') {
           running.set(message.id, message.bytes);
           reportProgress();
         } else {
+          if (timer !== null) clearTimeout(timer);
           finishCase(message.id, message.row);
           sendNext();
         }
@@ -121,7 +139,8 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
       };
       worker.on('error', (err) => onDeath(err.message));
       worker.on('exit', (code) => {
-        if (current >= 0) onDeath(`exit code ${code}`);
+        if (timer !== null) clearTimeout(timer);
+        if (current >= 0) onDeath(timedOut ? `time limit of ${options.caseTimeoutSeconds} s reached (--case-timeout)` : `exit code ${code}`);
         live--;
         // A worker that died mid-run is replaced so the remaining cases still get done.
         if (nextCase < cases.length) startWorker();
