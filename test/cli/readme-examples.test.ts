@@ -39,10 +39,11 @@ function layOut(): void {
   cpSync(join(natgw, 'node1'), join(work, 'n1'), { recursive: true });
   writeFileSync(join(work, 'gw.pcap.gz'), gzipSync(readFileSync(join(natgw, 'natgw', 'capture.pcap'))));
   copyFileSync(samplePath('pod-to-pod-vxlan/node1/capture.pcap'), join(work, 'underlay.pcap'));
-  for (const [archive, host] of [['node1', 'node1'], ['gw', 'natgw'], ['partner', 'partner']]) {
+  const archives: Array<[archive: string, host: string]> = [['node1', 'node1'], ['gw', 'natgw'], ['partner', 'partner']];
+  for (const [archive, host] of archives) {
     mkdirSync(join(work, 'tar', archive), { recursive: true });
-    cpSync(join(natgw, host!), join(work, 'tar', archive!), { recursive: true });
-    execFileSync('tar', ['-czf', join(work, `${archive}.tar.gz`), '-C', join(work, 'tar'), archive!]);
+    cpSync(join(natgw, host), join(work, 'tar', archive), { recursive: true });
+    execFileSync('tar', ['-czf', join(work, `${archive}.tar.gz`), '-C', join(work, 'tar'), archive]);
   }
   mkdirSync(join(work, 'samples'));
   cpSync(natgw, join(work, 'samples', 'pod-egress-natgw'), { recursive: true });
