@@ -1,5 +1,5 @@
 // Records tshark's output for every run in test/tshark/runs.ts into test/fixtures/tshark/*.json.gz
-// (`npm run record:tshark`), or, with --check, runs them live and compares with the recordings
+// (`npm run record:tshark`; recordings still valid are kept, `--all` redoes them), or, with --check, runs them live and compares with the recordings
 // (`npm run record:tshark -- --check`, a step of .ci/run): recorded = live, or exit 1.
 // Needs tshark on the PATH and the shared corpus beside the project.
 
@@ -49,6 +49,19 @@ async function runAll(runs: TsharkRun[]): Promise<string[]> {
   return out;
 }
 
+/** Recorded outputs that can be kept: same tshark, same arguments, same input bytes. */
+function stillValid(group: RunGroup, version: string, runs: TsharkRun[]): Map<string, string> {
+  const kept = new Map<string, string>();
+  if (!existsSync(recordingPath(group))) return kept;
+  const recorded = loadRecordingFile(group);
+  if (recorded.tshark !== version) return kept;
+  for (const run of runs) {
+    const rec = recorded.runs[run.key];
+    if (rec !== undefined && rec.args.join('\u0000') === run.args.join('\u0000') && rec.inputSha256 === sha256File(run.input)) kept.set(run.key, rec.stdout);
+  }
+  return kept;
+}
+
 function record(group: RunGroup, version: string, runs: TsharkRun[], outputs: string[]): void {
   const file: RecordingFile = { tshark: version, runs: {} };
   runs.forEach((run, i) => {
@@ -87,7 +100,8 @@ function check(group: RunGroup, version: string, runs: TsharkRun[], outputs: str
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const checking = args.includes('--check');
-  const only = args.filter((a) => a !== '--check');
+  const everything = args.includes('--all');
+  const only = args.filter((a) => a !== '--check' && a !== '--all');
   for (const g of only) if (!RUN_GROUPS.includes(g as RunGroup)) throw new Error(`unknown group ${g} (groups: ${RUN_GROUPS.join(', ')})`);
   const groups = only.length > 0 ? (only as RunGroup[]) : RUN_GROUPS;
   const version = tsharkVersionLine();
@@ -96,9 +110,15 @@ async function main(): Promise<void> {
   try {
     for (const group of groups) {
       const runs = runsOf(group, scratch);
+      // Recording keeps what is still valid (same arguments, same input bytes, same tshark) unless
+      // --all; checking always runs everything live.
+      const kept = checking || everything ? new Map<string, string>() : stillValid(group, version, runs);
+      const todo = runs.filter((r) => !kept.has(r.key));
       const started = Date.now();
-      const outputs = await runAll(runs);
-      console.log(`${group}: ${runs.length} tshark runs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const fresh = await runAll(todo);
+      todo.forEach((r, i) => kept.set(r.key, fresh[i]!));
+      const outputs = runs.map((r) => kept.get(r.key)!);
+      console.log(`${group}: ${todo.length} tshark runs in ${((Date.now() - started) / 1000).toFixed(1)} s (${runs.length - todo.length} recordings still valid)`);
       if (checking) problems.push(...check(group, version, runs, outputs));
       else record(group, version, runs, outputs);
     }

@@ -118,5 +118,6 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
   }
   if (first.translatedBeyondReason !== null) out.push(`Not captured at the server: ${plain(first.translatedBeyondReason)}`, '');
   for (const leak of first.leaks) out.push(`**LEAK:** ${plain(leak.description)}`, '');
+  for (const u of first.untranslated) out.push(`**Not translated on** ${plain(u.reason)}`, '');
   return out;
 }

@@ -127,6 +127,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   });
   if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
   for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
+  for (const u of first.untranslated) lines.push(...labelled('  ', 'why', 9, `not translated on ${u.reason}`, width).map(style.yellow));
   if (o.verbose && count > 1) for (const m of flowMappings(shape.flows)) lines.push(...labelled('  ', '', 9, m, width));
   return lines;
 }

@@ -12,7 +12,7 @@ import { runAnalyze } from '../../src/app/analyze-case.js';
 import { readCaptureFile } from '../../src/capture/index.js';
 import { decodePacket, DecodeStatus, PacketView } from '../../src/decode/index.js';
 import { formatIpv4 } from '../../src/net/ipv4.js';
-import { CORPUS_ROOT, PROJECT_ROOT, corpusPath } from '../corpus.js';
+import { CORPUS_ROOT, PROJECT_ROOT, corpusPath, NEEDS_CORPUS } from '../corpus.js';
 import { decodeBytes } from './decode-helpers.js';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'fixtures', 'nflog', 'node');
@@ -49,7 +49,7 @@ describe('NFLOG captures', () => {
     expect(got.slice(0, 3).map((r) => r.dport)).toEqual([5353, 5353, 5353]);
   });
 
-  it('agrees with tshark on the corpus NFLOG captures, frame by frame', async () => {
+  it('agrees with tshark on the corpus NFLOG captures, frame by frame', NEEDS_CORPUS, async () => {
     for (const [corpus, file] of [['tcpdump', 'nflog.pcap'], ['pcapplusplus', 'packet__nflogPacket.pcap']] as const) {
       const got = await rows(corpusPath(`${corpus}/${file}`));
       const csv = readFileSync(join(CORPUS_ROOT, 'oracle', corpus, `${file}.csv`), 'utf8').trim().split('\n');

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCaptureFile } from '../../src/capture/read-capture-file.js';
+import type { PacketRecord } from '../../src/capture/index.js';
 import { decodePacket, Has, isLinkTypeSupported, IpProto, PacketView, Tunnel } from '../../src/decode/index.js';
 import { parseIpv4 } from '../../src/net/ipv4.js';
 import { parseIpv6 } from '../../src/net/ipv6.js';
@@ -165,17 +166,15 @@ export function comparableFiles(): Array<{ corpus: string; file: string }> {
     .map((r) => ({ corpus: r.corpus, file: r.file }));
 }
 
-export async function compareFile(corpus: string, file: string, view = new PacketView()): Promise<FileComparison> {
+/** Compares each decoded frame with the shared oracle (outer and inner CSV); the caller reads and decodes. */
+function outerComparer(corpus: string, file: string, view: PacketView): { result: FileComparison; compare(r: PacketRecord, number: number): void } {
   const key = `${corpus}/${file}`;
   const outerOracle = loadFields(join(CORPUS_ROOT, 'oracle', corpus, `${file}.csv`));
   const innerPath = join(CORPUS_ROOT, 'oracle', corpus, `${file}.inner.csv`);
   const innerOracle = loadFields(innerPath);
   const hasInner = existsSync(innerPath);
   const result: FileComparison = { key, frames: 0, unmatched: 0, fieldComparisons: 0, mismatches: [] };
-  await readCaptureFile(join(CORPUS_ROOT, corpus, file), (r) => {
-    if (!isLinkTypeSupported(r.linkType)) return;
-    decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
-    const number = r.frameNumber + r.customBlocksBefore;
+  const compare = (r: PacketRecord, number: number): void => {
     const outer = outerOracle.get(number);
     if (outer === undefined) {
       result.unmatched++;
@@ -195,8 +194,8 @@ export async function compareFile(corpus: string, file: string, view = new Packe
         result.mismatches.push({ key, frame: number, side, field, tshark: theirs.values[field], natpath: mine[side][field], protocols: theirs.protocols, ours });
       }
     }
-  });
-  return result;
+  };
+  return { result, compare };
 }
 
 // ---- the fields of the recorded tshark oracle (tshark-extra-oracle.ts) ----
@@ -253,16 +252,14 @@ function normalizeExtra(value: string | undefined): string {
   return Number.isFinite(n) ? String(n) : `?${value}`;
 }
 
-export async function compareExtraFile(corpus: string, file: string, view = new PacketView()): Promise<ExtraComparison> {
+/** Compares each decoded frame with tshark's recorded extra fields; the caller reads and decodes. */
+function extraComparer(corpus: string, file: string, view: PacketView): { result: ExtraComparison; compare(r: PacketRecord, number: number): void } {
   const key = `${corpus}/${file}`;
   const oracle = loadExtraOracle(corpus, file);
   const result: ExtraComparison = { key, frames: 0, fieldComparisons: 0, mismatches: [] };
-  await readCaptureFile(join(CORPUS_ROOT, corpus, file), (r) => {
-    if (!isLinkTypeSupported(r.linkType)) return;
-    const number = r.frameNumber + r.customBlocksBefore;
+  const compare = (r: PacketRecord, number: number): void => {
     const theirs = oracle.get(number);
     if (theirs === undefined) return;
-    decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
     result.frames++;
     const mine = projectExtra(view);
     let ours: NatpathFrame | null = null;
@@ -280,6 +277,23 @@ export async function compareExtraFile(corpus: string, file: string, view = new 
         result.mismatches.push({ key, frame: number, side, field, tshark: tv, natpath: mv, protocols: theirs.protocols, ours });
       }
     }
+  };
+  return { result, compare };
+}
+
+/**
+ * One corpus capture against both oracles — the shared CSVs and tshark's recorded extra fields —
+ * reading and decoding each frame once (the capture is read a single time for both).
+ */
+export async function compareWithOracles(corpus: string, file: string, view = new PacketView()): Promise<{ shared: FileComparison; extra: ExtraComparison }> {
+  const shared = outerComparer(corpus, file, view);
+  const extra = extraComparer(corpus, file, view);
+  await readCaptureFile(join(CORPUS_ROOT, corpus, file), (r) => {
+    if (!isLinkTypeSupported(r.linkType)) return;
+    decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
+    const number = r.frameNumber + r.customBlocksBefore;
+    shared.compare(r, number);
+    extra.compare(r, number);
   });
-  return result;
+  return { shared: shared.result, extra: extra.result };
 }

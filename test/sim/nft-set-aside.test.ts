@@ -1,5 +1,6 @@
 // Tables the walk does not simulate are listed, never silently dropped: a netdev table (corpus:
 // moby's nftables library golden with a netdev ingress chain) is set aside with its reason.
+// @module-tag corpus
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

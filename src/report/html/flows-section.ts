@@ -63,6 +63,7 @@ function flowDetails(f: Flow, representative: Flow): Html {
 <div class="flow-body">${full ? '' : html`<p class="muted small">Same path as <a href="#flow-${representative.id}">flow ${representative.id}</a>; only ports differ.</p>`}${hopTable(f)}
 ${f.translations.length > 0 ? html`<ol class="translations">${f.translations.map((t, i) => translationItem(f, t, i, full))}</ol>` : html`<p class="muted">No address changed along this flow.</p>`}
 ${f.translatedBeyondReason !== null ? html`<p class="not-at-server" data-translated-beyond="${f.translatedBeyond ?? ''}">Not captured at the server: ${f.translatedBeyondReason}</p>` : ''}
+${f.untranslated.length > 0 ? html`<ul class="untranslated">${f.untranslated.map((u) => html`<li data-flow="${f.id}" data-host="${u.host}">Not translated on ${u.reason}</li>`)}</ul>` : ''}
 ${f.leaks.length > 0 ? html`<ul class="leaks">${f.leaks.map((l) => html`<li class="leak" data-flow="${f.id}"><span class="badge unexplained">LEAK</span> ${l.description} <span class="muted">(${l.evidence})</span></li>`)}</ul>` : ''}
 ${f.legs[0]?.communityId ? html`<p class="muted small">Community ID <span class="mono">${f.legs[0].communityId}</span></p>` : ''}</div></details>`;
 }
