@@ -9,6 +9,7 @@ import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
 import { addressOf, endpointWithPort, hasPorts } from './endpoint-text.js';
+import { explainNoTranslation } from './explain-no-translation.js';
 import { explainTranslations } from './explain-translations.js';
 import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
@@ -72,7 +73,7 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
   const last = oriented[oriented.length - 1]!;
   const lastHop = hops[hops.length - 1]!;
   const lastHost = hosts[last.host]!;
-  const view = judgeServerView(lastHost, lastHop, last.version, last.server, null);
+  const view = judgeServerView(lastHost, lastHop, last.version, last.server);
   const tunnels = [...new Set(hops.flatMap((h) => h.encapsulation.map((e) => e.type)))];
   const flow: Flow = {
     id,
@@ -85,6 +86,7 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     seenByServer: view.seenAtServer ? { src: lastHop.src, dst: lastHop.dst } : null,
     translatedBeyond: view.translatedBeyond,
     translatedBeyondReason: view.reason,
+    untranslated: [],
     lastSeen: { src: lastHop.src, dst: lastHop.dst },
     lastCapturePoint: `${lastHost.name}:${lastHop.interface}`,
     tunnels,
@@ -92,6 +94,7 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
   };
   flow.leaks = findLeaks(flow, hosts);
   explainTranslations(flow, hosts);
+  explainNoTranslation(flow, hosts);
   return flow;
 }
 

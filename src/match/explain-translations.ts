@@ -121,7 +121,7 @@ function simulateOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: Hos
 }
 
 /** The flow's first packet as it entered the host: at its first hop there, from that interface. */
-function packetEntering(flow: Flow, leg: HostLeg, model: HostModel): TraceRequest | null {
+export function packetEntering(flow: Flow, leg: HostLeg, model: HostModel): TraceRequest | null {
   const protocolNumber = PROTOCOL_NUMBERS[flow.proto];
   const src = parseIpAddress(addressOf(leg.src));
   const dst = parseIpAddress(addressOf(leg.dst));

@@ -102,6 +102,14 @@ export interface Translation {
  */
 export type TranslatedBeyond = 'certain' | 'likely' | 'no evidence';
 
+/** Why a host let a flow leave with its private source: the nearest SNAT/MASQUERADE rule and what excluded it. */
+export interface Untranslated {
+  host: string;
+  /** The rule that came nearest, or null when no nat rule of the host translates sources. */
+  rule: { table: string; chain: string; ruleNumber: number; text: string; file: string; line: number } | null;
+  reason: string;
+}
+
 /** A cluster-internal address seen at a capture point outside the cluster. */
 export interface Leak {
   host: string;
@@ -129,6 +137,8 @@ export interface Flow {
   translatedBeyond: TranslatedBeyond | null;
   /** Why, in one sentence for people; null with seenByServer. */
   translatedBeyondReason: string | null;
+  /** Hosts the flow left with the private source it came in with, and why no rule translated it there (leaks, and sources translated again beyond). */
+  untranslated: Untranslated[];
   /** Source and destination at the last capture point (the server side of what was captured). */
   lastSeen: { src: EndpointText; dst: EndpointText };
   /** "host:interface" of the last capture point. */

@@ -11,6 +11,7 @@ import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './flow-groups.js';
 import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
+import { addressOf } from './endpoint.js';
 import { labelled, renderColumns, wrapWords } from './text-layout.js';
 
 export interface AnalyzeTextOptions {
@@ -127,6 +128,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   });
   if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
   for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
+  for (const u of first.untranslated) lines.push(...labelled('  ', 'why', 9, `not translated on ${u.reason}`, width).map(style.yellow));
   if (o.verbose && count > 1) for (const m of flowMappings(shape.flows)) lines.push(...labelled('  ', '', 9, m, width));
   return lines;
 }
@@ -135,7 +137,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
 function shapeSource(shape: PathShape): string {
   const sources = [...new Set(shape.flows.map((f) => (f.seenByServer ?? f.lastSeen).src))];
   if (sources.length === 1) return sources[0]!;
-  const addresses = [...new Set(sources.map((s) => s.replace(/:\d+$/, '')))];
+  const addresses = [...new Set(sources.map(addressOf))];
   return addresses.length === 1 ? `${addresses[0]} (${formatCount(sources.length)} ports)` : addresses.join(', ');
 }
 

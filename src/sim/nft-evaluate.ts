@@ -307,6 +307,15 @@ function flagNames(e: NftExpr): string[] | null {
   return null;
 }
 
+/** `iifname "eth0"`, `oif "lo"`: the side and the exact name (no wildcard), else null. */
+export function interfaceTest(left: NftExpr, right: NftExpr, s: SimState): { side: 'iif' | 'oif'; name: string } | null {
+  if (typeof left !== 'object' || left === null || Array.isArray(left) || !('meta' in left) || typeof right !== 'string') return null;
+  const key = left.meta.key;
+  const side = key === 'iifname' || key === 'iif' ? 'iif' : key === 'oifname' || key === 'oif' ? 'oif' : null;
+  if (side === null || right.endsWith('*') || s.packet[side].kind !== 'unknown') return null;
+  return { side, name: right };
+}
+
 /** Where a right-hand side points: a named set (`@name`), an anonymous set, or null for a plain constant. */
 export function setElementsOf(right: NftExpr, scope: NftScope): { elements: readonly NftExpr[]; name: string } | { missing: string } | null {
   if (typeof right === 'string' && right.startsWith('@')) {
@@ -341,6 +350,12 @@ function compareOne(op: string, v: NftValue, right: NftExpr, scope: NftScope): b
 
 /** One `match` statement: yes, no, unknown, or chance (numgen). */
 export function evaluateMatch(op: string, left: NftExpr, right: NftExpr, s: SimState, scope: NftScope): MatchOutcome {
+  // A branch that already took the unknown interface not to be this name holds to it.
+  const pinned = interfaceTest(left, right, s);
+  if (pinned !== null && s.packet[pinned.side].kind === 'unknown') {
+    const ref = s.packet[pinned.side] as { kind: 'unknown'; not?: readonly string[] };
+    if (ref.not?.includes(pinned.name) === true && (op === '==' || op === '!=')) return op === '==' ? NO : YES;
+  }
   const l = evaluate(left, s, scope);
   if (l.kind === 'absent') return NO;
   if (l.kind === 'unknown') return { kind: 'unknown', why: l.why };

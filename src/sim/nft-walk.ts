@@ -12,7 +12,7 @@ import type { NftChain, NftExpr, NftRule, NftStatement, NftTable } from '../nfta
 import { printExpr, printStatement } from '../nftables/print-rule.js';
 import { elementsOf, lookup } from '../nftables/set-lookup.js';
 import { intOf, formatValue, type NftValue } from '../nftables/values.js';
-import { evaluate, evaluateMatch, setElementsOf, type NftScope } from './nft-evaluate.js';
+import { evaluate, evaluateMatch, interfaceTest, setElementsOf, type NftScope } from './nft-evaluate.js';
 import { applyNat } from './nat.js';
 import { mergeEnds } from './merge-ends.js';
 import { forkState, type SimState, type SimStep } from './state.js';
@@ -164,6 +164,19 @@ function runStatements(w: NftWalk, state: SimState, rule: NftRule, i: number): R
       if (m.kind === 'no') return [{ state, end: 'nomatch' }];
       if (m.kind === 'yes') continue;
       if (m.kind === 'chance') return split(w, state, rule, m.probability, m.why, false, (s) => runStatements(w, s, rule, next));
+      const pin = interfaceTest(st.match.left, st.match.right, state);
+      if (pin !== null && (st.match.op === '==' || st.match.op === '!=')) {
+        // One outcome, one assumption about the unknown interface, held for the rest of the walk.
+        const is = st.match.op === '==';
+        const ends = split(w, state, rule, 0.5, m.why, true, (s) => {
+          assumeInterface(s, pin.side, pin.name, is);
+          return runStatements(w, s, rule, next);
+        });
+        // split() puts the not-matching branch last; it assumed the opposite.
+        const skipped = ends.at(-1);
+        if (skipped !== undefined && skipped.end === 'nomatch' && skipped.state !== state) assumeInterface(skipped.state, pin.side, pin.name, !is);
+        return ends;
+      }
       return split(w, state, rule, 0.5, m.why, true, (s) => runStatements(w, s, rule, next));
     }
     const effect = applyStatement(w, state, rule, st);
@@ -174,6 +187,13 @@ function runStatements(w: NftWalk, state: SimState, rule: NftRule, i: number): R
   }
   state.steps.push(stepFor(w, state, rule, effectName(rule)));
   return [{ state, end: 'next' }];
+}
+
+/** Pins an unknown interface to a name, or records that it is not that name. */
+function assumeInterface(s: SimState, side: 'iif' | 'oif', name: string, is: boolean): void {
+  const ref = s.packet[side];
+  if (ref.kind !== 'unknown') return;
+  s.packet[side] = is ? { kind: 'name', name } : { kind: 'unknown', not: [...(ref.not ?? []), name] };
 }
 
 type Effect = 'continue' | 'nomatch' | RuleEnd | RuleEnd[];

@@ -37,4 +37,16 @@ describe('natpath batch under faults', () => {
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     }
   });
+
+  it('a re-run with a narrower glob keeps the other cases\' rows in summary.ndjson', () => {
+    const out = join(scratch, 'narrow');
+    expect(runCli(['batch', samplePath('pod-egress-natgw'), samplePath('nodeport'), '--out', out, '--jobs', '1']).code).toBe(0);
+    const first = readFileSync(join(out, 'summary.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(runCli(['batch', samplePath('nodeport'), '--out', out, '--force']).code).toBe(0);
+    const second = readFileSync(join(out, 'summary.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(second.map((r) => r.case)).toEqual(['nodeport', 'pod-egress-natgw']);
+    expect(second[1]).toEqual(first.find((r) => r.case === 'pod-egress-natgw'));
+    expect(second[0].finishedAt).not.toBe(first.find((r) => r.case === 'nodeport').finishedAt);
+    expect(readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+  }, 120_000);
 });

@@ -100,6 +100,7 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
     seenByServer: { src: last.src, dst: last.dst },
     translatedBeyond: null,
     translatedBeyondReason: null,
+    untranslated: [],
     lastSeen: { src: last.src, dst: last.dst },
     lastCapturePoint: `${last.host}:${last.iface}`,
     tunnels: hops.some((h) => h.tunnel) ? ['vxlan'] : [],

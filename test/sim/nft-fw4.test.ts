@@ -56,4 +56,15 @@ describe('fw4 port forwards (OpenWrt firewall4 ruleset from the corpus)', () => 
     expect(r.outcomes.every((o) => o.state.translations.length === 0)).toBe(true);
     expect(r.outcomes.map((o) => o.delivery ?? o.verdict)).not.toContain('forward');
   });
+
+  it('holds one assumption about the unknown egress interface per outcome (srcnat tests pppoe-wan, br-lan, wwan0 in turn)', () => {
+    const r = syn('198.51.100.7', '10.11.12.194', 22, 'pppoe-wan');
+    const oif = r.outcomes.map((o) => [o.probability, o.state.packet.oif]);
+    expect(oif).toEqual([
+      [0.5, { kind: 'name', name: 'pppoe-wan' }],
+      [0.25, { kind: 'name', name: 'br-lan' }],
+      [0.125, { kind: 'name', name: 'wwan0' }],
+      [0.125, { kind: 'unknown', not: ['pppoe-wan', 'br-lan', 'wwan0'] }],
+    ]);
+  });
 });

@@ -2,7 +2,7 @@
 // as many workers as asked), each writing its reports; then the summary of every case. A worker
 // that dies takes only its case with it: the case is recorded as failed and a new worker goes on.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BatchCase } from './find-cases.js';
@@ -10,7 +10,7 @@ import type { FromWorker, ToWorker } from './batch-worker.js';
 import { measureCaseInputs } from './input-hash.js';
 import type { CaseTask } from './run-case.js';
 import type { Shard } from './shard.js';
-import { emptyRow, renderSummaryCsv, renderSummaryNdjson, type SummaryRow } from './summary.js';
+import { emptyRow, parseSummaryNdjson, renderSummaryCsv, renderSummaryNdjson, type SummaryRow } from './summary.js';
 
 export interface BatchOptions {
   outDir: string;
@@ -153,7 +153,7 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
   });
 
   const finished = rows.map((r, i) => r ?? emptyRow({ name: cases[i]!.name, input: cases[i]!.path }, shardText));
-  await writeSummary(options.outDir, finished);
+  await writeSummary(options.outDir, await withEarlierRows(options.outDir, finished));
   const finishedAt = new Date();
   const run: BatchRunRecord = {
     schema: 'natpath.batch-run/1',
@@ -168,6 +168,24 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
   };
   await writeFile(join(options.outDir, SUMMARY_FILES.run), `${JSON.stringify(run, null, 2)}\n`);
   return finished;
+}
+
+/**
+ * This run's rows plus the rows an earlier run into the same folder wrote for cases not run
+ * now (a re-run with a narrower glob keeps the others), in case-name order. A summary that
+ * cannot be read contributes nothing: this run's rows are written whatever it holds.
+ */
+async function withEarlierRows(outDir: string, rows: readonly SummaryRow[]): Promise<SummaryRow[]> {
+  let text: string;
+  try {
+    text = await readFile(join(outDir, SUMMARY_FILES.ndjson), 'utf8');
+  } catch {
+    return [...rows];
+  }
+  const now = new Set(rows.map((r) => r.case));
+  const earlier = parseSummaryNdjson(text, SUMMARY_FILES.ndjson).rows.filter((r) => !now.has(r.case));
+  if (earlier.length === 0) return [...rows];
+  return [...rows, ...earlier].sort((a, b) => (a.case < b.case ? -1 : a.case > b.case ? 1 : 0));
 }
 
 export async function writeSummary(outDir: string, rows: readonly SummaryRow[]): Promise<void> {
