@@ -10,7 +10,7 @@ set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-calico-ipset)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -590,6 +590,8 @@ snapshot_host() {
   in_ns "$host" conntrack -L >"$dir/conntrack.txt" 2>/dev/null
   # ifindex -> name, for reading interface names back out of LINUX_SLL2 captures.
   in_ns "$host" ip -j link >"$dir/links.json"
+  # ipsets only where a scenario made some (Calico-style rules match on them).
+  if [ -n "$(in_ns "$host" ipset list -n 2>/dev/null)" ]; then in_ns "$host" ipset save >"$dir/ipset-save.txt"; fi
   if [ "$WITH_IPV6" = 1 ]; then
     in_ns "$host" ip6tables-save -c >"$dir/ip6tables-save.txt"
     in_ns "$host" ip -6 route show table all >"$dir/ip6-route.txt"
@@ -727,6 +729,39 @@ scenario_pod_egress_no_masq() {
     "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
     "$POD_CLIENT" \
     "{ \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# Calico-style egress NAT: instead of flannel's MASQUERADE, node1 masquerades what leaves its IPAM
+# pools for anywhere outside them, matched by ipsets as Calico's cali-nat-outgoing does
+# (`-m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst`).
+# The sets are in the case as `ipset save`; the rule that translated is a `-m set` rule.
+scenario_pod_egress_calico_ipset() {
+  local name=pod-egress-calico-ipset
+  begin_scenario "$name" 0
+  start_partner_services
+  in_ns node1 iptables -t nat -D FLANNEL-POSTRTG -s "$CLUSTER_CIDR" ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+  in_ns node1 ipset create cali40masq-ipam-pools hash:net
+  in_ns node1 ipset add cali40masq-ipam-pools "$CLUSTER_CIDR"
+  in_ns node1 ipset create cali40all-ipam-pools hash:net
+  in_ns node1 ipset add cali40all-ipam-pools "$CLUSTER_CIDR"
+  in_ns node1 iptables -t nat -N cali-nat-outgoing
+  in_ns node1 iptables -t nat -A cali-nat-outgoing -m comment --comment "cali:flqWnvo8yq4ULQLa" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully
+  in_ns node1 iptables -t nat -I POSTROUTING 1 -m comment --comment "cali:Z-c7XtVd2Bq7s_hA" -j cali-nat-outgoing
+  tcpdump_any node1 capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  http_gets pod-client "$PARTNER_IP" "$HTTP_PORT" 3
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "Pod default/client (10.244.1.2, node1) calls the partner $PARTNER_IP:$HTTP_PORT (3 HTTP requests). node1 masquerades it with a Calico-style ipset rule (nat cali-nat-outgoing: source in cali40masq-ipam-pools, destination not in cali40all-ipam-pools; flannel's MASQUERADE removed), then the cloud NAT gateway (not in the case) SNATs the VPC to $NATGW_PUBLIC_IP." \
+    "$(host_spec node1 "kubernetes node with Calico-style ipset egress NAT, running pod default/client" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT }" \
+    '"natgw": "cloud NAT gateway: present and translating, but not collected in this case"'
   write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }

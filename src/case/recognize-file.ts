@@ -74,6 +74,8 @@ export function recognizeBytes(bytes: Uint8Array, complete: boolean, fileName = 
   // Junk lines (merge markers, NUL, 0xff) and colour codes do not decide what a dump is.
   const text = cleanDumpText(Buffer.from(bytes.buffer, bytes.byteOffset, textLength).toString('utf8'), fileName).text;
   if (isHostInfo(text)) return { kind: 'host-info' };
+  // A script (`#!/bin/sh`) may quote rules or routes in a here-document; it is no dump of them.
+  if (text.startsWith('#!')) return { kind: 'unrecognised', reason: `a script (${text.slice(0, text.indexOf('\n') >>> 0).slice(0, 40)}), not a dump` };
   const r = recognizeText(text, complete, fileName);
   // The collector's log quotes tools' stderr; it is a log only when no dump recognises it.
   if (r.kind === 'unrecognised' && isCollectLog(text)) return { kind: 'collect-log' };

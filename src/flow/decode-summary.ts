@@ -4,7 +4,8 @@
 
 import type { CaptureInterface, PacketRecord } from '../capture/index.js';
 import { formatEpochSeconds, linkTypeName } from '../capture/index.js';
-import { DecodeStatus, Has, listReasons, PacketView, protoName, Tunnel, tunnelName } from '../decode/index.js';
+import { DecodeStatus, Has, listReasons, PacketView, Tunnel, tunnelName } from '../decode/index.js';
+import { ipProtocolName } from './ip-protocol-names.js';
 import { FlowCounter } from './flow-counter.js';
 import type { FlowTotal } from './flow-table.js';
 
@@ -109,7 +110,7 @@ export class DecodeSummaryCounter {
         packets: e.packets,
       })),
       ipVersions: named(this.byIpVersion, (i) => i).map((e) => ({ version: e.name, packets: e.packets })),
-      protocols: named(this.byProto, (i) => (i === NON_IP ? 'non-ip' : i === ARP ? 'arp' : i === 255 ? 'unknown' : String(protoName(i)))).map((e) => ({
+      protocols: named(this.byProto, (i) => (i === NON_IP ? 'non-ip' : i === ARP ? 'arp' : i === 255 ? 'unknown' : ipProtocolName(i))).map((e) => ({
         proto: e.name,
         packets: e.packets,
       })),
@@ -141,7 +142,7 @@ export interface DecodeSummary {
   linkTypes: Array<{ linkType: number; name: string; packets: number }>;
   interfaces: Array<{ index: number; name: string | null; linkType: number | null; packets: number }>;
   ipVersions: Array<{ version: number; packets: number }>;
-  /** Innermost protocol: tcp, udp, icmp, icmpv6, a number, arp, non-ip, unknown (IP without upper layer). */
+  /** Innermost protocol: its name (tcp, udp, icmp, icmpv6, igmp, gre, esp, sctp …), else its number; arp, non-ip, unknown (IP without upper layer). */
   protocols: Array<{ proto: string; packets: number }>;
   /** Packets per outermost tunnel kind. */
   tunnels: Array<{ kind: string; packets: number }>;

@@ -5,8 +5,8 @@
 // the flow may be translated again after it was last seen, and the answer says how likely that
 // is and why, instead of claiming what the server saw: 'certain' when a private source went to a
 // public server and replies came back (the Internet routes neither way without a translation),
-// 'likely' when the host's own rules would still translate it after the point it was last seen, or
-// a private source left toward a public server without a reply, 'no evidence' otherwise.
+// 'likely' when a private source left toward a public server without a reply, 'no evidence'
+// otherwise.
 
 import { isPublicAddress, privateRangeOf } from '../net/address-scope.js';
 import { parseIpAddress } from '../net/address.js';
@@ -21,24 +21,14 @@ export interface ServerView {
   reason: string | null;
 }
 
-/** A source translation the last host's snapshot predicts after the last capture point (the packet was not seen leaving). */
-export interface PredictedTranslation {
-  /** "MASQUERADE by nat/FLANNEL-POSTRTG rule 5". */
-  rule: string;
-  /** The source it would leave with, or null when the snapshot cannot say. */
-  src: string | null;
-}
-
 /**
- * Judges the last capture point of a flow. `serverWords`/`version` are the server's address
- * there, `point` is "host:interface", `predicted` what the host's rules would still do.
+ * Judges the last capture point of a flow. `serverWords`/`version` are the server's address there.
  */
 export function judgeServerView(
   lastHost: HostKnowledge,
   lastHop: Hop,
   version: number,
   serverWords: ArrayLike<number>,
-  predicted: PredictedTranslation | null,
 ): ServerView {
   if (onServersHost(lastHost, lastHop, version, serverWords)) return { seenAtServer: true, translatedBeyond: null, reason: null };
   const point = `${lastHost.name}:${lastHop.interface}`;
@@ -56,15 +46,6 @@ export function judgeServerView(
       reason:
         `left ${point} as ${srcText} — a private address (${privateRange}); ${dstText} is public, so it is translated again ` +
         `beyond the captured hosts; capture at the gateway or the server to learn the address it sees`,
-    };
-  }
-  if (predicted !== null) {
-    return {
-      seenAtServer: false,
-      translatedBeyond: 'likely',
-      reason:
-        `last captured at ${point} as ${srcText}, before it left ${lastHost.name}: ${lastHost.name}'s rules would still apply ` +
-        `${predicted.rule}${predicted.src !== null ? ` (source ${predicted.src})` : ''}; capture where it leaves ${lastHost.name}, or at the server, to see it`,
     };
   }
   if (privateToPublic) {

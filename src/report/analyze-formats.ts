@@ -47,6 +47,6 @@ export const ANALYZE_FORMATS = {
   json: (report: AnalyzeReport) => `${JSON.stringify(report, null, report.flows.length <= 1000 ? 2 : undefined)}\n`,
   csv: (report: AnalyzeReport) => renderAnalyzeCsv(report),
   markdown: (report: AnalyzeReport, ctx?: RenderContext) => renderAnalyzeMarkdown(report, { provenance: ctx?.provenance, verbose: ctx?.verbose }),
-  html: (report: AnalyzeReport) => renderAnalyzeHtml(report),
+  html: (report: AnalyzeReport, ctx?: RenderContext) => renderAnalyzeHtml(report, { provenance: ctx?.provenance }),
 } satisfies Record<AnalyzeFormat, (report: AnalyzeReport, ctx: RenderContext) => string>;
 

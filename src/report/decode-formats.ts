@@ -283,7 +283,7 @@ function renderSummaryTable(e: DecodeEnd, ctx: DecodeRenderContext): string {
     `${st.bold('capture')}   ${ctx.file}${e.complete ? '' : st.red(e.stoppedEarly ? '  (stopped at --limit)' : '  (INCOMPLETE: see the problems below)')}`,
     `${st.bold('packets')}   ${formatCount(s.packets)}   ${st.bold('bytes')} ${formatBytes(s.bytes)} on the wire, ${formatBytes(s.capturedBytes)} captured`,
     `${st.bold('flows')}     ${formatCount(s.flows)}${s.flowsSaturated ? ' (at least: flow table full)' : ''} (innermost 5-tuples, both directions as one)`,
-    `${st.bold('time')}      ${s.firstTs ?? '-'} → ${s.lastTs ?? '-'}${s.spanSeconds === null ? '' : `  (${formatDuration(s.spanSeconds)})`}`,
+    `${st.bold('time')}      ${withUtc(s.firstTs)} → ${withUtc(s.lastTs)}${s.spanSeconds === null ? '' : `  (${formatDuration(s.spanSeconds)})`}`,
     `${st.bold('status')}    ok ${formatCount(s.status.ok)}, truncated ${formatCount(s.status.truncated)}, malformed ${formatCount(
       s.status.malformed,
     )}, unsupported ${formatCount(s.status.unsupported)}`,
@@ -333,3 +333,13 @@ const table: DecodeFormat = {
 };
 
 export const DECODE_FORMATS = { table, csv, json, ndjson } satisfies Record<DecodeFormatName, DecodeFormat>;
+
+/** Epoch seconds as the capture has them, then the same instant in UTC ISO 8601 (nanoseconds kept). */
+function withUtc(epoch: string | null): string {
+  if (epoch === null) return '-';
+  const [whole, fraction = ''] = epoch.split('.');
+  const seconds = Number(whole);
+  if (!Number.isFinite(seconds)) return epoch;
+  const iso = new Date(seconds * 1000).toISOString().replace(/\.000Z$/, '');
+  return `${epoch} (${iso}${fraction !== '' ? `.${fraction}` : ''}Z)`;
+}

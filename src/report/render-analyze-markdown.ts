@@ -12,6 +12,7 @@ import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-sha
 import { captureWindow, type Provenance } from './provenance.js';
 import { clockLines, diagnosticLine, inputLines } from './render-analyze-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
+import { addressOf } from './endpoint.js';
 import { cell, code, plain } from './escape-markdown.js';
 
 export interface AnalyzeMarkdownOptions {
@@ -73,7 +74,7 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport, o: AnalyzeMarkdownO
 function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdownOptions): string[] {
   const first = shape.flows[0]!;
   const count = shape.flows.length;
-  const sources = [...new Set(shape.flows.map((f) => (f.seenByServer ?? f.lastSeen).src.replace(/:\d+$/, '')))];
+  const sources = [...new Set(shape.flows.map((f) => addressOf((f.seenByServer ?? f.lastSeen).src)))];
   const seen = first.seenByServer !== null ? `the server sees ${sources.map(code).join(', ')}` : `last seen at ${code(first.lastCapturePoint)} as ${sources.map(code).join(', ')}`;
   const out = [`## Path ${n} of ${of}: ${plain(first.proto)} to ${code(first.server)}`, ''];
   out.push(`${count === 1 ? `Flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}.`, '');

@@ -11,6 +11,7 @@ import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './flow-groups.js';
 import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
+import { addressOf } from './endpoint.js';
 import { labelled, renderColumns, wrapWords } from './text-layout.js';
 
 export interface AnalyzeTextOptions {
@@ -136,7 +137,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
 function shapeSource(shape: PathShape): string {
   const sources = [...new Set(shape.flows.map((f) => (f.seenByServer ?? f.lastSeen).src))];
   if (sources.length === 1) return sources[0]!;
-  const addresses = [...new Set(sources.map((s) => s.replace(/:\d+$/, '')))];
+  const addresses = [...new Set(sources.map(addressOf))];
   return addresses.length === 1 ? `${addresses[0]} (${formatCount(sources.length)} ports)` : addresses.join(', ');
 }
 

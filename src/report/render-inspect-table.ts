@@ -37,8 +37,8 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
     out.push('');
     out.push(style.bold(`Problems (${problems.length})`));
     for (const d of problems) {
-      const line = formatDiagnostic(d);
-      out.push(d.severity === 'error' ? style.red(line) : d.severity === 'warning' ? style.yellow(line) : line);
+      const colour = d.severity === 'error' ? style.red : d.severity === 'warning' ? style.yellow : (s: string) => s;
+      out.push(...wrapWords(formatDiagnostic(d), width - 2).map((l, i) => colour(i === 0 ? l : `  ${l}`)));
     }
   }
   return `${out.join('\n')}\n`;

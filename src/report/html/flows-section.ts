@@ -7,7 +7,7 @@ import { type FlowGroup, isMultiPoint } from '../flow-groups.js';
 import { toneOf } from './path-layout.js';
 import { renderPathSvg, translationDetail } from './path-svg.js';
 import { captureOffsets, renderTimelineSvg } from './timeline-svg.js';
-import { ruleName } from '../rule-name.js';
+import { ruleName, ruleSourceText } from '../rule-name.js';
 
 /** Past this many diagrams in one report, flows keep their tables and translations but no drawing. */
 export const MAX_DIAGRAMS = 60;
@@ -41,8 +41,9 @@ function hopTable(f: Flow): Html {
 export function translationItem(f: Flow, t: Translation, i: number, full = true): Html {
   const tone = toneOf(t);
   const ruleLabel = t.rule !== null ? `${ruleName(t.rule)} (${t.rule.target})` : null;
+  // The rule's full text is on the page (it prints, and needs no hover); the rest of the evidence folds.
   const evidence = full
-    ? html`<details class="evidence"><summary>${ruleLabel ?? 'why no rule'}</summary><pre>${translationDetail(t).join('\n')}</pre></details>`
+    ? html`${t.rule !== null ? html`<code class="rule-text">${t.rule.text}</code>` : ''}<details class="evidence"><summary>${ruleLabel ?? 'why no rule'}</summary><pre>${translationDetail(t).join('\n')}</pre></details>`
     : html`<span class="muted small">${ruleLabel ?? t.note ?? ''}${t.conntrack !== null ? ` · conntrack ${t.conntrack.file}:${t.conntrack.line}` : ''}</span>`;
   return html`<li class="translation ${tone}" data-flow="${f.id}" data-tx="${i}" data-kind="${t.kind}" data-where="${t.where}" data-before="${t.kind === 'SNAT' ? t.before.src : t.before.dst}" data-after="${t.kind === 'SNAT' ? t.after.src : t.after.dst}"><span class="badge ${tone}">${t.kind}</span> <span class="where">${t.description}</span>${tone === 'unexplained' ? html` <span class="badge unexplained">not explained</span>` : ''} ${evidence}</li>`;
 }
@@ -94,6 +95,7 @@ export function renderGroup(report: AnalyzeReport, g: FlowGroup, budget: Diagram
     const timeline = renderTimelineSvg(first, offsets);
     figures.push(html`<figure class="path-figure" data-flows="${s.flows.map((f) => f.id).join(' ')}">
 <figcaption>${sameShapeCaption(s.flows)}</figcaption><div class="svg-wrap">${renderPathSvg(first)}</div>
+${ruleList(first)}
 ${timeline !== null ? html`<details class="timeline-wrap"><summary>Timeline of flow ${first.id}: when its packets passed each capture point</summary>${timeline}</details>` : ''}</figure>`);
   }
   const representative = new Map<Flow, Flow>();
@@ -108,4 +110,13 @@ ${timeline !== null ? html`<details class="timeline-wrap"><summary>Timeline of f
 ${figures}
 ${omitted > 0 ? html`<p class="muted">Diagrams of ${omitted} more flows are left out to keep the report small; their hops and translations are listed below.</p>` : ''}
 ${list}</section>`;
+}
+
+/** Each translation's rule in full under its diagram (the diagram has room for its name only). */
+function ruleList(f: Flow): Html | string {
+  const ruled = f.translations.filter((t) => t.rule !== null);
+  if (ruled.length === 0) return '';
+  return html`<ol class="rules">${ruled.map(
+    (t) => html`<li><span class="badge ${toneOf(t)}">${t.kind}</span> ${ruleName(t.rule!)} <span class="muted small">(${ruleSourceText(t.rule!)})</span><code class="rule-text">${t.rule!.text}</code></li>`,
+  )}</ol>`;
 }

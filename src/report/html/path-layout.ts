@@ -19,6 +19,7 @@
 import type { Flow, Hop, Translation } from '../analyze-model.js';
 import { pointName } from '../endpoint.js';
 import { clip, monoWidth, sansWidth } from './text-width.js';
+import { wrapWords } from '../text-layout.js';
 import { ruleName } from '../rule-name.js';
 
 export interface Box {
@@ -153,6 +154,12 @@ export function changeText(t: Translation): string {
   return t.kind === 'SNAT' ? `source ${t.before.src} → ${t.after.src}` : `destination ${t.before.dst} → ${t.after.dst}`;
 }
 
+/** The file with its folder: `samples/x/node1/capture.pcap` → `node1/capture.pcap`. */
+export function folderAndName(file: string): string {
+  const parts = file.split(/[/\\]/);
+  return parts.slice(-2).join('/');
+}
+
 export function baseName(file: string): string {
   const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
   return slash >= 0 ? file.slice(slash + 1) : file;
@@ -217,7 +224,8 @@ function translationLines(t: Translation, slot: PlacedTranslation['slot']): stri
   }
   // A note beside a named rule (e.g. "this path has probability 0.500") gets a line of its own.
   const lines = t.explained && t.note !== null && t.where !== 'beyond' && t.where !== 'between-hosts' ? [first, second, t.note] : [first, second];
-  return lines.map((l) => clip(l, SIZES.maxTxChars));
+  // Long lines wrap (a cloud's sentence is never cut); a single word longer than a line is clipped.
+  return lines.flatMap((l) => wrapWords(l, SIZES.maxTxChars)).map((l) => clip(l, SIZES.maxTxChars));
 }
 
 /** Lay out one flow's path. Pure: same flow → same coordinates. */
@@ -231,8 +239,10 @@ export function layoutPath(flow: Flow): PathLayout {
   const pillW = Math.max(
     56,
     ...refs.map((r) => monoWidth(r.hop.interface, S.font) + 2 * S.pillPadX + 2 * S.captureDotR + 6),
-    // The host name sits above the pills, left of the tunnel pipes that may cross the header.
-    ...flow.legs.map((l) => sansWidth(l.host, S.hostFont, true) - 2),
+    // The host name sits above the pills, left of the wire whose arrowhead comes down through the
+    // header (and of the tunnel pipes around it): the pill is wide enough that the wire, its
+    // middle, clears the name.
+    ...flow.legs.map((l) => 2 * sansWidth(l.host, S.hostFont, true) + 32),
   );
   const srcW = Math.max(0, ...refs.map((r) => monoWidth(r.hop.src, S.font)));
   const dstW = Math.max(0, ...refs.map((r) => monoWidth(r.hop.dst, S.font)));
@@ -396,7 +406,8 @@ function layoutPipes(hops: HopLayout[], translations: TranslationLayout[], col2X
 
 function captureFilesOf(flow: Flow, host: string): string[] {
   const files = new Set<string>();
-  for (const leg of flow.legs) if (leg.host === host) for (const h of leg.hops) files.add(baseName(h.captureFile));
+  // "node1/capture.pcap": the host folder says which capture.pcap of the case it is.
+  for (const leg of flow.legs) if (leg.host === host) for (const h of leg.hops) files.add(folderAndName(h.captureFile));
   return [...files];
 }
 

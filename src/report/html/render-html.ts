@@ -11,12 +11,16 @@ import { renderInputsSection } from './inputs-section.js';
 import { STYLES } from './styles.js';
 import { TABLE_SCRIPT } from './table-script.js';
 import { captureOffsets } from './timeline-svg.js';
+import { answerSummary } from '../answer-text.js';
+import { captureWindow, type Provenance } from '../provenance.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export interface HtmlOptions {
-  /** Shown under the title; the CLI does not pass one, so the report stays reproducible. */
+  /** Shown under the title. */
   subtitle?: string;
+  /** Case, version, report time and command line, for the ticket header. */
+  provenance?: Provenance;
 }
 
 function title(report: AnalyzeReport): string {
@@ -31,6 +35,8 @@ export function renderAnalyzeHtml(report: AnalyzeReport, options: HtmlOptions = 
   const budget: DiagramBudget = { left: MAX_DIAGRAMS };
   const offsets = captureOffsets(report);
   const hosts = report.hosts.map((h) => h.name).join(', ');
+  const p = options.provenance;
+  const window = captureWindow(report);
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
@@ -39,8 +45,15 @@ export function renderAnalyzeHtml(report: AnalyzeReport, options: HtmlOptions = 
 <title>${title(report)}</title>
 <style>${raw(STYLES)}</style></head>
 <body><header class="top"><div class="inner">
-<h1>Which source address the server sees, and why</h1>
-<p class="muted small">natpath analyze · hosts: ${hosts || 'none'}${options.subtitle !== undefined ? ` · ${options.subtitle}` : ''}</p>
+<h1>Which source address the server sees, and why${p !== undefined ? html`: ${p.caseName}` : ''}</h1>
+<dl class="provenance">
+${p !== undefined ? html`<dt>Case</dt><dd class="mono">${p.caseName}</dd>` : ''}
+<dt>Hosts</dt><dd>${hosts || 'none'}</dd>
+<dt>Capture window (UTC)</dt><dd>${window !== null ? `${window.first} – ${window.last}` : 'no timestamped packet in the listed flows'}</dd>
+${p !== undefined ? html`<dt>natpath</dt><dd>${p.version}, report made ${p.madeAt}</dd><dt>Command</dt><dd class="mono">${p.commandLine}</dd>` : ''}
+${options.subtitle !== undefined ? html`<dt>Note</dt><dd>${options.subtitle}</dd>` : ''}
+</dl>
+${report.answers.length > 0 ? html`<p class="paste" id="paste">${report.answers.map((a, i) => html`${i > 0 ? html`<br>` : ''}${answerSummary(a)}`)}</p>` : ''}
 <nav class="toc"><a href="#answer">Answer</a><a href="#paths">Paths</a><a href="#flows-table">All flows</a><a href="#inputs">Inputs</a></nav>
 <p class="legend"><span><span class="swatch translated"></span>translated (address changed)</span><span><span class="swatch tunnel"></span>tunnel (outer headers around the packet)</span><span><span class="swatch unexplained"></span>not explained by a rule / leak</span><span><span class="swatch beyond"></span>beyond the captured hosts</span><span><span class="swatch capture"></span>capture point</span></p>
 </div></header>

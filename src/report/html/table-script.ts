@@ -6,6 +6,8 @@
 export const TABLE_SCRIPT = String.raw`
 (function () {
   'use strict';
+  // Filters and buttons are shown only once this runs (styles.ts hides them without JavaScript).
+  document.documentElement.className += ' js';
   var table = document.getElementById('flows');
   if (!table) return;
   var body = table.tBodies[0];
