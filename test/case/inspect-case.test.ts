@@ -64,6 +64,7 @@ const SAMPLE_KINDS: Record<string, string> = {
   'ip-addr.txt': 'ip-addr',
   'ip-link.txt': 'ip-link',
   'conntrack.txt': 'conntrack',
+  'ipset-save.txt': 'ipset-save',
 };
 
 describe('every lab sample file', () => {
