@@ -12,6 +12,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { summarizeRuns } from './runs.mjs';
 
 const PUBLIC_IP = [203, 0, 113, 7];
 const PORT_RUN = 8192;
@@ -98,11 +99,7 @@ function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
     );
   }
   rmSync(dir, { recursive: true, force: true });
-  const summary = (ms) => ({
-    seconds: median(ms.map((m) => m.seconds)),
-    cpuSeconds: median(ms.map((m) => m.cpuSeconds)),
-    peakRssMb: Math.max(...ms.map((m) => m.rssMb)),
-  });
+  const summary = (ms) => summarizeRuns(ms, median);
   const d = summary(decode);
   const one = summary(oneThread);
   return {

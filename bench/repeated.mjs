@@ -11,6 +11,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replicateCase } from './replicate-case.mjs';
+import { summarizeRuns } from './runs.mjs';
 
 const CONNECTIONS_PER_COPY = 4;
 
@@ -39,11 +40,7 @@ export async function runRepeatedBench({ root, node, cli, measure, median, runs 
     }
     const totals = JSON.parse(readFileSync(report, 'utf8')).totals;
     rmSync(dir, { recursive: true, force: true });
-    const summary = (ms) => ({
-      seconds: median(ms.map((m) => m.seconds)),
-      cpuSeconds: median(ms.map((m) => m.cpuSeconds)),
-      peakRssMb: Math.max(...ms.map((m) => m.rssMb)),
-    });
+    const summary = (ms) => summarizeRuns(ms, median);
     const d = summary(decode);
     const a = summary(analyze);
     rows.push({

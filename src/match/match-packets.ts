@@ -202,12 +202,12 @@ function addEvidence(
         continue;
       }
       if (occurrences === occStart.length) {
-        occStart = grow32(occStart);
-        occEnd = grow32(occEnd);
-        occCapture = grow16(occCapture);
-        occTime = grow64(occTime);
-        occCrowded = grow8(occCrowded);
-        occLegCount = grow32i(occLegCount);
+        occStart = doubled(occStart);
+        occEnd = doubled(occEnd);
+        occCapture = doubled(occCapture);
+        occTime = doubled(occTime);
+        occCrowded = doubled(occCrowded);
+        occLegCount = doubled(occLegCount);
       }
       occStart[occurrences] = i;
       occEnd[occurrences] = i + 1;
@@ -493,32 +493,11 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function grow32(a: Uint32Array): Uint32Array {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
+type GrowableArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
-function grow16(a: Uint16Array): Uint16Array {
-  const b = new Uint16Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function grow8(a: Uint8Array): Uint8Array {
-  const b = new Uint8Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function grow32i(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function grow64(a: Float64Array): Float64Array {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
+/** A copy of `a` with twice the room (the occurrence columns of a group grow together). */
+function doubled<T extends GrowableArray>(a: T): T {
+  const b = new (a.constructor as new (length: number) => T)(a.length * 2);
+  b.set(a as never);
   return b;
 }
