@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { readCaptureFile, type CaptureInterface, type CaptureReadResult, type PacketRecord } from '../capture/index.js';
 import { applyTunnelPorts, decodePacket, PacketView, type TunnelPorts } from '../decode/index.js';
-import { buildDecodeRecord, recordTimestamp } from '../report/decode-record.js';
+import { buildDecodeRecord, recordTimestamp } from './decode-record-builder.js';
 import { DECODE_FORMATS, type DecodeEnd, type DecodeRenderContext } from '../report/decode-formats.js';
 import type { DecodeFormatName } from '../report/format-names.js';
 import { DecodeSummaryCounter } from '../flow/decode-summary.js';

@@ -3,7 +3,7 @@
 // its flows shown as `*`, its translations likewise, the client ports it covers, packet sums.
 
 import type { Flow, Hop, Translation } from './analyze-model.js';
-import type { PathShape } from './flow-groups.js';
+import type { PathShape } from './path-groups.js';
 import { addressOf } from './endpoint.js';
 
 /** One endpoint over the flows of a shape: the shared text, or the address with `*` for varying ports. */

@@ -7,7 +7,7 @@
 import type { AnalyzeReport } from './analyze-model.js';
 import { answerSentence, answerSummary } from './answer-text.js';
 import { formatCount } from './format-number.js';
-import { groupFlows, isMultiPoint, type PathShape } from './flow-groups.js';
+import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { captureWindow, type Provenance } from './provenance.js';
 import { clockLines, diagnosticLine, inputLines } from './render-analyze-text.js';

@@ -8,7 +8,7 @@ import type { Style } from './terminal.js';
 import type { AnalyzeReport, DiagnosticView } from './analyze-model.js';
 import { answerSentence } from './answer-text.js';
 import { formatCount } from './format-number.js';
-import { groupFlows, isMultiPoint, type PathShape } from './flow-groups.js';
+import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';

@@ -8,7 +8,7 @@
 // input interface and the port as physdev (br_netfilter), and is bridged, not routed, when it
 // stays on that bridge.
 
-import { formatIpAddress, formatPrefix, prefixContains, type Family, type IpAddress } from '../net/address.js';
+import { formatIpAddress, formatPrefix, prefixContains, type IpAddress } from '../net/address.js';
 import { lookupRoute, type RouteDecision } from '../route/lookup.js';
 import type { EvalOptions } from './evaluate-match.js';
 import { isLocalAddress, type HostModel } from './host-model.js';
@@ -19,20 +19,10 @@ import { runBuiltinChain, type Verdict, type WalkContext } from './walk-chain.js
 import { createWorkBudget } from './work-budget.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 
-export interface TraceRequest {
-  family: Family;
-  protocol: string;
-  protocolNumber: number;
-  /** null: locally generated, source chosen by routing. */
-  src: IpAddress | null;
-  dst: IpAddress;
-  sport: number | null;
-  dport: number | null;
-  icmpType: number | null;
-  icmpCode: number | null;
+/** The packet's own fields are the simulator's packet's (SimPacket); `src` null here means locally generated, source chosen by routing. */
+export interface TraceRequest extends Pick<SimPacket, 'family' | 'protocol' | 'protocolNumber' | 'src' | 'dst' | 'sport' | 'dport' | 'icmpType' | 'icmpCode' | 'mark'> {
   /** Where the packet comes from: an interface, the host itself, or decided from the source address. */
   input: { kind: 'interface'; name: string } | { kind: 'local' } | { kind: 'auto' };
-  mark: number;
   options: EvalOptions;
   maxBranches?: number;
   /** Units of work before the walk is cut (DEFAULT_WORK_LIMIT). */

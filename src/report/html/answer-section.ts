@@ -4,7 +4,7 @@
 import type { AnalyzeReport, Answer } from '../analyze-model.js';
 import { answerSentence } from '../answer-text.js';
 import { type Html, html } from './escape.js';
-import type { FlowGroup } from '../flow-groups.js';
+import type { FlowGroup } from '../path-groups.js';
 import { toneOf } from './path-layout.js';
 
 /** Most servers see one or two addresses; a NAT pool may show hundreds, folded after the first few. */

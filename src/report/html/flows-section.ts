@@ -3,7 +3,7 @@
 
 import type { AnalyzeReport, Flow, Hop, Translation } from '../analyze-model.js';
 import { type Html, html } from './escape.js';
-import { type FlowGroup, isMultiPoint } from '../flow-groups.js';
+import { type FlowGroup, isMultiPoint } from '../path-groups.js';
 import { toneOf } from './path-layout.js';
 import { renderPathSvg, translationDetail } from './path-svg.js';
 import { captureOffsets, renderTimelineSvg } from './timeline-svg.js';

@@ -6,7 +6,7 @@ import { renderAnswerSection } from './answer-section.js';
 import { html, raw } from './escape.js';
 import { type DiagramBudget, MAX_DIAGRAMS, renderGroup } from './flows-section.js';
 import { renderFlowsTable } from './flows-table.js';
-import { groupFlows } from '../flow-groups.js';
+import { groupFlows } from '../path-groups.js';
 import { renderInputsSection } from './inputs-section.js';
 import { STYLES } from './styles.js';
 import { TABLE_SCRIPT } from './table-script.js';
