@@ -226,14 +226,12 @@ function addEvidence(
   const offsetKey = (c: number, d: number): number => c * captureCount + d;
   // Per capture pair (c < d): differences of prints seen once per capture, and of the k-th to
   // k-th occurrences of repeats seen equally often.
-  const onceDeltas: number[][] = [];
-  const rankedDeltas: number[][] = [];
-  for (let i = 0; i < captureCount * captureCount; i++) {
-    onceDeltas.push([]);
-    rankedDeltas.push([]);
-  }
+  // Kept per pair that has any (a case of many captures has few such pairs, not n²).
+  const deltas = new Map<number, { once: number[]; ranked: number[] }>();
   function sampleOffset(c: number, d: number, delta: number, once: boolean): void {
-    const list = (once ? onceDeltas : rankedDeltas)[offsetKey(c, d)]!;
+    let pair = deltas.get(offsetKey(c, d));
+    if (pair === undefined) deltas.set(offsetKey(c, d), (pair = { once: [], ranked: [] }));
+    const list = once ? pair.once : pair.ranked;
     if (list.length < OFFSET_SAMPLES) list.push(delta);
   }
   if (captureCount > 1) {
@@ -260,13 +258,9 @@ function addEvidence(
       }
     });
   }
-  /** offset[c·n + d] (c < d): clock of d minus clock of c, NaN when unknown. */
-  const offset = new Float64Array(captureCount * captureCount).fill(NaN);
-  for (let key = 0; key < offset.length; key++) {
-    const once = onceDeltas[key]!;
-    const ranked = rankedDeltas[key]!;
-    offset[key] = once.length >= 3 || ranked.length === 0 ? median(once) : median(ranked);
-  }
+  /** offsetKey(c, d) (c < d) → clock of d minus clock of c; absent when unknown. */
+  const offset = new Map<number, number>();
+  for (const [key, { once, ranked }] of deltas) offset.set(key, once.length >= 3 || ranked.length === 0 ? median(once) : median(ranked));
 
   // 2. Pairing.
   forEachGroup((start, end) => {
@@ -310,7 +304,7 @@ function addEvidence(
     for (const c of touched) {
       for (const d of touched) {
         if (d <= c) continue;
-        const off = offset[offsetKey(c, d)]!;
+        const off = offset.get(offsetKey(c, d)) ?? NaN;
         if (Number.isNaN(off)) continue;
         const tolerance = Math.min(OFFSET_TOLERANCE_SECONDS, spacing(c) / 2, spacing(d) / 2);
         for (let o = firstOcc[c]!; o < firstOcc[c]! + occCount[c]!; o++) {
@@ -336,7 +330,7 @@ function addEvidence(
   }
 
   function nearOffset(c: number, d: number, delta: number, tolerance: number): boolean {
-    const off = c < d ? offset[offsetKey(c, d)]! : -offset[offsetKey(d, c)]!;
+    const off = c < d ? (offset.get(offsetKey(c, d)) ?? NaN) : -(offset.get(offsetKey(d, c)) ?? NaN);
     return Number.isNaN(off) || Math.abs(delta - off) <= tolerance;
   }
 
