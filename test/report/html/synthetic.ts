@@ -1,7 +1,7 @@
 // Synthetic analyze reports for the HTML renderer's tests: long paths, many flows, hostile names.
 // Built as the model's plain objects, so they exercise the renderer exactly as real reports do.
 
-import type { AnalyzeReport, Flow, Hop, HostLeg, Translation } from '../../src/report/analyze-model.js';
+import type { AnalyzeReport, Flow, Hop, HostLeg, Translation } from '../../../src/report/analyze-model.js';
 
 export interface SyntheticHop {
   host: string;
