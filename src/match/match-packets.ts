@@ -60,7 +60,7 @@ const OFFSET_TOLERANCE_SECONDS = 2;
 const OFFSET_SAMPLES = 4096;
 
 export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence {
-  const pairs = new PairEvidence();
+  const pairs = new PairEvidence(ids.count);
   // Both passes use the same arrays (the second needs none of the first's).
   const buffers = { samples: new SortBuffers(), sort: new SortBuffers() };
   addEvidence(captures, ids, false, pairs, buffers);
