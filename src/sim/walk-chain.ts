@@ -13,7 +13,7 @@ import { mergeEnds } from './merge-ends.js';
 import { holdInterfaceAssumptions } from './interface-assumption.js';
 import { forkState, recordStep, stepOf, type SimState } from './state.js';
 import { budgetMessage, spend, type WorkBudget } from './work-budget.js';
-import type { Diagnostic } from '../text/diagnostic.js';
+import type { Diagnostic, ProblemCode } from '../text/diagnostic.js';
 
 export type Verdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
@@ -143,7 +143,7 @@ function placeOf(tableName: string, rule: Rule): string {
 }
 
 /** A problem with the ruleset itself: said in the branch that met it, and once per walk as a diagnostic at the rule's line. */
-function problem(ctx: WalkContext, state: SimState, rule: Rule, code: string, message: string): void {
+function problem(ctx: WalkContext, state: SimState, rule: Rule, code: ProblemCode, message: string): void {
   state.unknowns.push(message);
   const key = `${code} ${rule.source.file}:${rule.source.line}`;
   if (!ctx.problems.has(key)) ctx.problems.set(key, { code, severity: 'warning', message, place: { file: rule.source.file, line: rule.source.line } });

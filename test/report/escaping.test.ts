@@ -7,7 +7,7 @@ import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { neutraliseFormula, safeCsvRows } from '../../src/report/csv-cell.js';
 import { code, plain } from '../../src/report/escape-markdown.js';
 import { renderAnalyzeHtml } from '../../src/report/html/render-html.js';
-import { makeFlow, makeReport } from '../html/synthetic.js';
+import { makeFlow, makeReport } from './html/synthetic.js';
 
 const HOST = 'node1\n# Injected heading\n<img src=x onerror=alert(1)>';
 const IFACE = 'eth0|x|`y`';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { html, joinHtml, raw } from '../../src/report/html/escape.js';
-import { renderAnalyzeHtml } from '../../src/report/html/render-html.js';
+import { html, joinHtml, raw } from '../../../src/report/html/escape.js';
+import { renderAnalyzeHtml } from '../../../src/report/html/render-html.js';
 import { makeFlow, makeReport } from './synthetic.js';
 
 const HOSTILE = `<img src=x onerror=alert(1)>"'&</script><script>alert(2)</script>`;
