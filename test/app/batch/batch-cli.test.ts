@@ -7,12 +7,12 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findCases } from '../../src/app/batch/find-cases.js';
-import { inShard, parseShard, shardFromJobIndex, shardOfName } from '../../src/app/batch/shard.js';
-import type { SummaryRow } from '../../src/app/batch/summary.js';
-import { runCli } from '../cli/run-cli.js';
-import { samplePath } from '../corpus.js';
-import { readTruth } from '../match/truth.js';
+import { findCases } from '../../../src/app/batch/find-cases.js';
+import { inShard, parseShard, shardFromJobIndex, shardOfName } from '../../../src/app/batch/shard.js';
+import type { SummaryRow } from '../../../src/app/batch/summary.js';
+import { runCli } from '../../cli/run-cli.js';
+import { samplePath } from '../../corpus.js';
+import { readTruth } from '../../match/truth.js';
 
 const SCENARIOS = ['pod-egress-natgw', 'pod-egress-natgw-blind', 'pod-to-pod-vxlan', 'clusterip-cross-node', 'nodeport', 'ipv6-pod-egress'];
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-batch-'));
@@ -113,7 +113,7 @@ describe('natpath batch', () => {
     // to ~250 MB resident, most of it typed arrays outside the JavaScript heap (a heap limit alone
     // let it through). --worker-memory caps the whole process (Node itself ~60 MB): nodeport's
     // process peaks at ~80 MB and passes, the big case is killed at 120.
-    const { makeCase, readTemplate } = await import('../../bench/scaling.mjs');
+    const { makeCase, readTemplate } = await import('../../../bench/scaling.mjs');
     const host = samplePath('pod-egress-natgw/node1');
     const dir = join(scratch, 'heavy');
     makeCase(join(dir, 'big'), host, await readTemplate(join(host, 'capture.pcap')), 40 * 2 ** 20);
