@@ -20,13 +20,6 @@ export function answerSentence(a: Answer): string {
   return `${who} — not captured at the server: ${reason}${others} (${flows}${via})`;
 }
 
-/** What a flow's server saw, or where it was last seen and what may follow: the flow heading's tail. */
-export function flowSeenText(f: Flow): string {
-  const ambiguous = f.ambiguous === null ? '' : `; ambiguous: may be part of ${candidateList(f)}`;
-  if (f.seenByServer !== null) return `the server sees ${f.seenByServer.src}${ambiguous}`;
-  return `last seen at ${f.lastCapturePoint} as ${f.lastSeen.src}, not at the server; translated beyond: ${f.translatedBeyond ?? 'no evidence'}${ambiguous}`;
-}
-
 /** "flow 2, flow 9 or flow 13" (with "… of N" when more than were listed). */
 export function candidateList(f: Flow): string {
   const a = f.ambiguous;
