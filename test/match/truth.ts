@@ -15,6 +15,8 @@ interface TruthEndpoint {
 interface TruthHop {
   host: string;
   interface: string | null;
+  /** As the capture recorded it (SLL2 packet type, pcapng flags); absent where it records none. */
+  direction?: 'in' | 'out';
   /** false: a host captured only for the truth (not in the case). */
   inCase?: boolean;
   src: TruthEndpoint;
@@ -103,6 +105,32 @@ export function ourPath(flow: Flow): string[] {
   return points;
 }
 
+/**
+ * Each named capture point holds the request's leg the way the capture recorded it: the client's
+ * packet with its tuple there, going the way the link layer says (SLL2 packet type, pcapng flags)
+ * — a reply taken for the request's leg would show the tuple turned round and the other way — and
+ * the points of one host in the order of time (one clock): never earlier than the point before.
+ */
+export function hopsAgainstTruth(label: string, flow: Flow, truth: TruthFlow): string[] {
+  const problems: string[] = [];
+  const theirs = truth.path.filter((h) => h.inCase !== false);
+  const ours = flow.legs.flatMap((leg) => leg.hops.map((hop) => ({ host: leg.host, hop })));
+  if (theirs.length !== ours.length || theirs.some((h) => h.interface === null)) return problems;
+  let previous: { host: string; position: number } | null = null;
+  for (const [i, h] of theirs.entries()) {
+    const { host, hop } = ours[i]!;
+    const point = `${host}:${hop.interface}`;
+    const tuple = `${endpointText(h.src, truth.proto)} → ${endpointText(h.dst, truth.proto)}`;
+    if (`${hop.src} → ${hop.dst}` !== tuple) problems.push(`${label}: at ${point} the leg is ${hop.src} → ${hop.dst}, the request was ${tuple}`);
+    if (h.direction !== undefined && hop.direction !== h.direction) problems.push(`${label}: at ${point} the leg goes ${hop.direction ?? 'no way'}, the capture recorded the request ${h.direction}`);
+    if (previous !== null && previous.host === host && hop.position < previous.position) {
+      problems.push(`${label}: at ${point} the packets passed ${((previous.position - hop.position) * 1e6).toFixed(0)} µs before the point ahead of it`);
+    }
+    previous = { host, position: hop.position };
+  }
+  return problems;
+}
+
 /** Truth kinds: masquerade/snat/dnat; natpath's: SNAT/DNAT (MASQUERADE is named by its rule). */
 export function ourKind(kind: string): 'SNAT' | 'DNAT' | null {
   if (kind === 'masquerade' || kind === 'snat') return 'SNAT';
@@ -123,6 +151,7 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
     const expectedPath = truthPath(t);
     const path = ourPath(flow);
     if (JSON.stringify(path) !== JSON.stringify(expectedPath)) problems.push(`${label}: path ${path.join(' → ')} ≠ ${expectedPath.join(' → ')}`);
+    else problems.push(...hopsAgainstTruth(label, flow, t));
     if (t.lastInCase !== undefined) {
       // The server's view is beyond the case: never claimed; the last point the case holds is said instead.
       if (flow.seenByServer !== null) problems.push(`${label}: claims the server saw ${flow.seenByServer.src}; only ${t.lastInCase.point} is in the case`);
