@@ -8,7 +8,10 @@
 //   - which host translated what: `conntrack -L` of every host of the world (in DIR/<host>/,
 //     including hosts left out of the case),
 //   - which rule did it: the NAT rule on that host whose packet counter (iptables-save -c)
-//     is > 0 and whose addresses/ports agree with the translation.
+//     is > 0 and whose addresses/ports agree with the translation; on a host traced with
+//     `nft -a monitor trace` (DIR/<host>/nft-trace.txt), the nft rule with a NAT statement that
+//     the kernel's trace of the connection's first packet shows, by family/table/chain/handle,
+//     its text read back from the host's `nft -a list ruleset`.
 // A fact that cannot be read back (e.g. interface names in a LINUX_SLL capture) is left out.
 // Hosts the spec lists as "uncollected" were captured for the truth only: their packets extend the
 // path (marked inCase: false) and tell what the server really saw, but they are not in the case.
@@ -331,6 +334,86 @@ function findRule(rules, kind, proto, before, after) {
 }
 
 // ---------------------------------------------------------------------------------------
+// nft -a monitor trace: which nft rule handled a connection's first packet
+
+// "trace id ab5d89c9 ip kube-proxy services rule ip daddr . … # handle 44 (verdict goto …)";
+// chain names hold no spaces (kube-proxy's "service-SUSTUHLJ-default/web/tcp/http" neither).
+const TRACE_LINE = /^trace id (\S+) (\S+) (\S+) (\S+) (packet|rule|policy|verdict)\b:? ?(.*)$/;
+const NAT_STATEMENT = { dnat: /(?:^|\s)dnat (?:ip6? )?to /, snat: /(?:^|\s)(?:snat (?:ip6? )?to |masquerade(?:\s|$))/ };
+
+function parseNftTrace(text, file) {
+  const traces = new Map();
+  (text ?? '').split('\n').forEach((line, index) => {
+    const m = TRACE_LINE.exec(line.trim());
+    if (!m) return;
+    const [, id, family, table, chain, what, rest] = m;
+    if (!traces.has(id)) traces.set(id, { tuple: null, rules: [] });
+    const trace = traces.get(id);
+    if (what === 'packet' && trace.tuple === null) trace.tuple = tupleOfTracePacket(rest);
+    if (what !== 'rule') return;
+    const r = /^(.*?) # handle (\d+) \(verdict ([^)]*)\)\s*$/.exec(rest);
+    if (r) trace.rules.push({ family, table, chain, handle: Number(r[2]), traceText: r[1].trim(), verdict: r[3], source: `${file}:${index + 1}` });
+  });
+  return [...traces.values()].filter((t) => t.tuple !== null);
+}
+
+// The packet as the first hook saw it: "… ip saddr 10.244.1.2 ip daddr 10.96.0.10 … tcp sport 51330 tcp dport 80 …".
+function tupleOfTracePacket(text) {
+  const field = (re) => re.exec(text)?.[1];
+  const src = field(/\bip6? saddr (\S+)/);
+  const dst = field(/\bip6? daddr (\S+)/);
+  const sport = field(/\b(?:tcp|udp) sport (\d+)/);
+  const dport = field(/\b(?:tcp|udp) dport (\d+)/);
+  if (!src || !dst || !sport || !dport) return null;
+  return { src: canonicalAddress(src), dst: canonicalAddress(dst), srcPort: Number(sport), dstPort: Number(dport) };
+}
+
+// `nft -a list ruleset`: the text of every rule by family/table/chain/handle, as the kernel lists it now.
+function parseNftRulesetText(text, file) {
+  const rules = new Map();
+  let table = null;
+  let chain = null;
+  (text ?? '').split('\n').forEach((line, index) => {
+    const t = /^table (\S+) (\S+) \{/.exec(line);
+    if (t) [table, chain] = [`${t[1]} ${t[2]}`, null];
+    const c = /^\tchain (\S+) \{/.exec(line);
+    if (c) chain = c[1];
+    const r = /^\t\t(.*) # handle (\d+)$/.exec(line);
+    if (r && table && chain) rules.set(`${table} ${chain} ${r[2]}`, { text: r[1].trim(), source: `${file}:${index + 1}` });
+  });
+  return rules;
+}
+
+// The nft NAT rule that the kernel's trace shows for the connection whose original tuple is
+// `orig`: one per kind (a first packet meets one DNAT and one SNAT at most). Rules of the
+// tables iptables-nft manages (the host's iptables-save lists their chains) are iptables
+// rules, named from iptables-save's counters instead.
+function findNftRule(ctx, host, kind, orig) {
+  const traces = ctx.nftTraces(host);
+  if (traces === null) return null;
+  const rules = ctx.nftRuleset(host);
+  const iptablesChains = ctx.iptablesChains(host);
+  const hits = [];
+  for (const trace of traces) {
+    if (!sameTuple(trace.tuple, orig)) continue;
+    for (const r of trace.rules) {
+      if (!NAT_STATEMENT[kind === 'dnat' ? 'dnat' : 'snat'].test(r.traceText)) continue;
+      if (r.family === 'ip' || r.family === 'ip6') {
+        if (iptablesChains.has(`${r.table} ${r.chain}`)) continue;
+      }
+      const listed = rules.get(`${r.family} ${r.table} ${r.chain} ${r.handle}`);
+      if (listed === undefined) throw new Error(`${host}: the trace names ${r.family} ${r.table} ${r.chain} handle ${r.handle}, which nft-ruleset.txt does not list`);
+      const hit = { family: r.family, table: r.table, chain: r.chain, handle: r.handle, text: listed.text, source: listed.source, trace: r.source };
+      // A rule with a `counter` statement (Docker's) also says how many first packets it translated.
+      const counted = /\bcounter packets (\d+)\b/.exec(listed.text);
+      if (counted) hit.packets = Number(counted[1]);
+      hits.push(hit);
+    }
+  }
+  return hits;
+}
+
+// ---------------------------------------------------------------------------------------
 // Putting it together
 
 function hopLabel(hop) {
@@ -376,6 +459,22 @@ function describeStep(step, proto, between, ctx) {
   if (before.dst !== after.dst || before.dstPort !== after.dstPort) out.push(['dnat', before, middle]);
   if (middle.src !== after.src || middle.srcPort !== after.srcPort) out.push(['snat', middle, after]);
   return out.map(([kind, from, to]) => {
+    const nft = findNftRule(ctx, entry.host, kind, entry.orig);
+    if (nft !== null && nft.length > 0) {
+      const rule = nft.length === 1 ? nft[0] : null;
+      const t = {
+        kind: rule && /(?:^|\s)masquerade(?:\s|$)/.test(rule.text) ? 'masquerade' : kind,
+        host: entry.host,
+        between,
+        before: tupleOut(from, proto),
+        after: tupleOut(to, proto),
+        rule,
+        beyondCapturedHosts: !ctx.caseHosts.includes(entry.host),
+        conntrack: { file: entry.file, line: entry.line },
+      };
+      if (nft.length > 1) t.ruleCandidates = nft.map((r) => `${r.family} ${r.table} ${r.chain} handle ${r.handle}: ${r.text}`);
+      return t;
+    }
     const fired = findRule(rules, kind, proto, from, to);
     const rule = fired.length === 1 ? fired[0] : null;
     const t = {
@@ -439,7 +538,7 @@ function main() {
     hosts[host] = {
       role: hs.role,
       capture: { file: `${host}/${hs.capture}`, ...described, captureInterfaces: hs.captureInterfaces, ...(seen.length ? { interfacesSeen: seen } : {}) },
-      snapshots: fs.readdirSync(path.join(args.case, host)).filter((f) => f.endsWith('.txt')).sort(),
+      snapshots: fs.readdirSync(path.join(args.case, host)).filter((f) => /\.(txt|json)$/.test(f)).sort(),
     };
   });
   packets.sort((a, b) => (a.tsNanos < b.tsNanos ? -1 : a.tsNanos > b.tsNanos ? 1 : a.hostIndex - b.hostIndex || a.frame - b.frame));
@@ -463,7 +562,30 @@ function main() {
     byKey.get(p.key).push(p);
   }
 
-  const ctx = { conntrack, natRules, caseHosts };
+  // nft-traced hosts: the kernel's trace and the ruleset it names rules of.
+  const once = (fn) => {
+    const cache = new Map();
+    return (host) => {
+      if (!cache.has(host)) cache.set(host, fn(host));
+      return cache.get(host);
+    };
+  };
+  const nftTraces = once((host) => {
+    const text = readIfExists(path.join(args.snapshots, host, 'nft-trace.txt'));
+    return text === null ? null : parseNftTrace(text, `${host}/nft-trace.txt`);
+  });
+  const nftRuleset = once((host) => parseNftRulesetText(readIfExists(path.join(args.snapshots, host, 'nft-ruleset.txt')), `${host}/nft-ruleset.txt`));
+  const iptablesChains = once((host) => {
+    const chains = new Set();
+    let table = null;
+    for (const line of (readIfExists(path.join(args.snapshots, host, 'iptables-save.txt')) ?? '').split('\n')) {
+      if (line.startsWith('*')) table = line.slice(1).trim();
+      const m = /^:(\S+) /.exec(line);
+      if (m && table) chains.add(`${table} ${m[1]}`);
+    }
+    return chains;
+  });
+  const ctx = { conntrack, natRules, caseHosts, nftTraces, nftRuleset, iptablesChains };
   const flowsOut = [];
   for (const { first: p0, keys } of flows.values()) {
     // One copy per capture point (a retransmission is not a new point); without interface

@@ -65,6 +65,8 @@ const SAMPLE_KINDS: Record<string, string> = {
   'ip-link.txt': 'ip-link',
   'conntrack.txt': 'conntrack',
   'ipset-save.txt': 'ipset-save',
+  'nft-ruleset.txt': 'nft-ruleset',
+  'nft-ruleset.json': 'nft-ruleset-json',
 };
 
 describe('every lab sample file', () => {

@@ -29,9 +29,21 @@ interface TruthTranslation {
   after: { src: TruthEndpoint; dst: TruthEndpoint };
   host: string | null;
   between: [string, string];
-  rule: { table: string; chain: string; ruleNumber: number; text: string } | null;
+  /** iptables rules carry ruleNumber (from iptables-save -c counters); nft rules family and handle (from `nft monitor trace`). */
+  rule: TruthRule | null;
   beyondCapturedHosts: boolean | null;
   conntrack?: { file: string; line: string };
+}
+
+export type TruthRule =
+  | { table: string; chain: string; ruleNumber: number; text: string; family?: undefined; handle?: undefined }
+  | { family: string; table: string; chain: string; handle: number; text: string; ruleNumber?: undefined };
+
+/** The rule reference a comparison uses: the kernel's own identity of a rule (nft: family, table, chain, handle; iptables: table, chain, position). */
+export function ruleIdentity(rule: { table: string; chain: string; ruleNumber: number; nft: { family: string; handle: number | null } | null } | TruthRule): string {
+  if ('handle' in rule && rule.handle !== undefined) return `${rule.family} ${rule.table}/${rule.chain} handle ${rule.handle}`;
+  if ('nft' in rule && rule.nft !== null) return `${rule.nft.family} ${rule.table}/${rule.chain} handle ${rule.nft.handle}`;
+  return `${rule.table}/${rule.chain} #${rule.ruleNumber}`;
 }
 
 export interface TruthFlow {
@@ -180,9 +192,13 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
     for (const x of t.translations) {
       if (x.beyondCapturedHosts === true || x.rule === null) continue;
       const mine = flow.translations.find((y) => y.kind === ourKind(x.kind) && y.between.join() === x.between.join());
-      const ours = mine?.rule ? `${mine.rule.table}/${mine.rule.chain} #${mine.rule.ruleNumber}` : 'no rule';
-      const theirs = `${x.rule.table}/${x.rule.chain} #${x.rule.ruleNumber}`;
+      const ours = mine?.rule ? ruleIdentity(mine.rule) : 'no rule';
+      const theirs = ruleIdentity(x.rule);
       if (ours !== theirs || mine?.explained !== true) problems.push(`${label}: ${x.kind} explained by ${ours} ≠ ${theirs}${mine?.note ? ` (${mine.note})` : ''}`);
+      // An nft rule's text as the kernel lists it (`nft -a list ruleset`); counters are state, not the rule.
+      if (x.rule.handle !== undefined && mine?.rule && mine.rule.text !== x.rule.text.replace(/\bcounter packets \d+ bytes \d+/g, 'counter')) {
+        problems.push(`${label}: ${x.kind} rule text ${mine.rule.text} ≠ ${x.rule.text}`);
+      }
     }
     // The kernel's own record of each translation (conntrack -L on that host) is found and quoted.
     for (const x of t.translations) {
