@@ -27,10 +27,21 @@ function hostFolders(caseDir: string): string[] {
     .sort();
 }
 
+/** Bridges with ports on a host (`master NAME` in its ip-link.txt): cni0 of pods, docker0 of containers. */
+function bridgesWithPorts(hostDir: string): Set<string> {
+  let text = '';
+  try {
+    text = readFileSync(join(hostDir, 'ip-link.txt'), 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set([...text.matchAll(/^\d+: \S+ .* master (\S+)/gm)].map((m) => m[1]!));
+}
+
 /**
  * The hosts of the case that hold the server: it owns the address (`inet A/len` in its
- * ip-addr.txt), or the address is in the subnet of its pod bridge `cni0` (a pod on it). Read
- * from the dumps by this test on its own, not by natpath's host model.
+ * ip-addr.txt), or the address is in the subnet of a bridge with ports (`cni0`, `docker0`: a pod
+ * or container on it). Read from the dumps by this test on its own, not by natpath's host model.
  */
 function serverHosts(caseDir: string, server: string): string[] {
   const address = parseIpAddress(server)!;
@@ -42,6 +53,7 @@ function serverHosts(caseDir: string, server: string): string[] {
     } catch {
       continue;
     }
+    const bridges = bridgesWithPorts(join(caseDir, host));
     let itf = '';
     for (const line of text.split('\n')) {
       const header = /^\d+: ([^:@\s]+)/.exec(line);
@@ -50,7 +62,7 @@ function serverHosts(caseDir: string, server: string): string[] {
       const prefix = inet === null ? null : parsePrefix(inet[1]!);
       if (prefix === null) continue;
       const own = sameAddress(prefix.address, address);
-      const podSubnet = itf === 'cni0' && !/scope link/.test(line) && prefixContains(prefix, address);
+      const podSubnet = bridges.has(itf) && !/scope link/.test(line) && prefixContains(prefix, address);
       if (own || podSubnet) holders.push(host);
     }
   }
