@@ -59,17 +59,28 @@ const OFFSET_TOLERANCE_SECONDS = 2;
 /** Time differences kept per capture pair to estimate its clock offset before pairing. */
 const OFFSET_SAMPLES = 4096;
 
+/**
+ * The evidence for every pair of legs that share packets. Consumes the captures' sampled packets
+ * (LegTable.dropSamples): nothing after matching reads them, and the phases after it then run
+ * without them.
+ */
 export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence {
   const pairs = new PairEvidence(ids.count);
+  addBothPasses(captures, ids, pairs);
+  // The sort's buffers are unreachable from here on: the medians' array can take their place.
+  pairs.computeMedians();
+  return pairs;
+}
+
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence): void {
   // Both passes use the same arrays (the second needs none of the first's).
   const buffers = { samples: new SortBuffers(), sort: new SortBuffers() };
   addEvidence(captures, ids, false, pairs, buffers);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
-  // (those whose loose print differs) take part.
+  // (those whose loose print differs) take part. The last to read the samples: they are
+  // dropped once it has copied its own.
   addEvidence(captures, ids, true, pairs, buffers);
-  pairs.computeMedians();
-  return pairs;
 }
 
 /**
@@ -130,6 +141,7 @@ function addEvidence(
       ts[at] = t.sampleTs.data[s]!;
       flag[at] = t.sampleFromLow.data[s]! | (t.sampleTtl.data[s]! << 1);
     }
+    if (loose) t.dropSamples();
   });
   sortWithinBuckets(starts, sorted, [leg, ts, flag], buffers.sort);
 
