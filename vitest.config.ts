@@ -13,15 +13,14 @@ if (process.env.NATPATH_REQUIRE_CORPUS === '1' && !HAS_CORPUS) {
  */
 const E2E = [
   'test/cli/*.test.ts',
-  'test/batch/batch-cli.test.ts',
-  'test/batch/kubernetes-doc.test.ts',
-  'test/batch/archive.test.ts',
-  'test/collect/*.test.ts',
-  'test/html/report-browser.test.ts',
+  'test/app/batch/batch-cli.test.ts',
+  'test/app/batch/kubernetes-doc.test.ts',
+  'test/case/archive.test.ts',
+  'test/app/collect/*.test.ts',
+  'test/report/html/report-browser.test.ts',
   'test/match/lab-e2e.test.ts',
   'test/match/replayed-traffic.test.ts',
   'test/decode/decode-cli.test.ts',
-  'test/decode/threads-option.test.ts',
   'test/decode/c-reference.test.ts',
   'test/capture/epb-flags.test.ts',
 ];

@@ -18,7 +18,7 @@
 // suites always run), BENCH_KEEP=1 keeps the generated files (in the temp folder; ~2.6 GB).
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -257,8 +257,13 @@ const benchStart = Date.now();
 if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first (npm run bench does)');
 if (!existsSync(CORPUS)) throw new Error(`the shared corpus is missing: ${CORPUS}`);
 const templates = await collectTemplates();
-const smallFile = join(tmpdir(), 'natpath-bench-small.pcap');
-const largeFile = join(tmpdir(), 'natpath-bench-large.pcap');
+// The bench files get a folder of their own: `decode` reads the capture's folder for a host's
+// `ip link` dump, and the temp folder itself may hold hundreds of unrelated files.
+const decodeDir = join(tmpdir(), 'natpath-bench-decode');
+rmSync(decodeDir, { recursive: true, force: true });
+mkdirSync(decodeDir, { recursive: true });
+const smallFile = join(decodeDir, 'small.pcap');
+const largeFile = join(decodeDir, 'large.pcap');
 const small = writeCapture(smallFile, mixer(templates.small, templates.vxlan.filter((t) => t.bytes.length <= 160)), (p) => p >= SMALL_PACKETS);
 // Large: 1 400–9 018 B (standard to jumbo frames); GSO super-frames of the corpus are left out.
 const fits = (t) => t.bytes.length >= 1400 && t.bytes.length <= 9018;
@@ -266,7 +271,7 @@ const largePool = templates.large.filter(fits);
 const large = writeCapture(largeFile, mixer(largePool, templates.vxlan.filter(fits)), (_p, b) => b >= LARGE_BYTES);
 // Mixed: 500–1 514 B frames (the medium and standard-size large templates in turn), as a busy
 // node's data traffic looks; issue 15's third case.
-const mixedFile = join(tmpdir(), 'natpath-bench-mixed.pcap');
+const mixedFile = join(decodeDir, 'mixed.pcap');
 const midSized = (t) => t.bytes.length >= 500 && t.bytes.length <= 1514;
 const mixedPool = [...templates.medium, ...templates.large.filter(midSized)];
 const mixed = writeCapture(mixedFile, mixer(mixedPool, templates.vxlan.filter(midSized)), (_p, b) => b >= MIXED_BYTES);
@@ -313,7 +318,5 @@ if (PARTS.has('scaling') && process.env.BENCH_SCALING !== '0') {
 console.log(`\nwhole bench: ${((Date.now() - benchStart) / 1000).toFixed(0)} s; numbers also in ${OUT_JSON}`);
 writeFileSync(OUT_JSON, `${JSON.stringify(results, null, 2)}\n`);
 if (process.env.BENCH_KEEP !== '1') {
-  rmSync(smallFile, { force: true });
-  rmSync(largeFile, { force: true });
-  rmSync(mixedFile, { force: true });
+  rmSync(decodeDir, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-// Types of bench/scaling.mjs for the tests that build cases with it (test/batch).
+// Types of bench/scaling.mjs for the tests that build cases with it (test/app/batch).
 
 export interface ScalingTemplate {
   readonly records: readonly unknown[];

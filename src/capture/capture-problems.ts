@@ -2,7 +2,9 @@
 // codes), and the log that folds repeats. The packet path reports a problem with a numeric id and
 // numbers only; the sentence is written once, when the diagnostics are listed.
 
-import type { Diagnostic, Severity } from '../text/diagnostic.js';
+import type { Diagnostic } from '../text/diagnostic.js';
+import { ProblemCollector } from '../text/problem-collector.js';
+import { PROBLEM_CODES, type ProblemCode } from '../text/problem-codes.js';
 
 /** Sane upper bound for one pcapng block or pcap record (libpcap starts its block limit here too). */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -13,8 +15,8 @@ const COMPRESSIONS = ['zstd', 'bzip2', 'xz', 'gzip'];
 const DECOMPRESS_HINTS = ['zstd -d', 'bunzip2', 'xz -d', 'natpath reads gzip files directly'];
 
 interface ProblemSpec {
-  code: string;
-  severity: Severity;
+  /** Its severity is the registry's (src/text/problem-codes.ts). */
+  code: ProblemCode;
   /** Sentence for a person: what was expected, what was found. a, b, c are the reported numbers. */
   describe(a: number, b: number, c: number, detail: string): string;
 }
@@ -23,159 +25,129 @@ interface ProblemSpec {
 const SPECS = [
   {
     code: 'capture.empty',
-    severity: 'error',
     describe: () => 'empty file: expected a pcap or pcapng file header, found 0 bytes',
   },
   {
     code: 'capture.unknown-format',
-    severity: 'error',
     describe: (a) => `not a pcap or pcapng file: expected a capture magic number, found first bytes ${hex32(a)}`,
   },
   {
     code: 'capture.unsupported-compression',
-    severity: 'error',
     describe: (a) => `${COMPRESSIONS[a] ?? 'compressed'} data: natpath reads plain and gzip captures only (decompress first: ${DECOMPRESS_HINTS[a] ?? ''})`,
   },
   {
     code: 'capture.truncated',
-    severity: 'error',
     describe: (a, b) => `truncated dump file: the file header needs ${a} bytes, only ${b} were found`,
   },
   {
     code: 'capture.truncated',
-    severity: 'error',
     describe: (a, b) =>
       `truncated dump file: the record here needs ${a} bytes, only ${b} were found; every packet before it was kept`,
   },
   {
     code: 'capture.gzip-error',
-    severity: 'error',
     describe: (_a, _b, _c, detail) => `gzip stream cannot be fully decompressed (${detail}); packets before the damage were kept`,
   },
   {
     code: 'pcap.unsupported-version',
-    severity: 'error',
     describe: (a, b) => `unsupported pcap version ${a}.${b}: expected 2.x (or 543.0); stopped reading`,
   },
   {
     code: 'pcap.modified-format',
-    severity: 'info',
     describe: () =>
       'modified (Kuznetzov) pcap, magic 0xa1b2cd34: read with 24-byte record headers; their extra interface index, protocol and packet-type fields are ignored',
   },
   {
     code: 'pcap.linktype-reserved-bits',
-    severity: 'warning',
     describe: (a, b) => `link-type field ${hex32(a)}: expected zero in the reserved bits 0x03ff0000; using the low 16 bits, link type ${b}`,
   },
   {
     code: 'pcap.linktype-fcs-bits',
-    severity: 'info',
     describe: (a, b) => `link-type field ${hex32(a)} carries FCS-length bits above the low 16; using link type ${b}`,
   },
   {
     code: 'pcap.record-too-long',
-    severity: 'error',
     describe: (a, b) => `record header says ${a} captured bytes, more than the sane maximum of ${b}; stopped reading here`,
   },
   {
     code: 'capture.caplen-over-snaplen',
-    severity: 'warning',
     describe: (a, b) => `captured length ${a} is bigger than the interface's snapshot length ${b} (packet kept as captured)`,
   },
   {
     code: 'capture.caplen-over-origlen',
-    severity: 'warning',
     describe: (a, b) => `captured length ${a} is bigger than the original length ${b} (packet kept as captured)`,
   },
   {
     code: 'capture.timestamp-fraction-overflow',
-    severity: 'warning',
     describe: (a, b) => `timestamp fraction ${a} is not below ${b} units per second; carried into the seconds`,
   },
   {
     code: 'capture.timestamp-out-of-range',
-    severity: 'warning',
     describe: () => 'timestamp does not fit in an exact double (beyond 2^53 seconds); packet kept without a timestamp',
   },
   {
     code: 'pcapng.block-too-short',
-    severity: 'error',
     describe: (a, b, c) => `block of type ${hex32(a)} has total length ${b}: expected at least ${c}; stopped reading here`,
   },
   {
     code: 'pcapng.block-misaligned',
-    severity: 'error',
     describe: (a, b) => `block of type ${hex32(a)} has total length ${b}: expected a multiple of 4; stopped reading here`,
   },
   {
     code: 'pcapng.block-too-long',
-    severity: 'error',
     describe: (a, b, c) => `block of type ${hex32(a)} has total length ${b}: expected at most ${c}; stopped reading here`,
   },
   {
     code: 'pcapng.trailer-mismatch',
-    severity: 'error',
     describe: (a, b, c) =>
       `block of type ${hex32(a)}: total length in header ${b} and trailer ${c} don't match; stopped reading here`,
   },
   {
     code: 'pcapng.bad-byte-order-magic',
-    severity: 'error',
     describe: (a) => `Section Header Block byte-order magic: expected 0x1a2b3c4d, found ${hex32(a)}; stopped reading here`,
   },
   {
     code: 'pcapng.unsupported-version',
-    severity: 'error',
     describe: (a, b) => `unsupported pcapng section version ${a}.${b}: expected 1.0 (or 1.2); stopped reading here`,
   },
   {
     code: 'pcapng.block-body-too-short',
-    severity: 'error',
     describe: (a, b, c) => `block of type ${hex32(a)} has a ${b}-byte body: expected at least ${c} bytes; block skipped`,
   },
   {
     code: 'pcapng.unknown-interface',
-    severity: 'error',
     describe: (a, b, c) =>
       `packet on interface ${a}, but section ${b} has ${c} Interface Description Block(s) before it; packet skipped`,
   },
   {
     code: 'pcapng.caplen-over-block',
-    severity: 'error',
     describe: (a, b) => `captured length ${a}: expected at most the ${b} bytes of packet data the block holds; packet skipped`,
   },
   {
     code: 'pcapng.bad-option',
-    severity: 'warning',
     describe: (a, b, c) =>
       `option ${a} of a block of type ${hex32(b)} declares ${c} bytes, more than remain in the block; the rest of its options were ignored`,
   },
   {
     code: 'pcapng.bad-option-length',
-    severity: 'warning',
     describe: (a, b, c) => `Interface Description Block option ${a}: expected length ${c}, found ${b}; option ignored`,
   },
   {
     code: 'pcapng.bad-tsresol',
-    severity: 'warning',
     describe: (a) =>
       `if_tsresol ${hex32(a).slice(-2)} is finer than 10^-19 or 2^-63 s: expected a resolution that fits 64 bits; timestamps of this interface are ignored`,
   },
   {
     code: 'pcapng.tsresol-reduced',
-    severity: 'info',
     describe: (a, b) =>
       `timestamp resolution ${b === 2 ? '2^-' : '10^-'}${a} s is finer than natpath keeps: fractions kept to ${b === 2 ? '2^-32' : '10^-9'} s`,
   },
   {
     code: 'pcapng.bad-tsoffset',
-    severity: 'warning',
     describe: () => 'if_tsoffset does not fit in an exact double: expected |offset| < 2^53 seconds; offset ignored',
   },
   {
     code: 'pcap.unexpected-version',
-    severity: 'warning',
     describe: (a, b) => `pcap version ${a}.${b}: expected 2.0 to 2.4; read as 2.4 (the record layout has not changed since)`,
   },
 ] as const satisfies readonly ProblemSpec[];
@@ -216,11 +188,12 @@ export const Problem = {
 export type ProblemId = (typeof Problem)[keyof typeof Problem];
 
 /** Every diagnostic code the capture reader emits (for docs and tests). */
-export const CAPTURE_DIAGNOSTIC_CODES: readonly string[] = [...new Set(SPECS.map((s) => s.code))];
+export const CAPTURE_DIAGNOSTIC_CODES: readonly ProblemCode[] = [...new Set(SPECS.map((s) => s.code))];
 
 /**
  * Folds repeated problems: one Diagnostic per problem kind, with the place and numbers of the
- * first occurrence and a count. Numbers only on the way in; text is made in `list()`.
+ * first occurrence and a count. Numbers only on the way in (the packet path cannot key a Map by
+ * strings); text is made in `list()`, through the shared ProblemCollector.
  */
 export class ProblemLog {
   private readonly counts = new Float64Array(SPECS.length);
@@ -249,20 +222,17 @@ export class ProblemLog {
   }
 
   hasErrors(): boolean {
-    for (const p of this.order) if (SPECS[p]!.severity === 'error') return true;
+    for (const p of this.order) if (PROBLEM_CODES[SPECS[p]!.code].severity === 'error') return true;
     return false;
   }
 
   list(): Diagnostic[] {
-    return this.order.map((p) => {
+    const problems = new ProblemCollector(this.file);
+    for (const p of this.order) {
       const spec: ProblemSpec = SPECS[p]!;
-      return {
-        code: spec.code,
-        severity: spec.severity,
-        message: spec.describe(this.args[p * 3]!, this.args[p * 3 + 1]!, this.args[p * 3 + 2]!, this.details[p]!) + this.offsetNote,
-        place: { file: this.file, offset: this.offsets[p]! },
-        count: this.counts[p]!,
-      };
-    });
+      const message = spec.describe(this.args[p * 3]!, this.args[p * 3 + 1]!, this.args[p * 3 + 2]!, this.details[p]!) + this.offsetNote;
+      problems.report(spec.code, message, { offset: this.offsets[p]! }, { count: this.counts[p]! });
+    }
+    return problems.finish();
   }
 }

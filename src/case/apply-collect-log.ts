@@ -4,6 +4,7 @@
 
 import { basename } from 'node:path';
 import type { Diagnostic } from '../text/diagnostic.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 import { familyFromCollector, kindFromCollector, readCollectLog } from './collector-files.js';
 import type { FileKind } from './file-kind.js';
 import type { Family } from '../net/address.js';
@@ -20,14 +21,14 @@ export interface CollectedFile extends TextSource {
 }
 
 export async function applyCollectLog(files: CollectedFile[]): Promise<Diagnostic[]> {
-  const problems: Diagnostic[] = [];
+  const problems = new ProblemCollector('');
   let commands = new Map<string, string>();
   const log = files.find((f) => f.kind === 'collect-log');
   if (log !== undefined) {
     try {
       commands = readCollectLog(await readCaseText(log));
     } catch (err) {
-      problems.push({ code: 'case.unreadable', severity: 'warning', message: `cannot be read: ${(err as Error).message}`, place: { file: log.displayPath } });
+      problems.report('case.unreadable', `cannot be read: ${(err as Error).message}`, { file: log.displayPath }, { severity: 'warning' });
     }
   }
   for (const file of files) {
@@ -46,5 +47,5 @@ export async function applyCollectLog(files: CollectedFile[]): Promise<Diagnosti
       if (family !== null) file.family = family;
     }
   }
-  return problems;
+  return problems.finish();
 }

@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { basename } from 'node:path';
+import type { ProblemCode } from '../text/problem-codes.js';
 import { TarFormatError, TarParser, type TarEvent } from './tar-parser.js';
 
 /** File names natpath reads as case archives. */
@@ -43,7 +44,7 @@ export interface ArchiveFile {
 
 /** An entry refused, or damage stepped over; the rest of the archive is still read. */
 export interface ArchiveProblem {
-  code: 'case.archive-unsafe-path' | 'case.archive-damaged' | 'case.archive-header-skipped' | 'case.archive-too-many-entries';
+  code: Extract<ProblemCode, `case.archive-${string}`>;
   message: string;
   /** Byte offset in the (decompressed) tar stream, when known. */
   offset: number | null;

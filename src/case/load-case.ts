@@ -5,6 +5,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../text/diagnostic.js';
+import { ProblemCollector } from '../text/problem-collector.js';
+import type { ProblemCode } from '../text/problem-codes.js';
 import type { FileKind } from './file-kind.js';
 import { isCaptureKind, isSnapshotKind } from './file-kind.js';
 import { type Compression, type Recognition, recognizeFile, recognizeHead } from './recognize-file.js';
@@ -79,7 +81,8 @@ export function parseHostSpec(text: string): HostSpec | null {
 class CaseBuilder {
   private readonly hosts = new Map<string, CaseHost>();
   private readonly looseFiles: CaseFile[] = [];
-  private readonly diagnostics: Diagnostic[] = [];
+  /** Problems of many files: each names its own. */
+  private readonly problems = new ProblemCollector('');
   private readonly seenFiles = new Set<string>();
 
   async addPath(userPath: string): Promise<void> {
@@ -122,7 +125,6 @@ class CaseBuilder {
           'case.file-outside-host',
           filePath,
           `is a ${file.kind} file in the case folder, not in a host folder; it was not used (move it into a host folder or pass --host NAME=${filePath})`,
-          'warning',
         );
       }
     }
@@ -152,7 +154,7 @@ class CaseBuilder {
   }
 
   finish(collectLogProblems: Diagnostic[] = []): CaseInput {
-    this.diagnostics.push(...collectLogProblems);
+    this.problems.addAll(collectLogProblems);
     const hosts = [...this.hosts.values()];
     for (const host of hosts) {
       host.files.sort((a, b) => a.displayPath.localeCompare(b.displayPath));
@@ -166,7 +168,7 @@ class CaseBuilder {
         );
       }
     }
-    return { hosts, looseFiles: this.looseFiles, diagnostics: this.diagnostics };
+    return { hosts, looseFiles: this.looseFiles, diagnostics: this.problems.finish() };
   }
 
   /**
@@ -186,7 +188,7 @@ class CaseBuilder {
       return;
     }
     for (const p of source.problems) {
-      this.report(p.code, p.offset === null ? userPath : `${userPath} (tar byte offset ${p.offset})`, p.message, p.code === 'case.archive-header-skipped' ? 'warning' : 'error');
+      this.report(p.code, p.offset === null ? userPath : `${userPath} (tar byte offset ${p.offset})`, p.message);
     }
     const names = source.files.map((f) => f.name);
     const top = commonTopFolder(names);
@@ -216,7 +218,7 @@ class CaseBuilder {
       } else {
         this.looseFiles.push(file);
         if (isCaptureKind(file.kind) || isSnapshotKind(file.kind)) {
-          this.report('case.file-outside-host', path, `is a ${file.kind} file in the case archive, not in a host folder; it was not used`, 'warning');
+          this.report('case.file-outside-host', path, `is a ${file.kind} file in the case archive, not in a host folder; it was not used`);
         }
       }
     }
@@ -250,7 +252,7 @@ class CaseBuilder {
       const p = join(folder, e.name);
       if (e.isDirectory()) {
         if (depth + 1 < MAX_HOST_DEPTH) await this.addHostFolder(host, p, depth + 1);
-        else this.report('case.too-deep', p, `is more than ${MAX_HOST_DEPTH} folders deep in host "${host.name}"; not searched`, 'warning');
+        else this.report('case.too-deep', p, `is more than ${MAX_HOST_DEPTH} folders deep in host "${host.name}"; not searched`);
       } else if (e.isFile() || e.isSymbolicLink()) {
         const info = await this.statOrReport(p);
         if (info?.isFile()) await this.addFile(host, p, info.size);
@@ -305,8 +307,9 @@ class CaseBuilder {
     }
   }
 
-  private report(code: string, file: string, message: string, severity: Diagnostic['severity'] = 'error'): void {
-    this.diagnostics.push({ code, severity, message, place: { file: displayPath(resolve(file)) } });
+  /** A problem with the file or folder at `file`, at the registry's severity for `code`. */
+  private report(code: ProblemCode, file: string, message: string): void {
+    this.problems.report(code, message, { file: displayPath(resolve(file)) });
   }
 }
 

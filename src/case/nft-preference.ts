@@ -4,6 +4,7 @@
 // is data, so inspect and analyze can say which file the rules came from.
 
 import type { Diagnostic } from '../text/diagnostic.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 
 export interface NftFileChoice<F> {
   /** The form whose files are used; null when the host has no nft dump. */
@@ -25,10 +26,9 @@ export function chooseNftFiles<F extends { kind: string }>(files: readonly F[]):
 export function describeNftChoice<F extends { displayPath: string }>(choice: NftFileChoice<F>): Diagnostic[] {
   if (choice.format !== 'json') return [];
   const used = choice.used.map((f) => f.displayPath).join(', ');
-  return choice.ignored.map((f) => ({
-    code: 'case.nft-text-not-used',
-    severity: 'info' as const,
-    message: `not used for the rules: this host's nft -j list ruleset (${used}) is used instead (when both forms are given, the JSON is preferred: it has every handle and exact values)`,
-    place: { file: f.displayPath },
-  }));
+  const problems = new ProblemCollector('');
+  for (const f of choice.ignored) {
+    problems.report('case.nft-text-not-used', `not used for the rules: this host's nft -j list ruleset (${used}) is used instead (when both forms are given, the JSON is preferred: it has every handle and exact values)`, { file: f.displayPath });
+  }
+  return problems.finish();
 }

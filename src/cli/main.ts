@@ -52,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
     .version(readPackageVersion())
     .alias('h', 'help')
     .alias('V', 'version')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    // yargs renders the whole help after starting any command (to cache it): without wrapping that
+    // costs little, so the width is set only when help is what the user asked for.
+    .wrap(asksForHelp(argv) ? Math.min(110, process.stdout.columns ?? 100) : null)
     .fail((message, err) => {
       // Stop here: without a throw yargs would still run the command's handler.
       throw err ?? new UsageError(message);
@@ -70,3 +72,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function asksForHelp(argv: readonly string[]): boolean {
+  return argv.length === 0 || argv.some((a) => a === '--help' || a === '-h' || a === 'help');
+}

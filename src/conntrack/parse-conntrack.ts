@@ -7,13 +7,13 @@
 import { parseIpAddress, sameAddress, type Family } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from '../text/issue-collector.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 import type { ConntrackEntry, ConntrackTable, ConntrackTuple } from './model.js';
 
 const SUMMARY = /^conntrack v[\d.]+ \(conntrack-tools\): (\d+) flow entries have been shown\.?$/;
 
 export function parseConntrack(text: string, file: string): ParseResult<ConntrackTable> {
-  const issues = new IssueCollector(file, 'conntrack');
+  const issues = new ProblemCollector(file, 'conntrack');
   const entries: ConntrackEntry[] = [];
   let reportedCount: number | null = null;
   let summaryLine = 0;

@@ -184,7 +184,7 @@ function looseFingerprint(view: PacketView, d: number, version: number): number 
   h = mix32i(h, version === 4 ? view.ipIdAt(d) : -1);
   h = mix32i(h, view.hasField(d, Has.TCP_TIMESTAMP) ? view.tsVal[d]! | 0 : -1);
   h = mix32i(h, view.payloadLenAt(d));
-  return mix32i(h, view.hasField(d, Has.PAYLOAD) ? view.payloadHash[d]! | 0 : -1);
+  return mix32i(h, view.payloadHashAt(d));
 }
 
 /**

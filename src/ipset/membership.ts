@@ -7,16 +7,24 @@
 // that says yes decides. Everything here was checked against ipset 7.17 on kernel 6.18
 // (docs/snapshots.md).
 
-import { prefixContains, type IpAddress } from '../net/address.js';
+import { prefixContains, type Family, type IpAddress } from '../net/address.js';
 import type { EntryPart, IpSet, IpsetDump, IpsetEntry } from './model.js';
 
-/** An interface as the walk knows it (structurally the simulator's IfaceRef). */
+/**
+ * An interface as iptables sees it: none (e.g. no input interface for local output), unknown, or a
+ * name. The simulator's branches narrow `unknown` further (netfilter's `IfaceRef`).
+ */
 export type SetIface = { kind: 'none' } | { kind: 'unknown' } | { kind: 'name'; name: string };
 
-/** The packet fields sets look at (the simulator's packet satisfies this shape). */
+/**
+ * The packet's header fields and the kernel's per-packet state that sets look at. This is the one
+ * definition of those fields: netfilter's `SimPacket` extends it with what only rules and the
+ * walk need.
+ */
 export interface SetPacket {
-  family: 'ipv4' | 'ipv6';
+  family: Family;
   protocolNumber: number;
+  /** null only after MASQUERADE when the host's addresses are not known. */
   src: IpAddress | null;
   dst: IpAddress;
   sport: number | null;
@@ -26,6 +34,7 @@ export interface SetPacket {
   mark: number;
   iif: SetIface;
   oif: SetIface;
+  /** br_netfilter: the bridge port the packet came in on / goes out of, null when not bridged. */
   physIn: string | null;
   physOut: string | null;
 }

@@ -6,7 +6,7 @@
 
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines, type TextLine } from '../text/line-cursor.js';
-import { IssueCollector } from '../text/issue-collector.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 import { OLD_TYPE_NAMES, SET_DIMENSIONS, type IpSet, type IpsetDump, type IpsetEntry } from './model.js';
 import { parseElement, parseNumber } from './parse-element.js';
 
@@ -39,7 +39,7 @@ function removeSet(dump: IpsetDump, name: string): void {
 }
 
 /** A set from its name, type word and header words; a string says why it cannot be read. */
-function makeSet(name: string, typeWritten: string, header: string[], file: string, line: number, issues: IssueCollector): IpSet | string {
+function makeSet(name: string, typeWritten: string, header: string[], file: string, line: number, issues: ProblemCollector<'ipset'>): IpSet | string {
   const type = OLD_TYPE_NAMES[typeWritten] ?? typeWritten;
   const dimensions = SET_DIMENSIONS[type];
   if (dimensions === undefined) return `set type "${typeWritten}" is not known to natpath`;
@@ -115,7 +115,7 @@ function parseRange(text: string, type: string): { from: number; to: number } | 
  * Reads a member's words (element, then options) into entries. A string says why it cannot be
  * read; an empty array never happens (a range yields one entry per CIDR block).
  */
-function readMember(set: IpSet, words: string[], file: string, line: number, text: string, issues: IssueCollector): IpsetEntry[] | string {
+function readMember(set: IpSet, words: string[], file: string, line: number, text: string, issues: ProblemCollector<'ipset'>): IpsetEntry[] | string {
   const element = words[0];
   if (element === undefined) return 'an element is missing';
   let nomatch = false;
@@ -131,7 +131,7 @@ function readMember(set: IpSet, words: string[], file: string, line: number, tex
         // `timeout 0` makes an entry permanent in a set with a default timeout.
         timed = n !== 0;
         timeoutSeconds = n === 0 ? null : n;
-        if (n === null) issues.fold('timeout', line, 'ipset.bad-timeout', `timeout "${words[i + 1] ?? ''}" is not a number of seconds: the entry is kept as timed, time left unknown`);
+        if (n === null) issues.fold('timeout', 'ipset.bad-timeout', `timeout "${words[i + 1] ?? ''}" is not a number of seconds: the entry is kept as timed, time left unknown`, line);
         i++;
         break;
       }
@@ -157,7 +157,7 @@ const SAVE_VERBS: Record<string, string> = {
 };
 
 function parseIpsetSave(lines: TextLine[], file: string): ParseResult<IpsetDump> {
-  const issues = new IssueCollector(file, 'ipset');
+  const issues = new ProblemCollector(file, 'ipset');
   const dump = newDump('save');
   for (const line of lines) {
     const trimmed = line.text.trim();
@@ -244,7 +244,7 @@ function partsKey(e: IpsetEntry): string {
 }
 
 function parseIpsetList(lines: TextLine[], file: string): ParseResult<IpsetDump> {
-  const issues = new IssueCollector(file, 'ipset');
+  const issues = new ProblemCollector(file, 'ipset');
   const dump = newDump('list');
   let name: string | null = null;
   let nameLine = 0;

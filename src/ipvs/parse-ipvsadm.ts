@@ -5,7 +5,7 @@
 import { parseIpAddress, type IpAddress } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from '../text/issue-collector.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 import type { IpvsRealServer, IpvsService, IpvsTable } from './model.js';
 
 const SERVICE = /^(TCP|UDP|SCTP)\s+(\S+)\s+(\S+)(.*)$/;
@@ -13,7 +13,7 @@ const FWM_SERVICE = /^FWM\s+(\d+)\s+(\S+)(.*)$/;
 const REAL = /^->\s+(\S+)\s+(.*)$/;
 
 export function parseIpvsadm(text: string, file: string): ParseResult<IpvsTable> {
-  const issues = new IssueCollector(file, 'ipvs');
+  const issues = new ProblemCollector(file, 'ipvs');
   const services: IpvsService[] = [];
   let current: IpvsService | null = null;
   for (const line of splitLines(text)) {

@@ -2,7 +2,7 @@
 // and the translations on the way. Built from what each flow adds to it (an AnswerShare), which
 // like flows share: a busy case has thousands of connections of a few shapes.
 
-import type { Answer, Flow, LastSeen, TranslatedBeyond, Translation } from './flow-model.js';
+import type { Answer, Flow, LastSeen, TranslatedBeyond, Translation, Untranslated } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
 import { describeStepRule } from '../sim/state.js';
 
@@ -19,6 +19,8 @@ export interface AnswerShare {
   lastSeen: LastSeen | null;
   tunnels: string[];
   leaks: string[];
+  /** Where the flow left a host untranslated, and why (untranslatedText). */
+  untranslated: string[];
   /** Each translation without its ports, so the flows of one server share one line. */
   patterns: string[];
   /** Seen at more than one capture point. */
@@ -45,6 +47,7 @@ export function answerShareOf(f: Flow): AnswerShare {
     leaks: f.leaks.map(
       (leak) => `${leak.field === 'src' ? 'source' : 'destination'} ${leak.address} (cluster-internal: ${leak.range}) seen at ${leak.host}:${leak.interface}`,
     ),
+    untranslated: f.untranslated.map(untranslatedText),
     patterns: f.translations.map(translationPattern),
     multiPoint: f.legs.length > 1 || f.legs[0]!.hops.length > 1,
     translations: f.translations.length,
@@ -64,7 +67,7 @@ export class AnswerBuilder {
     if (line === undefined) {
       line = {
         server: share.server, proto: share.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null,
-        lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [],
+        lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [], untranslated: [],
       };
       this.byServer.set(share.key, line);
       this.patterns.set(line, new Map());
@@ -77,6 +80,7 @@ export class AnswerBuilder {
     addOnce(line.lastCapturePoints, share.lastCapturePoint);
     for (const t of share.tunnels) addOnce(line.tunnels, t);
     for (const leak of share.leaks) addOnce(line.leaks, leak);
+    for (const u of share.untranslated) addOnce(line.untranslated, u);
     const perLine = this.patterns.get(line)!;
     for (const text of share.patterns) perLine.set(text, (perLine.get(text) ?? 0) + flows);
   }
@@ -121,6 +125,20 @@ function translationPattern(t: Translation): string {
           : `between ${a} and ${b}`;
   const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : '';
   return `${change} ${where}${rule}`;
+}
+
+/**
+ * Why a flow left a host untranslated, in one line without ports (flows of one server share it):
+ * "left natgw:eth1 untranslated as 10.244.1.2: nat/POSTROUTING rule 1 (SNAT --to-source 203.0.113.7)
+ * excluded by -s 10.0.0.0/24". The rule's full text and file:line are in the flow's `untranslated`.
+ */
+export function untranslatedText(u: Untranslated): string {
+  const head = `left ${u.capturePoint} untranslated as ${u.src}`;
+  if (u.rule === null) return `${head}: no SNAT or MASQUERADE rule in ${u.host}'s nat table would translate it`;
+  const jump = u.rule.text.indexOf(' -j ');
+  const rule = `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${jump === -1 ? u.rule.text : u.rule.text.slice(jump + 4)})`;
+  if (u.excludedBy.length > 0) return `${head}: ${rule} excluded by ${u.excludedBy.join(' and ')}`;
+  return `${head}: ${rule} not reached — ${u.notReachedBecause ?? 'the walk did not reach it'}`;
 }
 
 function isGroupAddress(address: string): boolean {

@@ -40,15 +40,19 @@ export function explainNoTranslation(flow: Flow, hosts: HostKnowledge[]): void {
       }
     }
     const at = `${leg.host} (left ${last.interface} as ${addressOf(last.src)})`;
-    const entry: Untranslated = { host: leg.host, rule: null, reason: '' };
+    const entry: Untranslated = {
+      host: leg.host, capturePoint: `${leg.host}:${last.interface}`, src: addressOf(last.src), rule: null, excludedBy: [], notReachedBecause: null, reason: '',
+    };
     if (best === null) entry.reason = `${at}: no SNAT or MASQUERADE rule in its nat table would translate it`;
     else {
       const where = `nat/${best.rule.chain} rule ${best.rule.number} (${best.rule.source.file}:${best.rule.source.line}: ${best.rule.text})`;
       entry.rule = { table: 'nat', chain: best.rule.chain, ruleNumber: best.rule.number, text: best.rule.text, file: best.rule.source.file, line: best.rule.source.line };
+      entry.excludedBy = best.failing.map(conditionText);
+      if (best.failing.length === 0) entry.notReachedBecause = whyNotReached(outcome.state.steps, best.rule);
       entry.reason =
         best.failing.length > 0
-          ? `${at}: the nearest rule that would have translated it, ${where}, is excluded by ${best.failing.map(conditionText).join(' and ')}`
-          : `${at}: ${where} would translate it, but the walk does not reach it: ${whyNotReached(outcome.state.steps, best.rule)}`;
+          ? `${at}: the nearest rule that would have translated it, ${where}, is excluded by ${entry.excludedBy.join(' and ')}`
+          : `${at}: ${where} would translate it, but the walk does not reach it: ${entry.notReachedBecause}`;
     }
     flow.untranslated.push(entry);
   }

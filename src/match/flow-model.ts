@@ -105,8 +105,16 @@ export type TranslatedBeyond = 'certain' | 'likely' | 'no evidence';
 /** Why a host let a flow leave with its private source: the nearest SNAT/MASQUERADE rule and what excluded it. */
 export interface Untranslated {
   host: string;
+  /** "host:interface" where the flow left this host with its private source. */
+  capturePoint: string;
+  /** That private source address. */
+  src: string;
   /** The rule that came nearest, or null when no nat rule of the host translates sources. */
   rule: { table: string; chain: string; ruleNumber: number; text: string; file: string; line: number } | null;
+  /** The rule's own conditions the packet failed (`-s 10.0.0.0/24`); empty when it would match or there is no rule. */
+  excludedBy: string[];
+  /** When the rule would match on its own: what kept the walk from it (an earlier rule that fired); else null. */
+  notReachedBecause: string | null;
   reason: string;
 }
 
@@ -177,4 +185,6 @@ export interface Answer {
   translations: string[];
   /** Cluster-internal addresses seen outside the cluster on the way to this server. */
   leaks: string[];
+  /** Where a flow of this line left a host with its private source, and which rule did not translate it and why: "left natgw:eth1 untranslated as 10.244.1.2: nat/POSTROUTING rule 1 (SNAT --to-source 203.0.113.7) excluded by -s 10.0.0.0/24". */
+  untranslated: string[];
 }

@@ -5,7 +5,7 @@
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { KEY_WORDS } from '../flow/leg-table.js';
 import { PairEvidence } from './pair-evidence.js';
-import { SortBuffers, sortByKey } from './radix-sort.js';
+import { BUCKETS, SortBuffers, bucketStarts, sortWithinBuckets, topBucket } from './radix-sort.js';
 
 /** Every leg of the case numbered once across its captures: global id → (capture, leg in that capture). */
 export class LegIds {
@@ -60,7 +60,7 @@ const OFFSET_TOLERANCE_SECONDS = 2;
 const OFFSET_SAMPLES = 4096;
 
 export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence {
-  const pairs = new PairEvidence();
+  const pairs = new PairEvidence(ids.count);
   // Both passes use the same arrays (the second needs none of the first's).
   const buffers = { samples: new SortBuffers(), sort: new SortBuffers() };
   addEvidence(captures, ids, false, pairs, buffers);
@@ -95,33 +95,43 @@ function addEvidence(
   buffers: { samples: SortBuffers; sort: SortBuffers },
 ): void {
   const exactPairs = loose ? pairs.count : 0;
-  let capacity = 0;
-  for (const c of captures) capacity += c.legs.samples;
-  // Every sample taking part, with what a pair needs of it, then sorted by print all together.
-  const u32 = new Uint32Array(0);
-  const prints = buffers.samples.take(0, u32, capacity);
-  const legs = buffers.samples.take(1, u32, capacity);
-  const times = buffers.samples.take(2, new Float64Array(0), capacity);
-  /** Bit 0: sent from the leg's low endpoint; bits 1–8: TTL. */
-  const flags = buffers.samples.take(3, u32, capacity);
+  // Every sample taking part, with what a pair needs of it, filed by its print's top bits
+  // straight from the leg tables, then sorted by print within each bucket (radix-sort.ts).
+  const counts = new Uint32Array(BUCKETS);
   let total = 0;
-  captures.forEach((c, ci) => {
+  for (const c of captures) {
     const t = c.legs;
     const exact = t.sampleFingerprint.data;
     const relaxed = t.sampleLooseFingerprint.data;
     for (let s = 0; s < t.samples; s++) {
       if (loose && relaxed[s] === exact[s]) continue;
-      prints[total] = loose ? relaxed[s]! : exact[s]!;
-      legs[total] = ids.firstId[ci]! + t.sampleLeg.data[s]!;
-      times[total] = t.sampleTs.data[s]!;
-      flags[total] = t.sampleFromLow.data[s]! | (t.sampleTtl.data[s]! << 1);
+      counts[topBucket(loose ? relaxed[s]! : exact[s]!)]!++;
       total++;
     }
+  }
+  const starts = bucketStarts(counts);
+  const u32 = new Uint32Array(0);
+  const sorted = buffers.samples.take(0, u32, total);
+  const leg = buffers.samples.take(1, u32, total);
+  const ts = buffers.samples.take(2, new Float64Array(0), total);
+  /** Bit 0: sent from the leg's low endpoint; bits 1–8: TTL. */
+  const flag = buffers.samples.take(3, u32, total);
+  captures.forEach((c, ci) => {
+    const t = c.legs;
+    const exact = t.sampleFingerprint.data;
+    const relaxed = t.sampleLooseFingerprint.data;
+    const firstId = ids.firstId[ci]!;
+    for (let s = 0; s < t.samples; s++) {
+      if (loose && relaxed[s] === exact[s]) continue;
+      const print = loose ? relaxed[s]! : exact[s]!;
+      const at = counts[topBucket(print)]!++;
+      sorted[at] = print;
+      leg[at] = firstId + t.sampleLeg.data[s]!;
+      ts[at] = t.sampleTs.data[s]!;
+      flag[at] = t.sampleFromLow.data[s]! | (t.sampleTtl.data[s]! << 1);
+    }
   });
-  const {
-    sorted,
-    columns: [leg, ts, flag],
-  } = sortByKey(prints.subarray(0, total), [legs.subarray(0, total), times.subarray(0, total), flags.subarray(0, total)], buffers.sort, { withOrder: false });
+  sortWithinBuckets(starts, sorted, [leg, ts, flag], buffers.sort);
 
   const captureCount = captures.length;
   const capture = ids.capture;

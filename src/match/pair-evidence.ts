@@ -9,6 +9,11 @@ import { mix32 } from '../decode/index.js';
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
 export const DELTAS_KEPT = 32;
 
+/** Pairs per leg found through the leg's chain; a leg's further pairs through a hash table. */
+const PAIRS_PER_LEG_CHAIN = 16;
+/** chainNext of a pair kept in the overflow table (a chain ends with -1). */
+const OVERFLOW = -2;
+
 export class PairEvidence {
   count = 0;
   /** The pair's legs (global ids), a < b. */
@@ -36,11 +41,33 @@ export class PairEvidence {
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
 
-  // Open addressing from (a, b) to the pair's number; -1 marks an empty slot.
-  private slots = new Int32Array(2048).fill(-1);
+  // Finding a pair: each leg's first PAIRS_PER_LEG_CHAIN pairs (those where it is the lower
+  // leg) are chained from the leg, the rest go to an open-addressing table. Matching meets one
+  // connection's pairs together, and a connection's legs and pairs are numbered together, so the
+  // chains are read from nearby memory; a hash probe per packet missed the cache every time
+  // (the largest item of matching replayed traffic).
+  private readonly chainHead: Int32Array;
+  private readonly chainLength: Uint8Array;
+  private readonly chainNext = i32(1024);
+  // Overflow: pair numbers by hash of (a, b); -1 marks an empty slot.
+  private slots = new Int32Array(16).fill(-1);
+  private overflow = 0;
+
+  /** `legCount`: legs are numbered 0 … legCount − 1. */
+  constructor(legCount: number) {
+    this.chainHead = new Int32Array(legCount).fill(-1);
+    this.chainLength = new Uint8Array(legCount);
+  }
 
   /** The pair's number, or -1. */
   find(a: number, b: number): number {
+    const bs = this.b.data;
+    const next = this.chainNext.data;
+    for (let pair = this.chainHead[a]!; pair >= 0; pair = next[pair]!) if (bs[pair] === b) return pair;
+    return this.chainLength[a] === PAIRS_PER_LEG_CHAIN ? this.findOverflow(a, b) : -1;
+  }
+
+  private findOverflow(a: number, b: number): number {
     const mask = this.slots.length - 1;
     for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
       const pair = this.slots[slot]!;
@@ -64,7 +91,14 @@ export class PairEvidence {
     this.loose.data[pair] = loose ? 1 : 0;
     this.deltaHead.data[2 * pair] = -1;
     this.deltaHead.data[2 * pair + 1] = -1;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
+      this.chainNext.data[pair] = this.chainHead[a]!;
+      this.chainHead[a] = pair;
+      this.chainLength[a]!++;
+      return pair;
+    }
+    this.chainNext.data[pair] = OVERFLOW;
+    if (++this.overflow * 2 > this.slots.length) this.rehash();
     else this.place(pair, this.slots);
     return pair;
   }
@@ -139,7 +173,7 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta]) {
+    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.chainNext]) {
       column.ensure(pair);
     }
   }
@@ -151,9 +185,10 @@ export class PairEvidence {
     slots[slot] = pair;
   }
 
+  /** Twice the overflow slots; only pairs past their leg's chain live there. */
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    for (let pair = 0; pair < this.count; pair++) this.place(pair, slots);
+    for (let pair = 0; pair < this.count; pair++) if (this.chainNext.data[pair] === OVERFLOW) this.place(pair, slots);
     this.slots = slots;
   }
 }

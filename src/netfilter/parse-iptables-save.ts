@@ -6,7 +6,9 @@
 
 import type { Family } from '../net/address.js';
 import { splitLines } from '../text/line-cursor.js';
-import type { Diagnostic, ParseResult } from '../text/diagnostic.js';
+import type { ParseResult } from '../text/diagnostic.js';
+import { ProblemCollector } from '../text/problem-collector.js';
+import type { ProblemCode, Severity } from '../text/problem-codes.js';
 import { BUILTIN_CHAINS, type Chain, type Counters, type IptablesDump, type NetfilterTable, type Rule } from './model.js';
 import { parseRuleWords } from './parse-rule.js';
 import type { RuleProblem } from './rule-problem.js';
@@ -95,9 +97,7 @@ const COUNTERS = /^\[(\d+):(\d+)\]$/;
 class DumpReader {
   private readonly tables: NetfilterTable[] = [];
   private table: NetfilterTable | null = null;
-  private readonly issues: Diagnostic[] = [];
-  private readonly folded = new Map<string, Diagnostic>();
-  private skipped = 0;
+  private readonly problems: ProblemCollector<'iptables'>;
   private lastLine = 0;
   /** Inside a rule list whose table cannot be told: its lines are not used (reported once). */
   private ignoring = false;
@@ -107,7 +107,9 @@ class DumpReader {
   constructor(
     private readonly file: string,
     private readonly family: Family,
-  ) {}
+  ) {
+    this.problems = new ProblemCollector(file, 'iptables');
+  }
 
   /** Starts a table for `iptables -S` lines, which have no `*table` line (see ruleListSections). */
   beginRuleList(section: RuleListSection): void {
@@ -157,16 +159,7 @@ class DumpReader {
       this.report(this.lastLine, 'iptables.missing-commit', 'error', `the file ends inside table ${this.table.name} (no COMMIT): the dump is probably truncated; its rules are kept`);
       this.closeTable();
     }
-    if (this.skipped > 0) {
-      this.issues.push({
-        code: 'iptables.skipped-lines',
-        severity: 'warning',
-        message: `${this.skipped} line(s) could not be read and were skipped`,
-        place: { file: this.file },
-        count: this.skipped,
-      });
-    }
-    return { value: { family: this.family, tables: this.tables }, issues: this.issues };
+    return { value: { family: this.family, tables: this.tables }, issues: this.problems.finish() };
   }
 
   private startTable(name: string, lineNo: number): void {
@@ -208,7 +201,7 @@ class DumpReader {
     } else if (policyText === '-') {
       if (builtin) {
         policy = 'ACCEPT';
-        this.fold('iptables.builtin-without-policy', lineNo, 'info', `built-in chain declared with "-" instead of a policy (kube-proxy's test dumps do this); taken as ACCEPT`);
+        this.fold('iptables.builtin-without-policy', lineNo, 'info', `built-in chain declared with "-" instead of a policy (kube-proxy's test dumps do this); taken as ACCEPT`, 'iptables.builtin-without-policy');
       }
     } else {
       return this.skip(lineNo, 'iptables.bad-policy', `chain ${name}: policy must be ACCEPT, DROP or "-", found "${policyText}"`);
@@ -331,25 +324,16 @@ class DumpReader {
     else this.report(lineNo, p.code, p.severity, p.message);
   }
 
-  private fold(key: string, lineNo: number, severity: Diagnostic['severity'], message: string, code = key): void {
-    const seen = this.folded.get(key);
-    if (seen !== undefined) {
-      seen.count = (seen.count ?? 1) + 1;
-      return;
-    }
-    const d: Diagnostic = { code, severity, message, place: { file: this.file, line: lineNo }, count: 1 };
-    this.folded.set(key, d);
-    this.issues.push(d);
+  private fold(key: string, lineNo: number, severity: Severity, message: string, code: ProblemCode): void {
+    this.problems.fold(key, code, message, lineNo, { severity });
   }
 
-  private report(lineNo: number, code: string, severity: Diagnostic['severity'], message: string, column?: number): void {
-    const place = column === undefined ? { file: this.file, line: lineNo } : { file: this.file, line: lineNo, column };
-    this.issues.push({ code, severity, message, place });
+  private report(lineNo: number, code: ProblemCode, severity: Severity, message: string, column?: number): void {
+    this.problems.report(code, message, column === undefined ? { line: lineNo } : { line: lineNo, column }, { severity });
   }
 
-  private skip(lineNo: number, code: string, message: string): void {
-    this.skipped++;
-    this.report(lineNo, code, 'error', message);
+  private skip(lineNo: number, code: ProblemCode, message: string): void {
+    this.problems.skip(lineNo, code, message);
   }
 }
 

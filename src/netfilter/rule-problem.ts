@@ -1,7 +1,9 @@
 // What the rule parsers report instead of throwing; the dump parser cites it with file:line.
 
+import type { ProblemCode } from '../text/problem-codes.js';
+
 export interface RuleProblem {
-  code: string;
+  code: ProblemCode;
   severity: 'error' | 'warning';
   message: string;
   /** For unknown matches/targets: the name, so repeated ones fold into one diagnostic. */

@@ -5,7 +5,9 @@
 // diagnostics with the line and what was expected; a damaged rule or declaration is skipped and
 // reading goes on after it.
 
-import type { Diagnostic, ParseResult } from '../text/diagnostic.js';
+import type { ParseResult } from '../text/diagnostic.js';
+import { ProblemCollector } from '../text/problem-collector.js';
+import type { ProblemCode, Severity } from '../text/problem-codes.js';
 import { lexNftText, TokenKind, type Token } from './text-lexer.js';
 import { ParseStop, TokenCursor } from './text-cursor.js';
 import { parseBraceElements, parseConcat, startsExpression } from './text-expr.js';
@@ -30,7 +32,7 @@ export function parseNftText(text: string, file: string, options: NftTextOptions
 }
 
 class NftTextParser {
-  private readonly issues: Diagnostic[] = [];
+  private readonly problems: ProblemCollector;
   private tokens: Token[] = [];
   private readonly tables = new Map<string, ReadTable>();
   private sawHandle = false;
@@ -42,7 +44,9 @@ class NftTextParser {
     private readonly text: string,
     private readonly file: string,
     private readonly maxTokens: number | undefined,
-  ) {}
+  ) {
+    this.problems = new ProblemCollector(file, null, MAX_ISSUES);
+  }
 
   parse(): ParseResult<NftRuleset> {
     const lexed = lexNftText(this.text, this.maxTokens);
@@ -68,24 +72,13 @@ class NftTextParser {
       }
     }
     if (this.unknownStatements > 0) {
-      this.issues.push({
-        code: 'nft.unknown-statement',
-        severity: 'warning',
-        message: `${this.unknownStatements} rule(s) have a statement natpath does not read; each keeps its text as an unknown statement (first at line ${this.firstUnknownLine})`,
-        place: { file: this.file, line: this.firstUnknownLine },
-        count: this.unknownStatements,
-      });
+      const message = `${this.unknownStatements} rule(s) have a statement natpath does not read; each keeps its text as an unknown statement (first at line ${this.firstUnknownLine})`;
+      this.problems.summarize('nft.unknown-statement', message, this.unknownStatements, this.firstUnknownLine);
     }
     if (this.skipped > 0) {
-      this.issues.push({
-        code: 'nft.skipped-statements',
-        severity: 'error',
-        message: `${this.skipped} statement(s) could not be read and were skipped`,
-        place: { file: this.file },
-        count: this.skipped,
-      });
+      this.problems.summarize('nft.skipped-statements', `${this.skipped} statement(s) could not be read and were skipped`, this.skipped);
     }
-    return { value: buildRuleset(this.tables.values(), this.file, this.sawHandle), issues: this.issues };
+    return { value: buildRuleset(this.tables.values(), this.file, this.sawHandle), issues: this.problems.finish() };
   }
 
   // ── top level ────────────────────────────────────────────────────────────────────────────
@@ -584,13 +577,12 @@ class NftTextParser {
 
   private detailCount = 0;
 
-  private report(severity: Diagnostic['severity'], code: string, line: number, message: string, detail = false): void {
+  private report(severity: Severity, code: ProblemCode, line: number, message: string, detail = false): void {
     if (detail) {
       // Per-rule details are capped: the folded warning counts them all.
       if (++this.detailCount > 50) return;
     }
-    if (this.issues.length >= MAX_ISSUES) return;
-    this.issues.push({ code, severity, message, place: { file: this.file, line } });
+    this.problems.report(code, message, line, { severity });
   }
 }
 

@@ -4,7 +4,9 @@
 // the rest kept; a document cut short keeps its complete items (json-salvage.ts). Rules get their
 // printed text here (print-rule.ts), since JSON has none.
 
-import type { Diagnostic, ParseResult, Severity } from '../text/diagnostic.js';
+import type { ParseResult, Severity, SourcePlace } from '../text/diagnostic.js';
+import type { ProblemCode } from '../text/problem-codes.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 import { clipJson, JsonProblems, keyPath, readExpr, readStatement, soleKey } from './json-expr.js';
 import { jsonErrorPosition, lineAndColumn, salvageNftJson } from './json-salvage.js';
 import type {
@@ -58,15 +60,17 @@ export function readNftJson(text: string, file: string): ParseResult<NftRuleset>
 class RulesetReader {
   private readonly tables: NftTable[] = [];
   private readonly tablesByKey = new Map<string, NftTable>();
-  private readonly issues: Diagnostic[] = [];
+  private readonly issues: ProblemCollector;
   private readonly problems = new JsonProblems();
   private nftVersion: string | null = null;
   private schemaVersion: number | null = null;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string) {
+    this.issues = new ProblemCollector(file);
+  }
 
-  issue(code: string, severity: Severity, message: string, place: { line?: number; column?: number; offset?: number; jsonPath?: string }): void {
-    this.issues.push({ code, severity, message, place: { file: this.file, ...place } });
+  issue(code: ProblemCode, severity: Severity, message: string, place: Omit<SourcePlace, 'file'>): void {
+    this.issues.report(code, message, place, { severity });
   }
 
   private source(path: string): NftJsonSource {
@@ -297,7 +301,7 @@ class RulesetReader {
     const hasHandles = this.tables.some((t) => t.chains.some((c) => c.rules.some((r) => r.handle !== null)));
     return {
       value: { format: 'json', file: this.file, nftVersion: this.nftVersion, jsonSchemaVersion: this.schemaVersion, hasHandles, tables: this.tables },
-      issues: this.issues,
+      issues: this.issues.finish(),
     };
   }
 }

@@ -17,7 +17,9 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
     for (const leg of f.legs) {
       for (const h of leg.hops) {
         hopNumber++;
-        const next = f.translations.filter((t) => t.between[0] === `${leg.host}:${h.interface}`);
+        const point = `${leg.host}:${h.interface}`;
+        const next = f.translations.filter((t) => t.between[0] === point);
+        const kept = f.untranslated.filter((u) => u.capturePoint === point);
         rows.push([
           f.id, hopNumber, f.proto, f.client, f.server, leg.host, h.interface, h.direction ?? '', h.src, h.dst,
           h.encapsulation.map((e) => e.type).join('/'), h.encapsulation[0]?.vni ?? '',
@@ -25,6 +27,8 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           next.map((t) => t.kind).join('+'), next.map((t) => t.description).join('; '), next.map((t) => t.rule?.text ?? '').filter(Boolean).join('; '),
           next.map((t) => (t.rule === null ? '' : `${ruleName(t.rule)} (${ruleSourceText(t.rule)})`)).filter(Boolean).join('; '),
           f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
+          kept.map((u) => (u.rule === null ? '' : `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${u.rule.file}:${u.rule.line})`)).filter(Boolean).join('; '),
+          kept.map((u) => u.reason).join('; '),
         ]);
       }
     }
@@ -39,6 +43,9 @@ const CSV_COLUMNS = [
   'next_translation', 'translation', 'rule', 'rule_ref',
   // Per flow: captured at the server's own host, else whether it is translated after its last capture point, and why.
   'seen_at_server', 'translated_beyond', 'translated_beyond_reason',
+  // On the hop where the flow left a host still with its private source (a leak, or a source translated
+  // again beyond): the SNAT/MASQUERADE rule that came nearest, and what excluded it or kept the walk from it.
+  'untranslated_rule', 'untranslated_reason',
 ];
 
 export const ANALYZE_FORMATS = {

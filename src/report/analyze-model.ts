@@ -3,6 +3,7 @@
 // (docs/report-schema.json, docs/json-schema.md): add fields, never rename them.
 
 import type { Answer, Flow } from '../match/flow-model.js';
+import type { ProblemCode, Severity } from '../text/problem-codes.js';
 
 // The flows, translations and answers are the analysis's own data (match/flow-model.ts).
 export type {
@@ -40,8 +41,8 @@ export interface HostView {
 }
 
 export interface DiagnosticView {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
+  code: ProblemCode;
+  severity: Severity;
   file: string;
   line?: number;
   offset?: number;

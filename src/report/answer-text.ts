@@ -26,7 +26,10 @@ export function flowSeenText(f: Flow): string {
 
 /** The answer in a few words, for summaries: "tcp 198.51.100.10:80 sees 203.0.113.7", or where it was last seen. */
 export function answerSummary(a: Answer): string {
-  if (a.seenAtServer) return `${a.proto} ${a.server} sees ${a.sources.join(', ')}`;
+  // A leak, and why no host translated the source, belong in the line pasted into a ticket.
+  const leaks = a.leaks.length > 0 ? ` — LEAK (${a.leaks.length})` : '';
+  const why = a.untranslated.length > 0 ? `${leaks === '' ? ' —' : ':'} ${a.untranslated.join('; ')}` : '';
+  if (a.seenAtServer) return `${a.proto} ${a.server} sees ${a.sources.join(', ')}${leaks}${why}`;
   const seen = a.lastSeen.map((s) => `${s.src} at ${s.capturePoint}`).join(', ');
-  return `${a.proto} ${a.server} not captured at the server: last seen as ${seen} (translated beyond: ${a.translatedBeyond ?? 'no evidence'})`;
+  return `${a.proto} ${a.server} not captured at the server: last seen as ${seen} (translated beyond: ${a.translatedBeyond ?? 'no evidence'})${leaks}${why}`;
 }

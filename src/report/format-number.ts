@@ -1,7 +1,16 @@
 // Number and time formatting shared by the text renderers (never used on the packet path).
 
+/**
+ * `n` with thousands separators, as `n.toLocaleString('en-US')` writes it. Integers are grouped
+ * here because the first toLocaleString call loads ICU's number data: ~30 ms of a run's start-up
+ * (docs/performance.md); other numbers (rare: counts are whole) still go through ICU.
+ */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const whole = String(n < 0 ? -n : n);
+  let grouped = whole.slice(0, whole.length % 3 || 3);
+  for (let i = grouped.length; i < whole.length; i += 3) grouped += `,${whole.slice(i, i + 3)}`;
+  return n < 0 ? `-${grouped}` : grouped;
 }
 
 export function formatBytes(n: number): string {

@@ -46,6 +46,7 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport, o: AnalyzeMarkdownO
       out.push(`- **${plain(answerSentence(a))}**`);
       for (const t of a.translations) out.push(`  - ${plain(t)}`);
       for (const leak of a.leaks) out.push(`  - **LEAK:** ${plain(leak)}`);
+      for (const u of a.untranslated) out.push(`  - **Why:** ${plain(u)}`);
     }
     out.push('');
   }

@@ -39,6 +39,7 @@ export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions):
     out.push(...wrap(answerSentence(a), '  ', '    '));
     for (const t of a.translations) out.push(...wrap(t, '    · ', '      ').map((l) => style.dim(l)));
     for (const leak of a.leaks) out.push(...wrap(`LEAK: ${leak}`, '    ! ', '      ').map((l) => style.red(l)));
+    for (const u of a.untranslated) out.push(...wrap(u, '    ! ', '      ').map((l) => style.yellow(l)));
   }
   const t = report.totals;
   out.push('');

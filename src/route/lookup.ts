@@ -1,7 +1,7 @@
 // The kernel's routing decision from the snapshots: policy rules in priority order (fwmark, iif,
 // oif, from/to, tos, ipproto/ports), each `lookup` taking the longest matching prefix of its
 // table (then the lowest metric); `throw` and `suppress_prefixlength` fall through to the next
-// rule; blackhole/unreachable/prohibit end the lookup. Multipath routes return every nexthop
+// rule; `goto N` continues at the first rule of priority exactly N (none: the goto is skipped); blackhole/unreachable/prohibit end the lookup. Multipath routes return every nexthop
 // with its share (the kernel hashes the flow, which the dumps cannot predict).
 
 import { prefixContains, type Family, type IpAddress } from '../net/address.js';
@@ -106,8 +106,14 @@ export function lookupRoute(rt: RoutingTables, q: RouteQuery, notes: string[]): 
       case 'nop':
         continue;
       case 'goto': {
-        const next = rules.findIndex((r) => r.priority >= action.priority);
-        if (next === -1) return { kind: 'none' };
+        // The kernel jumps to the first rule (in list order) whose priority is exactly the target
+        // (net/core/fib_rules.c: ctarget); with none, `ip rule` prints "[unresolved]" and the
+        // lookup goes on with the next rule as if the goto were not there.
+        const next = rules.findIndex((r) => r.priority === action.priority);
+        if (next === -1) {
+          notes.push(`ip rule ${rule.priority} (${placeOf(rule)}) goes to ${action.priority}, but no rule has that priority: the kernel leaves such a goto unresolved and goes on with the next rule`);
+          continue;
+        }
         // The kernel refuses a goto that does not lead forward; a hand-edited or damaged dump may
         // still hold one. Following it could loop for ever, so the lookup only ever moves on.
         if (next <= i) {

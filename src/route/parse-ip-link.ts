@@ -6,7 +6,7 @@
 import { parseIpAddress, parsePrefix, type IpAddress } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from '../text/issue-collector.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 import type { InterfaceAddress, InterfaceList, LinkDetails, NetInterface } from './model.js';
 import { parseJsonArray } from './parse-ip-route.js';
 
@@ -24,7 +24,7 @@ const ADDRESS_FLAGS = new Set([
 ]);
 
 export function parseIpLink(text: string, file: string): ParseResult<InterfaceList> {
-  const issues = new IssueCollector(file, 'link');
+  const issues = new ProblemCollector(file, 'link');
   const interfaces: NetInterface[] = [];
   let current: NetInterface | null = null;
   for (const line of splitLines(text)) {
@@ -81,7 +81,7 @@ function readHeader(m: RegExpExecArray, file: string, line: number): NetInterfac
   };
 }
 
-function readDetailLine(words: string[], itf: NetInterface, issues: IssueCollector, line: number): void {
+function readDetailLine(words: string[], itf: NetInterface, issues: ProblemCollector<'link'>, line: number): void {
   const first = words[0]!;
   if (first.startsWith('link/')) {
     itf.linkType = first.slice(5);
@@ -109,7 +109,7 @@ function readDetailLine(words: string[], itf: NetInterface, issues: IssueCollect
     return;
   }
   // `ip -d` prints many more per-kind lines (e.g. "vf 0 …", bond details); keep going.
-  issues.fold(`link.unknown-detail:${first}`, line, 'link.unknown-detail', `detail line starting with "${first}" is not read by natpath`, 'info');
+  issues.fold(`link.unknown-detail:${first}`, 'link.unknown-detail', `detail line starting with "${first}" is not read by natpath`, line);
 }
 
 function readAddress(words: string[], ifname: string): InterfaceAddress | null {
@@ -211,12 +211,12 @@ interface JsonLink {
 }
 
 export function parseIpLinkJson(text: string, file: string): ParseResult<InterfaceList> {
-  const issues = new IssueCollector(file, 'link');
+  const issues = new ProblemCollector(file, 'link');
   const interfaces: NetInterface[] = [];
   parseJsonArray(text, file, issues).forEach((raw, index) => {
     const o = raw as JsonLink;
     if (typeof raw !== 'object' || raw === null || typeof o.ifname !== 'string') {
-      issues.skipObject(index, 'link.bad-object', `object #${index + 1} has no "ifname"`);
+      issues.skipObject('link.bad-object', `object #${index + 1} has no "ifname"`);
       return;
     }
     const flags = o.flags ?? [];
@@ -241,7 +241,7 @@ export function parseIpLinkJson(text: string, file: string): ParseResult<Interfa
     for (const a of o.addr_info ?? []) {
       const address = parseIpAddress(a.local ?? '');
       if (address === null) {
-        issues.skipObject(index, 'link.bad-address', `${o.ifname}: address "${a.local ?? ''}" not readable`);
+        issues.skipObject('link.bad-address', `${o.ifname}: address "${a.local ?? ''}" not readable`);
         continue;
       }
       itf.addresses.push({

@@ -7,7 +7,8 @@ import { parseIpAddress, parsePrefix, type Family, type IpAddress, type IpPrefix
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
 import type { Nexthop, Route, RouteTable, RouteType } from './model.js';
-import { IssueCollector } from '../text/issue-collector.js';
+import { ProblemCollector } from '../text/problem-collector.js';
+import type { JsonReaderPrefix } from '../text/problem-codes.js';
 
 const ROUTE_TYPES = new Set<RouteType>([
   'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat',
@@ -29,7 +30,7 @@ export interface RouteParseOptions {
 }
 
 export function parseIpRoute(text: string, file: string, options: RouteParseOptions = {}): ParseResult<RouteTable> {
-  const issues = new IssueCollector(file, 'route');
+  const issues = new ProblemCollector(file, 'route');
   const lines = splitLines(text);
   const fallback = options.family ?? majorityFamily(text);
   const routes: Route[] = [];
@@ -53,7 +54,7 @@ export function parseIpRoute(text: string, file: string, options: RouteParseOpti
   return { value: { routes }, issues: issues.finish() };
 }
 
-function readRouteWords(words: string[], fallback: Family, issues: IssueCollector, source: { file: string; line: number }): Route | null {
+function readRouteWords(words: string[], fallback: Family, issues: ProblemCollector<'route'>, source: { file: string; line: number }): Route | null {
   let i = 0;
   let type: RouteType = 'unicast';
   if (ROUTE_TYPES.has(words[0] as RouteType)) {
@@ -161,7 +162,7 @@ function readRouteWords(words: string[], fallback: Family, issues: IssueCollecto
       route.flags.push(w);
       continue;
     }
-    issues.fold(`route.unknown-word:${w}`, source.line, 'route.unknown-word', `word "${w}" in a route is not known to natpath; kept as a flag`);
+    issues.fold(`route.unknown-word:${w}`, 'route.unknown-word', `word "${w}" in a route is not known to natpath; kept as a flag`, source.line);
     route.flags.push(w);
   }
   if (dest === 'default') route.destination = defaultPrefix(route.family);
@@ -169,7 +170,7 @@ function readRouteWords(words: string[], fallback: Family, issues: IssueCollecto
 }
 
 /** Reads `nexthop via A dev D weight W [flags] nexthop …` into `route.nexthops`; returns the words consumed. */
-function readNexthops(words: string[], route: Route, issues: IssueCollector, line: number): number {
+function readNexthops(words: string[], route: Route, issues: ProblemCollector<'route'>, line: number): number {
   let i = 0;
   let hop: Nexthop | null = null;
   while (i < words.length) {
@@ -230,21 +231,21 @@ interface JsonRoute {
 }
 
 export function parseIpRouteJson(text: string, file: string, options: RouteParseOptions = {}): ParseResult<RouteTable> {
-  const issues = new IssueCollector(file, 'route');
+  const issues = new ProblemCollector(file, 'route');
   const parsed = parseJsonArray(text, file, issues);
   const routes: Route[] = [];
   const objects = parsed.filter((o): o is JsonRoute => typeof o === 'object' && o !== null);
   const fallback = options.family ?? majorityJsonFamily(objects);
   parsed.forEach((raw, index) => {
     if (typeof raw !== 'object' || raw === null || typeof (raw as JsonRoute).dst !== 'string') {
-      issues.skipObject(index, 'route.bad-object', `object #${index + 1} has no "dst"`);
+      issues.skipObject('route.bad-object', `object #${index + 1} has no "dst"`);
       return;
     }
     const o = raw as JsonRoute;
     const type = (o.type ?? 'unicast') as RouteType;
     const dest = o.dst === 'default' ? 'default' : parsePrefix(o.dst!);
     if (dest === null || !ROUTE_TYPES.has(type)) {
-      issues.skipObject(index, 'route.bad-object', `object #${index + 1}: dst "${o.dst}" or type "${o.type}" not understood`);
+      issues.skipObject('route.bad-object', `object #${index + 1}: dst "${o.dst}" or type "${o.type}" not understood`);
       return;
     }
     const gw = o.gateway ?? o.via?.host;
@@ -289,7 +290,7 @@ function majorityJsonFamily(objects: JsonRoute[]): Family {
 }
 
 /** Parses a top-level JSON array as iproute2 prints it; problems become diagnostics, never exceptions. */
-export function parseJsonArray(text: string, file: string, issues: IssueCollector): unknown[] {
+export function parseJsonArray(text: string, file: string, issues: ProblemCollector<JsonReaderPrefix>): unknown[] {
   try {
     const v: unknown = JSON.parse(text);
     if (Array.isArray(v)) return v;

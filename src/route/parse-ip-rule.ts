@@ -7,7 +7,7 @@
 import { parsePrefix, type Family } from '../net/address.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
-import { IssueCollector } from '../text/issue-collector.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 import type { PolicyRule, RuleAction, RuleList } from './model.js';
 import { parseJsonArray } from './parse-ip-route.js';
 
@@ -18,7 +18,7 @@ export interface RuleParseOptions {
 const RULE_HEAD = /^(\d+):\s+(.*)$/;
 
 export function parseIpRule(text: string, file: string, options: RuleParseOptions = {}): ParseResult<RuleList> {
-  const issues = new IssueCollector(file, 'rule');
+  const issues = new ProblemCollector(file, 'rule');
   const blocks: PolicyRule[][] = [[]];
   const known = new Set<PolicyRule>();
   let lastPriority = -1;
@@ -40,7 +40,7 @@ export function parseIpRule(text: string, file: string, options: RuleParseOption
   return { value: { rules: blocks.flat() }, issues: issues.finish() };
 }
 
-function readRuleWords(priority: number, words: string[], issues: IssueCollector, line: number, file: string, known: Set<PolicyRule>): PolicyRule {
+function readRuleWords(priority: number, words: string[], issues: ProblemCollector<'rule'>, line: number, file: string, known: Set<PolicyRule>): PolicyRule {
   const rule = emptyRule(priority, { file, line });
   let i = 0;
   let familyFromAddress: Family | null = null;
@@ -101,7 +101,7 @@ function readRuleWords(priority: number, words: string[], issues: IssueCollector
         if (w === 'proto' || w === 'protocol' || w === 'realms' || w === 'map-to') i++;
         break;
       default:
-        issues.fold(`rule.unknown-selector:${w}`, line, 'rule.unknown-selector', `selector "${w}" is not evaluated by natpath; rules using it are marked unknown`);
+        issues.fold(`rule.unknown-selector:${w}`, 'rule.unknown-selector', `selector "${w}" is not evaluated by natpath; rules using it are marked unknown`, line);
         rule.unknownSelectors.push(w);
     }
   }
@@ -182,13 +182,13 @@ interface JsonRule {
 }
 
 export function parseIpRuleJson(text: string, file: string, options: RuleParseOptions = {}): ParseResult<RuleList> {
-  const issues = new IssueCollector(file, 'rule');
+  const issues = new ProblemCollector(file, 'rule');
   const blocks: PolicyRule[][] = [[]];
   const known = new Set<PolicyRule>();
   let lastPriority = -1;
   parseJsonArray(text, file, issues).forEach((raw, index) => {
     if (typeof raw !== 'object' || raw === null || typeof (raw as JsonRule).priority !== 'number') {
-      issues.skipObject(index, 'rule.bad-object', `object #${index + 1} has no "priority"`);
+      issues.skipObject('rule.bad-object', `object #${index + 1} has no "priority"`);
       return;
     }
     const o = raw as JsonRule;

@@ -1,7 +1,9 @@
 // Problems are data: every reader and parser collects them instead of throwing, so valid input
 // before (and after) the damage is kept, and the report can count and cite what was skipped.
 
-export type Severity = 'error' | 'warning' | 'info';
+import type { ProblemCode, Severity } from './problem-codes.js';
+
+export type { ProblemCode, Severity } from './problem-codes.js';
 
 /** Where in an input file a problem was found. Text inputs cite a line (1-based), binary inputs a byte offset. */
 export interface SourcePlace {
@@ -14,8 +16,8 @@ export interface SourcePlace {
 }
 
 export interface Diagnostic {
-  /** Stable machine-readable kind, e.g. `pcap.truncated-record`, `iptables.unknown-match`. */
-  code: string;
+  /** Stable machine-readable kind, e.g. `capture.truncated`, `iptables.unknown-match`: a key of PROBLEM_CODES. */
+  code: ProblemCode;
   severity: Severity;
   /** One sentence for a person: what was expected and what was found. */
   message: string;

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, samplePath } from '../corpus.js';
 
 const NOT_RUN: Record<string, string> = {
-  'sudo natpath collect': 'needs root and captures on the host itself (test/collect runs it in namespaces)',
+  'sudo natpath collect': 'needs root and captures on the host itself (test/app/collect runs it in namespaces)',
 };
 
 const work = mkdtempSync(join(tmpdir(), 'natpath-readme-'));

@@ -3,6 +3,7 @@
 // start-up (~30 ms measured: docs/decisions.md, yargs).
 
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../corpus.js';
@@ -22,6 +23,18 @@ describe('CLI start-up', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
+  it('starts from the bundle, which holds every module the code starts by URL', async () => {
+    const { bundleEntries } = (await import(join(PROJECT_ROOT, 'scripts', 'bundle.mjs'))) as { bundleEntries: () => Record<string, string> };
+    const entries = bundleEntries();
+    // The workers natpath starts today; a new one is found by the same pattern.
+    expect(entries).toMatchObject({ natpath: 'dist/cli/launch.js', 'flow-worker': 'dist/flow/flow-worker.js', 'batch-worker': 'dist/app/batch/batch-worker.js' });
+    for (const name of Object.keys(entries)) expect(existsSync(join(PROJECT_ROOT, 'dist', 'bundle', `${name}.js`)), name).toBe(true);
+    expect(readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8')).toContain('../dist/bundle/natpath.js');
+    const version = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version as string;
+    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe(version);
   });
 
   it('lists the formats each registry renders, in its order', () => {

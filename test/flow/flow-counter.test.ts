@@ -11,7 +11,7 @@ import { decodePacket, Has, PacketView } from '../../src/decode/index.js';
 import { FlowCounter } from '../../src/flow/flow-counter.js';
 import { MAX_FLOWS } from '../../src/flow/flow-table.js';
 import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
-import { listCaptures } from '../report/capture-files.js';
+import { listCaptures } from '../capture/capture-files.js';
 
 /** The flow of the packet in `v` as text (null without IP): what FlowCounter must count. */
 function referenceFlowKey(v: PacketView): string | null {

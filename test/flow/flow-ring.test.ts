@@ -15,7 +15,7 @@ import { runDecode, type DecodeRunOptions } from '../../src/app/decode-run.js';
 import { FlowRingWriter } from '../../src/flow/flow-ring.js';
 import { FlowTable } from '../../src/flow/flow-table.js';
 import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
-import { listCaptures } from '../report/capture-files.js';
+import { listCaptures } from '../capture/capture-files.js';
 
 const BUILT_WORKER = pathToFileURL(join(PROJECT_ROOT, 'dist', 'flow', 'flow-worker.js'));
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-flow-ring-'));

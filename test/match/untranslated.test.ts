@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/app/analyze-case.js';
 import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { makeStyle } from '../../src/report/terminal.js';
+import { rowFromReport } from '../../src/app/batch/summary.js';
 import { SAMPLES, labScenarios } from './truth.js';
 
 describe.runIf(labScenarios().includes('pod-egress-no-masq'))('a leaked flow says why no host translated it', () => {
@@ -29,5 +30,34 @@ describe.runIf(labScenarios().includes('pod-egress-no-masq'))('a leaked flow say
     for (const text of [ANALYZE_FORMATS.table(report, { style: makeStyle(false), width: 400 }), ANALYZE_FORMATS.markdown(report), ANALYZE_FORMATS.html(report)]) {
       expect(text.replace(/\s+/g, ' ')).toContain(reason.slice(0, 60));
     }
+  });
+
+  it('the answer line with the leak says where the source was left untranslated and why, in every format and the batch summary', async () => {
+    const report = await runAnalyze({ paths: [join(SAMPLES, 'pod-egress-no-masq')], hosts: [] });
+    const [leakLine] = report.answers.filter((a) => a.leaks.length > 0);
+    expect(leakLine!.untranslated).toEqual([
+      'left node1:eth0 untranslated as 10.244.1.2: nat/KUBE-POSTROUTING rule 3 (MASQUERADE --random-fully) not reached — nat/KUBE-POSTROUTING rule 1 (-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN) fired first',
+      'left natgw:eth1 untranslated as 10.244.1.2: nat/POSTROUTING rule 1 (SNAT --to-source 203.0.113.7) excluded by -s 10.0.0.0/24',
+    ]);
+    const natgwWhy = leakLine!.untranslated[1]!;
+    const flow = report.flows.find((f) => f.leaks.length > 0)!;
+    expect(flow.untranslated[1]).toMatchObject({ capturePoint: 'natgw:eth1', src: '10.244.1.2', excludedBy: ['-s 10.0.0.0/24'], notReachedBecause: null });
+    expect(flow.untranslated[0]).toMatchObject({ capturePoint: 'node1:eth0', excludedBy: [], notReachedBecause: expect.stringContaining('rule 1') });
+    const text = ANALYZE_FORMATS.table(report, { style: makeStyle(false), width: 400 });
+    const answerSection = text.slice(0, text.indexOf('\n\n'));
+    expect(answerSection).toContain(`! ${natgwWhy}`);
+    expect(ANALYZE_FORMATS.markdown(report)).toContain(`> udp 198.51.100.10:9000 sees 10.244.1.2 — LEAK (3): ${leakLine!.untranslated[0]}; ${natgwWhy}`);
+    expect(ANALYZE_FORMATS.html(report)).toContain(`<li>Why: ${natgwWhy}</li>`);
+    // CSV: on the hop where each host let the source leave, the rule and the reason.
+    const rows = ANALYZE_FORMATS.csv(report).trim().split('\n');
+    const header = rows[0]!.split(',');
+    expect(header.slice(-2)).toEqual(['untranslated_rule', 'untranslated_reason']);
+    const natgwRow = rows.find((r) => r.startsWith(`${flow.id},`) && r.includes(',natgw,eth1,'))!;
+    expect(natgwRow).toContain(',nat/POSTROUTING rule 1 (');
+    expect(natgwRow).toMatch(/iptables-save\.txt:18\),"natgw \(left eth1 as 10\.244\.1\.2\): .* is excluded by -s 10\.0\.0\.0\/24"$/);
+    const untouched = rows.filter((r) => r.startsWith(`${flow.id},`) && !r.includes(',natgw,eth1,') && !r.includes(',node1,eth0,'));
+    for (const r of untouched) expect(r.endsWith(',,')).toBe(true);
+    // The batch summary's answers carry it too.
+    expect(rowFromReport(report).answers).toContain(`udp 198.51.100.10:9000 sees 10.244.1.2 — LEAK (3): ${leakLine!.untranslated.join('; ')}`);
   });
 });

@@ -7,7 +7,7 @@ import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { neutraliseFormula, safeCsvRows } from '../../src/report/csv-cell.js';
 import { code, plain } from '../../src/report/escape-markdown.js';
 import { renderAnalyzeHtml } from '../../src/report/html/render-html.js';
-import { makeFlow, makeReport } from '../html/synthetic.js';
+import { makeFlow, makeReport } from './html/synthetic.js';
 
 const HOST = 'node1\n# Injected heading\n<img src=x onerror=alert(1)>';
 const IFACE = 'eth0|x|`y`';
@@ -26,7 +26,7 @@ function hostileReport() {
     { ruleText: `-A POSTROUTING -m comment --comment "${COMMENT}" -j MASQUERADE` },
   );
   const report = makeReport([flow]);
-  report.diagnostics.push({ code: 'x', severity: 'warning', file: `${HOST}.txt`, line: 3, message: COMMENT });
+  report.diagnostics.push({ code: 'text.junk-line', severity: 'warning', file: `${HOST}.txt`, line: 3, message: COMMENT });
   return report;
 }
 

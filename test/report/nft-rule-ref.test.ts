@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { makeStyle } from '../../src/report/terminal.js';
-import { makeFlow, makeReport, podEgressPath } from '../html/synthetic.js';
+import { makeFlow, makeReport, podEgressPath } from './html/synthetic.js';
 
 function nftReport() {
   const flow = makeFlow(1, podEgressPath(40001), 'tcp', { ruleText: 'oifname "eth0" masquerade fully-random' });

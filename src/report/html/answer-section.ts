@@ -36,6 +36,7 @@ ${g !== undefined ? html`<a href="#${g.id}">path ↓</a>` : ''}</p>
 ${a.translations.length > 0 ? html`<ul class="answer-translations">${a.translations.map((t) => html`<li>${t}</li>`)}</ul>` : ''}
 ${unexplained.length > 0 ? html`<ul class="answer-unexplained">${[...new Set(unexplained.map((t) => `${t.description}${t.note !== null ? ` — ${t.note}` : ''}`))].map((t) => html`<li class="unexplained">${t}</li>`)}</ul>` : ''}
 ${a.leaks.length > 0 ? html`<ul class="answer-leaks">${a.leaks.map((l) => html`<li class="unexplained">LEAK: ${l}</li>`)}</ul>` : ''}
+${a.untranslated.length > 0 ? html`<ul class="answer-untranslated">${a.untranslated.map((u) => html`<li>Why: ${u}</li>`)}</ul>` : ''}
 </article>`;
 }
 

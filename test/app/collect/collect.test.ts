@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { PROJECT_ROOT } from '../corpus.js';
+import { runCli } from '../../cli/run-cli.js';
+import { PROJECT_ROOT } from '../../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-collect-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -54,7 +54,7 @@ describe('the collect script with hostile host names (issue 16)', () => {
     expect(r.status, r.stderr).toBe(0);
     const entries = execFileSync('tar', ['-tzf', join(out, '-x.tar.gz')], { encoding: 'utf8' }).trim().split('\n');
     expect(entries).toContain('./-x/host-info.txt');
-    const { loadCase } = await import('../../src/case/load-case.js');
+    const { loadCase } = await import('../../../src/case/load-case.js');
     const c = await loadCase({ paths: [join(out, '-x.tar.gz')], hosts: [] });
     expect(c.hosts.map((h) => h.name)).toEqual(['-x']);
   });
@@ -76,7 +76,7 @@ describe.runIf(canLab)('collect inside lab namespaces (root)', () => {
   it('collects node1 and the server while the pod makes 3 requests, and stops cleanly', () => {
     execFileSync('mkdir', ['-p', out]);
     writeFileSync(printed, runCli(['collect', '--print-script']).stdout);
-    const text = execFileSync('bash', [join(PROJECT_ROOT, 'test', 'collect', 'collect-lab.sh'), out, printed, join(PROJECT_ROOT, 'samples', 'lab', 'services.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    const text = execFileSync('bash', [join(PROJECT_ROOT, 'test', 'app', 'collect', 'collect-lab.sh'), out, printed, join(PROJECT_ROOT, 'samples', 'lab', 'services.mjs')], { encoding: 'utf8', timeout: 60_000 });
     facts = new Map(text.trim().split('\n').map((l) => l.split(': ') as [string, string]));
     expect(facts.get('collect-node1-exit')).toBe('0');
     expect(facts.get('collect-partner-exit')).toBe('0');

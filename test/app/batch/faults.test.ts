@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { samplePath } from '../corpus.js';
+import { runCli } from '../../cli/run-cli.js';
+import { samplePath } from '../../corpus.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-batch-faults-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

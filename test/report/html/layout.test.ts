@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderAnalyzeHtml } from '../../src/report/html/render-html.js';
-import { type Label, boxesOverlap, layoutPath } from '../../src/report/html/path-layout.js';
-import { monoWidth } from '../../src/report/html/text-width.js';
+import { renderAnalyzeHtml } from '../../../src/report/html/render-html.js';
+import { type Label, boxesOverlap, layoutPath } from '../../../src/report/html/path-layout.js';
+import { monoWidth } from '../../../src/report/html/text-width.js';
 import { makeFlow, makeReport, podEgressPath, tenInterfacePath } from './synthetic.js';
 
 function overlaps(labels: Label[]): string[] {

@@ -6,15 +6,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
-import { PROJECT_ROOT } from '../corpus.js';
+import { PROJECT_ROOT } from '../../corpus.js';
 
 export const CHROMIUM = process.env.NATPATH_CHROMIUM ?? '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 export const SKIP_REASON = `skipped: ${CHROMIUM} is missing (apt-get install -y --no-install-recommends chromium; CI installs it)`;
 
 /** Screenshots and PDFs for people to look at; gitignored. Nothing checks them, so they are made only when asked. */
-export const SCREENSHOTS = join(PROJECT_ROOT, 'test', 'html', 'screenshots');
-/** `NATPATH_SCREENSHOTS=1 npx vitest run test/html` writes them (docs/testing.md). */
+export const SCREENSHOTS = join(PROJECT_ROOT, 'test', 'report', 'html', 'screenshots');
+/** `NATPATH_SCREENSHOTS=1 npx vitest run test/report/html` writes them (docs/testing.md). */
 export const WRITE_SCREENSHOTS = process.env.NATPATH_SCREENSHOTS === '1';
 
 /** Saves a screenshot of a page or an element as SCREENSHOTS/<name>, when asked. */

@@ -1,7 +1,7 @@
 // Synthetic analyze reports for the HTML renderer's tests: long paths, many flows, hostile names.
 // Built as the model's plain objects, so they exercise the renderer exactly as real reports do.
 
-import type { AnalyzeReport, Flow, Hop, HostLeg, Translation } from '../../src/report/analyze-model.js';
+import type { AnalyzeReport, Flow, Hop, HostLeg, Translation } from '../../../src/report/analyze-model.js';
 
 export interface SyntheticHop {
   host: string;
@@ -117,7 +117,7 @@ export function makeReport(flows: Flow[]): AnalyzeReport {
     const key = `${f.proto} ${seen.dst}`;
     let a = answers.get(key);
     if (a === undefined) {
-      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [] };
+      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [], untranslated: [] };
       answers.set(key, a);
     }
     a.flows++;

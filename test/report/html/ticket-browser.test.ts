@@ -1,7 +1,7 @@
 // The HTML report as a ticket attachment, in Chromium: the header a ticket needs, dark mode, a
 // phone's 390 px without sideways page scroll, print (no filters, no empty first page, light
 // colours), no JavaScript (no dead buttons), the full rule text and each capture's host folder on
-// the page. Screenshots (desktop/phone × light/dark) and a PDF are written to test/html/screenshots/
+// the page. Screenshots (desktop/phone × light/dark) and a PDF are written to test/report/html/screenshots/
 // only when NATPATH_SCREENSHOTS=1.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { runAnalyze } from '../../src/app/analyze-case.js';
-import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
-import { makeStyle } from '../../src/report/terminal.js';
-import { samplePath } from '../corpus.js';
+import { runAnalyze } from '../../../src/app/analyze-case.js';
+import { ANALYZE_FORMATS } from '../../../src/report/analyze-formats.js';
+import { makeStyle } from '../../../src/report/terminal.js';
+import { samplePath } from '../../corpus.js';
 import { HAS_CHROMIUM, SCREENSHOTS, launchChromium, openReport } from './browser.js';
 
 const WRITE_SHOTS = process.env.NATPATH_SCREENSHOTS === '1';

@@ -1,7 +1,7 @@
 // The HTML report of every lab scenario, opened from a file URL in a real browser: the answer is
 // the truth's, every flow and translation is in the page, the table sorts and filters by clicks
 // and typing, nothing is fetched, nothing is logged as an error, no label overlaps another in
-// the real font. With NATPATH_SCREENSHOTS=1, screenshots and the PDF go to test/html/screenshots/
+// the real font. With NATPATH_SCREENSHOTS=1, screenshots and the PDF go to test/report/html/screenshots/
 // (gitignored) for people to look at; nothing checks them, so by default none is written.
 
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAnalyze } from '../../src/app/analyze-case.js';
-import type { AnalyzeReport } from '../../src/report/analyze-model.js';
-import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
-import { PROJECT_ROOT } from '../corpus.js';
+import { runAnalyze } from '../../../src/app/analyze-case.js';
+import type { AnalyzeReport } from '../../../src/report/analyze-model.js';
+import { ANALYZE_FORMATS } from '../../../src/report/analyze-formats.js';
+import { PROJECT_ROOT } from '../../corpus.js';
 import { HAS_CHROMIUM, type PageProblems, SKIP_REASON, launchChromium, openReport, saveArtifact, saveScreenshot, textCollisions, visibleRows } from './browser.js';
 import { makeFlow, makeReport, podEgressPath } from './synthetic.js';
 
@@ -44,7 +44,7 @@ async function clickSort(page: Page, key: string): Promise<void> {
 
 if (!HAS_CHROMIUM) {
   // Said once, loudly, in the test output; vitest lists the skipped tests under the same reason.
-  console.warn(`test/html/report-browser.test.ts: ${SKIP_REASON}`);
+  console.warn(`test/report/html/report-browser.test.ts: ${SKIP_REASON}`);
 }
 
 describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headless' : SKIP_REASON})`, () => {

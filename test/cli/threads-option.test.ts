@@ -12,7 +12,7 @@ describe.runIf(labScenarios().includes('nodeport'))('--threads and NATPATH_THREA
   const strip = (text: string) => text.replace(/"(processingSeconds|packetsPerSecond)": [\d.e+-]+/g, '');
 
   it('decode --summary counts the same with --threads 1, 2 and by default', async () => {
-    const { runCli } = await import('../cli/run-cli.js');
+    const { runCli } = await import('./run-cli.js');
     const one = runCli(['decode', capture, '--summary', '--format', 'json', '--threads', '1']);
     const two = runCli(['decode', capture, '--summary', '--format', 'json', '--threads', '2']);
     const auto = runCli(['decode', capture, '--summary', '--format', 'json']);
@@ -22,7 +22,7 @@ describe.runIf(labScenarios().includes('nodeport'))('--threads and NATPATH_THREA
   });
 
   it('takes a whole number ≥ 1, from the flag or the environment, the flag winning', async () => {
-    const { runCli } = await import('../cli/run-cli.js');
+    const { runCli } = await import('./run-cli.js');
     for (const bad of ['0', '1.5', 'many']) {
       const r = runCli(['decode', capture, '--summary', '--threads', bad]);
       expect(r.code, bad).toBe(2);
@@ -38,7 +38,7 @@ describe.runIf(labScenarios().includes('nodeport'))('--threads and NATPATH_THREA
   });
 
   it('analyze has no --threads any more (captures are read one by one)', async () => {
-    const { runCli } = await import('../cli/run-cli.js');
+    const { runCli } = await import('./run-cli.js');
     const r = runCli(['analyze', join(SAMPLES, 'nodeport'), '--threads', '2']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown option or argument --threads');

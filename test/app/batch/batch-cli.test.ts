@@ -7,12 +7,12 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findCases } from '../../src/app/batch/find-cases.js';
-import { inShard, parseShard, shardFromJobIndex, shardOfName } from '../../src/app/batch/shard.js';
-import type { SummaryRow } from '../../src/app/batch/summary.js';
-import { runCli } from '../cli/run-cli.js';
-import { samplePath } from '../corpus.js';
-import { readTruth } from '../match/truth.js';
+import { findCases } from '../../../src/app/batch/find-cases.js';
+import { inShard, parseShard, shardFromJobIndex, shardOfName } from '../../../src/app/batch/shard.js';
+import type { SummaryRow } from '../../../src/app/batch/summary.js';
+import { runCli } from '../../cli/run-cli.js';
+import { samplePath } from '../../corpus.js';
+import { readTruth } from '../../match/truth.js';
 
 const SCENARIOS = ['pod-egress-natgw', 'pod-egress-natgw-blind', 'pod-to-pod-vxlan', 'clusterip-cross-node', 'nodeport', 'ipv6-pod-egress'];
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-batch-'));
@@ -112,7 +112,7 @@ describe('natpath batch', () => {
     // 4 000 connections of replicated lab traffic (bench/scaling.mjs) need ~45 MB of heap; each
     // worker gets 24 (--worker-memory: Node stops the worker, not the process — a heap limit for
     // the whole process through NODE_OPTIONS, 6 MB short of the need, aborted it now and then).
-    const { makeCase, readTemplate } = await import('../../bench/scaling.mjs');
+    const { makeCase, readTemplate } = await import('../../../bench/scaling.mjs');
     const host = samplePath('pod-egress-natgw/node1');
     const dir = join(scratch, 'heavy');
     makeCase(join(dir, 'big'), host, await readTemplate(join(host, 'capture.pcap')), 40 * 2 ** 20);

@@ -2,7 +2,7 @@
 # Test harness (root): a pod → node (MASQUERADE) → server world in three network namespaces named
 # nc-<pid>-*, natpath's collect script run inside the node's and the server's namespaces while the
 # pod makes 3 HTTP requests, then a collect stopped with SIGTERM mid-capture. Prints facts for
-# test/collect/collect.test.ts; everything it made is deleted on exit, whatever happens.
+# test/app/collect/collect.test.ts; everything it made is deleted on exit, whatever happens.
 #   collect-lab.sh OUT_DIR COLLECT_SCRIPT SERVICES_MJS
 set -euo pipefail
 OUT=$1

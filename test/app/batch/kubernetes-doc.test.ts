@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, samplePath } from '../corpus.js';
+import { PROJECT_ROOT, samplePath } from '../../corpus.js';
 
 const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'kubernetes-batch.md'), 'utf8');
 const manifest = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
