@@ -12,7 +12,7 @@ import type { DecodeSummary } from '../flow/decode-summary.js';
 import { formatBytes, formatCount, formatDuration } from './format-number.js';
 import { safeCsvRows } from './csv-cell.js';
 import { labelled, layoutColumns, wrapWords, type Column } from './text-layout.js';
-import { IP_PROTOCOL_NUMBERS } from '../flow/ip-protocol-names.js';
+import { IP_PROTOCOL_NUMBERS, ipProtocolName } from '../flow/ip-protocol-names.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';
 
@@ -182,6 +182,8 @@ const csv: DecodeFormat = {
     for (const r of s.reasons) add('reason', r.reason, r.packets);
     for (const l of s.linkTypes) add('linkType', l.name, l.packets);
     for (const i of s.interfaces) add('interface', i.name ?? `#${i.index}`, i.packets);
+    for (const i of s.ifIndexes) add('ifIndex', i.name === null ? String(i.ifIndex) : `${i.ifIndex} (${i.name})`, i.packets);
+    if (s.ifIndexesNotCounted > 0) add('ifIndex', 'not counted', s.ifIndexesNotCounted);
     for (const p of s.protocols) add('protocol', p.proto, p.packets);
     for (const t of s.tunnels) add('tunnel', t.kind, t.packets);
     return safeCsvRows(rows);
@@ -252,7 +254,8 @@ function tableRow(r: DecodeRecord): string[] {
     r.direction ?? '-',
     endpointText(r.src, r.sport),
     endpointText(r.dst, r.dport),
-    r.proto !== null ? String(r.proto) : r.nonIp !== null ? (r.nonIp === 'arp' ? 'arp' : `ethertype ${r.nonIp}`) : '-',
+    // The decoder names only the protocols it reads (tcp, udp, icmp…); igmp, not "2".
+    typeof r.proto === 'number' ? ipProtocolName(r.proto) : r.proto !== null ? r.proto : r.nonIp !== null ? (r.nonIp === 'arp' ? 'arp' : `ethertype ${r.nonIp}`) : '-',
     infoText(r),
   ];
 }

@@ -27,7 +27,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
     const now = Date.now();
     if (!force && now - lastDraw < 100) return;
     lastDraw = now;
-    const columns = stream.columns ?? 80;
+    // 0 on a pseudo-terminal that was never sized.
+    const columns = stream.columns || 80;
     const elapsed = (now - startedAt) / 1000;
     let text: string;
     if (total <= 0) {

@@ -40,11 +40,12 @@ export function wrapWords(text: string, width: number): string[] {
     if (line === '') line = rest;
     else if (textWidth(line) + 1 + textWidth(rest) <= width) line += ` ${rest}`;
     else {
-      lines.push(line);
+      // A double space ("a  ⇒  b") leaves an empty word: no line ends in a space.
+      lines.push(line.trimEnd());
       line = rest;
     }
   }
-  if (line !== '') lines.push(line);
+  if (line !== '') lines.push(line.trimEnd());
   return lines;
 }
 
@@ -53,7 +54,8 @@ export function wrapWords(text: string, width: number): string[] {
  * the label: "  rule   -A FLANNEL-POSTRTG … \n         --random-fully".
  */
 export function labelled(indent: string, label: string, labelWidth: number, text: string, width: number): string[] {
-  const head = `${indent}${label.padEnd(labelWidth)} `;
+  // Padded by printed width: a coloured label carries escape codes that padEnd would count.
+  const head = `${indent}${label}${' '.repeat(Math.max(0, labelWidth - textWidth(label)))} `;
   const room = Math.max(20, width - textWidth(head));
   const lines = wrapWords(text, room);
   return lines.map((l, i) => (i === 0 ? head : ' '.repeat(textWidth(head))) + l);
@@ -99,16 +101,8 @@ export interface ColumnOptions {
 }
 
 /**
- * Rows under a header, columns separated by two spaces, no borders (borders cost a third of an
- * 80-column line). When the natural widths do not fit, the widest columns shrink, never below
- * their minimum, and their cells are shortened with "…".
- */
-export function renderColumns(allColumns: readonly Column[], allRows: readonly string[][], width: number, indent = ''): string[] {
-  return layoutColumns(allColumns, allRows, width, { indent }).lines;
-}
-
-/**
- * Fits rows to `width`, giving way in this order until they fit: optional columns are left out
+ * Rows under a header, columns separated by `gap` spaces (2), no borders (borders cost a third of
+ * an 80-column line). Fits rows to `width`, giving way in this order until they fit: optional columns are left out
  * (last first); `below` columns move under their rows; `wrap` columns narrow to their longest
  * word; other columns that are not `keep` shrink (cells shortened with "…", never below `min`).
  * When even that does not fit, each row becomes one wrapped line of its cells (nothing is cut but
@@ -145,7 +139,8 @@ export function layoutColumns(allColumns: readonly Column[], allRows: readonly s
   const belowIndent = ' '.repeat(indentWidth + Math.min(naturalAll[kept[0] ?? 0] ?? 0, 12) + gap);
   // Under the row: the cells of every column put below, in order, on one wrapped line.
   const belowLines = (row: readonly string[]): string[] => {
-    const text = below.map((i) => row[i] ?? '').filter((c) => c !== '').join(' '.repeat(gap));
+    // Two spaces at least: cells on one line stay apart even where columns sit one space apart.
+    const text = below.map((i) => row[i] ?? '').filter((c) => c !== '').join(' '.repeat(Math.max(gap, 2)));
     return text === '' ? [] : wrapWords(text, Math.max(1, width - textWidth(belowIndent))).map((l) => belowIndent + l);
   };
   const heads = allColumns.map((c) => c.head);
