@@ -186,7 +186,3 @@ export type JsonReaderPrefix = { [C in ProblemCode]: C extends `${infer P}.skipp
 export function isProblemCode(text: string): text is ProblemCode {
   return Object.hasOwn(PROBLEM_CODES, text);
 }
-
-export function defaultSeverity(code: ProblemCode): Severity {
-  return PROBLEM_CODES[code].severity;
-}
