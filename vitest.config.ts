@@ -12,17 +12,20 @@ if (process.env.NATPATH_REQUIRE_CORPUS === '1' && !HAS_CORPUS) {
  * lab's network namespaces. Everything else is the unit tier, in process.
  */
 const E2E = [
-  'test/cli/*.test.ts',
+  'test/cli/cli.test.ts',
+  'test/cli/errors.test.ts',
+  'test/cli/readme-examples.test.ts',
+  'test/cli/start-up.test.ts',
   'test/app/batch/batch-cli.test.ts',
   'test/app/batch/kubernetes-doc.test.ts',
   'test/case/archive.test.ts',
+  'test/case/hostile-archives.test.ts',
   'test/app/collect/*.test.ts',
   'test/report/html/report-browser.test.ts',
+  'test/report/html/ticket-browser.test.ts',
   'test/match/lab-e2e.test.ts',
   'test/match/replayed-traffic.test.ts',
-  'test/decode/decode-cli.test.ts',
   'test/decode/c-reference.test.ts',
-  'test/capture/epb-flags.test.ts',
 ];
 
 export default defineConfig({
