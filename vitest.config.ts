@@ -18,6 +18,7 @@ const E2E = [
   'test/cli/readme-examples.test.ts',
   'test/cli/start-up.test.ts',
   'test/app/batch/batch-cli.test.ts',
+  'test/app/batch/faults.test.ts',
   'test/app/batch/kubernetes-doc.test.ts',
   'test/case/archive.test.ts',
   'test/case/hostile-archives.test.ts',

@@ -8,9 +8,11 @@
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=nft-rulesets.sh
+. "$LAB_DIR/nft-rulesets.sh"
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-calico-ipset)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -23,6 +25,7 @@ INET_PARTNER_SIDE_IP=198.51.100.1
 PARTNER_IP=198.51.100.10
 CLIENT_IP=10.0.0.50
 SERVICE_IP=10.96.0.10
+LOCAL_SERVICE_IP=10.96.0.20   # clusterip-same-node: a service whose one endpoint is on node1
 NODE_PORT=30080
 WEB_PORT=8080
 HTTP_PORT=80
@@ -31,12 +34,18 @@ VPC6_PREFIX=2001:db8:a::
 TRANSIT6_PREFIX=2001:db8:ff::
 PARTNER6_PREFIX=2001:db8:100::
 PARTNER6_IP=2001:db8:100::10
+DOCKER_IP=10.0.0.20
+DOCKER_SUBNET=172.17.0.0/16
+DOCKER_GATEWAY=172.17.0.1
+CONTAINER_IP=172.17.0.2
+PUBLISHED_PORT=8080
 
 BG_PIDS=()       # every background process we started (servers, captures)
 CAPTURE_PIDS=()  # the captures of the running scenario, stopped with SIGINT so they flush
 WORK=""        # scratch folder of this run
 CASE=""        # the case being assembled (inside $WORK)
 WITH_IPV6=0
+WITH_NFT=0     # 1: the scenario's hosts are dumped with nft too (nft-ruleset.txt/.json)
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
@@ -469,6 +478,72 @@ COMMIT
 EOF
 }
 
+# A node whose kube-proxy runs in nftables mode: iptables keep only what flanneld writes (and the
+# host's own INPUT rules); every service rule is in nft's `table ip kube-proxy`. With the lab's
+# iptables-nft these iptables rules also appear in `nft list ruleset` as tables ip nat/filter.
+load_node_nft() {
+  local host=$1 subnet=$2 node_ip=$3
+  in_ns "$host" iptables-restore <<EOF
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:FLANNEL-FWD - [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "ssh" -j ACCEPT
+-A INPUT -s $VPC_CIDR -p tcp -m tcp --dport 10250 -m comment --comment "kubelet from the vpc" -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 2379:2380 -m comment --comment "etcd is not for anyone" -j DROP
+-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD
+-A FLANNEL-FWD -s $CLUSTER_CIDR -m comment --comment "flanneld forward" -j ACCEPT
+-A FLANNEL-FWD -d $CLUSTER_CIDR -m comment --comment "flanneld forward" -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:FLANNEL-POSTRTG - [0:0]
+-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG
+-A FLANNEL-POSTRTG -m mark --mark 0x4000/0x4000 -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $subnet -d $CLUSTER_CIDR -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $CLUSTER_CIDR -d $subnet -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG ! -s $CLUSTER_CIDR -d $subnet -m comment --comment "flanneld masq" -j RETURN
+-A FLANNEL-POSTRTG -s $CLUSTER_CIDR ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+-A FLANNEL-POSTRTG ! -s $CLUSTER_CIDR -d $CLUSTER_CIDR -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+COMMIT
+EOF
+  kube_proxy_nft_ruleset "$node_ip" "$CLUSTER_CIDR" | in_ns "$host" nft -f -
+}
+
+# A Docker host in the VPC (not a cluster member) with Docker's nftables backend: the default
+# bridge docker0, one container publishing port 80 as $DOCKER_IP:$PUBLISHED_PORT, and no iptables
+# rules at all. The container's veth is named like Docker's (veth + 7 hex digits).
+add_docker_host() {
+  local veth
+  add_ns docker
+  add_vpc_host docker "$DOCKER_IP"
+  in_ns docker ip route add default via "$NATGW_VPC_IP"
+  enable_forwarding docker
+  in_ns docker ip link add docker0 type bridge
+  in_ns docker ip addr add "$DOCKER_GATEWAY/16" dev docker0
+  in_ns docker ip link set docker0 up
+  veth=$(pod_veth ctr-web | cut -c1-11)
+  add_ns ctr-web
+  ip -n "$(ns docker)" link add "$veth" type veth peer name eth0 netns "$(ns ctr-web)"
+  in_ns docker ip link set "$veth" master docker0 up
+  in_ns ctr-web ip addr add "$CONTAINER_IP/16" dev eth0
+  in_ns ctr-web ip link set eth0 up
+  in_ns ctr-web ip route add default via "$DOCKER_GATEWAY"
+  docker_nft_ruleset docker0 "$DOCKER_SUBNET" "$CONTAINER_IP" "$PUBLISHED_PORT" "$HTTP_PORT" | in_ns docker nft -f -
+}
+
 # flannel in dual-stack mode writes the same FLANNEL-POSTRTG chain with ip6tables.
 load_node_ip6tables() {
   local host=$1 subnet=$2
@@ -592,6 +667,11 @@ snapshot_host() {
   in_ns "$host" ip -j link >"$dir/links.json"
   # ipsets only where a scenario made some (Calico-style rules match on them).
   if [ -n "$(in_ns "$host" ipset list -n 2>/dev/null)" ]; then in_ns "$host" ipset save >"$dir/ipset-save.txt"; fi
+  # nft scenarios: the ruleset as text with handles (nft -a) and as JSON (which always has them).
+  if [ "$WITH_NFT" = 1 ]; then
+    in_ns "$host" nft -a list ruleset >"$dir/nft-ruleset.txt"
+    in_ns "$host" nft -j list ruleset >"$dir/nft-ruleset.json"
+  fi
   if [ "$WITH_IPV6" = 1 ]; then
     in_ns "$host" ip6tables-save -c >"$dir/ip6tables-save.txt"
     in_ns "$host" ip -6 route show table all >"$dir/ip6-route.txt"
@@ -600,15 +680,17 @@ snapshot_host() {
 
 snapshot_world() {
   local host
-  for host in node1 node2 natgw inet partner client; do snapshot_host "$host"; done
+  for host in node1 node2 natgw inet partner client docker; do
+    if ip netns list | awk '{print $1}' | grep -qx "$(ns "$host")"; then snapshot_host "$host"; fi
+  done
 }
 
-# Copy one host's files into the case; links.json is lab-internal, not something a user
-# would collect.
+# Copy one host's files into the case; links.json and nft-trace.txt are lab-internal, not something
+# a user would collect, and an empty dump (iptables-save of a host without iptables rules) says nothing.
 publish_host() {
   local case_dir=$1 host=$2
   mkdir -p "$case_dir/$host"
-  find "$(snap_dir "$host")" -maxdepth 1 -type f ! -name links.json -exec cp {} "$case_dir/$host/" \;
+  find "$(snap_dir "$host")" -maxdepth 1 -type f -size +0 ! -name links.json ! -name nft-trace.txt -exec cp {} "$case_dir/$host/" \;
   chmod 644 "$case_dir/$host"/*  # dumpcap creates its file 0600
 }
 
@@ -628,6 +710,7 @@ begin_scenario() {
   local name=$1 ipv6=$2
   log "scenario $name"
   rm -rf "${WORK:?}"/*
+  WITH_NFT=0
   CASE="$WORK/case/$name"
   mkdir -p "$WORK/snap" "$CASE"
   build_world "$ipv6"
@@ -652,7 +735,10 @@ host_spec() {
   printf '"%s": { "role": "%s", "capture": "%s", "captureInterfaces": [%s] }' "$name" "$role" "$file" "${ifaces%, }"
 }
 
-# write_spec NAME DESCRIPTION HOSTS CLIENTS SERVICES [HOSTS_NOT_IN_CASE]  (JSON fragments)
+# write_spec NAME DESCRIPTION HOSTS CLIENTS SERVICES [HOSTS_NOT_IN_CASE [UNCOLLECTED [FOLLOW]]]
+# (JSON fragments). UNCOLLECTED: host_specs of hosts captured for the truth only (their captures
+# stay in the scratch folder); FOLLOW "conntrack": truth.mjs follows flows by their tuples through
+# every host's conntrack instead of by content (for traffic whose contents repeat).
 write_spec() {
   cat >"$WORK/spec.json" <<EOF
 {
@@ -661,7 +747,9 @@ write_spec() {
   "hosts": { $3 },
   "clients": [ $4 ],
   "services": [ $5 ],
-  "hostsNotInCase": { ${6:-} }
+  "hostsNotInCase": { ${6:-} },
+  "uncollected": { ${7:-} },
+  "follow": "${8:-content}"
 }
 EOF
 }
@@ -706,6 +794,63 @@ egress_via_natgw() {
 
 scenario_pod_egress_natgw() { egress_via_natgw pod-egress-natgw 1; }
 scenario_pod_egress_natgw_blind() { egress_via_natgw pod-egress-natgw-blind 0; }
+
+# The incident as it usually comes: only the node was collected. The NAT gateway and the partner
+# are captured too, but only for truth.json (their view stays in the scratch folder): analyze must
+# not claim what the partner saw, and must say the flow is translated beyond node1.
+scenario_pod_egress_node_only() {
+  local name=pod-egress-node-only
+  begin_scenario "$name" 0
+  start_partner_services
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  http_gets pod-client "$PARTNER_IP" "$HTTP_PORT" 3
+  udp_datagrams pod-client "$PARTNER_IP" "$UDP_PORT" 3 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  write_spec "$name" \
+    "Pod default/client on node1 calls the partner $PARTNER_IP (3 HTTP requests, 3 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP. Only node1 is in the case: what the partner saw is read back from the gateway's and the partner's captures, which are not shipped." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
+    '"natgw": "cloud NAT gateway: captured for truth.json, not collected in this case", "partner": "partner server: captured for truth.json, not collected in this case"' \
+    "$(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# Kernel-made repeated traffic: a load generator in the client pod sends the very same request
+# bytes over many connections at once — 8 TCP connections with identical GETs, and 8 UDP sockets
+# sending one identical datagram (IP ID 0: unconnected, DF) in 3 rounds — through node1's
+# MASQUERADE (--random-fully) and the gateway's SNAT. Only ports, time and order tell the copies
+# apart; truth.mjs follows each flow by its tuples through the hosts' conntrack tables.
+scenario_pod_egress_loadgen() {
+  local name=pod-egress-loadgen
+  begin_scenario "$name" 0
+  start_partner_services
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  run_client pod-client node "$LAB_DIR/services.mjs" http-burst "$PARTNER_IP" "$HTTP_PORT" 8
+  run_client pod-client node "$LAB_DIR/services.mjs" udp-burst "$PARTNER_IP" "$UDP_PORT" 8 3 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" natgw
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "A load generator in pod default/client on node1 sends the same request bytes over many connections at once: 8 HTTP GETs to the partner $PARTNER_IP:$HTTP_PORT, each on its own connection, and one identical datagram from each of 8 UDP sockets to $PARTNER_IP:$UDP_PORT in 3 rounds 300 ms apart (IP ID 0, echoed identically). node1 masquerades the pod to its VPC address, the NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
+    "" "" conntrack
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
 
 # A misconfiguration: flannel running with --ip-masq=false (its MASQUERADE rule is absent), so the
 # pod's address leaves node1 untranslated; the NAT gateway only SNATs the VPC range, and the
@@ -813,6 +958,45 @@ scenario_clusterip_cross_node() {
   end_scenario
 }
 
+# Pod -> ClusterIP whose one endpoint is a pod on the SAME node, behind the same cni0 bridge:
+# kube-proxy's DNAT runs in the bridge's PREROUTING (br_netfilter), and the packets go from one
+# port of cni0 to the other. The capture (-i any) sees both pods' veths and cni0, where only part
+# of the connection may show. Service default/local and pod default/web-3 exist only here.
+scenario_clusterip_same_node() {
+  local name=clusterip-same-node
+  begin_scenario "$name" 0
+  add_pod 1 web3 10.244.1.3
+  add_local_service
+  start_service pod-web3 http "$WEB_PORT"
+  tcpdump_any node1 capture.pcap
+  http_gets pod-client "$LOCAL_SERVICE_IP" "$HTTP_PORT" 4
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  write_spec "$name" \
+    "Pod default/client (10.244.1.2, node1) calls service default/local at its ClusterIP $LOCAL_SERVICE_IP:$HTTP_PORT four times. Its one endpoint, pod default/web-3 (10.244.1.3:$WEB_PORT), runs on the same node behind the same cni0 bridge: kube-proxy's DNAT happens as the packet enters the bridge (br_netfilter), and the packets cross from one bridge port to the other." \
+    "$(host_spec node1 "kubernetes node (flannel vxlan + kube-proxy iptables) running pods default/client and default/web-3" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$LOCAL_SERVICE_IP\", \"port\": $HTTP_PORT }"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# kube-proxy's chains for default/local (one endpoint, 10.244.1.3 on node1), inserted before the
+# nodeports rule, which must stay last in KUBE-SERVICES.
+add_local_service() {
+  local svc sep
+  svc=$(kube_hash "default/local:httptcp")
+  sep=$(kube_hash "default/local:httptcp10.244.1.3:$WEB_PORT")
+  in_ns node1 iptables -t nat -N "KUBE-SVC-$svc"
+  in_ns node1 iptables -t nat -N "KUBE-SEP-$sep"
+  in_ns node1 iptables -t nat -I KUBE-SERVICES 3 -d "$LOCAL_SERVICE_IP/32" -p tcp -m comment --comment "default/local:http cluster IP" -m tcp --dport "$HTTP_PORT" -j "KUBE-SVC-$svc"
+  in_ns node1 iptables -t nat -A "KUBE-SVC-$svc" ! -s "$CLUSTER_CIDR" -d "$LOCAL_SERVICE_IP/32" -p tcp -m comment --comment "default/local:http cluster IP" -m tcp --dport "$HTTP_PORT" -j KUBE-MARK-MASQ
+  in_ns node1 iptables -t nat -A "KUBE-SVC-$svc" -m comment --comment "default/local:http -> 10.244.1.3:$WEB_PORT" -j "KUBE-SEP-$sep"
+  in_ns node1 iptables -t nat -A "KUBE-SEP-$sep" -s 10.244.1.3/32 -m comment --comment "default/local:http" -j KUBE-MARK-MASQ
+  in_ns node1 iptables -t nat -A "KUBE-SEP-$sep" -p tcp -m comment --comment "default/local:http" -m tcp -j DNAT --to-destination "10.244.1.3:$WEB_PORT"
+}
+
 # Outside client -> NodePort on node1: DNAT to a pod on node2 plus KUBE-MARK-MASQ, so
 # KUBE-POSTROUTING masquerades to node1's flannel.1 address. node1 is recorded by dumpcap
 # as one pcapng with three interfaces.
@@ -898,6 +1082,102 @@ scenario_udp6_echo_repeated() {
   end_scenario
 }
 
+# kube-proxy in nftables mode on both nodes (no iptables service rules; flannel's stay in iptables)
+# and a third endpoint of default/web on node1 itself (web-3, 10.244.1.3), so the service has
+# endpoints on both nodes. The kernel's `nft monitor trace` on the nodes names the rule of each
+# translation (truth.mjs); the nodes are dumped with nft as text and JSON.
+begin_kube_proxy_nft() {
+  local name=$1
+  begin_scenario "$name" 0
+  WITH_NFT=1
+  load_node_nft node1 10.244.1.0/24 10.0.0.11
+  load_node_nft node2 10.244.2.0/24 10.0.0.12
+  add_pod 1 web3 10.244.1.3
+  start_web_pods
+  start_service pod-web3 http "$WEB_PORT"
+  start_nft_trace node1
+  start_nft_trace node2
+}
+
+NODE1_NFT_ROLE="kubernetes node (flannel vxlan + kube-proxy nftables) running pods default/client and default/web-3"
+NODE2_NFT_ROLE="kubernetes node (flannel vxlan + kube-proxy nftables) running pods default/web-1 and default/web-2"
+
+scenario_clusterip_nft() {
+  local name=clusterip-nft
+  begin_kube_proxy_nft "$name"
+  tcpdump_any node1 capture.pcap
+  tcpdump_any node2 capture.pcap
+  # Nine connections over three endpoints (numgen random mod 3): each is very likely picked.
+  http_gets pod-client "$SERVICE_IP" "$HTTP_PORT" 9
+  stop_captures
+  stop_nft_traces node1 node2
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" node2
+  write_spec "$name" \
+    "Pod default/client on node1 calls service default/web at its ClusterIP $SERVICE_IP:$HTTP_PORT nine times. kube-proxy runs in nftables mode (table ip kube-proxy: service-ips verdict map, numgen random mod 3 over the endpoints); it DNATs each connection to web-3 on node1 (10.244.1.3:$WEB_PORT) or to web-1/web-2 on node2 (10.244.2.2/10.244.2.3:$WEB_PORT, across VXLAN), and the pod address is kept (no masquerade inside the cluster CIDR)." \
+    "$(host_spec node1 "$NODE1_NFT_ROLE" capture.pcap any), $(host_spec node2 "$NODE2_NFT_ROLE" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$SERVICE_IP\", \"port\": $HTTP_PORT }"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+scenario_nodeport_nft() {
+  local name=nodeport-nft
+  begin_kube_proxy_nft "$name"
+  tcpdump_any node1 capture.pcap
+  tcpdump_any node2 capture.pcap
+  tcpdump_on client capture.pcap eth0
+  http_gets client 10.0.0.11 "$NODE_PORT" 6
+  stop_captures
+  stop_nft_traces node1 node2
+  snapshot_world
+  publish_host "$CASE" client
+  publish_host "$CASE" node1
+  publish_host "$CASE" node2
+  write_spec "$name" \
+    "A VM in the VPC ($CLIENT_IP, not a cluster member) calls NodePort $NODE_PORT on node1's eth0 address 10.0.0.11 six times. kube-proxy in nftables mode (service-nodeports verdict map, external chain, mark-for-masquerade, numgen) DNATs each connection to an endpoint of default/web on node1 or node2, and its masquerading chain masquerades the client to node1's address on the way out (cni0 10.244.1.1 to the local endpoint, flannel.1 10.244.1.0 across VXLAN)." \
+    "$(host_spec client "VM in the VPC outside the cluster" capture.pcap eth0), $(host_spec node1 "$NODE1_NFT_ROLE" capture.pcap any), $(host_spec node2 "$NODE2_NFT_ROLE" capture.pcap any)" \
+    "{ \"host\": \"client\", \"address\": \"$CLIENT_IP\" }" \
+    "{ \"proto\": \"tcp\", \"address\": \"10.0.0.11\", \"port\": $NODE_PORT }"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# Docker with its nftables backend: the VPC client calls the port the container publishes
+# (DNAT), and the container calls the partner (masquerade to the Docker host, then the cloud NAT
+# gateway, not in the case). The Docker host has no iptables rules at all.
+scenario_docker_nft() {
+  local name=docker-nft
+  begin_scenario "$name" 0
+  WITH_NFT=1
+  add_docker_host
+  start_service ctr-web http "$HTTP_PORT"
+  start_partner_services
+  start_nft_trace docker
+  tcpdump_any docker capture.pcap
+  tcpdump_on client capture.pcap eth0
+  tcpdump_on partner capture.pcap eth0
+  http_gets client "$DOCKER_IP" "$PUBLISHED_PORT" 3
+  http_gets ctr-web "$PARTNER_IP" "$HTTP_PORT" 3
+  stop_captures
+  stop_nft_traces docker
+  snapshot_world
+  publish_host "$CASE" client
+  publish_host "$CASE" docker
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "A Docker host in the VPC ($DOCKER_IP) runs Docker's nftables firewall backend (table ip docker-bridges, no iptables rules). The VPC client $CLIENT_IP calls the port a container publishes, $DOCKER_IP:$PUBLISHED_PORT, three times: DNAT to the container $CONTAINER_IP:$HTTP_PORT on docker0. The container calls the partner $PARTNER_IP:$HTTP_PORT three times: Docker masquerades it to $DOCKER_IP, then the cloud NAT gateway (not in the case) SNATs the VPC to $NATGW_PUBLIC_IP." \
+    "$(host_spec client "VM in the VPC outside the cluster" capture.pcap eth0), $(host_spec docker "Docker host (nftables backend) running a container on docker0 that publishes port $PUBLISHED_PORT" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    "{ \"host\": \"client\", \"address\": \"$CLIENT_IP\" }, { \"host\": \"docker\", \"container\": \"ctr-web\", \"address\": \"$CONTAINER_IP\" }" \
+    "{ \"proto\": \"tcp\", \"address\": \"$DOCKER_IP\", \"port\": $PUBLISHED_PORT },
+    { \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT }" \
+    '"natgw": "cloud NAT gateway: present and translating, but not collected in this case"'
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
 # ---------------------------------------------------------------------------------------
 
 parse_args() {
@@ -926,6 +1206,7 @@ check_requirements() {
   if [[ " ${SELECTED[*]} " == *" pod-to-pod-vxlan "* ]]; then command -v ping >/dev/null 2>&1 || missing+=(ping); fi
   if [[ " ${SELECTED[*]} " == *" nodeport "* ]]; then command -v dumpcap >/dev/null 2>&1 || missing+=(dumpcap); fi
   if [[ " ${SELECTED[*]} " == *" ipv6-pod-egress "* ]]; then command -v gzip >/dev/null 2>&1 || missing+=(gzip); fi
+  if [[ " ${SELECTED[*]} " == *"-nft "* ]]; then command -v nft >/dev/null 2>&1 || missing+=(nft); fi
   [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (Debian: apt-get install iproute2 iptables conntrack tcpdump tshark iputils-ping)"
   # A container without CAP_SYS_ADMIN, or a kernel without namespaces, fails here clearly.
   local probe="${PREFIX}probe-$$"

@@ -8,8 +8,13 @@
 //   - which host translated what: `conntrack -L` of every host of the world (in DIR/<host>/,
 //     including hosts left out of the case),
 //   - which rule did it: the NAT rule on that host whose packet counter (iptables-save -c)
-//     is > 0 and whose addresses/ports agree with the translation.
+//     is > 0 and whose addresses/ports agree with the translation; on a host traced with
+//     `nft -a monitor trace` (DIR/<host>/nft-trace.txt), the nft rule with a NAT statement that
+//     the kernel's trace of the connection's first packet shows, by family/table/chain/handle,
+//     its text read back from the host's `nft -a list ruleset`.
 // A fact that cannot be read back (e.g. interface names in a LINUX_SLL capture) is left out.
+// Hosts the spec lists as "uncollected" were captured for the truth only: their packets extend the
+// path (marked inCase: false) and tell what the server really saw, but they are not in the case.
 // The output shape is documented in README.md ("truth.json").
 
 import { execFileSync } from 'node:child_process';
@@ -227,6 +232,21 @@ function translatedTuple(entry) {
   return { src: r.dst, dst: r.src, srcPort: entry.orig.dstPort === null ? r.srcPort : r.dstPort, dstPort: entry.orig.dstPort === null ? null : r.srcPort };
 }
 
+// The tuples a flow's packets carry on their way: the client's, then after each host's NAT, one
+// conntrack entry at a time (of any host of the world). For traffic whose contents repeat
+// (pod-egress-loadgen), where following a packet by its bytes would mix connections up.
+function tupleChain(first, entries) {
+  const chain = [first];
+  for (let hop = 0; hop < 4; hop++) {
+    const current = chain[chain.length - 1];
+    const nat = entries.filter((e) => e.proto === first.proto && sameTuple(e.orig, current) && !sameTuple(translatedTuple(e), current));
+    if (nat.length > 1) throw new Error(`${nat.length} conntrack entries translate ${JSON.stringify(current)}: cannot follow the flow`);
+    if (nat.length === 0) break;
+    chain.push(translatedTuple(nat[0]));
+  }
+  return chain;
+}
+
 // Follow conntrack entries from `before` to `after`, one NAT host at a time (several hosts
 // can translate between two capture points, e.g. a node and the NAT gateway).
 function explainChange(before, after, proto, entries) {
@@ -314,6 +334,86 @@ function findRule(rules, kind, proto, before, after) {
 }
 
 // ---------------------------------------------------------------------------------------
+// nft -a monitor trace: which nft rule handled a connection's first packet
+
+// "trace id ab5d89c9 ip kube-proxy services rule ip daddr . … # handle 44 (verdict goto …)";
+// chain names hold no spaces (kube-proxy's "service-SUSTUHLJ-default/web/tcp/http" neither).
+const TRACE_LINE = /^trace id (\S+) (\S+) (\S+) (\S+) (packet|rule|policy|verdict)\b:? ?(.*)$/;
+const NAT_STATEMENT = { dnat: /(?:^|\s)dnat (?:ip6? )?to /, snat: /(?:^|\s)(?:snat (?:ip6? )?to |masquerade(?:\s|$))/ };
+
+function parseNftTrace(text, file) {
+  const traces = new Map();
+  (text ?? '').split('\n').forEach((line, index) => {
+    const m = TRACE_LINE.exec(line.trim());
+    if (!m) return;
+    const [, id, family, table, chain, what, rest] = m;
+    if (!traces.has(id)) traces.set(id, { tuple: null, rules: [] });
+    const trace = traces.get(id);
+    if (what === 'packet' && trace.tuple === null) trace.tuple = tupleOfTracePacket(rest);
+    if (what !== 'rule') return;
+    const r = /^(.*?) # handle (\d+) \(verdict ([^)]*)\)\s*$/.exec(rest);
+    if (r) trace.rules.push({ family, table, chain, handle: Number(r[2]), traceText: r[1].trim(), verdict: r[3], source: `${file}:${index + 1}` });
+  });
+  return [...traces.values()].filter((t) => t.tuple !== null);
+}
+
+// The packet as the first hook saw it: "… ip saddr 10.244.1.2 ip daddr 10.96.0.10 … tcp sport 51330 tcp dport 80 …".
+function tupleOfTracePacket(text) {
+  const field = (re) => re.exec(text)?.[1];
+  const src = field(/\bip6? saddr (\S+)/);
+  const dst = field(/\bip6? daddr (\S+)/);
+  const sport = field(/\b(?:tcp|udp) sport (\d+)/);
+  const dport = field(/\b(?:tcp|udp) dport (\d+)/);
+  if (!src || !dst || !sport || !dport) return null;
+  return { src: canonicalAddress(src), dst: canonicalAddress(dst), srcPort: Number(sport), dstPort: Number(dport) };
+}
+
+// `nft -a list ruleset`: the text of every rule by family/table/chain/handle, as the kernel lists it now.
+function parseNftRulesetText(text, file) {
+  const rules = new Map();
+  let table = null;
+  let chain = null;
+  (text ?? '').split('\n').forEach((line, index) => {
+    const t = /^table (\S+) (\S+) \{/.exec(line);
+    if (t) [table, chain] = [`${t[1]} ${t[2]}`, null];
+    const c = /^\tchain (\S+) \{/.exec(line);
+    if (c) chain = c[1];
+    const r = /^\t\t(.*) # handle (\d+)$/.exec(line);
+    if (r && table && chain) rules.set(`${table} ${chain} ${r[2]}`, { text: r[1].trim(), source: `${file}:${index + 1}` });
+  });
+  return rules;
+}
+
+// The nft NAT rule that the kernel's trace shows for the connection whose original tuple is
+// `orig`: one per kind (a first packet meets one DNAT and one SNAT at most). Rules of the
+// tables iptables-nft manages (the host's iptables-save lists their chains) are iptables
+// rules, named from iptables-save's counters instead.
+function findNftRule(ctx, host, kind, orig) {
+  const traces = ctx.nftTraces(host);
+  if (traces === null) return null;
+  const rules = ctx.nftRuleset(host);
+  const iptablesChains = ctx.iptablesChains(host);
+  const hits = [];
+  for (const trace of traces) {
+    if (!sameTuple(trace.tuple, orig)) continue;
+    for (const r of trace.rules) {
+      if (!NAT_STATEMENT[kind === 'dnat' ? 'dnat' : 'snat'].test(r.traceText)) continue;
+      if (r.family === 'ip' || r.family === 'ip6') {
+        if (iptablesChains.has(`${r.table} ${r.chain}`)) continue;
+      }
+      const listed = rules.get(`${r.family} ${r.table} ${r.chain} ${r.handle}`);
+      if (listed === undefined) throw new Error(`${host}: the trace names ${r.family} ${r.table} ${r.chain} handle ${r.handle}, which nft-ruleset.txt does not list`);
+      const hit = { family: r.family, table: r.table, chain: r.chain, handle: r.handle, text: listed.text, source: listed.source, trace: r.source };
+      // A rule with a `counter` statement (Docker's) also says how many first packets it translated.
+      const counted = /\bcounter packets (\d+)\b/.exec(listed.text);
+      if (counted) hit.packets = Number(counted[1]);
+      hits.push(hit);
+    }
+  }
+  return hits;
+}
+
+// ---------------------------------------------------------------------------------------
 // Putting it together
 
 function hopLabel(hop) {
@@ -322,6 +422,7 @@ function hopLabel(hop) {
 
 function toHop(p) {
   const hop = { host: p.host, interface: p.iface ?? null };
+  if (!p.inCase) hop.inCase = false;
   if (p.direction) hop.direction = p.direction;
   hop.src = endpoint(p.src, p.srcPort, p.proto);
   hop.dst = endpoint(p.dst, p.dstPort, p.proto);
@@ -358,6 +459,22 @@ function describeStep(step, proto, between, ctx) {
   if (before.dst !== after.dst || before.dstPort !== after.dstPort) out.push(['dnat', before, middle]);
   if (middle.src !== after.src || middle.srcPort !== after.srcPort) out.push(['snat', middle, after]);
   return out.map(([kind, from, to]) => {
+    const nft = findNftRule(ctx, entry.host, kind, entry.orig);
+    if (nft !== null && nft.length > 0) {
+      const rule = nft.length === 1 ? nft[0] : null;
+      const t = {
+        kind: rule && /(?:^|\s)masquerade(?:\s|$)/.test(rule.text) ? 'masquerade' : kind,
+        host: entry.host,
+        between,
+        before: tupleOut(from, proto),
+        after: tupleOut(to, proto),
+        rule,
+        beyondCapturedHosts: !ctx.caseHosts.includes(entry.host),
+        conntrack: { file: entry.file, line: entry.line },
+      };
+      if (nft.length > 1) t.ruleCandidates = nft.map((r) => `${r.family} ${r.table} ${r.chain} handle ${r.handle}: ${r.text}`);
+      return t;
+    }
     const fired = findRule(rules, kind, proto, from, to);
     const rule = fired.length === 1 ? fired[0] : null;
     const t = {
@@ -396,9 +513,18 @@ function main() {
     return ruleCache.get(key);
   };
 
-  // Captures of the case hosts, in the order the spec lists the hosts (ties in time).
+  // Captures of the case hosts, in the order the spec lists the hosts (ties in time), then those
+  // of the hosts captured only for the truth (in the scratch folder beside their snapshots).
   const hosts = {};
   const packets = [];
+  const uncollected = spec.uncollected ?? {};
+  Object.entries(uncollected).forEach(([host, hs], i) => {
+    const links = JSON.parse(readIfExists(path.join(args.snapshots, host, 'links.json')) ?? '[]');
+    const ifNames = new Map(links.map((l) => [l.ifindex, l.ifname]));
+    const single = hs.captureInterfaces.length === 1 && hs.captureInterfaces[0] !== 'any' ? hs.captureInterfaces[0] : null;
+    const file = path.join(args.snapshots, host, hs.capture);
+    packets.push(...readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex: caseHosts.length + i, file: hs.capture, iface: p.iface ?? single, inCase: false })));
+  });
   caseHosts.forEach((host, hostIndex) => {
     const hs = spec.hosts[host];
     const file = path.join(args.case, host, hs.capture);
@@ -406,13 +532,13 @@ function main() {
     const ifNames = new Map(links.map((l) => [l.ifindex, l.ifname]));
     const described = describeCaptureFile(file);
     const single = hs.captureInterfaces.length === 1 && hs.captureInterfaces[0] !== 'any' ? hs.captureInterfaces[0] : null;
-    const own = readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex, file: hs.capture, iface: p.iface ?? single }));
+    const own = readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex, file: hs.capture, iface: p.iface ?? single, inCase: true }));
     packets.push(...own);
     const seen = [...new Set(own.map((p) => p.iface).filter(Boolean))].sort();
     hosts[host] = {
       role: hs.role,
       capture: { file: `${host}/${hs.capture}`, ...described, captureInterfaces: hs.captureInterfaces, ...(seen.length ? { interfacesSeen: seen } : {}) },
-      snapshots: fs.readdirSync(path.join(args.case, host)).filter((f) => f.endsWith('.txt')).sort(),
+      snapshots: fs.readdirSync(path.join(args.case, host)).filter((f) => /\.(txt|json)$/.test(f)).sort(),
     };
   });
   packets.sort((a, b) => (a.tsNanos < b.tsNanos ? -1 : a.tsNanos > b.tsNanos ? 1 : a.hostIndex - b.hostIndex || a.frame - b.frame));
@@ -436,7 +562,30 @@ function main() {
     byKey.get(p.key).push(p);
   }
 
-  const ctx = { conntrack, natRules, caseHosts };
+  // nft-traced hosts: the kernel's trace and the ruleset it names rules of.
+  const once = (fn) => {
+    const cache = new Map();
+    return (host) => {
+      if (!cache.has(host)) cache.set(host, fn(host));
+      return cache.get(host);
+    };
+  };
+  const nftTraces = once((host) => {
+    const text = readIfExists(path.join(args.snapshots, host, 'nft-trace.txt'));
+    return text === null ? null : parseNftTrace(text, `${host}/nft-trace.txt`);
+  });
+  const nftRuleset = once((host) => parseNftRulesetText(readIfExists(path.join(args.snapshots, host, 'nft-ruleset.txt')), `${host}/nft-ruleset.txt`));
+  const iptablesChains = once((host) => {
+    const chains = new Set();
+    let table = null;
+    for (const line of (readIfExists(path.join(args.snapshots, host, 'iptables-save.txt')) ?? '').split('\n')) {
+      if (line.startsWith('*')) table = line.slice(1).trim();
+      const m = /^:(\S+) /.exec(line);
+      if (m && table) chains.add(`${table} ${m[1]}`);
+    }
+    return chains;
+  });
+  const ctx = { conntrack, natRules, caseHosts, nftTraces, nftRuleset, iptablesChains };
   const flowsOut = [];
   for (const { first: p0, keys } of flows.values()) {
     // One copy per capture point (a retransmission is not a new point); without interface
@@ -446,9 +595,14 @@ function main() {
     // and every round resends them): the path is the request only — not an answer coming from
     // the server's address — and only within a second of its first sight (all lab hosts share
     // the machine's clock; the rounds are 2 s apart).
+    // Followed by conntrack (spec.follow), the path is every packet carrying one of the flow's
+    // tuples in the client's direction, from the flow's first packet on.
     const seenAt = new Set();
-    const path_ = byKey.get(p0.key).filter((p) => {
-      if (p.src === p0.dst || p.tsNanos < p0.tsNanos || p.tsNanos - p0.tsNanos > 1_000_000_000n) return false;
+    const chain = spec.follow === 'conntrack' ? tupleChain(p0, conntrack) : null;
+    const candidates = chain ? packets.filter((p) => p.proto === p0.proto && chain.some((t) => sameTuple(t, p))) : byKey.get(p0.key);
+    const path_ = candidates.filter((p) => {
+      if (p.src === p0.dst || p.tsNanos < p0.tsNanos) return false;
+      if (!chain && p.tsNanos - p0.tsNanos > 1_000_000_000n) return false;
       if (!p.iface) return true;
       const at = `${p.host} ${p.iface} ${p.direction ?? ''} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort} ${p.outer ? 'outer' : ''}`;
       if (seenAt.has(at)) return false;
@@ -466,10 +620,17 @@ function main() {
       serverSees: endpoint(lastHop.src, lastHop.srcPort, p0.proto),
       tunnel: path_.some((p) => p.outer) ? 'vxlan' : null,
     };
-    if (p0.proto === 'udp') flow.datagrams = keys.size;
+    // Repeated contents (one key for many datagrams) are counted at the flow's first point instead.
+    const atFirstPoint = (p) => p.host === p0.host && p.iface === p0.iface && p.direction === p0.direction && !p.outer && sameTuple(p, p0);
+    if (p0.proto === 'udp') flow.datagrams = chain ? packets.filter(atFirstPoint).length : keys.size;
     if (p0.proto.startsWith('icmp')) flow.echoRequests = keys.size;
     flow.path = hops;
     flow.translations = buildTranslations(hops, path_, p0.proto, ctx);
+    // Where the case's own captures last saw it, when hosts captured only for the truth follow.
+    const lastInCase = path_.filter((p) => p.inCase).pop();
+    if (lastInCase !== lastHop) {
+      flow.lastInCase = { point: hopLabel(toHop(lastInCase)), src: endpoint(lastInCase.src, lastInCase.srcPort, p0.proto), dst: endpoint(lastInCase.dst, lastInCase.dstPort, p0.proto) };
+    }
     flowsOut.push(flow);
   }
 

@@ -9,6 +9,7 @@ import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
 import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
 import { AnswerBuilder, type AnswerShare, answerShareOf } from '../match/answer-builder.js';
 import type { Diagnostic } from '../text/diagnostic.js';
+import { problemAt } from '../text/problem-collector.js';
 import { type ClockOffset, estimateClockOffsets } from '../match/clock-offsets.js';
 import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from '../match/describe-flows.js';
 import { type HostKnowledge, SnapshotHostKnowledge } from '../match/host-knowledge.js';
@@ -60,18 +61,15 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
     const knowledge = new SnapshotHostKnowledge(host.name);
     // Files natpath cannot use are said, not skipped in silence (inspect lists them in full).
     for (const file of host.files.filter((f) => f.kind === 'unrecognised')) {
-      hostDiagnostics.push({ code: 'case.file-not-used', severity: 'warning', message: `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, place: { file: file.displayPath } });
+      hostDiagnostics.push(problemAt('case.file-not-used', `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, { file: file.displayPath }));
     }
     hostDiagnostics.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);
     const captureFiles = host.files.filter((f) => isCaptureKind(f.kind));
     const tunnels = tunnelPortsOf(knowledge.model?.interfaces ?? []);
     if (tunnels.notes.length > 0 && captureFiles.length > 0) {
-      hostDiagnostics.push({
-        code: 'case.tunnel-ports', severity: 'info',
-        message: `host ${host.name}'s captures are decoded with its own tunnel ports: ${tunnels.notes.join('; ')}`,
-        place: { file: captureFiles[0]!.displayPath },
-      });
+      const message = `host ${host.name}'s captures are decoded with its own tunnel ports: ${tunnels.notes.join('; ')}`;
+      hostDiagnostics.push(problemAt('case.tunnel-ports', message, { file: captureFiles[0]!.displayPath }));
     }
     snapshotsByHost.push(host.files.filter((f) => isSnapshotKind(f.kind)).map((f) => f.displayPath));
     for (const file of captureFiles) {
@@ -80,7 +78,7 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
       try {
         legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports);
       } catch (err) {
-        hostDiagnostics.push({ code: 'capture.unreadable', severity: 'error', message: (err as Error).message, place: { file: file.displayPath } });
+        hostDiagnostics.push(problemAt('capture.unreadable', (err as Error).message, { file: file.displayPath }));
         continue;
       }
       nameSingleInterfacePoints(legs, knowledge);

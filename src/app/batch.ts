@@ -18,6 +18,9 @@ import { join } from 'node:path';
 /** A case analysed for longer than this is stopped and marked failed: generous, a real case takes seconds to minutes. */
 export const DEFAULT_CASE_TIMEOUT_SECONDS = 3600;
 
+/** Below this a case's process could not even load natpath (Node and its modules: ~60 MB resident). */
+const MIN_WORKER_MEMORY_MB = 64;
+
 /** Exit codes of `batch` (also in --help). */
 export const BATCH_EXIT = { ok: EXIT.ok, notAllSucceeded: EXIT.inputErrors, usage: EXIT.usage, noCase: EXIT.noUsableInput } as const;
 
@@ -57,8 +60,8 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
   const unknown = formats.filter((f) => !(ANALYZE_FORMAT_NAMES as readonly string[]).includes(f));
   if (formats.length === 0 || unknown.length > 0) return fail(`--formats: unknown format(s) ${unknown.join(', ')}; choose from ${ANALYZE_FORMAT_NAMES.join(', ')}`);
   if (options.jobs !== undefined && (!Number.isInteger(options.jobs) || options.jobs < 1)) return fail('--jobs expects a whole number ≥ 1');
-  if (options.workerMemory !== undefined && (!Number.isInteger(options.workerMemory) || options.workerMemory < 16)) {
-    return fail('--worker-memory expects a whole number of MB ≥ 16');
+  if (options.workerMemory !== undefined && (!Number.isInteger(options.workerMemory) || options.workerMemory < MIN_WORKER_MEMORY_MB)) {
+    return fail(`--worker-memory expects a whole number of MB ≥ ${MIN_WORKER_MEMORY_MB} (it caps each case's whole process; Node alone holds ~60 MB)`);
   }
   const caseTimeout = options.caseTimeout ?? DEFAULT_CASE_TIMEOUT_SECONDS;
   if (!Number.isFinite(caseTimeout) || caseTimeout <= 0) return fail('--case-timeout expects seconds > 0');
@@ -88,7 +91,7 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
     outDir: options.out,
     formats,
     jobs: options.jobs ?? availableParallelism(),
-    workerHeapMb: options.workerMemory,
+    workerMemoryMb: options.workerMemory,
     caseTimeoutSeconds: caseTimeout,
     force: options.force,
     shard,

@@ -2,6 +2,7 @@
 // it to stdout or --out, and answer the exit code.
 
 import type { Diagnostic } from '../text/diagnostic.js';
+import { problemAt } from '../text/problem-collector.js';
 import { INSPECT_FORMATS } from '../report/inspect-formats.js';
 import type { InspectFormat } from '../report/format-names.js';
 import type { InspectedFile, InspectReport } from '../report/inspect-model.js';
@@ -94,7 +95,7 @@ async function inspectFile(file: CaseFile): Promise<InspectedFile> {
 function describeWithoutFacts(file: CaseFile): InspectedFile {
   const diagnostics: Diagnostic[] = [];
   if (file.note !== undefined) {
-    diagnostics.push({ code: 'case.recognition-doubt', severity: 'info', message: file.note, place: { file: file.displayPath } });
+    diagnostics.push(problemAt('case.recognition-doubt', file.note, { file: file.displayPath }));
   }
   return {
     path: file.displayPath,

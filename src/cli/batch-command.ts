@@ -29,10 +29,10 @@ export function batchCommand(setExit: (code: number) => void): CommandModule<obj
       y
         .positional('cases', { type: 'string', array: true, describe: "Case folders, .tar.gz/.tgz case archives, or globs of them ('cases/*'); with --merge: batch output folders" })
         .option('out', { type: 'string', demandOption: true, describe: 'Output folder: <case>/report.*, summary.ndjson, summary.csv' })
-        .option('jobs', { type: 'number', describe: `Cases analysed at once, each on its own worker thread (default: number of cores, ${availableParallelism()})` })
+        .option('jobs', { type: 'number', describe: `Cases analysed at once, each in a child process of its own (default: number of cores, ${availableParallelism()})` })
         .option('worker-memory', {
           type: 'number',
-          describe: "MB of JavaScript heap each worker may use; a case that needs more fails alone (default: Node's limit)",
+          describe: "MB of memory a case's process may hold resident (JavaScript heap and buffers, Node itself included; ≥ 64); past it the case is killed and fails alone (default: no cap)",
         })
         .option('case-timeout', {
           type: 'number',

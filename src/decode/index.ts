@@ -23,4 +23,4 @@ export {
   tunnelName,
 } from './layers.js';
 export { fmix32, fmix32i, mix32, mix32i, murmur3 } from './fingerprint.js';
-export { applyTunnelPorts, hasTunnelPorts, type TunnelPorts } from './tunnel-ports.js';
+export { applyTunnelPorts, type TunnelPorts } from './tunnel-ports.js';

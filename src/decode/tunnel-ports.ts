@@ -18,7 +18,3 @@ export function applyTunnelPorts(view: PacketView, ports: TunnelPorts): void {
   for (const p of ports.geneve) view.setUdpPortKind(p, UdpPortKind.GENEVE);
   for (const p of ports.ipInUdp) view.setUdpPortKind(p, UdpPortKind.IP_IN_UDP);
 }
-
-export function hasTunnelPorts(ports: TunnelPorts): boolean {
-  return ports.vxlan.length + ports.geneve.length + ports.ipInUdp.length > 0;
-}

@@ -1,3 +1,2 @@
-export type { IpvsRealServer, IpvsService, IpvsTable } from './model.js';
 export { parseIpvsadm } from './parse-ipvsadm.js';
 export { summarizeIpvs, type IpvsSummary } from './summarize.js';

@@ -3,11 +3,16 @@
 // item of analyze. Pairs are numbered in the order they were first seen; that order is part of
 // the result (ties between equally good links are decided by it).
 
-import { f64, i32, u32, u8 } from '../flow/columns.js';
+import { f32, f64, i32, u32, u8 } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
 export const DELTAS_KEPT = 32;
+
+/** Pairs per leg found through the leg's chain; a leg's further pairs through a hash table. */
+const PAIRS_PER_LEG_CHAIN = 16;
+/** chainNext of a pair kept in the overflow table (a chain ends with -1). */
+const OVERFLOW = -2;
 
 export class PairEvidence {
   count = 0;
@@ -27,20 +32,46 @@ export class PairEvidence {
   /** 1 when found only without TCP sequence numbers (weaker evidence). */
   readonly loose = u8(1024);
 
-  // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction, as chains in one pool
-  // (entry → next entry, -1 ends a chain): medians need a sample, not every packet.
+  // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction: medians need a sample,
+  // not every packet. The first in the pair's row (most pairs of a busy case share one packet
+  // per direction), the others as chains in one pool (entry → next entry, -1 ends a chain),
+  // each as its difference from the first in single precision: the packets of one pair and
+  // direction differ by jitter, not by the clock offset, so 24 bits keep them to well under a
+  // microsecond up to seconds apart, in 8 bytes an entry instead of 12 (docs/performance.md).
   private readonly deltaHead = i32(1024, 2);
   private readonly firstDelta = f64(1024, 2);
-  private readonly deltaValue = f64(4096);
+  private readonly deltaValue = f32(4096);
   private readonly deltaNext = i32(4096);
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
 
-  // Open addressing from (a, b) to the pair's number; -1 marks an empty slot.
-  private slots = new Int32Array(2048).fill(-1);
+  // Finding a pair: each leg's first PAIRS_PER_LEG_CHAIN pairs (those where it is the lower
+  // leg) are chained from the leg, the rest go to an open-addressing table. Matching meets one
+  // connection's pairs together, and a connection's legs and pairs are numbered together, so the
+  // chains are read from nearby memory; a hash probe per packet missed the cache every time
+  // (the largest item of matching replayed traffic).
+  private readonly chainHead: Int32Array;
+  private readonly chainLength: Uint8Array;
+  private readonly chainNext = i32(1024);
+  // Overflow: pair numbers by hash of (a, b); -1 marks an empty slot.
+  private slots = new Int32Array(16).fill(-1);
+  private overflow = 0;
+
+  /** `legCount`: legs are numbered 0 … legCount − 1. */
+  constructor(legCount: number) {
+    this.chainHead = new Int32Array(legCount).fill(-1);
+    this.chainLength = new Uint8Array(legCount);
+  }
 
   /** The pair's number, or -1. */
   find(a: number, b: number): number {
+    const bs = this.b.data;
+    const next = this.chainNext.data;
+    for (let pair = this.chainHead[a]!; pair >= 0; pair = next[pair]!) if (bs[pair] === b) return pair;
+    return this.chainLength[a] === PAIRS_PER_LEG_CHAIN ? this.findOverflow(a, b) : -1;
+  }
+
+  private findOverflow(a: number, b: number): number {
     const mask = this.slots.length - 1;
     for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
       const pair = this.slots[slot]!;
@@ -64,7 +95,14 @@ export class PairEvidence {
     this.loose.data[pair] = loose ? 1 : 0;
     this.deltaHead.data[2 * pair] = -1;
     this.deltaHead.data[2 * pair + 1] = -1;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
+      this.chainNext.data[pair] = this.chainHead[a]!;
+      this.chainHead[a] = pair;
+      this.chainLength[a]!++;
+      return pair;
+    }
+    this.chainNext.data[pair] = OVERFLOW;
+    if (++this.overflow * 2 > this.slots.length) this.rehash();
     else this.place(pair, this.slots);
     return pair;
   }
@@ -77,16 +115,17 @@ export class PairEvidence {
     const sent = aFromLow ? this.fromLow.data[pair]!++ : this.fromHigh.data[pair]!++;
     if (aFromLow) this.ttlVotesFromLow.data[pair]! += ttlVote;
     else this.ttlVotesFromHigh.data[pair]! += ttlVote;
-    // The first difference per direction is kept in the pair's own row as well: most pairs of
-    // a busy case share one packet per direction, and their median is then read in place.
-    if (sent === 0) this.firstDelta.data[2 * pair + direction] = delta;
+    if (sent === 0) {
+      this.firstDelta.data[2 * pair + direction] = delta;
+      return;
+    }
     if (sent >= DELTAS_KEPT) return;
     const entry = this.deltas++;
     if (entry >= this.deltaValue.data.length) {
       this.deltaValue.ensure(entry);
       this.deltaNext.ensure(entry);
     }
-    this.deltaValue.data[entry] = delta;
+    this.deltaValue.data[entry] = delta - this.firstDelta.data[2 * pair + direction]!;
     this.deltaNext.data[entry] = this.deltaHead.data[2 * pair + direction]!;
     this.deltaHead.data[2 * pair + direction] = entry;
   }
@@ -115,11 +154,13 @@ export class PairEvidence {
     const sent = this.sentBy(pair, fromLow);
     if (sent === 0) return NaN;
     if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
+    const first = this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
     const values = this.scratch;
-    let n = 0;
+    values[0] = first;
+    let n = 1;
     for (let e = this.deltaHead.data[2 * pair + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) {
       // Insertion sort as the values come: at most DELTAS_KEPT of them.
-      const v = this.deltaValue.data[e]!;
+      const v = first + this.deltaValue.data[e]!;
       let i = n++;
       while (i > 0 && values[i - 1]! > v) {
         values[i] = values[i - 1]!;
@@ -127,7 +168,6 @@ export class PairEvidence {
       }
       values[i] = v;
     }
-    if (n === 0) return NaN;
     const mid = n >> 1;
     return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }
@@ -139,7 +179,7 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta]) {
+    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.chainNext]) {
       column.ensure(pair);
     }
   }
@@ -151,9 +191,10 @@ export class PairEvidence {
     slots[slot] = pair;
   }
 
+  /** Twice the overflow slots; only pairs past their leg's chain live there. */
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    for (let pair = 0; pair < this.count; pair++) this.place(pair, slots);
+    for (let pair = 0; pair < this.count; pair++) if (this.chainNext.data[pair] === OVERFLOW) this.place(pair, slots);
     this.slots = slots;
   }
 }

@@ -1,9 +1,28 @@
-// Orders sample indexes by a 32-bit key in linear time (LSD radix, three 11-bit passes): matching
-// sorts every sampled packet of a case by fingerprint, millions of them, and a comparator sort
-// of typed arrays costs several times more.
+// Orders rows by a 32-bit key in linear time, stably, most significant bits first: matching
+// sorts every sampled packet of a case by fingerprint, millions of them, with the columns a pair
+// needs (leg, time, flags) moved along so that a group of equal prints is read in sequence.
+//
+// The caller files each row straight from where it lives into the bucket of its key's top 11
+// bits (`topBucket`, counted first, placed with `bucketStarts`); `sortWithinBuckets` then sorts
+// each bucket on the low 21 bits (two counting passes of 11 and 10 bits, through scratch the size
+// of the largest bucket, back into place). Against three LSD passes over the whole array this
+// keeps one copy of the rows instead of three (input, and two buffers the passes alternate
+// between) and runs the last two passes on a bucket that fits in cache.
 
 // Two element kinds only: the scatter loop stays fast when it sees few array types.
-type Column = Uint32Array | Float64Array;
+export type Column = Uint32Array | Float64Array;
+
+/** Bits of the key that pick a row's bucket (2 048 buckets: their counters fit in L1). */
+const TOP_BITS = 11;
+export const BUCKETS = 1 << TOP_BITS;
+const LOW_BITS = 32 - TOP_BITS;
+/** Buckets this small are sorted by insertion: two counting passes cost more. */
+const INSERTION_ROWS = 32;
+
+/** The bucket of a key: its top 11 bits. */
+export function topBucket(key: number): number {
+  return key >>> LOW_BITS;
+}
 
 /**
  * Arrays a sort may reuse from one call to the next: matching sorts twice, and fresh buffers
@@ -25,65 +44,126 @@ export class SortBuffers {
 }
 
 /**
- * The indexes 0..n-1 ordered by keys[i] (stable; empty with `withOrder: false`), the keys in
- * that order, and each of `columns` (values per index) in that order; the inputs are left as
- * they are. Three passes of 11 bits
- * (2 048 buckets fit in L1); each pass moves keys, indexes and columns together, so everything
- * is read in sequence, never looked up at random.
+ * Turns per-bucket row counts (`counts[b]`, BUCKETS of them) into each bucket's first row, in
+ * place, and returns the starts with the end appended (BUCKETS + 1 values).
  */
-export function sortByKey<C extends Column[]>(
-  keys: Uint32Array,
-  columns: C = [] as unknown as C,
-  buffers = new SortBuffers(),
-  { withOrder = true } = {},
-): { order: Uint32Array; sorted: Uint32Array; columns: C } {
-  const n = keys.length;
-  const counts = new Uint32Array(3 * 2048);
-  // All three histograms in one read of the keys.
-  for (let i = 0; i < n; i++) {
-    const k = keys[i]!;
-    counts[k & 0x7ff]!++;
-    counts[2048 + ((k >>> 11) & 0x7ff)]!++;
-    counts[4096 + (k >>> 22)]!++;
+export function bucketStarts(counts: Uint32Array): Uint32Array {
+  const starts = new Uint32Array(BUCKETS + 1);
+  let sum = 0;
+  for (let b = 0; b < BUCKETS; b++) {
+    starts[b] = sum;
+    sum += counts[b]!;
+    counts[b] = starts[b]!;
   }
-  for (let pass = 0; pass < 3; pass++) {
-    const base = pass * 2048;
-    let sum = 0;
-    for (let b = 0; b < 2048; b++) {
-      const c = counts[base + b]!;
-      counts[base + b] = sum;
-      sum += c;
-    }
-  }
-  // Per array two buffers, A and B: pass one moves the input into A, pass two A into B, pass
-  // three B into A. The indexes (unless not wanted: they cost 8 bytes per key) start as 0..n-1
-  // in B, free until pass two.
-  const inputs: Column[] = withOrder ? [keys, keys, ...columns] : [keys, ...columns];
-  const a = inputs.map((like, i) => buffers.take(2 * i, like, n));
-  const b = inputs.map((like, i) => buffers.take(2 * i + 1, like, n));
-  if (withOrder) {
-    const identity = b[1]!;
-    for (let i = 0; i < n; i++) identity[i] = i;
-    inputs[1] = identity;
-  }
-  const dest = buffers.take(2 * inputs.length, keys, n);
-  const passes: Array<[Column[], Column[]]> = [
-    [inputs, a],
-    [a, b],
-    [b, a],
-  ];
-  for (const [pass, [from, to]] of passes.entries()) {
-    const base = pass * 2048;
-    const shift = pass * 11;
-    const key = from[0] as Uint32Array;
-    for (let i = 0; i < n; i++) dest[i] = counts[base + ((key[i]! >>> shift) & 0x7ff)]!++;
-    for (let k = 0; k < from.length; k++) scatter(from[k]!, to[k]!, dest);
-  }
-  const first = withOrder ? 2 : 1;
-  return { sorted: a[0] as Uint32Array, order: withOrder ? (a[1] as Uint32Array) : new Uint32Array(0), columns: a.slice(first) as C };
+  starts[BUCKETS] = sum;
+  return starts;
 }
 
-/** out[dest[i]] = values[i]. */
-function scatter(values: Column, out: Column, dest: Uint32Array): void {
-  for (let i = 0; i < values.length; i++) out[dest[i]!] = values[i]!;
+/**
+ * Files rows of `keys` (and `columns` along) into the buckets of their keys' top bits in place,
+ * keeping the order of rows within a bucket, and returns the buckets' starts (as bucketStarts).
+ * The rows are moved along the cycles of the permutation: the only extra memory is each row's
+ * destination (4 bytes a row), where filing into a second set of arrays takes a row's size.
+ */
+export function fileInPlace(keys: Uint32Array, columns: Column[]): Uint32Array {
+  const n = keys.length;
+  const counts = new Uint32Array(BUCKETS);
+  for (let i = 0; i < n; i++) counts[topBucket(keys[i]!)]!++;
+  const starts = bucketStarts(counts);
+  const dest = new Uint32Array(n);
+  for (let i = 0; i < n; i++) dest[i] = counts[topBucket(keys[i]!)]!++;
+  const all: Column[] = [keys, ...columns];
+  // Every kind of value a column holds fits a double exactly.
+  const carried = new Float64Array(all.length);
+  for (let i = 0; i < n; i++) {
+    if (dest[i] === i) continue;
+    // Row i's values travel to dest[i], whose values travel on, until the cycle comes back to i.
+    for (let k = 0; k < all.length; k++) carried[k] = all[k]![i]!;
+    let j = dest[i]!;
+    dest[i] = i;
+    while (j !== i) {
+      for (let k = 0; k < all.length; k++) {
+        const column = all[k]!;
+        const value = column[j]!;
+        column[j] = carried[k]!;
+        carried[k] = value;
+      }
+      const next = dest[j]!;
+      dest[j] = j;
+      j = next;
+    }
+    for (let k = 0; k < all.length; k++) all[k]![i] = carried[k]!;
+  }
+  return starts;
+}
+
+/**
+ * Sorts each bucket [starts[b], starts[b + 1]) of `keys` (filed by topBucket, in the order rows
+ * should keep among equal keys) on the remaining bits, moving `columns` along. Stable.
+ */
+export function sortWithinBuckets(starts: Uint32Array, keys: Uint32Array, columns: Column[], scratch: SortBuffers): void {
+  let largest = 0;
+  for (let b = 0; b < BUCKETS; b++) largest = Math.max(largest, starts[b + 1]! - starts[b]!);
+  const all: Column[] = [keys, ...columns];
+  const temp = all.map((like, i) => scratch.take(i, like, largest));
+  const dest = scratch.take(all.length, keys, largest);
+  const counts = new Uint32Array(2048);
+  for (let b = 0; b < BUCKETS; b++) {
+    const from = starts[b]!;
+    const to = starts[b + 1]!;
+    if (to - from < 2 || allEqual(keys, from, to)) continue;
+    if (to - from <= INSERTION_ROWS) {
+      insertionSort(keys, all, from, to);
+      continue;
+    }
+    // Bits 0–10 into temp, then bits 11–20 back into place.
+    countingPass(keys, from, to, 0, 0x7ff, counts, dest);
+    for (let k = 0; k < all.length; k++) scatterOut(all[k]!, from, to, temp[k]!, dest);
+    countingPass(temp[0] as Uint32Array, 0, to - from, 11, 0x3ff, counts, dest);
+    for (let k = 0; k < all.length; k++) scatterIn(temp[k]!, to - from, all[k]!, from, dest);
+  }
+}
+
+/** dest[i − from] = where row i goes (relative to the bucket) when ordered by (key >>> shift) & mask. */
+function countingPass(keys: Uint32Array, from: number, to: number, shift: number, mask: number, counts: Uint32Array, dest: Uint32Array): void {
+  counts.fill(0, 0, mask + 1);
+  for (let i = from; i < to; i++) counts[(keys[i]! >>> shift) & mask]!++;
+  let sum = 0;
+  for (let d = 0; d <= mask; d++) {
+    const c = counts[d]!;
+    counts[d] = sum;
+    sum += c;
+  }
+  for (let i = from; i < to; i++) dest[i - from] = counts[(keys[i]! >>> shift) & mask]!++;
+}
+
+/** out[dest[i − from]] = values[i] for i in [from, to). */
+function scatterOut(values: Column, from: number, to: number, out: Column, dest: Uint32Array): void {
+  for (let i = from; i < to; i++) out[dest[i - from]!] = values[i]!;
+}
+
+/** out[at + dest[i]] = values[i] for i in [0, n). */
+function scatterIn(values: Column, n: number, out: Column, at: number, dest: Uint32Array): void {
+  for (let i = 0; i < n; i++) out[at + dest[i]!] = values[i]!;
+}
+
+function allEqual(keys: Uint32Array, from: number, to: number): boolean {
+  const first = keys[from]!;
+  for (let i = from + 1; i < to; i++) if (keys[i] !== first) return false;
+  return true;
+}
+
+/** Stable insertion sort of rows [from, to) by key; all[0] is the keys. */
+function insertionSort(keys: Uint32Array, all: Column[], from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const key = keys[i]!;
+    let j = i;
+    while (j > from && keys[j - 1]! > key) j--;
+    if (j === i) continue;
+    for (const column of all) {
+      const value = column[i]!;
+      column.copyWithin(j + 1, j, i);
+      column[j] = value;
+    }
+  }
 }

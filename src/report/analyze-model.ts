@@ -3,22 +3,10 @@
 // (docs/report-schema.json, docs/json-schema.md): add fields, never rename them.
 
 import type { Answer, Flow } from '../match/flow-model.js';
+import type { ProblemCode, Severity } from '../text/problem-codes.js';
 
 // The flows, translations and answers are the analysis's own data (match/flow-model.ts).
-export type {
-  Answer,
-  ConntrackEvidence,
-  Encapsulation,
-  EndpointText,
-  Flow,
-  Hop,
-  HostLeg,
-  LastSeen,
-  Leak,
-  RuleRef,
-  TranslatedBeyond,
-  Translation,
-} from '../match/flow-model.js';
+export type { Answer, Flow, Hop, HostLeg, Translation } from '../match/flow-model.js';
 
 export interface CaptureView {
   file: string;
@@ -40,8 +28,8 @@ export interface HostView {
 }
 
 export interface DiagnosticView {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
+  code: ProblemCode;
+  severity: Severity;
   file: string;
   line?: number;
   offset?: number;

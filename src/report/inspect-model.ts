@@ -6,19 +6,7 @@ import type { FileKind } from '../case/file-kind.js';
 import type { FileFacts } from '../case/facts.js';
 
 // Each file's facts are the case reader's data (parsers' summaries tagged by kind), shown as they are.
-export type {
-  CaptureFacts,
-  ConntrackFacts,
-  FileFacts,
-  HostInfoFacts,
-  InterfacesFacts,
-  IpsetFacts,
-  IptablesFacts,
-  IpvsFacts,
-  NftablesFacts,
-  RoutesFacts,
-  RulesFacts,
-} from '../case/facts.js';
+export type { FileFacts } from '../case/facts.js';
 
 export interface InspectedFile {
   path: string;

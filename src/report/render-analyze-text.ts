@@ -30,8 +30,9 @@ export const DEFAULT_PORTS = 12;
 export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions): string {
   const { style, width } = o;
   const out: string[] = [];
+  // The room is the narrower of the first line's and the continuation lines' (the hang is often deeper).
   const wrap = (text: string, indent: string, hang = indent) =>
-    wrapWords(text, width - indent.length).map((l, i) => (i === 0 ? indent : hang) + l);
+    wrapWords(text, width - Math.max(indent.length, hang.length)).map((l, i) => (i === 0 ? indent : hang) + l);
 
   out.push(style.bold('Answer'));
   if (report.answers.length === 0) out.push('  no IP flow was found in the captures');

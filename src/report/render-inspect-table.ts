@@ -21,7 +21,8 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
     out.push(renderFiles(host.files, style, width, host.sources));
     if (host.nftables !== null) {
       const ignored = host.nftables.ignored.length > 0 ? `; not used: ${host.nftables.ignored.join(', ')} (the JSON is preferred)` : '';
-      out.push(`nftables rules from ${host.nftables.files.join(', ')} (${host.nftables.format === 'json' ? 'nft -j list ruleset' : 'nft list ruleset'})${ignored}`);
+      const line = `nftables rules from ${host.nftables.files.join(', ')} (${host.nftables.format === 'json' ? 'nft -j list ruleset' : 'nft list ruleset'})${ignored}`;
+      out.push(...wrapWords(line, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)));
     }
   }
   if (report.looseFiles.length > 0) {

@@ -109,7 +109,7 @@ function readDetailLine(words: string[], itf: NetInterface, issues: ProblemColle
     return;
   }
   // `ip -d` prints many more per-kind lines (e.g. "vf 0 …", bond details); keep going.
-  issues.fold(`link.unknown-detail:${first}`, 'link.unknown-detail', `detail line starting with "${first}" is not read by natpath`, line, { severity: 'info' });
+  issues.fold(`link.unknown-detail:${first}`, 'link.unknown-detail', `detail line starting with "${first}" is not read by natpath`, line);
 }
 
 function readAddress(words: string[], ifname: string): InterfaceAddress | null {

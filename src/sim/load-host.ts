@@ -16,6 +16,7 @@ import { parseIpLink, parseIpLinkJson, parseIpRoute, parseIpRouteJson, parseIpRu
 import type { IpsetDump } from '../ipset/model.js';
 import type { InterfaceList } from '../route/model.js';
 import type { Diagnostic } from '../text/diagnostic.js';
+import { problemAt } from '../text/problem-collector.js';
 import { buildHostModel, type HostModel, type HostSnapshots } from './host-model.js';
 
 export interface LoadedHost {
@@ -67,7 +68,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
         diagnostics.push(...clean.issues);
       }
     } catch (err) {
-      diagnostics.push({ code: 'trace.unreadable', severity: 'error', message: `cannot read: ${(err as Error).message}`, place: { file: f.displayPath } });
+      diagnostics.push(problemAt('trace.unreadable', `cannot read: ${(err as Error).message}`, { file: f.displayPath }));
       continue;
     }
     files.push({ path: f.displayPath, kind: f.kind });
@@ -120,11 +121,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
       }
       case 'ipvsadm':
         // IPVS balancing is not simulated yet: the listing is shown by inspect only.
-        diagnostics.push({
-          code: 'trace.ipvs-not-simulated', severity: 'info',
-          message: 'ipvsadm listing: IPVS virtual services are not simulated (packets to them are walked through iptables only)',
-          place: { file },
-        });
+        diagnostics.push(problemAt('trace.ipvs-not-simulated', 'ipvsadm listing: IPVS virtual services are not simulated (packets to them are walked through iptables only)', { file }));
         break;
     }
   }
@@ -133,7 +130,7 @@ export async function loadHost(host: CaseHost, extraAddresses: IpAddress[]): Pro
   diagnostics.push(...checkSetReferences(s));
   const model = buildHostModel(s);
   // Tables of the nft dump the walk leaves out, each said once where the dump is.
-  for (const n of model.nft.setAside) diagnostics.push({ code: 'trace.nft-table-not-simulated', severity: 'info', message: n.message, place: { file: n.file } });
+  for (const n of model.nft.setAside) diagnostics.push(problemAt('trace.nft-table-not-simulated', n.message, { file: n.file }));
   return { model, files, diagnostics };
 }
 
@@ -160,14 +157,10 @@ function checkSetReferences(s: HostSnapshots): Diagnostic[] {
           for (const m of rule.matches) {
             if (m.kind !== 'set' || seen.has(m.setName) || s.ipsets?.setsByName.has(m.setName) === true) continue;
             seen.add(m.setName);
-            out.push({
-              code: 'trace.missing-ipset',
-              severity: 'warning',
-              message: s.ipsets == null
-                ? `rules match on ipset ${m.setName} but host ${s.name} has no \`ipset save\` or \`ipset list\` file: those rules are evaluated as unknown`
-                : `rules match on ipset ${m.setName}, which the host's ipset dump does not list: those rules are evaluated as unknown`,
-              place: { file: rule.source.file, line: rule.source.line },
-            });
+            const message = s.ipsets == null
+              ? `rules match on ipset ${m.setName} but host ${s.name} has no \`ipset save\` or \`ipset list\` file: those rules are evaluated as unknown`
+              : `rules match on ipset ${m.setName}, which the host's ipset dump does not list: those rules are evaluated as unknown`;
+            out.push(problemAt('trace.missing-ipset', message, { file: rule.source.file, line: rule.source.line }));
           }
         }
       }
@@ -191,12 +184,7 @@ function dedupeNftTables(s: HostSnapshots): Diagnostic[] {
         seen.set(key, rs.file);
         return true;
       }
-      out.push({
-        code: 'trace.nft-table-twice',
-        severity: 'warning',
-        message: `table ${key} is also in ${first}: that copy is used, this one is not (its rules would apply twice)`,
-        place: { file: rs.file },
-      });
+      out.push(problemAt('trace.nft-table-twice', `table ${key} is also in ${first}: that copy is used, this one is not (its rules would apply twice)`, { file: rs.file }));
       return false;
     });
   }

@@ -128,10 +128,8 @@ function copyCost(s: SimState): number {
 function cut(w: NftWalk, state: SimState, rule: NftRule): ChainEnd[] {
   const message = budgetMessage(w.ctx.budget);
   if (state.unknowns.at(-1) !== message) state.unknowns.push(message);
-  if (!w.ctx.problems.has('sim.work-cap')) {
-    const place = rule.source.format === 'text' ? { file: rule.source.file, line: rule.source.line } : { file: rule.source.file, jsonPath: rule.source.path };
-    w.ctx.problems.set('sim.work-cap', { code: 'sim.work-cap', severity: 'warning', message, place });
-  }
+  const place = rule.source.format === 'text' ? { file: rule.source.file, line: rule.source.line } : { file: rule.source.file, jsonPath: rule.source.path };
+  w.ctx.problems.reportOnce('sim.work-cap', 'sim.work-cap', message, place);
   return [{ state, verdict: null }];
 }
 

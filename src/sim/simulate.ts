@@ -18,6 +18,7 @@ import { runNftBaseChain } from './nft-walk.js';
 import { runBuiltinChain, type Verdict, type WalkContext } from './walk-chain.js';
 import { createWorkBudget } from './work-budget.js';
 import type { Diagnostic } from '../text/diagnostic.js';
+import { ProblemCollector } from '../text/problem-collector.js';
 
 /** The packet's own fields are the simulator's packet's (SimPacket); `src` null here means locally generated, source chosen by routing. */
 export interface TraceRequest extends Pick<SimPacket, 'family' | 'protocol' | 'protocolNumber' | 'src' | 'dst' | 'sport' | 'dport' | 'icmpType' | 'icmpCode' | 'mark'> {
@@ -68,7 +69,8 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     rulesEvaluated: 0,
     budget: createWorkBudget(req.workLimit),
     active: [],
-    problems: new Map(),
+    // Problems with the ruleset, each said once per walk; the file is each rule's own.
+    problems: new ProblemCollector(''),
   };
   let local = req.input.kind === 'local' || req.src === null;
   if (req.input.kind === 'auto' && req.src !== null) {
@@ -133,7 +135,7 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
   // List outcomes in rule order (the "matched" side of each split first), not in the order they ended.
   done.sort((a, b) => (a.state.path < b.state.path ? -1 : a.state.path > b.state.path ? 1 : 0));
   const work = { used: Math.min(ctx.budget.used, ctx.budget.limit), limit: ctx.budget.limit, cut: ctx.budget.exhaustedAt !== null };
-  return { outcomes: done, notes, locallyGenerated: local, rulesEvaluated: ctx.rulesEvaluated, work, diagnostics: [...ctx.problems.values()] };
+  return { outcomes: done, notes, locallyGenerated: local, rulesEvaluated: ctx.rulesEvaluated, work, diagnostics: ctx.problems.finish() };
 }
 
 /**

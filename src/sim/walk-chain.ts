@@ -13,7 +13,8 @@ import { mergeEnds } from './merge-ends.js';
 import { holdInterfaceAssumptions } from './interface-assumption.js';
 import { forkState, recordStep, stepOf, type SimState } from './state.js';
 import { budgetMessage, spend, type WorkBudget } from './work-budget.js';
-import type { Diagnostic, ProblemCode } from '../text/diagnostic.js';
+import type { ProblemCode } from '../text/diagnostic.js';
+import type { ProblemCollector } from '../text/problem-collector.js';
 
 export type Verdict = 'ACCEPT' | 'DROP' | 'REJECT';
 
@@ -37,7 +38,7 @@ export interface WalkContext {
   /** User chains being walked right now (caller first), to find a chain that jumps back into itself. */
   active: string[];
   /** Problems with the ruleset met during the walk (loops, nesting too deep, work cap), each once. */
-  problems: Map<string, Diagnostic>;
+  problems: ProblemCollector;
 }
 
 /**
@@ -146,14 +147,14 @@ function placeOf(tableName: string, rule: Rule): string {
 function problem(ctx: WalkContext, state: SimState, rule: Rule, code: ProblemCode, message: string): void {
   state.unknowns.push(message);
   const key = `${code} ${rule.source.file}:${rule.source.line}`;
-  if (!ctx.problems.has(key)) ctx.problems.set(key, { code, severity: 'warning', message, place: { file: rule.source.file, line: rule.source.line } });
+  ctx.problems.reportOnce(key, code, message, { file: rule.source.file, line: rule.source.line });
 }
 
 /** The budget is spent: this branch stops here, and says so once. */
 function cut(ctx: WalkContext, state: SimState, rule: Rule): ChainEnd[] {
   const message = budgetMessage(ctx.budget);
   if (state.unknowns.at(-1) !== message) state.unknowns.push(message);
-  if (!ctx.problems.has('sim.work-cap')) ctx.problems.set('sim.work-cap', { code: 'sim.work-cap', severity: 'warning', message, place: { file: rule.source.file, line: rule.source.line } });
+  ctx.problems.reportOnce('sim.work-cap', 'sim.work-cap', message, { file: rule.source.file, line: rule.source.line });
   return [{ state, verdict: null }];
 }
 

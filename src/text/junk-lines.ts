@@ -6,6 +6,7 @@
 // report the other junk (an error message) as lines they do not know.
 
 import type { Diagnostic } from './diagnostic.js';
+import { ProblemCollector } from './problem-collector.js';
 
 /** ANSI SGR and other CSI sequences (`ESC [ … letter`), and a lone ESC. */
 const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]|\u001b/g;
@@ -26,8 +27,8 @@ function junkReason(line: string): string | null {
 }
 
 export function cleanDumpText(text: string, file: string): CleanText {
-  const issues: Diagnostic[] = [];
-  if (!text.includes('\u001b') && !text.includes('\u0000') && !text.includes('\ufffd') && !/^(<{7}|={7}|>{7}|\|{7})/m.test(text)) return { text, issues };
+  if (!text.includes('\u001b') && !text.includes('\u0000') && !text.includes('\ufffd') && !/^(<{7}|={7}|>{7}|\|{7})/m.test(text)) return { text, issues: [] };
+  const problems = new ProblemCollector(file);
   const lines = text.split('\n');
   let coloured = 0;
   let firstColoured = 0;
@@ -39,19 +40,13 @@ export function cleanDumpText(text: string, file: string): CleanText {
     }
     const why = junkReason(line);
     if (why !== null) {
-      issues.push({ code: 'text.junk-line', severity: 'warning', message: `line skipped: it holds ${why}, not dump output`, place: { file, line: i + 1 } });
+      problems.report('text.junk-line', `line skipped: it holds ${why}, not dump output`, i + 1);
       line = '';
     }
     lines[i] = line;
   }
   if (coloured > 0) {
-    issues.push({
-      code: 'text.colour-codes',
-      severity: 'info',
-      message: `terminal colour codes removed from ${coloured} line(s) (pasted from a coloured terminal?)`,
-      place: { file, line: firstColoured },
-      count: coloured,
-    });
+    problems.summarize('text.colour-codes', `terminal colour codes removed from ${coloured} line(s) (pasted from a coloured terminal?)`, coloured, firstColoured);
   }
-  return { text: lines.join('\n'), issues };
+  return { text: lines.join('\n'), issues: problems.finish() };
 }

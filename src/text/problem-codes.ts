@@ -2,7 +2,8 @@
 // scripts see (`--format json`, docs/problem-codes.md), the severity is the one a reader uses
 // unless it says otherwise, and the meaning is one line for the docs. `ProblemCode` is derived
 // from the registry's keys, so a code that is not listed here fails typecheck (zod's issue codes
-// are a literal union the same way). Add a code here, then run `npm run docs:problem-codes`.
+// are a literal union the same way). Add a code here, then run
+// `UPDATE_DOCS=1 npx vitest run test/text/problem-codes.test.ts` (the doc table and the schema's enum).
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -184,8 +185,4 @@ export type JsonReaderPrefix = { [C in ProblemCode]: C extends `${infer P}.skipp
 
 export function isProblemCode(text: string): text is ProblemCode {
   return Object.hasOwn(PROBLEM_CODES, text);
-}
-
-export function defaultSeverity(code: ProblemCode): Severity {
-  return PROBLEM_CODES[code].severity;
 }

@@ -17,6 +17,13 @@ export interface ProblemOptions {
   count?: number;
 }
 
+/** One diagnostic outside any reader (a file that cannot be opened, a note on a whole host), at the registry's severity. */
+export function problemAt(code: ProblemCode, message: string, place: SourcePlace, options: ProblemOptions = {}): Diagnostic {
+  const d: Diagnostic = { code, severity: options.severity ?? PROBLEM_CODES[code].severity, message, place };
+  if (options.count !== undefined) d.count = options.count;
+  return d;
+}
+
 /** Problems listed per file before the rest are only counted (docs/limits.md). */
 export const MAX_LISTED_PROBLEMS = 1000;
 
@@ -135,14 +142,7 @@ export class ProblemCollector<P extends LineReaderPrefix | null = null> {
   }
 
   private make(code: ProblemCode, message: string, place: ProblemPlace, options: ProblemOptions): Diagnostic {
-    const d: Diagnostic = {
-      code,
-      severity: options.severity ?? PROBLEM_CODES[code].severity,
-      message,
-      place: typeof place === 'number' ? { file: this.file, line: place } : { file: this.file, ...place },
-    };
-    if (options.count !== undefined) d.count = options.count;
-    return d;
+    return problemAt(code, message, typeof place === 'number' ? { file: this.file, line: place } : { file: this.file, ...place }, options);
   }
 
   /** Lists the diagnostic unless the bound is reached; then it is only counted. */

@@ -29,7 +29,7 @@ describe('CLI start-up', () => {
     const { bundleEntries } = (await import(join(PROJECT_ROOT, 'scripts', 'bundle.mjs'))) as { bundleEntries: () => Record<string, string> };
     const entries = bundleEntries();
     // The workers natpath starts today; a new one is found by the same pattern.
-    expect(entries).toMatchObject({ natpath: 'dist/cli/launch.js', 'flow-worker': 'dist/flow/flow-worker.js', 'batch-worker': 'dist/app/batch/batch-worker.js' });
+    expect(entries).toMatchObject({ natpath: 'dist/cli/launch.js', 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js' });
     for (const name of Object.keys(entries)) expect(existsSync(join(PROJECT_ROOT, 'dist', 'bundle', `${name}.js`)), name).toBe(true);
     expect(readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8')).toContain('../dist/bundle/natpath.js');
     const version = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version as string;

@@ -1,40 +1,94 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortByKey } from '../../src/match/radix-sort.js';
+import { BUCKETS, SortBuffers, bucketStarts, fileInPlace, sortWithinBuckets, topBucket } from '../../src/match/radix-sort.js';
 
-describe('sortByKey', () => {
-  it('orders indexes by their 32-bit keys, stably, like a comparator sort', () => {
+/** Files rows by topBucket as matching does, then sorts within the buckets. */
+function sortRows(keys: number[], columns: Array<Uint32Array | Float64Array>, scratch = new SortBuffers()) {
+  const counts = new Uint32Array(BUCKETS);
+  for (const k of keys) counts[topBucket(k)]!++;
+  const starts = bucketStarts(counts);
+  const sorted = new Uint32Array(keys.length);
+  const moved = columns.map((c) => new (c.constructor as new (n: number) => Uint32Array | Float64Array)(keys.length));
+  keys.forEach((k, i) => {
+    const at = counts[topBucket(k)]!++;
+    sorted[at] = k;
+    columns.forEach((c, ci) => (moved[ci]![at] = c[i]!));
+  });
+  sortWithinBuckets(starts, sorted, moved, scratch);
+  return { sorted, moved, starts };
+}
+
+// Keys from a few values (long runs of equal keys, as repeated prints make), from one bucket
+// (the within-bucket passes), and from the whole range.
+const keyArbitrary = fc.oneof(
+  fc.integer({ min: 0, max: 0xffffffff }),
+  fc.constantFrom(0, 1, 0x1fffff, 0x200000, 0xffffffff),
+  fc.integer({ min: 0x12300000, max: 0x123fffff }),
+);
+
+describe('bucket radix sort', () => {
+  it('orders rows by their 32-bit keys, stably, like a comparator sort, moving every column along', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 3000 }), (values) => {
-        const keys = Uint32Array.from(values);
+      fc.property(fc.array(fc.tuple(keyArbitrary, fc.double({ noNaN: true })), { maxLength: 3000 }), (items) => {
+        const keys = items.map(([k]) => k);
+        const values = Float64Array.from(items.map(([, v]) => v));
+        const index = Uint32Array.from(items.map((_, i) => i));
+        const { sorted, moved } = sortRows(keys, [index, values]);
         const expected = [...keys.keys()].sort((a, b) => keys[a]! - keys[b]! || a - b);
-        const { order, sorted } = sortByKey(keys);
-        expect([...order]).toEqual(expected);
+        expect([...moved[0]!]).toEqual(expected);
         expect([...sorted]).toEqual(expected.map((i) => keys[i]!));
+        expect([...moved[1]!]).toEqual(expected.map((i) => values[i]!));
       }),
     );
   });
 
-  it('moves columns with their keys, leaving the inputs as they were', () => {
+  it('sorts a bucket larger than the insertion-sort threshold and reuses its scratch across calls', () => {
+    const scratch = new SortBuffers();
+    for (const n of [5000, 40, 70_000]) {
+      // One bucket (top bits fixed), keys descending with duplicates: every pass moves rows.
+      const keys = Array.from({ length: n }, (_, i) => 0xabc00000 + ((n - i) >> 1));
+      const index = Uint32Array.from(keys.map((_, i) => i));
+      const { sorted, moved, starts } = sortRows(keys, [index], scratch);
+      expect(starts[topBucket(0xabc00000) + 1]! - starts[topBucket(0xabc00000)]!).toBe(n);
+      const expected = [...keys.keys()].sort((a, b) => keys[a]! - keys[b]! || a - b);
+      expect([...moved[0]!]).toEqual(expected);
+      expect(sorted[0]).toBe(Math.min(...keys));
+    }
+  });
+
+  it('files rows in place into their buckets, keeping their order within a bucket, then sorts like a comparator sort', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.double({ noNaN: true })), { maxLength: 2000 }), (items) => {
+      fc.property(fc.array(fc.tuple(keyArbitrary, fc.double({ noNaN: true })), { maxLength: 3000 }), (items) => {
         const keys = Uint32Array.from(items.map(([k]) => k));
         const values = Float64Array.from(items.map(([, v]) => v));
-        const tags = Uint32Array.from(items.map((_, i) => i * 7));
-        const keysBefore = keys.slice();
-        const valuesBefore = values.slice();
-        const { order, sorted, columns } = sortByKey(keys, [values, tags]);
-        expect([...sorted]).toEqual([...order].map((i) => keys[i]!));
-        expect([...columns[0]!]).toEqual([...order].map((i) => values[i]!));
-        expect([...columns[1]!]).toEqual([...order].map((i) => i * 7));
-        expect(keys).toEqual(keysBefore);
-        expect(values).toEqual(valuesBefore);
-        // Without the indexes: the same keys and columns.
-        const bare = sortByKey(keys, [values, tags], undefined, { withOrder: false });
-        expect([...bare.sorted]).toEqual([...sorted]);
-        expect([...bare.columns[0]!]).toEqual([...columns[0]!]);
-        expect([...bare.columns[1]!]).toEqual([...columns[1]!]);
+        const index = Uint32Array.from(items.map((_, i) => i));
+        const original = [...keys];
+        const starts = fileInPlace(keys, [index, values]);
+        // Filed: each row in its bucket, in its original order there, its columns with it.
+        for (let b = 0; b < BUCKETS; b++) {
+          for (let i = starts[b]!; i < starts[b + 1]!; i++) {
+            expect(topBucket(keys[i]!)).toBe(b);
+            if (i > starts[b]!) expect(index[i]!).toBeGreaterThan(index[i - 1]!);
+          }
+        }
+        expect([...keys]).toEqual([...index].map((i) => original[i]!));
+        expect([...values]).toEqual([...index].map((i) => items[i]![1]));
+        sortWithinBuckets(starts, keys, [index, values], new SortBuffers());
+        const expected = [...original.keys()].sort((a, b) => original[a]! - original[b]! || a - b);
+        expect([...index]).toEqual(expected);
       }),
     );
+  });
+
+  it('bucketStarts turns counts into each bucket’s first row and appends the end', () => {
+    const counts = new Uint32Array(BUCKETS);
+    counts[0] = 2;
+    counts[5] = 3;
+    counts[BUCKETS - 1] = 1;
+    const starts = bucketStarts(counts);
+    expect(starts.length).toBe(BUCKETS + 1);
+    expect([starts[0], starts[1], starts[5], starts[6], starts[BUCKETS - 1], starts[BUCKETS]]).toEqual([0, 2, 2, 5, 5, 6]);
+    // The counts are now the next free row of each bucket, for filing.
+    expect([counts[0], counts[5], counts[BUCKETS - 1]]).toEqual([0, 2, 5]);
   });
 });

@@ -26,7 +26,7 @@ function hostileReport() {
     { ruleText: `-A POSTROUTING -m comment --comment "${COMMENT}" -j MASQUERADE` },
   );
   const report = makeReport([flow]);
-  report.diagnostics.push({ code: 'x', severity: 'warning', file: `${HOST}.txt`, line: 3, message: COMMENT });
+  report.diagnostics.push({ code: 'text.junk-line', severity: 'warning', file: `${HOST}.txt`, line: 3, message: COMMENT });
   return report;
 }
 

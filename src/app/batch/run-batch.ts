@@ -1,12 +1,12 @@
-// `natpath batch`: the cases run in parallel on worker threads (one case per worker at a time,
-// as many workers as asked), each writing its reports; then the summary of every case. A worker
-// that dies takes only its case with it: the case is recorded as failed and a new worker goes on.
+// `natpath batch`: the cases run in parallel, each in a child process of its own (as many at once
+// as --jobs), each writing its reports; then the summary of every case. A process that dies or
+// is killed at its memory or time limit takes only its case with it (case-process.ts).
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { CaseProcess } from './case-process.js';
 import type { BatchCase } from './find-cases.js';
-import type { FromWorker, ToWorker } from './batch-worker.js';
 import { measureCaseInputs } from './input-hash.js';
 import type { CaseTask } from './run-case.js';
 import type { Shard } from './shard.js';
@@ -17,17 +17,17 @@ export interface BatchOptions {
   formats: string[];
   jobs: number;
   /**
-   * Heap limit of each worker (MB of old generation). A worker over it is stopped by Node and
-   * its case recorded as failed; the process and the other cases go on.
+   * MB each case's process may hold resident (and its JavaScript heap at most): past it the
+   * process is killed and the case recorded as failed; the other cases go on.
    */
-  workerHeapMb?: number;
-  /** Seconds one case may take; past it its worker is stopped and the case fails alone ("time limit"). */
+  workerMemoryMb?: number;
+  /** Seconds one case may take; past it its process is killed and the case fails alone ("time limit"). */
   caseTimeoutSeconds?: number;
   force: boolean;
   shard: Shard | null;
   version: string;
-  /** The compiled worker module (dist/app/batch/batch-worker.js by default). */
-  workerUrl?: URL;
+  /** The compiled child module (dist/app/batch/case-child.js by default). */
+  childModule?: string;
   onEvent?: (event: BatchEvent) => void;
 }
 
@@ -64,7 +64,7 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
   let bytesDone = 0;
   let done = 0;
   let nextCase = 0;
-  const url = options.workerUrl ?? new URL('./batch-worker.js', import.meta.url);
+  const childModule = options.childModule ?? fileURLToPath(new URL('./case-child.js', import.meta.url));
 
   const reportProgress = () => {
     let bytes = bytesDone;
@@ -87,70 +87,28 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
     shard: shardText,
   });
 
-  await new Promise<void>((resolve) => {
-    let live = 0;
-    const startWorker = () => {
-      if (nextCase >= cases.length) return;
-      live++;
-      const worker = new Worker(url, options.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb } });
-      let current = -1;
-      const sendNext = () => {
-        if (nextCase >= cases.length) {
-          current = -1;
-          void worker.terminate();
-          return;
-        }
-        current = nextCase++;
-        running.set(current, 0);
-        armTimer(current);
-        worker.postMessage({ type: 'case', id: current, task: taskOf(current) } satisfies ToWorker);
-      };
-      // An endless or runaway case cannot hold the batch: past its time its worker is stopped
-      // (the exit handler records the case and starts a new worker for the rest).
-      let timer: NodeJS.Timeout | null = null;
-      let timedOut = false;
-      const armTimer = (id: number) => {
-        if (timer !== null) clearTimeout(timer);
-        timer = null;
-        if (options.caseTimeoutSeconds === undefined) return;
-        timer = setTimeout(() => {
-          if (current !== id) return;
-          timedOut = true;
-          void worker.terminate();
-        }, options.caseTimeoutSeconds * 1000);
-      };
-      worker.on('message', (message: FromWorker) => {
-        if (message.type === 'progress') {
-          running.set(message.id, message.bytes);
+  const slots = Array.from({ length: workerCount }, async () => {
+    let child: CaseProcess | null = null;
+    while (nextCase < cases.length) {
+      const id = nextCase++;
+      running.set(id, 0);
+      if (child === null) child = new CaseProcess(childModule, options.workerMemoryMb);
+      const row = await child.run(taskOf(id), {
+        caseTimeoutSeconds: options.caseTimeoutSeconds,
+        onBytes: (bytes) => {
+          running.set(id, bytes);
           reportProgress();
-        } else {
-          if (timer !== null) clearTimeout(timer);
-          finishCase(message.id, message.row);
-          sendNext();
-        }
+        },
       });
-      const onDeath = (why: string) => {
-        if (current >= 0) {
-          const row = emptyRow({ name: cases[current]!.name, input: cases[current]!.path }, shardText);
-          row.error = `the worker analysing this case stopped: ${why}`;
-          finishCase(current, row);
-          current = -1;
-        }
-      };
-      worker.on('error', (err) => onDeath(err.message));
-      worker.on('exit', (code) => {
-        if (timer !== null) clearTimeout(timer);
-        if (current >= 0) onDeath(timedOut ? `time limit of ${options.caseTimeoutSeconds} s reached (--case-timeout)` : `exit code ${code}`);
-        live--;
-        // A worker that died mid-run is replaced so the remaining cases still get done.
-        if (nextCase < cases.length) startWorker();
-        if (live === 0 && nextCase >= cases.length) resolve();
-      });
-      sendNext();
-    };
-    if (cases.length === 0) resolve();
-    for (let i = 0; i < workerCount; i++) startWorker();
+      finishCase(id, row);
+      if (!child.usable || keepsTooMuch(child, options.workerMemoryMb)) {
+        child.stop();
+        child = null;
+      }
+    }
+    child?.stop();
   });
+  await Promise.all(slots);
 
   const finished = rows.map((r, i) => r ?? emptyRow({ name: cases[i]!.name, input: cases[i]!.path }, shardText));
   await writeSummary(options.outDir, await withEarlierRows(options.outDir, finished));
@@ -169,6 +127,20 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
   await writeFile(join(options.outDir, SUMMARY_FILES.run), `${JSON.stringify(run, null, 2)}\n`);
   return finished;
 }
+
+/**
+ * Whether a process that finished a case keeps too much of it to run the next under the same
+ * cap: the cap counts the whole process, so a case may start in one holding at most
+ * REUSE_SHARE_OF_CAP of it (after the child's garbage collection); past that a fresh process
+ * (~60 MB, 0.2 s of CPU to start) takes the next case.
+ */
+function keepsTooMuch(child: CaseProcess, capMb: number | undefined): boolean {
+  if (capMb === undefined) return false;
+  const resident = child.residentBytes();
+  return resident === null || resident > capMb * 1024 * 1024 * REUSE_SHARE_OF_CAP;
+}
+
+const REUSE_SHARE_OF_CAP = 0.5;
 
 /**
  * This run's rows plus the rows an earlier run into the same folder wrote for cases not run

@@ -34,7 +34,7 @@ describe('a report with hostile names', () => {
   );
   const report = makeReport([flow]);
   report.hosts[0]!.captures[0]!.file = `case/${HOSTILE}/capture.pcap`;
-  report.diagnostics.push({ code: 'x', severity: 'warning', file: `${HOSTILE}.txt`, line: 3, message: HOSTILE });
+  report.diagnostics.push({ code: 'text.junk-line', severity: 'warning', file: `${HOSTILE}.txt`, line: 3, message: HOSTILE });
   const page = renderAnalyzeHtml(report);
 
   it('contains no markup from the data: only the report\'s own script and tags', () => {
