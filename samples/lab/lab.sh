@@ -12,7 +12,7 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_DIR/nft-rulesets.sh"
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-to-pod-vxlan clusterip-cross-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -25,6 +25,7 @@ INET_PARTNER_SIDE_IP=198.51.100.1
 PARTNER_IP=198.51.100.10
 CLIENT_IP=10.0.0.50
 SERVICE_IP=10.96.0.10
+LOCAL_SERVICE_IP=10.96.0.20   # clusterip-same-node: a service whose one endpoint is on node1
 NODE_PORT=30080
 WEB_PORT=8080
 HTTP_PORT=80
@@ -734,7 +735,10 @@ host_spec() {
   printf '"%s": { "role": "%s", "capture": "%s", "captureInterfaces": [%s] }' "$name" "$role" "$file" "${ifaces%, }"
 }
 
-# write_spec NAME DESCRIPTION HOSTS CLIENTS SERVICES [HOSTS_NOT_IN_CASE]  (JSON fragments)
+# write_spec NAME DESCRIPTION HOSTS CLIENTS SERVICES [HOSTS_NOT_IN_CASE [UNCOLLECTED [FOLLOW]]]
+# (JSON fragments). UNCOLLECTED: host_specs of hosts captured for the truth only (their captures
+# stay in the scratch folder); FOLLOW "conntrack": truth.mjs follows flows by their tuples through
+# every host's conntrack instead of by content (for traffic whose contents repeat).
 write_spec() {
   cat >"$WORK/spec.json" <<EOF
 {
@@ -743,7 +747,9 @@ write_spec() {
   "hosts": { $3 },
   "clients": [ $4 ],
   "services": [ $5 ],
-  "hostsNotInCase": { ${6:-} }
+  "hostsNotInCase": { ${6:-} },
+  "uncollected": { ${7:-} },
+  "follow": "${8:-content}"
 }
 EOF
 }
@@ -788,6 +794,63 @@ egress_via_natgw() {
 
 scenario_pod_egress_natgw() { egress_via_natgw pod-egress-natgw 1; }
 scenario_pod_egress_natgw_blind() { egress_via_natgw pod-egress-natgw-blind 0; }
+
+# The incident as it usually comes: only the node was collected. The NAT gateway and the partner
+# are captured too, but only for truth.json (their view stays in the scratch folder): analyze must
+# not claim what the partner saw, and must say the flow is translated beyond node1.
+scenario_pod_egress_node_only() {
+  local name=pod-egress-node-only
+  begin_scenario "$name" 0
+  start_partner_services
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  http_gets pod-client "$PARTNER_IP" "$HTTP_PORT" 3
+  udp_datagrams pod-client "$PARTNER_IP" "$UDP_PORT" 3 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  write_spec "$name" \
+    "Pod default/client on node1 calls the partner $PARTNER_IP (3 HTTP requests, 3 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP. Only node1 is in the case: what the partner saw is read back from the gateway's and the partner's captures, which are not shipped." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
+    '"natgw": "cloud NAT gateway: captured for truth.json, not collected in this case", "partner": "partner server: captured for truth.json, not collected in this case"' \
+    "$(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# Kernel-made repeated traffic: a load generator in the client pod sends the very same request
+# bytes over many connections at once — 8 TCP connections with identical GETs, and 8 UDP sockets
+# sending one identical datagram (IP ID 0: unconnected, DF) in 3 rounds — through node1's
+# MASQUERADE (--random-fully) and the gateway's SNAT. Only ports, time and order tell the copies
+# apart; truth.mjs follows each flow by its tuples through the hosts' conntrack tables.
+scenario_pod_egress_loadgen() {
+  local name=pod-egress-loadgen
+  begin_scenario "$name" 0
+  start_partner_services
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  run_client pod-client node "$LAB_DIR/services.mjs" http-burst "$PARTNER_IP" "$HTTP_PORT" 8
+  run_client pod-client node "$LAB_DIR/services.mjs" udp-burst "$PARTNER_IP" "$UDP_PORT" 8 3 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" natgw
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "A load generator in pod default/client on node1 sends the same request bytes over many connections at once: 8 HTTP GETs to the partner $PARTNER_IP:$HTTP_PORT, each on its own connection, and one identical datagram from each of 8 UDP sockets to $PARTNER_IP:$UDP_PORT in 3 rounds 300 ms apart (IP ID 0, echoed identically). node1 masquerades the pod to its VPC address, the NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
+    "" "" conntrack
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
 
 # A misconfiguration: flannel running with --ip-masq=false (its MASQUERADE rule is absent), so the
 # pod's address leaves node1 untranslated; the NAT gateway only SNATs the VPC range, and the
@@ -893,6 +956,45 @@ scenario_clusterip_cross_node() {
     "{ \"proto\": \"tcp\", \"address\": \"$SERVICE_IP\", \"port\": $HTTP_PORT }"
   write_truth "$CASE" "$WORK/spec.json"
   end_scenario
+}
+
+# Pod -> ClusterIP whose one endpoint is a pod on the SAME node, behind the same cni0 bridge:
+# kube-proxy's DNAT runs in the bridge's PREROUTING (br_netfilter), and the packets go from one
+# port of cni0 to the other. The capture (-i any) sees both pods' veths and cni0, where only part
+# of the connection may show. Service default/local and pod default/web-3 exist only here.
+scenario_clusterip_same_node() {
+  local name=clusterip-same-node
+  begin_scenario "$name" 0
+  add_pod 1 web3 10.244.1.3
+  add_local_service
+  start_service pod-web3 http "$WEB_PORT"
+  tcpdump_any node1 capture.pcap
+  http_gets pod-client "$LOCAL_SERVICE_IP" "$HTTP_PORT" 4
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  write_spec "$name" \
+    "Pod default/client (10.244.1.2, node1) calls service default/local at its ClusterIP $LOCAL_SERVICE_IP:$HTTP_PORT four times. Its one endpoint, pod default/web-3 (10.244.1.3:$WEB_PORT), runs on the same node behind the same cni0 bridge: kube-proxy's DNAT happens as the packet enters the bridge (br_netfilter), and the packets cross from one bridge port to the other." \
+    "$(host_spec node1 "kubernetes node (flannel vxlan + kube-proxy iptables) running pods default/client and default/web-3" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$LOCAL_SERVICE_IP\", \"port\": $HTTP_PORT }"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# kube-proxy's chains for default/local (one endpoint, 10.244.1.3 on node1), inserted before the
+# nodeports rule, which must stay last in KUBE-SERVICES.
+add_local_service() {
+  local svc sep
+  svc=$(kube_hash "default/local:httptcp")
+  sep=$(kube_hash "default/local:httptcp10.244.1.3:$WEB_PORT")
+  in_ns node1 iptables -t nat -N "KUBE-SVC-$svc"
+  in_ns node1 iptables -t nat -N "KUBE-SEP-$sep"
+  in_ns node1 iptables -t nat -I KUBE-SERVICES 3 -d "$LOCAL_SERVICE_IP/32" -p tcp -m comment --comment "default/local:http cluster IP" -m tcp --dport "$HTTP_PORT" -j "KUBE-SVC-$svc"
+  in_ns node1 iptables -t nat -A "KUBE-SVC-$svc" ! -s "$CLUSTER_CIDR" -d "$LOCAL_SERVICE_IP/32" -p tcp -m comment --comment "default/local:http cluster IP" -m tcp --dport "$HTTP_PORT" -j KUBE-MARK-MASQ
+  in_ns node1 iptables -t nat -A "KUBE-SVC-$svc" -m comment --comment "default/local:http -> 10.244.1.3:$WEB_PORT" -j "KUBE-SEP-$sep"
+  in_ns node1 iptables -t nat -A "KUBE-SEP-$sep" -s 10.244.1.3/32 -m comment --comment "default/local:http" -j KUBE-MARK-MASQ
+  in_ns node1 iptables -t nat -A "KUBE-SEP-$sep" -p tcp -m comment --comment "default/local:http" -m tcp -j DNAT --to-destination "10.244.1.3:$WEB_PORT"
 }
 
 # Outside client -> NodePort on node1: DNAT to a pod on node2 plus KUBE-MARK-MASQ, so

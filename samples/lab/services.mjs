@@ -12,6 +12,10 @@
 //   node services.mjs serve-udp-mirror PORT NAME   UDP echo that sends every datagram back unchanged
 //   node services.mjs udp-repeat HOST PORT COUNT ROUNDS TAG  ROUNDS rounds, 2 s apart, each from a
 //        new socket, of the same COUNT datagrams, each echoed (replayed content on other ports)
+//   node services.mjs udp-burst HOST PORT SOCKETS ROUNDS TAG  a load generator: SOCKETS sockets send
+//        the same datagram at once, ROUNDS times 300 ms apart, each waiting for its echo
+//   node services.mjs http-burst HOST PORT CONNECTIONS  CONNECTIONS GETs at once, one connection each,
+//        the same request bytes on every connection
 //
 // Servers print "ready" once listening, which lab.sh waits for.
 
@@ -81,6 +85,41 @@ async function udpRepeat(host, port, count, rounds, tag) {
   }
 }
 
+/**
+ * A load generator: every socket sends the very same bytes at the same moment, round after round.
+ * The sockets are not connected (sendto), so Linux gives these DF datagrams IP ID 0: apart from the
+ * ports, the copies are byte for byte alike — what a replay or a load test does to matching.
+ */
+async function udpBurst(host, port, sockets, rounds, tag) {
+  const family = host.includes(':') ? 'udp6' : 'udp4';
+  const payload = Buffer.from(`natpath-lab ${tag} same request`);
+  const all = Array.from({ length: Number(sockets) }, () => dgram.createSocket(family));
+  await Promise.all(all.map((sock) => new Promise((done) => sock.bind(0, done))));
+  try {
+    for (let r = 0; r < Number(rounds); r++) {
+      if (r > 0) await new Promise((done) => setTimeout(done, 300));
+      const echoes = all.map((sock) => new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`round ${r + 1}: no echo from ${host}:${port} in ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+        sock.once('message', (msg) => {
+          clearTimeout(timer);
+          resolve(msg.toString());
+        });
+      }));
+      for (const sock of all) sock.send(payload, Number(port), host);
+      const answers = await Promise.all(echoes);
+      console.log(`round ${r + 1}: ${answers.length} echoes, e.g. ${answers[0]}`);
+    }
+  } finally {
+    for (const sock of all) sock.close();
+  }
+}
+
+/** CONNECTIONS GETs started together, each on its own connection: identical request bytes, near-equal times. */
+async function httpBurst(host, port, connections) {
+  const bodies = await Promise.all(Array.from({ length: Number(connections) }, () => getOnce(host, port)));
+  console.log(`${bodies.length} answers, e.g. ${bodies[0]}`);
+}
+
 function getOnce(host, port) {
   return new Promise((resolve, reject) => {
     // agent: false gives a fresh TCP connection (and source port) per request.
@@ -130,6 +169,8 @@ const commands = {
   'udp-send': udpSend,
   'udp-fire': udpFire,
   'udp-repeat': udpRepeat,
+  'udp-burst': udpBurst,
+  'http-burst': httpBurst,
 };
 if (!commands[command]) {
   console.error(`usage: services.mjs ${Object.keys(commands).join('|')} ARGS...`);

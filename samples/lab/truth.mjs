@@ -13,6 +13,8 @@
 //     the kernel's trace of the connection's first packet shows, by family/table/chain/handle,
 //     its text read back from the host's `nft -a list ruleset`.
 // A fact that cannot be read back (e.g. interface names in a LINUX_SLL capture) is left out.
+// Hosts the spec lists as "uncollected" were captured for the truth only: their packets extend the
+// path (marked inCase: false) and tell what the server really saw, but they are not in the case.
 // The output shape is documented in README.md ("truth.json").
 
 import { execFileSync } from 'node:child_process';
@@ -230,6 +232,21 @@ function translatedTuple(entry) {
   return { src: r.dst, dst: r.src, srcPort: entry.orig.dstPort === null ? r.srcPort : r.dstPort, dstPort: entry.orig.dstPort === null ? null : r.srcPort };
 }
 
+// The tuples a flow's packets carry on their way: the client's, then after each host's NAT, one
+// conntrack entry at a time (of any host of the world). For traffic whose contents repeat
+// (pod-egress-loadgen), where following a packet by its bytes would mix connections up.
+function tupleChain(first, entries) {
+  const chain = [first];
+  for (let hop = 0; hop < 4; hop++) {
+    const current = chain[chain.length - 1];
+    const nat = entries.filter((e) => e.proto === first.proto && sameTuple(e.orig, current) && !sameTuple(translatedTuple(e), current));
+    if (nat.length > 1) throw new Error(`${nat.length} conntrack entries translate ${JSON.stringify(current)}: cannot follow the flow`);
+    if (nat.length === 0) break;
+    chain.push(translatedTuple(nat[0]));
+  }
+  return chain;
+}
+
 // Follow conntrack entries from `before` to `after`, one NAT host at a time (several hosts
 // can translate between two capture points, e.g. a node and the NAT gateway).
 function explainChange(before, after, proto, entries) {
@@ -405,6 +422,7 @@ function hopLabel(hop) {
 
 function toHop(p) {
   const hop = { host: p.host, interface: p.iface ?? null };
+  if (!p.inCase) hop.inCase = false;
   if (p.direction) hop.direction = p.direction;
   hop.src = endpoint(p.src, p.srcPort, p.proto);
   hop.dst = endpoint(p.dst, p.dstPort, p.proto);
@@ -495,9 +513,18 @@ function main() {
     return ruleCache.get(key);
   };
 
-  // Captures of the case hosts, in the order the spec lists the hosts (ties in time).
+  // Captures of the case hosts, in the order the spec lists the hosts (ties in time), then those
+  // of the hosts captured only for the truth (in the scratch folder beside their snapshots).
   const hosts = {};
   const packets = [];
+  const uncollected = spec.uncollected ?? {};
+  Object.entries(uncollected).forEach(([host, hs], i) => {
+    const links = JSON.parse(readIfExists(path.join(args.snapshots, host, 'links.json')) ?? '[]');
+    const ifNames = new Map(links.map((l) => [l.ifindex, l.ifname]));
+    const single = hs.captureInterfaces.length === 1 && hs.captureInterfaces[0] !== 'any' ? hs.captureInterfaces[0] : null;
+    const file = path.join(args.snapshots, host, hs.capture);
+    packets.push(...readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex: caseHosts.length + i, file: hs.capture, iface: p.iface ?? single, inCase: false })));
+  });
   caseHosts.forEach((host, hostIndex) => {
     const hs = spec.hosts[host];
     const file = path.join(args.case, host, hs.capture);
@@ -505,7 +532,7 @@ function main() {
     const ifNames = new Map(links.map((l) => [l.ifindex, l.ifname]));
     const described = describeCaptureFile(file);
     const single = hs.captureInterfaces.length === 1 && hs.captureInterfaces[0] !== 'any' ? hs.captureInterfaces[0] : null;
-    const own = readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex, file: hs.capture, iface: p.iface ?? single }));
+    const own = readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex, file: hs.capture, iface: p.iface ?? single, inCase: true }));
     packets.push(...own);
     const seen = [...new Set(own.map((p) => p.iface).filter(Boolean))].sort();
     hosts[host] = {
@@ -568,9 +595,14 @@ function main() {
     // and every round resends them): the path is the request only — not an answer coming from
     // the server's address — and only within a second of its first sight (all lab hosts share
     // the machine's clock; the rounds are 2 s apart).
+    // Followed by conntrack (spec.follow), the path is every packet carrying one of the flow's
+    // tuples in the client's direction, from the flow's first packet on.
     const seenAt = new Set();
-    const path_ = byKey.get(p0.key).filter((p) => {
-      if (p.src === p0.dst || p.tsNanos < p0.tsNanos || p.tsNanos - p0.tsNanos > 1_000_000_000n) return false;
+    const chain = spec.follow === 'conntrack' ? tupleChain(p0, conntrack) : null;
+    const candidates = chain ? packets.filter((p) => p.proto === p0.proto && chain.some((t) => sameTuple(t, p))) : byKey.get(p0.key);
+    const path_ = candidates.filter((p) => {
+      if (p.src === p0.dst || p.tsNanos < p0.tsNanos) return false;
+      if (!chain && p.tsNanos - p0.tsNanos > 1_000_000_000n) return false;
       if (!p.iface) return true;
       const at = `${p.host} ${p.iface} ${p.direction ?? ''} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort} ${p.outer ? 'outer' : ''}`;
       if (seenAt.has(at)) return false;
@@ -588,10 +620,17 @@ function main() {
       serverSees: endpoint(lastHop.src, lastHop.srcPort, p0.proto),
       tunnel: path_.some((p) => p.outer) ? 'vxlan' : null,
     };
-    if (p0.proto === 'udp') flow.datagrams = keys.size;
+    // Repeated contents (one key for many datagrams) are counted at the flow's first point instead.
+    const atFirstPoint = (p) => p.host === p0.host && p.iface === p0.iface && p.direction === p0.direction && !p.outer && sameTuple(p, p0);
+    if (p0.proto === 'udp') flow.datagrams = chain ? packets.filter(atFirstPoint).length : keys.size;
     if (p0.proto.startsWith('icmp')) flow.echoRequests = keys.size;
     flow.path = hops;
     flow.translations = buildTranslations(hops, path_, p0.proto, ctx);
+    // Where the case's own captures last saw it, when hosts captured only for the truth follow.
+    const lastInCase = path_.filter((p) => p.inCase).pop();
+    if (lastInCase !== lastHop) {
+      flow.lastInCase = { point: hopLabel(toHop(lastInCase)), src: endpoint(lastInCase.src, lastInCase.srcPort, p0.proto), dst: endpoint(lastInCase.dst, lastInCase.dstPort, p0.proto) };
+    }
     flowsOut.push(flow);
   }
 

@@ -2,6 +2,7 @@
 // and Wireshark agree on, so a leg found here can be looked up in their logs. Report-time only.
 
 import { createHash } from 'node:crypto';
+import { isLowEndpoint } from './flow-key.js';
 
 /**
  * `1:<base64 sha1>` of seed, the endpoints ordered low to high, protocol and ports. Addresses are
@@ -12,7 +13,8 @@ export function communityId(version: number, proto: number, src: ArrayLike<numbe
   if (proto !== 6 && proto !== 17 && proto !== 132) return null;
   const a = addressBytes(version, src);
   const b = addressBytes(version, dst);
-  const srcFirst = compareEndpoints(a, sport, b, dport) <= 0;
+  // The spec orders by the addresses' bytes, then ports: the flow key's order (flow-key.ts).
+  const srcFirst = isLowEndpoint(src, sport, dst, dport, version === 4 ? 1 : 4);
   const size = 2 + a.length * 2 + 2 + 4;
   const buf = Buffer.alloc(size);
   let off = buf.writeUInt16BE(seed, 0);
@@ -34,6 +36,3 @@ function addressBytes(version: number, words: ArrayLike<number>): Buffer {
   return buf;
 }
 
-function compareEndpoints(a: Buffer, aPort: number, b: Buffer, bPort: number): number {
-  return Buffer.compare(a, b) || aPort - bPort;
-}

@@ -1,10 +1,11 @@
-// Distinct flows for `natpath decode --summary`: the innermost 5-tuple of each IP packet, made
-// symmetric so A→B and B→A are one flow, with the tunnel depth mixed in as Suricata does. This
-// file turns a decoded packet into that canonical tuple; the set of tuples is a FlowTable, on
+// Distinct flows for `natpath decode --summary`: the flow key of each IP packet (flow-key.ts: the
+// innermost 5-tuple, low endpoint first, so A→B and B→A are one flow), with the tunnel depth mixed
+// in as Suricata does. This file turns a decoded packet into that canonical tuple; the set of tuples is a FlowTable, on
 // this thread or in the flow worker behind a FlowRingWriter (flow-ring.ts).
 
 import { Has, mix32i, type PacketView } from '../decode/index.js';
 import { FlowRingWriter } from './flow-ring.js';
+import { isLowWord, portsWord } from './flow-key.js';
 import { FlowTable, type FlowTotal } from './flow-table.js';
 
 export class FlowCounter {
@@ -38,17 +39,12 @@ export class FlowCounter {
       s = mix32i(mix32i(mix32i(a[i]!, a[i + 1]!), a[i + 2]!), a[i + 3]!);
       t = mix32i(mix32i(mix32i(a[i + 4]!, a[i + 5]!), a[i + 6]!), a[i + 7]!);
     }
-    let ports = 0;
-    if ((v.has[d]! & Has.PORTS) !== 0) {
-      const sp = v.srcPort[d]!;
-      const dp = v.dstPort[d]!;
-      // Order the ports with the addresses so both directions give the same tuple.
-      if (s < t || (s === t && sp <= dp)) ports = (sp << 16) | dp;
-      else ports = (dp << 16) | sp;
-    }
+    const hasPorts = (v.has[d]! & Has.PORTS) !== 0;
+    const sp = hasPorts ? v.srcPort[d]! : 0;
+    const dp = hasPorts ? v.dstPort[d]! : 0;
     const proto = ((v.has[d]! & Has.L4) !== 0 ? v.l4Proto[d]! : 255) | (d << 8) | (v.ipVersion[d]! << 12);
-    if (s < t) this.sink.addTuple(s, t, ports, proto);
-    else this.sink.addTuple(t, s, ports, proto);
+    if (isLowWord(s, sp, t, dp)) this.sink.addTuple(s, t, portsWord(sp, dp), proto);
+    else this.sink.addTuple(t, s, portsWord(dp, sp), proto);
   }
 
   /** The flows added; with a worker, once it has taken them all. */

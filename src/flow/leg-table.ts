@@ -3,12 +3,13 @@
 // encapsulation there, its packet counts, and a bounded sample of packet fingerprints that
 // later match it with the same connection at other capture points.
 //
-// The key puts the lower endpoint first (Suricata's flow hash) so both directions land in the
-// same leg, and includes the encapsulation and VNI so a packet seen inside VXLAN on eth0 is a
-// different leg from the same packet seen bare on flannel.1.
+// The key is the flow key (flow-key.ts: low endpoint first, so both directions land in the same
+// leg) with the capture point, the encapsulation and the VNI added, so a packet seen inside VXLAN
+// on eth0 is a different leg from the same packet seen bare on flannel.1.
 
 import { fmix32 } from '../decode/index.js';
 import { f64, i32, u32, u8 } from './columns.js';
+import { isLowEndpoint, portsWord } from './flow-key.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
 export const KEY_WORDS = 12;
@@ -96,15 +97,15 @@ export class LegTable {
   /** 1 when a later connection on the same ports took the key over. */
   readonly superseded = u8(256);
 
-  // ---- per sampled packet ----
+  // ---- per sampled packet: matching's input, dropped once it has read them (dropSamples) ----
   samples = 0;
-  readonly sampleLeg = i32(4096);
-  readonly sampleTs = f64(4096);
-  readonly sampleFingerprint = u32(4096);
-  readonly sampleLooseFingerprint = u32(4096);
+  sampleLeg = i32(4096);
+  sampleTs = f64(4096);
+  sampleFingerprint = u32(4096);
+  sampleLooseFingerprint = u32(4096);
   /** 1 when the packet went from the leg's low endpoint to its high one. */
-  readonly sampleFromLow = u8(4096);
-  readonly sampleTtl = u8(4096);
+  sampleFromLow = u8(4096);
+  sampleTtl = u8(4096);
 
   /**
    * Whether a packet on a known 5-tuple opens another connection: a SYN with another initial
@@ -122,7 +123,7 @@ export class LegTable {
 
   /** Adds one packet; returns its leg. */
   add(p: LegInput): number {
-    const fromLow = isLower(p.src, p.srcPort, p.dst, p.dstPort);
+    const fromLow = isLowEndpoint(p.src, p.srcPort, p.dst, p.dstPort);
     const k = this.scratch;
     k[0] = p.point;
     k[1] = (p.ipVersion << 24) | (p.proto << 16) | (p.encap << 8);
@@ -137,7 +138,7 @@ export class LegTable {
     k[8] = hi[1]!;
     k[9] = hi[2]!;
     k[10] = hi[3]!;
-    k[11] = fromLow ? ((p.srcPort << 16) | p.dstPort) >>> 0 : ((p.dstPort << 16) | p.srcPort) >>> 0;
+    k[11] = fromLow ? portsWord(p.srcPort, p.dstPort) : portsWord(p.dstPort, p.srcPort);
     const h = hashKey(k);
     const slot = this.findSlot(h);
     let leg = this.slots[2 * slot]!;
@@ -204,7 +205,7 @@ export class LegTable {
     this.setFirst(leg, p);
     this.setLast(leg, p);
     this.opener.data[leg] = 2;
-    this.firstSender.data[leg] = isLower(p.src, p.srcPort, p.dst, p.dstPort) ? 0 : 1;
+    this.firstSender.data[leg] = isLowEndpoint(p.src, p.srcPort, p.dst, p.dstPort) ? 0 : 1;
     this.outerVersion.data[leg] = p.outerVersion;
     if (p.outerVersion !== 0) {
       this.outerSrc.data.set(p.outerSrc, leg * 4);
@@ -233,6 +234,21 @@ export class LegTable {
     const keys = this.keys.data;
     for (let i = 0; i < KEY_WORDS; i++) if (keys[base + i] !== this.scratch[i]) return false;
     return true;
+  }
+
+  /**
+   * Frees the sampled packets (22 bytes each, the largest part of a busy capture's table) once
+   * matching has copied what it needs; `sampleCount` per leg stays. Adding packets afterwards
+   * samples them anew.
+   */
+  dropSamples(): void {
+    this.samples = 0;
+    this.sampleLeg = i32(0);
+    this.sampleTs = f64(0);
+    this.sampleFingerprint = u32(0);
+    this.sampleLooseFingerprint = u32(0);
+    this.sampleFromLow = u8(0);
+    this.sampleTtl = u8(0);
   }
 
   private growSamples(s: number): void {
@@ -305,12 +321,4 @@ function hashKey(k: Uint32Array): number {
     Math.imul(k[10]!, 0x61c88647) +
     Math.imul(k[11]!, 0xcc9e2d51);
   return fmix32(h | 0) | 0;
-}
-
-/** Orders endpoints (address words, then port) so both directions of a connection share a key. */
-function isLower(a: Uint32Array, aPort: number, b: Uint32Array, bPort: number): boolean {
-  for (let i = 0; i < 4; i++) {
-    if (a[i] !== b[i]) return a[i]! < b[i]!;
-  }
-  return aPort <= bPort;
 }

@@ -372,7 +372,7 @@ class FlowOrderer {
         earliest[i] = this.position[l]!;
       }
     }
-    if (hosts.length === 1) return legs.sort((x, y) => this.position[x]! - this.position[y]!);
+    if (hosts.length === 1) return this.orderWithinHost(legs.sort((x, y) => this.position[x]! - this.position[y]!));
     // votes[x * n + y] > 0: the y-th host is downstream of the x-th.
     const n = hosts.length;
     const votes = new Array<number>(n * n).fill(0);
@@ -397,7 +397,66 @@ class FlowOrderer {
     const rank = new Array<number>(n);
     byRank.forEach((x, r) => (rank[x] = r));
     const rankOf = (leg: number) => rank[hosts.indexOf(f.host[leg]!)]!;
-    return legs.sort((x, y) => rankOf(x) - rankOf(y) || this.position[x]! - this.position[y]!);
+    legs.sort((x, y) => rankOf(x) - rankOf(y) || this.position[x]! - this.position[y]!);
+    const ordered: number[] = [];
+    for (let i = 0; i < legs.length; ) {
+      let j = i + 1;
+      while (j < legs.length && f.host[legs[j]!] === f.host[legs[i]!]) j++;
+      ordered.push(...(j - i > 1 ? this.orderWithinHost(legs.slice(i, j)) : legs.slice(i, j)));
+      i = j;
+    }
+    return ordered;
+  }
+
+  /**
+   * The capture points of one host, in the order the same packets crossed them. A position is a
+   * median over the packets of one pair of legs, and a point that saw only part of the flow (on a
+   * bridge only a connection's first packet may pass cni0, later ones go from port to port) is
+   * placed by other packets than its neighbours: its SYN took longer than the typical packet. So
+   * two legs that share packets are ordered by those packets (the sign of their own transit);
+   * positions only order legs without a pair between them, and break cycles. A leg placed after
+   * another by shared packets but positioned before it takes the other's position plus that
+   * transit, so times along the path never go backwards. `legs` arrive sorted by position.
+   */
+  private orderWithinHost(legs: number[]): number[] {
+    const n = legs.length;
+    if (n < 2) return legs;
+    // after[i * n + j] = 1: shared packets passed legs[i] before legs[j]; transit in seconds.
+    const after = new Uint8Array(n * n);
+    const transitOf = new Float64Array(n * n);
+    const before = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const from = legs[i]!;
+      for (const e of this.edgesOf(from)) {
+        const other = this.pairs.a.data[e] === from ? this.pairs.b.data[e]! : this.pairs.a.data[e]!;
+        const j = legs.indexOf(other);
+        if (j <= i) continue;
+        const t = this.transit(e, from, this.clientLow[from] === 1);
+        if (!(t !== 0)) continue;
+        const [x, y] = t > 0 ? [i, j] : [j, i];
+        after[x * n + y] = 1;
+        transitOf[x * n + y] = Math.abs(t);
+        before[y]!++;
+      }
+    }
+    // Kahn's order; among legs free to go next, the earliest position (legs are sorted by it).
+    const placed = new Uint8Array(n);
+    const ordered: number[] = [];
+    while (ordered.length < n) {
+      let next = -1;
+      for (let i = 0; i < n && next < 0; i++) if (placed[i] === 0 && before[i] === 0) next = i;
+      for (let i = 0; i < n && next < 0; i++) if (placed[i] === 0) next = i; // a cycle: by position
+      placed[next] = 1;
+      for (let j = 0; j < n; j++) if (after[next * n + j] === 1) before[j]!--;
+      const leg = legs[next]!;
+      const last = ordered[ordered.length - 1];
+      if (last !== undefined) {
+        const p = legs.indexOf(last);
+        if (after[p * n + next] === 1 && this.position[leg]! < this.position[last]!) this.position[leg] = this.position[last]! + transitOf[p * n + next]!;
+      }
+      ordered.push(leg);
+    }
+    return ordered;
   }
 
   /** Seconds the client's packets took from leg `from` to the other leg of `e` (negative: the other leg is upstream). */

@@ -8,7 +8,7 @@ import type { Family } from '../net/address.js';
 import { splitLines } from '../text/line-cursor.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { ProblemCollector } from '../text/problem-collector.js';
-import type { ProblemCode, Severity } from '../text/problem-codes.js';
+import { PROBLEM_CODES, type ProblemCode, type Severity } from '../text/problem-codes.js';
 import { BUILTIN_CHAINS, type Chain, type Counters, type IptablesDump, type NetfilterTable, type Rule } from './model.js';
 import { parseRuleWords } from './parse-rule.js';
 import type { RuleProblem } from './rule-problem.js';
@@ -248,7 +248,7 @@ class DumpReader {
         let unknown = parsed.unknown;
         for (const p of parsed.problems) {
           this.problem(p, lineNo);
-          if (p.severity === 'error') unknown = true;
+          if (PROBLEM_CODES[p.code].severity === 'error') unknown = true;
         }
         // Keep what was written, without the counters prefix (that is what `iptables -S` shows).
         const rule: Rule = {
@@ -320,8 +320,9 @@ class DumpReader {
   }
 
   private problem(p: RuleProblem, lineNo: number): void {
-    if (p.foldKey !== undefined) this.fold(p.foldKey, lineNo, p.severity, p.message, p.code);
-    else this.report(lineNo, p.code, p.severity, p.message);
+    const severity = PROBLEM_CODES[p.code].severity;
+    if (p.foldKey !== undefined) this.fold(p.foldKey, lineNo, severity, p.message, p.code);
+    else this.report(lineNo, p.code, severity, p.message);
   }
 
   private fold(key: string, lineNo: number, severity: Severity, message: string, code: ProblemCode): void {

@@ -51,7 +51,7 @@ export function parseRuleWords(words: readonly string[], family: Family, quoted:
   const value = (name: string): string | null => {
     const v = words[i];
     if (v === undefined) {
-      problems.push({ code: 'iptables.missing-value', severity: 'error', message: `option ${name} needs a value, the rule ends` });
+      problems.push({ code: 'iptables.missing-value', message: `option ${name} needs a value, the rule ends` });
       return null;
     }
     i++;
@@ -76,7 +76,7 @@ export function parseRuleWords(words: readonly string[], family: Family, quoted:
         if (text === null) break;
         const prefixes = parsePrefixList(text, family);
         if (prefixes === null) {
-          problems.push({ code: 'iptables.bad-address', severity: 'error', message: `${word} ${text}: not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address or prefix` });
+          problems.push({ code: 'iptables.bad-address', message: `${word} ${text}: not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address or prefix` });
         } else {
           const kind = word === '-s' || word === '--source' || word === '--src' ? 'source' : 'destination';
           matches.push({ kind, negated, prefixes });
@@ -160,7 +160,7 @@ export function parseRuleWords(words: readonly string[], family: Family, quoted:
         const arity = optionArity(module, word);
         for (let k = 0; k < arity && i < words.length; k++) args.push(words[i++]!);
         if (args.length < arity) {
-          problems.push({ code: 'iptables.missing-value', severity: 'error', message: `option ${word} needs ${arity} value(s), the rule ends` });
+          problems.push({ code: 'iptables.missing-value', message: `option ${word} needs ${arity} value(s), the rule ends` });
         }
       } else {
         // Unknown module or option: take the words up to the next option as its values.
@@ -189,7 +189,6 @@ export function parseRuleWords(words: readonly string[], family: Family, quoted:
           strayAfterComment = [];
           problems.push({
             code: 'iptables.unquoted-comment',
-            severity: 'warning',
             foldKey: 'iptables.unquoted-comment',
             message: 'comment with spaces is not quoted (iptables-restore would reject it); the words are kept as one comment',
           });
@@ -197,7 +196,7 @@ export function parseRuleWords(words: readonly string[], family: Family, quoted:
         continue;
       }
     }
-    problems.push({ code: 'iptables.unexpected-word', severity: 'error', message: `unexpected word "${word}" (not an option or a value)` });
+    problems.push({ code: 'iptables.unexpected-word', message: `unexpected word "${word}" (not an option or a value)` });
   }
 
   let unknown = false;
@@ -217,7 +216,7 @@ export function parseRuleWords(words: readonly string[], family: Family, quoted:
     if (targetIsGoto) {
       target = { kind: 'goto', chain: targetName };
       if (targetWords.length > 0) {
-        problems.push({ code: 'iptables.unexpected-word', severity: 'error', message: `words after -g ${targetName}: "${targetWords.join(' ')}"` });
+        problems.push({ code: 'iptables.unexpected-word', message: `words after -g ${targetName}: "${targetWords.join(' ')}"` });
       }
     } else {
       const t = parseTarget(targetName, targetWords, family);
@@ -263,7 +262,6 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
   if (module === undefined) {
     problems.push({
       code: 'iptables.unknown-match',
-      severity: 'warning',
       message: `match "-m ${group.module}" is not known to natpath; rules using it evaluate as unknown`,
       foldKey: `match:${group.module}`,
     });
@@ -279,7 +277,7 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
     out,
     problems,
     bad(o, why) {
-      problems.push({ code: 'iptables.bad-option', severity: 'error', message: `-m ${group.module} ${o.name} ${o.args.join(' ')}: ${why}` });
+      problems.push({ code: 'iptables.bad-option', message: `-m ${group.module} ${o.name} ${o.args.join(' ')}: ${why}` });
       out.push({ kind: 'unknown', module: group.module, text: `${o.name} ${o.args.join(' ')}` });
     },
     unknownOption: (o) => reportUnknownOption(module, o, problems, out),
@@ -291,7 +289,6 @@ function readModule(group: OptionGroup, family: Family, problems: RuleProblem[])
 function reportUnknownOption(module: MatchModule, o: RawOption, problems: RuleProblem[], out: Match[]): void {
   problems.push({
     code: 'iptables.unknown-match',
-    severity: 'warning',
     message: `option ${o.name} of "-m ${module.name}" is not known to natpath; rules using it evaluate as unknown`,
     foldKey: `match:${module.name} ${o.name}`,
   });

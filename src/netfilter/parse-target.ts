@@ -33,14 +33,13 @@ export function parseTarget(name: string, words: readonly string[], family: Fami
     };
     const read = module.read(reader);
     if (!('bad' in read)) return { target: read, problems };
-    problems.push({ code: 'iptables.bad-target', severity: 'error', message: `-j ${name} ${words.join(' ')}: ${read.bad}` });
+    problems.push({ code: 'iptables.bad-target', message: `-j ${name} ${words.join(' ')}: ${read.bad}` });
     return { target: { kind: 'unknown', name, options: [...words] }, problems };
   }
   if (CONTINUE_TARGETS.has(name)) return { target: { kind: 'continue', name, options: [...words] }, problems };
   if (OPAQUE_TARGETS.has(name)) {
     problems.push({
       code: 'iptables.unknown-target',
-      severity: 'warning',
       message: `target ${name} cannot be evaluated offline; rules using it evaluate as unknown`,
       foldKey: `target:${name}`,
     });
@@ -50,7 +49,6 @@ export function parseTarget(name: string, words: readonly string[], family: Fami
     // A user chain takes no options: this is an extension target natpath does not know.
     problems.push({
       code: 'iptables.unknown-target',
-      severity: 'warning',
       message: `target ${name} is not known to natpath; rules using it evaluate as unknown`,
       foldKey: `target:${name}`,
     });

@@ -3,8 +3,8 @@
 import type { ProblemCode } from '../text/problem-codes.js';
 
 export interface RuleProblem {
+  /** Its severity is the registry's (src/text/problem-codes.ts). */
   code: ProblemCode;
-  severity: 'error' | 'warning';
   message: string;
   /** For unknown matches/targets: the name, so repeated ones fold into one diagnostic. */
   foldKey?: string;

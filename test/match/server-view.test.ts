@@ -27,10 +27,21 @@ function hostFolders(caseDir: string): string[] {
     .sort();
 }
 
+/** Bridges with ports on a host (`master NAME` in its ip-link.txt): cni0 of pods, docker0 of containers. */
+function bridgesWithPorts(hostDir: string): Set<string> {
+  let text = '';
+  try {
+    text = readFileSync(join(hostDir, 'ip-link.txt'), 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set([...text.matchAll(/^\d+: \S+ .* master (\S+)/gm)].map((m) => m[1]!));
+}
+
 /**
  * The hosts of the case that hold the server: it owns the address (`inet A/len` in its
- * ip-addr.txt), or the address is in the subnet of its pod bridge `cni0` (a pod on it). Read
- * from the dumps by this test on its own, not by natpath's host model.
+ * ip-addr.txt), or the address is in the subnet of a bridge with ports (`cni0`, `docker0`: a pod
+ * or container on it). Read from the dumps by this test on its own, not by natpath's host model.
  */
 function serverHosts(caseDir: string, server: string): string[] {
   const address = parseIpAddress(server)!;
@@ -42,6 +53,7 @@ function serverHosts(caseDir: string, server: string): string[] {
     } catch {
       continue;
     }
+    const bridges = bridgesWithPorts(join(caseDir, host));
     let itf = '';
     for (const line of text.split('\n')) {
       const header = /^\d+: ([^:@\s]+)/.exec(line);
@@ -50,7 +62,7 @@ function serverHosts(caseDir: string, server: string): string[] {
       const prefix = inet === null ? null : parsePrefix(inet[1]!);
       if (prefix === null) continue;
       const own = sameAddress(prefix.address, address);
-      const podSubnet = itf === 'cni0' && !/scope link/.test(line) && prefixContains(prefix, address);
+      const podSubnet = bridges.has(itf) && !/scope link/.test(line) && prefixContains(prefix, address);
       if (own || podSubnet) holders.push(host);
     }
   }
@@ -96,9 +108,16 @@ describe.runIf(cases.length > 0)('no answer claims what the server saw without a
   });
 });
 
-describe.runIf(scenarios.includes('pod-egress-natgw'))('only the node captured behind a NAT gateway', () => {
+// Only the node captured behind a NAT gateway: recorded so by the lab (pod-egress-node-only, the
+// gateway's and partner's captures read back for its truth only), and cut from pod-egress-natgw.
+const nodeOnly = [
+  ...(scenarios.includes('pod-egress-node-only') ? [['pod-egress-node-only', join(SAMPLES, 'pod-egress-node-only')] as const] : []),
+  ...(scenarios.includes('pod-egress-natgw') ? [['pod-egress-natgw/node1', join(SAMPLES, 'pod-egress-natgw', 'node1')] as const] : []),
+];
+
+describe.runIf(nodeOnly.length > 0).each(nodeOnly)('only the node captured behind a NAT gateway (%s)', (_name, path) => {
   it('says where the flow was last seen, that it is private toward a public server, and that it is translated again', async () => {
-    const report = await runAnalyze({ paths: [join(SAMPLES, 'pod-egress-natgw', 'node1')], hosts: [] });
+    const report = await runAnalyze({ paths: [path], hosts: [] });
     expect(report.answers.length).toBe(2);
     for (const a of report.answers) {
       expect(a.seenAtServer).toBe(false);
@@ -115,9 +134,9 @@ describe.runIf(scenarios.includes('pod-egress-natgw'))('only the node captured b
   });
 });
 
-describe.runIf(scenarios.includes('pod-egress-natgw'))('every format says the same about a flow not seen at the server', () => {
+describe.runIf(nodeOnly.length > 0).each(nodeOnly)('every format says the same about a flow not seen at the server (%s)', (_name, path) => {
   it('table, Markdown, CSV, HTML, JSON and the batch summary carry the reason, and none says "sees 10.0.0.11"', async () => {
-    const report = await runAnalyze({ paths: [join(SAMPLES, 'pod-egress-natgw', 'node1')], hosts: [] });
+    const report = await runAnalyze({ paths: [path], hosts: [] });
     const reason = report.answers[0]!.translatedBeyondReason!;
     const ctx = { style: makeStyle(false), width: 200 };
     const outputs = {
@@ -138,5 +157,28 @@ describe.runIf(scenarios.includes('pod-egress-natgw'))('every format says the sa
     expect(row.egress).toEqual([]);
     expect(row.notSeenAtServer).toEqual(['10.0.0.11 at node1:eth0 (translated beyond: certain)']);
     expect(row.answers).toContain('tcp 198.51.100.10:80 not captured at the server: last seen as 10.0.0.11 at node1:eth0 (translated beyond: certain)');
+  });
+});
+
+describe.runIf(scenarios.includes('pod-egress-node-only'))('pod-egress-node-only against what the partner really saw', () => {
+  it('names the last point the case holds, as the lab read it back, and never the address only the partner saw', async () => {
+    const report = await runAnalyze({ paths: [join(SAMPLES, 'pod-egress-node-only')], hosts: [] });
+    const truth = readTruth('pod-egress-node-only');
+    expect(Object.keys(truth.hosts)).toEqual(['node1']);
+    expect(Object.keys(truth.hostsNotInCase).sort()).toEqual(['natgw', 'partner']);
+    expect(truth.partnerSees).toEqual(['203.0.113.7']);
+    for (const t of truth.flows) {
+      const f = findFlow(report, t)!;
+      expect(f.seenByServer).toBeNull();
+      expect(f.lastCapturePoint).toBe(t.lastInCase!.point);
+      expect(f.lastSeen.src).toBe(`${t.lastInCase!.src.address}:${t.lastInCase!.src.port}`);
+      // What the partner saw is not in the case: a "certain" translation beyond, never a guess at it.
+      expect(f.translatedBeyond).toBe('certain');
+      expect(t.serverSees.address).not.toBe(t.lastInCase!.src.address);
+    }
+    const ctx = { style: makeStyle(false), width: 200 };
+    for (const format of ['table', 'markdown', 'csv', 'html', 'json'] as const) {
+      expect(ANALYZE_FORMATS[format](report, ctx), format).not.toContain('203.0.113.7');
+    }
   });
 });

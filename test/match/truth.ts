@@ -15,6 +15,10 @@ interface TruthEndpoint {
 interface TruthHop {
   host: string;
   interface: string | null;
+  /** As the capture recorded it (SLL2 packet type, pcapng flags); absent where it records none. */
+  direction?: 'in' | 'out';
+  /** false: a host captured only for the truth (not in the case). */
+  inCase?: boolean;
   src: TruthEndpoint;
   dst: TruthEndpoint;
 }
@@ -47,6 +51,8 @@ export interface TruthFlow {
   client: TruthEndpoint & { host: string };
   server: TruthEndpoint;
   serverSees: TruthEndpoint;
+  /** Where the case's own captures last saw the flow, when hosts captured only for the truth follow. */
+  lastInCase?: { point: string; src: TruthEndpoint; dst: TruthEndpoint };
   tunnel: string | null;
   path: TruthHop[];
   translations: TruthTranslation[];
@@ -54,6 +60,8 @@ export interface TruthFlow {
 
 export interface Truth {
   scenario: string;
+  hosts: Record<string, unknown>;
+  hostsNotInCase: Record<string, string>;
   flows: TruthFlow[];
   partnerSees: string[];
 }
@@ -88,6 +96,7 @@ export function findFlow(report: AnalyzeReport, truth: TruthFlow): Flow | undefi
 export function truthPath(flow: TruthFlow): string[] {
   const points: string[] = [];
   for (const hop of flow.path) {
+    if (hop.inCase === false) continue;
     const point = `${hop.host}:${hop.interface ?? 'any'}`;
     // Cooked v1 captures list every copy; natpath folds copies at one point into one hop.
     if (points[points.length - 1] !== point || hop.interface !== null) points.push(point);
@@ -106,6 +115,32 @@ export function ourPath(flow: Flow): string[] {
     }
   }
   return points;
+}
+
+/**
+ * Each named capture point holds the request's leg the way the capture recorded it: the client's
+ * packet with its tuple there, going the way the link layer says (SLL2 packet type, pcapng flags)
+ * — a reply taken for the request's leg would show the tuple turned round and the other way — and
+ * the points of one host in the order of time (one clock): never earlier than the point before.
+ */
+export function hopsAgainstTruth(label: string, flow: Flow, truth: TruthFlow): string[] {
+  const problems: string[] = [];
+  const theirs = truth.path.filter((h) => h.inCase !== false);
+  const ours = flow.legs.flatMap((leg) => leg.hops.map((hop) => ({ host: leg.host, hop })));
+  if (theirs.length !== ours.length || theirs.some((h) => h.interface === null)) return problems;
+  let previous: { host: string; position: number } | null = null;
+  for (const [i, h] of theirs.entries()) {
+    const { host, hop } = ours[i]!;
+    const point = `${host}:${hop.interface}`;
+    const tuple = `${endpointText(h.src, truth.proto)} → ${endpointText(h.dst, truth.proto)}`;
+    if (`${hop.src} → ${hop.dst}` !== tuple) problems.push(`${label}: at ${point} the leg is ${hop.src} → ${hop.dst}, the request was ${tuple}`);
+    if (h.direction !== undefined && hop.direction !== h.direction) problems.push(`${label}: at ${point} the leg goes ${hop.direction ?? 'no way'}, the capture recorded the request ${h.direction}`);
+    if (previous !== null && previous.host === host && hop.position < previous.position) {
+      problems.push(`${label}: at ${point} the packets passed ${((previous.position - hop.position) * 1e6).toFixed(0)} µs before the point ahead of it`);
+    }
+    previous = { host, position: hop.position };
+  }
+  return problems;
 }
 
 /** Truth kinds: masquerade/snat/dnat; natpath's: SNAT/DNAT (MASQUERADE is named by its rule). */
@@ -128,10 +163,21 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
     const expectedPath = truthPath(t);
     const path = ourPath(flow);
     if (JSON.stringify(path) !== JSON.stringify(expectedPath)) problems.push(`${label}: path ${path.join(' → ')} ≠ ${expectedPath.join(' → ')}`);
-    const sees = (flow.seenByServer ?? flow.lastSeen).src;
-    if (sees !== endpointText(t.serverSees, t.proto)) problems.push(`${label}: server sees ${sees} ≠ ${endpointText(t.serverSees, t.proto)}`);
+    else problems.push(...hopsAgainstTruth(label, flow, t));
+    if (t.lastInCase !== undefined) {
+      // The server's view is beyond the case: never claimed; the last point the case holds is said instead.
+      if (flow.seenByServer !== null) problems.push(`${label}: claims the server saw ${flow.seenByServer.src}; only ${t.lastInCase.point} is in the case`);
+      const last = `${flow.lastCapturePoint} ${flow.lastSeen.src}`;
+      const theirs = `${t.lastInCase.point} ${endpointText(t.lastInCase.src, t.proto)}`;
+      if (last !== theirs) problems.push(`${label}: last seen ${last} ≠ ${theirs}`);
+    } else {
+      const sees = (flow.seenByServer ?? flow.lastSeen).src;
+      if (sees !== endpointText(t.serverSees, t.proto)) problems.push(`${label}: server sees ${sees} ≠ ${endpointText(t.serverSees, t.proto)}`);
+    }
     if ((flow.tunnels[0] ?? null) !== t.tunnel) problems.push(`${label}: tunnel ${flow.tunnels[0] ?? null} ≠ ${t.tunnel}`);
-    const expected = t.translations.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
+    // Translations at hosts captured only for the truth happen beyond what the case can show.
+    const translationsInCase = t.translations.filter((x) => x.between.every((point) => point.split(':')[0]! in truth.hosts));
+    const expected = translationsInCase.map((x) => `${ourKind(x.kind)} by ${x.beyondCapturedHosts === true ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     const ours = flow.translations.map((x) => `${x.kind} by ${x.where === 'beyond' ? 'beyond' : x.host} between ${x.between.join(' and ')}`).sort();
     if (JSON.stringify(ours) !== JSON.stringify(expected)) problems.push(`${label}: translations [${ours.join('; ')}] ≠ [${expected.join('; ')}]`);
     // In the order the kernel applied them, each with its own before and after (NodePort: DNAT, then MASQUERADE).
@@ -139,7 +185,7 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
     const steps = (list: Array<{ kind: string; before: { src: string; dst: string }; after: { src: string; dst: string } }>) =>
       list.map((x) => `${x.kind} ${tuple(x.before)} ⇒ ${tuple(x.after)}`);
     const text = (e: TruthEndpoint) => endpointText(e, t.proto);
-    const theirSteps = steps(t.translations.map((x) => ({ kind: ourKind(x.kind) ?? x.kind, before: { src: text(x.before.src), dst: text(x.before.dst) }, after: { src: text(x.after.src), dst: text(x.after.dst) } })));
+    const theirSteps = steps(translationsInCase.map((x) => ({ kind: ourKind(x.kind) ?? x.kind, before: { src: text(x.before.src), dst: text(x.before.dst) }, after: { src: text(x.after.src), dst: text(x.after.dst) } })));
     const ourSteps = steps(flow.translations);
     if (JSON.stringify(ourSteps) !== JSON.stringify(theirSteps)) problems.push(`${label}: translation steps [${ourSteps.join('; ')}] ≠ [${theirSteps.join('; ')}]`);
     // Each translation on a captured host is explained by the rule the kernel's counters name.
@@ -163,9 +209,12 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
       }
     }
   }
-  const partnerSees = [...new Set(report.answers.flatMap((a) => a.sources))].sort();
-  if (JSON.stringify(partnerSees) !== JSON.stringify([...truth.partnerSees].sort())) {
-    problems.push(`answer: sources ${partnerSees.join(', ')} ≠ partnerSees ${truth.partnerSees.join(', ')}`);
+  // Answers name what the server saw, or (not captured at the server) the last source the case shows.
+  const sources = [...new Set(report.answers.flatMap((a) => a.sources))].sort();
+  const expectedSources = [...new Set(truth.flows.map((f) => f.lastInCase?.src.address ?? f.serverSees.address))].sort();
+  const beyondCase = truth.flows.some((f) => f.lastInCase !== undefined);
+  if (JSON.stringify(sources) !== JSON.stringify(beyondCase ? expectedSources : [...truth.partnerSees].sort())) {
+    problems.push(`answer: sources ${sources.join(', ')} ≠ ${beyondCase ? `last seen in the case ${expectedSources.join(', ')}` : `partnerSees ${truth.partnerSees.join(', ')}`}`);
   }
   return problems;
 }

@@ -25,11 +25,11 @@ export const STATISTIC: MatchModule = {
     }
     if (mode === 'nth') {
       if (every === null || !Number.isInteger(every) || every < 1) {
-        r.problems.push({ code: 'iptables.bad-option', severity: 'error', message: '-m statistic --mode nth needs --every N (N ≥ 1)' });
+        r.problems.push({ code: 'iptables.bad-option', message: '-m statistic --mode nth needs --every N (N ≥ 1)' });
         r.out.push({ kind: 'unknown', module: 'statistic', text: groupText(r.group) });
       } else r.out.push({ kind: 'statistic-nth', negated: nthNegated, every, packet });
     } else if (mode !== 'random') {
-      r.problems.push({ code: 'iptables.bad-option', severity: 'error', message: `-m statistic: unknown --mode ${mode ?? '(none)'}` });
+      r.problems.push({ code: 'iptables.bad-option', message: `-m statistic: unknown --mode ${mode ?? '(none)'}` });
       r.out.push({ kind: 'unknown', module: 'statistic', text: groupText(r.group) });
     }
   },
