@@ -11,6 +11,12 @@ export type TextRecognition =
   | { kind: 'unrecognised'; reason: string };
 
 const SAMPLE_LINES = 200;
+/**
+ * Characters of each sampled line looked at: every test reads a line's start (its first words),
+ * and a head of one 64 KiB line, tested whole by each kind's test, cost ~0.4 ms per file (an
+ * archive of 20 000 such entries: 8 s of recognition).
+ */
+const SAMPLE_LINE_CHARS = 1024;
 const MIN_SHARE = 0.6;
 
 const ROUTE_TYPES = new Set([
@@ -65,7 +71,8 @@ function meaningfulLines(text: string): string[] {
   while (start < text.length && out.length < SAMPLE_LINES) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const line = text.slice(start, end).replace(/\r$/, '');
+    const cut = Math.min(end, start + SAMPLE_LINE_CHARS);
+    const line = text.charCodeAt(cut - 1) === 13 && cut === end ? text.slice(start, cut - 1) : text.slice(start, cut);
     start = end + 1;
     if (line.trim() === '' || line.startsWith('#')) continue;
     out.push(line);
