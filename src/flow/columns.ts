@@ -1,7 +1,7 @@
 // Growable typed-array columns: per-packet and per-leg facts are stored column-wise so that
 // collecting them allocates only when a column doubles, never per packet.
 
-type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T };
 
 export class Column<T extends TypedArray> {
@@ -37,4 +37,5 @@ export class Column<T extends TypedArray> {
 export const u8 = (capacity: number, width = 1) => new Column(Uint8Array, capacity, width);
 export const u32 = (capacity: number, width = 1) => new Column(Uint32Array, capacity, width);
 export const i32 = (capacity: number, width = 1) => new Column(Int32Array, capacity, width);
+export const f32 = (capacity: number, width = 1) => new Column(Float32Array, capacity, width);
 export const f64 = (capacity: number, width = 1) => new Column(Float64Array, capacity, width);

@@ -97,15 +97,15 @@ export class LegTable {
   /** 1 when a later connection on the same ports took the key over. */
   readonly superseded = u8(256);
 
-  // ---- per sampled packet ----
+  // ---- per sampled packet: matching's input, dropped once it has read them (dropSamples) ----
   samples = 0;
-  readonly sampleLeg = i32(4096);
-  readonly sampleTs = f64(4096);
-  readonly sampleFingerprint = u32(4096);
-  readonly sampleLooseFingerprint = u32(4096);
+  sampleLeg = i32(4096);
+  sampleTs = f64(4096);
+  sampleFingerprint = u32(4096);
+  sampleLooseFingerprint = u32(4096);
   /** 1 when the packet went from the leg's low endpoint to its high one. */
-  readonly sampleFromLow = u8(4096);
-  readonly sampleTtl = u8(4096);
+  sampleFromLow = u8(4096);
+  sampleTtl = u8(4096);
 
   /**
    * Whether a packet on a known 5-tuple opens another connection: a SYN with another initial
@@ -234,6 +234,21 @@ export class LegTable {
     const keys = this.keys.data;
     for (let i = 0; i < KEY_WORDS; i++) if (keys[base + i] !== this.scratch[i]) return false;
     return true;
+  }
+
+  /**
+   * Frees the sampled packets (22 bytes each, the largest part of a busy capture's table) once
+   * matching has copied what it needs; `sampleCount` per leg stays. Adding packets afterwards
+   * samples them anew.
+   */
+  dropSamples(): void {
+    this.samples = 0;
+    this.sampleLeg = i32(0);
+    this.sampleTs = f64(0);
+    this.sampleFingerprint = u32(0);
+    this.sampleLooseFingerprint = u32(0);
+    this.sampleFromLow = u8(0);
+    this.sampleTtl = u8(0);
   }
 
   private growSamples(s: number): void {

@@ -5,7 +5,7 @@
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { KEY_WORDS } from '../flow/leg-table.js';
 import { PairEvidence } from './pair-evidence.js';
-import { BUCKETS, SortBuffers, bucketStarts, sortWithinBuckets, topBucket } from './radix-sort.js';
+import { BUCKETS, SortBuffers, bucketStarts, fileInPlace, sortWithinBuckets, topBucket } from './radix-sort.js';
 
 /** Every leg of the case numbered once across its captures: global id → (capture, leg in that capture). */
 export class LegIds {
@@ -59,23 +59,120 @@ const OFFSET_TOLERANCE_SECONDS = 2;
 /** Time differences kept per capture pair to estimate its clock offset before pairing. */
 const OFFSET_SAMPLES = 4096;
 
+/**
+ * The evidence for every pair of legs that share packets. Consumes the captures' sampled packets
+ * (LegTable.dropSamples) as it copies them into its rows: nothing after matching reads them.
+ */
 export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence {
   const pairs = new PairEvidence(ids.count);
-  // Both passes use the same arrays (the second needs none of the first's).
-  const buffers = { samples: new SortBuffers(), sort: new SortBuffers() };
-  addEvidence(captures, ids, false, pairs, buffers);
-  // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
-  // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
-  // (those whose loose print differs) take part.
-  addEvidence(captures, ids, true, pairs, buffers);
+  addBothPasses(captures, ids, pairs);
+  // The rows are unreachable from here on: the medians' array can take their place.
   pairs.computeMedians();
   return pairs;
 }
 
 /**
- * Sorts every sampled packet of the case by its print and adds one piece of evidence per pair of
- * samples that are the same packet at two capture points. The `loose` pass leaves the pairs the
- * exact pass found alone.
+ * The sampled packets of a case, one row each, in the order of their prints: what a pass pairs.
+ * A row is 24 bytes (the leg tables' samples are 22, dropped once filed here).
+ */
+interface SampleRows {
+  count: number;
+  print: Uint32Array;
+  /** Global leg id. */
+  leg: Uint32Array;
+  ts: Float64Array;
+  /** Bit 0: sent from the leg's low endpoint; bits 1–8: TTL. */
+  flag: Uint32Array;
+  /** The print without TCP sequence numbers, for the second pass (empty once it is filed). */
+  loosePrint: Uint32Array;
+}
+
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence): void {
+  const scratch = new SortBuffers();
+  const rows = fileExactRows(captures, ids, scratch);
+  addEvidence(captures, ids, rows, false, pairs);
+  // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
+  // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
+  // (those whose loose print differs) take part, refiled in place in the first pass's rows.
+  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs);
+}
+
+/**
+ * Every sample of the case filed by its print's top bits straight from the leg tables, then
+ * sorted by print within each bucket (radix-sort.ts); each capture's samples dropped once filed.
+ * Within a print, rows keep the order of capture, then of packets in the capture.
+ */
+function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffers): SampleRows {
+  const counts = new Uint32Array(BUCKETS);
+  let count = 0;
+  for (const c of captures) {
+    const exact = c.legs.sampleFingerprint.data;
+    for (let s = 0; s < c.legs.samples; s++) counts[topBucket(exact[s]!)]!++;
+    count += c.legs.samples;
+  }
+  const starts = bucketStarts(counts);
+  const rows: SampleRows = {
+    count,
+    print: new Uint32Array(count),
+    leg: new Uint32Array(count),
+    ts: new Float64Array(count),
+    flag: new Uint32Array(count),
+    loosePrint: new Uint32Array(count),
+  };
+  const { print, leg, ts, flag, loosePrint } = rows;
+  captures.forEach((c, ci) => {
+    const t = c.legs;
+    const exact = t.sampleFingerprint.data;
+    const relaxed = t.sampleLooseFingerprint.data;
+    const firstId = ids.firstId[ci]!;
+    for (let s = 0; s < t.samples; s++) {
+      const at = counts[topBucket(exact[s]!)]!++;
+      print[at] = exact[s]!;
+      leg[at] = firstId + t.sampleLeg.data[s]!;
+      ts[at] = t.sampleTs.data[s]!;
+      flag[at] = t.sampleFromLow.data[s]! | (t.sampleTtl.data[s]! << 1);
+      loosePrint[at] = relaxed[s]!;
+    }
+    t.dropSamples();
+  });
+  sortWithinBuckets(starts, print, [leg, ts, flag, loosePrint], scratch);
+  return rows;
+}
+
+/**
+ * The rows whose loose print differs (TCP), moved to the front with that print as their key
+ * and sorted by it, in place: the second pass needs no second copy of the samples. Within a
+ * print, rows come in the first pass's order (exact print, capture, packet), which the pass
+ * does not depend on: it orders each group by capture, time and leg (splitGroup).
+ */
+function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
+  const { print, leg, ts, flag, loosePrint } = rows;
+  let n = 0;
+  for (let r = 0; r < rows.count; r++) {
+    const relaxed = loosePrint[r]!;
+    if (relaxed === print[r]) continue;
+    print[n] = relaxed;
+    leg[n] = leg[r]!;
+    ts[n] = ts[r]!;
+    flag[n] = flag[r]!;
+    n++;
+  }
+  const loose: SampleRows = {
+    count: n,
+    print: print.subarray(0, n),
+    leg: leg.subarray(0, n),
+    ts: ts.subarray(0, n),
+    flag: flag.subarray(0, n),
+    loosePrint: new Uint32Array(0),
+  };
+  const starts = fileInPlace(loose.print, [loose.leg, loose.ts, loose.flag]);
+  sortWithinBuckets(starts, loose.print, [loose.leg, loose.ts, loose.flag], scratch);
+  return loose;
+}
+
+/**
+ * Adds one piece of evidence per pair of rows (sampled packets, sorted by print) that are the
+ * same packet at two capture points. The `loose` pass leaves the pairs the exact pass found alone.
  *
  * A print can repeat: replayed or load-generated traffic repeats IP IDs, sequence numbers and
  * payloads in every connection. Equal prints are then told apart by time. Per capture, a print's
@@ -87,51 +184,9 @@ export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence
  * from the prints that occur once per capture, else from repeats seen equally often at both
  * captures (k-th to k-th).
  */
-function addEvidence(
-  captures: CaptureLegs[],
-  ids: LegIds,
-  loose: boolean,
-  pairs: PairEvidence,
-  buffers: { samples: SortBuffers; sort: SortBuffers },
-): void {
+function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loose: boolean, pairs: PairEvidence): void {
   const exactPairs = loose ? pairs.count : 0;
-  // Every sample taking part, with what a pair needs of it, filed by its print's top bits
-  // straight from the leg tables, then sorted by print within each bucket (radix-sort.ts).
-  const counts = new Uint32Array(BUCKETS);
-  let total = 0;
-  for (const c of captures) {
-    const t = c.legs;
-    const exact = t.sampleFingerprint.data;
-    const relaxed = t.sampleLooseFingerprint.data;
-    for (let s = 0; s < t.samples; s++) {
-      if (loose && relaxed[s] === exact[s]) continue;
-      counts[topBucket(loose ? relaxed[s]! : exact[s]!)]!++;
-      total++;
-    }
-  }
-  const starts = bucketStarts(counts);
-  const u32 = new Uint32Array(0);
-  const sorted = buffers.samples.take(0, u32, total);
-  const leg = buffers.samples.take(1, u32, total);
-  const ts = buffers.samples.take(2, new Float64Array(0), total);
-  /** Bit 0: sent from the leg's low endpoint; bits 1–8: TTL. */
-  const flag = buffers.samples.take(3, u32, total);
-  captures.forEach((c, ci) => {
-    const t = c.legs;
-    const exact = t.sampleFingerprint.data;
-    const relaxed = t.sampleLooseFingerprint.data;
-    const firstId = ids.firstId[ci]!;
-    for (let s = 0; s < t.samples; s++) {
-      if (loose && relaxed[s] === exact[s]) continue;
-      const print = loose ? relaxed[s]! : exact[s]!;
-      const at = counts[topBucket(print)]!++;
-      sorted[at] = print;
-      leg[at] = firstId + t.sampleLeg.data[s]!;
-      ts[at] = t.sampleTs.data[s]!;
-      flag[at] = t.sampleFromLow.data[s]! | (t.sampleTtl.data[s]! << 1);
-    }
-  });
-  sortWithinBuckets(starts, sorted, [leg, ts, flag], buffers.sort);
+  const { count: total, print: sorted, leg, ts, flag } = rows;
 
   const captureCount = captures.length;
   const capture = ids.capture;
@@ -186,6 +241,8 @@ function addEvidence(
     for (let i = 0; i < n; i++) order[i] = start + i;
     // Entries come in capture order (samples were added capture by capture, the sort is stable)
     // and nearly in time order within one: insertion sort by (capture, time) is linear then.
+    // Equal times keep the capture's packet order in the exact pass; the loose pass, whose rows
+    // come in the exact pass's order, orders them by leg.
     for (let i = 1; i < n; i++) {
       const e = order[i]!;
       const c = capture[leg[e]!]!;
@@ -194,7 +251,7 @@ function addEvidence(
       while (j > 0) {
         const p = order[j - 1]!;
         const pc = capture[leg[p]!]!;
-        if (pc < c || (pc === c && ts[p]! <= t)) break;
+        if (pc < c || (pc === c && (ts[p]! < t || (ts[p]! === t && (!loose || leg[p]! <= leg[e]!))))) break;
         order[j] = p;
         j--;
       }

@@ -3,7 +3,7 @@
 // item of analyze. Pairs are numbered in the order they were first seen; that order is part of
 // the result (ties between equally good links are decided by it).
 
-import { f64, i32, u32, u8 } from '../flow/columns.js';
+import { f32, f64, i32, u32, u8 } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
@@ -32,11 +32,15 @@ export class PairEvidence {
   /** 1 when found only without TCP sequence numbers (weaker evidence). */
   readonly loose = u8(1024);
 
-  // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction, as chains in one pool
-  // (entry → next entry, -1 ends a chain): medians need a sample, not every packet.
+  // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction: medians need a sample,
+  // not every packet. The first in the pair's row (most pairs of a busy case share one packet
+  // per direction), the others as chains in one pool (entry → next entry, -1 ends a chain),
+  // each as its difference from the first in single precision: the packets of one pair and
+  // direction differ by jitter, not by the clock offset, so 24 bits keep them to well under a
+  // microsecond up to seconds apart, in 8 bytes an entry instead of 12 (docs/performance.md).
   private readonly deltaHead = i32(1024, 2);
   private readonly firstDelta = f64(1024, 2);
-  private readonly deltaValue = f64(4096);
+  private readonly deltaValue = f32(4096);
   private readonly deltaNext = i32(4096);
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
@@ -111,16 +115,17 @@ export class PairEvidence {
     const sent = aFromLow ? this.fromLow.data[pair]!++ : this.fromHigh.data[pair]!++;
     if (aFromLow) this.ttlVotesFromLow.data[pair]! += ttlVote;
     else this.ttlVotesFromHigh.data[pair]! += ttlVote;
-    // The first difference per direction is kept in the pair's own row as well: most pairs of
-    // a busy case share one packet per direction, and their median is then read in place.
-    if (sent === 0) this.firstDelta.data[2 * pair + direction] = delta;
+    if (sent === 0) {
+      this.firstDelta.data[2 * pair + direction] = delta;
+      return;
+    }
     if (sent >= DELTAS_KEPT) return;
     const entry = this.deltas++;
     if (entry >= this.deltaValue.data.length) {
       this.deltaValue.ensure(entry);
       this.deltaNext.ensure(entry);
     }
-    this.deltaValue.data[entry] = delta;
+    this.deltaValue.data[entry] = delta - this.firstDelta.data[2 * pair + direction]!;
     this.deltaNext.data[entry] = this.deltaHead.data[2 * pair + direction]!;
     this.deltaHead.data[2 * pair + direction] = entry;
   }
@@ -149,11 +154,13 @@ export class PairEvidence {
     const sent = this.sentBy(pair, fromLow);
     if (sent === 0) return NaN;
     if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
+    const first = this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
     const values = this.scratch;
-    let n = 0;
+    values[0] = first;
+    let n = 1;
     for (let e = this.deltaHead.data[2 * pair + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) {
       // Insertion sort as the values come: at most DELTAS_KEPT of them.
-      const v = this.deltaValue.data[e]!;
+      const v = first + this.deltaValue.data[e]!;
       let i = n++;
       while (i > 0 && values[i - 1]! > v) {
         values[i] = values[i - 1]!;
@@ -161,7 +168,6 @@ export class PairEvidence {
       }
       values[i] = v;
     }
-    if (n === 0) return NaN;
     const mid = n >> 1;
     return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }

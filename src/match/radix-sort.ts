@@ -60,6 +60,44 @@ export function bucketStarts(counts: Uint32Array): Uint32Array {
 }
 
 /**
+ * Files rows of `keys` (and `columns` along) into the buckets of their keys' top bits in place,
+ * keeping the order of rows within a bucket, and returns the buckets' starts (as bucketStarts).
+ * The rows are moved along the cycles of the permutation: the only extra memory is each row's
+ * destination (4 bytes a row), where filing into a second set of arrays takes a row's size.
+ */
+export function fileInPlace(keys: Uint32Array, columns: Column[]): Uint32Array {
+  const n = keys.length;
+  const counts = new Uint32Array(BUCKETS);
+  for (let i = 0; i < n; i++) counts[topBucket(keys[i]!)]!++;
+  const starts = bucketStarts(counts);
+  const dest = new Uint32Array(n);
+  for (let i = 0; i < n; i++) dest[i] = counts[topBucket(keys[i]!)]!++;
+  const all: Column[] = [keys, ...columns];
+  // Every kind of value a column holds fits a double exactly.
+  const carried = new Float64Array(all.length);
+  for (let i = 0; i < n; i++) {
+    if (dest[i] === i) continue;
+    // Row i's values travel to dest[i], whose values travel on, until the cycle comes back to i.
+    for (let k = 0; k < all.length; k++) carried[k] = all[k]![i]!;
+    let j = dest[i]!;
+    dest[i] = i;
+    while (j !== i) {
+      for (let k = 0; k < all.length; k++) {
+        const column = all[k]!;
+        const value = column[j]!;
+        column[j] = carried[k]!;
+        carried[k] = value;
+      }
+      const next = dest[j]!;
+      dest[j] = j;
+      j = next;
+    }
+    for (let k = 0; k < all.length; k++) all[k]![i] = carried[k]!;
+  }
+  return starts;
+}
+
+/**
  * Sorts each bucket [starts[b], starts[b + 1]) of `keys` (filed by topBucket, in the order rows
  * should keep among equal keys) on the remaining bits, moving `columns` along. Stable.
  */

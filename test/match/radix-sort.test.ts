@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUCKETS, SortBuffers, bucketStarts, sortWithinBuckets, topBucket } from '../../src/match/radix-sort.js';
+import { BUCKETS, SortBuffers, bucketStarts, fileInPlace, sortWithinBuckets, topBucket } from '../../src/match/radix-sort.js';
 
 /** Files rows by topBucket as matching does, then sorts within the buckets. */
 function sortRows(keys: number[], columns: Array<Uint32Array | Float64Array>, scratch = new SortBuffers()) {
@@ -54,6 +54,30 @@ describe('bucket radix sort', () => {
       expect([...moved[0]!]).toEqual(expected);
       expect(sorted[0]).toBe(Math.min(...keys));
     }
+  });
+
+  it('files rows in place into their buckets, keeping their order within a bucket, then sorts like a comparator sort', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keyArbitrary, fc.double({ noNaN: true })), { maxLength: 3000 }), (items) => {
+        const keys = Uint32Array.from(items.map(([k]) => k));
+        const values = Float64Array.from(items.map(([, v]) => v));
+        const index = Uint32Array.from(items.map((_, i) => i));
+        const original = [...keys];
+        const starts = fileInPlace(keys, [index, values]);
+        // Filed: each row in its bucket, in its original order there, its columns with it.
+        for (let b = 0; b < BUCKETS; b++) {
+          for (let i = starts[b]!; i < starts[b + 1]!; i++) {
+            expect(topBucket(keys[i]!)).toBe(b);
+            if (i > starts[b]!) expect(index[i]!).toBeGreaterThan(index[i - 1]!);
+          }
+        }
+        expect([...keys]).toEqual([...index].map((i) => original[i]!));
+        expect([...values]).toEqual([...index].map((i) => items[i]![1]));
+        sortWithinBuckets(starts, keys, [index, values], new SortBuffers());
+        const expected = [...original.keys()].sort((a, b) => original[a]! - original[b]! || a - b);
+        expect([...index]).toEqual(expected);
+      }),
+    );
   });
 
   it('bucketStarts turns counts into each bucket’s first row and appends the end', () => {
