@@ -44,4 +44,20 @@ describe.runIf(scenarios.length > 0)('legs agree with the direction their captur
     expect(problems.some((p) => p.includes('the request was'))).toBe(true);
     expect(problems.some((p) => p.includes('the capture recorded the request'))).toBe(true);
   });
+
+  it.runIf(scenarios.includes('clusterip-same-node'))('would catch a point dropped, or points out of the order the packets crossed them', async () => {
+    const report = await runAnalyze({ paths: [join(SAMPLES, 'clusterip-same-node')], hosts: [] });
+    const t = readTruth('clusterip-same-node').flows.find((f) => f.path.some((h) => h.interface === 'cni0'))!;
+    const flow = findFlow(report, t)!;
+    expect(hopsAgainstTruth('same-node', flow, t)).toEqual([]);
+    const dropped = structuredClone(flow);
+    dropped.legs[0]!.hops.splice(1, 1);
+    expect(hopsAgainstTruth('same-node', dropped, t).some((p) => p.includes('natpath lists 2'))).toBe(true);
+    // cni0 put after the server pod's veth (the mistake 84569ab fixed): both carry the DNATed tuple, so only time tells.
+    const turned = structuredClone(flow);
+    const hops = turned.legs[0]!.hops;
+    [hops[1], hops[2]] = [hops[2]!, hops[1]!];
+    const problems = hopsAgainstTruth('same-node', turned, t);
+    expect(problems.some((p) => p.includes('before the point ahead of it'))).toBe(true);
+  });
 });

@@ -126,20 +126,38 @@ export function ourPath(flow: Flow): string[] {
 export function hopsAgainstTruth(label: string, flow: Flow, truth: TruthFlow): string[] {
   const problems: string[] = [];
   const theirs = truth.path.filter((h) => h.inCase !== false);
-  const ours = flow.legs.flatMap((leg) => leg.hops.map((hop) => ({ host: leg.host, hop })));
-  if (theirs.length !== ours.length || theirs.some((h) => h.interface === null)) return problems;
-  let previous: { host: string; position: number } | null = null;
-  for (const [i, h] of theirs.entries()) {
-    const { host, hop } = ours[i]!;
-    const point = `${host}:${hop.interface}`;
-    const tuple = `${endpointText(h.src, truth.proto)} → ${endpointText(h.dst, truth.proto)}`;
-    if (`${hop.src} → ${hop.dst}` !== tuple) problems.push(`${label}: at ${point} the leg is ${hop.src} → ${hop.dst}, the request was ${tuple}`);
-    if (h.direction !== undefined && hop.direction !== h.direction) problems.push(`${label}: at ${point} the leg goes ${hop.direction ?? 'no way'}, the capture recorded the request ${h.direction}`);
-    if (previous !== null && previous.host === host && hop.position < previous.position) {
-      problems.push(`${label}: at ${point} the packets passed ${((previous.position - hop.position) * 1e6).toFixed(0)} µs before the point ahead of it`);
+  for (const leg of flow.legs) {
+    const atHost = theirs.filter((h) => h.host === leg.host);
+    const tupleOf = (h: TruthHop) => `${endpointText(h.src, truth.proto)} → ${endpointText(h.dst, truth.proto)}`;
+    if (atHost.some((h) => h.interface === null)) {
+      // Cooked v1 (no interface names): its copies fold into fewer hops, so hops are not paired one
+      // to one; each must still be the request as the capture recorded it at one of them.
+      for (const hop of leg.hops) {
+        const point = `${leg.host}:${hop.interface}`;
+        if (!atHost.some((h) => tupleOf(h) === `${hop.src} → ${hop.dst}`)) problems.push(`${label}: at ${point} the leg is ${hop.src} → ${hop.dst}, the request was ${[...new Set(atHost.map(tupleOf))].join(' or ')}`);
+        if (hop.direction !== null && !atHost.some((h) => h.direction === hop.direction)) problems.push(`${label}: at ${point} the leg goes ${hop.direction}, the capture recorded the request ${[...new Set(atHost.map((h) => h.direction))].join('/')}`);
+      }
+      continue;
     }
-    previous = { host, position: hop.position };
+    if (atHost.length !== leg.hops.length) {
+      problems.push(`${label}: ${leg.host} holds the request at ${atHost.length} capture points, natpath lists ${leg.hops.length}`);
+      continue;
+    }
+    let previous: { point: string; position: number } | null = null;
+    for (const [i, h] of atHost.entries()) {
+      const hop = leg.hops[i]!;
+      const point = `${leg.host}:${hop.interface}`;
+      const tuple = tupleOf(h);
+      if (`${hop.src} → ${hop.dst}` !== tuple) problems.push(`${label}: at ${point} the leg is ${hop.src} → ${hop.dst}, the request was ${tuple}`);
+      if (h.direction !== undefined && hop.direction !== h.direction) problems.push(`${label}: at ${point} the leg goes ${hop.direction ?? 'no way'}, the capture recorded the request ${h.direction}`);
+      if (previous !== null && hop.position < previous.position) {
+        problems.push(`${label}: at ${point} the packets passed ${((previous.position - hop.position) * 1e6).toFixed(0)} µs before the point ahead of it`);
+      }
+      previous = { point, position: hop.position };
+    }
   }
+  const hosts = new Set(flow.legs.map((l) => l.host));
+  for (const host of new Set(theirs.map((h) => h.host))) if (!hosts.has(host)) problems.push(`${label}: natpath has no leg at ${host}, where the capture holds the request`);
   return problems;
 }
 
