@@ -38,7 +38,8 @@ DIR/<host>.tar.gz for natpath analyze/batch. Run as root.
 Limits (all three required unless --no-capture):
   --duration SECONDS   stop the capture after this many seconds
   --packets COUNT      ... or after this many packets (tcpdump -c)
-  --size MB            ... or once the capture file reaches this many megabytes (checked every second)
+  --size MB            ... or once the capture file reaches this many megabytes (10^6 bytes;
+                       tcpdump -C: the file never exceeds it by more than one packet)
 Options:
   --out DIR            where <host>/ and <host>.tar.gz go (required)
   --filter 'BPF'       capture filter, e.g. 'host 198.51.100.10 or udp port 8472'
@@ -130,6 +131,7 @@ COLLECTED=
 SKIPPED=
 
 TCPDUMP_PID=
+STOPPER=
 stop_capture() {
   if [ -n "$TCPDUMP_PID" ]; then
     # SIGINT lets tcpdump flush its buffer and write a complete file; KILL if it does not stop.
@@ -140,6 +142,7 @@ stop_capture() {
     wait "$TCPDUMP_PID" 2>/dev/null
     TCPDUMP_PID=
   fi
+  if [ -n "$STOPPER" ]; then rm -f "$STOPPER"; STOPPER=; fi
 }
 trap 'stop_capture' EXIT
 trap 'say "interrupted: capture stopped"; stop_capture; exit 130' INT
@@ -165,16 +168,22 @@ save() {
   fi
 }
 
-file_size() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
-
 if [ "$CAPTURE" = 1 ]; then
   CAP=$HOST_DIR/capture.pcap
-  limit_bytes=$((SIZE_MB * 1000000))
-  # -U: each packet written at once, so the size check and a stop lose nothing.
+  # The size limit is tcpdump's own: with -C it checks the file's size before writing each packet
+  # and, past the limit, closes it and runs the -z command on it (STOPPER), which stops tcpdump.
+  # The file therefore ends within one packet of the limit however fast packets come; the few
+  # packets written to the next file (capture.pcap1) before the stop are removed. Without -W no
+  # file is ever overwritten. -Z root: with -C, tcpdump would drop to its own user before opening
+  # the file, which then could not be written in a folder of root's.
+  STOPPER=$(mktemp "${TMPDIR:-/tmp}/natpath-collect-stop.XXXXXX") || die "cannot create a temporary file"
+  printf '#!/bin/sh\n# Run by tcpdump (-z) when the capture file reaches --size: stop tcpdump.\nkill -INT "$PPID"\n' >"$STOPPER"
+  chmod 700 "$STOPPER"
+  # -U: each packet written at once, so a stop loses nothing.
   if [ -n "$FILTER" ]; then
-    in_ns tcpdump -i "$IFACE" -n -U -s "$SNAPLEN" -c "$PACKETS" -w "$CAP" -- "$FILTER" 2>>"$LOG" &
+    in_ns tcpdump -i "$IFACE" -n -U -s "$SNAPLEN" -c "$PACKETS" -C "$SIZE_MB" -z "$STOPPER" -Z root -w "$CAP" -- "$FILTER" 2>>"$LOG" &
   else
-    in_ns tcpdump -i "$IFACE" -n -U -s "$SNAPLEN" -c "$PACKETS" -w "$CAP" 2>>"$LOG" &
+    in_ns tcpdump -i "$IFACE" -n -U -s "$SNAPLEN" -c "$PACKETS" -C "$SIZE_MB" -z "$STOPPER" -Z root -w "$CAP" 2>>"$LOG" &
   fi
   TCPDUMP_PID=$!
   say "capturing on $IFACE${FILTER:+ ($FILTER)} for at most ${DURATION}s, $PACKETS packets, $SIZE_MB MB"
@@ -184,7 +193,6 @@ if [ "$CAPTURE" = 1 ]; then
     if ! kill -0 "$TCPDUMP_PID" 2>/dev/null; then why="packet limit reached or tcpdump ended"; break; fi
     now=$(date +%s)
     if [ $((now - started)) -ge "$DURATION" ]; then why="duration limit reached"; break; fi
-    if [ "$(file_size "$CAP")" -ge "$limit_bytes" ]; then why="size limit reached"; break; fi
     sleep 1
   done
   if kill -0 "$TCPDUMP_PID" 2>/dev/null; then
@@ -195,6 +203,13 @@ if [ "$CAPTURE" = 1 ]; then
     TCPDUMP_PID=
     [ "$status" = 0 ] || why="tcpdump failed (exit $status, see collect.log)"
   fi
+  # A second file exists only when the first reached --size.
+  if [ -e "${CAP}1" ]; then
+    why="size limit reached"
+    for extra in "$CAP"[0-9]*; do rm -f "$extra"; done
+  fi
+  rm -f "$STOPPER"
+  STOPPER=
   printf 'capture: %s after %ss\n' "$why" "$(($(date +%s) - started))" >>"$LOG"
   if [ -s "$CAP" ]; then COLLECTED="$COLLECTED capture.pcap"; else SKIPPED="$SKIPPED capture.pcap(empty: $why)"; fi
   say "capture stopped: $why"

@@ -20,6 +20,7 @@ import { type LegFacts, type LinkedFlows, linkLegs } from '../match/link-legs.js
 import { LegIds, matchPackets } from '../match/match-packets.js';
 import type { PairEvidence } from '../match/pair-evidence.js';
 import { tunnelPortsOf } from '../route/index.js';
+import { formatCount } from '../report/format-number.js';
 
 export interface AnalyzeOptions {
   /** Called with a capture's display path and its bytes before reading it… */
@@ -30,13 +31,30 @@ export interface AnalyzeOptions {
   maxFlows?: number;
   /** Describe every flow for the answer instead of one per shape (tests prove the two agree). */
   describeEveryFlow?: boolean;
+  /**
+   * Called as each phase after reading starts, with what it is doing in words and its amount of
+   * work (0 when it cannot say), so that a terminal shows more than a finished bar…
+   */
+  onPhase?: (phase: AnalyzePhase, label: string, total: number) => void;
+  /** …and, in phases that can say, with the work done so far (flows explained). */
+  onStep?: (done: number) => void;
 }
+
+/** The phases after reading, in order (docs/analyze.md). */
+export type AnalyzePhase = 'match' | 'clocks' | 'link' | 'explain' | 'report';
+
+/** Flows between two onStep calls: often enough for a bar, rarely enough to cost nothing. */
+const STEP_FLOWS = 1024;
 
 export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
   const inputs = await readInputs(request, options);
+  const say = options.onPhase ?? (() => {});
+  say('match', `matching packets across ${formatCount(inputs.captures.length)} capture(s)`, 0);
   const matched = matchAcrossCaptures(inputs);
+  say('clocks', `estimating the hosts' clock offsets from ${formatCount(matched.pairs.count)} matched connection pair(s)`, 0);
   const offsets = estimateClocks(inputs, matched);
   const explained = explainFlows(inputs, matched, offsets, options);
+  say('report', `building the report of ${formatCount(explained.linked.count)} flow(s)`, 0);
   return buildReport(inputs, offsets, explained);
 }
 
@@ -126,7 +144,9 @@ interface ExplainedFlows {
 function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: ClockOffset[], options: AnalyzeOptions): ExplainedFlows {
   const { captures, hosts } = inputs;
   const { ids } = matched;
+  options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, 0);
   const linked = linkLegs(legFacts(ids, captures, offsets), matched.pairs, offsets);
+  options.onPhase?.('explain', `explaining ${formatCount(linked.count)} flow(s)`, linked.count);
   // Flows are folded into the answer and totals one at a time; only those listed in the report
   // are described in full and kept, so memory follows the listing, not the capture. Flows of
   // one shape (differing only in client port, counts, times) answer alike: the first of each
@@ -145,6 +165,7 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const shapesInOrder: AnswerShare[] = [];
   const countOf = new Map<AnswerShare, number>();
   for (let i = 0; i < linked.count; i++) {
+    if (i % STEP_FLOWS === 0) options.onStep?.(i);
     const shape = options.describeEveryFlow === true ? -1 : shapes.shapeOf(linked, i);
     let described: Flow | null = null;
     let share = shape < 0 ? undefined : shares[shape];

@@ -43,13 +43,17 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   const request = await caseRequestFromArgs('analyze', options.paths, options.hostSpecs);
   if (typeof request === 'number') return request;
   const progress = createProgress();
+  // Every phase says what it is doing on a terminal: reading (a bar per file), matching, clocks,
+  // linking, explaining (a bar over the flows), building, rendering and writing the report.
   const report = await runAnalyze(request, {
     maxFlows: options.maxFlows,
-    onFile: (file, bytes) => progress.start(file, bytes),
+    onFile: (file, bytes) => progress.phase(`reading ${file}`, bytes),
     onBytes: (offset) => progress.update(offset),
+    onPhase: (_phase, label, total) => progress.phase(label, total),
+    onStep: (done) => progress.update(done),
   });
-  progress.finish();
   const toFile = options.out !== undefined && options.out !== '-';
+  progress.phase(`rendering the ${options.format} report`);
   const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
   const text = ANALYZE_FORMATS[options.format](report, {
     style: makeStyle(color),
@@ -62,7 +66,11 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
       madeAt: new Date().toISOString(),
     },
   });
+  // On a terminal the report goes where the bar is: clear it first; into a file, say so.
+  if (toFile) progress.phase(`writing ${options.out}`);
+  else progress.finish();
   await writeOutput(text, options.out);
+  progress.finish();
   if (report.hosts.every((h) => h.captures.length === 0)) {
     process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
     return ANALYZE_EXIT.unusable;

@@ -26,6 +26,8 @@ export interface DecodeRunOptions {
   progress?(bytes: number): void;
   /** Kernel ifindex → name (from the host's ip link/addr dump), for Linux cooked v2 captures. */
   ifNames?: ReadonlyMap<number, string>;
+  /** The host interface the capture file is named after (`eth0.pcap`), for a capture that names none. */
+  fileInterface?: string | null;
   /** UDP ports of tunnels beyond the defaults (VXLAN 4789/8472, Geneve 6081). */
   tunnelPorts?: TunnelPorts;
   /**
@@ -113,8 +115,10 @@ async function runDecodeCounting(
     const stream = format.stream(o.ctx);
     let pending = stream.start();
     const ifNames = o.ifNames;
+    const byFile = o.fileInterface ?? null;
     const interfaceName = (interfaces: readonly CaptureInterface[], r: PacketRecord): string | null =>
-      interfaces[r.interfaceIndex]?.name ?? (view.ifIndex >= 0 ? (ifNames?.get(view.ifIndex) ?? null) : null);
+      interfaces[r.interfaceIndex]?.name ??
+      (view.ifIndex >= 0 ? (ifNames?.get(view.ifIndex) ?? null) : interfaces.length === 1 ? byFile : null);
     read = await readCaptureFile(o.file, (r, control) => {
       decodePacket(r.linkType, r.data, r.dataOffset, r.dataOffset + r.capLength, view, r.origLength);
       counter.add(view, r);
@@ -141,7 +145,7 @@ async function finishRun(read: CaptureReadResult, counter: DecodeSummaryCounter,
   const flows = await counter.flows.finish();
   const seconds = (performance.now() - started) / 1000;
   return {
-    summary: counter.finish(o.file, read.interfaces, view, flows, seconds),
+    summary: counter.finish(o.file, read.interfaces, view, flows, seconds, { byIndex: o.ifNames, fileInterface: o.fileInterface ?? null }),
     diagnostics: read.diagnostics,
     complete: read.complete,
     stoppedEarly: read.stoppedEarly,

@@ -3,7 +3,7 @@
 
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { CaptureFileError } from '../capture/index.js';
-import { siblingInterfaces } from '../case/sibling-interface-names.js';
+import { hostInterfaces } from '../case/host-interfaces.js';
 import type { TunnelPorts } from '../decode/index.js';
 import { tunnelPortsOf } from '../route/index.js';
 import type { DecodeFormatName } from '../report/format-names.js';
@@ -68,9 +68,9 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
   } catch {
     // reported by the reader below
   }
-  const siblings = await siblingInterfaces(file);
-  const names = new Map(siblings.map((i) => [i.index, i.name] as const));
-  const fromHost = tunnelPortsOf(siblings);
+  const host = await hostInterfaces(file);
+  const names = new Map(host.interfaces.map((i) => [i.index, i.name] as const));
+  const fromHost = tunnelPortsOf(host.interfaces);
   // The capture's host folder says which ports its tunnels use; the options add to that.
   const tunnelPorts: TunnelPorts = {
     vxlan: [...new Set([...options.tunnelPorts.vxlan, ...fromHost.ports.vxlan])],
@@ -89,11 +89,17 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
       write,
       progress: (bytes) => progress.update(bytes),
       ifNames: names,
+      fileInterface: host.fileInterface,
       tunnelPorts,
       flowWorker: options.threads === 1 ? 'never' : 'auto',
     });
     progress.finish();
     const read = result.read;
+    const named = result.summary.ifIndexes.some((i) => i.name !== null) || result.summary.interfaces.some((i) => i.nameFrom === 'file-name');
+    if (named) {
+      const byFile = result.summary.interfaces.some((i) => i.nameFrom === 'file-name') ? `; the file is named after ${host.fileInterface}` : '';
+      process.stderr.write(`natpath decode: interfaces named from the host's ${host.dumps.join(', ')}${byFile}\n`);
+    }
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     for (const d of result.diagnostics) if (d.severity !== 'info') process.stderr.write(`natpath decode: ${formatDiagnostic(d)}\n`);
     if (errors.length === 0) return EXIT.ok;

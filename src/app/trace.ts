@@ -16,6 +16,7 @@ import { writeOutput } from './write-output.js';
 import { findArrivalInterface } from '../sim/arrival-interface.js';
 import { EXIT } from './exit-codes.js';
 import { problemWithOutPath } from './out-path.js';
+import { outputWidth, problemWithWidth } from './output-width.js';
 
 /** The source port of a packet whose `--src` has none: one from Linux's default ephemeral range (32768–60999). */
 export const EPHEMERAL_PORT = 40000;
@@ -48,6 +49,8 @@ export interface TraceCommandOptions extends Omit<TraceOptions, 'hosts' | 'hostN
   format: TraceFormat;
   out: string | undefined;
   color: boolean | undefined;
+  /** `--width`: columns of terminal text (0 = no limit); see output-width.ts. */
+  width?: number | undefined;
 }
 
 export async function runTraceCommand(options: TraceCommandOptions): Promise<number> {
@@ -55,7 +58,7 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
     process.stderr.write(`natpath trace: ${message}\n`);
     return EXIT.usage;
   };
-  const { hostArgs, format, out, color, dst, mark: markText, ...request } = options;
+  const { hostArgs, format, out, color, width, dst, mark: markText, ...request } = options;
   const hosts: HostSpec[] = [];
   let hostName: string | undefined;
   for (const spec of hostArgs ?? []) {
@@ -74,7 +77,7 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
     for (const p of missing) process.stderr.write(`natpath trace: ${p}: no such file or folder\n`);
     return EXIT.noUsableInput;
   }
-  const outProblem = problemWithOutPath(out);
+  const outProblem = problemWithOutPath(out) ?? problemWithWidth(width);
   if (outProblem !== null) return fail(outProblem);
   if (dst === undefined) return fail('--dst IP[:port] is required');
   let mark: number | undefined;
@@ -85,7 +88,8 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
   const run = await runTrace({ ...request, dst, mark, hosts, hostName });
   if (!run.ok) return fail(run.message);
   const useColor = shouldUseColor(out ? {} : process.stdout, color, process.env);
-  await writeOutput(TRACE_FORMATS[format](run.report, { style: makeStyle(useColor) }), out);
+  const toFile = out !== undefined && out !== '-';
+  await writeOutput(TRACE_FORMATS[format](run.report, { style: makeStyle(useColor), width: outputWidth(width, toFile, process.stdout, process.env) }), out);
   if (run.report.snapshots.length > 0) return EXIT.ok;
   process.stderr.write('natpath trace: the host has no snapshot to walk the packet through\n');
   return EXIT.noUsableInput;

@@ -57,7 +57,7 @@ export const MAX_ARCHIVE_ENTRIES = 100_000;
  * Called once per listed file with its first ARCHIVE_HEAD_BYTES: whatever the caller needs from
  * the head (its kind) is taken then, so heads are never all held at once.
  */
-export type HeadReader = (file: ArchiveFile, head: Uint8Array) => void;
+export type HeadReader = (file: ArchiveFile, head: Uint8Array) => void | Promise<void>;
 
 export class ArchiveSource {
   private constructor(
@@ -81,20 +81,22 @@ export class ArchiveSource {
     // its head into one buffer shared by all entries (the head reader keeps nothing of it).
     let current: { file: ArchiveFile; into: Buffer; got: number; received: number } | null = null;
     const sharedHead = Buffer.alloc(ARCHIVE_HEAD_BYTES);
-    const close = () => {
+    // Awaited before the next entry is read: the shared head is not overwritten under the reader.
+    const close = async () => {
       if (current === null) return;
-      const bytes = current.into.subarray(0, current.got);
-      if (current.into !== sharedHead) current.file.whole = bytes;
-      readHead(current.file, bytes.subarray(0, Math.min(bytes.length, ARCHIVE_HEAD_BYTES)));
-      files.push(current.file);
+      const { file, into, got } = current;
       current = null;
+      const bytes = into.subarray(0, got);
+      if (into !== sharedHead) file.whole = bytes;
+      await readHead(file, bytes.subarray(0, Math.min(bytes.length, ARCHIVE_HEAD_BYTES)));
+      files.push(file);
     };
     let ordinal = 0;
     const parser = new TarParser();
     try {
       for await (const event of readTarEvents(path, parser)) {
         if (event.kind === 'entry') {
-          close();
+          await close();
           const { name, type, size } = event.entry;
           const index = ordinal++;
           if (type !== 'file' || isHiddenPath(name)) continue;
@@ -130,7 +132,7 @@ export class ArchiveSource {
       if (files.length === 0 && current === null) throw err;
       problems.push({ code: 'case.archive-damaged', message: `the archive is damaged: ${(err as Error).message}; the entries before it are used`, offset: err instanceof TarFormatError ? err.offset : null });
     }
-    close();
+    await close();
     for (const p of parser.problems) problems.push({ code: 'case.archive-header-skipped', message: p.message, offset: p.offset });
     return new ArchiveSource(path, files, problems);
   }

@@ -182,7 +182,9 @@ class CaseBuilder {
     // Each entry is recognised while the archive is listed, so heads are never all held at once.
     const recognised = new Map<ArchiveFile, Recognition>();
     try {
-      source = await ArchiveSource.open(archivePath, (entry, head) => recognised.set(entry, recognizeHead(head, entry.size, basename(entry.name))));
+      source = await ArchiveSource.open(archivePath, async (entry, head) => {
+        recognised.set(entry, await recognizeHead(head, entry.size, basename(entry.name)));
+      });
     } catch (err) {
       this.report('case.unreadable', userPath, `cannot be read as a case archive: ${describeFsError(err)}`);
       return;

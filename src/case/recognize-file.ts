@@ -3,7 +3,8 @@
 // is read, so recognising a 5 GB capture costs the same as a 5 KB dump.
 
 import { open } from 'node:fs/promises';
-import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { sniffCaptureMagic } from '../capture/sniff.js';
@@ -44,15 +45,16 @@ export async function recognizeFile(path: string, size: number): Promise<Recogni
 
 /**
  * The same decision from bytes already in memory (an entry of a case archive): `head` is the
- * start of a file of `size` bytes; a gzip head is decompressed as far as it goes.
+ * start of a file of `size` bytes; a gzip head is decompressed only as far as HEAD_BYTES of
+ * output (a 64 KiB head of zeros inflates to 64 MiB: decompressed whole, every such entry took
+ * that much memory for a moment).
  */
-export function recognizeHead(head: Uint8Array, size: number, fileName: string): Recognition {
+export async function recognizeHead(head: Uint8Array, size: number, fileName: string): Promise<Recognition> {
   if (size === 0) return { kind: 'unrecognised', compression: null, reason: 'empty file (0 bytes)' };
   if (isGzip(head)) {
     let inner: Uint8Array;
     try {
-      // Z_SYNC_FLUSH: a head cut mid-stream yields what it holds instead of an "unexpected end" error.
-      inner = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
+      inner = await gunzipHead(head, HEAD_BYTES);
     } catch (err) {
       return { kind: 'unrecognised', compression: 'gzip', reason: `gzip data that cannot be decompressed (${(err as Error).message})` };
     }
@@ -88,8 +90,9 @@ function isGzip(bytes: Uint8Array): boolean {
 }
 
 function lastNewline(bytes: Uint8Array): number {
-  for (let i = bytes.length - 1; i >= 0; i--) if (bytes[i] === 10) return i;
-  return bytes.length - 1;
+  // Buffer's lastIndexOf is memrchr; Uint8Array's is ~20× slower (160 µs per 64 KiB head).
+  const i = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).lastIndexOf(10);
+  return i === -1 ? bytes.length - 1 : i;
 }
 
 /**
@@ -131,18 +134,40 @@ async function readHead(path: string, maxBytes: number): Promise<Uint8Array> {
   }
 }
 
-/** Decompresses only as much as needed for `maxBytes` of output, then stops reading the file. */
+/** Decompresses only as much of the file as needed for `maxBytes` of output, then stops reading it. */
 function readGunzippedHead(path: string, maxBytes: number): Promise<Uint8Array> {
+  const source = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const gunzip = createGunzip({ chunkSize: GUNZIP_HEAD_CHUNK_BYTES });
+  source.pipe(gunzip);
+  return firstBytesOf(gunzip, maxBytes, source);
+}
+
+/**
+ * The first `maxBytes` that `head` (the start of a gzip file) decompresses to. Z_SYNC_FLUSH: a
+ * head cut mid-stream yields what it holds instead of an "unexpected end" error.
+ */
+function gunzipHead(head: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const gunzip = createGunzip({ chunkSize: GUNZIP_HEAD_CHUNK_BYTES, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  gunzip.end(head);
+  return firstBytesOf(gunzip, maxBytes, null);
+}
+
+/** Output of a head's decompression is taken in chunks this size, so it stops within one of the limit. */
+const GUNZIP_HEAD_CHUNK_BYTES = 16 * 1024;
+
+/**
+ * Collects a gunzip stream's output until `maxBytes`, then destroys it (zlib stops between two
+ * output chunks), so no more than `maxBytes` + one chunk is ever decompressed.
+ */
+function firstBytesOf(gunzip: Gunzip, maxBytes: number, source: Readable | null): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
-    const source = createReadStream(path, { highWaterMark: 64 * 1024 });
-    const gunzip = createGunzip();
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
-      source.destroy();
+      source?.destroy();
       gunzip.destroy();
       const data = Buffer.concat(chunks).subarray(0, maxBytes);
       // A damaged stream still yields a usable head when some bytes came out before the damage.
@@ -156,7 +181,6 @@ function readGunzippedHead(path: string, maxBytes: number): Promise<Uint8Array> 
     });
     gunzip.on('end', () => finish());
     gunzip.on('error', (err) => finish(err));
-    source.on('error', (err) => finish(err));
-    source.pipe(gunzip);
+    source?.on('error', (err) => finish(err));
   });
 }

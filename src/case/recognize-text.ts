@@ -11,6 +11,12 @@ export type TextRecognition =
   | { kind: 'unrecognised'; reason: string };
 
 const SAMPLE_LINES = 200;
+/**
+ * Characters of each sampled line looked at: every test reads a line's start (its first words),
+ * and a head of one 64 KiB line, tested whole by each kind's test, cost ~0.4 ms per file (an
+ * archive of 20 000 such entries: 8 s of recognition).
+ */
+const SAMPLE_LINE_CHARS = 1024;
 const MIN_SHARE = 0.6;
 
 const ROUTE_TYPES = new Set([
@@ -65,7 +71,8 @@ function meaningfulLines(text: string): string[] {
   while (start < text.length && out.length < SAMPLE_LINES) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const line = text.slice(start, end).replace(/\r$/, '');
+    const cut = Math.min(end, start + SAMPLE_LINE_CHARS);
+    const line = text.charCodeAt(cut - 1) === 13 && cut === end ? text.slice(start, cut - 1) : text.slice(start, cut);
     start = end + 1;
     if (line.trim() === '' || line.startsWith('#')) continue;
     out.push(line);
@@ -157,6 +164,8 @@ function recognizeJson(text: string, complete: boolean): TextRecognition {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
+    // An `nft -j` dump cut short (full disk, killed collector) is still that dump: its reader keeps the complete items before the damage and names where it is.
+    if (NFT_JSON_HEAD.test(text)) return { kind: 'nft-ruleset-json', confidence: 0.9, note: `does not parse as a whole (${(err as Error).message}): the complete items before the damage are read` };
     return { kind: 'unrecognised', reason: `starts like JSON but does not parse (${(err as Error).message})` };
   }
   if (isNftJson(parsed)) return { kind: 'nft-ruleset-json', confidence: 1 };
@@ -213,6 +222,8 @@ function recognizeNftText(lines: string[]): TextRecognition | null {
   return null;
 }
 
+const NFT_JSON_HEAD = /^\{\s*"nftables"\s*:\s*\[/;
+
 /** `nft -j list ruleset`: one object whose `nftables` key holds the list. */
 function isNftJson(parsed: unknown): boolean {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Array.isArray((parsed as { nftables?: unknown }).nftables);
@@ -220,7 +231,7 @@ function isNftJson(parsed: unknown): boolean {
 
 /** For a large JSON file only its head is read: decide from the keys of the first object. */
 function recognizeJsonHead(head: string): TextRecognition {
-  if (/^\{\s*"nftables"\s*:\s*\[/.test(head)) return { kind: 'nft-ruleset-json', confidence: 0.9 };
+  if (NFT_JSON_HEAD.test(head)) return { kind: 'nft-ruleset-json', confidence: 0.9 };
   const end = head.indexOf('}');
   const first = end === -1 ? head : head.slice(0, end);
   const has = (key: string) => first.includes(`"${key}"`);

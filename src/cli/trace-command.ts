@@ -22,6 +22,7 @@ interface TraceArgs {
   format: string;
   out?: string;
   color?: boolean;
+  width?: number;
 }
 
 export function traceCommand(setExit: (code: number) => void): CommandModule<object, TraceArgs> {
@@ -57,7 +58,7 @@ export function traceCommand(setExit: (code: number) => void): CommandModule<obj
         await runTraceCommand({
           paths: args.paths ?? [], hostArgs: args.host, proto: args.proto, src: args.src, dst: args.dst, sport: args.sport, dport: args.dport,
           in: args.in, locallyGenerated: args.locallyGenerated, mark: args.mark, hostAddrs: args.hostAddrs, icmpType: args.icmpType, newClient: args.newClient,
-          format: args.format as TraceFormat, out: args.out, color: args.color,
+          format: args.format as TraceFormat, out: args.out, color: args.color, width: args.width,
         }),
       );
     },

@@ -8,6 +8,15 @@ import { DecodeStatus, Has, listReasons, PacketView, Tunnel, tunnelName } from '
 import { ipProtocolName } from './ip-protocol-names.js';
 import { FlowCounter } from './flow-counter.js';
 import type { FlowTotal } from './flow-table.js';
+import { IfIndexCounts } from './if-index-counts.js';
+
+/** What a capture's host folder says about its interfaces (src/case/host-interfaces.ts). */
+export interface HostInterfaceNames {
+  /** Kernel ifindex → name, from the host's `ip link` / `ip addr`. */
+  byIndex?: ReadonlyMap<number, string>;
+  /** The host interface the capture file is named after (`eth0.pcap`), if any. */
+  fileInterface?: string | null;
+}
 
 const NON_IP = 256;
 const ARP = 257;
@@ -25,6 +34,8 @@ export class DecodeSummaryCounter {
   /** Outermost tunnel type of tunnelled packets (Tunnel.*). */
   readonly byTunnel = new Float64Array(16);
   readonly byIpVersion = new Float64Array(7);
+  /** Packets per kernel interface index (Linux cooked v2, NFLOG), bounded: see if-index-counts.ts. */
+  readonly byIfIndex = new IfIndexCounts();
   // Time span: the earliest and latest timestamps, kept exactly (seconds, fraction, interface).
   private firstSec = 0;
   private firstNanos = 0;
@@ -45,6 +56,7 @@ export class DecodeSummaryCounter {
     const iface = r.interfaceIndex;
     if (iface >= this.byInterface.length) this.growInterfaces(iface);
     this.byInterface[iface]!++;
+    if (view.ifIndex >= 0) this.byIfIndex.add(view.ifIndex);
     const d = view.flowDepth;
     if (d >= 0) {
       this.byIpVersion[view.ipVersion[d]!]!++;
@@ -83,8 +95,11 @@ export class DecodeSummaryCounter {
     this.byInterface = bigger;
   }
 
-  /** The report model. `interfaces` from the reader, `view` for its status/reason counters, `flows` from `this.flows`. */
-  finish(file: string, interfaces: readonly CaptureInterface[], view: PacketView, flows: FlowTotal, seconds: number): DecodeSummary {
+  /**
+   * The report model. `interfaces` from the reader, `view` for its status/reason counters, `flows`
+   * from `this.flows`; `host` names what the capture leaves unnamed, from the host folder's `ip link`.
+   */
+  finish(file: string, interfaces: readonly CaptureInterface[], view: PacketView, flows: FlowTotal, seconds: number, host: HostInterfaceNames = {}): DecodeSummary {
     const counts = view.counters;
     const reasons = listReasons();
     const named = <T>(arr: Float64Array, name: (i: number) => T): Array<{ name: T; packets: number }> => {
@@ -103,12 +118,19 @@ export class DecodeSummaryCounter {
       bytes: this.wireBytes,
       capturedBytes: this.capturedBytes,
       linkTypes: named(this.byLinkType, (i) => i).map((e) => ({ linkType: e.name, name: linkTypeName(e.name), packets: e.packets })),
-      interfaces: named(this.byInterface, (i) => i).map((e) => ({
-        index: e.name,
-        name: interfaces[e.name]?.name ?? null,
-        linkType: interfaces[e.name]?.linkType ?? null,
-        packets: e.packets,
-      })),
+      interfaces: named(this.byInterface, (i) => i).map((e) => {
+        const own = interfaces[e.name]?.name ?? null;
+        const byFile = own === null && interfaces.length === 1 ? (host.fileInterface ?? null) : null;
+        return {
+          index: e.name,
+          name: own ?? byFile,
+          nameFrom: own !== null ? ('capture' as const) : byFile !== null ? ('file-name' as const) : null,
+          linkType: interfaces[e.name]?.linkType ?? null,
+          packets: e.packets,
+        };
+      }),
+      ifIndexes: this.byIfIndex.list().map((e) => ({ ifIndex: e.ifIndex, name: host.byIndex?.get(e.ifIndex) ?? null, packets: e.packets })),
+      ifIndexesNotCounted: this.byIfIndex.overflow,
       ipVersions: named(this.byIpVersion, (i) => i).map((e) => ({ version: e.name, packets: e.packets })),
       protocols: named(this.byProto, (i) => (i === NON_IP ? 'non-ip' : i === ARP ? 'arp' : i === 255 ? 'unknown' : ipProtocolName(i))).map((e) => ({
         proto: e.name,
@@ -140,7 +162,16 @@ export interface DecodeSummary {
   bytes: number;
   capturedBytes: number;
   linkTypes: Array<{ linkType: number; name: string; packets: number }>;
-  interfaces: Array<{ index: number; name: string | null; linkType: number | null; packets: number }>;
+  /**
+   * The capture file's interfaces (pcapng IDBs; one for pcap). `name`: the capture's own
+   * (`nameFrom: 'capture'`), else for a single-interface file named after one of its host's
+   * interfaces (`eth0.pcap` beside an `ip link` that lists eth0) that name (`'file-name'`).
+   */
+  interfaces: Array<{ index: number; name: string | null; nameFrom: 'capture' | 'file-name' | null; linkType: number | null; packets: number }>;
+  /** Packets per kernel interface index that Linux cooked v2 / NFLOG records carry, named from the host's `ip link` (null when it does not list it). */
+  ifIndexes: Array<{ ifIndex: number; name: string | null; packets: number }>;
+  /** Packets whose interface index was not counted: more distinct indexes than IfIndexCounts holds. */
+  ifIndexesNotCounted: number;
   ipVersions: Array<{ version: number; packets: number }>;
   /** Innermost protocol: its name (tcp, udp, icmp, icmpv6, igmp, gre, esp, sctp …), else its number; arp, non-ip, unknown (IP without upper layer). */
   protocols: Array<{ proto: string; packets: number }>;

@@ -9,3 +9,6 @@ const NAMES: Record<number, string> = {
 export function ipProtocolName(proto: number): string {
   return NAMES[proto] ?? String(proto);
 }
+
+/** Name → number, for showing both. */
+export const IP_PROTOCOL_NUMBERS: ReadonlyMap<string, number> = new Map(Object.entries(NAMES).map(([n, name]) => [name, Number(n)] as const));

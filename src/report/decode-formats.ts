@@ -3,7 +3,6 @@
 // once — so NDJSON/CSV/table output never holds all packets in memory (JSON holds none either: the
 // array is written element by element). `summary` renders `--summary` instead of per-packet lines.
 
-import Table from 'cli-table3';
 import { csvRows } from './csv.js';
 import type { DecodeFormatName } from './format-names.js';
 import type { Style } from './terminal.js';
@@ -12,6 +11,8 @@ import { DECODE_SCHEMA, type DecodeRecord } from './decode-record.js';
 import type { DecodeSummary } from '../flow/decode-summary.js';
 import { formatBytes, formatCount, formatDuration } from './format-number.js';
 import { safeCsvRows } from './csv-cell.js';
+import { labelled, layoutColumns, wrapWords, type Column } from './text-layout.js';
+import { IP_PROTOCOL_NUMBERS, ipProtocolName } from '../flow/ip-protocol-names.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';
 
@@ -181,6 +182,8 @@ const csv: DecodeFormat = {
     for (const r of s.reasons) add('reason', r.reason, r.packets);
     for (const l of s.linkTypes) add('linkType', l.name, l.packets);
     for (const i of s.interfaces) add('interface', i.name ?? `#${i.index}`, i.packets);
+    for (const i of s.ifIndexes) add('ifIndex', i.name === null ? String(i.ifIndex) : `${i.ifIndex} (${i.name})`, i.packets);
+    if (s.ifIndexesNotCounted > 0) add('ifIndex', 'not counted', s.ifIndexesNotCounted);
     for (const p of s.protocols) add('protocol', p.proto, p.packets);
     for (const t of s.tunnels) add('tunnel', t.kind, t.packets);
     return safeCsvRows(rows);
@@ -190,25 +193,24 @@ const csv: DecodeFormat = {
 // ---- table ----
 
 const TABLE_PAGE = 1000;
-const TABLE_HEAD = ['frame', 'time (UTC)', 'if', 'dir', 'source', 'sport', 'destination', 'dport', 'proto', 'info', 'status'];
-const TABLE_WIDTHS = [8, 17, 8, 5, 26, 7, 26, 7, 7, 34, 10];
-const BORDERLESS = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: ' ',
-};
+/**
+ * Columns of the packet table. Addresses with their ports and interface names are never cut;
+ * when a row does not fit the width, `info` goes on its own line under the row, and as a last
+ * resort the row's cells flow as one wrapped line (text-layout.ts). A status other than `ok` is
+ * said in `info`, so that a column of "ok" does not take room.
+ */
+const TABLE_COLUMNS: readonly Column[] = [
+  { head: 'frame', right: true, keep: true },
+  { head: 'time (UTC)', keep: true },
+  { head: 'if', keep: true },
+  { head: 'dir', keep: true },
+  { head: 'source', keep: true },
+  { head: 'destination', keep: true, below: true },
+  { head: 'proto', keep: true, below: true },
+  { head: 'info', wrap: true, below: true, min: 16 },
+];
+/** One space between columns, as tcpdump: two would push the destination off an 80-column line. */
+const TABLE_GAP = 1;
 
 /** "22:19:01.123456" (UTC time of day, the file's precision) from the record's epoch text. */
 function timeOfDay(ts: string | null): string {
@@ -231,101 +233,131 @@ export function infoText(r: DecodeRecord): string {
   } else if (r.icmp !== null) {
     parts.push(`type ${r.icmp.type}/${r.icmp.code}`);
     if (r.icmp.id !== null) parts.push(`id ${r.icmp.id} seq ${r.icmp.seq}`);
-  } else if (r.nonIp !== null) {
-    parts.push(r.nonIp === 'arp' ? 'ARP' : `ethertype ${r.nonIp}`);
   }
   for (const e of r.encap) parts.push(`<${e.type}${e.vni === null ? '' : ` ${e.vni}`}>`);
+  if (r.status !== 'ok') parts.push(r.malformed !== null ? `${r.status}: ${r.malformed.toLowerCase()}` : r.status);
   return parts.join(' ');
 }
 
+/** "10.0.0.1:443", "[2001:db8::1]:443", the address alone without a port, "-" without an address. */
+function endpointText(address: string | null, port: number | null): string {
+  if (address === null) return '-';
+  if (port === null) return address;
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 function tableRow(r: DecodeRecord): string[] {
-  const dash = (v: string | number | null): string => (v === null ? '-' : String(v));
   return [
     String(r.frame),
     timeOfDay(r.ts),
     r.interface ?? (r.ifIndex !== null ? `if${r.ifIndex}` : '-'),
-    dash(r.direction),
-    r.src ?? '-',
-    dash(r.sport),
-    r.dst ?? '-',
-    dash(r.dport),
-    dash(r.proto),
+    r.direction ?? '-',
+    endpointText(r.src, r.sport),
+    endpointText(r.dst, r.dport),
+    // The decoder names only the protocols it reads (tcp, udp, icmp…); igmp, not "2".
+    typeof r.proto === 'number' ? ipProtocolName(r.proto) : r.proto !== null ? r.proto : r.nonIp !== null ? (r.nonIp === 'arp' ? 'arp' : `ethertype ${r.nonIp}`) : '-',
     infoText(r),
-    r.malformed !== null ? r.malformed.toLowerCase() : r.status,
   ];
 }
 
-function newPageTable(withHead: boolean, style: Style): Table.Table {
-  return new Table({
-    head: withHead ? TABLE_HEAD.map((h) => style.bold(h)) : [],
-    colWidths: TABLE_WIDTHS,
-    chars: BORDERLESS,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    wordWrap: false,
-  });
+/** "igmp (2)": names with their number, so that both can be searched for; plain numbers as they are. */
+function protocolText(proto: string): string {
+  if (proto === 'non-ip') return 'not IP';
+  if (proto === 'unknown') return 'IP, upper layer not read';
+  if (proto === 'arp') return 'arp';
+  const number = IP_PROTOCOL_NUMBERS.get(proto);
+  return number === undefined ? `IP protocol ${proto}` : `${proto} (${number})`;
 }
 
-function diagnosticsText(diags: Diagnostic[], style: Style): string {
-  return diags.map((d) => `${d.severity === 'error' ? style.red('!') : style.yellow('~')} ${formatDiagnostic(d)}`).join('\n');
+function interfaceRows(s: DecodeSummary): Array<[string, number]> {
+  if (s.ifIndexes.length > 0) {
+    // Linux cooked v2 / NFLOG: each packet says its kernel interface; the file's one "interface" says nothing.
+    const rows = s.ifIndexes.map((i): [string, number] => [i.name !== null ? `${i.name} (ifindex ${i.ifIndex})` : `ifindex ${i.ifIndex} (not in the host's ip link)`, i.packets]);
+    if (s.ifIndexesNotCounted > 0) rows.push(['other interface indexes (not counted one by one)', s.ifIndexesNotCounted]);
+    return rows;
+  }
+  return s.interfaces.map((i): [string, number] => [
+    i.name === null ? `#${i.index} (the capture does not name it)` : i.nameFrom === 'file-name' ? `${i.name} (the file's name; in the host's ip link)` : i.name,
+    i.packets,
+  ]);
 }
 
 function renderSummaryTable(e: DecodeEnd, ctx: DecodeRenderContext): string {
   const s = e.summary;
   const st = ctx.style;
+  const width = ctx.width;
   const pct = (n: number): string => (s.packets > 0 ? `${((n / s.packets) * 100).toFixed(1)} %` : '-');
-  const section = (title: string, rows: Array<[string, number]>): string => {
-    if (rows.length === 0) return '';
-    const t = new Table({ head: [st.bold(title), st.bold('packets'), st.bold('share')], style: { head: [], border: [] } });
-    for (const [name, n] of rows) t.push([name, { hAlign: 'right', content: formatCount(n) }, { hAlign: 'right', content: pct(n) }]);
-    return `${t.toString()}\n`;
+  const line = (label: string, text: string) => labelled('', st.bold(label), 9, text, width);
+  const section = (title: string, rows: Array<[string, number]>): string[] => {
+    if (rows.length === 0) return [];
+    const columns = [{ head: title, wrap: true }, { head: 'packets', right: true, keep: true }, { head: 'share', right: true, keep: true }];
+    const laid = layoutColumns(columns, rows.map(([name, n]) => [name, formatCount(n), pct(n)]), width);
+    return ['', ...laid.lines.map((l, i) => (i < laid.headLines ? st.bold(l) : l))];
   };
-  const lines = [
-    `${st.bold('capture')}   ${ctx.file}${e.complete ? '' : st.red(e.stoppedEarly ? '  (stopped at --limit)' : '  (INCOMPLETE: see the problems below)')}`,
-    `${st.bold('packets')}   ${formatCount(s.packets)}   ${st.bold('bytes')} ${formatBytes(s.bytes)} on the wire, ${formatBytes(s.capturedBytes)} captured`,
-    `${st.bold('flows')}     ${formatCount(s.flows)}${s.flowsSaturated ? ' (at least: flow table full)' : ''} (innermost 5-tuples, both directions as one)`,
-    `${st.bold('time')}      ${withUtc(s.firstTs)} → ${withUtc(s.lastTs)}${s.spanSeconds === null ? '' : `  (${formatDuration(s.spanSeconds)})`}`,
-    `${st.bold('status')}    ok ${formatCount(s.status.ok)}, truncated ${formatCount(s.status.truncated)}, malformed ${formatCount(
-      s.status.malformed,
-    )}, unsupported ${formatCount(s.status.unsupported)}`,
-    `${st.bold('processed')} in ${formatDuration(s.processingSeconds)}${
-      s.packetsPerSecond === null ? '' : ` (${formatCount(s.packetsPerSecond)} packets/s)`
-    }`,
-    '',
+  const state = e.complete ? '' : e.stoppedEarly ? '  (stopped at --limit)' : '  (INCOMPLETE: see the problems below)';
+  const out = [
+    ...line('capture', `${ctx.file}${state}`).map((l) => (state !== '' && !e.stoppedEarly ? st.red(l) : l)),
+    ...line('packets', `${formatCount(s.packets)}; ${formatCount(s.bytes)} bytes on the wire (${formatBytes(s.bytes)}), ${formatCount(s.capturedBytes)} captured`),
+    ...line('flows', `${formatCount(s.flows)}${s.flowsSaturated ? ' at least (flow table full)' : ''} (innermost 5-tuples, both directions as one)`),
+    ...line('first', withUtc(s.firstTs)),
+    ...line('last', withUtc(s.lastTs)),
+    ...(s.spanSeconds === null ? [] : line('span', formatDuration(s.spanSeconds))),
+    ...line(
+      'status',
+      `ok ${formatCount(s.status.ok)}, truncated ${formatCount(s.status.truncated)}, malformed ${formatCount(s.status.malformed)}, unsupported ${formatCount(s.status.unsupported)}`,
+    ),
+    ...line('processed', `in ${formatDuration(s.processingSeconds)}${s.packetsPerSecond === null ? '' : ` (${formatCount(s.packetsPerSecond)} packets/s)`}`),
+    ...section('link type', s.linkTypes.map((l) => [`${l.name} (${l.linkType})`, l.packets])),
+    ...section('interface', interfaceRows(s)),
+    ...section('protocol (innermost)', s.protocols.map((p) => [protocolText(p.proto), p.packets])),
+    ...section('tunnel (outermost)', s.tunnels.map((t) => [t.kind, t.packets])),
+    ...section('problem', s.reasons.map((r) => [`${r.reason.toLowerCase()} (${r.status})`, r.packets])),
   ];
-  const out = [lines.join('\n')];
-  out.push(section('link type', s.linkTypes.map((l) => [`${l.name} (${l.linkType})`, l.packets])));
-  out.push(section('interface', s.interfaces.map((i) => [i.name ?? `#${i.index} (no name)`, i.packets])));
-  out.push(section('protocol (innermost)', s.protocols.map((p) => [p.proto, p.packets])));
-  out.push(section('tunnel (outermost)', s.tunnels.map((t) => [t.kind, t.packets])));
-  out.push(section('problem', s.reasons.map((r) => [`${r.reason.toLowerCase()} (${r.status})`, r.packets])));
-  if (e.diagnostics.length > 0) out.push(`${st.bold('file problems')}\n${diagnosticsText(e.diagnostics, st)}\n`);
-  return out.filter((x) => x !== '').join('\n');
+  if (e.diagnostics.length > 0) {
+    out.push('', st.bold('file problems'));
+    for (const d of e.diagnostics) {
+      const mark = d.severity === 'error' ? st.red('!') : st.yellow('~');
+      out.push(...wrapWords(formatDiagnostic(d), Math.max(20, width - 2)).map((l, i) => `${i === 0 ? `${mark} ` : '  '}${l}`));
+    }
+  }
+  return `${out.join('\n')}\n`;
 }
 
 const table: DecodeFormat = {
   stream: (ctx) => {
-    let page = newPageTable(true, ctx.style);
-    let rows = 0;
+    let rows: string[][] = [];
     let pages = 0;
+    // Widths never shrink from one page to the next, so that columns stay aligned down the
+    // stream; the header is repeated only when a later page needs a different layout.
+    let atLeast: number[] = [];
+    let shownLayout = '';
+    const notes = new Set<string>();
     const flush = (): string => {
-      if (rows === 0) return '';
-      const text = `${page.toString()}\n`;
+      if (rows.length === 0) return '';
+      const laid = layoutColumns(TABLE_COLUMNS, rows, ctx.width, { gap: TABLE_GAP, atLeast });
+      atLeast = laid.natural;
+      const head = laid.lines.slice(0, laid.headLines);
+      const body = laid.lines.slice(laid.headLines);
+      const layout = head.join('\n');
+      const text = `${layout === shownLayout ? '' : `${head.map((l) => ctx.style.bold(l)).join('\n')}\n`}${body.join('\n')}\n`;
+      shownLayout = layout;
+      for (const b of laid.below) notes.add(b);
       pages++;
-      page = newPageTable(false, ctx.style);
-      rows = 0;
+      rows = [];
       return text;
     };
     return {
       start: () => '',
       packet: (r) => {
-        page.push(tableRow(r));
-        rows++;
-        return rows >= TABLE_PAGE ? flush() : '';
+        rows.push(tableRow(r));
+        return rows.length >= TABLE_PAGE ? flush() : '';
       },
-      // File problems go to stderr (the command prints them), so stdout stays one line per packet.
+      // File problems go to stderr (the command prints them), so stdout stays the table.
       end: () => {
         const rest = flush();
-        return pages === 0 && rest === '' ? 'no packets\n' : rest;
+        if (pages === 0) return 'no packets\n';
+        const note = notes.size === 0 ? '' : ctx.style.dim(`${wrapWords(`(${[...notes].join(', ')} under each row to fit ${ctx.width} columns; --width 0 puts ${notes.size === 1 ? 'it' : 'them'} beside)`, ctx.width).join('\n')}\n`);
+        return rest + note;
       },
     };
   },
@@ -334,12 +366,12 @@ const table: DecodeFormat = {
 
 export const DECODE_FORMATS = { table, csv, json, ndjson } satisfies Record<DecodeFormatName, DecodeFormat>;
 
-/** Epoch seconds as the capture has them, then the same instant in UTC ISO 8601 (nanoseconds kept). */
+/** The instant in UTC ISO 8601 (the capture's precision kept), then the epoch seconds as the capture has them. */
 function withUtc(epoch: string | null): string {
-  if (epoch === null) return '-';
+  if (epoch === null) return '- (no timestamp)';
   const [whole, fraction = ''] = epoch.split('.');
   const seconds = Number(whole);
-  if (!Number.isFinite(seconds)) return epoch;
+  if (!Number.isFinite(seconds) || Math.abs(seconds) > 8.64e12) return epoch;
   const iso = new Date(seconds * 1000).toISOString().replace(/\.000Z$/, '');
-  return `${epoch} (${iso}${fraction !== '' ? `.${fraction}` : ''}Z)`;
+  return `${iso}${fraction !== '' ? `.${fraction}` : ''}Z  (epoch ${epoch})`;
 }

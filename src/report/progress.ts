@@ -1,16 +1,20 @@
 // A progress bar on stderr for long work, drawn only when stderr is a terminal (never in pipes,
-// CI logs or files), redrawn at most ~10 times a second so it costs nothing measurable.
+// CI logs or files), redrawn at most ~10 times a second so it costs nothing measurable. Plain
+// characters only: no colour, so NO_COLOR has nothing to turn off. A phase whose amount of work
+// is not known shows what it is doing and the seconds it has taken so far, on the same line.
 
 export interface Progress {
   /** Sets the amount done (same unit as `total`, usually bytes). */
   update(done: number): void;
   /** Switches to a new item, e.g. the next file. */
   start(label: string, total: number): void;
+  /** Switches to a new phase and says so at once (`total` 0: no bar, only the label and the time taken). */
+  phase(label: string, total?: number): void;
   /** Removes the bar so the next output starts on a clean line. */
   finish(): void;
 }
 
-const SILENT: Progress = { update() {}, start() {}, finish() {} };
+const SILENT: Progress = { update() {}, start() {}, phase() {}, finish() {} };
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
   if (stream.isTTY !== true || env.CI === 'true' || env.TERM === 'dumb') return SILENT;
@@ -19,19 +23,29 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
   let startedAt = 0;
   let lastDraw = 0;
   let drawn = false;
-  const draw = (done: number) => {
+  const draw = (done: number, force = false) => {
     const now = Date.now();
-    if (now - lastDraw < 100) return;
+    if (!force && now - lastDraw < 100) return;
     lastDraw = now;
-    const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 50));
-    const share = total > 0 ? Math.min(1, done / total) : 0;
-    const filled = Math.round(share * width);
+    // 0 on a pseudo-terminal that was never sized.
+    const columns = stream.columns || 80;
     const elapsed = (now - startedAt) / 1000;
-    const eta = share > 0.02 ? Math.max(0, elapsed / share - elapsed) : NaN;
-    const name = label.length > 24 ? `…${label.slice(-23)}` : label;
-    const text = `${name.padEnd(24)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%${
-      Number.isFinite(eta) ? ` ETA ${Math.ceil(eta)}s` : ''
-    }`;
+    let text: string;
+    if (total <= 0) {
+      // Nothing to measure against: what it is doing, and for how long.
+      const seconds = elapsed >= 1 ? `  ${Math.floor(elapsed)} s` : '';
+      text = `${shortenLabel(label, Math.max(10, columns - 1 - seconds.length - 1))}…${seconds}`;
+    } else {
+      const width = Math.max(10, Math.min(40, columns - 50));
+      const share = Math.min(1, done / total);
+      const filled = Math.round(share * width);
+      const eta = share > 0.02 ? Math.max(0, elapsed / share - elapsed) : NaN;
+      const room = Math.max(10, columns - width - 20);
+      const name = shortenLabel(label, room).padEnd(Math.min(room, 24));
+      text = `${name} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%${
+        Number.isFinite(eta) ? ` ETA ${Math.ceil(eta)}s` : ''
+      }`;
+    }
     stream.write(`\r${text}\u001b[K`);
     drawn = true;
   };
@@ -42,10 +56,21 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
       startedAt = Date.now();
       lastDraw = 0;
     },
-    update: draw,
+    phase(newLabel, newTotal = 0) {
+      label = newLabel;
+      total = newTotal;
+      startedAt = Date.now();
+      draw(0, true);
+    },
+    update: (done) => draw(done),
     finish() {
       if (drawn) stream.write('\r\u001b[K');
       drawn = false;
     },
   };
+}
+
+/** A label that fits `room` characters: a long file path keeps its end ("…/node1/capture.pcap"). */
+function shortenLabel(label: string, room: number): string {
+  return label.length <= room ? label : `…${label.slice(label.length - room + 1)}`;
 }

@@ -12,7 +12,7 @@ import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';
-import { labelled, renderColumns, wrapWords } from './text-layout.js';
+import { labelled, layoutColumns, wrapWords } from './text-layout.js';
 
 export interface AnalyzeTextOptions {
   style: Style;
@@ -54,7 +54,11 @@ export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions):
 
   const shapes = groupFlows(report).flatMap((g) => (g.answer === null ? [] : g.shapes.filter((s) => isMultiPoint(s.flows[0]!))));
   const shown = o.verbose ? shapes : shapes.slice(0, DEFAULT_SHAPES);
-  shown.forEach((shape, i) => out.push('', ...renderShape(shape, i + 1, shapes.length, o)));
+  const droppedColumns = new Set<string>();
+  shown.forEach((shape, i) => out.push('', ...renderShape(shape, i + 1, shapes.length, { ...o, droppedColumns })));
+  if (droppedColumns.size > 0) {
+    out.push('', ...wrap(`Columns left out to fit ${width} columns: ${[...droppedColumns].join(', ')} (--width 0 or a wider terminal shows them; --format json has every field).`, '').map((l) => style.dim(l)));
+  }
   if (shown.length < shapes.length) {
     const rest = shapes.slice(shown.length).reduce((n, s) => n + s.flows.length, 0);
     out.push('', style.dim(`${formatCount(shapes.length - shown.length)} more path(s) of ${formatCount(rest)} flow(s) not shown: -v shows every path, --format json lists every flow.`));
@@ -76,7 +80,7 @@ export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions):
   return `${out.join('\n')}\n`;
 }
 
-function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOptions): string[] {
+function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOptions & { droppedColumns?: Set<string> }): string[] {
   const { style, width } = o;
   const first = shape.flows[0]!;
   const count = shape.flows.length;
@@ -91,11 +95,11 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   const hops = shapeHops(shape);
   const tunnels = hops.some((h) => h.hop.encapsulation.length > 0);
   const columns = [
-    { head: 'capture point', min: 14 },
+    { head: 'capture point', keep: true },
     { head: 'dir', optional: true, min: 3 },
     { head: 'source', keep: true },
     { head: 'destination', keep: true },
-    ...(tunnels ? [{ head: 'tunnel', keep: true }] : []),
+    ...(tunnels ? [{ head: 'tunnel', wrap: true }] : []),
     { head: 'packets →/←', right: true, min: 11, optional: true },
     { head: count > 1 ? 'when (1st)' : 'when', right: true, min: 10, optional: true },
   ];
@@ -108,7 +112,9 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
     `${formatCount(h.packetsToServer)} / ${formatCount(h.packetsToClient)}`,
     `+${(h.hop.position * 1e3).toFixed(3)} ms`,
   ]);
-  lines.push(...renderColumns(columns, rows, width, '  ').map((l, i) => (i === 0 ? style.dim(l) : l)));
+  const table = layoutColumns(columns, rows, width, { indent: '  ' });
+  for (const head of table.dropped) o.droppedColumns?.add(head.replace(/ \(1st\)$/, ''));
+  lines.push(...table.lines.map((l, i) => (i === 0 ? style.dim(l) : l)));
 
   const translations = shapeTranslations(shape);
   if (translations.length > 0) lines.push(`  ${style.bold(translations.length === 1 ? 'Translation' : "Translations, in the kernel's order")}`);

@@ -14,12 +14,6 @@ export function ruleName(r: NamedRule): string {
   return `${r.nft.family} ${r.table}/${r.chain} ${r.nft.handle !== null ? `handle ${r.nft.handle}` : `rule ${r.ruleNumber}`}`;
 }
 
-/** trace's column form: `nat POSTROUTING #3`, `ip kube-proxy services handle 12`. */
-export function traceRuleName(r: NamedRule): string {
-  if (r.nft === null) return `${r.table} ${r.chain} #${r.ruleNumber}`;
-  return `${r.nft.family} ${r.table} ${r.chain} ${r.nft.handle !== null ? `handle ${r.nft.handle}` : `#${r.ruleNumber}`}`;
-}
-
 /** `iptables-save.txt:42`, `ruleset.json $.nftables[12].rule`, or the file alone. */
 export function ruleSourceText(r: { file: string | null; line: number | null; jsonPath: string | null }): string {
   if (r.file === null) return 'source not known';

@@ -40,11 +40,12 @@ export function wrapWords(text: string, width: number): string[] {
     if (line === '') line = rest;
     else if (textWidth(line) + 1 + textWidth(rest) <= width) line += ` ${rest}`;
     else {
-      lines.push(line);
+      // A double space ("a  ⇒  b") leaves an empty word: no line ends in a space.
+      lines.push(line.trimEnd());
       line = rest;
     }
   }
-  if (line !== '') lines.push(line);
+  if (line !== '') lines.push(line.trimEnd());
   return lines;
 }
 
@@ -53,7 +54,8 @@ export function wrapWords(text: string, width: number): string[] {
  * the label: "  rule   -A FLANNEL-POSTRTG … \n         --random-fully".
  */
 export function labelled(indent: string, label: string, labelWidth: number, text: string, width: number): string[] {
-  const head = `${indent}${label.padEnd(labelWidth)} `;
+  // Padded by printed width: a coloured label carries escape codes that padEnd would count.
+  const head = `${indent}${label}${' '.repeat(Math.max(0, labelWidth - textWidth(label)))} `;
   const room = Math.max(20, width - textWidth(head));
   const lines = wrapWords(text, room);
   return lines.map((l, i) => (i === 0 ? head : ' '.repeat(textWidth(head))) + l);
@@ -65,49 +67,127 @@ export interface Column {
   right?: boolean;
   /** Never narrower than this (the head fits at least); the widest shrinkable columns give way first. */
   min?: number;
-  /** Cells that must never be shortened (addresses): the column keeps its natural width. */
+  /** Cells that must never be shortened (addresses, interface names): the column keeps its natural width. */
   keep?: boolean;
+  /** Cells wrap at spaces onto more lines within the column instead of being shortened (words are never cut). */
+  wrap?: boolean;
+  /**
+   * When the row does not fit with this column beside the others, its cells go on a line of their
+   * own under the row (wrapped, indented) rather than in a column: nothing is lost, only placed.
+   */
+  below?: boolean;
   /** Left out, last one first, before any cell is shortened, when the table does not fit. */
   optional?: boolean;
 }
 
+export interface ColumnLayout {
+  lines: string[];
+  /** Heads of the optional columns left out to fit the width (say so to the reader). */
+  dropped: string[];
+  /** Heads of the columns put under their rows. */
+  below: string[];
+  /** Natural widths of every column (pass them back as `atLeast` to keep a stream's pages aligned). */
+  natural: number[];
+  /** How many of `lines` are the header. */
+  headLines: number;
+}
+
+export interface ColumnOptions {
+  indent?: string;
+  /** Spaces between columns (2 by default). */
+  gap?: number;
+  /** Widths each column keeps at least (earlier pages of a streamed table), by column index. */
+  atLeast?: readonly number[];
+}
+
 /**
- * Rows under a header, columns separated by two spaces, no borders (borders cost a third of an
- * 80-column line). When the natural widths do not fit, the widest columns shrink, never below
- * their minimum, and their cells are shortened with "…".
+ * Rows under a header, columns separated by `gap` spaces (2), no borders (borders cost a third of
+ * an 80-column line). Fits rows to `width`, giving way in this order until they fit: optional columns are left out
+ * (last first); `below` columns move under their rows; `wrap` columns narrow to their longest
+ * word; other columns that are not `keep` shrink (cells shortened with "…", never below `min`).
+ * When even that does not fit, each row becomes one wrapped line of its cells (nothing is cut but
+ * a single word wider than the whole width). No line is ever wider than `width`.
  */
-export function renderColumns(allColumns: readonly Column[], allRows: readonly string[][], width: number, indent = ''): string[] {
-  const gap = 2;
-  const naturalOf = (i: number) => Math.max(textWidth(allColumns[i]!.head), ...allRows.map((r) => textWidth(r[i] ?? '')));
+export function layoutColumns(allColumns: readonly Column[], allRows: readonly string[][], width: number, o: ColumnOptions = {}): ColumnLayout {
+  const indent = o.indent ?? '';
+  const gap = o.gap ?? 2;
+  const indentWidth = textWidth(indent);
+  const naturalAll = allColumns.map((c, i) => Math.max(textWidth(c.head), o.atLeast?.[i] ?? 0, ...allRows.map((r) => textWidth(r[i] ?? ''))));
+  const longestWord = (i: number) => Math.max(textWidth(allColumns[i]!.head), ...allRows.map((r) => Math.max(0, ...(r[i] ?? '').split(' ').map(textWidth))));
+  const floorOf = (i: number): number => {
+    const c = allColumns[i]!;
+    if (c.keep) return naturalAll[i]!;
+    if (c.wrap) return Math.min(naturalAll[i]!, Math.max(c.min ?? 0, longestWord(i)));
+    return Math.min(naturalAll[i]!, Math.max(c.min ?? 6, Math.min(textWidth(c.head), 12)));
+  };
+  const sum = (idx: readonly number[], w: (i: number) => number) => idx.reduce((n, i) => n + w(i), 0) + gap * Math.max(0, idx.length - 1) + indentWidth;
   let kept = allColumns.map((_, i) => i);
-  const fits = (idx: number[]) => idx.reduce((n, i) => n + naturalOf(i), 0) + gap * (idx.length - 1) + textWidth(indent) <= width;
-  for (let i = allColumns.length - 1; i >= 0 && !fits(kept); i--) if (allColumns[i]!.optional) kept = kept.filter((k) => k !== i);
+  const dropped: string[] = [];
+  const below: number[] = [];
+  const natural = (i: number) => naturalAll[i]!;
+  for (let i = allColumns.length - 1; i >= 0 && sum(kept, natural) > width; i--) {
+    if (!allColumns[i]!.optional) continue;
+    kept = kept.filter((k) => k !== i);
+    dropped.unshift(allColumns[i]!.head);
+  }
+  // A column put under its rows only when the others cannot fit beside it even at their floors.
+  for (let i = allColumns.length - 1; i >= 0 && sum(kept, floorOf) > width; i--) {
+    if (!allColumns[i]!.below || !kept.includes(i)) continue;
+    kept = kept.filter((k) => k !== i);
+    below.unshift(i);
+  }
+  const belowIndent = ' '.repeat(indentWidth + Math.min(naturalAll[kept[0] ?? 0] ?? 0, 12) + gap);
+  // Under the row: the cells of every column put below, in order, on one wrapped line.
+  const belowLines = (row: readonly string[]): string[] => {
+    // Two spaces at least: cells on one line stay apart even where columns sit one space apart.
+    const text = below.map((i) => row[i] ?? '').filter((c) => c !== '').join(' '.repeat(Math.max(gap, 2)));
+    return text === '' ? [] : wrapWords(text, Math.max(1, width - textWidth(belowIndent))).map((l) => belowIndent + l);
+  };
+  const heads = allColumns.map((c) => c.head);
+  const result = (head: string[], body: string[]): ColumnLayout => ({
+    lines: [...head, ...body],
+    headLines: head.length,
+    dropped,
+    below: below.map((i) => allColumns[i]!.head),
+    natural: naturalAll,
+  });
+
+  if (sum(kept, floorOf) > width) {
+    // Last resort: each row as one line of its cells, wrapped under itself.
+    const flow = (cells: readonly string[]) => {
+      const text = cells.filter((c) => c !== '').join(' ');
+      return wrapWords(text, Math.max(1, width - indentWidth - 2)).map((l, j) => `${indent}${j === 0 ? '' : '  '}${l}`);
+    };
+    return result([...flow(kept.map((i) => heads[i]!)), ...belowLines(heads)], allRows.flatMap((r) => [...flow(kept.map((i) => r[i] ?? '')), ...belowLines(r)]));
+  }
   const columns = kept.map((i) => allColumns[i]!);
-  const rows = allRows.map((r) => kept.map((i) => r[i] ?? ''));
-  const natural = kept.map(naturalOf);
-  const widths = [...natural];
-  const budget = width - textWidth(indent) - gap * (columns.length - 1);
-  let total = widths.reduce((a, b) => a + b, 0);
-  while (Number.isFinite(budget) && total > budget) {
+  const widths = kept.map(natural);
+  const floors = kept.map(floorOf);
+  let total = sum(kept, natural);
+  while (Number.isFinite(width) && total > width) {
     // Shrink the widest column that can still give, one character at a time.
     let widest = -1;
-    for (let i = 0; i < widths.length; i++) {
-      const floor = columns[i]!.keep ? natural[i]! : Math.max(columns[i]!.min ?? 6, Math.min(textWidth(columns[i]!.head), 12));
-      if (widths[i]! > floor && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
-    }
+    for (let k = 0; k < widths.length; k++) if (widths[k]! > floors[k]! && (widest < 0 || widths[k]! > widths[widest]!)) widest = k;
     if (widest < 0) break;
     widths[widest]!--;
     total--;
   }
-  const line = (cells: readonly string[]) =>
-    indent +
-    cells
-      .map((cell, i) => {
-        const text = shorten(cell, widths[i]!);
-        const pad = ' '.repeat(Math.max(0, widths[i]! - textWidth(text)));
-        return columns[i]!.right ? pad + text : i === cells.length - 1 ? text : text + pad;
-      })
-      .join(' '.repeat(gap))
-      .trimEnd();
-  return [line(columns.map((c) => c.head)), ...rows.map(line)];
+  const line = (cells: readonly string[]): string[] => {
+    const parts = cells.map((cell, k) => (columns[k]!.wrap ? wrapWords(cell, widths[k]!) : [shorten(cell, widths[k]!)]));
+    const height = Math.max(1, ...parts.map((p) => p.length));
+    const out: string[] = [];
+    for (let j = 0; j < height; j++) {
+      const text = parts
+        .map((p, k) => {
+          const cell = p[j] ?? '';
+          const pad = ' '.repeat(Math.max(0, widths[k]! - textWidth(cell)));
+          return columns[k]!.right ? pad + cell : cell + pad;
+        })
+        .join(' '.repeat(gap))
+        .trimEnd();
+      out.push(indent + text);
+    }
+    return out;
+  };
+  return result([...line(columns.map((c) => c.head)), ...belowLines(heads)], allRows.flatMap((r) => [...line(kept.map((i) => r[i] ?? '')), ...belowLines(r)]));
 }

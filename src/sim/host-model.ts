@@ -5,6 +5,7 @@
 import { formatIpAddress, parseIpAddress, type Family, type IpAddress } from '../net/address.js';
 import type { IptablesDump } from '../netfilter/model.js';
 import type { NftChain, NftRuleset, NftTable } from '../nftables/model.js';
+import { prepareSetIndex } from '../nftables/set-lookup.js';
 import { buildRoutingTables, type RoutingTables } from '../route/lookup.js';
 import type { InterfaceList, NetInterface, PolicyRule, Route } from '../route/model.js';
 import type { ConntrackTable } from '../conntrack/model.js';
@@ -79,6 +80,8 @@ export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]
         setAside.push({ file: rs.file, message: `${name} is iptables-nft's copy of the ${family === 'ipv4' ? 'iptables' : 'ip6tables'}-save rules: those are used instead, so no rule applies twice` });
         continue;
       }
+      // Big named sets and maps (kube-proxy's service maps) are indexed now, not by the first trace.
+      for (const set of table.sets) prepareSetIndex(set.elem, set.type);
       for (const chain of table.chains) {
         if (chain.base === null) continue;
         if (chain.base.hook === 'ingress' || chain.base.hook === 'egress') {

@@ -11,6 +11,7 @@ import { ProblemCollector } from './problem-collector.js';
 /** ANSI SGR and other CSI sequences (`ESC [ … letter`), and a lone ESC. */
 const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]|\u001b/g;
 const MERGE_MARKER = /^(<{7}|={7}|>{7}|\|{7})( |$)/;
+const MERGE_MARKER_TEXTS = ['<<<<<<<', '=======', '>>>>>>>', '|||||||'];
 
 export interface CleanText {
   text: string;
@@ -27,7 +28,9 @@ function junkReason(line: string): string | null {
 }
 
 export function cleanDumpText(text: string, file: string): CleanText {
-  if (!text.includes('\u001b') && !text.includes('\u0000') && !text.includes('\ufffd') && !/^(<{7}|={7}|>{7}|\|{7})/m.test(text)) return { text, issues: [] };
+  // Substring searches, not a multiline regex: the regex tried every position of the text
+  // (~45 µs per 64 KiB head: seconds over an archive of thousands of files).
+  if (!text.includes('\u001b') && !text.includes('\u0000') && !text.includes('\ufffd') && !MERGE_MARKER_TEXTS.some((m) => text.includes(m))) return { text, issues: [] };
   const problems = new ProblemCollector(file);
   const lines = text.split('\n');
   let coloured = 0;

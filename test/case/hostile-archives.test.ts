@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCase } from '../../src/case/load-case.js';
 import { MAX_META_HEADER_BYTES } from '../../src/case/tar-parser.js';
@@ -80,6 +81,23 @@ describe('an archive of many entries', () => {
     expect(r.hosts[0]![1]).toHaveLength(count + 1);
     expect(r.maxRssMb).toBeLessThan(ARCHIVE_RSS_BOUND_MB);
   }, 300_000);
+});
+
+describe('a gzip entry whose head inflates enormously', () => {
+  it('is recognised from the first 64 KiB it decompresses to, not from all its head holds', async () => {
+    // 64 KiB of gzip'd zeros inflate to ~64 MiB: three such entries, each a gzip'd capture (the
+    // lab capture's header, then zeros), inside a plain tar.
+    const zeros = gzipSync(Buffer.concat([capture.subarray(0, 24), Buffer.alloc(96 * 1024 ** 2)]), { level: 9 });
+    expect(zeros.length).toBeGreaterThan(64 * 1024);
+    const path = join(scratch, 'inflating.tar');
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(path, tarBytes([1, 2, 3].map((n) => ({ name: `case/node${n}/capture.pcap.gz`, data: zeros })))),
+    );
+    const r = loadInChild(path);
+    expect(r.hosts).toEqual([1, 2, 3].map((n) => [`node${n}`, [`case/node${n}/capture.pcap.gz`]]));
+    // Measured: 46 MB; 180 MB when each head was decompressed whole.
+    expect(r.maxRssMb).toBeLessThan(100);
+  }, 120_000);
 });
 
 describe('entries whose paths are unsafe', () => {

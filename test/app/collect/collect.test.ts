@@ -130,3 +130,23 @@ describe.runIf(canLab)('collect inside lab namespaces (root)', () => {
     expect(snat.conntrack?.entry ?? null).not.toBeNull();
   });
 });
+
+describe.runIf(canLab)('collect --size under a flood (root, issue 16)', () => {
+  it('the capture file ends within one packet of --size however fast packets come (tcpdump -C), and is read whole', () => {
+    const out = join(scratch, 'flood');
+    const text = execFileSync('bash', [join(PROJECT_ROOT, 'test', 'app', 'collect', 'collect-flood.sh'), out, SCRIPT, '1'], { encoding: 'utf8', timeout: 120_000 });
+    const listing = text.slice(text.indexOf('entries:'), text.indexOf('log:'));
+    const size = Number(/(\d+) \S+ \S+ \.\/flood\/capture\.pcap$/m.exec(listing)?.[1]);
+    // One packet: 1 400 bytes of UDP payload + 42 of headers + 16 of pcap record header. (The
+    // size checked once a second let this flood write 138 MB under --size 1.)
+    const packet = 1400 + 42 + 16;
+    expect(size).toBeGreaterThan(1_000_000 - packet);
+    expect(size).toBeLessThanOrEqual(1_000_000 + packet);
+    expect(listing).not.toMatch(/capture\.pcap\d/);
+    expect(text).toContain('capture: size limit reached');
+    const inspect = runCli(['inspect', join(out, 'flood.tar.gz'), '--format', 'json']);
+    const capture = (JSON.parse(inspect.stdout) as { hosts: Array<{ files: Array<{ path: string; facts: { complete?: boolean; packets?: number } | null }> }> }).hosts[0]!.files.find((f) => f.path.endsWith('/capture.pcap'))!;
+    expect(capture.facts?.complete).toBe(true);
+    expect(capture.facts?.packets).toBe(Math.round((size - 24) / packet));
+  }, 150_000);
+});
