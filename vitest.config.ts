@@ -1,34 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { CORPUS_ROOT, HAS_CORPUS } from './test/corpus.js';
+import { E2E } from './test/setup/tiers.js';
 
 // CI must not skip anything: .ci/run sets NATPATH_REQUIRE_CORPUS=1.
 if (process.env.NATPATH_REQUIRE_CORPUS === '1' && !HAS_CORPUS) {
   throw new Error(`NATPATH_REQUIRE_CORPUS=1 but the shared corpus is missing: ${CORPUS_ROOT}`);
 }
-
-/**
- * The end-to-end tier (docs/testing.md): test files that start other programs — the built CLI
- * as a process (exit status, --out, pipes, start-up time), sh, tar, a C compiler, chromium, the
- * lab's network namespaces. Everything else is the unit tier, in process.
- */
-const E2E = [
-  'test/cli/cli.test.ts',
-  'test/cli/errors.test.ts',
-  'test/cli/readme-examples.test.ts',
-  'test/cli/start-up.test.ts',
-  'test/app/batch/batch-cli.test.ts',
-  'test/app/batch/faults.test.ts',
-  'test/app/batch/kubernetes-doc.test.ts',
-  'test/case/archive.test.ts',
-  'test/case/hostile-archives.test.ts',
-  'test/app/collect/*.test.ts',
-  'test/report/html/report-browser.test.ts',
-  'test/report/html/ticket-browser.test.ts',
-  'test/match/lab-e2e.test.ts',
-  'test/match/replayed-traffic.test.ts',
-  'test/decode/c-reference.test.ts',
-];
 
 export default defineConfig({
   test: {
