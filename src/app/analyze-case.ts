@@ -96,7 +96,7 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
       options.onFile?.(file.displayPath, file.size);
       let legs: CaptureLegs;
       try {
-        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports);
+        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports, file.size);
       } catch (err) {
         hostDiagnostics.push(problemAt('capture.unreadable', (err as Error).message, { file: file.displayPath }));
         continue;

@@ -82,7 +82,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
   out.push(`${count === 1 ? `Flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}${first.ambiguous !== null ? '; ambiguous' : ''}.`, '');
   if (count > 1) {
     const ports = clientPorts(shape.flows, o.verbose ? null : DEFAULT_PORTS);
-    out.push(`Client ports: ${ports.shown.join(', ')}${ports.more > 0 ? `, … ${formatCount(ports.more)} more` : ''}.`, '');
+    out.push(`Client ports: ${ports.shown.join(', ')}${ports.more > 0 ? `, … ${formatCount(ports.more)} more (-v)` : ''}.`, '');
   }
   const hops = shapeHops(shape);
   const tunnels = hops.some((h) => h.hop.encapsulation.length > 0);
@@ -115,7 +115,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
       if (tr.rule !== null) {
         out.push(`   - rule ${code(ruleName(tr.rule))} (${code(ruleSourceText(tr.rule))}): ${code(tr.rule.text)}`);
       } else if (tr.note !== null) out.push(`   - ${plain(tr.note)}`);
-      if (st.conntrack.length > 0) out.push(`   - conntrack ${st.conntrack.slice(0, o.verbose ? undefined : 3).map(code).join(', ')}${!o.verbose && st.conntrack.length > 3 ? `, … ${formatCount(st.conntrack.length - 3)} more` : ''}`);
+      if (st.conntrack.length > 0) out.push(`   - conntrack ${st.conntrack.slice(0, o.verbose ? undefined : 3).map(code).join(', ')}${!o.verbose && st.conntrack.length > 3 ? `, … ${formatCount(st.conntrack.length - 3)} more (-v)` : ''}`);
     });
     out.push('');
   }

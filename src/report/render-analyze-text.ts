@@ -133,7 +133,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
       lines.push(...labelled('     ', 'no rule', 9, tr.note, width).map(colour));
     }
     if (st.conntrack.length > 0) {
-      const listed = o.verbose || st.conntrack.length <= 3 ? st.conntrack : [...st.conntrack.slice(0, 3), `… ${formatCount(st.conntrack.length - 3)} more`];
+      const listed = o.verbose || st.conntrack.length <= 3 ? st.conntrack : [...st.conntrack.slice(0, 3), `… ${formatCount(st.conntrack.length - 3)} more (-v)`];
       lines.push(...labelled('     ', 'conntrack', 9, listed.join(', '), width));
     }
   });
