@@ -52,6 +52,10 @@ describe('the natpath command line', () => {
     expect(noCapture.code).toBe(66);
     expect(noCapture.stdout).toBe('');
     expect(noCapture.stderr).toContain('no capture could be read in the inputs');
+    const noSnapshot = runCli(['trace', join(root, 'junk-only'), '--host', 'h', '--src', '10.0.0.1', '--dst', '10.0.0.2:80']);
+    expect(noSnapshot.code).toBe(66);
+    expect(noSnapshot.stdout).toBe('');
+    expect(noSnapshot.stderr).toContain('the host has no snapshot to walk the packet through');
   });
 
   it('inspects a case and writes JSON to --out', NEEDS_CORPUS, () => {
