@@ -139,10 +139,9 @@ export async function runNftRulesBench({ root, node, cli, measure, median, runs 
   };
   const outcomes = {};
   const wall = [];
-  // The first trace of a host builds the indexes it needs (kube-proxy's 10 000-element map); the
-  // second shows the walk alone.
-  // iptables builds its chain index with the host model, nft its set indexes on first use: the
-  // "host model + first trace" step compares the two fairly.
+  // Both simulators build their indexes with the host model (iptables its chain index, nft its
+  // set indexes: kube-proxy's 10 000-element map); small sets are indexed on first use, so the
+  // first trace can still cost more than the second. "host model + first trace" sums the two.
   const traceTwice = (snapshots, key) => {
     const model = step(`${key}Model`, () => buildHostModel({ ...emptyHost(parseIpAddress), ...snapshots }));
     outcomes[key] = step(`${key}First`, () => simulate(model, tracePacket(parseIpAddress)));

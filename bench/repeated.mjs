@@ -1,27 +1,39 @@
 // Analyze on repeated traffic (issue 15): samples/pod-egress-natgw (a real kernel's three-host
 // capture: 4 connections, 228 packets) replicated COPIES times by replicate-case.mjs, each copy
 // 10 s later with other client ports, so every connection repeats the IP IDs, TCP sequence
-// numbers and payloads of all others. At three sizes: `decode --summary` of the three captures
+// numbers and payloads of all others. At each size: `decode --summary` of the three captures
 // (summed) and `analyze`, wall and CPU seconds, peak RSS, and whether analyze linked every
-// connection (flows = 4 × copies, none seen at one capture point only). Time and memory should
-// grow linearly with the copies; the issue asks analyze ≤ 3× decode and < 400 MB at 64 000
+// connection to the right answer: as many flows as connections, none seen at one capture point
+// only, and the sample's own answers (server, sources, translations, capture points) with every
+// count multiplied by the copies. Time and memory should grow linearly with the copies (the
+// fitted slopes are printed); the issue asks analyze ≤ 3× decode and < 400 MB at 64 000
 // connections (~400 MB of captures).
+//
+// Part of `npm run bench` (BENCH_PARTS=repeated), or alone: `npm run build && node
+// bench/repeated.mjs`. BENCH_REPEATED_COPIES (default 4000,8000,16000): the sizes; BENCH_RUNS
+// (default 3): runs at the largest size (median), the others once.
 
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { replicateCase } from './replicate-case.mjs';
-import { summarizeRuns } from './runs.mjs';
+import { measure as measureRun, median as medianOf, summarizeRuns } from './runs.mjs';
 
 const CONNECTIONS_PER_COPY = 4;
 
 export async function runRepeatedBench({ root, node, cli, measure, median, runs }) {
   const sizes = (process.env.BENCH_REPEATED_COPIES ?? '4000,8000,16000').split(',').map(Number);
+  const sample = join(root, 'samples', 'pod-egress-natgw');
+  const sampleReport = join(tmpdir(), 'natpath-bench-repeated-sample.json');
+  measure(node, [cli, 'analyze', sample, '--format', 'json', '--out', sampleReport]);
+  const expected = JSON.parse(readFileSync(sampleReport, 'utf8')).answers;
+  rmSync(sampleReport, { force: true });
   const rows = [];
   for (const copies of sizes) {
     const dir = join(tmpdir(), 'natpath-bench-repeated');
     rmSync(dir, { recursive: true, force: true });
-    const made = await replicateCase(join(root, 'samples', 'pod-egress-natgw'), join(dir, 'case'), copies, 10);
+    const made = await replicateCase(sample, join(dir, 'case'), copies, 10);
     const captures = ['node1', 'natgw', 'partner'].map((h) => join(dir, 'case', h, 'capture.pcap'));
     const report = join(dir, 'report.json');
     const decode = [];
@@ -38,7 +50,7 @@ export async function runRepeatedBench({ root, node, cli, measure, median, runs 
       analyze.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--format', 'json', '--max-flows', '100', '--out', report]));
       process.stderr.write(`  repeated ×${copies}: decode ×3 ${decode[run].seconds.toFixed(2)} s, analyze ${analyze[run].seconds.toFixed(2)} s\n`);
     }
-    const totals = JSON.parse(readFileSync(report, 'utf8')).totals;
+    const { totals, answers } = JSON.parse(readFileSync(report, 'utf8'));
     rmSync(dir, { recursive: true, force: true });
     const summary = (ms) => summarizeRuns(ms, median);
     const d = summary(decode);
@@ -50,6 +62,7 @@ export async function runRepeatedBench({ root, node, cli, measure, median, runs 
       flows: totals.flows,
       singlePointFlows: totals.singlePointFlows,
       linkedEveryConnection: totals.flows === copies * CONNECTIONS_PER_COPY && totals.singlePointFlows === 0,
+      answerProblem: answersDiffer(expected, answers, copies),
       decode: d,
       analyze: { ...a, ratio: a.seconds / d.seconds, cpuRatio: a.cpuSeconds / d.cpuSeconds },
     });
@@ -57,15 +70,75 @@ export async function runRepeatedBench({ root, node, cli, measure, median, runs 
   return rows;
 }
 
+/**
+ * Why the replicated case's answers are not the sample's with every count × copies, or null:
+ * the same servers, sources, capture points and translations (`(n of n flows)` scaled).
+ */
+export function answersDiffer(expected, actual, copies) {
+  const scaled = (text) => text.replace(/ \((\d+) of (\d+) flows\)$/, (_, n, of) => ` (${Number(n) * copies} of ${Number(of) * copies} flows)`);
+  // A translation of one flow carries no count; of `copies` flows it says "(copies of copies flows)".
+  const counted = (text, flows) => (/ flows\)$/.test(text) || flows * copies === 1 ? scaled(text) : `${text} (${flows * copies} of ${flows * copies} flows)`);
+  const shape = (a, scale) => ({
+    server: a.server,
+    proto: a.proto,
+    sources: a.sources,
+    seenAtServer: a.seenAtServer,
+    lastCapturePoints: a.lastCapturePoints,
+    flows: a.flows * (scale ? copies : 1),
+    translations: scale ? a.translations.map((t) => counted(t, a.flows)) : a.translations,
+    leaks: a.leaks.length,
+  });
+  const want = JSON.stringify(expected.map((a) => shape(a, true)));
+  const got = JSON.stringify(actual.map((a) => shape(a, false)));
+  return want === got ? null : `answers differ: expected ${want}, got ${got}`;
+}
+
+/** Least-squares line y = slope·x + intercept through the points, with r². */
+function fit(xs, ys) {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+}
+
 export function printRepeatedBench(rows) {
   const fmt = (n, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   console.log('\n## analyze on repeated traffic (pod-egress-natgw replicated, each copy 10 s later, other client ports)');
-  console.log('| copies | connections | captures MB | flows found | all linked | decode ×3 s | analyze s | ratio wall (CPU) | analyze peak RSS MB | s per 10 k connections |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '| copies | connections | captures MB | flows found | linked to the right answer | decode ×3: wall (CPU) s | analyze: wall (CPU) s | ratio wall (CPU), target ≤ 3 | analyze peak RSS MB, target < 400 |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
+    const linked = !r.linkedEveryConnection ? `NO (${r.singlePointFlows} single-point)` : r.answerProblem !== null ? 'NO (answers differ)' : 'yes';
     console.log(
-      `| ${r.copies} | ${r.connections} | ${fmt(r.captureMb, 0)} | ${r.flows} | ${r.linkedEveryConnection ? 'yes' : `NO (${r.singlePointFlows} single-point)`} | ` +
-        `${fmt(r.decode.seconds)} | ${fmt(r.analyze.seconds)} | ${fmt(r.analyze.ratio)} (${fmt(r.analyze.cpuRatio)}) | ${fmt(r.analyze.peakRssMb, 0)} | ${fmt((r.analyze.seconds / r.connections) * 1e4)} |`,
+      `| ${r.copies} | ${r.connections} | ${fmt(r.captureMb, 0)} | ${r.flows} | ${linked} | ${fmt(r.decode.seconds)} (${fmt(r.decode.cpuSeconds)}) | ` +
+        `${fmt(r.analyze.seconds)} (${fmt(r.analyze.cpuSeconds)}) | ${fmt(r.analyze.ratio)} (${fmt(r.analyze.cpuRatio)}) | ${fmt(r.analyze.peakRssMb, 0)} |`,
     );
   }
+  for (const r of rows) if (r.answerProblem !== null) console.log(`\n×${r.copies}: ${r.answerProblem}`);
+  if (rows.length >= 2) {
+    const x = rows.map((r) => r.connections / 1e4);
+    const cpu = fit(x, rows.map((r) => r.analyze.cpuSeconds));
+    const rss = fit(x, rows.map((r) => r.analyze.peakRssMb));
+    console.log(
+      `\nGrowth per 10 000 connections (least squares over the sizes): analyze CPU ${fmt(cpu.slope)} s + ${fmt(cpu.intercept)} s (r² ${fmt(cpu.r2, 3)}), ` +
+        `peak RSS ${fmt(rss.slope, 1)} MB + ${fmt(rss.intercept, 0)} MB (r² ${fmt(rss.r2, 3)}).`,
+    );
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const rows = await runRepeatedBench({ root, node: process.execPath, cli: join(root, 'bin', 'natpath.js'), measure: measureRun, median: medianOf, runs });
+  printRepeatedBench(rows);
 }

@@ -4,7 +4,11 @@
 // connection. Every host's capture gets the same copies (so NAT stays consistent: copy k's
 // packets are the same packets at every capture point), snapshots are copied as they are.
 //
-//   node bench/replicate-case.mjs SAMPLE_DIR OUT_DIR COPIES [SPACING_SECONDS=10] [PORT_STEP=7919]
+//   node bench/replicate-case.mjs SAMPLE_DIR OUT_DIR COPIES [SPACING_SECONDS=10] [PORT_STEP=7919] [MISSING]
+//
+// MISSING (`natgw:1` or `natgw:1,2;node1:0`) leaves copies out of one host's capture, as a capture
+// point that dropped packets under load (tcpdump's "dropped by kernel") misses them: the other
+// hosts hold a copy that host does not.
 //
 // Client ports: every TCP/UDP port ≥ 10000 (client ports and the ports MASQUERADE chose; the
 // servers of pod-egress-natgw listen on 80 and 9000) becomes 10000 + (port − 10000 + k × 7919)
@@ -45,7 +49,7 @@ export function shiftPort(port, copy, portStep = PORT_STEP) {
   return port < FIRST_CLIENT_PORT ? port : FIRST_CLIENT_PORT + ((port - FIRST_CLIENT_PORT + copy * portStep) % CLIENT_PORTS);
 }
 
-function writeCopies(capture, target, copies, spacing, portStep) {
+function writeCopies(capture, target, copies, spacing, portStep, skipped = []) {
   const fd = openSync(target, 'w');
   writeSync(fd, capture.header);
   const unitsPerSecond = capture.nanos ? 1e9 : 1e6;
@@ -53,6 +57,7 @@ function writeCopies(capture, target, copies, spacing, portStep) {
   let used = 0;
   let bytes = 24;
   for (let k = 0; k < copies; k++) {
+    if (skipped.includes(k)) continue;
     for (const p of capture.packets) {
       if (used + 16 + p.bytes.length > buf.length) {
         writeSync(fd, buf, 0, used);
@@ -78,8 +83,11 @@ function writeCopies(capture, target, copies, spacing, portStep) {
   return bytes;
 }
 
-/** Writes the replicated case; returns its size in bytes and the packets per copy. */
-export async function replicateCase(sampleDir, outDir, copies, spacing = 10, portStep = PORT_STEP) {
+/**
+ * Writes the replicated case; returns its size in bytes and the packets per copy. `missing` maps a
+ * host to the copies its capture leaves out.
+ */
+export async function replicateCase(sampleDir, outDir, copies, spacing = 10, portStep = PORT_STEP, missing = {}) {
   let bytes = 0;
   let packetsPerCopy = 0;
   for (const host of readdirSync(sampleDir)) {
@@ -91,7 +99,7 @@ export async function replicateCase(sampleDir, outDir, copies, spacing = 10, por
       if (/\.pcap$/.test(name)) {
         const capture = await loadCapture(join(from, name));
         packetsPerCopy += capture.packets.length;
-        bytes += writeCopies(capture, join(to, name), copies, spacing, portStep);
+        bytes += writeCopies(capture, join(to, name), copies, spacing, portStep, missing[host] ?? []);
       } else if (name !== 'conntrack.txt') {
         // conntrack -L is one moment's state: it does not describe the copies.
         copyFileSync(join(from, name), join(to, name));
@@ -102,11 +110,16 @@ export async function replicateCase(sampleDir, outDir, copies, spacing = 10, por
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [sampleDir, outDir, copies, spacing, portStep] = process.argv.slice(2);
+  const [sampleDir, outDir, copies, spacing, portStep, missingText] = process.argv.slice(2);
   if (!sampleDir || !outDir || !copies) {
-    process.stderr.write('usage: node bench/replicate-case.mjs SAMPLE_DIR OUT_DIR COPIES [SPACING_SECONDS=10] [PORT_STEP=7919]\n');
+    process.stderr.write('usage: node bench/replicate-case.mjs SAMPLE_DIR OUT_DIR COPIES [SPACING_SECONDS=10] [PORT_STEP=7919] [HOST:COPY,COPY;HOST:COPY]\n');
     process.exit(2);
   }
-  const r = await replicateCase(sampleDir, outDir, Number(copies), Number(spacing ?? 10), Number(portStep ?? PORT_STEP));
+  const missing = {};
+  for (const part of (missingText ?? '').split(';').filter(Boolean)) {
+    const [host, list] = part.split(':');
+    missing[host] = (list ?? '').split(',').map(Number);
+  }
+  const r = await replicateCase(sampleDir, outDir, Number(copies), Number(spacing ?? 10), Number(portStep ?? PORT_STEP), missing);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

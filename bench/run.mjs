@@ -28,6 +28,7 @@ import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
 import { buildCReference, countFlowsInC } from './c-reference.mjs';
 import { pcapFileHeader } from './pcap.mjs';
 import { printRepeatedBench, runRepeatedBench } from './repeated.mjs';
+import { measure, median } from './runs.mjs';
 import { printRulesBench, runRulesBench } from './rules.mjs';
 import { printNftRulesBench, runNftRulesBench } from './nft-rules.mjs';
 import { printScalingBench, runScalingBench } from './scaling.mjs';
@@ -40,7 +41,6 @@ const MIXED_BYTES = Number(process.env.BENCH_MIXED_MB ?? 600) * 1e6;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TSHARK_SLICE = { small: 200_000, large: 50_000 };
 const OUT_JSON = process.env.BENCH_JSON ?? join(tmpdir(), 'natpath-bench.json');
-const TIME_V = existsSync('/usr/bin/time');
 // BENCH_PARTS=analyze,repeated,rules,scaling (default: all) picks the parts after the decode suites.
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'analyze,repeated,rules,scaling').split(','));
 
@@ -122,26 +122,6 @@ function mixer(pool, vxlan) {
 
 // ---------------------------------------------------------------------------------------------
 // 3. Measuring.
-
-function measure(cmd, args, { stdoutToNull = true } = {}) {
-  const argv = TIME_V ? ['-v', cmd, ...args] : args;
-  const bin = TIME_V ? '/usr/bin/time' : cmd;
-  const started = process.hrtime.bigint();
-  const r = spawnSync(bin, argv, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', stdoutToNull ? 'ignore' : 'pipe', 'pipe'] });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rssKb = TIME_V ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) : NaN;
-  // CPU seconds (user + sys, all threads): what a run costs when the other core is busy.
-  const cpuSeconds = TIME_V
-    ? Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN)
-    : NaN;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
-  return { seconds, cpuSeconds, rssMb: rssKb / 1024, stdout: r.stdout ?? '' };
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

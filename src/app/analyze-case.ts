@@ -18,6 +18,8 @@ import { sourcePortMatters } from '../match/explain-translations.js';
 import { FlowShapes } from '../match/flow-shapes.js';
 import { type LegFacts, type LinkedFlows, linkLegs } from '../match/link-legs.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
+import { CandidatePairs } from '../match/candidate-pairs.js';
+import { describeAmbiguity, type FlowCandidates, findFlowCandidates } from '../match/ambiguous-flows.js';
 import type { PairEvidence } from '../match/pair-evidence.js';
 import { tunnelPortsOf } from '../route/index.js';
 import { formatCount } from '../report/format-number.js';
@@ -94,7 +96,7 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
       options.onFile?.(file.displayPath, file.size);
       let legs: CaptureLegs;
       try {
-        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports);
+        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports, file.size);
       } catch (err) {
         hostDiagnostics.push(problemAt('capture.unreadable', (err as Error).message, { file: file.displayPath }));
         continue;
@@ -110,12 +112,25 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
 interface MatchedPackets {
   ids: LegIds;
   pairs: PairEvidence;
+  /** Leg pairs that shared prints matching could not assign: the candidates of ambiguous flows. */
+  candidates: CandidatePairs;
 }
 
 /** Phase 2, match: the same packet seen at two capture points makes a pair of legs. */
 function matchAcrossCaptures(inputs: CaseInputs): MatchedPackets {
   const ids = new LegIds(inputs.captures.map((c) => c.legs));
-  return { ids, pairs: matchPackets(inputs.captures.map((c) => c.legs), ids) };
+  const candidates = new CandidatePairs();
+  const pairs = matchPackets(inputs.captures.map((c) => c.legs), ids, candidates);
+  if (candidates.full) {
+    inputs.diagnostics.push(
+      problemAt(
+        'analyze.ambiguity-bound',
+        `more than ${candidates.count} pairs of connections shared repeated packets that could not be told apart; beyond that bound their flows are listed as fragments, not as ambiguous with candidates`,
+        { file: inputs.captures[0]!.legs.file },
+      ),
+    );
+  }
+  return { ids, pairs, candidates };
 }
 
 /** Phase 3, clocks: each host's offset to the reference clock, from the pairs' time differences. */
@@ -134,7 +149,7 @@ interface ExplainedFlows {
   listed: Flow[];
   multiAnswers: AnswerBuilder;
   allAnswers: AnswerBuilder;
-  counts: { multi: number; translations: number; unexplained: number; leaks: number };
+  counts: { multi: number; translations: number; unexplained: number; leaks: number; ambiguous: number };
 }
 
 /**
@@ -145,7 +160,9 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const { captures, hosts } = inputs;
   const { ids } = matched;
   options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, 0);
-  const linked = linkLegs(legFacts(ids, captures, offsets), matched.pairs, offsets);
+  const facts = legFacts(ids, captures, offsets);
+  const linked = linkLegs(facts, matched.pairs, offsets);
+  const candidates = findFlowCandidates(linked, matched.candidates, facts.point);
   options.onPhase?.('explain', `explaining ${formatCount(linked.count)} flow(s)`, linked.count);
   // Flows are folded into the answer and totals one at a time; only those listed in the report
   // are described in full and kept, so memory follows the listing, not the capture. Flows of
@@ -156,27 +173,33 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const listedSingle: Flow[] = [];
   const multiAnswers = new AnswerBuilder();
   const allAnswers = new AnswerBuilder();
-  const counts = { multi: 0, translations: 0, unexplained: 0, leaks: 0 };
+  const counts = { multi: 0, translations: 0, unexplained: 0, leaks: 0, ambiguous: 0 };
   const shapes = new FlowShapes(ids, captures, hosts.some((h) => h.model !== null && sourcePortMatters(h.model)));
   // What each shape adds, and how many flows have it, in the order shapes first appear: adding
   // a shape's share once with its count gives the answer adding it per flow would (its items
   // are the same each time), for a fraction of the work.
   const shares: AnswerShare[] = [];
+  // Ambiguous flows answer differently from their shape's others (flows[].ambiguous).
+  const ambiguousShares: AnswerShare[] = [];
   const shapesInOrder: AnswerShare[] = [];
   const countOf = new Map<AnswerShare, number>();
+  const describe = (i: number): Flow => describeWithAmbiguity(i, linked, candidates, ids, captures, hosts);
   for (let i = 0; i < linked.count; i++) {
     if (i % STEP_FLOWS === 0) options.onStep?.(i);
     const shape = options.describeEveryFlow === true ? -1 : shapes.shapeOf(linked, i);
+    const ambiguous = candidates.start[i + 1]! > candidates.start[i]!;
+    if (ambiguous) counts.ambiguous++;
+    const byShape = ambiguous ? ambiguousShares : shares;
     let described: Flow | null = null;
-    let share = shape < 0 ? undefined : shares[shape];
+    let share = shape < 0 ? undefined : byShape[shape];
     if (share === undefined) {
-      described = describeFlow(i + 1, linked.flow(i), ids, captures, hosts);
+      described = describe(i);
       share = answerShareOf(described);
-      if (shape >= 0) shares[shape] = share;
+      if (shape >= 0) byShape[shape] = share;
       shapesInOrder.push(share);
     }
     const listed = share.multiPoint ? listedMulti : listedSingle;
-    if (listed.length < limit) listed.push(described ?? describeFlow(i + 1, linked.flow(i), ids, captures, hosts));
+    if (listed.length < limit) listed.push(described ?? describe(i));
     countOf.set(share, (countOf.get(share) ?? 0) + 1);
   }
   for (const share of shapesInOrder) {
@@ -194,6 +217,12 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const listed = [...listedMulti, ...listedSingle.slice(0, Math.max(0, limit - listedMulti.length))].sort((a, b) => a.id - b.id);
   for (const flow of listed) addCommunityIds(flow);
   return { linked, listed, multiAnswers, allAnswers, counts };
+}
+
+function describeWithAmbiguity(i: number, linked: LinkedFlows, candidates: FlowCandidates, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
+  const flow = describeFlow(i + 1, linked.flow(i), ids, captures, hosts);
+  flow.ambiguous = describeAmbiguity(i, candidates, linked, ids, captures, hosts, flow);
+  return flow;
 }
 
 /** Phase 5, build the report: answers, hosts with their captures and clocks, listed flows, problems, totals. */
@@ -238,6 +267,7 @@ function buildReport(inputs: CaseInputs, offsets: ClockOffset[], explained: Expl
       listedFlows: flows.length,
       multiPointFlows: counts.multi,
       singlePointFlows: linked.count - counts.multi,
+      ambiguousFlows: counts.ambiguous,
       translations: counts.translations,
       unexplained: counts.unexplained,
       leaks: counts.leaks,

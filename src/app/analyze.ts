@@ -4,9 +4,9 @@
 import { basename } from 'node:path';
 import { ANALYZE_FORMATS } from '../report/analyze-formats.js';
 import type { AnalyzeFormat } from '../report/format-names.js';
-import { createProgress } from '../report/progress.js';
+import { createProgress, type Progress } from '../report/progress.js';
 import { makeStyle, shouldUseColor } from '../report/terminal.js';
-import { runAnalyze } from './analyze-case.js';
+import { runAnalyze, type AnalyzeOptions } from './analyze-case.js';
 import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
 import { readPackageVersion } from './version.js';
@@ -44,6 +44,7 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   const request = await caseRequestFromArgs('analyze', options.paths, options.hostSpecs);
   if (typeof request === 'number') return request;
   const progress = createProgress();
+<<<<<<< HEAD
   // Every phase says what it is doing on a terminal: reading (a bar per file), matching, clocks,
   // linking, explaining (a bar over the flows), building, rendering and writing the report.
   const report = await runAnalyze(request, {
@@ -59,6 +60,9 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
     writeWhyUnusable('analyze', problems, 'no capture could be read in the inputs');
     return ANALYZE_EXIT.unusable;
   }
+=======
+  const report = await runAnalyze(request, { maxFlows: options.maxFlows, ...progressHooks(progress) });
+>>>>>>> main
   const toFile = options.out !== undefined && options.out !== '-';
   progress.phase(`rendering the ${options.format} report`);
   const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
@@ -84,6 +88,20 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   }
   if (report.diagnostics.some((d) => d.severity === 'error')) return ANALYZE_EXIT.inputErrors;
   return ANALYZE_EXIT.ok;
+}
+
+/**
+ * Every phase of runAnalyze says what it is doing on a terminal: reading (a bar per file),
+ * matching, clocks, linking, explaining (a bar over the flows) and building the report; the
+ * command adds rendering and writing.
+ */
+export function progressHooks(progress: Progress): Pick<AnalyzeOptions, 'onFile' | 'onBytes' | 'onPhase' | 'onStep'> {
+  return {
+    onFile: (file, bytes) => progress.phase(`reading ${file}`, bytes),
+    onBytes: (offset) => progress.update(offset),
+    onPhase: (_phase, label, total) => progress.phase(label, total),
+    onStep: (done) => progress.update(done),
+  };
 }
 
 /** The case as people name it: the folder or archive given (without .tar.gz), else the hosts named. */

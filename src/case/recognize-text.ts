@@ -164,6 +164,8 @@ function recognizeJson(text: string, complete: boolean): TextRecognition {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
+    // An `nft -j` dump cut short (full disk, killed collector) is still that dump: its reader keeps the complete items before the damage and names where it is.
+    if (NFT_JSON_HEAD.test(text)) return { kind: 'nft-ruleset-json', confidence: 0.9, note: `does not parse as a whole (${(err as Error).message}): the complete items before the damage are read` };
     return { kind: 'unrecognised', reason: `starts like JSON but does not parse (${(err as Error).message})` };
   }
   if (isNftJson(parsed)) return { kind: 'nft-ruleset-json', confidence: 1 };
@@ -220,6 +222,8 @@ function recognizeNftText(lines: string[]): TextRecognition | null {
   return null;
 }
 
+const NFT_JSON_HEAD = /^\{\s*"nftables"\s*:\s*\[/;
+
 /** `nft -j list ruleset`: one object whose `nftables` key holds the list. */
 function isNftJson(parsed: unknown): boolean {
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Array.isArray((parsed as { nftables?: unknown }).nftables);
@@ -227,7 +231,7 @@ function isNftJson(parsed: unknown): boolean {
 
 /** For a large JSON file only its head is read: decide from the keys of the first object. */
 function recognizeJsonHead(head: string): TextRecognition {
-  if (/^\{\s*"nftables"\s*:\s*\[/.test(head)) return { kind: 'nft-ruleset-json', confidence: 0.9 };
+  if (NFT_JSON_HEAD.test(head)) return { kind: 'nft-ruleset-json', confidence: 0.9 };
   const end = head.indexOf('}');
   const first = end === -1 ? head : head.slice(0, end);
   const has = (key: string) => first.includes(`"${key}"`);

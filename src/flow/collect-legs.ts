@@ -55,15 +55,19 @@ function nflogLabel(view: PacketView): string {
 /** Called now and then with the byte offset reached (of the decompressed stream for gzip). */
 export type OnBytes = (offset: number) => void;
 
-/** `openStream` is given for a capture that is not a file on disk (an entry of a case archive). */
+/**
+ * `openStream` is given for a capture that is not a file on disk (an entry of a case archive);
+ * `captureBytes`, its size when known, presizes the leg table's samples (LegTable).
+ */
 export async function collectLegs(
   path: string,
   displayPath: string,
   onBytes?: OnBytes,
   openStream?: () => AsyncIterable<Uint8Array>,
   tunnelPorts?: TunnelPorts,
+  captureBytes?: number,
 ): Promise<CaptureLegs> {
-  const legs = new LegTable();
+  const legs = new LegTable(captureBytes);
   const view = new PacketView();
   // The capturing host's own tunnel ports (its `ip -d link`), beyond the defaults.
   if (tunnelPorts !== undefined) applyTunnelPorts(view, tunnelPorts);

@@ -101,6 +101,14 @@ export class FlowRingWriter {
     return this.fallback;
   }
 
+  /**
+   * True once the worker has taken over (moved STARTING → RUNNING): from then on it counts every
+   * tuple and this thread can no longer take the count back.
+   */
+  get workerRunning(): boolean {
+    return this.worker !== null && Atomics.load(this.control, STATE) === RUNNING;
+  }
+
   /** True while a worker does (or is about to do) the counting. */
   get usesWorker(): boolean {
     return this.worker !== null && this.fallback === null;

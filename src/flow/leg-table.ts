@@ -8,7 +8,7 @@
 // on eth0 is a different leg from the same packet seen bare on flannel.1.
 
 import { fmix32 } from '../decode/index.js';
-import { f64, i32, u32, u8 } from './columns.js';
+import { type Column, f64, i32, u32, u8 } from './columns.js';
 import { isLowEndpoint, portsWord } from './flow-key.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
@@ -51,6 +51,11 @@ export class LegInput {
   /** 1 outgoing, 2 incoming, 0 unknown (from the link layer's packet type). */
   linkDirection = 0;
 }
+
+/** Bytes of capture a packet takes at least, near enough (record header and a minimal frame): presizes the samples. */
+const MIN_BYTES_PER_PACKET = 64;
+/** Sample rows presized at most (16 M: 352 MB of address space, none of it touched until used). */
+const MAX_PRESIZED_SAMPLES = 1 << 24;
 
 /** synSeen: bit 0 a SYN opened the leg, bit 1 a FIN or RST closed it since. */
 const SYN_SEEN = 1;
@@ -99,13 +104,29 @@ export class LegTable {
 
   // ---- per sampled packet: matching's input, dropped once it has read them (dropSamples) ----
   samples = 0;
-  sampleLeg = i32(4096);
-  sampleTs = f64(4096);
-  sampleFingerprint = u32(4096);
-  sampleLooseFingerprint = u32(4096);
+  sampleLeg: Column<Int32Array>;
+  sampleTs: Column<Float64Array>;
+  sampleFingerprint: Column<Uint32Array>;
+  sampleLooseFingerprint: Column<Uint32Array>;
   /** 1 when the packet went from the leg's low endpoint to its high one. */
-  sampleFromLow = u8(4096);
-  sampleTtl = u8(4096);
+  sampleFromLow: Column<Uint8Array>;
+  sampleTtl: Column<Uint8Array>;
+
+  /**
+   * `captureBytes`, the size of the capture when known, sizes the sample columns for as many
+   * packets as it can hold: growing them by steps copies what they hold into fresh memory each
+   * time, and the memory given back stays with the process (glibc keeps it) while matching,
+   * the peak, runs. Rows never written cost no memory (docs/performance.md).
+   */
+  constructor(captureBytes = 0) {
+    const rows = Math.min(MAX_PRESIZED_SAMPLES, Math.max(4096, Math.ceil(captureBytes / MIN_BYTES_PER_PACKET)));
+    this.sampleLeg = i32(rows);
+    this.sampleTs = f64(rows);
+    this.sampleFingerprint = u32(rows);
+    this.sampleLooseFingerprint = u32(rows);
+    this.sampleFromLow = u8(rows);
+    this.sampleTtl = u8(rows);
+  }
 
   /**
    * Whether a packet on a known 5-tuple opens another connection: a SYN with another initial

@@ -2,7 +2,7 @@
 // and the translations on the way. Built from what each flow adds to it (an AnswerShare), which
 // like flows share: a busy case has thousands of connections of a few shapes.
 
-import type { Answer, Flow, LastSeen, TranslatedBeyond, Translation, Untranslated } from './flow-model.js';
+import type { Answer, Flow, FlowAmbiguity, LastSeen, TranslatedBeyond, Translation, Untranslated } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
 import { describeStepRule } from '../sim/state.js';
 
@@ -23,6 +23,12 @@ export interface AnswerShare {
   untranslated: string[];
   /** Each translation without its ports, so the flows of one server share one line. */
   patterns: string[];
+  /**
+   * Not captured at the server, its continuation ambiguous (flow.ambiguous), and some candidate
+   * shows another source: what it shows may be the middle of another flow's path, so it is kept
+   * out of the line's sources. (Candidates that show its source do not contradict it.)
+   */
+  ambiguous: boolean;
   /** Seen at more than one capture point. */
   multiPoint: boolean;
   translations: number;
@@ -49,6 +55,7 @@ export function answerShareOf(f: Flow): AnswerShare {
     ),
     untranslated: f.untranslated.map(untranslatedText),
     patterns: f.translations.map(translationPattern),
+    ambiguous: f.seenByServer === null && f.ambiguous !== null && contradictedByCandidates(f, f.ambiguous),
     multiPoint: f.legs.length > 1 || f.legs[0]!.hops.length > 1,
     translations: f.translations.length,
     unexplained: f.translations.filter((t) => !t.explained && t.where !== 'beyond').length,
@@ -67,10 +74,18 @@ export class AnswerBuilder {
     if (line === undefined) {
       line = {
         server: share.server, proto: share.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null,
-        lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [], untranslated: [],
+        lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [], untranslated: [], ambiguous: null,
       };
       this.byServer.set(share.key, line);
       this.patterns.set(line, new Map());
+    }
+    if (share.ambiguous) {
+      // What an ambiguous fragment shows may be the middle of another flow's path: the line
+      // rests on the flows evidence placed, and counts these apart.
+      line.ambiguous ??= { flows: 0, capturePoints: [], reason: '' };
+      line.ambiguous.flows += flows;
+      addOnce(line.ambiguous.capturePoints, share.lastCapturePoint);
+      return;
     }
     line.flows += flows;
     addOnce(line.sources, share.source);
@@ -87,10 +102,27 @@ export class AnswerBuilder {
 
   result(): Answer[] {
     for (const [line, perLine] of this.patterns) {
+      if (line.ambiguous !== null) line.ambiguous.reason = ambiguityText(line.ambiguous.flows, line.ambiguous.capturePoints);
+      // A line of ambiguous flows only rests on nothing: it claims no source.
+      if (line.flows === 0) line.seenAtServer = false;
       line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
     }
     return [...this.byServer.values()];
   }
+}
+
+/** Whether a candidate shows another source than the flow's last one (unlisted candidates may). */
+function contradictedByCandidates(f: Flow, a: FlowAmbiguity): boolean {
+  const own = addressOf(f.lastSeen.src);
+  return a.candidateCount > a.candidates.length || a.candidates.some((c) => addressOf(c.lastSeen.src) !== own);
+}
+
+function ambiguityText(flows: number, points: string[]): string {
+  const these = flows === 1 ? 'flow' : 'flows';
+  return (
+    `${flows} ${these} last seen at ${points.join(', ')} shared repeated packets with other flows that show another source, and the evidence cannot ` +
+    `tell which of them ${flows === 1 ? 'continues it' : 'continue them'}: left out of this answer (each flow names its candidates)`
+  );
 }
 
 const CERTAINTY: Record<TranslatedBeyond, number> = { certain: 2, likely: 1, 'no evidence': 0 };

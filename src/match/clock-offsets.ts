@@ -18,10 +18,11 @@ export interface ClockOffset {
 }
 
 interface HostPairEstimates {
-  offsets: number[];
-  spreads: number[];
+  offsets: Float64Array;
+  spreads: Float64Array;
   /** Shared packets behind each estimate. */
-  weights: number[];
+  weights: Float64Array;
+  count: number;
   twoWay: boolean;
 }
 
@@ -35,24 +36,36 @@ interface PairEstimate {
 /** Offsets of every host relative to the best-connected one. `hostOfLeg` gives each global leg's host index. */
 export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) => number, pairs: PairEvidence): ClockOffset[] {
   // Per ordered host pair (low index first): the per-leg-pair estimates of clock(high) − clock(low),
-  // column-wise (a busy case has one per connection).
-  const byHostPair = new Map<number, HostPairEstimates>();
-  for (let e = 0; e < pairs.count; e++) {
+  // column-wise in typed arrays counted first (a busy case has one per connection and capture
+  // point pair: 700 000 at 64 000 connections, which growing number arrays held several times over).
+  const hostPairOf = (e: number): number => {
     const ha = hostOfLeg(pairs.a.data[e]!);
     const hb = hostOfLeg(pairs.b.data[e]!);
-    if (ha === hb) continue;
+    return ha === hb ? -1 : Math.min(ha, hb) * 65536 + Math.max(ha, hb);
+  };
+  const sizes = new Map<number, number>();
+  for (let e = 0; e < pairs.count; e++) {
+    const key = hostPairOf(e);
+    if (key >= 0) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+  }
+  const byHostPair = new Map<number, HostPairEstimates>();
+  for (const [key, n] of sizes) {
+    byHostPair.set(key, { offsets: new Float64Array(n), spreads: new Float64Array(n), weights: new Float64Array(n), count: 0, twoWay: false });
+  }
+  for (let e = 0; e < pairs.count; e++) {
+    const key = hostPairOf(e);
+    if (key < 0) continue;
     const mLow = pairs.medians[2 * e]!;
     const mHigh = pairs.medians[2 * e + 1]!;
     const twoWay = pairs.sentBy(e, true) > 0 && pairs.sentBy(e, false) > 0;
     let offset = twoWay ? (mLow + mHigh) / 2 : Number.isNaN(mLow) ? mHigh : mLow;
     const spread = twoWay ? Math.abs(mLow - mHigh) / 2 : 0;
-    if (ha > hb) offset = -offset;
-    const key = Math.min(ha, hb) * 65536 + Math.max(ha, hb);
-    let list = byHostPair.get(key);
-    if (list === undefined) byHostPair.set(key, (list = { offsets: [], spreads: [], weights: [], twoWay: false }));
-    list.offsets.push(offset);
-    list.spreads.push(spread);
-    list.weights.push(pairs.shared.data[e]!);
+    if (hostOfLeg(pairs.a.data[e]!) > hostOfLeg(pairs.b.data[e]!)) offset = -offset;
+    const list = byHostPair.get(key)!;
+    const i = list.count++;
+    list.offsets[i] = offset;
+    list.spreads[i] = spread;
+    list.weights[i] = pairs.shared.data[e]!;
     list.twoWay ||= twoWay;
   }
 
@@ -61,12 +74,11 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
   for (const [key, list] of byHostPair) {
     const offset = weightedQuantile(list.offsets, list.weights, 0.5);
     // Most connections agree within this (the 90th percentile: a few odd ones must not decide it).
-    const spread = weightedQuantile(
-      list.spreads.map((s, i) => s + Math.abs(list.offsets[i]! - offset)),
-      list.weights,
-      0.9,
-    );
-    const packets = list.weights.reduce((sum, w) => sum + w, 0);
+    // The spreads are not needed after: widened in place.
+    for (let i = 0; i < list.count; i++) list.spreads[i]! += Math.abs(list.offsets[i]! - offset);
+    const spread = weightedQuantile(list.spreads, list.weights, 0.9);
+    let packets = 0;
+    for (let i = 0; i < list.count; i++) packets += list.weights[i]!;
     combined.set(key, { offset, spread, packets, twoWay: list.twoWay });
     packetsPerHost[Math.floor(key / 65536)]! += packets;
     packetsPerHost[key % 65536]! += packets;
@@ -112,7 +124,7 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
  * lower values' weights reach q × total. Found by selection (expected linear time), not by
  * sorting: a busy case has one estimate per connection.
  */
-export function weightedQuantile(values: number[], weights: number[], q: number): number {
+export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<number>, q: number): number {
   if (values.length === 0) return 0;
   const v = Float64Array.from(values);
   const w = Float64Array.from(weights);

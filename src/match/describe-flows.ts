@@ -91,11 +91,37 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     lastCapturePoint: `${lastHost.name}:${lastHop.interface}`,
     tunnels,
     leaks: [],
+    ambiguous: null,
   };
   flow.leaks = findLeaks(flow, hosts);
   explainTranslations(flow, hosts);
   explainNoTranslation(flow, hosts);
   return flow;
+}
+
+/** A flow in a few words, for naming it as another flow's candidate: its capture points and first endpoints. */
+export function outlineFlow(
+  linked: LinkedFlow,
+  ids: LegIds,
+  captures: CaptureOnHost[],
+  hosts: HostKnowledge[],
+): { capturePoints: string[]; client: string; server: string; lastSeen: { capturePoint: string; src: string } } {
+  const oriented = linked.legs.map((g, i) => orient(ids.capture[g]!, ids.leg[g]!, captures, linked.clientIsLow[i]!));
+  const capturePoints: string[] = [];
+  for (const o of oriented) {
+    const c = captures[o.capture]!;
+    const host = hosts[o.host]!;
+    const point = `${host.name}:${pointName(c, c.legs.legs.keyWord(o.leg, 0), host)}`;
+    if (!capturePoints.includes(point)) capturePoints.push(point);
+  }
+  const first = oriented[0]!;
+  const last = oriented[oriented.length - 1]!;
+  return {
+    capturePoints,
+    client: endpointText(first.version, first.client, first.clientPort, first.proto),
+    server: endpointText(first.version, first.server, first.serverPort, first.proto),
+    lastSeen: { capturePoint: capturePoints[capturePoints.length - 1]!, src: endpointText(last.version, last.client, last.clientPort, last.proto) },
+  };
 }
 
 /**

@@ -112,9 +112,10 @@ function simulateOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: Hos
     t.rule = ruleRef(leg.host, request.family, sim);
     t.explained = true;
     // The chance taken since the previous translation belongs to this one: kube-proxy's `-m statistic`
-    // picks the endpoint the DNAT goes to, not the MASQUERADE after it.
+    // (nftables mode: `numgen random`) picks the endpoint the DNAT goes to, not the MASQUERADE after it.
     const taken = sim.probability / (k > 0 ? sims[k - 1]!.probability : 1);
-    const chance = taken < 0.999 ? ` This choice has probability ${taken.toFixed(3)} (-m statistic).` : '';
+    const picker = t.rule.nft === null ? '-m statistic' : 'numgen random';
+    const chance = taken < 0.999 ? ` This choice has probability ${taken.toFixed(3)} (${picker}).` : '';
     const unknowns = match.state.unknowns.length > 0 ? ` Assumed: ${match.state.unknowns.join('; ')}.` : '';
     t.note = chance || unknowns ? `${chance}${unknowns}`.trim() : null;
   }

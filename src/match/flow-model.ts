@@ -130,6 +130,28 @@ export interface Leak {
   description: string;
 }
 
+/** Another flow this one may be part of: they shared packets that evidence could not assign. */
+export interface AmbiguousCandidate {
+  /** The candidate's flow id (it may be beyond the flows listed, see --max-flows). */
+  flow: number;
+  /** "host:interface" of its capture points, in path order. */
+  capturePoints: string[];
+  /** As its client sent them at its first capture point. */
+  client: EndpointText;
+  server: EndpointText;
+  /** Its last capture point ("host:interface") and the source there. */
+  lastSeen: { capturePoint: string; src: EndpointText };
+}
+
+/** A flow whose continuation evidence cannot decide: its candidates, and why. */
+export interface FlowAmbiguity {
+  /** At most MAX_LISTED_CANDIDATES of them, in flow order. */
+  candidates: AmbiguousCandidate[];
+  /** How many there are in all. */
+  candidateCount: number;
+  reason: string;
+}
+
 export interface Flow {
   id: number;
   family: 'ipv4' | 'ipv6';
@@ -153,6 +175,8 @@ export interface Flow {
   lastCapturePoint: string;
   tunnels: string[];
   leaks: Leak[];
+  /** Set when the flow shared repeated packets with other flows and evidence could not tell which of them continues it; null otherwise. */
+  ambiguous: FlowAmbiguity | null;
 }
 
 /** Flows of one answer line last seen at one capture point with one source, not at the server. */
@@ -187,4 +211,10 @@ export interface Answer {
   leaks: string[];
   /** Where a flow of this line left a host with its private source, and which rule did not translate it and why: "left natgw:eth1 untranslated as 10.244.1.2: nat/POSTROUTING rule 1 (SNAT --to-source 203.0.113.7) excluded by -s 10.0.0.0/24". */
   untranslated: string[];
+  /**
+   * Flows toward this server that were not captured at its host, whose continuation evidence
+   * cannot decide (flows[].ambiguous) and whose candidates show another source: they are left out
+   * of sources, seenAtServer, lastSeen and flows, which rest on the others. null when there are none.
+   */
+  ambiguous: { flows: number; capturePoints: string[]; reason: string } | null;
 }

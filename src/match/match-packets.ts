@@ -4,6 +4,8 @@
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { KEY_WORDS } from '../flow/leg-table.js';
+import { mix32 } from '../decode/index.js';
+import { CANDIDATE_NEIGHBOURS, type CandidatePairs, MAX_PAIRS_PER_COPY } from './candidate-pairs.js';
 import { PairEvidence } from './pair-evidence.js';
 import { BUCKETS, SortBuffers, bucketStarts, fileInPlace, sortWithinBuckets, topBucket } from './radix-sort.js';
 
@@ -62,10 +64,12 @@ const OFFSET_SAMPLES = 4096;
 /**
  * The evidence for every pair of legs that share packets. Consumes the captures' sampled packets
  * (LegTable.dropSamples) as it copies them into its rows: nothing after matching reads them.
+ * `candidates`, when given, receives the leg pairs that shared a print matching could not assign
+ * (see CandidatePairs): no evidence, but the fragments' candidates.
  */
-export function matchPackets(captures: CaptureLegs[], ids: LegIds): PairEvidence {
+export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs): PairEvidence {
   const pairs = new PairEvidence(ids.count);
-  addBothPasses(captures, ids, pairs);
+  addBothPasses(captures, ids, pairs, candidates);
   // The rows are unreachable from here on: the medians' array can take their place.
   pairs.computeMedians();
   return pairs;
@@ -87,14 +91,14 @@ interface SampleRows {
   loosePrint: Uint32Array;
 }
 
-function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence): void {
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined): void {
   const scratch = new SortBuffers();
   const rows = fileExactRows(captures, ids, scratch);
-  addEvidence(captures, ids, rows, false, pairs);
+  addEvidence(captures, ids, rows, false, pairs, candidates);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part, refiled in place in the first pass's rows.
-  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs);
+  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates);
 }
 
 /**
@@ -184,12 +188,28 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
  * from the prints that occur once per capture, else from repeats seen equally often at both
  * captures (k-th to k-th).
  */
-function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loose: boolean, pairs: PairEvidence): void {
+function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loose: boolean, pairs: PairEvidence, candidates: CandidatePairs | undefined): void {
   const exactPairs = loose ? pairs.count : 0;
   const { count: total, print: sorted, leg, ts, flag } = rows;
 
   const captureCount = captures.length;
   const capture = ids.capture;
+  const keysOf = captures.map((c) => c.legs.keys.data);
+  // Per leg, a hash of its tuple (addresses, ports, protocol, encapsulation), and two reusable
+  // indexes from it to the occurrence or copy holding it: repeats whose times and counts cannot
+  // tell them apart are told apart by a tuple no NAT changed, in time linear in the copies.
+  const tupleHash = new Uint32Array(ids.count);
+  for (let g = 0; g < ids.count; g++) {
+    const keys = keysOf[capture[g]!]!;
+    const at = ids.leg[g]! * KEY_WORDS;
+    let h = 0x2545f491;
+    for (let w = 1; w < KEY_WORDS; w++) h = mix32(h, keys[at + w]!);
+    tupleHash[g] = h;
+  }
+  const ownerHere = new Map<number, number>();
+  const ownerThere = new Map<number, number>();
+  const copyOwnerU = new Map<number, number>();
+  const copyOwnerV = new Map<number, number>();
   // Each leg's lane: its capture point (numbered across the case) and encapsulation (the same
   // packet crosses eth0 once bare and once inside VXLAN), and whether the point is one interface
   // (a Linux cooked v1 capture files every interface under one point).
@@ -318,18 +338,38 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
         for (const d of touched) {
           if (d <= c) continue;
           if (once) sampleOffset(c, d, occTime[firstOcc[d]!]! - occTime[firstOcc[c]!]!, true);
-          else if (occCount[c] === occCount[d] && occCount[c]! > 1) {
+          else if (occCount[c] === occCount[d] && occCount[c]! > 1 && rankedDeltasAgree(c, d)) {
             for (let k = 0; k < occCount[c]!; k++) sampleOffset(c, d, occTime[firstOcc[d]! + k]! - occTime[firstOcc[c]! + k]!, false);
           }
         }
       }
     });
   }
+  /**
+   * Whether the k-th occurrence at c and the k-th at d are one packet for every k: their time
+   * differences agree within half the repeats' spacing. Equal counts can be a coincidence — one
+   * capture missed a copy and the sample of 256 packets per leg then ends one copy later there —
+   * and aligning them k-th to k-th would put one capture's clock a whole spacing off, linking
+   * every connection to the next copy's.
+   */
+  function rankedDeltasAgree(c: number, d: number): boolean {
+    let least = Infinity;
+    let most = -Infinity;
+    for (let k = 0; k < occCount[c]!; k++) {
+      const delta = occTime[firstOcc[d]! + k]! - occTime[firstOcc[c]! + k]!;
+      least = Math.min(least, delta);
+      most = Math.max(most, delta);
+    }
+    return most - least <= Math.min(spacing(c), spacing(d)) / 2;
+  }
+
   /** offsetKey(c, d) (c < d) → clock of d minus clock of c; absent when unknown. */
   const offset = new Map<number, number>();
   for (const [key, { once, ranked }] of deltas) offset.set(key, once.length >= 3 || ranked.length === 0 ? median(once) : median(ranked));
 
   // 2. Pairing.
+  /** Candidate pairs the current copy of a print may still add (MAX_PAIRS_PER_COPY; see startCandidates). */
+  let candidateBudget = 0;
   forEachGroup((start, end) => {
     if (end - start === 2) {
       const cx = capture[leg[start]!]!;
@@ -372,15 +412,51 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
       for (const d of touched) {
         if (d <= c) continue;
         const off = offset.get(offsetKey(c, d)) ?? NaN;
-        if (Number.isNaN(off)) continue;
+        if (Number.isNaN(off)) {
+          // No clock offset between the two captures to tell the repeats apart: any occurrence may
+          // be any, unless one alone carries the same addresses and ports (no NAT in between).
+          indexOccurrenceTuples(ownerHere, c);
+          indexOccurrenceTuples(ownerThere, d);
+          for (let o = firstOcc[c]!; o < firstOcc[c]! + occCount[c]!; o++) {
+            const p = onlyOccurrenceWithTuple(o, ownerThere);
+            if (p >= 0 && onlyOccurrenceWithTuple(p, ownerHere) === o) {
+              pairAcross(o, p);
+              continue;
+            }
+            // Its candidates: the occurrences nearest in time (the clocks may be anything; a few
+            // neighbours name the flows it may be, without pairing every copy with every copy).
+            startCandidates();
+            const near = nearestOccurrence(d, occTime[o]!);
+            const from = Math.max(firstOcc[d]!, near - CANDIDATE_NEIGHBOURS);
+            const to = Math.min(firstOcc[d]! + occCount[d]!, near + CANDIDATE_NEIGHBOURS + 1);
+            for (let q = from; q < to; q++) recordCandidates(occStart[o]!, occEnd[o]!, occStart[q]!, occEnd[q]!);
+          }
+          continue;
+        }
         const tolerance = Math.min(OFFSET_TOLERANCE_SECONDS, spacing(c) / 2, spacing(d) / 2);
+        let indexed = false;
         for (let o = firstOcc[c]!; o < firstOcc[c]! + occCount[c]!; o++) {
           const p = nearestOccurrence(d, occTime[o]! + off);
           const gap = Math.abs(occTime[p]! - occTime[o]! - off);
           if (gap > tolerance) continue;
-          // A second occurrence as near is no better: ambiguous, no evidence.
-          if (p > firstOcc[d]! && Math.abs(occTime[p - 1]! - occTime[o]! - off) <= gap + tolerance / 2) continue;
-          if (p + 1 < firstOcc[d]! + occCount[d]! && Math.abs(occTime[p + 1]! - occTime[o]! - off) <= gap + tolerance / 2) continue;
+          // A second occurrence as near is no better: ambiguous, no evidence (both are candidates).
+          const before = p > firstOcc[d]! && Math.abs(occTime[p - 1]! - occTime[o]! - off) <= gap + tolerance / 2;
+          const after = p + 1 < firstOcc[d]! + occCount[d]! && Math.abs(occTime[p + 1]! - occTime[o]! - off) <= gap + tolerance / 2;
+          if (before || after) {
+            startCandidates();
+            // As near as each other: the one alone with the same addresses and ports is the packet.
+            if (!indexed) indexOccurrenceTuples(ownerThere, d);
+            indexed = true;
+            const only = onlyOccurrenceWithTuple(o, ownerThere);
+            if (only >= p - (before ? 1 : 0) && only <= p + (after ? 1 : 0)) {
+              pairAcross(o, only);
+              continue;
+            }
+            recordCandidates(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
+            if (before) recordCandidates(occStart[o]!, occEnd[o]!, occStart[p - 1]!, occEnd[p - 1]!);
+            if (after) recordCandidates(occStart[o]!, occEnd[o]!, occStart[p + 1]!, occEnd[p + 1]!);
+            continue;
+          }
           pairAcross(o, p);
         }
       }
@@ -503,22 +579,122 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
     for (let u = 0; u + 1 < bucketStart.length; u++) {
       for (let v = u + 1; v + 1 < bucketStart.length; v++) {
         const size = bucketStart[u + 1]! - bucketStart[u]!;
-        if (size !== bucketStart[v + 1]! - bucketStart[v]!) continue;
         const firstU = sortedPositions[bucketStart[u]!]!;
         const firstV = sortedPositions[bucketStart[v]!]!;
         // Across two occurrences: only pairs with one side in each.
         if (across && firstU >= c === firstV >= c) continue;
+        if (size !== bucketStart[v + 1]! - bucketStart[v]!) {
+          // Different numbers of copies (a point missed some): which is which cannot be told by
+          // order; a copy whose addresses and ports only one copy of the other lane shares (no NAT
+          // in between) is that one. The rest are candidates.
+          indexCopyTuples(copyOwnerU, sortedPositions, bucketStart[u]!, bucketStart[u + 1]!);
+          indexCopyTuples(copyOwnerV, sortedPositions, bucketStart[v]!, bucketStart[v + 1]!);
+          for (let x = bucketStart[u]!; x < bucketStart[u + 1]!; x++) {
+            const ex = order[sortedPositions[x]!]!;
+            const y = copyOwnerOf(copyOwnerV, leg[ex]!, sortedPositions);
+            const ey = y < 0 ? -1 : order[sortedPositions[y]!]!;
+            if (ey >= 0 && copyOwnerOf(copyOwnerU, leg[ey]!, sortedPositions) === x && timesAgree(ex, ey)) {
+              addPair(ex, ey);
+              continue;
+            }
+            // Its candidates: the copies around its own rank in the other lane (a missed copy shifts ranks by one).
+            startCandidates();
+            const rankHere = x - bucketStart[u]!;
+            const from = Math.max(bucketStart[v]!, bucketStart[v]! + rankHere - CANDIDATE_NEIGHBOURS);
+            const to = Math.min(bucketStart[v + 1]!, bucketStart[v]! + rankHere + CANDIDATE_NEIGHBOURS + 1);
+            for (let z = from; z < to; z++) recordCandidate(ex, order[sortedPositions[z]!]!);
+          }
+          continue;
+        }
         for (let k = 0; k < size; k++) {
           const x = order[sortedPositions[bucketStart[u]! + k]!]!;
           const y = order[sortedPositions[bucketStart[v]! + k]!]!;
-          const cx = capture[leg[x]!]!;
-          const cy = capture[leg[y]!]!;
-          const delta = ts[y]! - ts[x]!;
-          const agrees = cx === cy ? Math.abs(delta) <= OCCURRENCE_GAP_SECONDS : nearOffset(cx, cy, delta, OFFSET_TOLERANCE_SECONDS);
-          if (agrees) addPair(x, y);
+          if (timesAgree(x, y)) addPair(x, y);
         }
       }
     }
+  }
+
+  /** Whether entries x and y can be one packet by their times (one capture: within moments; two: near their clock offset). */
+  function timesAgree(x: number, y: number): boolean {
+    const cx = capture[leg[x]!]!;
+    const cy = capture[leg[y]!]!;
+    const delta = ts[y]! - ts[x]!;
+    return cx === cy ? Math.abs(delta) <= OCCURRENCE_GAP_SECONDS : nearOffset(cx, cy, delta, OFFSET_TOLERANCE_SECONDS);
+  }
+
+  /** Whether two legs (global ids) have the same addresses, ports, protocol and encapsulation. */
+  function sameTuple(x: number, y: number): boolean {
+    const kx = keysOf[capture[x]!]!;
+    const ky = keysOf[capture[y]!]!;
+    const ax = ids.leg[x]! * KEY_WORDS;
+    const ay = ids.leg[y]! * KEY_WORDS;
+    // Word 0 is the capture point; the rest is the tuple.
+    for (let w = 1; w < KEY_WORDS; w++) if (kx[ax + w] !== ky[ay + w]) return false;
+    return true;
+  }
+
+  /** Tuple hash → the one group (occurrence, or copy's index) holding legs with that tuple; -1 when several do. */
+  function claim(owner: Map<number, number>, g: number, group: number): void {
+    const h = tupleHash[g]!;
+    const held = owner.get(h);
+    owner.set(h, held === undefined || held === group ? group : -1);
+  }
+
+  /** The copy (index into `sorted`) holding leg g's tuple: -1 when none or several (or another tuple with the same hash). */
+  function copyOwnerOf(owner: Map<number, number>, g: number, sorted: number[]): number {
+    const y = owner.get(tupleHash[g]!);
+    if (y === undefined || y < 0) return -1;
+    return sameTuple(g, leg[order[sorted[y]!]!]!) ? y : -1;
+  }
+
+  function indexOccurrenceTuples(owner: Map<number, number>, c: number): void {
+    owner.clear();
+    for (let o = firstOcc[c]!; o < firstOcc[c]! + occCount[c]!; o++) for (let x = occStart[o]!; x < occEnd[o]!; x++) claim(owner, leg[order[x]!]!, o);
+  }
+
+  function indexCopyTuples(owner: Map<number, number>, sorted: number[], from: number, to: number): void {
+    owner.clear();
+    for (let y = from; y < to; y++) claim(owner, leg[order[sorted[y]!]!]!, y);
+  }
+
+  /**
+   * The only occurrence holding the tuple of a leg of occurrence o (per `owner`, indexOccurrenceTuples);
+   * -1 when none, or when o's legs point at several.
+   */
+  function onlyOccurrenceWithTuple(o: number, owner: Map<number, number>): number {
+    let found = -1;
+    for (let x = occStart[o]!; x < occEnd[o]!; x++) {
+      const g = leg[order[x]!]!;
+      const h = owner.get(tupleHash[g]!);
+      if (h === undefined) continue;
+      if (h < 0 || (found >= 0 && found !== h)) return -1;
+      if (!occurrenceHasTuple(h, g)) return -1;
+      found = h;
+    }
+    return found;
+  }
+
+  function occurrenceHasTuple(p: number, g: number): boolean {
+    for (let y = occStart[p]!; y < occEnd[p]!; y++) if (sameTuple(g, leg[order[y]!]!)) return true;
+    return false;
+  }
+
+  /** Every copy at positions [a, b) of `order` may be the same packet as every one at [c, d). */
+  function recordCandidates(a: number, b: number, c: number, d: number): void {
+    for (let x = a; x < b && candidateBudget > 0; x++) for (let y = c; y < d && candidateBudget > 0; y++) recordCandidate(order[x]!, order[y]!);
+  }
+
+  /** A copy of a print starts recording its candidates (each copy's are bounded, so all copies get some). */
+  function startCandidates(): void {
+    candidateBudget = candidates === undefined ? 0 : MAX_PAIRS_PER_COPY;
+  }
+
+  /** Samples x and y (entries of the sorted print list) may be one packet; their legs are candidates. */
+  function recordCandidate(x: number, y: number): void {
+    if (candidateBudget === 0 || leg[x] === leg[y]) return;
+    candidateBudget--;
+    candidates!.add(leg[x]!, leg[y]!);
   }
 
   /** Copies positions [a, b) then [c, d) into `positions` (grown as needed); returns how many. */

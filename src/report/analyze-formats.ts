@@ -29,6 +29,7 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
           kept.map((u) => (u.rule === null ? '' : `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${u.rule.file}:${u.rule.line})`)).filter(Boolean).join('; '),
           kept.map((u) => u.reason).join('; '),
+          f.ambiguous?.candidates.map((c) => c.flow).join(' ') ?? '', f.ambiguous?.reason ?? '',
         ]);
       }
     }
@@ -46,6 +47,9 @@ const CSV_COLUMNS = [
   // On the hop where the flow left a host still with its private source (a leak, or a source translated
   // again beyond): the SNAT/MASQUERADE rule that came nearest, and what excluded it or kept the walk from it.
   'untranslated_rule', 'untranslated_reason',
+  // Per flow, when evidence could not tell which other flow continues it: the candidates' flow ids
+  // (space-separated, at most 8) and why.
+  'ambiguous_candidates', 'ambiguous_reason',
 ];
 
 export const ANALYZE_FORMATS = {

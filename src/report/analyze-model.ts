@@ -46,5 +46,5 @@ export interface AnalyzeReport {
   hosts: HostView[];
   flows: Flow[];
   diagnostics: DiagnosticView[];
-  totals: { flows: number; listedFlows: number; multiPointFlows: number; singlePointFlows: number; translations: number; unexplained: number; leaks: number; packets: number };
+  totals: { flows: number; listedFlows: number; multiPointFlows: number; singlePointFlows: number; /** Flows whose continuation evidence could not decide (flows[].ambiguous). */ ambiguousFlows: number; translations: number; unexplained: number; leaks: number; packets: number };
 }

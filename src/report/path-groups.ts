@@ -38,7 +38,8 @@ export function shapeKey(f: Flow): string {
     [l.host, ...l.hops.map((h) => [h.interface, h.direction, addressOf(h.src), addressOf(h.dst), h.encapsulation.map((e) => `${e.type}/${e.vni}/${e.src}/${e.dst}`).join('+')].join('|'))].join('§'),
   );
   const translations = f.translations.map((t) => [t.kind, t.where, t.host, t.between.join('>'), t.explained, t.rule?.chain, t.rule?.ruleNumber, t.note].join('|'));
-  return JSON.stringify([f.proto, legs, translations]);
+  // Ambiguous flows are told apart: their section says so and names their candidates.
+  return JSON.stringify([f.proto, legs, translations, f.ambiguous !== null]);
 }
 
 export function groupFlows(report: AnalyzeReport): FlowGroup[] {

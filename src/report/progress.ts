@@ -1,7 +1,7 @@
 // A progress bar on stderr for long work, drawn only when stderr is a terminal (never in pipes,
 // CI logs or files), redrawn at most ~10 times a second so it costs nothing measurable. Plain
 // characters only: no colour, so NO_COLOR has nothing to turn off. A phase whose amount of work
-// is not known shows what it is doing and the seconds it has taken so far, on the same line.
+// is not known shows what it is doing, on the same line, until the next phase replaces it.
 
 export interface Progress {
   /** Sets the amount done (same unit as `total`, usually bytes). */
@@ -32,9 +32,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
     const elapsed = (now - startedAt) / 1000;
     let text: string;
     if (total <= 0) {
-      // Nothing to measure against: what it is doing, and for how long.
-      const seconds = elapsed >= 1 ? `  ${Math.floor(elapsed)} s` : '';
-      text = `${shortenLabel(label, Math.max(10, columns - 1 - seconds.length - 1))}…${seconds}`;
+      // Nothing to measure against (and a synchronous phase cannot redraw): what it is doing.
+      text = `${shortenLabel(label, columns - 2)}…`;
     } else {
       const width = Math.max(10, Math.min(40, columns - 50));
       const share = Math.min(1, done / total);
@@ -70,7 +69,13 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
   };
 }
 
-/** A label that fits `room` characters: a long file path keeps its end ("…/node1/capture.pcap"). */
+/**
+ * A label that fits `room` characters: its first word (what is being done) stays, then the end
+ * of the rest, where a file path says most ("reading …/node1/capture.pcap").
+ */
 function shortenLabel(label: string, room: number): string {
-  return label.length <= room ? label : `…${label.slice(label.length - room + 1)}`;
+  if (label.length <= room) return label;
+  const verb = label.slice(0, label.indexOf(' ') + 1);
+  const keep = verb.length * 2 <= room ? verb : '';
+  return `${keep}…${label.slice(label.length - (room - keep.length - 1))}`;
 }

@@ -5,7 +5,7 @@
 // around it so every Markdown flavour renders it.
 
 import type { AnalyzeReport } from './analyze-model.js';
-import { answerSentence, answerSummary } from './answer-text.js';
+import { answerSentence, answerSummary, candidateList } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
@@ -47,12 +47,13 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport, o: AnalyzeMarkdownO
       for (const t of a.translations) out.push(`  - ${plain(t)}`);
       for (const leak of a.leaks) out.push(`  - **LEAK:** ${plain(leak)}`);
       for (const u of a.untranslated) out.push(`  - **Why:** ${plain(u)}`);
+      if (a.ambiguous !== null && a.flows > 0) out.push(`  - **Ambiguous:** ${plain(a.ambiguous.reason)}`);
     }
     out.push('');
   }
   const t = report.totals;
   out.push(
-    `${formatCount(t.flows)} flows (${formatCount(t.multiPointFlows)} at several capture points), ${formatCount(t.translations)} translations, ` +
+    `${formatCount(t.flows)} flows (${formatCount(t.multiPointFlows)} at several capture points${t.ambiguousFlows > 0 ? `, ${formatCount(t.ambiguousFlows)} ambiguous` : ''}), ${formatCount(t.translations)} translations, ` +
       `${formatCount(t.unexplained)} not explained by a rule, ${formatCount(t.leaks)} leaks, ${formatCount(t.packets)} packets.`,
     '',
   );
@@ -78,10 +79,10 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
   const sources = [...new Set(shape.flows.map((f) => addressOf((f.seenByServer ?? f.lastSeen).src)))];
   const seen = first.seenByServer !== null ? `the server sees ${sources.map(code).join(', ')}` : `last seen at ${code(first.lastCapturePoint)} as ${sources.map(code).join(', ')}`;
   const out = [`## Path ${n} of ${of}: ${plain(first.proto)} to ${code(first.server)}`, ''];
-  out.push(`${count === 1 ? `Flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}.`, '');
+  out.push(`${count === 1 ? `Flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}${first.ambiguous !== null ? '; ambiguous' : ''}.`, '');
   if (count > 1) {
     const ports = clientPorts(shape.flows, o.verbose ? null : DEFAULT_PORTS);
-    out.push(`Client ports: ${ports.shown.join(', ')}${ports.more > 0 ? `, … ${formatCount(ports.more)} more` : ''}.`, '');
+    out.push(`Client ports: ${ports.shown.join(', ')}${ports.more > 0 ? `, … ${formatCount(ports.more)} more (-v)` : ''}.`, '');
   }
   const hops = shapeHops(shape);
   const tunnels = hops.some((h) => h.hop.encapsulation.length > 0);
@@ -114,12 +115,19 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
       if (tr.rule !== null) {
         out.push(`   - rule ${code(ruleName(tr.rule))} (${code(ruleSourceText(tr.rule))}): ${code(tr.rule.text)}`);
       } else if (tr.note !== null) out.push(`   - ${plain(tr.note)}`);
-      if (st.conntrack.length > 0) out.push(`   - conntrack ${st.conntrack.slice(0, o.verbose ? undefined : 3).map(code).join(', ')}${!o.verbose && st.conntrack.length > 3 ? `, … ${formatCount(st.conntrack.length - 3)} more` : ''}`);
+      if (st.conntrack.length > 0) out.push(`   - conntrack ${st.conntrack.slice(0, o.verbose ? undefined : 3).map(code).join(', ')}${!o.verbose && st.conntrack.length > 3 ? `, … ${formatCount(st.conntrack.length - 3)} more (-v)` : ''}`);
     });
     out.push('');
   }
   if (first.translatedBeyondReason !== null) out.push(`Not captured at the server: ${plain(first.translatedBeyondReason)}`, '');
   for (const leak of first.leaks) out.push(`**LEAK:** ${plain(leak.description)}`, '');
   for (const u of first.untranslated) out.push(`**Not translated on** ${plain(u.reason)}`, '');
+  if (first.ambiguous !== null) {
+    out.push(`**Ambiguous:** ${plain(first.ambiguous.reason)}.`, '');
+    const named = o.verbose ? shape.flows : shape.flows.slice(0, 3);
+    for (const f of named) out.push(`- flow ${f.id} may be part of ${plain(candidateList(f))}`);
+    if (named.length < shape.flows.length) out.push(`- … ${formatCount(shape.flows.length - named.length)} more (every flow's candidates are in the JSON report)`);
+    out.push('');
+  }
   return out;
 }

@@ -6,7 +6,7 @@
 
 import type { Style } from './terminal.js';
 import type { AnalyzeReport, DiagnosticView } from './analyze-model.js';
-import { answerSentence } from './answer-text.js';
+import { answerSentence, candidateList } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
@@ -41,12 +41,13 @@ export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions):
     for (const t of a.translations) out.push(...wrap(t, '    · ', '      ').map((l) => style.dim(l)));
     for (const leak of a.leaks) out.push(...wrap(`LEAK: ${leak}`, '    ! ', '      ').map((l) => style.red(l)));
     for (const u of a.untranslated) out.push(...wrap(u, '    ! ', '      ').map((l) => style.yellow(l)));
+    if (a.ambiguous !== null && a.flows > 0) out.push(...wrap(`ambiguous: ${a.ambiguous.reason}`, '    ? ', '      ').map((l) => style.yellow(l)));
   }
   const t = report.totals;
   out.push('');
   out.push(
     ...wrap(
-      `${formatCount(t.flows)} flows (${formatCount(t.multiPointFlows)} seen at several capture points), ${formatCount(t.translations)} translations, ` +
+      `${formatCount(t.flows)} flows (${formatCount(t.multiPointFlows)} seen at several capture points${t.ambiguousFlows > 0 ? `, ${formatCount(t.ambiguousFlows)} ambiguous` : ''}), ${formatCount(t.translations)} translations, ` +
         `${formatCount(t.unexplained)} not explained by a rule, ${formatCount(t.leaks)} leaks, ${formatCount(t.packets)} packets`,
       '',
     ),
@@ -84,7 +85,9 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   const { style, width } = o;
   const first = shape.flows[0]!;
   const count = shape.flows.length;
-  const seen = first.seenByServer !== null ? `the server sees ${shapeSource(shape)}` : `last seen at ${first.lastCapturePoint} as ${shapeSource(shape)}`;
+  const seen =
+    (first.seenByServer !== null ? `the server sees ${shapeSource(shape)}` : `last seen at ${first.lastCapturePoint} as ${shapeSource(shape)}`) +
+    (first.ambiguous !== null ? '; ambiguous' : '');
   const head = `Path ${n} of ${of}: ${first.proto} to ${first.server}, ${count === 1 ? `flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}`;
   const lines = wrapWords(head, width).map((l) => style.bold(l));
   const ports = clientPorts(shape.flows, o.verbose ? null : DEFAULT_PORTS);
@@ -130,13 +133,20 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
       lines.push(...labelled('     ', 'no rule', 9, tr.note, width).map(colour));
     }
     if (st.conntrack.length > 0) {
-      const listed = o.verbose || st.conntrack.length <= 3 ? st.conntrack : [...st.conntrack.slice(0, 3), `… ${formatCount(st.conntrack.length - 3)} more`];
+      const listed = o.verbose || st.conntrack.length <= 3 ? st.conntrack : [...st.conntrack.slice(0, 3), `… ${formatCount(st.conntrack.length - 3)} more (-v)`];
       lines.push(...labelled('     ', 'conntrack', 9, listed.join(', '), width));
     }
   });
   if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
   for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
   for (const u of first.untranslated) lines.push(...labelled('  ', 'why', 9, `not translated on ${u.reason}`, width).map(style.yellow));
+  if (first.ambiguous !== null) {
+    lines.push(...labelled('  ', 'ambiguous', 9, first.ambiguous.reason, width).map(style.yellow));
+    const named = o.verbose ? shape.flows : shape.flows.slice(0, 3);
+    const more = shape.flows.length - named.length;
+    const list = named.map((f) => `flow ${f.id} may be part of ${candidateList(f)}`).join('; ') + (more > 0 ? `; … ${formatCount(more)} more (-v)` : '');
+    lines.push(...labelled('  ', '', 9, list, width));
+  }
   if (o.verbose && count > 1) for (const m of flowMappings(shape.flows)) lines.push(...labelled('  ', '', 9, m, width));
   return lines;
 }

@@ -5,6 +5,7 @@
 import { formatIpAddress, parseIpAddress, type Family, type IpAddress } from '../net/address.js';
 import type { IptablesDump } from '../netfilter/model.js';
 import type { NftChain, NftRuleset, NftTable } from '../nftables/model.js';
+import { prepareSetIndex } from '../nftables/set-lookup.js';
 import { buildRoutingTables, type RoutingTables } from '../route/lookup.js';
 import type { InterfaceList, NetInterface, PolicyRule, Route } from '../route/model.js';
 import type { ConntrackTable } from '../conntrack/model.js';
@@ -32,6 +33,8 @@ export interface HostNft {
   baseChains: Array<{ table: NftTable; chain: NftChain }>;
   /** One entry per table not simulated (bridge/arp/netdev family, dormant, iptables-nft's copy of iptables-save), with the dump it is in. */
   setAside: Array<{ file: string; message: string }>;
+  /** iptables-nft's tables (set aside: iptables-save is walked instead); their handles tell when iptables' hooks were registered. */
+  iptablesNftTables: Array<{ family: Family; table: NftTable }>;
 }
 
 export interface HostModel {
@@ -61,6 +64,7 @@ const IPTABLES_BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTP
 export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]): HostNft {
   const baseChains: HostNft['baseChains'] = [];
   const setAside: HostNft['setAside'] = [];
+  const iptablesNftTables: HostNft['iptablesNftTables'] = [];
   for (const rs of rulesets) {
     for (const table of rs.tables) {
       const name = `table ${table.family} ${table.name}`;
@@ -77,8 +81,11 @@ export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]
       const looksIptablesNft = IPTABLES_TABLE_NAMES.has(table.name) && table.chains.some((c) => c.base !== null && IPTABLES_BUILTIN_CHAINS.has(c.name));
       if (dump !== undefined && looksIptablesNft && dump.backend !== 'legacy') {
         setAside.push({ file: rs.file, message: `${name} is iptables-nft's copy of the ${family === 'ipv4' ? 'iptables' : 'ip6tables'}-save rules: those are used instead, so no rule applies twice` });
+        iptablesNftTables.push({ family: family!, table });
         continue;
       }
+      // Big named sets and maps (kube-proxy's service maps) are indexed now, not by the first trace.
+      for (const set of table.sets) prepareSetIndex(set.elem, set.type);
       for (const chain of table.chains) {
         if (chain.base === null) continue;
         if (chain.base.hook === 'ingress' || chain.base.hook === 'egress') {
@@ -89,7 +96,7 @@ export function selectNftTables(rulesets: NftRuleset[], iptables: IptablesDump[]
       }
     }
   }
-  return { rulesets, baseChains, setAside };
+  return { rulesets, baseChains, setAside, iptablesNftTables };
 }
 
 export function buildHostModel(s: HostSnapshots): HostModel {

@@ -163,6 +163,8 @@ export const PROBLEM_CODES = {
   'case.archive-damaged': { severity: 'error', meaning: 'an archive cut short or damaged; the entries before it are used' },
   'case.archive-header-skipped': { severity: 'warning', meaning: 'a tar header that cannot be read; skipped' },
   'case.archive-too-many-entries': { severity: 'error', meaning: 'an archive with more entries than natpath lists; the rest is not listed' },
+  // Matching flows across the captures of a case (src/match/, src/app/analyze-case.ts).
+  'analyze.ambiguity-bound': { severity: 'info', meaning: 'so many connections shared repeated packets that later ambiguous flows are listed as fragments, without their candidates' },
 
   // The simulator (src/sim/): trace's host loading and the walk itself.
   'trace.unreadable': { severity: 'error', meaning: 'a snapshot of the host that cannot be read' },

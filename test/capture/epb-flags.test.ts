@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli-in-process.js';
 import { recordedOutput } from '../tshark/recordings.js';
 import { epbFlagsRun } from '../tshark/runs.js';
 import { EPB_FLAGS_SOURCE, writeEpbFlagsCapture } from './epb-flags-file.js';
@@ -15,13 +15,13 @@ const scratch = mkdtempSync(join(tmpdir(), 'natpath-epb-flags-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe.runIf(existsSync(EPB_FLAGS_SOURCE))('pcapng epb_flags', () => {
-  it('gives each packet the direction tshark reads from the same file', () => {
+  it('gives each packet the direction tshark reads from the same file', async () => {
     const file = writeEpbFlagsCapture(scratch);
     const tshark = recordedOutput(epbFlagsRun(file))
       .replace(/\n$/, '')
       .split('\n')
       .map((v) => (v === '' ? null : Number(v) === 1 ? 'in' : Number(v) === 2 ? 'out' : null));
-    const r = runCli(['decode', file, '--format', 'ndjson']);
+    const r = await runCliInProcess(['decode', file, '--format', 'ndjson']);
     expect(r.code).toBe(0);
     const ours = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { direction: string | null }).direction);
     expect(ours).toEqual(tshark);

@@ -1,9 +1,13 @@
+// The command line as a user meets it: help and version, exit statuses of the process itself,
+// --out, as spawned processes (run-cli.ts); usage errors and colour choices through main() in process.
+
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPath, NEEDS_CORPUS, samplePath } from '../corpus.js';
 import { runCli } from './run-cli.js';
+import { runCliInProcess } from './run-cli-in-process.js';
 
 const root = mkdtempSync(join(tmpdir(), 'natpath-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -15,20 +19,27 @@ describe('the natpath command line', () => {
     expect(help.stdout).toContain('natpath inspect');
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('Exit codes');
+    expect(help.stdout).toContain('trace');
     const version = runCli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('rejects unknown options and formats with exit code 2 and no stack trace', () => {
+  it('trace --help documents its options, the ephemeral port and the input rule', () => {
+    const r = runCli(['trace', '--help']);
+    expect(r.code).toBe(0);
+    for (const s of ['--src', '--dst', '--in', '--locally-generated', '--host-addrs', '--mark', 'ephemeral port 40000', 'unknown interface']) expect(r.stdout).toContain(s);
+  });
+
+  it('rejects unknown options and formats with exit code 2 and no stack trace', async () => {
     for (const args of [['inspect', '--bogus', 'x'], ['inspect', 'x', '--format', 'xml'], ['frobnicate'], []]) {
-      const r = runCli(args);
+      const r = await runCliInProcess(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/natpath/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.stdout).toBe('');
     }
-    const badHost = runCli(['inspect', '--host', 'no-equals-sign']);
+    const badHost = await runCliInProcess(['inspect', '--host', 'no-equals-sign']);
     expect(badHost.code).toBe(2);
     expect(badHost.stderr).toContain('NAME=PATH');
   });
@@ -78,17 +89,17 @@ describe('the natpath command line', () => {
     expect(report.totals).toMatchObject({ hosts: 1, files: 3, captures: 1, unrecognised: 1, packets: 8 });
   });
 
-  it('colours only when asked or on a terminal, and honours NO_COLOR', () => {
+  it('colours only when asked or on a terminal, and honours NO_COLOR', async () => {
     const host = join(root, 'c2', 'h');
     mkdirSync(host, { recursive: true });
     writeFileSync(join(host, 'junk.txt'), 'not a dump\n');
     // One usable snapshot: a case with nothing usable writes no report (exit 66).
     copyFileSync(samplePath('pod-egress-natgw/node1/ip-rule.txt'), join(host, 'ip-rule.txt'));
-    expect(runCli(['inspect', join(root, 'c2')]).stdout).toContain('unrecognised');
-    expect(runCli(['inspect', join(root, 'c2')]).stdout).not.toContain('\u001b[');
-    expect(runCli(['inspect', join(root, 'c2')], { FORCE_COLOR: '1' }).stdout).toContain('\u001b[');
-    expect(runCli(['inspect', join(root, 'c2')], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).not.toContain('\u001b[');
-    expect(runCli(['inspect', join(root, 'c2'), '--color'], { NO_COLOR: '1' }).stdout).toContain('\u001b[');
-    expect(runCli(['inspect', join(root, 'c2'), '--no-color'], { FORCE_COLOR: '1' }).stdout).not.toContain('\u001b[');
+    expect((await runCliInProcess(['inspect', join(root, 'c2')])).stdout).toContain('unrecognised');
+    expect((await runCliInProcess(['inspect', join(root, 'c2')])).stdout).not.toContain('\u001b[');
+    expect((await runCliInProcess(['inspect', join(root, 'c2')], { FORCE_COLOR: '1' })).stdout).toContain('\u001b[');
+    expect((await runCliInProcess(['inspect', join(root, 'c2')], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain('\u001b[');
+    expect((await runCliInProcess(['inspect', join(root, 'c2'), '--color'], { NO_COLOR: '1' })).stdout).toContain('\u001b[');
+    expect((await runCliInProcess(['inspect', join(root, 'c2'), '--no-color'], { FORCE_COLOR: '1' })).stdout).not.toContain('\u001b[');
   });
 });

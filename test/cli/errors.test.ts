@@ -1,5 +1,7 @@
 // Issue 13, "Errors and exit codes": every mistake a new user makes ends in natpath's own words,
 // with the same exit code for the same situation in every command (src/app/exit-codes.ts).
+// main() in process (run-cli-in-process.ts) for what the words and codes are; a real process for
+// what only one shows: the exit status of `natpath` itself, closed pipes, --help (yargs exits).
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, samplePath } from '../corpus.js';
 import { runCli } from './run-cli.js';
+import { runCliInProcess } from './run-cli-in-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-errors-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -17,7 +20,7 @@ const COLLECTED = join(PROJECT_ROOT, 'test', 'fixtures', 'collected');
 const noStack = /\n\s+at /;
 
 describe('usage errors name the command and where to read more', () => {
-  it('natpath alone lists the commands (exit 2)', () => {
+  it('natpath alone lists the commands (exit 2, the status of the process itself)', () => {
     const r = runCli([]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -26,25 +29,25 @@ describe('usage errors name the command and where to read more', () => {
     expect(r.stderr).not.toContain('see the list above');
   });
 
-  it('a missing argument says which, for which command, in natpath words', () => {
-    const r = runCli(['decode']);
+  it('a missing argument says which, for which command, in natpath words', async () => {
+    const r = await runCliInProcess(['decode']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('natpath decode: name the capture file to decode: natpath decode <capture>\nRun "natpath decode --help" for its options and examples.\n');
     expect(r.stderr).not.toMatch(/non-option/);
   });
 
-  it('an unknown option or command is named as typed', () => {
-    const opt = runCli(['analyze', NATGW, '--bogus', 'x']);
+  it('an unknown option or command is named as typed', async () => {
+    const opt = await runCliInProcess(['analyze', NATGW, '--bogus', 'x']);
     expect(opt.code).toBe(2);
     expect(opt.stderr).toMatch(/^natpath analyze: unknown option or argument --bogus\n/);
     expect(opt.stderr).toContain('natpath analyze --help');
-    const cmd = runCli(['frobnicate']);
+    const cmd = await runCliInProcess(['frobnicate']);
     expect(cmd.code).toBe(2);
     expect(cmd.stderr).toMatch(/^natpath: unknown command "frobnicate"/);
-    const typo = runCli(['analyse', NATGW]);
+    const typo = await runCliInProcess(['analyse', NATGW]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('did you mean "analyze"?');
-    const format = runCli(['inspect', NATGW, '--format', 'xml']);
+    const format = await runCliInProcess(['inspect', NATGW, '--format', 'xml']);
     expect(format.stderr).toMatch(/^natpath inspect: --format "xml" is not one of/);
     for (const r of [opt, cmd, typo, format]) {
       expect(r.stdout).toBe('');
@@ -62,8 +65,8 @@ describe('--out into a folder that does not exist', () => {
     ['trace', join(NATGW, 'node1'), '--from', '10.244.1.2', '--to', '198.51.100.10:80'],
   ];
   for (const args of commands) {
-    it(`${args[0]}: usage error (exit 2) naming the folder, before any work`, () => {
-      const r = runCli([...args, '--out', missing]);
+    it(`${args[0]}: usage error (exit 2) naming the folder, before any work`, async () => {
+      const r = await runCliInProcess([...args, '--out', missing]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`natpath ${args[0]}: --out ${missing}: the folder ${join(scratch, 'no-such-folder')} does not exist`);
@@ -105,8 +108,8 @@ describe('a path that does not exist: nothing on stdout, the path on stderr, exi
     ['analyze', '--host', `h=${nowhere}`],
   ];
   for (const args of commands) {
-    it(args.join(' ').replace(scratch, '…'), () => {
-      const r = runCli(args);
+    it(args.join(' ').replace(scratch, '…'), async () => {
+      const r = await runCliInProcess(args);
       expect(r.code, r.stderr).toBe(66);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(nowhere);
@@ -115,6 +118,7 @@ describe('a path that does not exist: nothing on stdout, the path on stderr, exi
   }
 
   it('is documented once, the same in --help', () => {
+    // --help ends the process (yargs): spawned.
     const help = runCli(['--help']).stdout;
     expect(help).toContain('66 nothing usable in the inputs');
     expect(runCli(['analyze', '--help']).stdout).toContain('66 nothing usable in the inputs');
@@ -123,9 +127,9 @@ describe('a path that does not exist: nothing on stdout, the path on stderr, exi
 });
 
 describe("batch over the README's own glob", () => {
-  it("skips samples/lab (scripts, no capture or snapshot) with a note, and shows leaks in a case's status", () => {
+  it("skips samples/lab (scripts, no capture or snapshot) with a note, and shows leaks in a case's status", async () => {
     const out = join(scratch, 'batch-samples');
-    const r = runCli(['batch', join(PROJECT_ROOT, 'samples', '*'), '--out', out, '--formats', 'json', '--jobs', '2']);
+    const r = await runCliInProcess(['batch', join(PROJECT_ROOT, 'samples', '*'), '--out', out, '--formats', 'json', '--jobs', '2']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`natpath batch: note: ${join(PROJECT_ROOT, 'samples', 'lab')} holds no capture or snapshot: not a case, skipped`);
     const rows = readFileSync(join(out, 'summary.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { case: string; status: string; leaks: number });
@@ -137,11 +141,11 @@ describe("batch over the README's own glob", () => {
     for (const x of rows.filter((x) => x.case !== 'pod-egress-no-masq')) expect(x.status, x.case).toBe('ok');
   });
 
-  it('a glob that finds no case is "nothing usable" (66)', () => {
+  it('a glob that finds no case is "nothing usable" (66)', async () => {
     const empty = join(scratch, 'empty-cases', 'not-a-case');
     mkdirSync(empty, { recursive: true });
     writeFileSync(join(empty, 'notes.md'), '# nothing here\n');
-    const r = runCli(['batch', join(scratch, 'empty-cases', '*'), '--out', join(scratch, 'b2')]);
+    const r = await runCliInProcess(['batch', join(scratch, 'empty-cases', '*'), '--out', join(scratch, 'b2')]);
     expect(r.code).toBe(66);
     expect(r.stderr).toContain('no case to analyse');
   });
@@ -150,8 +154,8 @@ describe("batch over the README's own glob", () => {
 describe('a case made by natpath collect analyses without noise', () => {
   const archives = [join(COLLECTED, 'node1.tar.gz'), join(COLLECTED, 'partner.tar.gz')];
 
-  it("recognises collect.log and host-info.txt, and takes empty dumps as what the collector says they are", () => {
-    const r = runCli(['inspect', ...archives, '--format', 'json']);
+  it("recognises collect.log and host-info.txt, and takes empty dumps as what the collector says they are", async () => {
+    const r = await runCliInProcess(['inspect', ...archives, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { hosts: Array<{ name: string; files: Array<{ path: string; kind: string; facts: Record<string, unknown> | null; diagnostics: Array<{ message: string }> }> }> };
     const file = (host: string, name: string) => report.hosts.find((h) => h.name === host)!.files.find((f) => f.path.endsWith(`/${name}`))!;
@@ -165,13 +169,13 @@ describe('a case made by natpath collect analyses without noise', () => {
     expect(file('node1', 'ip6tables-save.txt').diagnostics[0]!.message).toContain('`ip6tables-save -c` (collect.log)');
     expect(file('node1', 'ip6-rule.txt').facts).toMatchObject({ type: 'rules', families: ['ipv6'] });
     expect(file('node1', 'ip-rule.txt').facts).toMatchObject({ type: 'rules', families: ['ipv4'] });
-    const table = runCli(['inspect', ...archives]).stdout;
+    const table = (await runCliInProcess(['inspect', ...archives])).stdout;
     expect(table).toMatch(/host-info\.txt .*natpath collect host info .*host: node1; hostname: /);
     expect(table).toContain('2 rules (ipv6)');
   });
 
-  it('analyze reports none of the collector files as problems', () => {
-    const r = runCli(['analyze', ...archives, '--format', 'json']);
+  it('analyze reports none of the collector files as problems', async () => {
+    const r = await runCliInProcess(['analyze', ...archives, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; message: string; severity: string }>; answers: Array<{ sources: string[] }> };
     // Notes (info) may say how files were read; nothing is a warning or an error.

@@ -1,4 +1,4 @@
-// `natpath decode` as a user runs it (the built CLI, test/cli/run-cli.ts), on real corpus captures
+// `natpath decode` as a user runs it (the built CLI's main() in process, test/cli/run-cli-in-process.ts), on real corpus captures
 // and, when the lab has made them, on samples/<scenario>/<host>/capture.pcap.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli-in-process.js';
 import { loadOracle } from '../capture/oracle.js';
 import { recordedOutput } from '../tshark/recordings.js';
 import { labCaptures, labSampleRun } from '../tshark/runs.js';
@@ -21,8 +21,8 @@ const ndjson = (text: string): Array<Record<string, unknown>> =>
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('natpath decode: formats', NEEDS_CORPUS, () => {
-  it('table: one line per packet after the header, --limit stops early', () => {
-    const r = runCli(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--limit', '4']);
+  it('table: one line per packet after the header, --limit stops early', async () => {
+    const r = await runCliInProcess(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--limit', '4']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^frame\s+time \(UTC\)\s+if\s+dir\s+source/);
@@ -30,8 +30,8 @@ describe('natpath decode: formats', NEEDS_CORPUS, () => {
     expect(lines[1]).toMatch(/192\.168\.203\.3 .* icmp .*<vxlan 100>/);
   });
 
-  it('ndjson: the documented record, innermost addresses, outer stack in encap', () => {
-    const r = runCli(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--format', 'ndjson']);
+  it('ndjson: the documented record, innermost addresses, outer stack in encap', async () => {
+    const r = await runCliInProcess(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--format', 'ndjson']);
     expect(r.code).toBe(0);
     const recs = ndjson(r.stdout);
     expect(recs).toHaveLength(10);
@@ -54,9 +54,9 @@ describe('natpath decode: formats', NEEDS_CORPUS, () => {
     expect(recs.map((x) => x.frame)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
-  it('ndjson agrees with tshark frame by frame on a Linux cooked v2 capture (addresses, ports, interface index, direction)', () => {
+  it('ndjson agrees with tshark frame by frame on a Linux cooked v2 capture (addresses, ports, interface index, direction)', async () => {
     const file = 'pcapplusplus/pcap__sll2.pcap';
-    const recs = ndjson(runCli(['decode', corpusPath(file), '--format', 'ndjson']).stdout);
+    const recs = ndjson((await runCliInProcess(['decode', corpusPath(file), '--format', 'ndjson'])).stdout);
     const oracle = readFileSync(corpusPath(`oracle/${file}.csv`), 'utf8').trim().split('\n');
     const header = oracle.shift()!.split(',');
     const col = (name: string): number => header.indexOf(name);
@@ -70,8 +70,8 @@ describe('natpath decode: formats', NEEDS_CORPUS, () => {
     });
   });
 
-  it('json: one document with the schema, the packets and the summary', () => {
-    const r = runCli(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'json']);
+  it('json: one document with the schema, the packets and the summary', async () => {
+    const r = await runCliInProcess(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { schema: string; packets: Array<Record<string, unknown>>; summary: { packets: number; tunnels: unknown[] } };
     expect(doc.schema).toBe('natpath.decode/1');
@@ -80,15 +80,15 @@ describe('natpath decode: formats', NEEDS_CORPUS, () => {
     expect(doc.packets.some((p) => (p.encap as Array<{ type: string }>)[0]?.type === 'geneve')).toBe(true);
   });
 
-  it('csv: header and one row per packet, quoted by csv-stringify', () => {
-    const r = runCli(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'csv', '--limit', '3']);
+  it('csv: header and one row per packet, quoted by csv-stringify', async () => {
+    const r = await runCliInProcess(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'csv', '--limit', '3']);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]!.startsWith('frame,ts,interface,ifIndex,direction,linkType,length,capLength')).toBe(true);
     expect(lines).toHaveLength(4);
   });
 
-  it('--summary: totals, per link type / interface / protocol / tunnel, speed', () => {
-    const r = runCli(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--summary', '--format', 'json']);
+  it('--summary: totals, per link type / interface / protocol / tunnel, speed', async () => {
+    const r = await runCliInProcess(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--summary', '--format', 'json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(s).toMatchObject({
@@ -101,30 +101,30 @@ describe('natpath decode: formats', NEEDS_CORPUS, () => {
     });
     expect(s.flows).toBe(3);
     expect(s.packetsPerSecond).toEqual(expect.any(Number));
-    const text = runCli(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--summary']).stdout;
+    const text = (await runCliInProcess(['decode', corpusPath('tcpdump/vxlan_port_8472.pcap'), '--summary'])).stdout;
     expect(text).toMatch(/packets\s+10/);
     expect(text).toMatch(/packets\/s/);
   });
 
-  it('--summary counts the same packets as tshark on a multi-interface pcapng with interface names', () => {
+  it('--summary counts the same packets as tshark on a multi-interface pcapng with interface names', async () => {
     const file = 'tcpdump/bgp-orf.pcapng';
     const frames = loadOracle('tcpdump', 'bgp-orf.pcapng');
-    const s = JSON.parse(runCli(['decode', corpusPath(file), '--summary', '--format', 'json']).stdout) as { packets: number };
+    const s = JSON.parse((await runCliInProcess(['decode', corpusPath(file), '--summary', '--format', 'json'])).stdout) as { packets: number };
     expect(s.packets).toBe(frames.length);
   });
 
-  it('--out writes the file instead of stdout', () => {
+  it('--out writes the file instead of stdout', async () => {
     const out = join(tmp, 'out.ndjson');
-    const r = runCli(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'ndjson', '--out', out]);
+    const r = await runCliInProcess(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'ndjson', '--out', out]);
     expect([r.code, r.stdout]).toEqual([0, '']);
     expect(ndjson(readFileSync(out, 'utf8')).length).toBeGreaterThan(0);
   });
 });
 
 describe('natpath decode: bad input', () => {
-  it('a capture cut mid-record: packets before the cut are printed, the error names the file and offset, exit 1', NEEDS_CORPUS, () => {
+  it('a capture cut mid-record: packets before the cut are printed, the error names the file and offset, exit 1', NEEDS_CORPUS, async () => {
     const file = corpusPath('derived-truncated/cut7__tcpdump_geneve.pcap');
-    const r = runCli(['decode', file, '--format', 'ndjson']);
+    const r = await runCliInProcess(['decode', file, '--format', 'ndjson']);
     expect(r.code).toBe(1);
     expect(ndjson(r.stdout).length).toBeGreaterThan(0);
     expect(r.stderr).toContain(file);
@@ -132,27 +132,27 @@ describe('natpath decode: bad input', () => {
     expect(r.stderr).toMatch(/incomplete .*packet\(s\) before it were decoded/);
   });
 
-  it('a text file, an empty file and a missing file: clear error, exit 66 (nothing usable; nothing on stdout when missing)', () => {
+  it('a text file, an empty file and a missing file: clear error, exit 66 (nothing usable; nothing on stdout when missing)', async () => {
     const text = join(tmp, 'notes.txt');
     writeFileSync(text, 'this is not a capture\n');
     const empty = join(tmp, 'empty.pcap');
     writeFileSync(empty, '');
     for (const f of [text, empty]) {
-      const r = runCli(['decode', f]);
+      const r = await runCliInProcess(['decode', f]);
       expect(r.code, f).toBe(66);
       expect(r.stderr).toContain(f);
       expect(r.stderr).toMatch(/not a readable capture/);
     }
-    const missing = runCli(['decode', join(tmp, 'nope.pcap')]);
+    const missing = await runCliInProcess(['decode', join(tmp, 'nope.pcap')]);
     expect(missing.code).toBe(66);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/cannot read capture file .*nope\.pcap/);
   });
 
-  it('usage errors exit 2', () => {
-    expect(runCli(['decode']).code).toBe(2);
-    expect(runCli(['decode', corpusPath('tcpdump/geneve.pcap'), '--limit', '0']).code).toBe(2);
-    expect(runCli(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'xml']).code).toBe(2);
+  it('usage errors exit 2', async () => {
+    expect((await runCliInProcess(['decode'])).code).toBe(2);
+    expect((await runCliInProcess(['decode', corpusPath('tcpdump/geneve.pcap'), '--limit', '0'])).code).toBe(2);
+    expect((await runCliInProcess(['decode', corpusPath('tcpdump/geneve.pcap'), '--format', 'xml'])).code).toBe(2);
   });
 });
 
@@ -161,8 +161,8 @@ describe('natpath decode: bad input', () => {
 const samples = labCaptures();
 
 describe.skipIf(samples.length === 0)('natpath decode agrees with tshark on every lab sample', () => {
-  it.each(samples)('%s', (file) => {
-    const recs = ndjson(runCli(['decode', file, '--format', 'ndjson']).stdout);
+  it.each(samples)('%s', async (file) => {
+    const recs = ndjson((await runCliInProcess(['decode', file, '--format', 'ndjson'])).stdout);
     // tshark's last occurrence of each field = the innermost header, like natpath's record.
     // Flannel's VXLAN port (8472) is not one tshark decodes by default; natpath does.
     const out = recordedOutput(labSampleRun(file));

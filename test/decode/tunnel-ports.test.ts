@@ -14,7 +14,7 @@ import { applyTunnelPorts, decodePacket, PacketView, tunnelName, type TunnelPort
 import { formatIpv4 } from '../../src/net/ipv4.js';
 import { parseIpLink, tunnelPortsOf } from '../../src/route/index.js';
 import { PROJECT_ROOT } from '../corpus.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli-in-process.js';
 
 const DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'tunnels');
 const NO_PORTS: TunnelPorts = { vxlan: [], geneve: [], ipInUdp: [] };
@@ -69,16 +69,16 @@ describe('decoding with the configured ports', () => {
     expect(seen).toEqual(inner(await innermost(join(DIR, 'flannel-udp/node-b/flannel0.pcap'), NO_PORTS), '10.43.'));
   });
 
-  it('decode: the ports from the capture\'s host folder, or --vxlan-port for a capture that stands alone', () => {
-    const inFolder = runCli(['decode', join(DIR, 'vxlan-20000/node-a/underlay.pcap'), '--format', 'ndjson']);
+  it('decode: the ports from the capture\'s host folder, or --vxlan-port for a capture that stands alone', async () => {
+    const inFolder = await runCliInProcess(['decode', join(DIR, 'vxlan-20000/node-a/underlay.pcap'), '--format', 'ndjson']);
     expect(inFolder.code).toBe(0);
     expect(inFolder.stderr).toContain('VXLAN on UDP 20000 (vxlan0: dstport 20000)');
     const vni = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as { tunnel: { vni: number } | null }).filter((r) => r.tunnel?.vni === 42).length;
     expect(vni(inFolder.stdout)).toBeGreaterThanOrEqual(6);
     // The same capture alone (copied away from its dumps is not needed: --vxlan-port says it).
-    const alone = runCli(['decode', join(DIR, 'vxlan-20000/node-a/underlay.pcap'), '--format', 'ndjson', '--vxlan-port', '20000']);
+    const alone = await runCliInProcess(['decode', join(DIR, 'vxlan-20000/node-a/underlay.pcap'), '--format', 'ndjson', '--vxlan-port', '20000']);
     expect(vni(alone.stdout)).toBe(vni(inFolder.stdout));
-    const bad = runCli(['decode', join(DIR, 'vxlan-20000/node-a/underlay.pcap'), '--vxlan-port', '70000']);
+    const bad = await runCliInProcess(['decode', join(DIR, 'vxlan-20000/node-a/underlay.pcap'), '--vxlan-port', '70000']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--vxlan-port expects a UDP port 1-65535, got 70000');
   });

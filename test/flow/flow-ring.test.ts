@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CaptureFileError } from '../../src/capture/index.js';
 import { makeStyle } from '../../src/report/terminal.js';
 import { runDecode, type DecodeRunOptions } from '../../src/app/decode-run.js';
@@ -54,6 +54,10 @@ describe('flow counting in a worker', () => {
     ring.startWorker(BUILT_WORKER);
     const table = new FlowTable();
     try {
+      // On a loaded machine a worker may take longer to start than the writer waits for a silent
+      // one (it then counts here, exactly: the test below); this test is about the worker's count,
+      // so it waits until the worker has taken over before filling the ring.
+      await vi.waitFor(() => expect(ring.workerRunning).toBe(true), { timeout: 30_000, interval: 5 });
       addTuples(ring!, 700_000, 3); // 2.1 M tuples: four laps of the 512 Ki-tuple ring
       addTuples(table, 700_000, 3);
       expect(await ring.finish()).toEqual(table.total());

@@ -4,7 +4,7 @@
 // its interfaces (flannel.1), Linux cooked v2 whose interface indexes the host's ip link names
 // (veth…), IPv6 addresses; traces for kube-proxy chains, an ipset match and IPv6.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { textWidth } from '../../src/report/text-layout.js';
 import { runDecode } from '../../src/app/decode-run.js';
 import { runTrace, type TraceOptions } from '../../src/app/trace.js';
@@ -16,6 +16,9 @@ import { PROJECT_ROOT } from '../corpus.js';
 import { expectGolden } from './golden.js';
 
 const style = makeStyle(false);
+// The samples are read by their relative paths from the project root; the worker's own cwd comes back after.
+const startedIn = process.cwd();
+afterAll(() => process.chdir(startedIn));
 const WIDTHS = [80, 200];
 
 const CAPTURES: Array<[name: string, path: string]> = [

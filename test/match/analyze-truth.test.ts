@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAnalyze } from '../../src/app/analyze-case.js';
 import { PROJECT_ROOT } from '../corpus.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli-in-process.js';
 import { writeShiftedCapture } from './shift-clock.js';
 import { writeSeqShiftedCapture } from './shift-tcp-seq.js';
 import { mergePcapFiles } from './merge-pcaps.js';
@@ -36,7 +36,7 @@ describe.runIf(scenarios.includes('pod-egress-natgw'))('a snapshot that contradi
       expect(t.note).toMatch(/does not predict/);
     }
     expect(report.totals.unexplained).toBe(nodeSnat.length);
-    const cli = runCli(['analyze', stale, '--fail-on', 'unexplained', '--format', 'json']);
+    const cli = await runCliInProcess(['analyze', stale, '--fail-on', 'unexplained', '--format', 'json']);
     expect(cli.code).toBe(3);
     expect(cli.stderr).toContain('not explained by a rule');
   });
@@ -98,11 +98,11 @@ describe.runIf(scenarios.includes('clusterip-cross-node'))('a capped listing', (
     expect(capped.answers).toEqual(all.answers);
     // Community IDs are filled for the flows that are listed.
     for (const hop of capped.flows[0]!.legs.flatMap((l) => l.hops)) expect(hop.communityId).toMatch(/^1:/);
-    const cli = runCli(['analyze', path, '--max-flows', '1']);
+    const cli = await runCliInProcess(['analyze', path, '--max-flows', '1']);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('not listed (--max-flows 1; 0 lists all)');
     for (const bad of ['-1', '1.5', 'many']) {
-      const r = runCli(['analyze', path, '--max-flows', bad]);
+      const r = await runCliInProcess(['analyze', path, '--max-flows', bad]);
       expect(r.code, bad).toBe(2);
       expect(r.stderr).toContain('--max-flows expects a whole number');
     }
@@ -170,7 +170,7 @@ describe('inputs analyze cannot use', () => {
     expect(cut?.severity).toBe('error');
     expect(cut?.offset).toBeGreaterThan(24);
     expect(report.hosts[0]!.captures[0]!.packets).toBeGreaterThan(0);
-    const cli = runCli(['analyze', join(scratch, 'bad')]);
+    const cli = await runCliInProcess(['analyze', join(scratch, 'bad')]);
     expect(cli.code).toBe(1);
     expect(cli.stderr).not.toMatch(/\n\s+at /);
   });

@@ -151,7 +151,7 @@ describe.runIf(nodeOnly.length > 0).each(nodeOnly)('every format says the same a
       expect(text, format).not.toMatch(/sees 10\.0\.0\.11/);
     }
     const csv = ANALYZE_FORMATS.csv(report).trim().split('\n');
-    expect(csv[0]).toMatch(/,seen_at_server,translated_beyond,translated_beyond_reason,untranslated_rule,untranslated_reason$/);
+    expect(csv[0]).toMatch(/,seen_at_server,translated_beyond,translated_beyond_reason,untranslated_rule,untranslated_reason,ambiguous_candidates,ambiguous_reason$/);
     for (const row of csv.slice(1)) expect(row).toMatch(/,false,certain,"?left node1:eth0 as 10\.0\.0\.11/);
     const row = rowFromReport(report);
     expect(row.egress).toEqual([]);

@@ -16,7 +16,7 @@ import { simulate, type TraceRequest } from '../../src/sim/simulate.js';
 import { MAX_LISTED_STEPS } from '../../src/sim/state.js';
 import { MAX_CHAIN_NESTING } from '../../src/sim/walk-chain.js';
 import { DEFAULT_WORK_LIMIT } from '../../src/sim/work-budget.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli-in-process.js';
 import { PROJECT_ROOT } from '../corpus.js';
 
 const GOTO_LOOP = join(PROJECT_ROOT, 'test', 'fixtures', 'hostile', 'rule-goto-loop');
@@ -44,10 +44,10 @@ function ladder(levels: number, perLevel: (k: number) => string[]): string[] {
 const twice = (k: number) => [`-A D${k} -p tcp -j D${k + 1}`, `-A D${k} -p tcp -j D${k + 1}`];
 
 describe('ip rule lookup', () => {
-  it('two rules that goto each other, and a rule that gotos itself, end with a diagnostic naming the lines', () => {
+  it('two rules that goto each other, and a rule that gotos itself, end with a diagnostic naming the lines', async () => {
     const parsed = parseIpRule('0:\tfrom all lookup local\n100:\tfrom all goto 200\n200:\tfrom all goto 100\n32766:\tfrom all lookup main\n', 'ip-rule.txt');
     expect(parsed.issues.map((d) => `${d.code} ${d.place.line}`)).toEqual(['rule.backward-goto 3']);
-    const r = runCli(['trace', GOTO_LOOP, '--src', '10.0.0.9', '--dst', '8.8.8.8:53', '--proto', 'udp', '--in', 'eth0', '--format', 'json']);
+    const r = await runCliInProcess(['trace', GOTO_LOOP, '--src', '10.0.0.9', '--dst', '8.8.8.8:53', '--proto', 'udp', '--in', 'eth0', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.outcomes.map((o: { verdict: string; egress: { interface: string } }) => `${o.verdict} ${o.egress.interface}`)).toEqual(['ACCEPT eth0']);

@@ -10,7 +10,7 @@ import { loadCase } from '../../src/case/load-case.js';
 import { formatIpAddress, parseIpAddress } from '../../src/net/address.js';
 import { loadHost, type LoadedHost } from '../../src/sim/load-host.js';
 import { simulate, type SimResult } from '../../src/sim/simulate.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCliInProcess } from '../cli/run-cli-in-process.js';
 import { PROJECT_ROOT } from '../corpus.js';
 
 const DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'nft', 'router');
@@ -118,8 +118,8 @@ describe('trace on an nftables router agrees with the kernel (conntrack after re
     expect(fwd.outcomes[0]!.state.conn.mark).toBe(66);
   });
 
-  it('natpath trace --format json carries the nft rule identity (family, handle, text, JSON path)', () => {
-    const r = runCli(['trace', DIR, '--proto', 'udp', '--src', '10.9.1.2:41000', '--dst', '10.9.1.1:8080', '--in', 'r-in', '--format', 'json']);
+  it('natpath trace --format json carries the nft rule identity (family, handle, text, JSON path)', async () => {
+    const r = await runCliInProcess(['trace', DIR, '--proto', 'udp', '--src', '10.9.1.2:41000', '--dst', '10.9.1.1:8080', '--in', 'r-in', '--format', 'json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { outcomes: Array<{ translations: Array<{ rule: Record<string, unknown> }>; steps: Array<Record<string, unknown>> }>; conntrack: Array<{ agreesWithOutcome: number | null }> };
     const dnat = report.outcomes[0]!.translations[0]!.rule;

@@ -20,6 +20,7 @@ const SECTIONS: readonly [prefix: string, title: string][] = [
   ['link', '`ip addr` / `ip link` (and `-j`, `-d`)'],
   ['conntrack', '`conntrack -L`'],
   ['case', 'The case: folders, archives, recognition'],
+  ['analyze', '`natpath analyze`: matching flows across captures'],
   ['trace', '`natpath trace`: loading a host'],
   ['sim', 'The simulator\'s walk'],
 ];

@@ -42,6 +42,8 @@ export interface SummaryRow {
    * written before natpath said so.
    */
   notSeenAtServer?: string[];
+  /** Flows evidence could not place (the report's totals.ambiguousFlows). Absent in rows written before natpath said so. */
+  ambiguousFlows?: number;
   diagnostics: number;
   errors: number;
   /** Time the analysis took (of the earlier run when skipped). */
@@ -58,7 +60,7 @@ export interface SummaryRow {
 
 export function rowFromReport(report: AnalyzeReport): Pick<
   SummaryRow,
-  'status' | 'hosts' | 'captures' | 'packets' | 'flows' | 'translations' | 'unexplained' | 'leaks' | 'egress' | 'answers' | 'notSeenAtServer' | 'diagnostics' | 'errors'
+  'status' | 'hosts' | 'captures' | 'packets' | 'flows' | 'translations' | 'unexplained' | 'leaks' | 'egress' | 'answers' | 'notSeenAtServer' | 'ambiguousFlows' | 'diagnostics' | 'errors'
 > {
   const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   const captures = report.hosts.reduce((n, h) => n + h.captures.length, 0);
@@ -81,6 +83,7 @@ export function rowFromReport(report: AnalyzeReport): Pick<
     egress,
     answers: report.answers.map(answerSummary),
     notSeenAtServer,
+    ambiguousFlows: report.totals.ambiguousFlows,
     diagnostics: report.diagnostics.length,
     errors,
   };
@@ -104,6 +107,7 @@ export function emptyRow(c: { name: string; input: string }, shard: string | nul
     egress: [],
     answers: [],
     notSeenAtServer: [],
+    ambiguousFlows: 0,
     diagnostics: 0,
     errors: 0,
     seconds: 0,
@@ -123,7 +127,7 @@ export function renderSummaryNdjson(rows: readonly SummaryRow[]): string {
 const CSV_COLUMNS = [
   'case', 'status', 'skipped', 'error', 'hosts', 'captures', 'packets', 'flows', 'translations', 'unexplained', 'leaks',
   'egress', 'answers', 'diagnostics', 'errors', 'seconds', 'input', 'input_hash', 'input_bytes', 'report_dir', 'shard', 'finished_at',
-  'not_seen_at_server',
+  'not_seen_at_server', 'ambiguous_flows',
 ] as const;
 
 export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
@@ -132,7 +136,7 @@ export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
     ...rows.map((r) => [
       r.case, r.status, r.skipped, r.error ?? '', r.hosts, r.captures, r.packets, r.flows, r.translations, r.unexplained, r.leaks,
       r.egress.join(' '), r.answers.join('; '), r.diagnostics, r.errors, r.seconds.toFixed(3), r.input, r.inputHash ?? '', r.inputBytes,
-      r.reportDir, r.shard ?? '', r.finishedAt, (r.notSeenAtServer ?? []).join('; '),
+      r.reportDir, r.shard ?? '', r.finishedAt, (r.notSeenAtServer ?? []).join('; '), r.ambiguousFlows ?? '',
     ]),
   ]);
 }

@@ -22,7 +22,7 @@ function answerCard(a: Answer, g: FlowGroup | undefined): Html {
   const unexplained = translations.filter((t) => toneOf(t) === 'unexplained');
   return html`<article class="answer-card${unexplained.length > 0 || a.leaks.length > 0 ? ' has-problem' : ''}" data-server="${a.server}" data-proto="${a.proto}">
 <p class="answer-line"><span class="mono server">${a.proto} ${a.server}</span>
-<span class="verb">${a.seenAtServer ? 'sees' : 'was last seen from'}</span>
+<span class="verb">${a.seenAtServer ? 'sees' : a.flows === 0 ? 'is ambiguous' : 'was last seen from'}</span>
 ${sourcesList(a.sources, a.leaks.length > 0 ? 'leak' : a.translations.length > 0 ? 'translated' : 'plain')}</p>
 <p class="chips">${a.tunnels.length > 0 ? html`<span class="badge tunnel">crossed ${a.tunnels.join(', ')}</span>` : html`<span class="badge plain">no tunnel</span>`}
 <span class="badge ${a.translations.length > 0 ? 'translated' : 'plain'}">${a.translations.length} translation${a.translations.length === 1 ? '' : 's'}${a.flows > 1 && a.translations.length > 0 ? ' per path' : ''}</span>
@@ -37,6 +37,7 @@ ${a.translations.length > 0 ? html`<ul class="answer-translations">${a.translati
 ${unexplained.length > 0 ? html`<ul class="answer-unexplained">${[...new Set(unexplained.map((t) => `${t.description}${t.note !== null ? ` — ${t.note}` : ''}`))].map((t) => html`<li class="unexplained">${t}</li>`)}</ul>` : ''}
 ${a.leaks.length > 0 ? html`<ul class="answer-leaks">${a.leaks.map((l) => html`<li class="unexplained">LEAK: ${l}</li>`)}</ul>` : ''}
 ${a.untranslated.length > 0 ? html`<ul class="answer-untranslated">${a.untranslated.map((u) => html`<li>Why: ${u}</li>`)}</ul>` : ''}
+${a.ambiguous !== null ? html`<ul class="answer-ambiguous" data-ambiguous-flows="${a.ambiguous.flows}"><li class="unexplained">Ambiguous: ${a.ambiguous.reason}</li></ul>` : ''}
 </article>`;
 }
 
@@ -46,7 +47,7 @@ export function renderAnswerSection(report: AnalyzeReport, groups: FlowGroup[]):
 <h2>Answer</h2>
 ${report.answers.length === 0 ? html`<p class="answer-card">No IP flow was found in the captures.</p>` : report.answers.map((a) => answerCard(a, groups.find((g) => g.answer === a)))}
 <p class="totals" data-flows="${t.flows}" data-translations="${t.translations}" data-unexplained="${t.unexplained}">
-${t.flows} flows (${t.multiPointFlows} seen at several capture points) · ${t.translations} translations ·
+${t.flows} flows (${t.multiPointFlows} seen at several capture points${t.ambiguousFlows > 0 ? `, ${t.ambiguousFlows} ambiguous` : ''}) · ${t.translations} translations ·
 <span class="${t.unexplained > 0 ? 'unexplained-text' : ''}">${t.unexplained} not explained by a rule</span> ·
 <span class="${t.leaks > 0 ? 'unexplained-text' : ''}">${t.leaks} leaks</span> · ${t.packets} packets</p>
 ${t.listedFlows < t.flows ? html`<p class="totals">${t.flows - t.listedFlows} more flows are counted above but not listed in this report (analyze --max-flows ${t.listedFlows}; 0 lists all).</p>` : ''}

@@ -53,7 +53,7 @@ nav.toc a { margin-right: 14px; font-size: 13px; }
 .more-sources[open] .sees { font-size: 14px; display: inline-block; margin: 2px 0; }
 .chips { margin: 4px 0; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .sentence { margin: 4px 0; color: ${C.muted}; font-size: 13px; }
-.answer-translations, .answer-unexplained, .answer-leaks, .answer-untranslated { margin: 4px 0 0; padding-left: 20px; font-size: 13px; }
+.answer-translations, .answer-unexplained, .answer-leaks, .answer-untranslated, .answer-ambiguous { margin: 4px 0 0; padding-left: 20px; font-size: 13px; }
 li.unexplained { color: ${C.unexplained}; font-weight: 600; }
 .totals { font-size: 13px; color: ${C.muted}; }
 table { border-collapse: collapse; background: ${C.paper}; }

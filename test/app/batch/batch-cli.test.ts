@@ -1,6 +1,8 @@
-// `natpath batch` end to end on the lab samples (the built CLI, worker threads and all): copies of
+// `natpath batch` end to end on the lab samples (the built CLI, case processes and all): copies of
 // the samples, one of them as a .tgz, and a deliberately broken case; re-runs skip unchanged
-// cases; shards partition the cases and merge back into the same summary.
+// cases; shards partition the cases and merge back into the same summary. The built CLI's main()
+// runs in process (test/cli/run-cli-in-process.ts) and forks its case processes as in a real run;
+// one run is a process of its own, for the exit status a scheduler sees.
 
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { findCases } from '../../../src/app/batch/find-cases.js';
 import { inShard, parseShard, shardFromJobIndex, shardOfName } from '../../../src/app/batch/shard.js';
 import type { SummaryRow } from '../../../src/app/batch/summary.js';
 import { runCli } from '../../cli/run-cli.js';
+import { runCliInProcess } from '../../cli/run-cli-in-process.js';
 import { samplePath } from '../../corpus.js';
 import { readTruth } from '../../match/truth.js';
 
@@ -35,8 +38,8 @@ function readRows(dir: string): SummaryRow[] {
 describe('natpath batch', () => {
   const out = join(scratch, 'out');
 
-  it('analyses every case on 2 workers, records the broken one and exits 1', () => {
-    const r = runCli(['batch', join(cases, '*'), '--out', out, '--jobs', '2', '--formats', 'json,markdown,csv']);
+  it('analyses every case on 2 workers, records the broken one and exits 1', async () => {
+    const r = await runCliInProcess(['batch', join(cases, '*'), '--out', out, '--jobs', '2', '--formats', 'json,markdown,csv']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('2 worker(s)');
     expect(r.stderr).toMatch(/\[\d\/8\] broken: input-errors/);
@@ -64,46 +67,46 @@ describe('natpath batch', () => {
     expect(csv).toHaveLength(ALL.length + 1);
   });
 
-  it('skips unchanged cases on a re-run, re-runs a changed one, and --force re-runs all', () => {
-    const again = runCli(['batch', join(cases, '*'), '--out', out, '--formats', 'json,markdown']);
+  it('skips unchanged cases on a re-run, re-runs a changed one, and --force re-runs all', async () => {
+    const again = await runCliInProcess(['batch', join(cases, '*'), '--out', out, '--formats', 'json,markdown']);
     expect(again.code).toBe(1);
     expect(readRows(out).every((x) => x.skipped)).toBe(true);
     appendFileSync(join(cases, 'nodeport', 'node1', 'ip-rule.txt'), '\n');
-    runCli(['batch', join(cases, '*'), '--out', out, '--formats', 'json']);
+    await runCliInProcess(['batch', join(cases, '*'), '--out', out, '--formats', 'json']);
     const rows = readRows(out);
     expect(rows.filter((x) => !x.skipped).map((x) => x.case)).toEqual(['nodeport']);
     // A format not made before means the case must be analysed again.
-    runCli(['batch', join(cases, 'pod-to-pod-vxlan'), '--out', out, '--formats', 'table']);
+    await runCliInProcess(['batch', join(cases, 'pod-to-pod-vxlan'), '--out', out, '--formats', 'table']);
     expect(readRows(out).find((x) => x.case === 'pod-to-pod-vxlan')!.skipped).toBe(false); // the other cases' rows stay (issue 16)
-    runCli(['batch', join(cases, '*'), '--out', out, '--force']);
+    await runCliInProcess(['batch', join(cases, '*'), '--out', out, '--force']);
     expect(readRows(out).some((x) => x.skipped)).toBe(false);
   });
 
-  it('exits 0 when every case succeeds', () => {
+  it('exits 0 when every case succeeds (the status of the process itself)', () => {
     const r = runCli(['batch', join(cases, 'pod-*'), join(cases, '*.tgz'), '--out', join(scratch, 'good'), '--jobs', '1']);
     expect(r.code, r.stderr).toBe(0);
     expect(readRows(join(scratch, 'good')).map((x) => x.case)).toEqual(['natgw-archived', 'pod-egress-natgw', 'pod-egress-natgw-blind', 'pod-to-pod-vxlan']);
   });
 
-  it('shards partition the cases; JOB_COMPLETION_INDEX picks the same shard; --merge joins them and notices a missing one', () => {
+  it('shards partition the cases; JOB_COMPLETION_INDEX picks the same shard; --merge joins them and notices a missing one', async () => {
     const dirs = [1, 2, 3].map((i) => join(scratch, `shard-${i}`));
-    for (const [i, dir] of dirs.entries()) runCli(['batch', join(cases, '*'), '--out', dir, '--shard', `${i + 1}/3`]);
+    for (const [i, dir] of dirs.entries()) await runCliInProcess(['batch', join(cases, '*'), '--out', dir, '--shard', `${i + 1}/3`]);
     const parts = dirs.map((d) => readRows(d).map((x) => x.case));
     expect(parts.flat().sort()).toEqual(ALL);
     expect(new Set(parts.flat()).size).toBe(ALL.length);
     for (const x of readRows(dirs[1]!)) expect(x.shard).toBe('2/3');
     const k8s = join(scratch, 'k8s-1');
-    runCli(['batch', join(cases, '*'), '--out', k8s, '--shards', '3'], { JOB_COMPLETION_INDEX: '1' });
+    await runCliInProcess(['batch', join(cases, '*'), '--out', k8s, '--shards', '3'], { JOB_COMPLETION_INDEX: '1' });
     expect(readRows(k8s).map((x) => x.case)).toEqual(parts[1]);
 
     const merged = join(scratch, 'merged');
-    const m = runCli(['batch', '--merge', ...dirs, '--out', merged]);
+    const m = await runCliInProcess(['batch', '--merge', ...dirs, '--out', merged]);
     expect(m.code).toBe(1); // the broken case
     const rows = readRows(merged);
     expect(rows.map((x) => x.case)).toEqual(ALL);
     const np = rows.find((x) => x.case === 'nodeport')!;
     expect(existsSync(join(merged, np.reportDir, 'report.json'))).toBe(true);
-    const missing = runCli(['batch', '--merge', dirs[0]!, dirs[2]!, '--out', join(scratch, 'merged-2')]);
+    const missing = await runCliInProcess(['batch', '--merge', dirs[0]!, dirs[2]!, '--out', join(scratch, 'merged-2')]);
     expect(missing.stderr).toContain('shard 2/3 is missing');
     expect(missing.code).toBe(1);
   });
@@ -119,7 +122,7 @@ describe('natpath batch', () => {
     makeCase(join(dir, 'big'), host, await readTemplate(join(host, 'capture.pcap')), 40 * 2 ** 20);
     cpSync(samplePath('nodeport'), join(dir, 'nodeport'), { recursive: true });
     const out2 = join(scratch, 'heavy-out');
-    const r = runCli(['batch', join(dir, '*'), '--out', out2, '--jobs', '1', '--worker-memory', '120']);
+    const r = await runCliInProcess(['batch', join(dir, '*'), '--out', out2, '--jobs', '1', '--worker-memory', '120']);
     expect(r.code, r.stderr.slice(-2000)).toBe(1);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     const [big, nodeport] = readRows(out2);
@@ -127,19 +130,19 @@ describe('natpath batch', () => {
     expect(big!.error).toMatch(/^the worker analysing this case stopped: memory limit of 120 MB reached \(--worker-memory\): 12\d MB resident$/);
     expect(big!.seconds).toBeGreaterThan(0);
     expect(nodeport!.status).toBe('ok');
-    const again = runCli(['batch', join(dir, '*'), '--out', out2, '--jobs', '1']);
+    const again = await runCliInProcess(['batch', join(dir, '*'), '--out', out2, '--jobs', '1']);
     expect(again.code, again.stderr).toBe(0);
     expect(readRows(out2).map((x) => `${x.case} ${x.status} ${x.skipped}`)).toEqual(['big ok false', 'nodeport ok true']);
   });
 
-  it('refuses bad options with exit 2', () => {
-    expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--shard', '4/3']).code).toBe(2);
-    expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--formats', 'pdf']).code).toBe(2);
-    expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--worker-memory', '8']).code).toBe(2);
-    expect(runCli(['batch', cases, '--out', join(scratch, 'x'), '--worker-memory', '63']).code).toBe(2);
+  it('refuses bad options with exit 2', async () => {
+    expect((await runCliInProcess(['batch', cases, '--out', join(scratch, 'x'), '--shard', '4/3'])).code).toBe(2);
+    expect((await runCliInProcess(['batch', cases, '--out', join(scratch, 'x'), '--formats', 'pdf'])).code).toBe(2);
+    expect((await runCliInProcess(['batch', cases, '--out', join(scratch, 'x'), '--worker-memory', '8'])).code).toBe(2);
+    expect((await runCliInProcess(['batch', cases, '--out', join(scratch, 'x'), '--worker-memory', '63'])).code).toBe(2);
     // A glob that matches nothing leaves no case: "nothing usable", the same code as every command's.
-    expect(runCli(['batch', join(scratch, 'nothing-*'), '--out', join(scratch, 'x')]).code).toBe(66);
-    const noIndex = runCli(['batch', cases, '--out', join(scratch, 'x'), '--shards', '3'], { JOB_COMPLETION_INDEX: '' });
+    expect((await runCliInProcess(['batch', join(scratch, 'nothing-*'), '--out', join(scratch, 'x')])).code).toBe(66);
+    const noIndex = await runCliInProcess(['batch', cases, '--out', join(scratch, 'x'), '--shards', '3'], { JOB_COMPLETION_INDEX: '' });
     expect(noIndex.code).toBe(2);
     expect(noIndex.stderr).toContain('JOB_COMPLETION_INDEX');
   });

@@ -105,6 +105,7 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
     lastCapturePoint: `${last.host}:${last.iface}`,
     tunnels: hops.some((h) => h.tunnel) ? ['vxlan'] : [],
     leaks: [],
+    ambiguous: null,
   };
 }
 
@@ -117,7 +118,7 @@ export function makeReport(flows: Flow[]): AnalyzeReport {
     const key = `${f.proto} ${seen.dst}`;
     let a = answers.get(key);
     if (a === undefined) {
-      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [], untranslated: [] };
+      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [], untranslated: [], ambiguous: null };
       answers.set(key, a);
     }
     a.flows++;
@@ -147,6 +148,7 @@ export function makeReport(flows: Flow[]): AnalyzeReport {
       listedFlows: flows.length,
       multiPointFlows: flows.length,
       singlePointFlows: 0,
+      ambiguousFlows: 0,
       translations,
       unexplained: flows.reduce((n, f) => n + f.translations.filter((t) => !t.explained && t.where !== 'beyond').length, 0),
       leaks: 0,
