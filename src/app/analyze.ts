@@ -44,25 +44,13 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   const request = await caseRequestFromArgs('analyze', options.paths, options.hostSpecs);
   if (typeof request === 'number') return request;
   const progress = createProgress();
-<<<<<<< HEAD
-  // Every phase says what it is doing on a terminal: reading (a bar per file), matching, clocks,
-  // linking, explaining (a bar over the flows), building, rendering and writing the report.
-  const report = await runAnalyze(request, {
-    maxFlows: options.maxFlows,
-    onFile: (file, bytes) => progress.phase(`reading ${file}`, bytes),
-    onBytes: (offset) => progress.update(offset),
-    onPhase: (_phase, label, total) => progress.phase(label, total),
-    onStep: (done) => progress.update(done),
-  });
+  const report = await runAnalyze(request, { maxFlows: options.maxFlows, ...progressHooks(progress) });
   if (report.hosts.every((h) => h.captures.length === 0)) {
     progress.finish();
     const problems = report.diagnostics.map((d) => `${d.file}${d.line !== undefined ? `:${d.line}` : d.offset !== undefined ? ` (byte offset ${d.offset})` : ''}: ${d.severity}: ${d.message}`);
     writeWhyUnusable('analyze', problems, 'no capture could be read in the inputs');
     return ANALYZE_EXIT.unusable;
   }
-=======
-  const report = await runAnalyze(request, { maxFlows: options.maxFlows, ...progressHooks(progress) });
->>>>>>> main
   const toFile = options.out !== undefined && options.out !== '-';
   progress.phase(`rendering the ${options.format} report`);
   const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
