@@ -34,6 +34,8 @@ export interface TraceOptions {
   sport?: number;
   dport?: number;
   in?: string;
+  /** The egress interface the user states (--oif): taken without a route snapshot, checked against one. */
+  oif?: string;
   locallyGenerated?: boolean;
   mark?: number;
   hostAddrs?: string[];
@@ -173,6 +175,7 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
     input: o.locallyGenerated ? { kind: 'local' } : o.in !== undefined ? { kind: 'interface', name: o.in } : arrival !== null ? { kind: 'interface', name: arrival.name } : { kind: 'auto' },
     mark: o.mark ?? 0,
     options: { recentHistory: o.newClient ? 'empty' : 'unknown' },
+    ...(o.oif !== undefined ? { output: o.oif } : {}),
   };
   const result = simulate(loaded.model, req);
   const sportGiven = o.sport !== undefined || (src?.port ?? null) !== null;
@@ -186,11 +189,12 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
       protocol: proto,
       src: src === null ? null : formatEndpoint(src.address, sport),
       dst: formatEndpoint(dst.address, dport)!,
-      input,
+      input: o.oif !== undefined ? `${input}, out on ${o.oif} as stated (--oif)` : input,
       mark: `0x${(req.mark >>> 0).toString(16)}`,
     },
     result,
     evidence,
+    ...(o.oif !== undefined ? { statedOutput: o.oif } : {}),
     diagnostics: [...kase.diagnostics, ...loaded.diagnostics, ...result.diagnostics],
   });
   if (arrival !== null) report.notes.unshift(arrival.because);

@@ -220,6 +220,8 @@ class FlowOrderer {
   private readonly position: Float64Array;
   private readonly visited: Uint8Array;
   private readonly queue: Int32Array;
+  /** A leg's index among the legs of one host being ordered (valid only for those legs). */
+  private readonly slot: Int32Array;
 
   constructor(
     private readonly facts: LegFacts,
@@ -233,6 +235,7 @@ class FlowOrderer {
     this.position = new Float64Array(n);
     this.visited = new Uint8Array(n);
     this.queue = new Int32Array(n);
+    this.slot = new Int32Array(n);
   }
 
   /** Writes members[from, to) in path order, with orientation and position, at `from` in the outputs. */
@@ -353,8 +356,8 @@ class FlowOrderer {
    * A connection crosses each host once, so its legs are grouped by host. Hosts are ordered by
    * what does not depend on clock offsets: a packet to the server reaches the downstream host
    * later, and its reply earlier, than the upstream one (sign of to-server minus to-client delta);
-   * without replies, by TTL (routers lower it, NAT leaves it). Inside a host one clock serves all
-   * capture points, so positions order them.
+   * without replies, by TTL (routers lower it, NAT leaves it). Inside a host, by the packets each
+   * pair of its capture points shares (orderWithinHost).
    */
   private orderByHost(members: Int32Array): number[] {
     const f = this.facts;
@@ -421,40 +424,42 @@ class FlowOrderer {
   private orderWithinHost(legs: number[]): number[] {
     const n = legs.length;
     if (n < 2) return legs;
-    // after[i * n + j] = 1: shared packets passed legs[i] before legs[j]; transit in seconds.
-    const after = new Uint8Array(n * n);
-    const transitOf = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) this.slot[legs[i]!] = i;
+    // later[i]: the legs whose shared packets passed legs[i] first, with that transit in seconds.
+    // Lists, not an n×n matrix: one host's points of a flow are few, but nothing bounds them.
+    const later: { to: number; transit: number }[][] = Array.from({ length: n }, () => []);
     const before = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const from = legs[i]!;
       for (const e of this.edgesOf(from)) {
         const other = this.pairs.a.data[e] === from ? this.pairs.b.data[e]! : this.pairs.a.data[e]!;
-        const j = legs.indexOf(other);
-        if (j <= i) continue;
+        const j = this.slot[other]!;
+        if (j <= i || legs[j] !== other) continue; // seen from the other end, or on another host
         const t = this.transit(e, from, this.clientLow[from] === 1);
         if (!(t !== 0)) continue;
         const [x, y] = t > 0 ? [i, j] : [j, i];
-        after[x * n + y] = 1;
-        transitOf[x * n + y] = Math.abs(t);
+        later[x]!.push({ to: y, transit: Math.abs(t) });
         before[y]!++;
       }
     }
     // Kahn's order; among legs free to go next, the earliest position (legs are sorted by it).
     const placed = new Uint8Array(n);
     const ordered: number[] = [];
+    let previous = -1;
     while (ordered.length < n) {
       let next = -1;
       for (let i = 0; i < n && next < 0; i++) if (placed[i] === 0 && before[i] === 0) next = i;
       for (let i = 0; i < n && next < 0; i++) if (placed[i] === 0) next = i; // a cycle: by position
       placed[next] = 1;
-      for (let j = 0; j < n; j++) if (after[next * n + j] === 1) before[j]!--;
+      for (const arc of later[next]!) before[arc.to]!--;
       const leg = legs[next]!;
-      const last = ordered[ordered.length - 1];
-      if (last !== undefined) {
-        const p = legs.indexOf(last);
-        if (after[p * n + next] === 1 && this.position[leg]! < this.position[last]!) this.position[leg] = this.position[last]! + transitOf[p * n + next]!;
+      if (previous >= 0) {
+        const arc = later[previous]!.find((a) => a.to === next);
+        const last = legs[previous]!;
+        if (arc !== undefined && this.position[leg]! < this.position[last]!) this.position[leg] = this.position[last]! + arc.transit;
       }
       ordered.push(leg);
+      previous = next;
     }
     return ordered;
   }

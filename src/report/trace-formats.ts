@@ -53,6 +53,8 @@ export function renderTraceText(r: TraceReport, style: Style, width = Number.POS
     lines.push(...labelled('  ', 'final packet:', 13, `${o.packet.src ?? '?'} → ${o.packet.dst}${o.mark !== '0x0' ? `  (mark ${o.mark})` : ''}`, width));
     if (o.verdict === 'ACCEPT' && o.verdictBy !== null) lines.push(...labelled('  ', 'accepted by:', 12, o.verdictBy, width));
     if (o.translatedBeyondReason !== null) lines.push(...labelled('  ', 'then:', 5, o.translatedBeyondReason, width).map(style.yellow));
+    const ea = o.egressAssumption;
+    if (ea !== null) lines.push(...labelled('  ', ea.holds === false ? 'contradiction:' : 'egress:', ea.holds === false ? 14 : 7, ea.reason, width).map(ea.holds === true ? (x: string) => x : style.yellow));
     for (const t of o.translations) {
       const change = `${t.before.src ?? '?'} → ${t.before.dst}  ⇒  ${t.after.src ?? '(address not known)'} → ${t.after.dst}${t.range ? `  (range ${t.range})` : ''}`;
       lines.push(...labelled('  ', `${style.cyan(t.kind)}:`, 5, change, width));

@@ -71,6 +71,13 @@ export interface TraceOutcome {
    */
   translatedBeyond: 'certain' | null;
   translatedBeyondReason: string | null;
+  /**
+   * The egress interface stated with --oif, and whether the snapshots bear it out: true (the route
+   * sends the packet out of it), false (they contradict it: another route, local delivery, a drop
+   * before routing; the walk follows the snapshots), null (no ip route snapshot: taken as given).
+   * null without --oif.
+   */
+  egressAssumption: { interface: string; holds: boolean | null; reason: string } | null;
 }
 
 /** A connection in the host's conntrack table like the traced packet: the kernel's own record. */
@@ -137,6 +144,26 @@ function translatedBeyond(host: string, o: SimOutcome): Pick<TraceOutcome, 'tran
   };
 }
 
+/** Holds --oif IF against what the outcome's routing decided. */
+function egressAssumption(stated: string, o: SimOutcome): NonNullable<TraceOutcome['egressAssumption']> {
+  const routes = o.state.routes;
+  const last = routes[routes.length - 1];
+  const said = `--oif ${stated}`;
+  if (last === undefined) {
+    return { interface: stated, holds: false, reason: `${said}: the packet never reached routing (${o.state.verdictBy ?? o.verdict}), so it leaves by no interface` };
+  }
+  if (last.decision.startsWith('unknown (no route snapshot)')) {
+    return { interface: stated, holds: null, reason: `${said}: no ip route snapshot to check it against; the walk takes it as given, so -o tests and MASQUERADE's address follow from it` };
+  }
+  const route = `${last.decision}${last.destination !== null ? ` ${last.destination}` : ''}${last.table !== null ? ` in table ${last.table}` : ''}${last.source ? ` (${last.source.file}:${last.source.line})` : ''}`;
+  if (last.decision === 'local' || o.delivery === 'local') {
+    return { interface: stated, holds: false, reason: `${said} is contradicted by the routes: ${route} delivers it to the host itself; the walk follows the route` };
+  }
+  if (last.dev === null) return { interface: stated, holds: false, reason: `${said} is contradicted by the routes: ${route} sends it out of no interface; the walk follows the route` };
+  if (last.dev === stated) return { interface: stated, holds: true, reason: `${said} agrees with the route: ${route} dev ${last.dev}` };
+  return { interface: stated, holds: false, reason: `${said} is contradicted by the route: ${route} sends it out of ${last.dev}; the walk follows the route` };
+}
+
 export function buildTraceReport(input: {
   host: string;
   snapshots: Array<{ path: string; kind: string }>;
@@ -144,6 +171,8 @@ export function buildTraceReport(input: {
   result: SimResult;
   evidence: ConntrackEvidence[];
   diagnostics: Diagnostic[];
+  /** The egress interface stated with --oif, if any. */
+  statedOutput?: string;
 }): TraceReport {
   const outcomes = input.result.outcomes.map((o): TraceOutcome => {
     const s = o.state;
@@ -169,6 +198,7 @@ export function buildTraceReport(input: {
       })),
       unknowns: s.unknowns,
       ...translatedBeyond(input.host, o),
+      egressAssumption: input.statedOutput === undefined ? null : egressAssumption(input.statedOutput, o),
     };
   });
   return {

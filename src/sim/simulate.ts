@@ -24,6 +24,12 @@ import { ProblemCollector } from '../text/problem-collector.js';
 export interface TraceRequest extends Pick<SimPacket, 'family' | 'protocol' | 'protocolNumber' | 'src' | 'dst' | 'sport' | 'dport' | 'icmpType' | 'icmpCode' | 'mark'> {
   /** Where the packet comes from: an interface, the host itself, or decided from the source address. */
   input: { kind: 'interface'; name: string } | { kind: 'local' } | { kind: 'auto' };
+  /**
+   * The output interface the user states (trace --oif): taken as the egress where no route
+   * snapshot says it, so `-o` tests decide; where a route does, the route is followed (the report
+   * checks the statement against it).
+   */
+  output?: string;
   options: EvalOptions;
   maxBranches?: number;
   /** Units of work before the walk is cut (DEFAULT_WORK_LIMIT). */
@@ -71,6 +77,7 @@ export function simulate(host: HostModel, req: TraceRequest): SimResult {
     active: [],
     // Problems with the ruleset, each said once per walk; the file is each rule's own.
     problems: new ProblemCollector(''),
+    statedOutput: req.output ?? null,
   };
   let local = req.input.kind === 'local' || req.src === null;
   if (req.input.kind === 'auto' && req.src !== null) {
@@ -207,9 +214,15 @@ function route(ctx: WalkContext, s: SimState, iif: string | null): Routed[] {
         return [{ state: s, kind: 'local' }];
       }
       if (isLocal === 'unknown') s.unknowns.push('whether the destination is one of the host\'s addresses is not known; taken as not');
+      p.nexthop = null;
+      if (ctx.statedOutput !== null) {
+        s.unknowns.push(`no ip route snapshot: the egress interface is taken as ${ctx.statedOutput} (--oif), the next hop is not known`);
+        p.oif = { kind: 'name', name: ctx.statedOutput };
+        record('unknown (no route snapshot), egress as stated (--oif)', ctx.statedOutput, null);
+        return [{ state: s, kind: 'out' }];
+      }
       s.unknowns.push('no ip route snapshot: the egress interface and next hop are not known');
       p.oif = { kind: 'unknown' };
-      p.nexthop = null;
       record('unknown (no route snapshot)', null, null);
       return [{ state: s, kind: 'out' }];
     }

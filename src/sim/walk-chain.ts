@@ -39,6 +39,8 @@ export interface WalkContext {
   active: string[];
   /** Problems with the ruleset met during the walk (loops, nesting too deep, work cap), each once. */
   problems: ProblemCollector;
+  /** The output interface the user stated (trace --oif), taken where no route snapshot says it; null otherwise. */
+  statedOutput: string | null;
 }
 
 /**

@@ -99,3 +99,15 @@ describe('readers on lab dumps buried in damage', () => {
     expect(routes).toBeGreaterThan(0);
   });
 });
+
+describe('the registry is the type', () => {
+  it('a code that is not in the registry does not compile', () => {
+    const c = new ProblemCollector('f');
+    // The checks are the two @ts-expect-error lines: `npm run typecheck` fails if either call compiles.
+    // @ts-expect-error — a misspelt code is a type error (and has no severity to look up)
+    expect(() => c.report('iptables.unknown-matches', 'misspelt')).toThrow(TypeError);
+    // @ts-expect-error — a skipped-lines count needs a reader prefix that has such a code
+    expect(new ProblemCollector('f', 'nft').prefix).toBe('nft');
+    expect(c.list()).toEqual([]);
+  });
+});
