@@ -13,6 +13,7 @@ import { readPackageVersion } from './version.js';
 import { shellLine } from '../report/provenance.js';
 import type { CaseRequest } from '../case/load-case.js';
 import { EXIT } from './exit-codes.js';
+import { writeWhyUnusable } from './why-unusable.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
 
@@ -44,6 +45,12 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   if (typeof request === 'number') return request;
   const progress = createProgress();
   const report = await runAnalyze(request, { maxFlows: options.maxFlows, ...progressHooks(progress) });
+  if (report.hosts.every((h) => h.captures.length === 0)) {
+    progress.finish();
+    const problems = report.diagnostics.map((d) => `${d.file}${d.line !== undefined ? `:${d.line}` : d.offset !== undefined ? ` (byte offset ${d.offset})` : ''}: ${d.severity}: ${d.message}`);
+    writeWhyUnusable('analyze', problems, 'no capture could be read in the inputs');
+    return ANALYZE_EXIT.unusable;
+  }
   const toFile = options.out !== undefined && options.out !== '-';
   progress.phase(`rendering the ${options.format} report`);
   const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
@@ -63,10 +70,6 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   else progress.finish();
   await writeOutput(text, options.out);
   progress.finish();
-  if (report.hosts.every((h) => h.captures.length === 0)) {
-    process.stderr.write('natpath analyze: no capture could be read in the inputs\n');
-    return ANALYZE_EXIT.unusable;
-  }
   if (options.failOnUnexplained && report.totals.unexplained > 0) {
     process.stderr.write(`natpath analyze: ${report.totals.unexplained} translation(s) not explained by a rule\n`);
     return ANALYZE_EXIT.unexplained;

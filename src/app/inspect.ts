@@ -1,7 +1,7 @@
 // `natpath inspect`: load the case, read each file's basic facts, build the report model, render
 // it to stdout or --out, and answer the exit code.
 
-import type { Diagnostic } from '../text/diagnostic.js';
+import { type Diagnostic, formatDiagnostic } from '../text/diagnostic.js';
 import { problemAt } from '../text/problem-collector.js';
 import { INSPECT_FORMATS } from '../report/inspect-formats.js';
 import type { InspectFormat } from '../report/format-names.js';
@@ -13,6 +13,7 @@ import { readFileFacts } from '../case/file-facts.js';
 import { chooseNftFiles, describeNftChoice } from '../case/nft-preference.js';
 import { caseRequestFromArgs } from './case-request.js';
 import { writeOutput } from './write-output.js';
+import { writeWhyUnusable } from './why-unusable.js';
 import { EXIT } from './exit-codes.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
@@ -37,14 +38,20 @@ export async function runInspectCommand(options: InspectCommandOptions): Promise
   const request = await caseRequestFromArgs('inspect', options.paths, options.hostSpecs);
   if (typeof request === 'number') return request;
   const report = await runInspect(request);
+  if (report.totals.captures + report.totals.snapshots === 0) {
+    const files = [...report.hosts.flatMap((h) => h.files), ...report.looseFiles];
+    const problems = [
+      ...report.diagnostics.map(formatDiagnostic),
+      ...files.flatMap((f) => [...(f.kind === 'unrecognised' ? [`${f.path}: not used: ${f.reason ?? 'not recognised'}`] : []), ...f.diagnostics.map(formatDiagnostic)]),
+    ];
+    writeWhyUnusable('inspect', problems, 'no capture or snapshot could be used in the inputs');
+    return EXIT.noUsableInput;
+  }
   const toFile = options.out !== undefined && options.out !== '-';
   const color = shouldUseColor(toFile ? {} : process.stdout, options.color, process.env);
   const text = INSPECT_FORMATS[options.format](report, { style: makeStyle(color), width: outputWidth(options.width, toFile, process.stdout, process.env) });
   await writeOutput(text, options.out);
-  const usable = report.totals.captures + report.totals.snapshots;
-  if (usable > 0) return EXIT.ok;
-  process.stderr.write('natpath inspect: no capture or snapshot could be used in the inputs\n');
-  return EXIT.noUsableInput;
+  return EXIT.ok;
 }
 
 export async function runInspect(request: CaseRequest): Promise<InspectReport> {

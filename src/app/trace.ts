@@ -15,6 +15,8 @@ import { simulate, type TraceRequest } from '../sim/simulate.js';
 import { writeOutput } from './write-output.js';
 import { findArrivalInterface } from '../sim/arrival-interface.js';
 import { EXIT } from './exit-codes.js';
+import { writeWhyUnusable } from './why-unusable.js';
+import { formatDiagnostic } from '../text/diagnostic.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
 
@@ -89,12 +91,14 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
   }
   const run = await runTrace({ ...request, dst, mark, hosts, hostName });
   if (!run.ok) return fail(run.message);
+  if (run.report.snapshots.length === 0) {
+    writeWhyUnusable('trace', run.report.diagnostics.map(formatDiagnostic), 'the host has no snapshot to walk the packet through');
+    return EXIT.noUsableInput;
+  }
   const useColor = shouldUseColor(out ? {} : process.stdout, color, process.env);
   const toFile = out !== undefined && out !== '-';
   await writeOutput(TRACE_FORMATS[format](run.report, { style: makeStyle(useColor), width: outputWidth(width, toFile, process.stdout, process.env) }), out);
-  if (run.report.snapshots.length > 0) return EXIT.ok;
-  process.stderr.write('natpath trace: the host has no snapshot to walk the packet through\n');
-  return EXIT.noUsableInput;
+  return EXIT.ok;
 }
 
 export type TraceRun = { ok: true; report: TraceReport } | { ok: false; message: string };

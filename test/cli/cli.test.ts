@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
+import { corpusPath, NEEDS_CORPUS, samplePath } from '../corpus.js';
 import { runCli } from './run-cli.js';
 import { runCliInProcess } from './run-cli-in-process.js';
 
@@ -55,7 +55,18 @@ describe('the natpath command line', () => {
     writeFileSync(join(junk, 'notes.txt'), 'not a dump\n');
     const unusable = runCli(['inspect', join(root, 'junk-only')]);
     expect(unusable.code).toBe(66);
+    // No report on stdout at 66 (a script would take it for a result); why goes to stderr.
+    expect(unusable.stdout).toBe('');
+    expect(unusable.stderr).toContain(`${join(junk, 'notes.txt')}: not used: text that is no dump natpath knows`);
     expect(unusable.stderr).toContain('no capture or snapshot could be used');
+    const noCapture = runCli(['analyze', join(root, 'junk-only')]);
+    expect(noCapture.code).toBe(66);
+    expect(noCapture.stdout).toBe('');
+    expect(noCapture.stderr).toContain('no capture could be read in the inputs');
+    const noSnapshot = runCli(['trace', join(root, 'junk-only'), '--host', 'h', '--src', '10.0.0.1', '--dst', '10.0.0.2:80']);
+    expect(noSnapshot.code).toBe(66);
+    expect(noSnapshot.stdout).toBe('');
+    expect(noSnapshot.stderr).toContain('the host has no snapshot to walk the packet through');
   });
 
   it('inspects a case and writes JSON to --out', NEEDS_CORPUS, () => {
@@ -82,6 +93,9 @@ describe('the natpath command line', () => {
     const host = join(root, 'c2', 'h');
     mkdirSync(host, { recursive: true });
     writeFileSync(join(host, 'junk.txt'), 'not a dump\n');
+    // One usable snapshot: a case with nothing usable writes no report (exit 66).
+    copyFileSync(samplePath('pod-egress-natgw/node1/ip-rule.txt'), join(host, 'ip-rule.txt'));
+    expect((await runCliInProcess(['inspect', join(root, 'c2')])).stdout).toContain('unrecognised');
     expect((await runCliInProcess(['inspect', join(root, 'c2')])).stdout).not.toContain('\u001b[');
     expect((await runCliInProcess(['inspect', join(root, 'c2')], { FORCE_COLOR: '1' })).stdout).toContain('\u001b[');
     expect((await runCliInProcess(['inspect', join(root, 'c2')], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain('\u001b[');
