@@ -61,7 +61,10 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.inputs { width: 100%; font-size: 13px; }
 table.inputs ul { margin: 0; padding-left: 16px; }
-.file { word-break: break-all; }
+/* File names break where they must, at a hyphen or slash first (word-break: break-all cut
+   "ip-addr.txt" as "ip-a ddr.txt" even on a desktop); where the table has room, each stays whole. */
+.file { overflow-wrap: anywhere; }
+@media (min-width: 700px) { .file { display: inline-block; max-width: 100%; } }
 .diagnostics { font-size: 13px; padding-left: 18px; }
 .group { background: ${C.paper}; border: 1px solid var(--border); border-radius: 6px; padding: 4px 14px 12px; margin: 0 0 14px; }
 .path-figure { margin: 8px 0 12px; }

@@ -136,6 +136,15 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
       if ((await first.count()) > 0) await saveScreenshot(first, `${scenario}-path.png`);
     });
 
+    it("keeps each snapshot's file name whole at desktop width", async () => {
+      // Two lines of a name are over twice its font size high; break-all once cut "ip-addr.txt".
+      // (A capture's whole path may still break when wider than its column.)
+      const cut = await page.$$eval('table.inputs .file[title]', (els) =>
+        els.filter((e) => e.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(e).fontSize)).map((e) => e.textContent),
+      );
+      expect(cut).toEqual([]);
+    });
+
     it('sorts the flows table by clicking a header, both ways', async () => {
       const packets = new Map(report.flows.map((f) => [f.id, f.legs.reduce((n, l) => Math.max(n, l.packets), 0)]));
       await clickSort(page, 'packets');
