@@ -80,7 +80,15 @@ function ruleListSections(lines: Array<{ text: string; number: number }>): Map<n
     if (table === null && builtins === '') {
       table = NAT_TARGETS.test(body) ? 'nat' : MANGLE_TARGETS.test(body) ? 'mangle' : RAW_TARGETS.test(body) ? 'raw' : null;
       why = table !== null ? `it uses targets only table ${table} has` : 'no -P lines name its built-in chains and no target names a table';
-    } else if (table === null) why = `its built-in chains (${builtins.split(' ').join(', ')}) are no table's`;
+    } else if (table === null) {
+      // A hand-trimmed list: `iptables -S` prints the policy of every built-in chain of its table.
+      const named = builtins.split(' ');
+      const holders = Object.entries(byChains).filter(([chains]) => named.every((c) => chains.split(' ').includes(c))).map(([, t]) => t);
+      why =
+        holders.length === 0
+          ? `its -P lines (${named.join(', ')}) are not the built-in chains of any one table`
+          : `its -P lines (${named.join(', ')}) name only some built-in chains of ${holders.join(' or ')} (iptables -S prints them all)`;
+    }
     sections.set(run[0]!.number, { firstLine: run[0]!.number, lastLine: run[run.length - 1]!.number, table, why });
   }
   return sections;

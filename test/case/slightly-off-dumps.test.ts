@@ -80,6 +80,15 @@ describe('iptables -S output (no *table lines) and the xtables-save header', () 
     expect(r.issues[0]).toMatchObject({ code: 'iptables.rule-list-table-unknown', severity: 'warning', place: { line: 1 } });
   });
 
+  it('a -S list trimmed to some policies says which tables they could be, not that they are none', () => {
+    // A hand-trimmed paste: only FORWARD's policy, which filter and mangle both have.
+    const trimmed = read('iptables-S.txt').split('\n').filter((l) => l.startsWith('-P FORWARD') || l.startsWith('-A FORWARD')).join('\n');
+    const r = parseIptablesSave(trimmed, 'pasted.txt');
+    expect(r.value.tables).toEqual([]);
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]!.message).toContain('its -P lines (FORWARD) name only some built-in chains of filter or mangle (iptables -S prints them all)');
+  });
+
   it('trace reads a pasted `iptables -t nat -S` and follows its DNAT', async () => {
     const run = await runTrace({ paths: [join(OFF, 'iptables-t-nat-S.txt')], hosts: [], proto: 'tcp', src: '10.244.1.2', dst: '10.96.0.10:80' });
     if (!run.ok) throw new Error(run.message);
