@@ -29,6 +29,7 @@ function renderHtml(report: AnalyzeReport): string {
 interface InPage {
   document: { getElementById(id: string): { open?: boolean } | null };
   dispatchEvent(event: Event): boolean;
+  getComputedStyle(element: unknown): { fontSize: string };
 }
 
 function expectClean(problems: PageProblems): void {
@@ -140,7 +141,7 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
       // Two lines of a name are over twice its font size high; break-all once cut "ip-addr.txt".
       // (A capture's whole path may still break when wider than its column.)
       const cut = await page.$$eval('table.inputs .file[title]', (els) =>
-        els.filter((e) => e.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(e).fontSize)).map((e) => e.textContent),
+        els.filter((e) => e.getBoundingClientRect().height > 2 * parseFloat((globalThis as unknown as InPage).getComputedStyle(e).fontSize)).map((e) => e.textContent),
       );
       expect(cut).toEqual([]);
     });
