@@ -5,7 +5,7 @@
 import type { CaptureInterface, PacketRecord } from '../capture/index.js';
 import { formatEpochSeconds, linkTypeName } from '../capture/index.js';
 import { DecodeStatus, Has, listReasons, PacketView, Tunnel, tunnelName } from '../decode/index.js';
-import { ipProtocolName } from './ip-protocol-names.js';
+import { ipProtocolName } from '../net/ip-protocol-names.js';
 import { FlowCounter } from './flow-counter.js';
 import type { FlowTotal } from './flow-table.js';
 import { IfIndexCounts } from './if-index-counts.js';

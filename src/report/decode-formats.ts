@@ -12,7 +12,7 @@ import type { DecodeSummary } from '../flow/decode-summary.js';
 import { formatBytes, formatCount, formatDuration } from './format-number.js';
 import { safeCsvRows } from './csv-cell.js';
 import { labelled, layoutColumns, wrapWords, type Column } from './text-layout.js';
-import { IP_PROTOCOL_NUMBERS, ipProtocolName } from '../flow/ip-protocol-names.js';
+import { IP_PROTOCOL_NUMBERS, ipProtocolName } from '../net/ip-protocol-names.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';
 
