@@ -145,6 +145,7 @@ export class LegTable {
   /** Adds one packet; returns its leg. */
   add(p: LegInput): number {
     const fromLow = isLowEndpoint(p.src, p.srcPort, p.dst, p.dstPort);
+    const dir = fromLow ? 0 : 1;
     const k = this.scratch;
     k[0] = p.point;
     k[1] = (p.ipVersion << 24) | (p.proto << 16) | (p.encap << 8);
@@ -165,11 +166,11 @@ export class LegTable {
     let leg = this.slots[2 * slot]!;
     const syn = p.tcpFlags >= 0 && (p.tcpFlags & 0x12) === 0x02;
     if (leg < 0) {
-      leg = this.insertAt(slot, h, p);
+      leg = this.insertAt(slot, h, p, dir);
     } else if (this.startsNewConnection(leg, p, syn)) {
       // A connection reusing the 5-tuple: a new leg takes the key over, the old one stays as it was.
       this.superseded.data[leg] = 1;
-      leg = this.insertAt(slot, h, p);
+      leg = this.insertAt(slot, h, p, dir);
     }
     if (syn) {
       this.synSeen.data[leg] = SYN_SEEN;
@@ -177,7 +178,6 @@ export class LegTable {
     } else if (p.tcpFlags >= 0 && (p.tcpFlags & FIN_OR_RST) !== 0 && this.synSeen.data[leg] === SYN_SEEN) {
       this.synSeen.data[leg] = SYN_SEEN | CLOSED;
     }
-    const dir = fromLow ? 0 : 1;
     this.packets.data[2 * leg + dir]!++;
     this.bytes.data[2 * leg + dir]! += p.wireBytes;
     if (p.ts < this.firstTs.data[leg]!) this.setFirst(leg, p);
@@ -216,8 +216,8 @@ export class LegTable {
     }
   }
 
-  /** A new leg for the key in scratch, put in `slot` (empty, or held by the leg it supersedes). */
-  private insertAt(slot: number, hash: number, p: LegInput): number {
+  /** A new leg for the key in scratch, put in `slot` (empty, or held by the leg it supersedes); `dir` is its first packet's (0: from the low endpoint). */
+  private insertAt(slot: number, hash: number, p: LegInput, dir: number): number {
     const leg = this.count++;
     this.grow(leg);
     // A loop, not TypedArray.set: for 12 words the call costs more than the copy.
@@ -226,7 +226,7 @@ export class LegTable {
     this.setFirst(leg, p);
     this.setLast(leg, p);
     this.opener.data[leg] = 2;
-    this.firstSender.data[leg] = isLowEndpoint(p.src, p.srcPort, p.dst, p.dstPort) ? 0 : 1;
+    this.firstSender.data[leg] = dir;
     this.outerVersion.data[leg] = p.outerVersion;
     if (p.outerVersion !== 0) {
       this.outerSrc.data.set(p.outerSrc, leg * 4);
