@@ -2,7 +2,11 @@
 // collecting them allocates only when a column doubles, never per packet.
 
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
-type TypedArrayConstructor<T extends TypedArray> = { new (length: number): T };
+type TypedArrayConstructor<T extends TypedArray> = {
+  new (length: number): T;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
 
 export class Column<T extends TypedArray> {
   data: T;
@@ -12,8 +16,10 @@ export class Column<T extends TypedArray> {
     capacity: number,
     /** Values per row (e.g. 4 for an IPv6 address). */
     readonly width = 1,
+    /** Where its rows live when not in an array of its own (OneBuffer). */
+    place?: { buffer: ArrayBuffer; byteOffset: number },
   ) {
-    this.data = new make(capacity * width);
+    this.data = place === undefined ? new make(capacity * width) : new make(place.buffer, place.byteOffset, capacity * width);
   }
 
   /**
@@ -39,3 +45,33 @@ export const u32 = (capacity: number, width = 1) => new Column(Uint32Array, capa
 export const i32 = (capacity: number, width = 1) => new Column(Int32Array, capacity, width);
 export const f32 = (capacity: number, width = 1) => new Column(Float32Array, capacity, width);
 export const f64 = (capacity: number, width = 1) => new Column(Float64Array, capacity, width);
+
+/**
+ * The columns of one table carved out of one ArrayBuffer, for tables presized for more rows
+ * than they may fill. glibc serves an allocation from fresh mapped pages, untouched (and so not
+ * resident) until written, only above its mmap threshold, which rises to the size of each large
+ * block the process frees (up to 32 MiB); below it, the block comes from the heap and is
+ * cleared, every page touched. One buffer for a table's columns is above it wherever presizing
+ * matters (docs/performance.md). A column that outgrows its rows moves to an array of its own.
+ */
+export class OneBuffer {
+  private readonly buffer: ArrayBuffer;
+  private used = 0;
+
+  /** Room for `rows` rows of `bytesPerRow` bytes in `columns` columns (each starts 8-byte aligned). */
+  constructor(
+    private readonly rows: number,
+    bytesPerRow: number,
+    columns: number,
+  ) {
+    this.buffer = new ArrayBuffer(rows * bytesPerRow + 8 * columns);
+  }
+
+  column<T extends TypedArray>(make: TypedArrayConstructor<T>, width = 1): Column<T> {
+    const bytes = this.rows * width * make.BYTES_PER_ELEMENT;
+    if (this.used + bytes > this.buffer.byteLength) throw new Error('OneBuffer: more columns than its size was given for');
+    const column = new Column(make, this.rows, width, { buffer: this.buffer, byteOffset: this.used });
+    this.used += Math.ceil(bytes / 8) * 8;
+    return column;
+  }
+}

@@ -68,7 +68,8 @@ const OFFSET_SAMPLES = 4096;
  * (see CandidatePairs): no evidence, but the fragments' candidates.
  */
 export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs): PairEvidence {
-  const pairs = new PairEvidence(ids.count);
+  // Sized before the samples are filed and dropped (see PairEvidence).
+  const pairs = new PairEvidence(ids.count, captures.reduce((n, c) => n + c.legs.samples, 0));
   addBothPasses(captures, ids, pairs, candidates);
   // The rows are unreachable from here on: the medians' array can take their place.
   pairs.computeMedians();
@@ -169,7 +170,8 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
     flag: flag.subarray(0, n),
     loosePrint: new Uint32Array(0),
   };
-  const starts = fileInPlace(loose.print, [loose.leg, loose.ts, loose.flag]);
+  // The loose prints have moved into `print`: their own column holds the filing's destinations.
+  const starts = fileInPlace(loose.print, [loose.leg, loose.ts, loose.flag], loosePrint);
   sortWithinBuckets(starts, loose.print, [loose.leg, loose.ts, loose.flag], scratch);
   return loose;
 }

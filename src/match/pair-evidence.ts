@@ -3,7 +3,7 @@
 // item of analyze. Pairs are numbered in the order they were first seen; that order is part of
 // the result (ties between equally good links are decided by it).
 
-import { f32, f64, i32, u32, u8 } from '../flow/columns.js';
+import { type Column, OneBuffer, f32, i32 } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
@@ -14,23 +14,36 @@ const PAIRS_PER_LEG_CHAIN = 16;
 /** chainNext of a pair kept in the overflow table (a chain ends with -1). */
 const OVERFLOW = -2;
 
+/**
+ * Pairs and kept differences presized per sampled packet: a packet seen at two points makes one
+ * pair per connection from two samples (0.5 per sample, the most of one-packet connections);
+ * replayed traffic at six points made 0.28 pairs and 1.94 kept differences per sample
+ * (docs/performance.md). Above these the columns grow as before.
+ */
+const PAIRS_PER_SAMPLE = 0.5;
+const DELTAS_PER_SAMPLE = 2;
+/** Rows presized at most (16 M pairs: ~1 GB of address space, none of it touched until used). */
+const MAX_PRESIZED = 1 << 24;
+/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), chainNext (4). */
+const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 4;
+
 export class PairEvidence {
   count = 0;
   /** The pair's legs (global ids), a < b. */
-  readonly a = i32(1024);
-  readonly b = i32(1024);
+  readonly a: Column<Int32Array>;
+  readonly b: Column<Int32Array>;
   /** Packets seen in both legs. */
-  readonly shared = u32(1024);
+  readonly shared: Column<Uint32Array>;
   /** Shared packets going the same way relative to each leg's low/high endpoints. */
-  readonly sameOrientation = u32(1024);
+  readonly sameOrientation: Column<Uint32Array>;
   /** Shared packets sent by a's low endpoint / by a's high endpoint. */
-  readonly fromLow = u32(1024);
-  readonly fromHigh = u32(1024);
+  readonly fromLow: Column<Uint32Array>;
+  readonly fromHigh: Column<Uint32Array>;
   /** Σ sign(ttl(a) − ttl(b)) of shared packets sent by a's low / high endpoint: > 0 means a saw them first (routers only lower TTLs). */
-  readonly ttlVotesFromLow = i32(1024);
-  readonly ttlVotesFromHigh = i32(1024);
+  readonly ttlVotesFromLow: Column<Int32Array>;
+  readonly ttlVotesFromHigh: Column<Int32Array>;
   /** 1 when found only without TCP sequence numbers (weaker evidence). */
-  readonly loose = u8(1024);
+  readonly loose: Column<Uint8Array>;
 
   // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction: medians need a sample,
   // not every packet. The first in the pair's row (most pairs of a busy case share one packet
@@ -38,10 +51,10 @@ export class PairEvidence {
   // each as its difference from the first in single precision: the packets of one pair and
   // direction differ by jitter, not by the clock offset, so 24 bits keep them to well under a
   // microsecond up to seconds apart, in 8 bytes an entry instead of 12 (docs/performance.md).
-  private readonly deltaHead = i32(1024, 2);
-  private readonly firstDelta = f64(1024, 2);
-  private readonly deltaValue = f32(4096);
-  private readonly deltaNext = i32(4096);
+  private deltaHead: Column<Int32Array>;
+  private readonly firstDelta: Column<Float64Array>;
+  private deltaValue: Column<Float32Array>;
+  private deltaNext: Column<Int32Array>;
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
 
@@ -52,15 +65,38 @@ export class PairEvidence {
   // (the largest item of matching replayed traffic).
   private readonly chainHead: Int32Array;
   private readonly chainLength: Uint8Array;
-  private readonly chainNext = i32(1024);
+  private readonly chainNext: Column<Int32Array>;
   // Overflow: pair numbers by hash of (a, b); -1 marks an empty slot.
   private slots = new Int32Array(16).fill(-1);
   private overflow = 0;
 
-  /** `legCount`: legs are numbered 0 … legCount − 1. */
-  constructor(legCount: number) {
+  /**
+   * `legCount`: legs are numbered 0 … legCount − 1. `samples`, the sampled packets matching
+   * will pair, sizes the columns for the pairs and kept differences such samples usually make
+   * (PAIRS_PER_SAMPLE, DELTAS_PER_SAMPLE): growing them by steps left each step's old arrays
+   * with the process, at matching's peak. Rows never written cost no memory.
+   */
+  constructor(legCount: number, samples = 0) {
     this.chainHead = new Int32Array(legCount).fill(-1);
     this.chainLength = new Uint8Array(legCount);
+    const pairs = Math.min(MAX_PRESIZED, Math.max(1024, Math.ceil(samples * PAIRS_PER_SAMPLE)));
+    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 12);
+    this.a = perPair.column(Int32Array);
+    this.b = perPair.column(Int32Array);
+    this.shared = perPair.column(Uint32Array);
+    this.sameOrientation = perPair.column(Uint32Array);
+    this.fromLow = perPair.column(Uint32Array);
+    this.fromHigh = perPair.column(Uint32Array);
+    this.ttlVotesFromLow = perPair.column(Int32Array);
+    this.ttlVotesFromHigh = perPair.column(Int32Array);
+    this.loose = perPair.column(Uint8Array);
+    this.deltaHead = perPair.column(Int32Array, 2);
+    this.firstDelta = perPair.column(Float64Array, 2);
+    this.chainNext = perPair.column(Int32Array);
+    const deltas = Math.min(MAX_PRESIZED, Math.max(4096, Math.ceil(samples * DELTAS_PER_SAMPLE)));
+    const perDelta = new OneBuffer(deltas, 8, 2);
+    this.deltaValue = perDelta.column(Float32Array);
+    this.deltaNext = perDelta.column(Int32Array);
   }
 
   /** The pair's number, or -1. */
@@ -140,14 +176,27 @@ export class PairEvidence {
    * median of the kept time differences, NaN without any. Filled by `computeMedians` once
    * matching is done; read in place, as a call returning a fraction would make a heap number.
    */
-  medians = new Float64Array(0);
+  medians: Float64Array = new Float64Array(0);
 
+  /**
+   * Ends matching: each pair's medians are written over its first differences (same shape, and
+   * each median reads only its own pair and direction), and the other kept differences are let
+   * go. A new array for them came on top of everything matching still held, at its peak
+   * (docs/performance.md). No packet can be added afterwards.
+   */
   computeMedians(): void {
-    this.medians = new Float64Array(2 * this.count);
+    const first = this.firstDelta.data;
     for (let pair = 0; pair < this.count; pair++) {
-      this.medians[2 * pair] = this.computeMedian(pair, true);
-      this.medians[2 * pair + 1] = this.computeMedian(pair, false);
+      const low = this.computeMedian(pair, true);
+      const high = this.computeMedian(pair, false);
+      first[2 * pair] = low;
+      first[2 * pair + 1] = high;
     }
+    this.medians = first.subarray(0, 2 * this.count);
+    this.deltaHead = i32(0, 2);
+    this.deltaValue = f32(0);
+    this.deltaNext = i32(0);
+    this.deltas = 0;
   }
 
   private computeMedian(pair: number, fromLow: boolean): number {

@@ -64,13 +64,15 @@ export function bucketStarts(counts: Uint32Array): Uint32Array {
  * keeping the order of rows within a bucket, and returns the buckets' starts (as bucketStarts).
  * The rows are moved along the cycles of the permutation: the only extra memory is each row's
  * destination (4 bytes a row), where filing into a second set of arrays takes a row's size.
+ * `scratch`, when given (at least as long as `keys`, its contents lost), holds the destinations:
+ * an array the caller no longer needs, so that filing allocates nothing.
  */
-export function fileInPlace(keys: Uint32Array, columns: Column[]): Uint32Array {
+export function fileInPlace(keys: Uint32Array, columns: Column[], scratch?: Uint32Array): Uint32Array {
   const n = keys.length;
   const counts = new Uint32Array(BUCKETS);
   for (let i = 0; i < n; i++) counts[topBucket(keys[i]!)]!++;
   const starts = bucketStarts(counts);
-  const dest = new Uint32Array(n);
+  const dest = scratch !== undefined && scratch.length >= n ? scratch : new Uint32Array(n);
   for (let i = 0; i < n; i++) dest[i] = counts[topBucket(keys[i]!)]!++;
   const all: Column[] = [keys, ...columns];
   // Every kind of value a column holds fits a double exactly.
