@@ -75,3 +75,60 @@ export class OneBuffer {
     return column;
   }
 }
+
+/** ES2024's resizable ArrayBuffer (in Node 20; the project's type library is ES2022). */
+interface ResizableBuffer extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+
+/**
+ * A column whose memory can be given back at once: it lives in a resizable ArrayBuffer, which
+ * grows in place (no copy, no old array left behind) and `release()` shrinks to nothing, its
+ * pages returned to the system there and then. An ordinary array's memory waits for the garbage
+ * collector, which V8 may not run for seconds while matching, the peak, fills its own arrays
+ * (docs/performance.md). Reading and writing such a view costs more (V8 11 checks its length
+ * on every access: ~2.5× a plain array's in a tight loop), so it suits columns written once per
+ * sampled packet and read once.
+ */
+export class ReleasableColumn<T extends TypedArray> {
+  data: T;
+  private buffer: ResizableBuffer;
+
+  /** `capacity` rows at first (pages untouched until written), growing in place up to `maxRows`. */
+  constructor(
+    private readonly make: TypedArrayConstructor<T>,
+    capacity: number,
+    maxRows: number,
+  ) {
+    const bytes = make.BYTES_PER_ELEMENT;
+    this.buffer = new ResizableBuffer(capacity * bytes, { maxByteLength: Math.max(capacity, maxRows) * bytes });
+    this.data = new make(this.buffer, 0, capacity);
+  }
+
+  /** Makes room for row `row`, quadrupling the rows, in place up to the maximum, past it in a larger buffer. */
+  ensure(row: number): void {
+    if (row < this.data.length) return;
+    const bytes = this.make.BYTES_PER_ELEMENT;
+    let rows = this.data.length || 1;
+    while (rows <= row) rows *= 4;
+    if (rows * bytes <= this.buffer.maxByteLength) {
+      this.buffer.resize(rows * bytes);
+      this.data = new this.make(this.buffer, 0, rows);
+      return;
+    }
+    const bigger = new ResizableBuffer(rows * bytes, { maxByteLength: rows * 4 * bytes });
+    const data = new this.make(bigger, 0, rows);
+    data.set(this.data as never);
+    this.buffer.resize(0);
+    this.buffer = bigger;
+    this.data = data;
+  }
+
+  /** Gives the memory back now; the column is empty afterwards. */
+  release(): void {
+    this.buffer.resize(0);
+    this.data = new this.make(this.buffer, 0, 0);
+  }
+}

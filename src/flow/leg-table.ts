@@ -8,7 +8,7 @@
 // on eth0 is a different leg from the same packet seen bare on flannel.1.
 
 import { fmix32 } from '../decode/index.js';
-import { type Column, f64, i32, u32, u8 } from './columns.js';
+import { ReleasableColumn, f64, u32, u8 } from './columns.js';
 import { isLowEndpoint, portsWord } from './flow-key.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
@@ -102,15 +102,15 @@ export class LegTable {
   /** 1 when a later connection on the same ports took the key over. */
   readonly superseded = u8(256);
 
-  // ---- per sampled packet: matching's input, dropped once it has read them (dropSamples) ----
+  // ---- per sampled packet: matching's input, released once it has read them (dropSamples) ----
   samples = 0;
-  sampleLeg: Column<Int32Array>;
-  sampleTs: Column<Float64Array>;
-  sampleFingerprint: Column<Uint32Array>;
-  sampleLooseFingerprint: Column<Uint32Array>;
+  readonly sampleLeg: ReleasableColumn<Int32Array>;
+  readonly sampleTs: ReleasableColumn<Float64Array>;
+  readonly sampleFingerprint: ReleasableColumn<Uint32Array>;
+  readonly sampleLooseFingerprint: ReleasableColumn<Uint32Array>;
   /** 1 when the packet went from the leg's low endpoint to its high one. */
-  sampleFromLow: Column<Uint8Array>;
-  sampleTtl: Column<Uint8Array>;
+  readonly sampleFromLow: ReleasableColumn<Uint8Array>;
+  readonly sampleTtl: ReleasableColumn<Uint8Array>;
 
   /**
    * `captureBytes`, the size of the capture when known, sizes the sample columns for as many
@@ -120,12 +120,12 @@ export class LegTable {
    */
   constructor(captureBytes = 0) {
     const rows = Math.min(MAX_PRESIZED_SAMPLES, Math.max(4096, Math.ceil(captureBytes / MIN_BYTES_PER_PACKET)));
-    this.sampleLeg = i32(rows);
-    this.sampleTs = f64(rows);
-    this.sampleFingerprint = u32(rows);
-    this.sampleLooseFingerprint = u32(rows);
-    this.sampleFromLow = u8(rows);
-    this.sampleTtl = u8(rows);
+    this.sampleLeg = new ReleasableColumn(Int32Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleTs = new ReleasableColumn(Float64Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleFingerprint = new ReleasableColumn(Uint32Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleLooseFingerprint = new ReleasableColumn(Uint32Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleFromLow = new ReleasableColumn(Uint8Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleTtl = new ReleasableColumn(Uint8Array, rows, MAX_PRESIZED_SAMPLES);
   }
 
   /**
@@ -264,12 +264,12 @@ export class LegTable {
    */
   dropSamples(): void {
     this.samples = 0;
-    this.sampleLeg = i32(0);
-    this.sampleTs = f64(0);
-    this.sampleFingerprint = u32(0);
-    this.sampleLooseFingerprint = u32(0);
-    this.sampleFromLow = u8(0);
-    this.sampleTtl = u8(0);
+    this.sampleLeg.release();
+    this.sampleTs.release();
+    this.sampleFingerprint.release();
+    this.sampleLooseFingerprint.release();
+    this.sampleFromLow.release();
+    this.sampleTtl.release();
   }
 
   private growSamples(s: number): void {

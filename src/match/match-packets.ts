@@ -68,10 +68,7 @@ const OFFSET_SAMPLES = 4096;
  * (see CandidatePairs): no evidence, but the fragments' candidates.
  */
 export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs): PairEvidence {
-  // Sized before the samples are filed and dropped (see PairEvidence).
-  const pairs = new PairEvidence(ids.count, captures.reduce((n, c) => n + c.legs.samples, 0));
-  addBothPasses(captures, ids, pairs, candidates);
-  // The rows are unreachable from here on: the medians' array can take their place.
+  const pairs = addBothPasses(captures, ids, candidates);
   pairs.computeMedians();
   return pairs;
 }
@@ -92,14 +89,18 @@ interface SampleRows {
   loosePrint: Uint32Array;
 }
 
-function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined): void {
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, candidates: CandidatePairs | undefined): PairEvidence {
   const scratch = new SortBuffers();
   const rows = fileExactRows(captures, ids, scratch);
+  // Made once the samples are dropped: its presized buffers are what tells V8 that much memory
+  // was taken, and the collection that follows frees the samples before the pairs fill.
+  const pairs = new PairEvidence(ids.count, rows.count);
   addEvidence(captures, ids, rows, false, pairs, candidates);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part, refiled in place in the first pass's rows.
   addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates);
+  return pairs;
 }
 
 /**
