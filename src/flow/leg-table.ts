@@ -8,7 +8,7 @@
 // on eth0 is a different leg from the same packet seen bare on flannel.1.
 
 import { fmix32 } from '../decode/index.js';
-import { ReleasableColumn, f64, u32, u8 } from './columns.js';
+import { ReleasableColumn, f64, i32, u32, u8 } from './columns.js';
 import { isLowEndpoint, portsWord } from './flow-key.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
@@ -91,9 +91,15 @@ export class LegTable {
   readonly firstSender = u8(256);
   /** Packets per link direction: 4·leg + 2·(0 from low, 1 from high) + (0 outgoing, 1 incoming). */
   readonly linkDirections = u32(256, 4);
-  readonly outerVersion = u8(256);
-  readonly outerSrc = u32(256, 4);
-  readonly outerDst = u32(256, 4);
+  /** The leg's row in the tunnel columns below, -1 when it was not seen inside a tunnel. */
+  readonly tunnelRow = i32(256);
+
+  // ---- per tunnelled leg (most legs are not: 33 bytes a leg otherwise) ----
+  tunnels = 0;
+  /** The tunnel's own IP version, source and destination (IPv4 in word 0). */
+  readonly outerVersion = u8(16);
+  readonly outerSrc = u32(16, 4);
+  readonly outerDst = u32(16, 4);
   readonly sampleCount = u32(256);
   /** The opening SYN's sequence number, to tell a new connection on reused ports from a retransmission. */
   readonly synSeq = u32(256);
@@ -227,15 +233,29 @@ export class LegTable {
     this.setLast(leg, p);
     this.opener.data[leg] = 2;
     this.firstSender.data[leg] = dir;
-    this.outerVersion.data[leg] = p.outerVersion;
-    if (p.outerVersion !== 0) {
-      this.outerSrc.data.set(p.outerSrc, leg * 4);
-      this.outerDst.data.set(p.outerDst, leg * 4);
-    }
+    this.tunnelRow.data[leg] = p.outerVersion === 0 ? -1 : this.addTunnel(p);
     this.slots[2 * slot] = leg;
     this.slots[2 * slot + 1] = hash;
     if (this.count * 2 > this.slotMask + 1) this.rehash();
     return leg;
+  }
+
+  private addTunnel(p: LegInput): number {
+    const row = this.tunnels++;
+    this.outerVersion.ensure(row);
+    this.outerSrc.ensure(row);
+    this.outerDst.ensure(row);
+    this.outerVersion.data[row] = p.outerVersion;
+    this.outerSrc.data.set(p.outerSrc, row * 4);
+    this.outerDst.data.set(p.outerDst, row * 4);
+    return row;
+  }
+
+  /** The leg's tunnel: its IP version and its source and destination words, or null. */
+  tunnelOf(leg: number): { version: number; src: Uint32Array; dst: Uint32Array } | null {
+    const row = this.tunnelRow.data[leg]!;
+    if (row < 0) return null;
+    return { version: this.outerVersion.data[row]!, src: this.outerSrc.data.subarray(row * 4, row * 4 + 4), dst: this.outerDst.data.subarray(row * 4, row * 4 + 4) };
   }
 
   private setFirst(leg: number, p: LegInput): void {
@@ -294,9 +314,7 @@ export class LegTable {
     this.opener.ensure(leg);
     this.firstSender.ensure(leg);
     this.linkDirections.ensure(leg);
-    this.outerVersion.ensure(leg);
-    this.outerSrc.ensure(leg);
-    this.outerDst.ensure(leg);
+    this.tunnelRow.ensure(leg);
     this.sampleCount.ensure(leg);
     this.synSeq.ensure(leg);
     this.synSeen.ensure(leg);

@@ -3,7 +3,7 @@
 // item of analyze. Pairs are numbered in the order they were first seen; that order is part of
 // the result (ties between equally good links are decided by it).
 
-import { type Column, OneBuffer, f32, i32 } from '../flow/columns.js';
+import { type Column, OneBuffer, ReleasableColumn } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
@@ -21,11 +21,17 @@ const OVERFLOW = -2;
  * (docs/performance.md). Above these the columns grow as before.
  */
 const PAIRS_PER_SAMPLE = 0.5;
-const DELTAS_PER_SAMPLE = 2;
-/** Rows presized at most (16 M pairs: ~1 GB of address space, none of it touched until used). */
+/** Rows presized at most (16 M pairs: ~1.5 GB of address space, none of it touched until used). */
 const MAX_PRESIZED = 1 << 24;
-/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), chainNext (4). */
-const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 4;
+/**
+ * Time differences kept in the pair's row per direction after the first: replayed traffic at six
+ * points kept 2–4 (docs/performance.md), which in the pool took 8 bytes each and a chain.
+ */
+const INLINE_DELTAS = 4;
+/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chainNext (4). */
+const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 2 * INLINE_DELTAS * 4 + 4;
+/** Kept differences the pool holds in place at most (beyond, it moves to a larger buffer). */
+const MAX_POOLED = 1 << 28;
 
 export class PairEvidence {
   count = 0;
@@ -47,14 +53,16 @@ export class PairEvidence {
 
   // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction: medians need a sample,
   // not every packet. The first in the pair's row (most pairs of a busy case share one packet
-  // per direction), the others as chains in one pool (entry → next entry, -1 ends a chain),
-  // each as its difference from the first in single precision: the packets of one pair and
-  // direction differ by jitter, not by the clock offset, so 24 bits keep them to well under a
-  // microsecond up to seconds apart, in 8 bytes an entry instead of 12 (docs/performance.md).
-  private deltaHead: Column<Int32Array>;
+  // per direction), the next INLINE_DELTAS there too, the others as chains in one pool (entry →
+  // next entry, -1 ends a chain); all but the first as their difference from the first in single
+  // precision: the packets of one pair and direction differ by jitter, not by the clock offset,
+  // so 24 bits keep them to well under a microsecond up to seconds apart (docs/performance.md).
+  // The pool grows in place and is released at once with the medians (ReleasableColumn).
+  private readonly deltaHead: Column<Int32Array>;
   private readonly firstDelta: Column<Float64Array>;
-  private deltaValue: Column<Float32Array>;
-  private deltaNext: Column<Int32Array>;
+  private readonly inlineDelta: Column<Float32Array>;
+  private readonly deltaValue = new ReleasableColumn(Float32Array, 4096, MAX_POOLED);
+  private readonly deltaNext = new ReleasableColumn(Int32Array, 4096, MAX_POOLED);
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
 
@@ -80,7 +88,7 @@ export class PairEvidence {
     this.chainHead = new Int32Array(legCount).fill(-1);
     this.chainLength = new Uint8Array(legCount);
     const pairs = Math.min(MAX_PRESIZED, Math.max(1024, Math.ceil(samples * PAIRS_PER_SAMPLE)));
-    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 12);
+    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 13);
     this.a = perPair.column(Int32Array);
     this.b = perPair.column(Int32Array);
     this.shared = perPair.column(Uint32Array);
@@ -92,11 +100,8 @@ export class PairEvidence {
     this.loose = perPair.column(Uint8Array);
     this.deltaHead = perPair.column(Int32Array, 2);
     this.firstDelta = perPair.column(Float64Array, 2);
+    this.inlineDelta = perPair.column(Float32Array, 2 * INLINE_DELTAS);
     this.chainNext = perPair.column(Int32Array);
-    const deltas = Math.min(MAX_PRESIZED, Math.max(4096, Math.ceil(samples * DELTAS_PER_SAMPLE)));
-    const perDelta = new OneBuffer(deltas, 8, 2);
-    this.deltaValue = perDelta.column(Float32Array);
-    this.deltaNext = perDelta.column(Int32Array);
   }
 
   /** The pair's number, or -1. */
@@ -156,6 +161,10 @@ export class PairEvidence {
       return;
     }
     if (sent >= DELTAS_KEPT) return;
+    if (sent <= INLINE_DELTAS) {
+      this.inlineDelta.data[(2 * pair + direction) * INLINE_DELTAS + sent - 1] = delta - this.firstDelta.data[2 * pair + direction]!;
+      return;
+    }
     const entry = this.deltas++;
     if (entry >= this.deltaValue.data.length) {
       this.deltaValue.ensure(entry);
@@ -193,9 +202,8 @@ export class PairEvidence {
       first[2 * pair + 1] = high;
     }
     this.medians = first.subarray(0, 2 * this.count);
-    this.deltaHead = i32(0, 2);
-    this.deltaValue = f32(0);
-    this.deltaNext = i32(0);
+    this.deltaValue.release();
+    this.deltaNext.release();
     this.deltas = 0;
   }
 
@@ -203,20 +211,14 @@ export class PairEvidence {
     const sent = this.sentBy(pair, fromLow);
     if (sent === 0) return NaN;
     if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
-    const first = this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
+    const at = 2 * pair + (fromLow ? 0 : 1);
+    const first = this.firstDelta.data[at]!;
     const values = this.scratch;
     values[0] = first;
     let n = 1;
-    for (let e = this.deltaHead.data[2 * pair + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) {
-      // Insertion sort as the values come: at most DELTAS_KEPT of them.
-      const v = first + this.deltaValue.data[e]!;
-      let i = n++;
-      while (i > 0 && values[i - 1]! > v) {
-        values[i] = values[i - 1]!;
-        i--;
-      }
-      values[i] = v;
-    }
+    const inline = Math.min(sent - 1, INLINE_DELTAS);
+    for (let k = 0; k < inline; k++) n = insertSorted(values, n, first + this.inlineDelta.data[at * INLINE_DELTAS + k]!);
+    for (let e = this.deltaHead.data[at]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
     const mid = n >> 1;
     return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }
@@ -228,7 +230,7 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.chainNext]) {
+    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.inlineDelta, this.chainNext]) {
       column.ensure(pair);
     }
   }
@@ -246,6 +248,17 @@ export class PairEvidence {
     for (let pair = 0; pair < this.count; pair++) if (this.chainNext.data[pair] === OVERFLOW) this.place(pair, slots);
     this.slots = slots;
   }
+}
+
+/** Puts v among the first n values (sorted) and returns n + 1: an insertion sort as the values come, at most DELTAS_KEPT of them. */
+function insertSorted(values: Float64Array, n: number, v: number): number {
+  let i = n;
+  while (i > 0 && values[i - 1]! > v) {
+    values[i] = values[i - 1]!;
+    i--;
+  }
+  values[i] = v;
+  return n + 1;
 }
 
 function hashPair(a: number, b: number): number {
