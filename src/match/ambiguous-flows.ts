@@ -79,8 +79,45 @@ export function describeAmbiguity(
   const elsewhere = [...new Set(listed.flatMap((c) => c.capturePoints.filter((p) => !ownPoints.has(p))))];
   const n = to - from;
   const reason =
-    `its packets repeat in ${n} other flow${n === 1 ? '' : 's'} seen at ${elsewhere.join(', ')} (replayed or generated traffic, ` +
-    `or a capture point that missed some copies), and neither their times nor their counts at each point tell which ` +
-    `${n === 1 ? 'flow, if any,' : 'one'} continues it`;
+    n === 1
+      ? oneCandidateReason(candidates.list[from]!, rivalsFor(index, candidates), elsewhere)
+      : `its packets repeat in ${n} other flows seen at ${elsewhere.join(', ')} (replayed or generated traffic, ` +
+        `or a capture point that missed some copies), and neither their times nor their counts at each point tell which one continues it`;
   return { candidates: listed, candidateCount: n, reason };
+}
+
+/**
+ * The other flows that have flow `index`'s one candidate among theirs (flow indexes, ascending):
+ * it crosses each capture point once, so it continues at most one of them.
+ */
+export function rivalsFor(index: number, candidates: FlowCandidates): number[] {
+  const only = candidates.list[candidates.start[index]!]!;
+  const rivals: number[] = [];
+  for (let k = candidates.start[only]!; k < candidates.start[only + 1]!; k++) {
+    if (candidates.list[k] !== index) rivals.push(candidates.list[k]!);
+  }
+  return rivals;
+}
+
+/**
+ * Why one candidate is not a link (docs/analyze.md §2, "Ambiguity"): a link needs packets paired,
+ * and a candidate is what is left where they could not be. With rivals, the candidate continues
+ * at most one of the flows that share it; without, the two are each other's only candidate, yet
+ * two copies that each lost their continuation (a capture point that missed some) would look the same.
+ */
+function oneCandidateReason(candidate: number, rivals: number[], elsewhere: string[]): string {
+  const head = `its packets repeat in 1 other flow, flow ${candidate + 1}, seen at ${elsewhere.join(', ')} (replayed or generated traffic, or a capture point that missed some copies)`;
+  if (rivals.length > 0) {
+    const shown = rivals.slice(0, MAX_LISTED_CANDIDATES).map((r) => r + 1);
+    const more = rivals.length > shown.length ? ` and ${rivals.length - shown.length} more` : '';
+    return (
+      `${head}; flow ${candidate + 1} is also the candidate of flow${rivals.length === 1 ? '' : 's'} ${shown.join(', ')}${more}, ` +
+      `and a connection crosses each capture point once, so it continues at most one of them: neither their times nor their ` +
+      `counts at each point tell which, and this flow may be a copy whose own continuation was not captured`
+    );
+  }
+  return (
+    `${head}, whose only candidate is this flow; they are still not linked: no packet of theirs could be paired by time or count, ` +
+    `and two copies that each lost their continuation at a capture point that missed them would look the same`
+  );
 }
