@@ -90,7 +90,7 @@ export function describeAmbiguity(
  * The other flows that have flow `index`'s one candidate among theirs (flow indexes, ascending):
  * it crosses each capture point once, so it continues at most one of them.
  */
-export function rivalsFor(index: number, candidates: FlowCandidates): number[] {
+function rivalsFor(index: number, candidates: FlowCandidates): number[] {
   const only = candidates.list[candidates.start[index]!]!;
   const rivals: number[] = [];
   for (let k = candidates.start[only]!; k < candidates.start[only + 1]!; k++) {
