@@ -12,7 +12,7 @@ import type { DecodeSummary } from '../flow/decode-summary.js';
 import { formatBytes, formatCount, formatDuration } from './format-number.js';
 import { safeCsvRows } from './csv-cell.js';
 import { labelled, layoutColumns, wrapWords, type Column } from './text-layout.js';
-import { IP_PROTOCOL_NUMBERS, ipProtocolName } from '../net/ip-protocol-names.js';
+import { ipProtocolName, shownIpProtocolNumber } from '../net/ip-protocol-names.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';
 
@@ -265,7 +265,7 @@ function protocolText(proto: string): string {
   if (proto === 'non-ip') return 'not IP';
   if (proto === 'unknown') return 'IP, upper layer not read';
   if (proto === 'arp') return 'arp';
-  const number = IP_PROTOCOL_NUMBERS.get(proto);
+  const number = shownIpProtocolNumber(proto);
   return number === undefined ? `IP protocol ${proto}` : `${proto} (${number})`;
 }
 
