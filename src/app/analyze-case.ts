@@ -120,7 +120,7 @@ interface MatchedPackets {
 function matchAcrossCaptures(inputs: CaseInputs): MatchedPackets {
   const ids = new LegIds(inputs.captures.map((c) => c.legs));
   const candidates = new CandidatePairs();
-  const pairs = matchPackets(inputs.captures.map((c) => c.legs), ids, candidates);
+  const pairs = matchPackets(inputs.captures.map((c) => c.legs), ids, candidates, inputs.captures.map((c) => c.host));
   if (candidates.full) {
     inputs.diagnostics.push(
       problemAt(
