@@ -57,3 +57,16 @@ export function findContradictoryWays(points: { linkType: number }[], table: Leg
   }
   return [...found.values()];
 }
+
+/**
+ * The link direction a leg recorded for its packets toward the server (`toServer` 0: those sent
+ * by its low endpoint, 1: by its high one): LinkDirection.OUT or IN by the majority, NONE when
+ * none was recorded or the leg's directions contradict themselves at a point of one interface.
+ */
+export function wayTowardServer(points: { linkType: number }[], table: LegTable, leg: number, toServer: number): number {
+  const out = table.linkDirections.data[4 * leg + 2 * toServer]!;
+  const into = table.linkDirections.data[4 * leg + 2 * toServer + 1]!;
+  if (out === 0 && into === 0) return LinkDirection.NONE;
+  if (isOneInterface(points[table.keyWord(leg, 0)]!) && waysContradict(table, leg)) return LinkDirection.NONE;
+  return out >= into ? LinkDirection.OUT : LinkDirection.IN;
+}

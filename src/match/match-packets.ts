@@ -597,14 +597,14 @@ function addEvidence(
         const ey = order[y]!;
         if (leg[ex] === leg[ey] || !timesAgree(ex, ey)) continue;
         if (directionsRefute(ex, ey)) {
-          pairs.refutedByDirection++;
+          countRefuted(ex);
           continue;
         }
         if (sameTuple(leg[ex]!, leg[ey]!) && (flag[ex]! & 1) !== (flag[ey]! & 1)) continue;
         const fromX = echoVerdict(ex, leg[ey]!, c, d);
         const fromY = echoVerdict(ey, leg[ex]!, a, b);
         if (fromX === ECHO_PAIR || fromY === ECHO_PAIR) addPair(ex, ey);
-        else recordCandidate(ex, ey);
+        else recordCandidate(ex, ey, true);
       }
     }
   }
@@ -811,10 +811,10 @@ function addEvidence(
   }
 
   /** Samples x and y (entries of the sorted print list) may be one packet; their legs are candidates. */
-  function recordCandidate(x: number, y: number): void {
+  function recordCandidate(x: number, y: number, echo = false): void {
     if (candidateBudget === 0 || leg[x] === leg[y]) return;
     candidateBudget--;
-    candidates!.add(leg[x]!, leg[y]!);
+    candidates!.add(leg[x]!, leg[y]!, echo);
   }
 
   /** Copies positions [a, b) then [c, d) into `positions` (grown as needed); returns how many. */
@@ -851,11 +851,17 @@ function addEvidence(
     return dx === LinkDirection.OUT ? ts[x]! < ts[y]! && hopsY >= hopsX : ts[y]! < ts[x]! && hopsX >= hopsY;
   }
 
+  /** One pairing the directions at row x's host ruled out. */
+  function countRefuted(x: number): void {
+    const host = ways.host[leg[x]!]!;
+    pairs.refutedByDirection[host] = (pairs.refutedByDirection[host] ?? 0) + 1;
+  }
+
   function addPair(x: number, y: number): void {
     // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
     if (leg[x] === leg[y]) return;
     if (directionsRefute(x, y)) {
-      pairs.refutedByDirection++;
+      countRefuted(x);
       return;
     }
     // a is the lower global id.

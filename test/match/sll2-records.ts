@@ -56,9 +56,9 @@ export function writeSll2Capture(target: string, capture: Sll2Capture, keep: (r:
   writeFileSync(target, Buffer.concat([capture.header, ...capture.records.filter(keep).map((r) => r.bytes)]));
 }
 
-/** The capture with every record's packet type replaced by `pktType(r)` (bad input: flags that contradict themselves). */
-export function writeSll2WithPacketTypes(target: string, capture: Sll2Capture, pktType: (r: Sll2Record, i: number) => number): void {
-  const records = capture.records.map((r, i) => {
+/** The records `keep` accepts, each one's packet type replaced by `pktType(r)` (bad input: flags that contradict themselves). */
+export function writeSll2WithPacketTypes(target: string, capture: Sll2Capture, pktType: (r: Sll2Record, i: number) => number, keep: (r: Sll2Record) => boolean = () => true): void {
+  const records = capture.records.filter(keep).map((r, i) => {
     const copy = Buffer.from(r.bytes);
     copy[RECORD_HEADER + 10] = pktType(r, i);
     return copy;
