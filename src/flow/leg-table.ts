@@ -120,8 +120,11 @@ export class LegTable {
   sampleTs: Column<Float64Array>;
   sampleFingerprint: Column<Uint32Array>;
   sampleLooseFingerprint: Column<Uint32Array>;
-  /** 1 when the packet went from the leg's low endpoint to its high one. */
-  sampleFromLow: Column<Uint8Array>;
+  /**
+   * Bit 0: the packet went from the leg's low endpoint to its high one; bits 1–2: its recorded
+   * link direction (LegInput.linkDirection: 1 outgoing, 2 incoming, 0 not recorded).
+   */
+  sampleWay: Column<Uint8Array>;
   sampleTtl: Column<Uint8Array>;
 
   /**
@@ -136,7 +139,7 @@ export class LegTable {
     this.sampleTs = f64(rows);
     this.sampleFingerprint = u32(rows);
     this.sampleLooseFingerprint = u32(rows);
-    this.sampleFromLow = u8(rows);
+    this.sampleWay = u8(rows);
     this.sampleTtl = u8(rows);
   }
 
@@ -211,7 +214,7 @@ export class LegTable {
       this.sampleTs.data[s] = p.ts;
       this.sampleFingerprint.data[s] = p.fingerprint;
       this.sampleLooseFingerprint.data[s] = p.looseFingerprint;
-      this.sampleFromLow.data[s] = fromLow ? 1 : 0;
+      this.sampleWay.data[s] = (fromLow ? 1 : 0) | (p.linkDirection << 1);
       this.sampleTtl.data[s] = p.ttl;
     }
     return leg;
@@ -289,7 +292,7 @@ export class LegTable {
     this.sampleTs = f64(0);
     this.sampleFingerprint = u32(0);
     this.sampleLooseFingerprint = u32(0);
-    this.sampleFromLow = u8(0);
+    this.sampleWay = u8(0);
     this.sampleTtl = u8(0);
   }
 
@@ -298,7 +301,7 @@ export class LegTable {
     this.sampleTs.ensure(s);
     this.sampleFingerprint.ensure(s);
     this.sampleLooseFingerprint.ensure(s);
-    this.sampleFromLow.ensure(s);
+    this.sampleWay.ensure(s);
     this.sampleTtl.ensure(s);
   }
 
