@@ -1,6 +1,6 @@
 // Every run of natpath pays for what the CLI loads before a command's handler: the format
 // registries (cli-table3, the HTML report) are loaded by the handlers that render, never at
-// start-up (~30 ms measured: docs/decisions.md, yargs).
+// start-up (~30 ms measured: docs/decisions.md, esbuild and the CLI's start-up).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

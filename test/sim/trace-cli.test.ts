@@ -1,6 +1,6 @@
 // `natpath trace` through the built CLI's main() in process (test/cli/run-cli-in-process.ts): both
-// formats, host choice and usage errors. Its --help, which ends the process (yargs), is checked in
-// test/cli/cli.test.ts.
+// formats, host choice and usage errors. Its --help is checked in
+// test/cli/cli.test.ts and test/cli/usage-errors.test.ts.
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
