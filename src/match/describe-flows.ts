@@ -5,6 +5,7 @@ import { LinkType } from '../capture/index.js';
 import type { CaptureLegs, CapturePoint } from '../flow/collect-legs.js';
 import { communityId } from '../flow/community-id.js';
 import { parseIpAddress } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
@@ -332,12 +333,10 @@ export function protoName(proto: number): string {
   }
 }
 
-const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, sctp: 132 };
-
 /** Fills the Community ID of every hop and host leg of a flow about to be reported. */
 export function addCommunityIds(flow: Flow): void {
-  const proto = PROTOCOL_NUMBERS[flow.proto];
-  if (proto === undefined) return;
+  const proto = ipProtocolNumber(flow.proto);
+  if (proto === null) return;
   for (const leg of flow.legs) {
     for (const hop of leg.hops) hop.communityId = communityIdOf(proto, hop.src, hop.dst);
     leg.communityId = leg.hops[0]?.communityId ?? null;
