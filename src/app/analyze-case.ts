@@ -6,7 +6,7 @@ import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { LinkType } from '../capture/index.js';
 import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
-import { findContradictoryWays } from '../flow/recorded-direction.js';
+import { findContradictoryWays, sideWays } from '../flow/recorded-direction.js';
 import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
 import { AnswerBuilder, type AnswerShare, answerShareOf } from '../match/answer-builder.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -354,6 +354,7 @@ function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]
     firstTs: new Float64Array(n),
     samples: new Uint32Array(n),
     point: new Int32Array(n),
+    ways: new Uint8Array(n),
   };
   const pointIds = new Map<number, number>();
   for (let g = 0; g < n; g++) {
@@ -366,6 +367,7 @@ function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]
     facts.firstSender[g] = t.firstSender.data[leg]!;
     facts.firstTs[g] = t.firstTs.data[leg]! - (offsets[c.host]?.offsetSeconds ?? 0);
     facts.samples[g] = t.sampleCount.data[leg]!;
+    facts.ways[g] = sideWays(c.legs.points, t, leg);
     // A capture point: the capture file, its interface, and the encapsulation seen there.
     const key = (capture * 65536 + t.keyWord(leg, 0)) * 256 + ((t.keyWord(leg, 1) >>> 8) & 0xff);
     let point = pointIds.get(key);

@@ -70,3 +70,15 @@ export function wayTowardServer(points: { linkType: number }[], table: LegTable,
   if (isOneInterface(points[table.keyWord(leg, 0)]!) && waysContradict(table, leg)) return LinkDirection.NONE;
   return out >= into ? LinkDirection.OUT : LinkDirection.IN;
 }
+
+/**
+ * The link direction a leg recorded for the packets of each of its ends: bits 0–1 for those its
+ * low endpoint sent, bits 2–3 for its high one's (LinkDirection, by the majority). 0 at a point of
+ * several interfaces (cooked v1, NFLOG) or where the leg's directions contradict themselves.
+ */
+export function sideWays(points: { linkType: number }[], table: LegTable, leg: number): number {
+  if (!isOneInterface(points[table.keyWord(leg, 0)]!) || waysContradict(table, leg)) return 0;
+  const d = table.linkDirections.data;
+  const way = (out: number, into: number) => (out === 0 && into === 0 ? LinkDirection.NONE : out >= into ? LinkDirection.OUT : LinkDirection.IN);
+  return way(d[4 * leg]!, d[4 * leg + 1]!) | (way(d[4 * leg + 2]!, d[4 * leg + 3]!) << 2);
+}

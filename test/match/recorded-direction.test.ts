@@ -135,6 +135,19 @@ describe.runIf(present)('recorded direction decides which copy of an echo is whi
     const problems = differences(report, readTruth(SCENARIO)).filter((p) => !/at natgw:eth1 the leg goes no way/.test(p));
     expect(problems).toEqual([]);
   });
+
+  it('a gateway captured outbound only (`tcpdump -Q out`): its points share no packet and are ordered by what they recorded', async () => {
+    // eth0 holds the replies leaving toward node1, eth1 the requests leaving toward the partner:
+    // no packet of the flow passed both, so only the directions say the request entered at eth0
+    // (its reply left there) before it left at eth1. Before: natgw:eth1 → natgw:eth0.
+    const root = join(scratch, 'natgw-out');
+    cpSync(join(SAMPLES, SCENARIO), root, { recursive: true });
+    const natgw = readSll2Capture(join(SAMPLES, SCENARIO, 'natgw', 'capture.pcap'));
+    writeSll2Capture(join(root, 'natgw', 'capture.pcap'), natgw, (r) => r.pktType === PACKET_OUTGOING);
+    const report = await runAnalyze({ paths: [root], hosts: [] });
+    const problems = differences(report, readTruth(SCENARIO)).filter((p) => !/at natgw:eth0 the leg goes no way/.test(p));
+    expect(problems).toEqual([]);
+  });
 });
 
 describe.runIf(present)('flags that contradict themselves are no evidence', () => {
