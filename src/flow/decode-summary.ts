@@ -99,6 +99,25 @@ export class DecodeSummaryCounter {
   }
 
   /**
+   * Link types with packets, most first. A packet's link type is its interface's, so the link types
+   * of `interfaces` are looked up first; the whole 65 536-entry table is scanned only when they do
+   * not account for every packet (a scan that costs ~4 ms of every run while the code is still cold).
+   */
+  private countedLinkTypes(
+    interfaces: readonly CaptureInterface[],
+    named: (arr: Float64Array, name: (i: number) => number) => Array<{ name: number; packets: number }>,
+  ): Array<{ name: number; packets: number }> {
+    const candidates = [...new Set(interfaces.map((i) => i.linkType & 0xffff))].sort((a, b) => a - b);
+    let packets = 0;
+    for (const lt of candidates) packets += this.byLinkType[lt]!;
+    if (packets !== this.packets) return named(this.byLinkType, (i) => i);
+    return candidates
+      .filter((lt) => this.byLinkType[lt]! > 0)
+      .map((lt) => ({ name: lt, packets: this.byLinkType[lt]! }))
+      .sort((a, b) => b.packets - a.packets);
+  }
+
+  /**
    * The report model. `interfaces` from the reader, `view` for its status/reason counters, `flows`
    * from `this.flows`; `host` names what the capture leaves unnamed, from the host folder's `ip link`.
    */
@@ -120,7 +139,7 @@ export class DecodeSummaryCounter {
       packets: this.packets,
       bytes: this.wireBytes,
       capturedBytes: this.capturedBytes,
-      linkTypes: named(this.byLinkType, (i) => i).map((e) => ({ linkType: e.name, name: linkTypeName(e.name), packets: e.packets })),
+      linkTypes: this.countedLinkTypes(interfaces, named).map((e) => ({ linkType: e.name, name: linkTypeName(e.name), packets: e.packets })),
       interfaces: named(this.byInterface, (i) => i).map((e) => {
         const own = interfaces[e.name]?.name ?? null;
         const byFile = own === null && interfaces.length === 1 ? (host.fileInterface ?? null) : null;

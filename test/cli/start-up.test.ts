@@ -1,6 +1,6 @@
 // Every run of natpath pays for what the CLI loads before a command's handler: the format
 // registries and renderers (the HTML report among them) are loaded by the handlers that render,
-// never at start-up (~30 ms measured: docs/decisions.md, yargs).
+// never at start-up (~30 ms measured: docs/decisions.md).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
