@@ -15,10 +15,9 @@ const PAIRS_PER_LEG_CHAIN = 16;
 const OVERFLOW = -2;
 
 /**
- * Pairs and kept differences presized per sampled packet: a packet seen at two points makes one
- * pair per connection from two samples (0.5 per sample, the most of one-packet connections);
- * replayed traffic at six points made 0.28 pairs and 1.94 kept differences per sample
- * (docs/performance.md). Above these the columns grow as before.
+ * Pairs presized per sampled packet: a packet seen at two points makes one pair per connection
+ * from two samples (0.5 per sample, the most of one-packet connections); replayed traffic at six
+ * points made 0.28 (docs/performance.md). Above this the columns grow as before.
  */
 const PAIRS_PER_SAMPLE = 0.5;
 /** Rows presized at most (16 M pairs: ~1.5 GB of address space, none of it touched until used). */
@@ -35,6 +34,11 @@ const MAX_POOLED = 1 << 28;
 
 export class PairEvidence {
   count = 0;
+  /**
+   * Per host (index), pairs of sampled packets matching did not take for one packet because the
+   * directions recorded there refute it (match-packets.ts directionsRefute).
+   */
+  readonly refutedByDirection: number[] = [];
   /** The pair's legs (global ids), a < b. */
   readonly a: Column<Int32Array>;
   readonly b: Column<Int32Array>;
