@@ -43,7 +43,6 @@ export class Column<T extends TypedArray> {
 export const u8 = (capacity: number, width = 1) => new Column(Uint8Array, capacity, width);
 export const u32 = (capacity: number, width = 1) => new Column(Uint32Array, capacity, width);
 export const i32 = (capacity: number, width = 1) => new Column(Int32Array, capacity, width);
-export const f32 = (capacity: number, width = 1) => new Column(Float32Array, capacity, width);
 export const f64 = (capacity: number, width = 1) => new Column(Float64Array, capacity, width);
 
 /**

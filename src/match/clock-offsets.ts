@@ -80,10 +80,10 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
   const combined = new Map<number, PairEstimate>();
   const packetsPerHost = new Array<number>(hosts.length).fill(0);
   for (const [key, list] of byHostPair) {
-    const offset = weightedQuantile(list.offsets, list.weights, 0.5);
+    // Selected in place, the spreads moved along so that each stays with its own offset: a copy
+    // of the estimates came on top of matching's arrays not yet collected (docs/performance.md).
+    const offset = selectWeightedQuantile(list.offsets, list.weights, 0.5, list.spreads);
     // Most connections agree within this (the 90th percentile: a few odd ones must not decide it).
-    // The spreads and their weights are not needed after in their order: widened and selected
-    // in place, not copied (at 64 000 connections a copy is 11 MB at analyze's peak).
     for (let i = 0; i < list.count; i++) list.spreads[i]! += Math.abs(list.offsets[i]! - offset);
     const spread = selectWeightedQuantile(list.spreads, list.weights, 0.9);
     let packets = 0;
@@ -137,8 +137,8 @@ export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<n
   return selectWeightedQuantile(Float64Array.from(values), Float64Array.from(weights), q);
 }
 
-/** weightedQuantile on arrays it may reorder (values and weights together). */
-function selectWeightedQuantile(v: Float64Array, w: Float64Array, q: number): number {
+/** weightedQuantile on arrays it may reorder: values and weights together, and `along` with them when given. */
+function selectWeightedQuantile(v: Float64Array, w: Float64Array, q: number, along?: Float64Array): number {
   if (v.length === 0) return 0;
   let total = 0;
   // Index loops: this runs once per call over every estimate (an iterator object per element otherwise).
@@ -159,9 +159,9 @@ function selectWeightedQuantile(v: Float64Array, w: Float64Array, q: number): nu
       const x = v[i]!;
       if (x < pivot) {
         lessWeight += w[i]!;
-        swap(v, w, i++, lt++);
+        swap(v, w, along, i++, lt++);
       } else if (x > pivot) {
-        swap(v, w, i, --gt);
+        swap(v, w, along, i, --gt);
       } else {
         equalWeight += w[i]!;
         i++;
@@ -193,7 +193,12 @@ function medianOfThree(a: number, b: number, c: number): number {
   return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
 }
 
-function swap(v: Float64Array, w: Float64Array, i: number, j: number): void {
+function swap(v: Float64Array, w: Float64Array, along: Float64Array | undefined, i: number, j: number): void {
+  if (along !== undefined) {
+    const z = along[i]!;
+    along[i] = along[j]!;
+    along[j] = z;
+  }
   const x = v[i]!;
   v[i] = v[j]!;
   v[j] = x;

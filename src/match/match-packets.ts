@@ -222,7 +222,7 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
     looseCount: n,
   };
   // The loose prints have moved into `print`: their own column holds the filing's destinations.
-  const starts = fileInPlace(loose.print, [loose.leg, loose.ts, loose.flag], loosePrint);
+  const starts = fileInPlace(loose.print, loose.leg, loose.ts, loose.flag, loosePrint);
   sortWithinBuckets(starts, loose.print, [loose.leg, loose.ts, loose.flag], scratch);
   return loose;
 }
