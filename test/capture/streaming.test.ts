@@ -1,7 +1,8 @@
 // Streaming behaviour: chunk boundaries anywhere, every prefix of a real capture, gzip as a
 // stream, constant memory, and I/O errors that are errors (not diagnostics).
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -174,6 +175,88 @@ describe('gzip', NEEDS_CORPUS, () => {
     // Either zlib notices first, or the garbage it produced fails a record check first.
     expect(bad.result.complete).toBe(false);
     expect(bad.result.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  });
+});
+
+/** File descriptors this process has open (Linux), to see that a reader closed its file. */
+function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+const HAS_PROC_FD = process.platform === 'linux';
+
+describe('read-ahead: the next chunk is read while this one is parsed', NEEDS_CORPUS, () => {
+  // 3.8 MB, 4 631 records of up to 1 514 B: many chunks at every size below.
+  const MANY_CHUNKS = 'pcapplusplus/pcap__example.pcap';
+
+  it('never refills the buffer being parsed: every record intact at any chunk size', async () => {
+    const path = corpusPath(MANY_CHUNKS);
+    const inMemory = parseBytes(new Uint8Array(readFileSync(path))).packets;
+    expect(inMemory.length).toBe(4631);
+    for (const size of [4096, 65_537, undefined]) {
+      const { packets, result } = await readFile(path, size);
+      expect(packets, `chunk size ${size ?? 'default'}`).toEqual(inMemory);
+      expect(result.complete).toBe(true);
+    }
+  });
+
+  it('reads a FIFO in order (one read in flight, at the current position)', async () => {
+    const path = corpusPath(MANY_CHUNKS);
+    const fifo = join(tmp, 'capture.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const plain = await readFile(path);
+    for (const size of [4096, undefined]) {
+      const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', path, fifo], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => writer.on('exit', resolve));
+      const viaFifo = await readFile(fifo, size);
+      expect(await exited).toBe(0);
+      expect(viaFifo.packets, `chunk size ${size ?? 'default'}`).toEqual(plain.packets);
+      expect({ ...viaFifo.result, file: '' }).toEqual({ ...plain.result, file: '' });
+    }
+  });
+
+  it('stop() with a read in flight: the read is waited for, the file closed', async () => {
+    const before = HAS_PROC_FD ? openFds() : 0;
+    let packets = 0;
+    const result = await readCaptureFile(
+      corpusPath(MANY_CHUNKS),
+      (_r, control) => {
+        if (++packets === 3000) control.stop();
+      },
+      { chunkSize: 4096 },
+    );
+    expect(packets).toBe(3000);
+    expect(result.stoppedEarly).toBe(true);
+    if (HAS_PROC_FD) expect(openFds()).toBe(before);
+  });
+
+  it('a callback that throws on a later chunk: that error, no unhandled rejection, the file closed', async () => {
+    const before = HAS_PROC_FD ? openFds() : 0;
+    const boom = new Error('boom');
+    let packets = 0;
+    await expect(
+      readCaptureFile(
+        corpusPath(MANY_CHUNKS),
+        () => {
+          if (++packets === 4000) throw boom;
+        },
+        { chunkSize: 8192 },
+      ),
+    ).rejects.toBe(boom);
+    if (HAS_PROC_FD) expect(openFds()).toBe(before);
+  });
+
+  it('gives the event loop a turn between chunks', async () => {
+    let packets = 0;
+    let packetsWhenImmediateRan = -1;
+    await readCaptureFile(
+      corpusPath(MANY_CHUNKS),
+      () => {
+        if (++packets === 1) setImmediate(() => (packetsWhenImmediateRan = packets));
+      },
+      { chunkSize: 65_536 },
+    );
+    expect(packetsWhenImmediateRan).toBeGreaterThan(0);
+    expect(packetsWhenImmediateRan).toBeLessThan(packets / 10);
   });
 });
 
