@@ -3,7 +3,7 @@
 // layers, never a folder of its own layer or above. A strict order means no cycle between folders
 // can exist; module-level cycles are forbidden as well. No exceptions list: fix the code instead.
 const LAYERS = [
-  ['cli'], // yargs parsing only
+  ['cli'], // command tables, argument parsing and help only
   ['app'], // one runner per command
   ['report'], // report models, adapters from engine data, renderers, terminal styling
   ['match'], // one flow across capture points, clocks, translations explained

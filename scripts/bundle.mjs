@@ -5,7 +5,7 @@
 // (numbers in docs/decisions.md). Usage: node scripts/bundle.mjs (after tsc; `npm run build` runs both).
 
 import { build } from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +33,9 @@ export function bundleEntries(rootDir = root) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const entries = bundleEntries();
+  // Chunk names are content hashes: without this, every build's old chunks stay beside the new ones
+  // (6.7 MB of them in a worktree after a day) and would ship in the package.
+  rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
   await build({
     absWorkingDir: root,
     entryPoints: Object.entries(entries).map(([out, input]) => ({ in: input, out })),

@@ -6,6 +6,7 @@ import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { LinkType } from '../capture/index.js';
 import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
+import { findContradictoryWays, sideWays } from '../flow/recorded-direction.js';
 import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
 import { AnswerBuilder, type AnswerShare, answerShareOf } from '../match/answer-builder.js';
 import type { Diagnostic } from '../text/diagnostic.js';
@@ -103,6 +104,17 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
       }
       nameSingleInterfacePoints(legs, knowledge);
       hostDiagnostics.push(...legs.diagnostics);
+      for (const w of findContradictoryWays(legs.points, legs.legs)) {
+        const point = pointLabel(legs.points[w.point]!, knowledge);
+        hostDiagnostics.push(
+          problemAt(
+            'capture.contradictory-directions',
+            `at ${point}, ${formatCount(w.legs)} connection(s) have every packet of both ways recorded as ${w.recordedAs}, ` +
+              `though a packet and its reply cross an interface in opposite directions: their recorded directions are not used as evidence, and their hops show none`,
+            { file: file.displayPath },
+          ),
+        );
+      }
       captures.push({ host: hostIndex, legs });
     }
   }
@@ -120,7 +132,7 @@ interface MatchedPackets {
 function matchAcrossCaptures(inputs: CaseInputs): MatchedPackets {
   const ids = new LegIds(inputs.captures.map((c) => c.legs));
   const candidates = new CandidatePairs();
-  const pairs = matchPackets(inputs.captures.map((c) => c.legs), ids, candidates);
+  const pairs = matchPackets(inputs.captures.map((c) => c.legs), ids, candidates, inputs.captures.map((c) => c.host));
   if (candidates.full) {
     inputs.diagnostics.push(
       problemAt(
@@ -130,6 +142,19 @@ function matchAcrossCaptures(inputs: CaseInputs): MatchedPackets {
       ),
     );
   }
+  pairs.refutedByDirection.forEach((refuted, host) => {
+    const first = inputs.captures.find((c) => c.host === host);
+    if (refuted === undefined || refuted === 0 || first === undefined) return;
+    inputs.diagnostics.push(
+      problemAt(
+        'analyze.direction-evidence',
+        `the directions ${inputs.hostNames[host]}'s captures recorded ruled out ${formatCount(refuted)} pairing(s) of packets with the same bytes ` +
+          `(seen leaving the host and then entering it with its hop limit whole, or seen the same way at two points with different hop limits): ` +
+          `not taken for one packet (docs/analyze.md, "Recorded direction")`,
+        { file: first.legs.file },
+      ),
+    );
+  });
   return { ids, pairs, candidates };
 }
 
@@ -329,6 +354,7 @@ function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]
     firstTs: new Float64Array(n),
     samples: new Uint32Array(n),
     point: new Int32Array(n),
+    ways: new Uint8Array(n),
   };
   const pointIds = new Map<number, number>();
   for (let g = 0; g < n; g++) {
@@ -341,6 +367,7 @@ function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]
     facts.firstSender[g] = t.firstSender.data[leg]!;
     facts.firstTs[g] = t.firstTs.data[leg]! - (offsets[c.host]?.offsetSeconds ?? 0);
     facts.samples[g] = t.sampleCount.data[leg]!;
+    facts.ways[g] = sideWays(c.legs.points, t, leg);
     // A capture point: the capture file, its interface, and the encapsulation seen there.
     const key = (capture * 65536 + t.keyWord(leg, 0)) * 256 + ((t.keyWord(leg, 1) >>> 8) & 0xff);
     let point = pointIds.get(key);

@@ -13,7 +13,8 @@ export const EXIT = {
   internal: 70,
 } as const;
 
+/** One paragraph: `--help` wraps it to the terminal. */
 export const EXIT_CODES_HELP =
-  'Exit codes (every command): 0 success; 1 done, but some inputs had errors (or a batch case was not ok);\n' +
-  '2 usage error; 3 analyze --fail-on unexplained tripped; 66 nothing usable in the inputs (no such path,\n' +
+  'Exit codes (every command): 0 success; 1 done, but some inputs had errors (or a batch case was not ok); ' +
+  '2 usage error; 3 analyze --fail-on unexplained tripped; 66 nothing usable in the inputs (no such path, ' +
   'no capture or snapshot readable); 70 internal error.';

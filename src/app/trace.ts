@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { loadCase, parseHostSpec, type HostSpec } from '../case/load-case.js';
 import { parseIpAddress, type IpAddress } from '../net/address.js';
+import { ipProtocolName, ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { TraceFormat } from '../report/format-names.js';
 import { makeStyle, shouldUseColor } from '../report/terminal.js';
 import { TRACE_FORMATS } from '../report/trace-formats.js';
@@ -103,7 +104,8 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
 
 export type TraceRun = { ok: true; report: TraceReport } | { ok: false; message: string };
 
-const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, 'ipv6-icmp': 58, sctp: 132 };
+/** The protocols the walk follows, by number (ports for tcp/udp/sctp, type/code for the ICMPs). */
+const TRACED_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 1, 58, 132]);
 
 /** `IP`, `IP:port`, `[v6]:port` or a bare IPv6 address. */
 export function parseEndpoint(text: string): { address: IpAddress; port: number | null } | null {
@@ -128,9 +130,10 @@ export function parseEndpoint(text: string): { address: IpAddress; port: number 
 }
 
 export async function runTrace(o: TraceOptions): Promise<TraceRun> {
-  const proto = o.proto.toLowerCase();
-  const protocolNumber = PROTOCOLS[proto];
-  if (protocolNumber === undefined) return { ok: false, message: `--proto must be tcp, udp, icmp, icmpv6 or sctp, not "${o.proto}"` };
+  // Any spelling the dumps use (`ipv6-icmp`, `TCP`, `6`) names the same protocol.
+  const protocolNumber = ipProtocolNumber(o.proto);
+  if (protocolNumber === null || !TRACED_PROTOCOLS.has(protocolNumber)) return { ok: false, message: `--proto must be tcp, udp, icmp, icmpv6 or sctp, not "${o.proto}"` };
+  const proto = ipProtocolName(protocolNumber);
   const dst = parseEndpoint(o.dst);
   if (dst === null) return { ok: false, message: `--dst "${o.dst}" is not IP, IP:port or [IPv6]:port` };
   const src = o.src === undefined ? null : parseEndpoint(o.src);
@@ -159,12 +162,12 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
   const sport = usesPorts ? (o.sport ?? src?.port ?? EPHEMERAL_PORT) : null;
   const dport = usesPorts ? (o.dport ?? dst.port ?? null) : null;
   if (usesPorts && dport === null) return { ok: false, message: `${proto} needs a destination port (--dst IP:port or --dport)` };
-  const isIcmp = proto === 'icmp' || proto === 'icmpv6' || proto === 'ipv6-icmp';
+  const isIcmp = proto === 'icmp' || proto === 'icmpv6';
   const arrival = o.locallyGenerated || o.in !== undefined || src === null ? null : findArrivalInterface(loaded.model, src.address, proto);
   const family = dst.address.family;
   const req: TraceRequest = {
     family,
-    protocol: proto === 'ipv6-icmp' ? 'icmpv6' : proto,
+    protocol: proto,
     protocolNumber,
     src: src?.address ?? null,
     dst: dst.address,

@@ -1,40 +1,23 @@
-// `natpath inspect <path...>`: what is in a case — yargs only: options → runInspectCommand (src/app/inspect.ts).
+// `natpath inspect <path...>`: what is in a case — the option table only: options → runInspectCommand (src/app/inspect.ts).
 
-import type { CommandModule } from 'yargs';
 import { INSPECT_FORMAT_NAMES, type InspectFormat } from '../report/format-names.js';
+import { defineCommand } from './command-spec.js';
 
-interface InspectArgs {
-  paths?: string[];
-  host?: string[];
-  format: string;
-  out?: string;
-  color?: boolean;
-  width?: number;
-}
-
-export function inspectCommand(setExit: (code: number) => void): CommandModule<object, InspectArgs> {
-  return {
-    command: 'inspect [paths..]',
-    describe: 'List each host of a case: its captures and snapshots, their kind and basic facts',
-    builder: (y) =>
-      y
-        .positional('paths', {
-          type: 'string',
-          array: true,
-          describe: 'Case folders (one sub-folder per host), host folders or single files',
-        })
-        .option('host', {
-          type: 'string',
-          array: true,
-          describe: 'NAME=PATH: files or a folder of one host (repeatable)',
-        })
-        .option('format', { choices: INSPECT_FORMAT_NAMES, default: 'table', describe: 'Output format' })
-        .option('out', { type: 'string', describe: 'Write the output to this file instead of stdout' }) as never,
-    handler: async (args) => {
-      const { runInspectCommand } = await import('../app/inspect.js');
-      setExit(
-        await runInspectCommand({ paths: args.paths, hostSpecs: args.host, format: args.format as InspectFormat, out: args.out, color: args.color, width: args.width }),
-      );
-    },
-  };
-}
+export const inspectCommand = defineCommand({
+  name: 'inspect',
+  describe: 'List each host of a case: its captures and snapshots, their kind and basic facts',
+  positional: { name: 'paths', arity: 'many', describe: 'Case folders (one sub-folder per host), host folders or single files' },
+  options: {
+    host: { type: 'string', repeat: true, meta: 'NAME=PATH', describe: 'Files or a folder of one host' },
+    format: { type: 'string', choices: INSPECT_FORMAT_NAMES, default: 'table', meta: 'FORMAT', describe: 'Output format' },
+    out: { type: 'string', meta: 'FILE', describe: 'Write the output to this file instead of stdout' },
+  },
+  examples: [
+    ['natpath inspect case/', 'every host, file, kind and fact of a case'],
+    ['natpath inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'what is in a case whose hosts you name yourself'],
+  ],
+  async run(args, paths) {
+    const { runInspectCommand } = await import('../app/inspect.js');
+    return runInspectCommand({ paths, hostSpecs: args.host, format: args.format as InspectFormat, out: args.out, color: args.color, width: args.width });
+  },
+});

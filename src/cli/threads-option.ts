@@ -2,16 +2,20 @@
 // beside decoding on captures of millions of packets). NATPATH_THREADS gives the default, so a
 // busy machine or a benchmark can set it once.
 
-import type { Argv } from 'yargs';
+import type { NumberOption } from './command-spec.js';
 
 export const THREADS_ENV = 'NATPATH_THREADS';
 
-/** `fallback` says what happens without the flag or the variable. */
-export function withThreadsOption<T>(y: Argv<T>, what: string, fallback: string): Argv<T & { threads: number | undefined }> {
-  return y.option('threads', {
+/** The option; `fallback` says what happens without the flag or the variable. */
+export function threadsOption(what: string, fallback: string): NumberOption {
+  return {
     type: 'number',
+    integer: true,
+    min: 1,
+    meta: 'N',
+    expects: 'a whole number ≥ 1',
     describe: `${what} (default: $${THREADS_ENV}, else ${fallback}; 1 = this thread only)`,
-  }) as Argv<T & { threads: number | undefined }>;
+  };
 }
 
 /** The thread count asked for (flag, else environment), undefined for the default, or an error text. */

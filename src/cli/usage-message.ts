@@ -1,5 +1,9 @@
-// yargs' own failure messages ("Not enough non-option arguments: got 0, need at least 1") told in
-// natpath's words: which command, what is missing or unknown, and where to read more.
+// A usage failure (usage-failure.ts) told in natpath's words: which command, what is missing,
+// unknown or out of range, a "did you mean" when a known word is one typo away, and where to
+// read more. What the user typed is echoed with control characters escaped, so a stray escape
+// sequence in an argument cannot rewrite the terminal.
+
+import type { UsageFailure } from './usage-failure.js';
 
 /** The commands, in the order `natpath` with no command lists them. */
 export const COMMAND_SUMMARIES: ReadonlyArray<readonly [name: string, what: string]> = [
@@ -16,15 +20,6 @@ const POSITIONAL_NEEDS: Record<string, string> = {
   decode: 'name the capture file to decode: natpath decode <capture>',
 };
 
-/** The command named on the command line (the first word that is one), if any. */
-export function commandNamed(argv: readonly string[]): string | undefined {
-  for (const word of argv) {
-    if (word.startsWith('-')) continue;
-    return COMMAND_SUMMARIES.some(([name]) => name === word) ? word : undefined;
-  }
-  return undefined;
-}
-
 /** The list printed when no command is given. */
 export function listCommands(): string {
   const width = Math.max(...COMMAND_SUMMARIES.map(([name]) => name.length));
@@ -32,43 +27,44 @@ export function listCommands(): string {
   return `natpath: name a command:\n${lines.join('\n')}\nRun "natpath <command> --help" for its options and examples.\n`;
 }
 
-/** One failure of argument parsing, rewritten; `argv` tells which command it concerns. */
-export function describeUsageFailure(yargsMessage: string, argv: readonly string[]): string {
-  const command = commandNamed(argv);
+/** The message for one failure; `command` is the command it concerns, if one was named. */
+export function describeUsageFailure(failure: UsageFailure, command: string | undefined): string {
+  if (failure.code === 'no-command') return listCommands();
   const who = command === undefined ? 'natpath' : `natpath ${command}`;
   const help = command === undefined ? 'Run "natpath --help" for the commands.' : `Run "natpath ${command} --help" for its options and examples.`;
-  return `${who}: ${reword(yargsMessage, command, argv)}\n${help}\n`;
+  return `${who}: ${sayFailure(failure, command)}\n${help}\n`;
 }
 
-function reword(message: string, command: string | undefined, argv: readonly string[]): string {
-  let m: RegExpMatchArray | null;
-  if (/^Not enough non-option arguments/.test(message)) {
-    return (command !== undefined && POSITIONAL_NEEDS[command]) || 'an argument is missing';
+function sayFailure(f: Exclude<UsageFailure, { code: 'no-command' }>, command: string | undefined): string {
+  const mean = (s: string | undefined, quote = true) => (s === undefined ? '' : `; did you mean ${quote ? `"${s}"` : s}?`);
+  switch (f.code) {
+    case 'unknown-command':
+      return `unknown command "${shown(f.typed)}"${mean(f.suggestion)}`;
+    case 'unknown-options':
+      return `unknown ${f.typed.length === 1 ? 'option or argument' : 'options or arguments'} ${f.typed.map(shown).join(', ')}${mean(f.suggestion, false)}`;
+    case 'needs-value':
+      return `${f.option} needs a value`;
+    case 'no-value-taken':
+      return `${f.option} is a switch: it takes no value (or true/false), got "${shown(f.given)}"`;
+    case 'bad-choice':
+      return `${f.option} "${shown(f.given)}" is not one of ${f.choices.map((c) => `"${c}"`).join(', ')}${mean(f.suggestion)}`;
+    case 'bad-number':
+      return `${f.option} expects ${f.expects}, got ${shown(f.given)}`;
+    case 'missing-positional':
+      return (command !== undefined && POSITIONAL_NEEDS[command]) || `${f.name} is missing`;
+    case 'too-many-positionals':
+      return f.max === 0
+        ? `unknown ${f.given.length === 1 ? 'argument' : 'arguments'} ${f.given.map((g) => `"${shown(g)}"`).join(', ')} (this command takes none)`
+        : `too many arguments: ${f.given.map((g) => `"${shown(g)}"`).join(', ')} (it takes ${f.max})`;
+    case 'missing-options':
+      return `missing ${f.options.join(', ')}`;
+    case 'conflict':
+      return `${f.options[0]} and ${f.options[1]} cannot be used together`;
   }
-  if ((m = message.match(/^Too many non-option arguments: got (\d+), maximum of (\d+)/))) {
-    return `too many arguments (${m[1]}; at most ${m[2]})`;
-  }
-  if ((m = message.match(/^Unknown arguments?: (.*)$/s))) {
-    const words = m[1]!.split(', ');
-    // A first word that is no command is an unknown command, not an unknown option.
-    if (command === undefined && words.length > 0 && argv.find((w) => !w.startsWith('-')) === words[0]) {
-      return `unknown command "${words[0]}"`;
-    }
-    const named = words.map((w) => (argv.includes(`--${w}`) || argv.some((a) => a.startsWith(`--${w}=`)) ? `--${w}` : argv.includes(`-${w}`) ? `-${w}` : `"${w}"`));
-    return `unknown ${words.length === 1 ? 'option or argument' : 'options or arguments'} ${named.join(', ')}`;
-  }
-  if ((m = message.match(/^Did you mean (.*)\?$/))) {
-    const typed = argv.find((w) => !w.startsWith('-'));
-    return `unknown command${typed === undefined ? '' : ` "${typed}"`}; did you mean "${m[1]}"?`;
-  }
-  if ((m = message.match(/^Missing required arguments?: (.*)$/))) {
-    return `missing ${m[1]!.split(', ').map((w) => `--${w}`).join(', ')}`;
-  }
-  if ((m = message.match(/^Not enough arguments following: (.*)$/))) {
-    return `--${m[1]} needs a value`;
-  }
-  if ((m = message.match(/Argument: (\S+), Given: (.*), Choices: (.*)$/m))) {
-    return `--${m[1]} ${m[2]} is not one of ${m[3]}`;
-  }
-  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+/** `text` with C0/C1 control characters and DEL written as \xNN (unicode letters stay as they are). */
+export function shown(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

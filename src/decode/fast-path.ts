@@ -174,7 +174,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
     out.ethOff[0] = off;
     has |= Has.ETHERNET;
   } else {
-    out.ifIndex = (buf[off + Sll2Field.IFINDEX]! << 24) | (buf[off + Sll2Field.IFINDEX + 1]! << 16) | (buf[off + Sll2Field.IFINDEX + 2]! << 8) | buf[off + Sll2Field.IFINDEX + 3]!;
+    out.setIfIndex((buf[off + Sll2Field.IFINDEX]! << 24) | (buf[off + Sll2Field.IFINDEX + 1]! << 16) | (buf[off + Sll2Field.IFINDEX + 2]! << 8) | buf[off + Sll2Field.IFINDEX + 3]!);
     out.arphrdType = (buf[off + Sll2Field.HATYPE]! << 8) | buf[off + Sll2Field.HATYPE + 1]!;
     out.pktType = buf[off + Sll2Field.PKTTYPE]!;
     const addrLen = buf[off + Sll2Field.ADDR_LEN]!;
@@ -353,7 +353,7 @@ function storeLinkLayer(linkType: number, buf: Uint8Array, off: number, etherTyp
     out.ethOff[0] = off;
     return Has.ETHERNET;
   }
-  out.ifIndex = (buf[off + Sll2Field.IFINDEX]! << 24) | (buf[off + Sll2Field.IFINDEX + 1]! << 16) | (buf[off + Sll2Field.IFINDEX + 2]! << 8) | buf[off + Sll2Field.IFINDEX + 3]!;
+  out.setIfIndex((buf[off + Sll2Field.IFINDEX]! << 24) | (buf[off + Sll2Field.IFINDEX + 1]! << 16) | (buf[off + Sll2Field.IFINDEX + 2]! << 8) | buf[off + Sll2Field.IFINDEX + 3]!);
   out.arphrdType = (buf[off + Sll2Field.HATYPE]! << 8) | buf[off + Sll2Field.HATYPE + 1]!;
   out.pktType = buf[off + Sll2Field.PKTTYPE]!;
   const addrLen = buf[off + Sll2Field.ADDR_LEN]!;

@@ -69,16 +69,17 @@ export function decodeNflog(buf: Uint8Array, off: number, end: number, out: Pack
         break;
       }
       case NflogTlv.IFINDEX_INDEV:
-        if (length >= 8) indev = u32(buf, valueOff) | 0;
+        if (length >= 8) indev = u32(buf, valueOff);
         break;
       case NflogTlv.IFINDEX_OUTDEV:
-        if (length >= 8) outdev = u32(buf, valueOff) | 0;
+        if (length >= 8) outdev = u32(buf, valueOff);
         break;
     }
     p += (length + 3) & ~3;
   }
   // Where the packet was: coming in (input interface), or leaving (output only).
-  out.ifIndex = indev >= 0 ? indev : outdev;
+  // indev/outdev: -1 when absent, else the unsigned value read.
+  if (indev >= 0 || outdev >= 0) out.setIfIndex(indev >= 0 ? indev : outdev);
   if (indev < 0 && outdev >= 0) out.pktType = SllPacketType.OUTGOING;
   else if (indev >= 0 && outdev < 0) out.pktType = SllPacketType.HOST;
   if (payloadOff < 0) return out.fail(Reason.NFLOG_NO_PAYLOAD, off);

@@ -85,8 +85,10 @@ export class PacketView {
   // ---- capture link layer (depth 0) metadata ----
   /** SLL/SLL2 packet type (SllPacketType), or -1. */
   pktType = -1;
-  /** SLL2 interface index, or -1. */
+  /** SLL2 / NFLOG interface index, or -1 (none, or one with the top bit set: see ifIndexTopBit). */
   ifIndex = -1;
+  /** The record carried an interface index with its top bit set (negative in the specs' signed field): no kernel assigns one. */
+  ifIndexTopBit = false;
   /** SLL/SLL2 ARPHRD_ device type, or -1. */
   arphrdType = -1;
   /** SLL/SLL2 link-layer address: offset and length (0..8), or -1 / 0. */
@@ -239,6 +241,7 @@ export class PacketView {
     this.cut = false;
     this.pktType = -1;
     this.ifIndex = -1;
+    this.ifIndexTopBit = false;
     this.arphrdType = -1;
     this.llAddrOff = -1;
     this.llAddrLen = 0;
@@ -284,6 +287,13 @@ export class PacketView {
   }
 
   /** Records the first problem of the packet and returns its status. */
+  /** Stores a record's 32-bit interface index (unsigned as read); one with the top bit set is flagged, not kept. */
+  setIfIndex(raw: number): void {
+    const signed = raw | 0;
+    this.ifIndex = signed >= 0 ? signed : -1;
+    this.ifIndexTopBit = signed < 0;
+  }
+
   fail(reason: number, off: number): DecodeStatus {
     const status = reasonStatus(reason);
     if (this.status === DecodeStatus.Ok) {

@@ -28,7 +28,7 @@ export function decodeSll2(buf: Uint8Array, off: number, end: number, out: Packe
   const st = out.room(off, Sll2Field.HEADER_LEN, end, Reason.SLL2_CUT, Reason.SLL2_CUT);
   if (st !== DecodeStatus.Ok) return st;
   // The index is signed in the spec; real ones are small positive numbers.
-  out.ifIndex = u32(buf, off + Sll2Field.IFINDEX) | 0;
+  out.setIfIndex(u32(buf, off + Sll2Field.IFINDEX));
   out.arphrdType = u16(buf, off + Sll2Field.HATYPE);
   out.pktType = u8(buf, off + Sll2Field.PKTTYPE);
   const addrLen = u8(buf, off + Sll2Field.ADDR_LEN);

@@ -5,6 +5,7 @@ import { readCaptureFile, readCaptureStream, type CaptureReadControl, type Captu
 import { Has, PacketView, SllPacketType, Tunnel, applyTunnelPorts, decodePacket, fmix32i, mix32i, type TunnelPorts } from '../decode/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { LegInput, LegTable } from './leg-table.js';
+import { LinkDirection } from './recorded-direction.js';
 
 /** Where in a host a capture saw packets: an interface of a pcapng file, an SLL2 ifindex, or "any". */
 export interface CapturePoint {
@@ -130,7 +131,16 @@ export async function collectLegs(
       input.tsNanos = r.hasTimestamp ? r.tsNanos : 0;
       input.wireBytes = r.origLength;
       // The cooked header's packet type, else pcapng's epb_flags (1 inbound, 2 outbound).
-      input.linkDirection = view.pktType >= 0 ? (view.pktType === SllPacketType.OUTGOING ? 1 : 2) : r.direction === 2 ? 1 : r.direction === 1 ? 2 : 0;
+      input.linkDirection =
+        view.pktType >= 0
+          ? view.pktType === SllPacketType.OUTGOING
+            ? LinkDirection.OUT
+            : LinkDirection.IN
+          : r.direction === 2
+            ? LinkDirection.OUT
+            : r.direction === 1
+              ? LinkDirection.IN
+              : LinkDirection.NONE;
       legs.add(input);
     },
     { record },

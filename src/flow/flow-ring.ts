@@ -23,8 +23,9 @@
 //   and counts on its own thread from the ring's start (nothing was taken yet): the count stays exact.
 
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FlowTable, type FlowTotal } from './flow-table.js';
 
 /** Tuples per ring (16 bytes each: 8 MiB). ~60 ms of main-thread work, more than a worker's start. */
@@ -52,6 +53,15 @@ const FAILED = 2;
 const ABANDONED = 3;
 
 /** The main thread's end of the ring. Tuples as in FlowTable.addTuple. */
+/**
+ * node:worker_threads, loaded when a worker is started: most runs (small captures) never start one,
+ * and importing it costs every run ~4 ms CPU (docs/performance.md). Synchronous, as startWorker is
+ * called from the packet loop.
+ */
+function loadWorkerThreads(): typeof import('node:worker_threads') {
+  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
+
 export class FlowRingWriter {
   private readonly buffer = new SharedArrayBuffer(CONTROL_INTS * 4 + RING_TUPLES * 16);
   private readonly control = new Int32Array(this.buffer, 0, CONTROL_INTS);
@@ -75,7 +85,7 @@ export class FlowRingWriter {
     let worker: Worker;
     try {
       if (workerUrl.protocol === 'file:' && !existsSync(fileURLToPath(workerUrl))) throw new Error('no worker script');
-      worker = new Worker(workerUrl, { workerData: this.buffer });
+      worker = new (loadWorkerThreads().Worker)(workerUrl, { workerData: this.buffer });
     } catch {
       this.countHere();
       return;

@@ -108,8 +108,11 @@ export class LegTable {
   sampleTs: Column<Float64Array>;
   sampleFingerprint: Column<Uint32Array>;
   sampleLooseFingerprint: Column<Uint32Array>;
-  /** 1 when the packet went from the leg's low endpoint to its high one. */
-  sampleFromLow: Column<Uint8Array>;
+  /**
+   * Bit 0: the packet went from the leg's low endpoint to its high one; bits 1–2: its recorded
+   * link direction (LegInput.linkDirection: 1 outgoing, 2 incoming, 0 not recorded).
+   */
+  sampleWay: Column<Uint8Array>;
   sampleTtl: Column<Uint8Array>;
 
   /**
@@ -124,7 +127,7 @@ export class LegTable {
     this.sampleTs = f64(rows);
     this.sampleFingerprint = u32(rows);
     this.sampleLooseFingerprint = u32(rows);
-    this.sampleFromLow = u8(rows);
+    this.sampleWay = u8(rows);
     this.sampleTtl = u8(rows);
   }
 
@@ -193,7 +196,7 @@ export class LegTable {
       this.sampleTs.data[s] = p.ts;
       this.sampleFingerprint.data[s] = p.fingerprint;
       this.sampleLooseFingerprint.data[s] = p.looseFingerprint;
-      this.sampleFromLow.data[s] = fromLow ? 1 : 0;
+      this.sampleWay.data[s] = (fromLow ? 1 : 0) | (p.linkDirection << 1);
       this.sampleTtl.data[s] = p.ttl;
     }
     return leg;
@@ -268,7 +271,7 @@ export class LegTable {
     this.sampleTs = f64(0);
     this.sampleFingerprint = u32(0);
     this.sampleLooseFingerprint = u32(0);
-    this.sampleFromLow = u8(0);
+    this.sampleWay = u8(0);
     this.sampleTtl = u8(0);
   }
 
@@ -277,7 +280,7 @@ export class LegTable {
     this.sampleTs.ensure(s);
     this.sampleFingerprint.ensure(s);
     this.sampleLooseFingerprint.ensure(s);
-    this.sampleFromLow.ensure(s);
+    this.sampleWay.ensure(s);
     this.sampleTtl.ensure(s);
   }
 

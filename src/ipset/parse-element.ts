@@ -4,11 +4,8 @@
 // kernel stores. A range therefore yields several part lists (one entry each).
 
 import { parseIpAddress, parsePrefix, type IpAddress, type IpPrefix } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { DimensionKind, EntryPart } from './model.js';
-
-const PROTOCOLS: Record<string, number> = {
-  tcp: 6, udp: 17, sctp: 132, udplite: 136, icmp: 1, icmpv6: 58, 'ipv6-icmp': 58, gre: 47, esp: 50, ah: 51, vrrp: 112,
-};
 
 /** ICMP type/code names as ipset's lib/icmp.c and lib/icmpv6.c spell them, as type·256+code. */
 const ICMP_NAMES: Record<string, number> = icmpTable([
@@ -150,8 +147,9 @@ function parsePortField(field: string): EntryPart | string {
   let rest = field;
   if (colon !== -1) {
     const name = field.slice(0, colon).toLowerCase();
-    const number = /^\d{1,3}$/.test(name) ? Number(name) : PROTOCOLS[name];
-    if (number === undefined || number > 255) return `"${name}" is not a protocol ipset knows`;
+    // ipset reads the name with getprotobyname() (taking `icmpv6` for `ipv6-icmp`), else a number.
+    const number = ipProtocolNumber(name);
+    if (number === null) return `"${name}" is not a protocol ipset knows`;
     protocol = number;
     rest = field.slice(colon + 1);
   }

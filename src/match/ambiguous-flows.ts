@@ -15,6 +15,8 @@ import type { LegIds } from './match-packets.js';
 export interface FlowCandidates {
   start: Int32Array;
   list: Int32Array;
+  /** Per flow index: 1 when some of its candidates shared an echo's print with it (CandidatePairs.echo). */
+  echo: Uint8Array;
 }
 
 /** `point` is each leg's capture point (capture file, interface, encapsulation), as in LegFacts. */
@@ -27,6 +29,7 @@ export function findFlowCandidates(flows: LinkedFlows, candidates: CandidatePair
   };
   // Candidate relations as (flow, other) numbers, both ways, then sorted and deduplicated.
   const edges: number[] = [];
+  const echo = new Uint8Array(flows.count);
   for (let e = 0; e < candidates.count; e++) {
     const a = candidates.a.data[e]!;
     const b = candidates.b.data[e]!;
@@ -35,6 +38,7 @@ export function findFlowCandidates(flows: LinkedFlows, candidates: CandidatePair
     if (fa < 0 || fb < 0 || fa === fb) continue;
     if (seenAt(fa, point[b]!) || seenAt(fb, point[a]!)) continue;
     edges.push(fa * flows.count + fb, fb * flows.count + fa);
+    if (candidates.echo.data[e] === 1) echo[fa] = echo[fb] = 1;
   }
   const sorted = Float64Array.from(edges).sort();
   const start = new Int32Array(flows.count + 1);
@@ -48,7 +52,7 @@ export function findFlowCandidates(flows: LinkedFlows, candidates: CandidatePair
     list.push(edge - from * flows.count);
   }
   for (let f = 0; f < flows.count; f++) start[f + 1]! += start[f]!;
-  return { start, list: Int32Array.from(list) };
+  return { start, list: Int32Array.from(list), echo };
 }
 
 /** Candidates named per flow; the rest are counted (a replay of many copies makes many). */
@@ -78,9 +82,14 @@ export function describeAmbiguity(
   const ownPoints = new Set(own.legs.flatMap((l) => l.hops.map((h) => `${l.host}:${h.interface}`)));
   const elsewhere = [...new Set(listed.flatMap((c) => c.capturePoints.filter((p) => !ownPoints.has(p))))];
   const n = to - from;
+  const others = `${n} other flow${n === 1 ? '' : 's'} seen at ${elsewhere.join(', ')}`;
+  const which = n === 1 ? 'flow, if any,' : 'one';
   const reason =
-    `its packets repeat in ${n} other flow${n === 1 ? '' : 's'} seen at ${elsewhere.join(', ')} (replayed or generated traffic, ` +
-    `or a capture point that missed some copies), and neither their times nor their counts at each point tell which ` +
-    `${n === 1 ? 'flow, if any,' : 'one'} continues it`;
+    candidates.echo[index] === 1
+      ? `its packets and their replies carry the same bytes (an echo), a capture point holds only one of the two, and neither the ` +
+        `directions the captures recorded (where they record any) nor the addresses tell which of them it shares with ${others}: ` +
+        `which ${which} continues it is not known`
+      : `its packets repeat in ${others} (replayed or generated traffic, or a capture point that missed some copies), and neither ` +
+        `their times nor their counts at each point tell which ${which} continues it`;
   return { candidates: listed, candidateCount: n, reason };
 }

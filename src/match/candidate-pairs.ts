@@ -5,7 +5,7 @@
 // that contradict each other (docs/analyze.md §3). Kept as a set of (a, b) leg ids, a < b, in
 // typed arrays with open addressing, like PairEvidence.
 
-import { i32 } from '../flow/columns.js';
+import { i32, u8 } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /**
@@ -32,10 +32,12 @@ export class CandidatePairs {
   full = false;
   readonly a = i32(256);
   readonly b = i32(256);
+  /** 1 when the shared print was an echo's (its request and reply alike; match-packets.ts pairEcho). */
+  readonly echo = u8(256);
   private slots = new Int32Array(512).fill(-1);
 
-  /** Records that legs x and y (global ids, x ≠ y) may be one connection; repeats are kept once. */
-  add(x: number, y: number): void {
+  /** Records that legs x and y (global ids, x ≠ y) may be one connection; repeats are kept once. `echo`: see `this.echo`. */
+  add(x: number, y: number, echo = false): void {
     const a = x < y ? x : y;
     const b = x < y ? y : x;
     const mask = this.slots.length - 1;
@@ -43,7 +45,10 @@ export class CandidatePairs {
     for (;;) {
       const pair = this.slots[slot]!;
       if (pair < 0) break;
-      if (this.a.data[pair] === a && this.b.data[pair] === b) return;
+      if (this.a.data[pair] === a && this.b.data[pair] === b) {
+        if (echo) this.echo.data[pair] = 1;
+        return;
+      }
       slot = (slot + 1) & mask;
     }
     if (this.count >= MAX_CANDIDATE_PAIRS) {
@@ -53,8 +58,10 @@ export class CandidatePairs {
     const pair = this.count++;
     this.a.ensure(pair);
     this.b.ensure(pair);
+    this.echo.ensure(pair);
     this.a.data[pair] = a;
     this.b.data[pair] = b;
+    this.echo.data[pair] = echo ? 1 : 0;
     this.slots[slot] = pair;
     if (this.count * 2 > this.slots.length) this.rehash();
   }

@@ -1,10 +1,12 @@
 // Turns linked legs (numbers) into the report's flows (text): endpoints as the client saw them at
 // each capture point, the translations between consecutive points, and where each happened.
 
+import { LinkDirection, wayTowardServer } from '../flow/recorded-direction.js';
 import { LinkType } from '../capture/index.js';
 import type { CaptureLegs, CapturePoint } from '../flow/collect-legs.js';
 import { communityId } from '../flow/community-id.js';
 import { parseIpAddress } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
@@ -194,14 +196,13 @@ function describeHop(o: OrientedLeg, captures: CaptureOnHost[], hosts: HostKnowl
       dst: ov === 0 ? null : addressKey(ov, t.outerDst.data.subarray(leg * 4, leg * 4 + 4)),
     });
   }
-  const out = t.linkDirections.data[4 * leg + 2 * toServer]!;
-  const into = t.linkDirections.data[4 * leg + 2 * toServer + 1]!;
+  const way = wayTowardServer(c.legs.points, t, leg, toServer);
   const host = hosts[o.host]!;
   const point = pointName(c, t.keyWord(leg, 0), host);
   return {
     id: `${host.name}:${point}#${c.legs.file}#${leg + 1}`,
     interface: point,
-    direction: out === 0 && into === 0 ? null : out >= into ? 'out' : 'in',
+    direction: way === LinkDirection.NONE ? null : way === LinkDirection.OUT ? 'out' : 'in',
     src: endpointText(o.version, o.client, o.clientPort, o.proto),
     dst: endpointText(o.version, o.server, o.serverPort, o.proto),
     encapsulation,
@@ -332,12 +333,10 @@ export function protoName(proto: number): string {
   }
 }
 
-const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, sctp: 132 };
-
 /** Fills the Community ID of every hop and host leg of a flow about to be reported. */
 export function addCommunityIds(flow: Flow): void {
-  const proto = PROTOCOL_NUMBERS[flow.proto];
-  if (proto === undefined) return;
+  const proto = ipProtocolNumber(flow.proto);
+  if (proto === null) return;
   for (const leg of flow.legs) {
     for (const hop of leg.hops) hop.communityId = communityIdOf(proto, hop.src, hop.dst);
     leg.communityId = leg.hops[0]?.communityId ?? null;

@@ -4,14 +4,13 @@
 // contradicts the captures and the report says so instead of guessing.
 
 import { formatIpAddress, parseIpAddress, type IpAddress } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { Flow, HostLeg, RuleRef, Translation } from './flow-model.js';
 import type { HostModel } from '../sim/host-model.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
 import { describeStepRule, type SimTranslation } from '../sim/state.js';
 import { addressOf } from './endpoint-text.js';
 import type { HostKnowledge } from './host-knowledge.js';
-
-const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, sctp: 132 };
 
 export function explainTranslations(flow: Flow, hosts: HostKnowledge[]): void {
   for (const leg of flow.legs) {
@@ -123,10 +122,10 @@ function simulateOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: Hos
 
 /** The flow's first packet as it entered the host: at its first hop there, from that interface. */
 export function packetEntering(flow: Flow, leg: HostLeg, model: HostModel): TraceRequest | null {
-  const protocolNumber = PROTOCOL_NUMBERS[flow.proto];
+  const protocolNumber = ipProtocolNumber(flow.proto);
   const src = parseIpAddress(addressOf(leg.src));
   const dst = parseIpAddress(addressOf(leg.dst));
-  if (protocolNumber === undefined || src === null || dst === null) return null;
+  if (protocolNumber === null || src === null || dst === null) return null;
   const first = leg.hops[0]!;
   const named = model.interfacesByName.has(first.interface);
   const local = model.localAddresses.has(formatIpAddress(src));

@@ -3,6 +3,7 @@
 // a handful of pods to a handful of servers has a handful of shapes. Each flow's shape is a row of
 // numbers, looked up exactly (no hash-only identity: two shapes never merge).
 
+import { wayTowardServer } from '../flow/recorded-direction.js';
 import type { CaptureOnHost } from './describe-flows.js';
 import type { LinkedFlows } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
@@ -73,10 +74,8 @@ export class FlowShapes {
       row[o + 13] = label;
       // What the hop's description reads of its counters: packets towards the server or not, and the link direction.
       const toServer = clientIsLow ? 0 : 1;
-      const out = t.linkDirections.data[4 * leg + 2 * toServer]!;
-      const into = t.linkDirections.data[4 * leg + 2 * toServer + 1]!;
       row[o + 14] = t.packets.data[2 * leg + toServer]! > 0 ? 1 : 0;
-      row[o + 15] = out === 0 && into === 0 ? 0 : out >= into ? 1 : 2;
+      row[o + 15] = wayTowardServer(this.captures[capture]!.legs.points, t, leg, toServer);
     }
     return this.findOrAdd(row, legs * LEG_WORDS);
   }

@@ -2,6 +2,7 @@
 // orders each flow's legs along the path the client's packets took. Works on numbers only (leg
 // ids, pair numbers, typed arrays): a case can hold hundreds of thousands of connections.
 
+import { LinkDirection } from '../flow/recorded-direction.js';
 import type { ClockOffset } from './clock-offsets.js';
 import type { PairEvidence } from './pair-evidence.js';
 
@@ -17,6 +18,8 @@ export interface LegFacts {
   samples: Uint32Array;
   /** Where the leg was seen (capture file, interface, encapsulation), numbered across the case. */
   point: Int32Array;
+  /** The direction recorded for each end's packets (flow/recorded-direction.ts sideWays): orders a host's points that share no packets. */
+  ways: Uint8Array;
 }
 
 /** One flow: its legs in path order, client side first. */
@@ -49,6 +52,10 @@ export class LinkedFlows {
     };
   }
 }
+
+/** FlowOrderer.role: the flow's request enters the host at the leg's point, or leaves it there. */
+const ENTERS = 1;
+const LEAVES = 2;
 
 /** Two legs are one connection when they share at least this many packets (or all of the smaller one's). */
 const MIN_SHARED = 2;
@@ -442,6 +449,22 @@ class FlowOrderer {
         before[y]!++;
       }
     }
+    // Points that share no packets (each saw one way of the flow: a capture of one direction, or
+    // a bridge port that saw only the first packet) are ordered by the directions their captures
+    // recorded: on one host the request enters (points where it is incoming, or its reply
+    // outgoing) before it leaves. No transit is known between them: the later one's position is
+    // at least the earlier one's.
+    for (let i = 0; i < n; i++) {
+      const ri = this.role(legs[i]!);
+      if (ri === 0) continue;
+      for (let j = i + 1; j < n; j++) {
+        const rj = this.role(legs[j]!);
+        if (rj === 0 || rj === ri || later[i]!.some((a) => a.to === j) || later[j]!.some((a) => a.to === i)) continue;
+        const [x, y] = ri === ENTERS ? [i, j] : [j, i];
+        later[x]!.push({ to: y, transit: 0 });
+        before[y]!++;
+      }
+    }
     // Kahn's order; among legs free to go next, the earliest position (legs are sorted by it).
     const placed = new Uint8Array(n);
     const ordered: number[] = [];
@@ -462,6 +485,22 @@ class FlowOrderer {
       previous = next;
     }
     return ordered;
+  }
+
+  /**
+   * Where the flow's request meets the leg's point, by the directions recorded there: ENTERS the
+   * host (the request incoming, or its reply outgoing), LEAVES it (the other way round), or 0 —
+   * none recorded, or both ways the same.
+   */
+  private role(leg: number): number {
+    const ways = this.facts.ways[leg]!;
+    const low = ways & 3;
+    const high = (ways >>> 2) & 3;
+    const toServer = this.clientLow[leg] === 1 ? low : high;
+    const toClient = this.clientLow[leg] === 1 ? high : low;
+    const enters = toServer === LinkDirection.IN || toClient === LinkDirection.OUT;
+    const leaves = toServer === LinkDirection.OUT || toClient === LinkDirection.IN;
+    return enters === leaves ? 0 : enters ? ENTERS : LEAVES;
   }
 
   /** Seconds the client's packets took from leg `from` to the other leg of `e` (negative: the other leg is upstream). */

@@ -7,6 +7,7 @@ import { KEY_WORDS } from '../flow/leg-table.js';
 import { mix32 } from '../decode/index.js';
 import { CANDIDATE_NEIGHBOURS, type CandidatePairs, MAX_PAIRS_PER_COPY } from './candidate-pairs.js';
 import { PairEvidence } from './pair-evidence.js';
+import { LinkDirection, isOneInterface, waysContradict } from '../flow/recorded-direction.js';
 import { BUCKETS, SortBuffers, bucketStarts, fileInPlace, sortWithinBuckets, topBucket } from './radix-sort.js';
 
 /** Every leg of the case numbered once across its captures: global id → (capture, leg in that capture). */
@@ -58,6 +59,11 @@ const OCCURRENCE_GAP_SECONDS = 0.5;
  */
 const OFFSET_TOLERANCE_SECONDS = 2;
 
+/** echoVerdict: no copy of the leg can be it; the copies that can go both ways; they go one way and include it. */
+const ECHO_NONE = 0;
+const ECHO_UNDECIDED = 1;
+const ECHO_PAIR = 2;
+
 /** Time differences kept per capture pair to estimate its clock offset before pairing. */
 const OFFSET_SAMPLES = 4096;
 
@@ -67,12 +73,37 @@ const OFFSET_SAMPLES = 4096;
  * `candidates`, when given, receives the leg pairs that shared a print matching could not assign
  * (see CandidatePairs): no evidence, but the fragments' candidates.
  */
-export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs): PairEvidence {
+export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs, hostOfCapture?: ArrayLike<number>): PairEvidence {
   const pairs = new PairEvidence(ids.count);
-  addBothPasses(captures, ids, pairs, candidates);
+  addBothPasses(captures, ids, pairs, candidates, recordedWays(captures, ids, hostOfCapture));
   // The rows are unreachable from here on: the medians' array can take their place.
   pairs.computeMedians();
   return pairs;
+}
+
+/**
+ * What the recorded directions need per leg (global id): its host (one clock, one set of
+ * interfaces), and whether its capture's directions can be believed there (see
+ * flow/recorded-direction.ts: a connection recorded "outgoing" both ways at one interface
+ * contradicts itself, and its directions are no evidence).
+ */
+interface RecordedWays {
+  host: Int32Array;
+  believed: Uint8Array;
+}
+
+/** Without hosts, each capture is taken for a host of its own. */
+function recordedWays(captures: CaptureLegs[], ids: LegIds, hostOfCapture: ArrayLike<number> | undefined): RecordedWays {
+  const host = new Int32Array(ids.count);
+  const believed = new Uint8Array(ids.count);
+  for (let g = 0; g < ids.count; g++) {
+    const c = captures[ids.capture[g]!]!;
+    const leg = ids.leg[g]!;
+    host[g] = hostOfCapture === undefined ? ids.capture[g]! : hostOfCapture[ids.capture[g]!]!;
+    const point = c.points[c.legs.keyWord(leg, 0)]!;
+    believed[g] = isOneInterface(point) && waysContradict(c.legs, leg) ? 0 : 1;
+  }
+  return { host, believed };
 }
 
 /**
@@ -85,20 +116,20 @@ interface SampleRows {
   /** Global leg id. */
   leg: Uint32Array;
   ts: Float64Array;
-  /** Bit 0: sent from the leg's low endpoint; bits 1–8: TTL. */
+  /** Bit 0: sent from the leg's low endpoint; bits 1–2: recorded direction (LinkDirection); bits 3–10: TTL. */
   flag: Uint32Array;
   /** The print without TCP sequence numbers, for the second pass (empty once it is filed). */
   loosePrint: Uint32Array;
 }
 
-function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined): void {
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined, ways: RecordedWays): void {
   const scratch = new SortBuffers();
   const rows = fileExactRows(captures, ids, scratch);
-  addEvidence(captures, ids, rows, false, pairs, candidates);
+  addEvidence(captures, ids, rows, false, pairs, candidates, ways);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part, refiled in place in the first pass's rows.
-  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates);
+  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates, ways);
 }
 
 /**
@@ -134,7 +165,7 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
       print[at] = exact[s]!;
       leg[at] = firstId + t.sampleLeg.data[s]!;
       ts[at] = t.sampleTs.data[s]!;
-      flag[at] = t.sampleFromLow.data[s]! | (t.sampleTtl.data[s]! << 1);
+      flag[at] = t.sampleWay.data[s]! | (t.sampleTtl.data[s]! << 3);
       loosePrint[at] = relaxed[s]!;
     }
     t.dropSamples();
@@ -188,7 +219,15 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
  * from the prints that occur once per capture, else from repeats seen equally often at both
  * captures (k-th to k-th).
  */
-function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loose: boolean, pairs: PairEvidence, candidates: CandidatePairs | undefined): void {
+function addEvidence(
+  captures: CaptureLegs[],
+  ids: LegIds,
+  rows: SampleRows,
+  loose: boolean,
+  pairs: PairEvidence,
+  candidates: CandidatePairs | undefined,
+  ways: RecordedWays,
+): void {
   const exactPairs = loose ? pairs.count : 0;
   const { count: total, print: sorted, leg, ts, flag } = rows;
 
@@ -246,6 +285,10 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
   let occCrowded: Uint8Array = new Uint8Array(16);
   let occLegCount: Int32Array = new Int32Array(16);
   let occurrences = 0;
+  /** Per leg (global id), scratch of markEchoPrint: bit 0 the print went high → low in it, bit 1 low → high. */
+  const waysOfLeg = new Uint8Array(ids.count);
+  /** Whether the current group's print was carried both ways by one connection (markEchoPrint). */
+  let echoPrint = false;
   /** Per capture: its first occurrence and how many it has in the current group. */
   const firstOcc = new Int32Array(captureCount);
   const occCount = new Int32Array(captureCount);
@@ -327,6 +370,7 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
         // Most groups: one packet at two points.
         const cx = capture[leg[start]!]!;
         const cy = capture[leg[start + 1]!]!;
+        if (directionsRefute(start, start + 1)) return;
         if (cx < cy) sampleOffset(cx, cy, ts[start + 1]! - ts[start]!, true);
         else if (cy < cx) sampleOffset(cy, cx, ts[start]! - ts[start + 1]!, true);
         return;
@@ -380,6 +424,7 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
       return;
     }
     splitGroup(start, end);
+    markEchoPrint(end - start);
     if (occurrences === touched.length) {
       // One occurrence per capture: one packet (unless the clocks say otherwise), or copies of
       // it from several connections within moments (crowded).
@@ -392,6 +437,7 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
       }
       if (isCrowded) return alignByPoint(0, end - start, 0, 0);
       const byRank = sameCount > 1;
+      if (!byRank && echoPrint) return pairEcho(0, end - start, 0, end - start);
       for (let x = 0; x < end - start; x++) {
         for (let y = x + 1; y < end - start; y++) {
           if (byRank && rank[x] !== rank[y]) continue;
@@ -500,6 +546,7 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
   function pairWithin(o: number): void {
     if (occCrowded[o] === 1) return alignByPoint(occStart[o]!, occEnd[o]!, 0, 0);
     const byRank = occLegCount[o]! > 1;
+    if (!byRank && echoPrint) return pairEcho(occStart[o]!, occEnd[o]!, occStart[o]!, occEnd[o]!);
     for (let x = occStart[o]!; x < occEnd[o]!; x++) {
       for (let y = x + 1; y < occEnd[o]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
     }
@@ -512,9 +559,82 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
       return alignByPoint(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
     }
     const byRank = occLegCount[o]! > 1 && occLegCount[o] === occLegCount[p];
+    if (!byRank && echoPrint) return pairEcho(occStart[o]!, occEnd[o]!, occStart[p]!, occEnd[p]!);
     for (let x = occStart[o]!; x < occEnd[o]!; x++) {
       for (let y = occStart[p]!; y < occEnd[p]!; y++) if (!byRank || rank[x] === rank[y]) addPair(order[x]!, order[y]!);
     }
+  }
+
+  /**
+   * Whether the current group's print (its n positions in `order`) went both ways in one
+   * connection: an echo whose reply carries its request's bytes (UDP or ICMPv6 echo over IPv6,
+   * which has no IP ID). Then a copy of the print at another point may be either of them.
+   */
+  function markEchoPrint(n: number): void {
+    echoPrint = false;
+    for (let i = 0; i < n; i++) {
+      const e = order[i]!;
+      const g = leg[e]!;
+      waysOfLeg[g] = waysOfLeg[g]! | (1 << (flag[e]! & 1));
+      if (waysOfLeg[g] === 3) echoPrint = true;
+    }
+    for (let i = 0; i < n; i++) waysOfLeg[leg[order[i]!]!] = 0;
+  }
+
+  /**
+   * An echo's print where counts cannot pair copies k-th to k-th (a point missed one way, or took
+   * only one: `tcpdump -Q in`): a copy x is paired with leg Y's copies only when evidence says
+   * which of the two packets it is (echoVerdict); otherwise Y's legs are x's candidates, never
+   * a link that may turn the flow round. Positions [a, b) against [c, d) of `order`, or [a, b)
+   * among themselves when c = a.
+   */
+  function pairEcho(a: number, b: number, c: number, d: number): void {
+    const within = a === c;
+    for (let x = a; x < b; x++) {
+      const ex = order[x]!;
+      startCandidates();
+      for (let y = within ? x + 1 : c; y < d; y++) {
+        const ey = order[y]!;
+        if (leg[ex] === leg[ey] || !timesAgree(ex, ey)) continue;
+        if (directionsRefute(ex, ey)) {
+          countRefuted(ex);
+          continue;
+        }
+        if (sameTuple(leg[ex]!, leg[ey]!) && (flag[ex]! & 1) !== (flag[ey]! & 1)) continue;
+        const fromX = echoVerdict(ex, leg[ey]!, c, d);
+        const fromY = echoVerdict(ey, leg[ex]!, a, b);
+        if (fromX === ECHO_PAIR || fromY === ECHO_PAIR) addPair(ex, ey);
+        else recordCandidate(ex, ey, true);
+      }
+    }
+  }
+
+  /**
+   * Which of leg g's copies at positions [from, to) entry e is, for an echo's print. Copies the
+   * recorded directions refute (directionsRefute), and, when both legs carry the same addresses
+   * and ports (no NAT between them), copies going the other way, are not it. ECHO_PAIR when the
+   * rest go one way and are known to include it: the leg holds both ways (it saw the request and
+   * the reply, so e is one of them), or the tuple is the same; ECHO_UNDECIDED otherwise.
+   */
+  function echoVerdict(e: number, g: number, from: number, to: number): number {
+    const tuple = sameTuple(leg[e]!, g);
+    let sawSame = false;
+    let sawOpposite = false;
+    let same = 0;
+    let opposite = 0;
+    for (let z = from; z < to; z++) {
+      const ez = order[z]!;
+      if (leg[ez] !== g || !timesAgree(e, ez)) continue;
+      const sameWay = (flag[e]! & 1) === (flag[ez]! & 1);
+      if (sameWay) sawSame = true;
+      else sawOpposite = true;
+      if (directionsRefute(e, ez) || (tuple && !sameWay)) continue;
+      if (sameWay) same++;
+      else opposite++;
+    }
+    if (same > 0 && opposite > 0) return ECHO_UNDECIDED;
+    if (same === 0 && opposite === 0) return ECHO_NONE;
+    return (sawSame && sawOpposite) || tuple ? ECHO_PAIR : ECHO_UNDECIDED;
   }
 
   /**
@@ -691,10 +811,10 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
   }
 
   /** Samples x and y (entries of the sorted print list) may be one packet; their legs are candidates. */
-  function recordCandidate(x: number, y: number): void {
+  function recordCandidate(x: number, y: number, echo = false): void {
     if (candidateBudget === 0 || leg[x] === leg[y]) return;
     candidateBudget--;
-    candidates!.add(leg[x]!, leg[y]!);
+    candidates!.add(leg[x]!, leg[y]!, echo);
   }
 
   /** Copies positions [a, b) then [c, d) into `positions` (grown as needed); returns how many. */
@@ -707,9 +827,43 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
     return n;
   }
 
+  /**
+   * Whether what the captures recorded says rows x and y are not one packet (docs/analyze.md §2,
+   * "Recorded direction"). On one host (one clock) a packet enters once and leaves once: seen
+   * "outgoing" at one point and later "incoming" at another, it came back, which only a router
+   * does, lowering its hop limit; seen the same way at two points (a bridge port and its bridge,
+   * a tunnel's underlay and the tunnel), it was neither forwarded nor routed in between, so its
+   * hop limit is the same at both. A request and its reply carrying the same bytes break one or
+   * the other. Rows without a recorded direction, or whose leg's directions contradict
+   * themselves, and rows of two hosts, are no evidence either way.
+   */
+  function directionsRefute(x: number, y: number): boolean {
+    const gx = leg[x]!;
+    const gy = leg[y]!;
+    if (ways.host[gx] !== ways.host[gy] || ways.believed[gx] === 0 || ways.believed[gy] === 0) return false;
+    const dx = (flag[x]! >>> 1) & 3;
+    const dy = (flag[y]! >>> 1) & 3;
+    if (dx === LinkDirection.NONE || dy === LinkDirection.NONE) return false;
+    const hopsX = flag[x]! >>> 3;
+    const hopsY = flag[y]! >>> 3;
+    if (dx === dy) return hopsX !== hopsY;
+    // One outgoing, one incoming: a contradiction only when it left first and came back with its hop limit whole.
+    return dx === LinkDirection.OUT ? ts[x]! < ts[y]! && hopsY >= hopsX : ts[y]! < ts[x]! && hopsX >= hopsY;
+  }
+
+  /** One pairing the directions at row x's host ruled out. */
+  function countRefuted(x: number): void {
+    const host = ways.host[leg[x]!]!;
+    pairs.refutedByDirection[host] = (pairs.refutedByDirection[host] ?? 0) + 1;
+  }
+
   function addPair(x: number, y: number): void {
     // The same leg twice is a retransmission or a duplicate copy, not a second capture point.
     if (leg[x] === leg[y]) return;
+    if (directionsRefute(x, y)) {
+      countRefuted(x);
+      return;
+    }
     // a is the lower global id.
     const i = leg[y]! < leg[x]! ? y : x;
     const j = i === x ? y : x;
@@ -719,7 +873,7 @@ function addEvidence(captures: CaptureLegs[], ids: LegIds, rows: SampleRows, loo
     if (pair >= 0 && pair < exactPairs) return;
     if (pair < 0) pair = pairs.add(a, b, loose);
     const aFromLow = (flag[i]! & 1) === 1;
-    pairs.addPacket(pair, aFromLow, aFromLow === ((flag[j]! & 1) === 1), ts[j]! - ts[i]!, Math.sign((flag[i]! >>> 1) - (flag[j]! >>> 1)));
+    pairs.addPacket(pair, aFromLow, aFromLow === ((flag[j]! & 1) === 1), ts[j]! - ts[i]!, Math.sign((flag[i]! >>> 3) - (flag[j]! >>> 3)));
   }
 }
 

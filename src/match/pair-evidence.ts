@@ -16,6 +16,11 @@ const OVERFLOW = -2;
 
 export class PairEvidence {
   count = 0;
+  /**
+   * Per host (index), pairs of sampled packets matching did not take for one packet because the
+   * directions recorded there refute it (match-packets.ts directionsRefute).
+   */
+  readonly refutedByDirection: number[] = [];
   /** The pair's legs (global ids), a < b. */
   readonly a = i32(1024);
   readonly b = i32(1024);

@@ -6,6 +6,7 @@
 // Nothing throws: problems come back as `RuleProblem`s for the caller to cite with file:line.
 
 import { parsePrefix, type Family, type IpPrefix } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { Match, Target } from './model.js';
 import { parseTarget } from './parse-target.js';
 import type { RuleProblem } from './rule-problem.js';
@@ -21,16 +22,10 @@ export interface ParsedRule {
   problems: RuleProblem[];
 }
 
-/** The module `-p PROTO` loads implicitly, for dumps that omit `-m tcp`. */
-const PROTOCOL_MODULE: Record<string, string> = {
-  tcp: 'tcp', udp: 'udp', udplite: 'udplite', sctp: 'sctp', dccp: 'dccp', icmp: 'icmp',
-  'ipv6-icmp': 'icmp6', icmpv6: 'icmp6',
-};
-
-const PROTOCOL_NUMBERS: Record<string, number> = {
-  all: 0, icmp: 1, igmp: 2, ipip: 4, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58,
-  sctp: 132, udplite: 136, dccp: 33,
-};
+/** The module `-p PROTO` loads implicitly, for dumps that omit `-m tcp`: iptables picks it by number (`-p 6` too). */
+const PROTOCOL_MODULE: ReadonlyMap<number, string> = new Map([
+  [6, 'tcp'], [17, 'udp'], [136, 'udplite'], [132, 'sctp'], [33, 'dccp'], [1, 'icmp'], [58, 'icmp6'],
+]);
 
 /** `quoted[k]`: word k was written in quotes — a quoted `!` (`--comment "!"`) is a value, never a negation. */
 export function parseRuleWords(words: readonly string[], family: Family, quoted: readonly boolean[] = []): ParsedRule {
@@ -94,9 +89,11 @@ export function parseRuleWords(words: readonly string[], family: Family, quoted:
         const text = value(word);
         if (text === null) break;
         const protocol = text.toLowerCase();
-        const number = /^\d+$/.test(protocol) ? Number(protocol) : (PROTOCOL_NUMBERS[protocol] ?? null);
+        // `all` is iptables' word for any protocol (number 0, as `-p 0`).
+        const number = protocol === 'all' ? 0 : ipProtocolNumber(protocol);
+        if (number === null) problems.push({ code: 'iptables.bad-option', message: `-p "${text}" is not an IP protocol name or number (0-255); the rule is unknown for packets of other protocols` });
         matches.push({ kind: 'protocol', negated, protocol, number });
-        const implied = negated ? undefined : PROTOCOL_MODULE[protocol];
+        const implied = negated || number === null ? undefined : PROTOCOL_MODULE.get(number);
         if (implied !== undefined) protocolModule = { module: implied, options: [], words: [] };
         negated = false;
         lastValueOption = null;

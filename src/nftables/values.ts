@@ -5,6 +5,7 @@
 // (an unknown symbol), which the simulator turns into an unknown branch, never a guess.
 
 import { formatIpAddress, parseIpAddress, prefixContains, type IpAddress } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { NftExpr } from './model.js';
 
 export type NftValue =
@@ -20,13 +21,6 @@ export type NftValue =
   /** `fib … oif` presence (exists / missing). */
   | { t: 'bool'; b: boolean }
   | { t: 'concat'; parts: NftValue[] };
-
-/** /etc/protocols names nft prints for `meta l4proto`, `ip protocol`, `ip6 nexthdr`. */
-export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
-  icmp: 1, igmp: 2, ipencap: 4, tcp: 6, egp: 8, pup: 12, udp: 17, idp: 22, tp: 29, dccp: 33, ipv6: 41, rsvp: 46, gre: 47,
-  esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, eigrp: 88, ospf: 89, mtp: 92, encap: 98, pim: 103, comp: 108, vrrp: 112,
-  l2tp: 115, sctp: 132, udplite: 136, mpls: 137, ethernet: 143,
-};
 
 /** Service names nft may print with `-S` (numbers otherwise); the common ones only — others are "cannot tell". */
 const SERVICES: Readonly<Record<string, number>> = {
@@ -45,7 +39,8 @@ const ICMP_TYPES: Readonly<Record<string, number>> = {
 function symbolNumber(s: string): number | null {
   if (/^\d+$/.test(s)) return Number(s);
   if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s, 16);
-  return PROTOCOL_NUMBERS[s] ?? SERVICES[s] ?? ICMP_TYPES[s] ?? null;
+  // Protocol names as nft prints them for `meta l4proto`, `ip protocol`, `ip6 nexthdr` (getprotobynumber).
+  return ipProtocolNumber(s) ?? SERVICES[s] ?? ICMP_TYPES[s] ?? null;
 }
 
 function unwrap(c: NftExpr): NftExpr {

@@ -12,7 +12,7 @@ import type { DecodeSummary } from '../flow/decode-summary.js';
 import { formatBytes, formatCount, formatDuration } from './format-number.js';
 import { safeCsvRows } from './csv-cell.js';
 import { labelled, layoutColumns, wrapWords, type Column } from './text-layout.js';
-import { IP_PROTOCOL_NUMBERS, ipProtocolName } from '../net/ip-protocol-names.js';
+import { ipProtocolName, shownIpProtocolNumber } from '../net/ip-protocol-names.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';
 
@@ -184,6 +184,7 @@ const csv: DecodeFormat = {
     for (const i of s.interfaces) add('interface', i.name ?? `#${i.index}`, i.packets);
     for (const i of s.ifIndexes) add('ifIndex', i.name === null ? String(i.ifIndex) : `${i.ifIndex} (${i.name})`, i.packets);
     if (s.ifIndexesNotCounted > 0) add('ifIndex', 'not counted', s.ifIndexesNotCounted);
+    if (s.ifIndexesInvalid > 0) add('ifIndex', 'invalid (top bit set)', s.ifIndexesInvalid);
     for (const p of s.protocols) add('protocol', p.proto, p.packets);
     for (const t of s.tunnels) add('tunnel', t.kind, t.packets);
     return safeCsvRows(rows);
@@ -265,15 +266,16 @@ function protocolText(proto: string): string {
   if (proto === 'non-ip') return 'not IP';
   if (proto === 'unknown') return 'IP, upper layer not read';
   if (proto === 'arp') return 'arp';
-  const number = IP_PROTOCOL_NUMBERS.get(proto);
+  const number = shownIpProtocolNumber(proto);
   return number === undefined ? `IP protocol ${proto}` : `${proto} (${number})`;
 }
 
 function interfaceRows(s: DecodeSummary): Array<[string, number]> {
-  if (s.ifIndexes.length > 0) {
+  if (s.ifIndexes.length > 0 || s.ifIndexesInvalid > 0) {
     // Linux cooked v2 / NFLOG: each packet says its kernel interface; the file's one "interface" says nothing.
     const rows = s.ifIndexes.map((i): [string, number] => [i.name !== null ? `${i.name} (ifindex ${i.ifIndex})` : `ifindex ${i.ifIndex} (not in the host's ip link)`, i.packets]);
     if (s.ifIndexesNotCounted > 0) rows.push(['other interface indexes (not counted one by one)', s.ifIndexesNotCounted]);
+    if (s.ifIndexesInvalid > 0) rows.push(['unknown: interface index with its top bit set (no kernel\'s)', s.ifIndexesInvalid]);
     return rows;
   }
   return s.interfaces.map((i): [string, number] => [

@@ -1,5 +1,5 @@
 // The output formats of each command, by name only. The CLI lists them in --help and checks
-// --format with them without loading the renderers (cli-table3, the HTML report, …): those
+// --format with them without loading the renderers (the HTML report, …): those
 // cost ~30 ms of every start-up. Each registry (`*-formats.ts`) must have exactly these keys.
 
 export const ANALYZE_FORMAT_NAMES = ['table', 'json', 'csv', 'markdown', 'html'] as const;

@@ -1,8 +1,7 @@
 // Terminal rendering of `natpath inspect`: one table per host, file → kind → facts, then problems.
 
-import Table from 'cli-table3';
 import { FILE_KIND_LABELS } from '../case/file-kind.js';
-import { wrapWords } from './text-layout.js';
+import { layoutColumns, wrapWords } from './text-layout.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
 import type { Style } from './terminal.js';
 import { formatBytes, formatCount, formatDuration, formatTimestamp } from './format-number.js';
@@ -46,73 +45,22 @@ export function renderInspectTable(report: InspectReport, style: Style, width: n
 }
 
 /**
- * Rows per cli-table3 table: its layout looks for span conflicts among all the cells above each
- * cell, so one table costs the square of its rows (20 000 files: over a minute). Chunks of this
- * many rows are drawn separately and joined into one table, drawn exactly as a single one would be.
+ * The files of one host under a header (File, Kind, Facts), drawn by the table writer decode
+ * --summary uses (layoutColumns): no borders, fitted to `width`, time linear in the rows. Every
+ * column wraps at spaces, never inside a word; a path wider than its column breaks only after a
+ * `/` (as the HTML report's names do), so no name is cut or split. Facts also breaks at its own
+ * line breaks (nft facts: one line per table).
  */
-const ROWS_PER_CHUNK = 200;
-
 function renderFiles(files: InspectedFile[], style: Style, width: number, sources: string[] = []): string {
   const rows = files.map((f) => {
     const kind = FILE_KIND_LABELS[f.kind] + (f.compression ? ` (${f.compression})` : '');
     const facts = f.facts !== null ? describeFacts(f.facts) : f.reason ?? (f.kind === 'collect-log' ? "the collector's own log: each command, its status and stderr" : 'facts could not be read');
-    // Paths have no spaces to break at: wrap them anywhere rather than cut them off.
-    return [{ content: shortenPath(f.path, sources), wrapOnWordBoundary: false }, f.kind === 'unrecognised' ? style.yellow(kind) : kind, facts] as Table.HorizontalTableRow;
+    // Coloured word by word before layout: widths are measured without colour codes, and a wrapped kind keeps its colour on each line.
+    return [shortenPath(f.path, sources), f.kind === 'unrecognised' ? kind.split(' ').map((w) => style.yellow(w)).join(' ') : kind, facts];
   });
-  const head = ['File', 'Kind', 'Facts'];
-  if (Number.isFinite(width)) {
-    const fileWidth = Math.max(16, Math.min(40, Math.floor(width * 0.3)));
-    const kindWidth = 18;
-    const colWidths = [fileWidth, kindWidth, Math.max(20, width - fileWidth - kindWidth - 4)];
-    return joinChunks(chunksOf(rows).map((chunk, i) => drawTable(i === 0 ? head : [], chunk, { colWidths, wordWrap: true, wrapOnWordBoundary: true })));
-  }
-  // No width limit (a file, a pipe without COLUMNS): columns as wide as their text, nothing
-  // wrapped. Each chunk measures its own columns; chunks narrower than the widest are drawn again
-  // at the widest widths (cli-table3 measures, so wide characters count as it counts them).
-  const chunks = chunksOf(rows);
-  const drawn = chunks.map((chunk, i) => drawTable(i === 0 ? head : [], chunk, {}));
-  const widths = drawn.map(columnWidths);
-  const widest = widths[0]!.map((_, c) => Math.max(...widths.map((w) => w[c] ?? 0)));
-  return joinChunks(drawn.map((text, i) => (widths[i]!.every((w, c) => w === widest[c]) ? text : drawTable(i === 0 ? head : [], chunks[i]!, { colWidths: widest }))));
-}
-
-function chunksOf<T>(rows: T[]): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) chunks.push(rows.slice(i, i + ROWS_PER_CHUNK));
-  return chunks.length > 0 ? chunks : [[]];
-}
-
-function drawTable(head: string[], rows: Table.HorizontalTableRow[], options: Partial<Table.TableConstructorOptions>): string {
-  const table = new Table({ head, ...options, style: { head: [], border: [] } });
-  table.push(...rows);
-  return table.toString();
-}
-
-/** Widths of the columns of a drawn table, from its top border (`┌───┬──┐`). */
-function columnWidths(text: string): number[] {
-  const top = text.slice(0, text.indexOf('\n') >>> 0);
-  return top.slice(1, -1).split('┬').map((part) => part.length);
-}
-
-/**
- * One table from tables drawn with the same columns: the first keeps its top border and head,
- * each later one's top border becomes a row separator and every bottom border but the last goes.
- */
-function joinChunks(tables: string[]): string {
-  if (tables.length === 1) return tables[0]!;
-  const lines: string[] = [];
-  tables.forEach((text, i) => {
-    const own = text.split('\n');
-    const body = own.slice(i === 0 ? 0 : 1, i === tables.length - 1 ? own.length : -1);
-    if (i > 0) lines.push(separatorFor(own[0]!));
-    lines.push(...body);
-  });
-  return lines.join('\n');
-}
-
-/** `┌──┬──┐` → `├──┼──┤`. */
-function separatorFor(top: string): string {
-  return `├${top.slice(1, -1).replaceAll('┬', '┼')}┤`;
+  const columns = [{ head: 'File', wrap: true, breakAfter: '/' }, { head: 'Kind', wrap: true }, { head: 'Facts', wrap: true }];
+  const laid = layoutColumns(columns, rows, width);
+  return laid.lines.map((l, i) => (i < laid.headLines ? style.bold(l) : l)).join('\n');
 }
 
 export function describeFacts(facts: FileFacts): string {

@@ -20,9 +20,10 @@ export function shorten(text: string, width: number): string {
 
 /**
  * Words of `text` in lines of at most `width` characters; a word longer than a line is split
- * (rule text has long quoted comments and addresses: cut rather than overflow).
+ * (rule text has long quoted comments and addresses: cut rather than overflow) — after the last of
+ * the `breakAfter` characters that fits when it has one (a path breaks after a `/`, not inside a name).
  */
-export function wrapWords(text: string, width: number): string[] {
+export function wrapWords(text: string, width: number, breakAfter = ''): string[] {
   if (!Number.isFinite(width) || textWidth(text) <= width) return [text];
   const lines: string[] = [];
   let line = '';
@@ -34,8 +35,18 @@ export function wrapWords(text: string, width: number): string[] {
         line = '';
       }
       const chars = [...rest];
-      lines.push(chars.slice(0, width).join(''));
-      rest = chars.slice(width).join('');
+      let cut = width;
+      if (breakAfter !== '') {
+        // The last break character within the line; none: split at the width as any word.
+        for (let k = width - 1; k > 0; k--) {
+          if (breakAfter.includes(chars[k]!)) {
+            cut = k + 1;
+            break;
+          }
+        }
+      }
+      lines.push(chars.slice(0, cut).join(''));
+      rest = chars.slice(cut).join('');
     }
     if (line === '') line = rest;
     else if (textWidth(line) + 1 + textWidth(rest) <= width) line += ` ${rest}`;
@@ -69,8 +80,13 @@ export interface Column {
   min?: number;
   /** Cells that must never be shortened (addresses, interface names): the column keeps its natural width. */
   keep?: boolean;
-  /** Cells wrap at spaces onto more lines within the column instead of being shortened (words are never cut). */
+  /** Cells wrap at spaces (and break at their own newlines) onto more lines within the column instead of being shortened (words are never cut). */
   wrap?: boolean;
+  /**
+   * With `wrap`: characters after which a word wider than the column may break (`/` for paths);
+   * the column may then narrow to the longest piece between them instead of the longest word.
+   */
+  breakAfter?: string;
   /**
    * When the row does not fit with this column beside the others, its cells go on a line of their
    * own under the row (wrapped, indented) rather than in a column: nothing is lost, only placed.
@@ -112,8 +128,35 @@ export function layoutColumns(allColumns: readonly Column[], allRows: readonly s
   const indent = o.indent ?? '';
   const gap = o.gap ?? 2;
   const indentWidth = textWidth(indent);
-  const naturalAll = allColumns.map((c, i) => Math.max(textWidth(c.head), o.atLeast?.[i] ?? 0, ...allRows.map((r) => textWidth(r[i] ?? ''))));
-  const longestWord = (i: number) => Math.max(textWidth(allColumns[i]!.head), ...allRows.map((r) => Math.max(0, ...(r[i] ?? '').split(' ').map(textWidth))));
+  // Loops, not Math.max(...rows): a table of tens of thousands of rows (inspect of a big archive)
+  // would pass too many arguments.
+  const widest = (i: number, widthOf: (cell: string) => number): number => {
+    let n = 0;
+    for (const r of allRows) n = Math.max(n, widthOf(r[i] ?? ''));
+    return n;
+  };
+  const widestOf = (parts: string[]): number => Math.max(0, ...parts.map(textWidth));
+  const naturalAll = allColumns.map((c, i) => Math.max(textWidth(c.head), o.atLeast?.[i] ?? 0, widest(i, c.wrap ? (cell) => widestOf(cell.split('\n')) : textWidth)));
+  const piecesOf = (c: Column) => (cell: string): string[] => {
+    const words = cell.split(/[ \n]/);
+    if (c.breakAfter === undefined || c.breakAfter === '') return words;
+    // "a/b/c" → "a/", "b/", "c": the pieces a wrapped path is made of.
+    const set = c.breakAfter;
+    return words.flatMap((w) => {
+      const pieces: string[] = [];
+      let start = 0;
+      for (let k = 0; k < w.length; k++) {
+        if (set.includes(w[k]!)) {
+          pieces.push(w.slice(start, k + 1));
+          start = k + 1;
+        }
+      }
+      if (start < w.length) pieces.push(w.slice(start));
+      return pieces;
+    });
+  };
+  const longestWords = allColumns.map((c, i) => Math.max(textWidth(c.head), c.wrap ? widest(i, (cell) => widestOf(piecesOf(c)(cell))) : 0));
+  const longestWord = (i: number) => longestWords[i]!;
   const floorOf = (i: number): number => {
     const c = allColumns[i]!;
     if (c.keep) return naturalAll[i]!;
@@ -155,7 +198,7 @@ export function layoutColumns(allColumns: readonly Column[], allRows: readonly s
   if (sum(kept, floorOf) > width) {
     // Last resort: each row as one line of its cells, wrapped under itself.
     const flow = (cells: readonly string[]) => {
-      const text = cells.filter((c) => c !== '').join(' ');
+      const text = cells.filter((c) => c !== '').join(' ').replaceAll('\n', ' ');
       return wrapWords(text, Math.max(1, width - indentWidth - 2)).map((l, j) => `${indent}${j === 0 ? '' : '  '}${l}`);
     };
     return result([...flow(kept.map((i) => heads[i]!)), ...belowLines(heads)], allRows.flatMap((r) => [...flow(kept.map((i) => r[i] ?? '')), ...belowLines(r)]));
@@ -173,7 +216,7 @@ export function layoutColumns(allColumns: readonly Column[], allRows: readonly s
     total--;
   }
   const line = (cells: readonly string[]): string[] => {
-    const parts = cells.map((cell, k) => (columns[k]!.wrap ? wrapWords(cell, widths[k]!) : [shorten(cell, widths[k]!)]));
+    const parts = cells.map((cell, k) => (columns[k]!.wrap ? cell.split('\n').flatMap((p) => wrapWords(p, widths[k]!, columns[k]!.breakAfter)) : [shorten(cell, widths[k]!)]));
     const height = Math.max(1, ...parts.map((p) => p.length));
     const out: string[] = [];
     for (let j = 0; j < height; j++) {

@@ -5,6 +5,8 @@
 // with its share (the kernel hashes the flow, which the dumps cannot predict).
 
 import { prefixContains, type Family, type IpAddress } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
+import { ipRuleProtocolNumber } from './parse-ip-rule.js';
 import type { InterfaceList, Nexthop, PolicyRule, Route } from './model.js';
 
 export interface RouteQuery {
@@ -189,7 +191,12 @@ function ruleSelectorsMatch(rule: PolicyRule, q: RouteQuery): boolean | 'unknown
   // Packets natpath simulates are not sent from a socket bound to an interface.
   if (rule.oif !== null) return false;
   if (rule.tos !== null && rule.tos !== '0x00' && rule.tos !== '0') return false;
-  if (rule.ipProtocol !== null && rule.ipProtocol !== q.protocol) return false;
+  if (rule.ipProtocol !== null) {
+    // ip rule prints `ipv6-icmp` where natpath says icmpv6: numbers compare, names may not.
+    const ruleProtocol = ipRuleProtocolNumber(rule.ipProtocol);
+    if (ruleProtocol === null) return 'unknown';
+    if (ruleProtocol !== ipProtocolNumber(q.protocol)) return false;
+  }
   if (rule.sport !== null && (q.sport === null || q.sport < rule.sport.min || q.sport > rule.sport.max)) return false;
   if (rule.dport !== null && (q.dport === null || q.dport < rule.dport.min || q.dport > rule.dport.max)) return false;
   if (rule.uidRange !== null) return q.iif === 'lo' ? 'unknown' : false;

@@ -5,6 +5,7 @@
 // second list takes the other family.
 
 import { parsePrefix, type Family } from '../net/address.js';
+import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { ParseResult } from '../text/diagnostic.js';
 import { splitLines } from '../text/line-cursor.js';
 import { ProblemCollector } from '../text/problem-collector.js';
@@ -77,7 +78,7 @@ function readRuleWords(priority: number, words: string[], issues: ProblemCollect
       case 'iif': rule.iif = v ?? null; i++; break;
       case 'oif': rule.oif = v ?? null; i++; break;
       case 'uidrange': rule.uidRange = range(v); i++; break;
-      case 'ipproto': rule.ipProtocol = v ?? null; i++; break;
+      case 'ipproto': setIpProtocol(rule, v ?? null, (message) => issues.warn(line, 'rule.bad-value', message)); i++; break;
       case 'sport': rule.sport = range(v); i++; break;
       case 'dport': rule.dport = range(v); i++; break;
       case 'lookup': case 'table':
@@ -210,7 +211,7 @@ export function parseIpRuleJson(text: string, file: string, options: RuleParseOp
     rule.iif = o.iif ?? null;
     rule.oif = o.oif ?? null;
     if (o.uid_start !== undefined) rule.uidRange = { min: o.uid_start, max: o.uid_end ?? o.uid_start };
-    rule.ipProtocol = o.ipproto ?? null;
+    setIpProtocol(rule, o.ipproto ?? null, (message) => issues.warnObject('rule.bad-value', `object #${index + 1}: ${message}`));
     const portRange = (single?: number, start?: number, end?: number) =>
       single !== undefined ? { min: single, max: single } : start !== undefined ? { min: start, max: end ?? start } : null;
     rule.sport = portRange(o.sport, o.sport_start, o.sport_end);
@@ -235,4 +236,19 @@ export function parseIpRuleJson(text: string, file: string, options: RuleParseOp
 
 function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/**
+ * The number behind `ipproto P` as iproute2 prints it: getprotobynumber()'s name (`ipv6-icmp`,
+ * `gre`), or `ipproto-N` for a number /etc/protocols does not name. null: neither.
+ */
+export function ipRuleProtocolNumber(text: string): number | null {
+  return ipProtocolNumber(text.replace(/^ipproto-/, ''));
+}
+
+function setIpProtocol(rule: PolicyRule, text: string | null, warn: (message: string) => void): void {
+  rule.ipProtocol = text;
+  if (text === null || ipRuleProtocolNumber(text) !== null) return;
+  warn(`ipproto "${text}" is not an IP protocol name or number; rules using it are marked unknown`);
+  rule.unknownSelectors.push(`ipproto ${text}`);
 }

@@ -25,6 +25,7 @@ export const PROBLEM_CODES = {
   'capture.timestamp-fraction-overflow': { severity: 'warning', meaning: 'a timestamp fraction is not below one second; carried into the seconds' },
   'capture.timestamp-out-of-range': { severity: 'warning', meaning: 'a timestamp does not fit an exact double; the packet is kept without one' },
   'capture.unreadable': { severity: 'error', meaning: 'a capture of the case could not be opened or read' },
+  'capture.contradictory-directions': { severity: 'warning', meaning: 'connections at one interface whose packets both ways were recorded outgoing (or incoming); those directions are not used' },
   'pcap.unsupported-version': { severity: 'error', meaning: 'a pcap major version other than 2 (or 543.0)' },
   'pcap.unexpected-version': { severity: 'warning', meaning: 'a pcap 2.x minor version outside 2.0–2.4; read as 2.4' },
   'pcap.modified-format': { severity: 'info', meaning: 'Kuznetzov\'s modified pcap (magic 0xa1b2cd34): its extra record fields are ignored' },
@@ -164,6 +165,7 @@ export const PROBLEM_CODES = {
   'case.archive-header-skipped': { severity: 'warning', meaning: 'a tar header that cannot be read; skipped' },
   'case.archive-too-many-entries': { severity: 'error', meaning: 'an archive with more entries than natpath lists; the rest is not listed' },
   // Matching flows across the captures of a case (src/match/, src/app/analyze-case.ts).
+  'analyze.direction-evidence': { severity: 'info', meaning: 'pairings of packets with the same bytes that the directions a host\'s captures recorded ruled out' },
   'analyze.ambiguity-bound': { severity: 'info', meaning: 'so many connections shared repeated packets that later ambiguous flows are listed as fragments, without their candidates' },
 
   // The simulator (src/sim/): trace's host loading and the walk itself.

@@ -1,7 +1,8 @@
 // Issue 13, "Errors and exit codes": every mistake a new user makes ends in natpath's own words,
 // with the same exit code for the same situation in every command (src/app/exit-codes.ts).
 // main() in process (run-cli-in-process.ts) for what the words and codes are; a real process for
-// what only one shows: the exit status of `natpath` itself, closed pipes, --help (yargs exits).
+// what only one shows: the exit status of `natpath` itself, closed pipes, --help as printed by the
+// installed command.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,7 +119,7 @@ describe('a path that does not exist: nothing on stdout, the path on stderr, exi
   }
 
   it('is documented once, the same in --help', () => {
-    // --help ends the process (yargs): spawned.
+    // The help of the installed command, as a user runs it: spawned.
     const help = runCli(['--help']).stdout;
     expect(help).toContain('66 nothing usable in the inputs');
     expect(runCli(['analyze', '--help']).stdout).toContain('66 nothing usable in the inputs');

@@ -3,8 +3,7 @@
 // without starting a Node process per call (~0.25 s CPU each, docs/testing.md). stdout looks like
 // a pipe, as under runCli (no colour, no terminal width). What a command writes straight to file
 // descriptor 1 or 2 (`decode` uses fs.writeSync for speed) is captured too. For behaviour only a
-// real process shows — exit status of the process, a closed pipe, signals, `--help` and
-// `--version` (yargs exits the process) — use runCli.
+// real process shows — exit status of the process, a closed pipe, signals — use runCli.
 
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';

@@ -90,7 +90,9 @@ describe('FlowShapes', () => {
     [leg(0, pod, 40005, partner + 1, 80), leg(1, node, 40005, partner + 1, 80)],
     [leg(0, pod, 40006, partner, 80), leg(2, node, 40006, partner, 80)],
   ];
-  const capture = { legs: table } as unknown as CaptureLegs;
+  // Three pcapng interfaces: a shape reads whether a point is one interface (its recorded directions).
+  const points = [0, 1, 2].map((index) => ({ index, fileInterface: index, ifIndex: -1, name: `if${index}`, linkType: 1, packets: 0 }));
+  const capture = { legs: table, points } as unknown as CaptureLegs;
   const ids = new LegIds([capture]);
   const flows = new LinkedFlows(
     rows.length,

@@ -1,7 +1,7 @@
 // A tripwire for the two tiers (tiers.ts): a unit file must start no program, and a file listed as
 // end-to-end must start one (or it belongs to the fast tier). Textual, like corpus-tags.test.ts:
 // it knows the ways the tests start programs — node:child_process, the spawned CLI runner
-// (test/cli/run-cli.ts), chromium, and `natpath batch`, which forks a process per case.
+// (test/cli/run-cli.ts), chromium, and `natpath batch` (or its runBatch), which forks a process per case.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../corpus.js';
 import { E2E } from './tiers.js';
 
-const STARTS_PROGRAM = /from 'node:child_process'|\/run-cli\.js'|\blaunchChromium\(|runCliInProcess\(\[\s*'batch'/;
+const STARTS_PROGRAM = /from 'node:child_process'|\/run-cli\.js'|\blaunchChromium\(|runCliInProcess\(\[\s*'batch'|\brunBatch\(/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -12,6 +12,7 @@ export const E2E = [
   'test/app/batch/batch-cli.test.ts',
   'test/app/batch/faults.test.ts',
   'test/app/batch/kubernetes-doc.test.ts',
+  'test/app/batch/memory-cap.test.ts',
   'test/app/collect/collect.test.ts',
   'test/case/archive.test.ts',
   'test/case/hostile-archives.test.ts',

@@ -1,6 +1,6 @@
 // `natpath trace` through the built CLI's main() in process (test/cli/run-cli-in-process.ts): both
-// formats, host choice and usage errors. Its --help, which ends the process (yargs), is checked in
-// test/cli/cli.test.ts.
+// formats, host choice and usage errors. Its --help is checked in
+// test/cli/cli.test.ts and test/cli/usage-errors.test.ts.
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +50,24 @@ describe('natpath trace (CLI)', () => {
       expect(r.stderr).toMatch(/^natpath trace: /);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('--proto takes any spelling of the protocols it follows (TCP, 6, ipv6-icmp) and refuses others by name', async () => {
+    const same = await Promise.all(['tcp', 'TCP', '6'].map(async (proto) => (await runCliInProcess(['trace', NODE, '--proto', proto, '--src', '198.51.100.9', '--dst', '10.0.0.11:30080', '--in', 'eth0', '--format', 'json'])).stdout));
+    expect(JSON.parse(same[0]!).packet.protocol).toBe('tcp');
+    expect(same[1]).toBe(same[0]);
+    expect(same[2]).toBe(same[0]);
+    const v6 = await runCliInProcess(['trace', NODE, '--proto', 'ipv6-icmp', '--src', '2001:db8::9', '--dst', '2001:db8::1', '--format', 'json']);
+    expect(v6.code).toBe(0);
+    expect(JSON.parse(v6.stdout).packet.protocol).toBe('icmpv6');
+    for (const proto of ['gre', '300', 'frobnicate']) {
+      const r = await runCliInProcess(['trace', NODE, '--proto', proto, '--src', '198.51.100.9', '--dst', '10.0.0.11:30080']);
+      expect(r.code, proto).toBe(2);
+      expect(r.stderr).toContain(`--proto must be tcp, udp, icmp, icmpv6 or sctp, not "${proto}"`);
+    }
+    // An empty value is refused by the command line itself, as for every option.
+    const empty = await runCliInProcess(['trace', NODE, '--proto', '', '--src', '198.51.100.9', '--dst', '10.0.0.11:30080']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^natpath trace: --proto needs a value\n/);
   });
 });

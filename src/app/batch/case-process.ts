@@ -38,8 +38,11 @@ export class CaseProcess {
   private stderrTail = '';
   private exited = false;
 
-  /** `memoryCapMb`: resident MB the process may hold, and its heap limit; none when undefined. */
-  constructor(childModule: string, memoryCapMb: number | undefined) {
+  /**
+   * `memoryCapMb`: resident MB the process may hold, and its heap limit; none when undefined.
+   * `watchResident`: false where resident memory cannot be read (no /proc): the heap limit alone.
+   */
+  constructor(childModule: string, memoryCapMb: number | undefined, watchResident = true) {
     const cap = memoryCapMb;
     this.child = fork(childModule, [], {
       // Not the parent's execArgv (a test runner's loaders, inspector flags): the child needs none.
@@ -59,7 +62,7 @@ export class CaseProcess {
       this.probe?.close();
       this.end(this.failedRow(this.current?.killedFor ?? exitReason(code, signal, this.stderrTail, cap)));
     });
-    this.probe = this.child.pid === undefined ? null : ResidentMemoryProbe.open(this.child.pid);
+    this.probe = this.child.pid === undefined || !watchResident ? null : ResidentMemoryProbe.open(this.child.pid);
     if (cap !== undefined && this.probe !== null) {
       const limit = cap * MIB;
       this.poll = setInterval(() => {

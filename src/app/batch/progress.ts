@@ -21,6 +21,8 @@ export function createBatchProgress(stream: NodeJS.WriteStream = process.stderr,
   let packets = 0;
   let lastDraw = 0;
   let drawn = false;
+  const warnings: string[] = [];
+  const warn = (message: string) => stream.write(`${drawn ? '\r\u001b[K' : ''}natpath batch: warning: ${message}\n`);
   const draw = (force: boolean) => {
     const now = Date.now();
     if (!force && now - lastDraw < 100) return;
@@ -40,6 +42,10 @@ export function createBatchProgress(stream: NodeJS.WriteStream = process.stderr,
         total = event.cases;
         totalBytes = event.bytes;
         if (!tty) stream.write(`${total} case(s), ${event.workers} worker(s)\n`);
+      } else if (event.type === 'warning') {
+        warnings.push(event.message);
+        warn(event.message);
+        if (tty && drawn) draw(true);
       } else if (event.type === 'progress') {
         bytes = event.bytes;
         if (tty) draw(false);
@@ -58,6 +64,8 @@ export function createBatchProgress(stream: NodeJS.WriteStream = process.stderr,
       const skipped = rows.filter((r) => r.skipped).length;
       const parts = [...counts].map(([status, n]) => `${n} ${status}`);
       stream.write(`${rows.length} case(s): ${parts.join(', ') || 'none'}${skipped > 0 ? ` (${skipped} unchanged, skipped)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      // Said again with the totals: at the start it scrolls away behind one line per case.
+      for (const message of warnings) stream.write(`natpath batch: warning: ${message}\n`);
     },
   };
 }

@@ -41,6 +41,18 @@ export class ResidentMemoryProbe {
   }
 }
 
+/**
+ * Whether this system lets the pool read a process's resident memory: this process's own
+ * /proc/self/status has a VmRSS line. Without it (no /proc: not Linux, or a sandbox that hides
+ * it) --worker-memory can only cap the JavaScript heap.
+ */
+export function canReadResidentMemory(): boolean {
+  const probe = ResidentMemoryProbe.open(process.pid);
+  const bytes = probe?.residentBytes() ?? null;
+  probe?.close();
+  return bytes !== null;
+}
+
 /** `VmRSS:	   40440 kB` → bytes; null when the line is missing (a zombie has none). */
 export function parseVmRssBytes(status: string): number | null {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(status);

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaseProcess } from './case-process.js';
+import { canReadResidentMemory } from './resident-memory.js';
 import type { BatchCase } from './find-cases.js';
 import { measureCaseInputs } from './input-hash.js';
 import type { CaseTask } from './run-case.js';
@@ -28,11 +29,15 @@ export interface BatchOptions {
   version: string;
   /** The compiled child module (dist/app/batch/case-child.js by default). */
   childModule?: string;
+  /** Whether processes' resident memory can be read here (canReadResidentMemory by default; tests simulate a system without /proc). */
+  residentMemoryReadable?: () => boolean;
   onEvent?: (event: BatchEvent) => void;
 }
 
 export type BatchEvent =
   | { type: 'start'; cases: number; bytes: number; workers: number }
+  /** Something the user must know about how the run is held to its options (said at the start and with the totals). */
+  | { type: 'warning'; message: string }
   /** Bytes of input done so far, over all cases (finished ones whole, running ones as read). */
   | { type: 'progress'; bytes: number }
   | { type: 'case'; row: SummaryRow; done: number; total: number };
@@ -45,6 +50,10 @@ export interface BatchRunRecord {
   cases: number;
   formats: string[];
   workers: number;
+  /** --worker-memory and how it was enforced: the process's resident memory and its heap, or (no /proc) the heap alone. */
+  memoryCap: { mb: number; enforced: 'resident-and-heap' | 'heap-only' } | null;
+  /** The warnings the run printed (the memory cap's, where it could only cap the heap). */
+  warnings: string[];
   startedAt: string;
   finishedAt: string;
   seconds: number;
@@ -58,6 +67,15 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
   const sizes = await Promise.all(cases.map((c) => measureCaseInputs(c).catch(() => 0)));
   const workerCount = Math.max(1, Math.min(options.jobs, cases.length));
   options.onEvent?.({ type: 'start', cases: cases.length, bytes: sizes.reduce((a, b) => a + b, 0), workers: workerCount });
+  const capMb = options.workerMemoryMb;
+  const watchResident = capMb !== undefined && (options.residentMemoryReadable ?? canReadResidentMemory)();
+  const warnings: string[] = [];
+  if (capMb !== undefined && !watchResident) {
+    warnings.push(
+      `--worker-memory ${capMb}: this system has no /proc/PID/status to read a process's resident memory from, so only each case's JavaScript heap is capped (--max-old-space-size=${capMb}); capture buffers and typed arrays outside the heap are not counted, and a case may hold more than ${capMb} MB (docs/limits.md)`,
+    );
+  }
+  for (const message of warnings) options.onEvent?.({ type: 'warning', message });
   const shardText = options.shard === null ? null : `${options.shard.index}/${options.shard.count}`;
   const rows: (SummaryRow | undefined)[] = new Array(cases.length);
   const running = new Map<number, number>(); // case id → bytes read
@@ -92,7 +110,7 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
     while (nextCase < cases.length) {
       const id = nextCase++;
       running.set(id, 0);
-      if (child === null) child = new CaseProcess(childModule, options.workerMemoryMb);
+      if (child === null) child = new CaseProcess(childModule, capMb, watchResident);
       const row = await child.run(taskOf(id), {
         caseTimeoutSeconds: options.caseTimeoutSeconds,
         onBytes: (bytes) => {
@@ -120,6 +138,8 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
     cases: cases.length,
     formats: options.formats,
     workers: workerCount,
+    memoryCap: capMb === undefined ? null : { mb: capMb, enforced: watchResident ? 'resident-and-heap' : 'heap-only' },
+    warnings,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,

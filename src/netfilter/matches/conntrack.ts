@@ -2,6 +2,7 @@
 // the connection's state and tuples.
 
 import { parsePrefix } from '../../net/address.js';
+import { ipProtocolNumber } from '../../net/ip-protocol-names.js';
 import { firstArg, splitList, type MatchModule, type ModuleReader, type RawOption } from '../match-module.js';
 import { parsePortRange } from '../parse-values.js';
 import { prefixContains } from '../../net/address.js';
@@ -76,5 +77,10 @@ export const CONNTRACK_EVALUATORS = {
     return not(m.negated, port !== null && port >= m.range.min && port <= m.range.max);
   },
   ctdir: (m) => (m.direction === 'ORIGINAL' ? YES : NO),
-  ctproto: (m, { packet: p }) => not(m.negated, m.protocol === p.protocol || m.protocol === String(p.protocolNumber)),
+  ctproto(m, { packet: p }) {
+    // iptables-save prints --ctproto as a number; hand-written rules may name it.
+    const number = ipProtocolNumber(m.protocol);
+    if (number !== null) return not(m.negated, number === p.protocolNumber);
+    return m.protocol === p.protocol ? not(m.negated, true) : unknown(`--ctproto ${m.protocol} is not a protocol natpath knows`);
+  },
 } satisfies Partial<MatchEvaluators>;

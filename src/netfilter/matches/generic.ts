@@ -22,8 +22,9 @@ export const GENERIC_EVALUATORS = {
   destination: (m, { packet: p }) => not(m.negated, m.prefixes.some((x) => prefixContains(x, p.dst))),
   protocol(m, { packet: p }) {
     if (m.number === 0 || m.protocol === 'all') return not(m.negated, true);
-    const hit = m.number !== null ? m.number === p.protocolNumber : m.protocol === p.protocol;
-    return not(m.negated, hit);
+    if (m.number !== null) return not(m.negated, m.number === p.protocolNumber);
+    // A word natpath's protocol table lacks (another system's /etc/protocols): only its own name is sure.
+    return m.protocol === p.protocol ? not(m.negated, true) : unknown(`-p ${m.protocol} is not a protocol natpath knows`);
   },
   'in-interface': (m, { packet: p }) => ifaceMatches(p.iif, m.name, m.wildcard, m.negated, 'the input'),
   'out-interface': (m, { packet: p }) => ifaceMatches(p.oif, m.name, m.wildcard, m.negated, 'the output'),
