@@ -7,7 +7,6 @@
 // Only I/O failures (missing file, permission, EISDIR) throw, as CaptureFileError.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { CaptureFileError } from './capture-file-error.js';
 import { CaptureParser } from './capture-parser.js';
@@ -176,6 +175,8 @@ async function pumpGzip(
   path: string,
 ): Promise<void> {
   const source = handle.createReadStream({ start: 0, highWaterMark: chunkSize, autoClose: false });
+  // node:zlib loaded only for gzip: importing it cost every run a few ms of CPU (docs/performance.md).
+  const { createGunzip } = await import('node:zlib');
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   let readError: unknown = null;
   source.on('error', (err) => {
