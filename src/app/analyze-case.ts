@@ -19,6 +19,7 @@ import { sourcePortMatters } from '../match/explain-translations.js';
 import { FlowShapes } from '../match/flow-shapes.js';
 import { type LegFacts, type LinkedFlows, linkLegs } from '../match/link-legs.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
+import { REPORT_EVERY_HEAVY, type ReportShare } from '../match/report-share.js';
 import { CandidatePairs } from '../match/candidate-pairs.js';
 import { describeAmbiguity, type FlowCandidates, findFlowCandidates } from '../match/ambiguous-flows.js';
 import type { PairEvidence } from '../match/pair-evidence.js';
@@ -46,17 +47,23 @@ export interface AnalyzeOptions {
 /** The phases after reading, in order (docs/analyze.md). */
 export type AnalyzePhase = 'match' | 'clocks' | 'link' | 'explain' | 'report';
 
-/** Flows between two onStep calls: often enough for a bar, rarely enough to cost nothing. */
-const STEP_FLOWS = 1024;
+/**
+ * The bar of a phase that reports a share of its work (match, clocks, link) counts to this;
+ * explain counts flows.
+ */
+const SHARE_STEPS = 1000;
 
 export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions = {}): Promise<AnalyzeReport> {
   const inputs = await readInputs(request, options);
   const say = options.onPhase ?? (() => {});
-  say('match', `matching packets across ${formatCount(inputs.captures.length)} capture(s)`, 0);
-  const matched = matchAcrossCaptures(inputs);
-  say('clocks', `estimating the hosts' clock offsets from ${formatCount(matched.pairs.count)} matched connection pair(s)`, 0);
-  const offsets = estimateClocks(inputs, matched);
-  const explained = explainFlows(inputs, matched, offsets, options);
+  // The synchronous phases report from inside their loops (match/report-share.ts): a bar each.
+  const step = options.onStep;
+  const share = step === undefined ? undefined : (s: number) => step(Math.round(s * SHARE_STEPS));
+  say('match', `matching packets across ${formatCount(inputs.captures.length)} capture(s)`, SHARE_STEPS);
+  const matched = matchAcrossCaptures(inputs, share);
+  say('clocks', `estimating clocks from ${formatCount(matched.pairs.count)} matched pair(s)`, SHARE_STEPS);
+  const offsets = estimateClocks(inputs, matched, share);
+  const explained = explainFlows(inputs, matched, offsets, options, share);
   say('report', `building the report of ${formatCount(explained.linked.count)} flow(s)`, 0);
   return buildReport(inputs, offsets, explained);
 }
@@ -130,10 +137,10 @@ interface MatchedPackets {
 }
 
 /** Phase 2, match: the same packet seen at two capture points makes a pair of legs. */
-function matchAcrossCaptures(inputs: CaseInputs): MatchedPackets {
+function matchAcrossCaptures(inputs: CaseInputs, report: ReportShare | undefined): MatchedPackets {
   const ids = new LegIds(inputs.captures.map((c) => c.legs));
   const candidates = new CandidatePairs();
-  const pairs = matchPackets(inputs.captures.map((c) => c.legs), ids, candidates, inputs.captures.map((c) => c.host));
+  const pairs = matchPackets(inputs.captures.map((c) => c.legs), ids, candidates, inputs.captures.map((c) => c.host), report);
   if (candidates.full) {
     inputs.diagnostics.push(
       problemAt(
@@ -160,12 +167,13 @@ function matchAcrossCaptures(inputs: CaseInputs): MatchedPackets {
 }
 
 /** Phase 3, clocks: each host's offset to the reference clock, from the pairs' time differences. */
-function estimateClocks(inputs: CaseInputs, matched: MatchedPackets): ClockOffset[] {
+function estimateClocks(inputs: CaseInputs, matched: MatchedPackets, report: ReportShare | undefined): ClockOffset[] {
   const hostOfLeg = (g: number) => inputs.captures[matched.ids.capture[g]!]!.host;
   return estimateClockOffsets(
     inputs.hosts.map((h) => h.name),
     hostOfLeg,
     matched.pairs,
+    report,
   );
 }
 
@@ -182,12 +190,12 @@ interface ExplainedFlows {
  * Phase 4, explain: link legs into flows along their path, describe them (translations located
  * and explained by the simulator, conntrack evidence, leaks) and fold them into the answers.
  */
-function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: ClockOffset[], options: AnalyzeOptions): ExplainedFlows {
+function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: ClockOffset[], options: AnalyzeOptions, share: ReportShare | undefined): ExplainedFlows {
   const { captures, hosts } = inputs;
   const { ids } = matched;
-  options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, 0);
+  options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, SHARE_STEPS);
   const facts = legFacts(ids, captures, offsets);
-  const linked = linkLegs(facts, matched.pairs, offsets);
+  const linked = linkLegs(facts, matched.pairs, offsets, share);
   const candidates = findFlowCandidates(linked, matched.candidates, facts.point);
   options.onPhase?.('explain', `explaining ${formatCount(linked.count)} flow(s)`, linked.count);
   // Flows are folded into the answer and totals one at a time; only those listed in the report
@@ -211,7 +219,7 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const countOf = new Map<AnswerShare, number>();
   const describe = (i: number): Flow => describeWithAmbiguity(i, linked, candidates, ids, captures, hosts);
   for (let i = 0; i < linked.count; i++) {
-    if (i % STEP_FLOWS === 0) options.onStep?.(i);
+    if (i % REPORT_EVERY_HEAVY === 0) options.onStep?.(i);
     const shape = options.describeEveryFlow === true ? -1 : shapes.shapeOf(linked, i);
     const ambiguous = candidates.start[i + 1]! > candidates.start[i]!;
     if (ambiguous) counts.ambiguous++;

@@ -4,6 +4,7 @@
 // minutes as well as microseconds — and medians shrug off retransmissions and mismatches.
 
 import type { PairEvidence } from './pair-evidence.js';
+import { REPORT_EVERY, type ReportShare } from './report-share.js';
 
 export interface ClockOffset {
   host: string;
@@ -33,8 +34,11 @@ interface PairEstimate {
   twoWay: boolean;
 }
 
-/** Offsets of every host relative to the best-connected one. `hostOfLeg` gives each global leg's host index. */
-export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) => number, pairs: PairEvidence): ClockOffset[] {
+/**
+ * Offsets of every host relative to the best-connected one. `hostOfLeg` gives each global leg's
+ * host index; `report` hears how far the two sweeps over the leg pairs are (the rest is per host pair).
+ */
+export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) => number, pairs: PairEvidence, report?: ReportShare): ClockOffset[] {
   // Per ordered host pair (low index first): the per-leg-pair estimates of clock(high) − clock(low),
   // column-wise in typed arrays counted first (a busy case has one per connection and capture
   // point pair: 700 000 at 64 000 connections, which growing number arrays held several times over).
@@ -44,7 +48,9 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
     return ha === hb ? -1 : Math.min(ha, hb) * 65536 + Math.max(ha, hb);
   };
   const sizes = new Map<number, number>();
+  const units = 2 * pairs.count;
   for (let e = 0; e < pairs.count; e++) {
+    if (report !== undefined && e % REPORT_EVERY === 0) report(e / units);
     const key = hostPairOf(e);
     if (key >= 0) sizes.set(key, (sizes.get(key) ?? 0) + 1);
   }
@@ -53,6 +59,7 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
     byHostPair.set(key, { offsets: new Float64Array(n), spreads: new Float64Array(n), weights: new Float64Array(n), count: 0, twoWay: false });
   }
   for (let e = 0; e < pairs.count; e++) {
+    if (report !== undefined && e % REPORT_EVERY === 0) report((pairs.count + e) / units);
     const key = hostPairOf(e);
     if (key < 0) continue;
     const mLow = pairs.medians[2 * e]!;
@@ -69,6 +76,7 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
     list.twoWay ||= twoWay;
   }
 
+  report?.(1);
   const combined = new Map<number, PairEstimate>();
   const packetsPerHost = new Array<number>(hosts.length).fill(0);
   for (const [key, list] of byHostPair) {

@@ -5,6 +5,7 @@
 import { LinkDirection } from '../flow/recorded-direction.js';
 import type { ClockOffset } from './clock-offsets.js';
 import type { PairEvidence } from './pair-evidence.js';
+import { REPORT_EVERY, REPORT_EVERY_HEAVY, type ReportShare } from './report-share.js';
 
 /** What linking needs to know of every leg (global id), column-wise. */
 export interface LegFacts {
@@ -60,7 +61,14 @@ const LEAVES = 2;
 /** Two legs are one connection when they share at least this many packets (or all of the smaller one's). */
 const MIN_SHARED = 2;
 
-export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[]): LinkedFlows {
+/** Share of linking's time the pass over the leg pairs takes (union-find, best per point): 0.22 s of 1.19 s measured. */
+const PAIRS_SHARE = 0.2;
+
+/**
+ * `report` hears how far linking is: the pass over the leg pairs (a fifth of the work, measured
+ * on a replayed case of 48 000 legs) and the ordering of each flow's legs (the rest).
+ */
+export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[], report?: ReportShare): LinkedFlows {
   const legCount = facts.host.length;
   const incidences = incidencesByLeg(legCount, pairs);
   const kept = keepBestPerPoint(incidences, pairs, facts);
@@ -74,6 +82,7 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     return x;
   };
   for (let e = 0; e < pairs.count; e++) {
+    if (report !== undefined && e % REPORT_EVERY === 0) report((PAIRS_SHARE * e) / pairs.count);
     if (kept[e] === 0) continue;
     const a = pairs.a.data[e]!;
     const b = pairs.b.data[e]!;
@@ -105,7 +114,11 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
   const orderedLegs = new Int32Array(legCount);
   const clientIsLow = new Uint8Array(legCount);
   const position = new Float64Array(legCount);
-  for (let c = 0; c < components; c++) orderer.order(members, memberStart[c]!, memberStart[c + 1]!, orderedLegs, clientIsLow, position);
+  for (let c = 0; c < components; c++) {
+    if (report !== undefined && c % REPORT_EVERY_HEAVY === 0) report(PAIRS_SHARE + ((1 - PAIRS_SHARE) * c) / components);
+    orderer.order(members, memberStart[c]!, memberStart[c + 1]!, orderedLegs, clientIsLow, position);
+  }
+  report?.(1);
 
   // Flows in order of their first leg's time (ties: by lowest leg, as components are numbered).
   const firstTs = new Float64Array(components);

@@ -9,6 +9,7 @@ import { CANDIDATE_NEIGHBOURS, type CandidatePairs, MAX_PAIRS_PER_COPY } from '.
 import { PairEvidence } from './pair-evidence.js';
 import { LinkDirection, isOneInterface, waysContradict } from '../flow/recorded-direction.js';
 import { BUCKETS, SortBuffers, bucketStarts, fileInPlace, sortWithinBuckets, topBucket } from './radix-sort.js';
+import { REPORT_EVERY, type ReportShare } from './report-share.js';
 
 /** Every leg of the case numbered once across its captures: global id → (capture, leg in that capture). */
 export class LegIds {
@@ -71,11 +72,12 @@ const OFFSET_SAMPLES = 4096;
  * The evidence for every pair of legs that share packets. Consumes the captures' sampled packets
  * (LegTable.dropSamples) as it copies them into its rows: nothing after matching reads them.
  * `candidates`, when given, receives the leg pairs that shared a print matching could not assign
- * (see CandidatePairs): no evidence, but the fragments' candidates.
+ * (see CandidatePairs): no evidence, but the fragments' candidates. `report` hears how far the
+ * passes are (their sweeps over the sampled packets).
  */
-export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs, hostOfCapture?: ArrayLike<number>): PairEvidence {
+export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs, hostOfCapture?: ArrayLike<number>, report?: ReportShare): PairEvidence {
   const pairs = new PairEvidence(ids.count);
-  addBothPasses(captures, ids, pairs, candidates, recordedWays(captures, ids, hostOfCapture));
+  addBothPasses(captures, ids, pairs, candidates, recordedWays(captures, ids, hostOfCapture), report);
   // The rows are unreachable from here on: the medians' array can take their place.
   pairs.computeMedians();
   return pairs;
@@ -120,16 +122,31 @@ interface SampleRows {
   flag: Uint32Array;
   /** The print without TCP sequence numbers, for the second pass (empty once it is filed). */
   loosePrint: Uint32Array;
+  /** Rows whose loose print differs from the exact one: the second pass's rows. */
+  looseCount: number;
 }
 
-function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined, ways: RecordedWays): void {
+/**
+ * Where a pass's sweeps stand in the whole match: each pass sweeps its rows twice (clock
+ * offsets, then pairing), so the match is 2 × (rows of the exact pass + rows of the loose pass)
+ * units; `base` is what the sweeps before this one did.
+ */
+interface SweepProgress {
+  report: ReportShare;
+  base: number;
+  units: number;
+}
+
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined, ways: RecordedWays, report: ReportShare | undefined): void {
   const scratch = new SortBuffers();
   const rows = fileExactRows(captures, ids, scratch);
-  addEvidence(captures, ids, rows, false, pairs, candidates, ways);
+  const progress = report === undefined ? undefined : { report, base: 0, units: 2 * (rows.count + rows.looseCount) };
+  addEvidence(captures, ids, rows, false, pairs, candidates, ways, progress);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part, refiled in place in the first pass's rows.
-  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates, ways);
+  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates, ways, progress);
+  report?.(1);
 }
 
 /**
@@ -153,6 +170,7 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
     ts: new Float64Array(count),
     flag: new Uint32Array(count),
     loosePrint: new Uint32Array(count),
+    looseCount: 0,
   };
   const { print, leg, ts, flag, loosePrint } = rows;
   captures.forEach((c, ci) => {
@@ -167,6 +185,7 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
       ts[at] = t.sampleTs.data[s]!;
       flag[at] = t.sampleWay.data[s]! | (t.sampleTtl.data[s]! << 3);
       loosePrint[at] = relaxed[s]!;
+      if (relaxed[s] !== exact[s]) rows.looseCount++;
     }
     t.dropSamples();
   });
@@ -199,6 +218,7 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
     ts: ts.subarray(0, n),
     flag: flag.subarray(0, n),
     loosePrint: new Uint32Array(0),
+    looseCount: n,
   };
   const starts = fileInPlace(loose.print, [loose.leg, loose.ts, loose.flag]);
   sortWithinBuckets(starts, loose.print, [loose.leg, loose.ts, loose.flag], scratch);
@@ -227,6 +247,7 @@ function addEvidence(
   pairs: PairEvidence,
   candidates: CandidatePairs | undefined,
   ways: RecordedWays,
+  progress: SweepProgress | undefined,
 ): void {
   const exactPairs = loose ? pairs.count : 0;
   const { count: total, print: sorted, leg, ts, flag } = rows;
@@ -388,6 +409,8 @@ function addEvidence(
         }
       }
     });
+  } else if (progress !== undefined) {
+    progress.base += total; // no offsets sweep with one capture
   }
   /**
    * Whether the k-th occurrence at c and the k-th at d are one packet for every k: their time
@@ -510,12 +533,18 @@ function addEvidence(
   });
 
   function forEachGroup(visit: (start: number, end: number) => void): void {
+    let nextReport = 0;
     for (let start = 0; start < total; ) {
+      if (progress !== undefined && start >= nextReport) {
+        progress.report((progress.base + start) / progress.units);
+        nextReport = start + REPORT_EVERY;
+      }
       let end = start + 1;
       while (end < total && sorted[end] === sorted[start]) end++;
       if (end - start > 1) visit(start, end);
       start = end;
     }
+    if (progress !== undefined) progress.base += total;
   }
 
   function nearOffset(c: number, d: number, delta: number, tolerance: number): boolean {
