@@ -12,7 +12,7 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_DIR/nft-rulesets.sh"
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-replay pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -685,12 +685,12 @@ snapshot_world() {
   done
 }
 
-# Copy one host's files into the case; links.json and nft-trace.txt are lab-internal, not something
+# Copy one host's files into the case; links.json, nft-trace.txt and conntrack-events.txt are lab-internal, not something
 # a user would collect, and an empty dump (iptables-save of a host without iptables rules) says nothing.
 publish_host() {
   local case_dir=$1 host=$2
   mkdir -p "$case_dir/$host"
-  find "$(snap_dir "$host")" -maxdepth 1 -type f -size +0 ! -name links.json ! -name nft-trace.txt -exec cp {} "$case_dir/$host/" \;
+  find "$(snap_dir "$host")" -maxdepth 1 -type f -size +0 ! -name links.json ! -name nft-trace.txt ! -name conntrack-events.txt -exec cp {} "$case_dir/$host/" \;
   chmod 644 "$case_dir/$host"/*  # dumpcap creates its file 0600
 }
 
@@ -848,6 +848,62 @@ scenario_pod_egress_loadgen() {
     "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
     { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
     "" "" conntrack
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# Replayed traffic (issue 11 §4): the pod's own traffic to the partner (3 HTTP GETs, 3 UDP datagrams
+# from one socket) is recorded once on its eth0, then tcpreplay sends the pod's half of it out of the
+# pod's eth0 again, REPLAYS times: the very same frames (ports, IP IDs, TCP sequence numbers,
+# payloads) cross node1's MASQUERADE and the gateway's SNAT again and again. Only the recording's
+# connections are live; a replay has no socket behind it (see README.md for what the partner and the
+# pod's kernel answer). Before each replay node1's and the gateway's conntrack tables are flushed, so
+# each replay gets its own entries (and MASQUERADE --random-fully a new port); `conntrack -E -o
+# timestamp` on both records every entry with its time, which is how truth.mjs tells the replays apart.
+REPLAYS=4
+scenario_pod_egress_replay() {
+  local name=pod-egress-replay i
+  local record host
+  begin_scenario "$name" 0
+  start_partner_services
+  # The recording stays in the scratch folder (pod-client is not a host of the case).
+  record=$(snap_dir pod-client)
+  start_capture pod-client recorded.pcap "${TCPDUMP[@]}" -i eth0
+  http_gets pod-client "$PARTNER_IP" "$HTTP_PORT" 3
+  udp_datagrams pod-client "$PARTNER_IP" "$UDP_PORT" 3 "$name"
+  stop_captures
+  # What a replay sends: the pod's packets only (the partner's answers come from the partner).
+  # The pod's own capture holds TCP/UDP checksums the veth left to offload (not yet filled in);
+  # replayed as they are, node1's conntrack would call every packet invalid, so tcprewrite fills
+  # them in, as anyone replaying a capture taken on a Linux sender must.
+  tcpdump -n -r "$record/recorded.pcap" -w "$record/pod-half.pcap" "ip src 10.244.1.2" 2>/dev/null
+  tcprewrite --fixcsum -i "$record/pod-half.pcap" -o "$record/replayed.pcap"
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  for host in node1 natgw; do
+    start_bg "$host" "$(snap_dir "$host")/conntrack-events.txt" conntrack -E -o timestamp
+    CAPTURE_PIDS+=("$!")
+  done
+  sleep 0.3  # conntrack -E prints nothing when it is ready; give it time to subscribe
+  for ((i = 1; i <= REPLAYS; i++)); do
+    # The recording's (and the previous replay's) entries would otherwise carry the replay.
+    for host in node1 natgw; do in_ns "$host" conntrack -F 2>/dev/null; done
+    in_ns pod-client tcpreplay -q -i eth0 "$record/replayed.pcap" 2>&1 | sed "s/^/lab:   pod-client: tcpreplay $i: /" >&2
+    sleep 1  # the partner's answers, the pod's resets and ICMP errors settle before the next flush
+  done
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" natgw
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "The traffic of pod default/client on node1 to the partner $PARTNER_IP (3 HTTP GETs, 3 UDP datagrams from one socket) was recorded once on the pod's eth0 and its pod half replayed $REPLAYS times by tcpreplay from the pod's eth0, 1 s apart: the same bytes (ports, IP IDs, TCP sequence numbers, payloads) cross node1's MASQUERADE (--random-fully) and the NAT gateway's SNAT to $NATGW_PUBLIC_IP again and again; conntrack was flushed on node1 and the gateway before each replay, so each replay has its own entries and masquerade ports. A replayed connection has no socket behind it: the partner answers the SYN, the pod's kernel resets it." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
+    "" "" conntrack-events
   write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }
@@ -1207,7 +1263,8 @@ check_requirements() {
   if [[ " ${SELECTED[*]} " == *" nodeport "* ]]; then command -v dumpcap >/dev/null 2>&1 || missing+=(dumpcap); fi
   if [[ " ${SELECTED[*]} " == *" ipv6-pod-egress "* ]]; then command -v gzip >/dev/null 2>&1 || missing+=(gzip); fi
   if [[ " ${SELECTED[*]} " == *"-nft "* ]]; then command -v nft >/dev/null 2>&1 || missing+=(nft); fi
-  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (Debian: apt-get install iproute2 iptables conntrack tcpdump tshark iputils-ping)"
+  if [[ " ${SELECTED[*]} " == *" pod-egress-replay "* ]]; then for tool in tcpreplay tcprewrite; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done; fi
+  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (Debian: apt-get install iproute2 iptables conntrack tcpdump tshark iputils-ping nftables tcpreplay)"
   # A container without CAP_SYS_ADMIN, or a kernel without namespaces, fails here clearly.
   local probe="${PREFIX}probe-$$"
   if ! ip netns add "$probe" 2>/dev/null || ! ip netns exec "$probe" true 2>/dev/null; then

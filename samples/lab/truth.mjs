@@ -226,6 +226,23 @@ function parseConntrack(text, host, file) {
   return entries;
 }
 
+// `conntrack -E -o timestamp`: "[1796648679.446208]\t    [NEW] tcp 6 120 SYN_SENT src=… [UNREPLIED] src=…".
+// Only NEW events: the kernel reports an entry once it is confirmed, after every NAT hook of the
+// first packet, so its reply tuple already holds the mapping. The timestamp is when conntrack read
+// the event (microseconds after the packet); a flushed table's entries come back as DESTROY.
+function parseConntrackEvents(text, host, file) {
+  const events = [];
+  (text ?? '').split('\n').forEach((line, index) => {
+    const m = /^\[(\d+)\.(\d+)\]\s+\[NEW\]\s+(.*)$/.exec(line);
+    if (!m) return;
+    const [entry] = parseConntrack(m[3], host, file);
+    if (!entry) return;
+    const tsNanos = BigInt(m[1]) * 1_000_000_000n + BigInt((m[2] + '000000000').slice(0, 9));
+    events.push({ ...entry, line: line.trim(), lineNumber: index + 1, tsNanos, event: true });
+  });
+  return events;
+}
+
 // What a packet of the original direction looks like after this entry's NAT.
 function translatedTuple(entry) {
   const r = entry.reply;
@@ -245,6 +262,36 @@ function tupleChain(first, entries) {
     chain.push(translatedTuple(nat[0]));
   }
   return chain;
+}
+
+// The same for a replay (pod-egress-replay), whose tuples repeat: conntrack was flushed between the
+// replays, so each replay has its own NEW event per host; at each hop the event nearest in time to
+// the flow's first packet is the one (replays are over a second apart, an event comes within
+// microseconds of its packet). Returns the tuples and the events that made them.
+const EVENT_REACH_NS = 500_000_000n;
+const distance = (a, b) => (a > b ? a - b : b - a);
+
+function nearestEvent(events, at, test) {
+  let best = null;
+  for (const e of events) {
+    if (!test(e) || distance(e.tsNanos, at) > EVENT_REACH_NS) continue;
+    if (best === null || distance(e.tsNanos, at) < distance(best.tsNanos, at)) best = e;
+  }
+  return best;
+}
+
+function eventChain(first, at, events) {
+  const chain = [first];
+  const made = [];
+  for (let hop = 0; hop < 4; hop++) {
+    const current = chain[chain.length - 1];
+    const nat = nearestEvent(events, at, (e) => e.proto === first.proto && sameTuple(e.orig, current) && !sameTuple(translatedTuple(e), current));
+    if (nat === null) break;
+    made.push(nat);
+    chain.push(translatedTuple(nat));
+  }
+  if (made.length === 0) throw new Error(`no conntrack NEW event within 0.5 s translates ${JSON.stringify(first)}: cannot follow the replay`);
+  return { chain, made };
 }
 
 // Follow conntrack entries from `before` to `after`, one NAT host at a time (several hosts
@@ -470,7 +517,7 @@ function describeStep(step, proto, between, ctx) {
         after: tupleOut(to, proto),
         rule,
         beyondCapturedHosts: !ctx.caseHosts.includes(entry.host),
-        conntrack: { file: entry.file, line: entry.line },
+        ...conntrackEvidence(entry, ctx),
       };
       if (nft.length > 1) t.ruleCandidates = nft.map((r) => `${r.family} ${r.table} ${r.chain} handle ${r.handle}: ${r.text}`);
       return t;
@@ -485,11 +532,20 @@ function describeStep(step, proto, between, ctx) {
       after: tupleOut(to, proto),
       rule: rule && { table: rule.table, chain: rule.chain, ruleNumber: rule.ruleNumber, text: rule.text, packets: rule.packets, source: `${rule.file}:${rule.line}` },
       beyondCapturedHosts: !ctx.caseHosts.includes(entry.host),
-      conntrack: { file: entry.file, line: entry.line },
+      ...conntrackEvidence(entry, ctx),
     };
     if (fired.length > 1) t.ruleCandidates = fired.map((r) => r.text);
     return t;
   });
+}
+
+// The entry as `conntrack -L` lists it in the host's conntrack.txt; an entry known from a NEW event
+// (a replay) is quoted from the events too, and from conntrack.txt only if it was still there when
+// the host was dumped (a replay's entries before the last flush were not).
+function conntrackEvidence(entry, ctx) {
+  if (!entry.event) return { conntrack: { file: entry.file, line: entry.line } };
+  const listed = ctx.listed.find((e) => e.host === entry.host && e.proto === entry.proto && sameTuple(e.orig, entry.orig) && sameTuple(e.reply, entry.reply));
+  return { ...(listed ? { conntrack: { file: listed.file, line: listed.line } } : {}), conntrackEvent: { file: entry.file, line: entry.line } };
 }
 
 function tupleOut(t, proto) {
@@ -505,6 +561,11 @@ function main() {
   // Every host's conntrack, in or out of the case: a translation happens where it happens.
   const conntrack = worldHosts.flatMap((host) =>
     parseConntrack(readIfExists(path.join(args.snapshots, host, 'conntrack.txt')), host, `${host}/conntrack.txt`));
+  // conntrack -E -o timestamp of the hosts that ran it (pod-egress-replay): lab-internal, not shipped.
+  const events = worldHosts.flatMap((host) =>
+    parseConntrackEvents(readIfExists(path.join(args.snapshots, host, 'conntrack-events.txt')), host, `${host}/conntrack-events.txt`));
+  const byEvents = spec.follow === 'conntrack-events';
+  if (byEvents && events.length === 0) throw new Error('the spec follows conntrack events, but no host has conntrack-events.txt with a NEW event');
   const ruleCache = new Map();
   const natRules = (host, v6) => {
     const name = v6 ? 'ip6tables-save.txt' : 'iptables-save.txt';
@@ -551,7 +612,13 @@ function main() {
   const flows = new Map();
   for (const p of packets) {
     if (!clientAddresses.has(p.src) || !isService(p)) continue;
-    const id = p.proto === 'tcp' ? p.key : `${p.proto} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort}`;
+    let id = p.proto === 'tcp' ? p.key : `${p.proto} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort}`;
+    // A replay repeats the key and the client's tuple: the conntrack entry it got tells it apart.
+    if (byEvents) {
+      const own = nearestEvent(events, p.tsNanos, (e) => e.proto === p.proto && sameTuple(e.orig, p));
+      if (own === null) throw new Error(`${p.host} frame ${p.frame}: no conntrack NEW event within 0.5 s has its tuple`);
+      id += ` ${own.file}:${own.lineNumber}`;
+    }
     if (!flows.has(id)) flows.set(id, { first: p, keys: new Set() });
     flows.get(id).keys.add(p.key);
   }
@@ -585,7 +652,7 @@ function main() {
     }
     return chains;
   });
-  const ctx = { conntrack, natRules, caseHosts, nftTraces, nftRuleset, iptablesChains };
+  const ctx = { conntrack, listed: conntrack, natRules, caseHosts, nftTraces, nftRuleset, iptablesChains };
   const flowsOut = [];
   for (const { first: p0, keys } of flows.values()) {
     // One copy per capture point (a retransmission is not a new point); without interface
@@ -597,9 +664,20 @@ function main() {
     // the machine's clock; the rounds are 2 s apart).
     // Followed by conntrack (spec.follow), the path is every packet carrying one of the flow's
     // tuples in the client's direction, from the flow's first packet on.
+    // Followed by conntrack events (a replay), a packet belongs to the flow when the entry that carried
+    // or made its tuple is this flow's, the nearest in time of those with that tuple.
     const seenAt = new Set();
-    const chain = spec.follow === 'conntrack' ? tupleChain(p0, conntrack) : null;
-    const candidates = chain ? packets.filter((p) => p.proto === p0.proto && chain.some((t) => sameTuple(t, p))) : byKey.get(p0.key);
+    const replay = byEvents ? eventChain(p0, p0.tsNanos, events) : null;
+    const chain = spec.follow === 'conntrack' ? tupleChain(p0, conntrack) : replay ? replay.chain : null;
+    const ownPacket = (p) => {
+      const k = chain.findIndex((t) => sameTuple(t, p));
+      if (!replay) return k >= 0;
+      if (k < 0) return false;
+      const entry = k === 0 ? replay.made[0] : replay.made[k - 1];
+      const carries = k === 0 ? (e) => sameTuple(e.orig, p) : (e) => sameTuple(translatedTuple(e), p);
+      return nearestEvent(events, p.tsNanos, (e) => e.proto === p0.proto && carries(e)) === entry;
+    };
+    const candidates = chain ? packets.filter((p) => p.proto === p0.proto && ownPacket(p)) : byKey.get(p0.key);
     const path_ = candidates.filter((p) => {
       if (p.src === p0.dst || p.tsNanos < p0.tsNanos) return false;
       if (!chain && p.tsNanos - p0.tsNanos > 1_000_000_000n) return false;
@@ -622,10 +700,10 @@ function main() {
     };
     // Repeated contents (one key for many datagrams) are counted at the flow's first point instead.
     const atFirstPoint = (p) => p.host === p0.host && p.iface === p0.iface && p.direction === p0.direction && !p.outer && sameTuple(p, p0);
-    if (p0.proto === 'udp') flow.datagrams = chain ? packets.filter(atFirstPoint).length : keys.size;
+    if (p0.proto === 'udp') flow.datagrams = chain ? candidates.filter(atFirstPoint).length : keys.size;
     if (p0.proto.startsWith('icmp')) flow.echoRequests = keys.size;
     flow.path = hops;
-    flow.translations = buildTranslations(hops, path_, p0.proto, ctx);
+    flow.translations = buildTranslations(hops, path_, p0.proto, replay ? { ...ctx, conntrack: replay.made } : ctx);
     // Where the case's own captures last saw it, when hosts captured only for the truth follow.
     const lastInCase = path_.filter((p) => p.inCase).pop();
     if (lastInCase !== lastHop) {

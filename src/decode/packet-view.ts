@@ -430,6 +430,9 @@ export class PacketView {
    * One 32-bit key over the NAT-invariant fields of depth d: upper-layer protocol, IPv4 ID, TCP
    * seq/ack/TSval, ICMP sequence, payload length and payload hash. Absent fields mix in as -1.
    * The ICMP echo id is left out: NAT may rewrite it (it is the "port" of ICMP in conntrack).
+   * An ICMP error's payload is the packet it answers, whose addresses, ports and checksums NAT
+   * rewrites inside the quote as it does outside (RFC 5508): the quote's own NAT-invariant fields
+   * stand in for the payload's hash, so an error is matched across NAT like any packet.
    * Returned as a signed 32-bit integer (stored in Uint32Array columns it reads back unsigned).
    */
   fingerprintAt(d: number): number {
@@ -441,8 +444,17 @@ export class PacketView {
     h = mix32i(h, this.hasField(d, Has.TCP_TIMESTAMP) ? this.tsVal[d]! | 0 : -1);
     h = mix32i(h, this.icmpSeqAt(d));
     h = mix32i(h, this.payloadLenAt(d));
-    h = mix32i(h, this.payloadHashAt(d));
+    const q = d + 1;
+    const quote = q < this.depthCount && (this.encapType[q] === Tunnel.ICMP_QUOTE || this.encapType[q] === Tunnel.ICMPV6_QUOTE);
+    h = mix32i(h, quote ? this.quotedPrint(q) : this.payloadHashAt(d));
     return h;
+  }
+
+  /** What NAT leaves alone in a quoted packet: its IPv4 ID, TCP sequence number and the hash of its (clipped) payload. */
+  private quotedPrint(q: number): number {
+    let h = fmix32i(this.ipVersion[q] === 4 ? this.ipIdAt(q) : -1);
+    h = mix32i(h, this.hasField(q, Has.TCP_SEQ) ? this.tcpSeq[q]! | 0 : -1);
+    return mix32i(h, this.hasField(q, Has.PAYLOAD) ? this.payloadHashAt(q) : -1);
   }
 
   // ---------------------------------------------------------------------------------------------

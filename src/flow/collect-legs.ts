@@ -168,6 +168,7 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
   input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
   input.tcpSeq = view.tcpSeqAt(d);
   input.fingerprint = view.fingerprintAt(d);
+  input.ipId = version === 4 ? view.ipIdAt(d) : -1;
   input.looseFingerprint = input.proto === 6 ? looseFingerprint(view, d, version) : input.fingerprint;
   input.ttl = view.ttl[d]!;
   input.matchable = isDistinctive(view, d, version, input.proto, input.dst);

@@ -42,6 +42,8 @@ export class LegInput {
   /** TCP sequence number (for SYNs: which connection), -1 when not TCP. */
   tcpSeq = -1;
   fingerprint = 0;
+  /** IPv4 identification, -1 for IPv6 (which has none in an unfragmented packet). */
+  ipId = -1;
   /** The fingerprint without TCP seq/ack, for middleboxes that shift sequence numbers (equal to `fingerprint` for other protocols). */
   looseFingerprint = 0;
   /** IPv4 TTL / IPv6 hop limit: routers lower it, NAT does not touch it, so it orders capture points. */
@@ -67,7 +69,14 @@ const FIN_OR_RST = 0x01 | 0x04;
  * after which NAT may map it anew.
  */
 const IDLE_NEW_FLOW_SECONDS = 180;
-
+/**
+ * A leg's opening datagram seen again, from the same side, at least this long after it is a
+ * replay of the conversation, not a copy of the same packet at another interface of an `any`
+ * capture without interface names (µs apart); matching's occurrence window has the same width.
+ */
+const REPLAY_MIN_SECONDS = 0.5;
+/** openingSide: 0 the leg's first packet cannot mark a replay, 1 it came from the low endpoint, 2 from the high one. */
+const NO_OPENING = 0;
 export class LegTable {
   count = 0;
   // Open addressing: slot i holds [2i] the leg (-1 empty) and [2i + 1] its key's hash, so a probe
@@ -101,6 +110,9 @@ export class LegTable {
   readonly synSeen = u8(256);
   /** 1 when a later connection on the same ports took the key over. */
   readonly superseded = u8(256);
+  /** The first packet's fingerprint and side (openingSide), for protocols without connections: see startsNewConnection. */
+  readonly openingPrint = u32(256);
+  readonly openingSide = u8(256);
 
   // ---- per sampled packet: matching's input, dropped once it has read them (dropSamples) ----
   samples = 0;
@@ -135,14 +147,20 @@ export class LegTable {
    * Whether a packet on a known 5-tuple opens another connection: a SYN with another initial
    * sequence number, or any SYN after the connection was closed (FIN or RST: a replay repeats
    * the ISN too); for protocols without connections, a packet after an idle time longer than
-   * conntrack keeps such a flow (its NAT mapping may differ).
+   * conntrack keeps such a flow (its NAT mapping may differ), or the leg's opening IPv4
+   * datagram again: same IP ID (≠ 0), payload and side, half a second or more later. A sender
+   * gives every datagram a new ID (a per-socket counter; 0 only for unconnected sockets with DF,
+   * whose repeats are left alone), so that is the recording played again (tcpreplay), which
+   * conntrack may have mapped anew (samples/pod-egress-replay).
    */
-  private startsNewConnection(leg: number, p: LegInput, syn: boolean): boolean {
+  private startsNewConnection(leg: number, p: LegInput, syn: boolean, dir: number): boolean {
     if (syn) {
       const state = this.synSeen.data[leg]!;
       return (state & CLOSED) !== 0 || (state === SYN_SEEN && this.synSeq.data[leg] !== p.tcpSeq >>> 0);
     }
-    return p.tcpFlags < 0 && p.ts - this.lastTs.data[leg]! > IDLE_NEW_FLOW_SECONDS;
+    if (p.tcpFlags >= 0) return false;
+    if (p.ts - this.lastTs.data[leg]! > IDLE_NEW_FLOW_SECONDS) return true;
+    return this.openingSide.data[leg] === dir + 1 && this.openingPrint.data[leg] === p.fingerprint >>> 0 && p.ts - this.firstTs.data[leg]! >= REPLAY_MIN_SECONDS;
   }
 
   /** Adds one packet; returns its leg. */
@@ -170,7 +188,7 @@ export class LegTable {
     const syn = p.tcpFlags >= 0 && (p.tcpFlags & 0x12) === 0x02;
     if (leg < 0) {
       leg = this.insertAt(slot, h, p, dir);
-    } else if (this.startsNewConnection(leg, p, syn)) {
+    } else if (this.startsNewConnection(leg, p, syn, dir)) {
       // A connection reusing the 5-tuple: a new leg takes the key over, the old one stays as it was.
       this.superseded.data[leg] = 1;
       leg = this.insertAt(slot, h, p, dir);
@@ -230,6 +248,9 @@ export class LegTable {
     this.setLast(leg, p);
     this.opener.data[leg] = 2;
     this.firstSender.data[leg] = dir;
+    const marksReplay = p.tcpFlags < 0 && p.ipId > 0 && p.matchable;
+    this.openingSide.data[leg] = marksReplay ? dir + 1 : NO_OPENING;
+    this.openingPrint.data[leg] = marksReplay ? p.fingerprint >>> 0 : 0;
     this.outerVersion.data[leg] = p.outerVersion;
     if (p.outerVersion !== 0) {
       this.outerSrc.data.set(p.outerSrc, leg * 4);
@@ -304,6 +325,8 @@ export class LegTable {
     this.synSeq.ensure(leg);
     this.synSeen.ensure(leg);
     this.superseded.ensure(leg);
+    this.openingPrint.ensure(leg);
+    this.openingSide.ensure(leg);
   }
 
   /** Twice the slots; each key's current leg moves with its hash (superseded legs hold no slot). */

@@ -89,7 +89,45 @@ export function describeAmbiguity(
       ? `its packets and their replies carry the same bytes (an echo), a capture point holds only one of the two, and neither the ` +
         `directions the captures recorded (where they record any) nor the addresses tell which of them it shares with ${others}: ` +
         `which ${which} continues it is not known`
-      : `its packets repeat in ${others} (replayed or generated traffic, or a capture point that missed some copies), and neither ` +
-        `their times nor their counts at each point tell which ${which} continues it`;
+      : n === 1
+        ? oneCandidateReason(candidates.list[from]!, rivalsFor(index, candidates), elsewhere)
+        : `its packets repeat in ${others} (replayed or generated traffic, or a capture point that missed some copies), and neither ` +
+          `their times nor their counts at each point tell which ${which} continues it`;
   return { candidates: listed, candidateCount: n, reason };
+}
+
+/**
+ * The other flows that have flow `index`'s one candidate among theirs (flow indexes, ascending):
+ * it crosses each capture point once, so it continues at most one of them.
+ */
+function rivalsFor(index: number, candidates: FlowCandidates): number[] {
+  const only = candidates.list[candidates.start[index]!]!;
+  const rivals: number[] = [];
+  for (let k = candidates.start[only]!; k < candidates.start[only + 1]!; k++) {
+    if (candidates.list[k] !== index) rivals.push(candidates.list[k]!);
+  }
+  return rivals;
+}
+
+/**
+ * Why one candidate is not a link (docs/analyze.md §2, "Ambiguity"): a link needs packets paired,
+ * and a candidate is what is left where they could not be. With rivals, the candidate continues
+ * at most one of the flows that share it; without, the two are each other's only candidate, yet
+ * two copies that each lost their continuation (a capture point that missed some) would look the same.
+ */
+function oneCandidateReason(candidate: number, rivals: number[], elsewhere: string[]): string {
+  const head = `its packets repeat in 1 other flow, flow ${candidate + 1}, seen at ${elsewhere.join(', ')} (replayed or generated traffic, or a capture point that missed some copies)`;
+  if (rivals.length > 0) {
+    const shown = rivals.slice(0, MAX_LISTED_CANDIDATES).map((r) => r + 1);
+    const more = rivals.length > shown.length ? ` and ${rivals.length - shown.length} more` : '';
+    return (
+      `${head}; flow ${candidate + 1} is also the candidate of flow${rivals.length === 1 ? '' : 's'} ${shown.join(', ')}${more}, ` +
+      `and a connection crosses each capture point once, so it continues at most one of them: neither their times nor their ` +
+      `counts at each point tell which, and this flow may be a copy whose own continuation was not captured`
+    );
+  }
+  return (
+    `${head}, whose only candidate is this flow; they are still not linked: no packet of theirs could be paired by time or count, ` +
+    `and two copies that each lost their continuation at a capture point that missed them would look the same`
+  );
 }

@@ -64,9 +64,9 @@ function originalOf(flows: Flow[], copy: number, portStep: number): number {
   });
 }
 
-async function analyzeCopies(name: string, portStep: number, missing: Record<string, number[]>, drop: string[] = []): Promise<AnalyzeReport> {
+async function analyzeCopies(name: string, portStep: number, missing: Record<string, number[]>, drop: string[] = [], copies = COPIES): Promise<AnalyzeReport> {
   const dir = join(scratch, name);
-  await replicateCase(samplePath('pod-egress-natgw'), dir, COPIES, SPACING, portStep, missing);
+  await replicateCase(samplePath('pod-egress-natgw'), dir, copies, SPACING, portStep, missing);
   for (const host of drop) rmSync(join(dir, host), { recursive: true });
   const report = await runAnalyze({ paths: [dir], hosts: [] });
   expect(validate(JSON.parse(ANALYZE_FORMATS.json(report))), JSON.stringify(validate.errors)).toBe(true);
@@ -175,6 +175,32 @@ describe('a pure replay with a capture point that missed a copy', () => {
     expect(text).toMatch(/^ {2}tcp 198\.51\.100\.10:80 — ambiguous: /m);
     expect(rowFromReport(report).answers[0]).toMatch(/^tcp 198\.51\.100\.10:80 ambiguous: \d+ flows last seen at/);
   });
+});
+
+describe('two copies, a capture point that missed the second: one candidate is not a link', () => {
+  // Flow A, seen at the hosts that missed nothing, has one candidate: the fragment of its own copy
+  // at the host that missed the other one. But that fragment is also the candidate of copy 2's
+  // flow, and it crosses each capture point once: it continues one of them at most, and which
+  // one, no clock says (every packet they share repeats). So neither is linked, and the reason
+  // says so, naming the rival (docs/analyze.md §2, "Ambiguity").
+  for (const missedHost of ['node1', 'natgw', 'partner']) {
+    it(`${missedHost} missed copy 2: each flow with one candidate names the flow it competes with for it`, async () => {
+      const report = await analyzeCopies(`two-${missedHost}`, 0, { [missedHost]: [1] }, [], 2);
+      const byId = new Map(report.flows.map((f) => [f.id, f]));
+      const single = report.flows.filter((f) => f.ambiguous?.candidateCount === 1);
+      expect(single.length).toBe(2 * original.flows.length);
+      for (const f of single) {
+        const only = byId.get(f.ambiguous!.candidates[0]!.flow)!;
+        // The candidate's own candidates: this flow and its rival, the other copy's.
+        const rivals = only.ambiguous!.candidates.map((c) => c.flow).filter((id) => id !== f.id);
+        expect(rivals, `flow ${f.id}`).toHaveLength(1);
+        expect(copyOfFlow(byId.get(rivals[0]!)!)).not.toBe(copyOfFlow(f));
+        expect(f.ambiguous!.reason).toContain(`flow ${only.id} is also the candidate of flow ${rivals[0]}, and a connection crosses each capture point once`);
+      }
+      expectTrueToCopies(report, 0, missedHost);
+      expectAnswersTrue(report);
+    });
+  }
 });
 
 describe('copies on other ports, a capture point that missed one', () => {

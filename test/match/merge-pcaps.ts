@@ -7,13 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const GLOBAL_HEADER = 24;
 const RECORD_HEADER = 16;
 
-interface PcapRecord {
+export interface PcapRecord {
   seconds: number;
   micros: number;
   bytes: Buffer;
 }
 
-function readRecords(file: string, bytes: Buffer): PcapRecord[] {
+export function readRecords(file: string, bytes: Buffer): PcapRecord[] {
   if (bytes.length < GLOBAL_HEADER || bytes.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error(`${file}: little-endian µs pcap only`);
   const records: PcapRecord[] = [];
   for (let off = GLOBAL_HEADER; off < bytes.length; ) {

@@ -86,10 +86,27 @@ export function endpointText(e: TruthEndpoint, proto: string): string {
   return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 }
 
-export function findFlow(report: AnalyzeReport, truth: TruthFlow): Flow | undefined {
+/** natpath's flows with the truth flow's protocol, client and server endpoints. */
+function sameEnds(report: AnalyzeReport, truth: TruthFlow): Flow[] {
   const client = endpointText(truth.client, truth.proto);
   const server = endpointText(truth.server, truth.proto);
-  return report.flows.find((f) => f.proto === truth.proto && f.client === client && f.server === server);
+  return report.flows.filter((f) => f.proto === truth.proto && f.client === client && f.server === server);
+}
+
+/**
+ * The flow natpath made of the truth's flow. A replay repeats the client's tuple
+ * (pod-egress-replay): its copies are told apart by what NAT made of each, the source the server
+ * saw (or, beyond the case, the last source the case shows).
+ */
+export function findFlow(report: AnalyzeReport, truth: TruthFlow): Flow | undefined {
+  const same = sameEnds(report, truth);
+  if (same.length <= 1) return same[0];
+  if (truth.lastInCase !== undefined) {
+    const last = endpointText(truth.lastInCase.src, truth.proto);
+    return same.find((f) => f.lastSeen.src === last);
+  }
+  const sees = endpointText(truth.serverSees, truth.proto);
+  return same.find((f) => (f.seenByServer ?? f.lastSeen).src === sees);
 }
 
 /** "host:interface" at each capture point, in path order; a capture without interface names is "host:any". */
@@ -171,8 +188,17 @@ export function ourKind(kind: string): 'SNAT' | 'DNAT' | null {
 /** Compares the report with the scenario's truth.json; returns the differences as sentences. */
 export function differences(report: AnalyzeReport, truth: Truth): string[] {
   const problems: string[] = [];
+  const ends = (t: TruthFlow) => `${t.proto} ${endpointText(t.client, t.proto)} → ${endpointText(t.server, t.proto)}`;
+  const truthCount = new Map<string, number>();
+  for (const t of truth.flows) truthCount.set(ends(t), (truthCount.get(ends(t)) ?? 0) + 1);
   for (const t of truth.flows) {
-    const label = `${t.proto} ${endpointText(t.client, t.proto)} → ${endpointText(t.server, t.proto)}`;
+    const label = ends(t);
+    // As many flows as the kernel made connections (a replay's copies share the client's tuple).
+    if (truthCount.get(label) !== undefined) {
+      const ours = sameEnds(report, t).length;
+      if (ours !== truthCount.get(label)) problems.push(`${label}: ${ours} flows ≠ ${truthCount.get(label)} in the truth`);
+      truthCount.delete(label);
+    }
     const flow = findFlow(report, t);
     if (flow === undefined) {
       problems.push(`${label}: flow not found`);
