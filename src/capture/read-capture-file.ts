@@ -1,23 +1,39 @@
 // Async driver: streams a capture file (plain, or gzip through node:zlib) into a CaptureParser and
 // calls `onPacket` synchronously for each packet with one reused PacketRecord. Constant memory:
-// plain files are read with synchronous 1 MiB reads into one reused buffer (yielding to the event
-// loop every 64 MiB); gzip output chunks are borrowed.
+// plain files are read in 1 MiB chunks into two reused buffers (chunk-reader.ts), of large packets
+// the next chunk read on the thread pool while this one is parsed; gzip output chunks are borrowed.
 //
 // Malformed data never throws: it ends up in `diagnostics` and the packets before it are kept.
 // Only I/O failures (missing file, permission, EISDIR) throw, as CaptureFileError.
 
-import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import type { Diagnostic } from '../text/diagnostic.js';
+import { CaptureFileError } from './capture-file-error.js';
 import { CaptureParser } from './capture-parser.js';
 import { PacketRecord, type CaptureInterface } from './packet-record.js';
+import { ChunkReader } from './chunk-reader.js';
 import type { BlockCounts } from './reader-context.js';
+
+export { CaptureFileError };
 
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
-/** Reading a plain file gives the event loop a turn after this many bytes. */
+/** Reading a file on this thread gives the event loop a turn after this many bytes. */
 const YIELD_EVERY_BYTES = 64 * 1024 * 1024;
+/**
+ * Records of at least this many bytes on average: the next chunk is read on the thread pool while
+ * this one is parsed. The decoder reads a few header lines of each record, so moving the kernel's
+ * copy (~0.17 s per GB) to the other core pays. Smaller ones: it reads nearly every line, and
+ * lines copied by another core reach this one slower than lines this core copied itself
+ * (docs/performance.md: 1 GB of ~2 KB records and 10 M records of ~90 B, both ways). The bench's
+ * files are at ~90, ~1 200 and ~2 000 bytes; this bound lies between, not at a measured crossover.
+ */
+export const READ_AHEAD_MIN_RECORD_BYTES = 512;
+
+/** Whether to read the next chunk ahead, given the records so far (see READ_AHEAD_MIN_RECORD_BYTES). */
+export function readsAhead(bytesConsumed: number, packets: number): boolean {
+  return bytesConsumed >= READ_AHEAD_MIN_RECORD_BYTES * packets;
+}
 
 export interface CaptureReadOptions {
   /** Bytes per file read (default 1 MiB). Tests use tiny values to exercise chunk boundaries. */
@@ -57,21 +73,6 @@ export interface CaptureReadResult {
   stoppedEarly: boolean;
 }
 
-/** An I/O failure reading a capture (not a format problem): carries the system error code. */
-export class CaptureFileError extends Error {
-  readonly code: string | undefined;
-
-  constructor(
-    readonly path: string,
-    cause: unknown,
-  ) {
-    const err = cause as NodeJS.ErrnoException;
-    super(`cannot read capture file ${path}: ${err?.message ?? String(cause)}`, { cause });
-    this.name = 'CaptureFileError';
-    this.code = err?.code;
-  }
-}
-
 /** What a finished (or stopped) read says about the file; shared by the file and stream readers. */
 export function readResult(file: string, parser: CaptureParser, gzip: boolean, stopped: boolean): CaptureReadResult {
   if (!stopped) parser.finish();
@@ -106,34 +107,41 @@ export async function readCaptureFile(
   } catch (err) {
     throw new CaptureFileError(path, err);
   }
+  const reader = new ChunkReader(handle.fd, chunkSize, path);
   try {
-    const buffer = Buffer.allocUnsafe(Math.max(chunkSize, 2));
-    let n = await readChunk(handle, buffer, chunkSize, path);
-    const gzip = n >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    // No read-ahead for the first chunk: it may say gzip, which is read another way.
+    let chunk = await reader.next(false);
+    const gzip = chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
     const parser = new CaptureParser({ file: path, decompressed: gzip });
     const control = new ReadControl(parser);
     if (gzip) {
       await pumpGzip(handle, parser, record, onPacket, control, chunkSize, path);
     } else {
-      // Synchronous reads into the one reused buffer: the copy out of the page cache is done by
-      // this thread, just before the bytes are decoded, so they are still in this core's cache;
-      // an async read copies them on a thread-pool core and leaves this one idle meanwhile
-      // (measured: docs/performance.md). The event loop gets a turn every YIELD_EVERY_BYTES.
+      // Each chunk is parsed to its end (the parser carries a cut record over) before the next
+      // one is asked for, which may refill its buffer. Decided per chunk, so a file whose packets
+      // change size on the way switches. Reading ahead awaits a read per chunk (a turn for the
+      // event loop); reading here yields every YIELD_EVERY_BYTES.
       let sinceYield = 0;
-      while (n > 0) {
-        parser.append(buffer.subarray(0, n));
+      while (chunk.length > 0) {
+        parser.append(chunk);
         while (!control.stopped && parser.next(record)) onPacket(record, control);
         if (parser.stopped || control.stopped) break;
-        sinceYield += n;
-        if (sinceYield >= YIELD_EVERY_BYTES) {
-          sinceYield = 0;
-          await new Promise(setImmediate);
+        const ahead = readsAhead(parser.bytesConsumed, parser.packets);
+        if (ahead || reader.reading) {
+          chunk = await reader.next(ahead);
+        } else {
+          sinceYield += chunk.length;
+          if (sinceYield >= YIELD_EVERY_BYTES) {
+            sinceYield = 0;
+            await new Promise(setImmediate);
+          }
+          chunk = reader.nextHere();
         }
-        n = readChunkSync(handle, buffer, chunkSize, path);
       }
     }
     return readResult(path, parser, gzip, control.stopped);
   } finally {
+    await reader.settle();
     await handle.close();
   }
 }
@@ -153,23 +161,6 @@ export class ReadControl implements CaptureReadControl {
   }
 }
 
-function readChunkSync(handle: FileHandle, buffer: Buffer, length: number, path: string): number {
-  try {
-    return readSync(handle.fd, buffer, 0, length, null);
-  } catch (err) {
-    throw new CaptureFileError(path, err);
-  }
-}
-
-async function readChunk(handle: FileHandle, buffer: Buffer, length: number, path: string): Promise<number> {
-  try {
-    const { bytesRead } = await handle.read(buffer, 0, length, null);
-    return bytesRead;
-  } catch (err) {
-    throw new CaptureFileError(path, err);
-  }
-}
-
 /**
  * Streams the file through gunzip. Decompression errors (corrupt or cut gzip) become a diagnostic
  * with the decompressed offset; read errors of the file itself are rethrown as I/O errors.
@@ -184,6 +175,8 @@ async function pumpGzip(
   path: string,
 ): Promise<void> {
   const source = handle.createReadStream({ start: 0, highWaterMark: chunkSize, autoClose: false });
+  // node:zlib loaded only for gzip: importing it cost every run a few ms of CPU (docs/performance.md).
+  const { createGunzip } = await import('node:zlib');
   const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   let readError: unknown = null;
   source.on('error', (err) => {

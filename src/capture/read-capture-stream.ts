@@ -3,7 +3,6 @@
 // `capture.pcap.gz` inside the archive) is decompressed on the way.
 
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { CaptureParser } from './capture-parser.js';
 import { PacketRecord } from './packet-record.js';
 import { ReadControl, readCaptureFile, readResult, type CaptureReadControl, type CaptureReadOptions, type CaptureReadResult } from './read-capture-file.js';
@@ -43,6 +42,8 @@ export async function readCaptureStream(
   try {
     if (gzip) {
       // pipeline() carries an error of either side (a damaged archive, a damaged gzip) to the loop below.
+      // node:zlib loaded only for gzip: importing it cost every run a few ms of CPU (docs/performance.md).
+      const { createGunzip } = await import('node:zlib');
       const gunzip = pipeline(Readable.from(rest(), { objectMode: false }), createGunzip({ chunkSize: 256 * 1024 }), () => {});
       try {
         for await (const chunk of gunzip) if (feed(chunk as Uint8Array)) break;

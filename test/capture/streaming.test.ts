@@ -1,14 +1,15 @@
 // Streaming behaviour: chunk boundaries anywhere, every prefix of a real capture, gzip as a
 // stream, constant memory, and I/O errors that are errors (not diagnostics).
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureParser } from '../../src/capture/capture-parser.js';
 import { PacketRecord } from '../../src/capture/packet-record.js';
-import { CaptureFileError, readCaptureFile } from '../../src/capture/read-capture-file.js';
+import { CaptureFileError, READ_AHEAD_MIN_RECORD_BYTES, readCaptureFile, readsAhead } from '../../src/capture/read-capture-file.js';
 import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
 import { concat, payload, pcapHeader, pcapRecord } from './build-capture.js';
 import { parseBytes, snapshot, type SeenPacket } from './helpers.js';
@@ -174,6 +175,132 @@ describe('gzip', NEEDS_CORPUS, () => {
     // Either zlib notices first, or the garbage it produced fails a record check first.
     expect(bad.result.complete).toBe(false);
     expect(bad.result.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  });
+});
+
+/** File descriptors this process has open (Linux), to see that a reader closed its file. */
+function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+const HAS_PROC_FD = process.platform === 'linux';
+
+describe('reading ahead (large records) or here (small ones)', NEEDS_CORPUS, () => {
+  // 3.8 MB, 4 631 records of up to 1 514 B (823 B on average: read ahead).
+  const LARGE_RECORDS = 'pcapplusplus/pcap__example.pcap';
+  // 173 kB, 2 282 records of 76 B on average (read here). Same pcap header as LARGE_RECORDS.
+  const SMALL_RECORDS = 'tcpdump/arp-oobr.pcap';
+  const PCAP_HEADER_BYTES = 24;
+
+  it('reads ahead from 512 bytes per record on average', () => {
+    expect(READ_AHEAD_MIN_RECORD_BYTES).toBe(512);
+    expect(readsAhead(0, 0)).toBe(true); // nothing known yet
+    expect(readsAhead(512 * 100, 100)).toBe(true);
+    expect(readsAhead(512 * 100 - 1, 100)).toBe(false);
+  });
+
+  it('never refills the buffer being parsed: every record intact at any chunk size', async () => {
+    for (const file of [LARGE_RECORDS, SMALL_RECORDS]) {
+      const path = corpusPath(file);
+      const inMemory = parseBytes(new Uint8Array(readFileSync(path))).packets;
+      expect(inMemory.length).toBe(file === LARGE_RECORDS ? 4631 : 2282);
+      for (const size of [4096, 65_537, undefined]) {
+        const { packets, result } = await readFile(path, size);
+        expect(packets, `${file}, chunk size ${size ?? 'default'}`).toEqual(inMemory);
+        expect(result.complete).toBe(true);
+      }
+    }
+  });
+
+  it('switches between the two ways as the records change size, in both directions', async () => {
+    // The real records of both files in one pcap: small ones, large ones, then small ones again.
+    const small = readFileSync(corpusPath(SMALL_RECORDS));
+    const large = readFileSync(corpusPath(LARGE_RECORDS));
+    const smallRecords = small.subarray(PCAP_HEADER_BYTES);
+    const bytes = concat(small, large.subarray(PCAP_HEADER_BYTES), smallRecords, smallRecords, smallRecords);
+    const path = join(tmp, 'small-large-small.pcap');
+    writeFileSync(path, bytes);
+    const inMemory = parseBytes(bytes).packets;
+    expect(inMemory.length).toBe(4 * 2282 + 4631);
+    // The mean record size after each record: below the bound, above it, below it again.
+    let consumed = PCAP_HEADER_BYTES;
+    const ways = inMemory.map((p, i) => {
+      consumed = p.fileOffset + 16 + p.capLength;
+      return readsAhead(consumed, i + 1);
+    });
+    const switches = ways.filter((w, i) => i > 0 && w !== ways[i - 1]).length;
+    expect(ways[100]).toBe(false);
+    expect(ways[2282 + 4631 - 1]).toBe(true);
+    expect(ways.at(-1)).toBe(false);
+    expect(switches).toBe(2);
+    for (const size of [4096, 65_537, undefined]) {
+      const { packets, result } = await readFile(path, size);
+      expect(packets, `chunk size ${size ?? 'default'}`).toEqual(inMemory);
+      expect(result.complete).toBe(true);
+    }
+  });
+
+  it('reads a FIFO in order (one read in flight, at the current position)', async () => {
+    const fifo = join(tmp, 'capture.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    for (const file of [LARGE_RECORDS, SMALL_RECORDS]) {
+      const path = corpusPath(file);
+      const plain = await readFile(path);
+      for (const size of [4096, undefined]) {
+        const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', path, fifo], { stdio: 'ignore' });
+        const exited = new Promise((resolve) => writer.on('exit', resolve));
+        const viaFifo = await readFile(fifo, size);
+        expect(await exited).toBe(0);
+        expect(viaFifo.packets, `${file}, chunk size ${size ?? 'default'}`).toEqual(plain.packets);
+        expect({ ...viaFifo.result, file: '' }).toEqual({ ...plain.result, file: '' });
+      }
+    }
+  });
+
+  it('stop() with a read in flight: the read is waited for, the file closed', async () => {
+    const before = HAS_PROC_FD ? openFds() : 0;
+    let packets = 0;
+    const result = await readCaptureFile(
+      corpusPath(LARGE_RECORDS),
+      (_r, control) => {
+        if (++packets === 3000) control.stop();
+      },
+      { chunkSize: 4096 },
+    );
+    expect(packets).toBe(3000);
+    expect(result.stoppedEarly).toBe(true);
+    if (HAS_PROC_FD) expect(openFds()).toBe(before);
+  });
+
+  it('a callback that throws on a later chunk: that error, no unhandled rejection, the file closed', async () => {
+    for (const file of [LARGE_RECORDS, SMALL_RECORDS]) {
+      const before = HAS_PROC_FD ? openFds() : 0;
+      const boom = new Error('boom');
+      let packets = 0;
+      await expect(
+        readCaptureFile(
+          corpusPath(file),
+          () => {
+            if (++packets === 2000) throw boom;
+          },
+          { chunkSize: 8192 },
+        ),
+      ).rejects.toBe(boom);
+      if (HAS_PROC_FD) expect(openFds()).toBe(before);
+    }
+  });
+
+  it('gives the event loop a turn between chunks read ahead', async () => {
+    let packets = 0;
+    let packetsWhenImmediateRan = -1;
+    await readCaptureFile(
+      corpusPath(LARGE_RECORDS),
+      () => {
+        if (++packets === 1) setImmediate(() => (packetsWhenImmediateRan = packets));
+      },
+      { chunkSize: 65_536 },
+    );
+    expect(packetsWhenImmediateRan).toBeGreaterThan(0);
+    expect(packetsWhenImmediateRan).toBeLessThan(packets / 10);
   });
 });
 
