@@ -117,7 +117,8 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
           problemAt(
             'capture.contradictory-directions',
             `at ${point}, ${formatCount(w.legs)} connection(s) have every packet of both ways recorded as ${w.recordedAs}, ` +
-              `though a packet and its reply cross an interface in opposite directions: their recorded directions are not used as evidence, and their hops show none`,
+              `though a packet and its reply cross an interface in opposite directions (a mirror port's capture records everything as incoming, ` +
+              `a writer that puts one flag on every record makes them all alike): their recorded directions are not used as evidence, and their hops show none`,
             { file: file.displayPath },
           ),
         );

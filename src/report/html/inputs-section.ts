@@ -18,12 +18,28 @@ function snapshotList(files: string[]): Html {
     const dir = slash >= 0 ? f.slice(0, slash + 1) : '';
     byDir.set(dir, [...(byDir.get(dir) ?? []), f.slice(slash + 1)]);
   }
-  return html`<ul>${[...byDir].map(([dir, names]) => html`<li><span class="mono file muted">${dir}</span> ${names.map((n, i) => html`${i > 0 ? ', ' : ''}<span class="mono file" title="${dir + n}">${n}</span>`)}</li>`)}</ul>`;
+  return html`<ul>${[...byDir].map(([dir, names]) => html`<li><span class="mono muted">${pathPieces(dir)}</span> ${names.map((n, i) => html`${i > 0 ? ', ' : ''}<span class="mono file" title="${dir + n}">${n}</span>`)}</li>`)}</ul>`;
+}
+
+/**
+ * A capture's path, breakable only after a `/`: each piece ("case/", "node1/", "capture.pcap") is
+ * kept whole (.file-piece), with a break opportunity (<wbr>) between pieces, as snapshots break
+ * between their folder's pieces and their names. A piece alone wider than its column still wraps
+ * on a phone.
+ */
+function capturePath(path: string): Html {
+  return html`<span class="mono file-path" title="${path}">${pathPieces(path, 'file-piece')}</span>`;
+}
+
+/** "a/b/c" as pieces "a/", "b/", "c" with a break opportunity after each slash; `whole`: the class that keeps a piece whole. */
+function pathPieces(path: string, whole = 'dir-piece'): Html {
+  const pieces = path.split('/').map((p, i, all) => (i < all.length - 1 ? `${p}/` : p)).filter((p) => p !== '');
+  return html`${pieces.map((p, i) => html`${i > 0 ? html`<wbr>` : ''}<span class="${whole}">${p}</span>`)}`;
 }
 
 function hostRow(h: HostView): Html {
   return html`<tr data-host="${h.name}"><th scope="row">${h.name}</th>
-<td>${h.captures.length === 0 ? html`<span class="muted">none</span>` : html`<ul>${h.captures.map((c) => html`<li><span class="mono file">${c.file}</span> — ${c.format ?? 'unknown format'}, ${c.packets} packets (${c.nonIpPackets} not IP${c.damagedPackets > 0 ? html`, <span class="unexplained-text">${c.damagedPackets} damaged</span>` : ''}) at <span class="mono">${c.interfaces.join(', ') || 'no interface'}</span></li>`)}</ul>`}</td>
+<td>${h.captures.length === 0 ? html`<span class="muted">none</span>` : html`<ul>${h.captures.map((c) => html`<li>${capturePath(c.file)} — ${c.format ?? 'unknown format'}, ${c.packets} packets (${c.nonIpPackets} not IP${c.damagedPackets > 0 ? html`, <span class="unexplained-text">${c.damagedPackets} damaged</span>` : ''}) at <span class="mono">${c.interfaces.join(', ') || 'no interface'}</span></li>`)}</ul>`}</td>
 <td>${h.snapshots.length === 0 ? html`<span class="muted">none</span>` : snapshotList(h.snapshots)}</td>
 <td>${clockText(h)}</td></tr>`;
 }

@@ -64,7 +64,14 @@ table.inputs ul { margin: 0; padding-left: 16px; }
 /* File names break where they must, at a hyphen or slash first (word-break: break-all cut
    "ip-addr.txt" as "ip-a ddr.txt" even on a desktop); where the table has room, each stays whole. */
 .file { overflow-wrap: anywhere; }
-@media (min-width: 700px) { .file { display: inline-block; max-width: 100%; } }
+@media (min-width: 700px) { .file { display: inline-block; max-width: 100%; white-space: nowrap; } }
+/* A capture's path breaks only after a slash (<wbr> between pieces): at desktop width each piece
+   stays whole and its column is made wide enough for the longest (min-content); on a phone a piece
+   wider than the whole column may still wrap rather than widen the page. */
+.file-piece { display: inline-block; max-width: 100%; overflow-wrap: anywhere; }
+@media (min-width: 700px) { .file-piece { white-space: nowrap; max-width: none; } }
+/* A snapshot folder's pieces: whole where the column has room, else wrapped (the folder is context; its names are whole). */
+.dir-piece { display: inline-block; max-width: 100%; overflow-wrap: anywhere; }
 .diagnostics { font-size: 13px; padding-left: 18px; }
 .group { background: ${C.paper}; border: 1px solid var(--border); border-radius: 6px; padding: 4px 14px 12px; margin: 0 0 14px; }
 .path-figure { margin: 8px 0 12px; }

@@ -27,7 +27,7 @@ function renderHtml(report: AnalyzeReport): string {
 
 /** The little of the page's globals the tests touch (the project compiles without the DOM library). */
 interface InPage {
-  document: { getElementById(id: string): { open?: boolean } | null };
+  document: { getElementById(id: string): { open?: boolean } | null; documentElement: { scrollWidth: number } };
   dispatchEvent(event: Event): boolean;
   getComputedStyle(element: unknown): { fontSize: string };
 }
@@ -245,6 +245,51 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
     expectClean(problems);
     await saveScreenshot(page, 'hostile-names.png', true);
     await page.close();
+  });
+
+  it.runIf(scenarios.includes('pod-egress-natgw'))('breaks a capture path wider than its column only after a slash', async () => {
+    // Snapshot names break between their folder and their names; a capture's whole path used to
+    // break anywhere ("capt / ure.pcap") when wider than its column.
+    const deep = join(scratch, 'incident-2026-12-07-partner-whitelist-rejects', 'collected-on-the-nodes-by-natpath', 'pod-egress-natgw');
+    cpSync(join(SAMPLES, 'pod-egress-natgw'), deep, { recursive: true });
+    renameSync(join(deep, 'node1', 'capture.pcap'), join(deep, 'node1', 'node1-any-interface-capture.pcap'));
+    const report = await runAnalyze({ paths: [deep], hosts: [] });
+    const file = join(scratch, 'deep-paths.html');
+    writeFileSync(file, renderHtml(report));
+    for (const width of [1280, 760, 390]) {
+      const { page, problems } = await openReport(browser, file, { width, height: 900 });
+      const paths = await page.$$eval('table.inputs .file-path', (els) =>
+        els.map((e) => {
+          const font = parseFloat((globalThis as unknown as InPage).getComputedStyle(e).fontSize);
+          const pieces = [...e.querySelectorAll('.file-piece')];
+          return {
+            text: e.textContent,
+            title: e.getAttribute('title'),
+            // A piece on two lines is over twice its font size high.
+            cut: pieces.filter((p) => p.getBoundingClientRect().height > 2 * font).map((p) => p.textContent),
+            lines: new Set(pieces.map((p) => Math.round(p.getBoundingClientRect().top))).size,
+          };
+        }),
+      );
+      const captures = report.hosts.flatMap((h) => h.captures.map((c) => c.file));
+      expect(paths.map((p) => p.text)).toEqual(captures);
+      expect(paths.map((p) => p.title)).toEqual(captures);
+      // No piece is cut where the column can hold it; the longest piece here is 46 characters. Nor is a snapshot's name.
+      if (width >= 760) {
+        expect(paths.flatMap((p) => p.cut), `width ${width}`).toEqual([]);
+        const names = await page.$$eval('table.inputs .file[title]', (els) =>
+          els.filter((e) => e.getBoundingClientRect().height > 2 * parseFloat((globalThis as unknown as InPage).getComputedStyle(e).fontSize)).map((e) => e.textContent),
+        );
+        expect(names, `width ${width}`).toEqual([]);
+        // Nothing wider than the page.
+        expect(await page.evaluate(() => (globalThis as unknown as InPage).document.documentElement.scrollWidth), `width ${width}`).toBeLessThanOrEqual(width);
+      }
+      // The paths are wider than their column: they did wrap, between pieces.
+      expect(Math.max(...paths.map((p) => p.lines)), `width ${width}`).toBeGreaterThan(1);
+      expectClean(problems);
+      if (width === 760) await saveScreenshot(page.locator('#inputs'), 'deep-capture-paths.png');
+      await page.close();
+    }
   });
 
   it('pages, sorts and filters 500 flows', async () => {
