@@ -75,7 +75,8 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
   const last = oriented[oriented.length - 1]!;
   const lastHop = hops[hops.length - 1]!;
   const lastHost = hosts[last.host]!;
-  const view = judgeServerView(lastHost, lastHop, last.version, last.server);
+  const serverHost = hosts.find((h) => h !== lastHost && h.ownsAddress(last.version, last.server))?.name ?? null;
+  const view = judgeServerView(lastHost, lastHop, last.version, last.server, serverHost);
   const tunnels = [...new Set(hops.flatMap((h) => h.encapsulation.map((e) => e.type)))];
   const flow: Flow = {
     id,
