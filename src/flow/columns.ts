@@ -87,31 +87,36 @@ const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, optio
  * grows in place (no copy, no old array left behind) and `release()` shrinks to nothing, its
  * pages returned to the system there and then. An ordinary array's memory waits for the garbage
  * collector, which V8 may not run for seconds while matching, the peak, fills its own arrays
- * (docs/performance.md). Reading and writing such a view costs more (V8 11 checks its length
- * on every access: ~2.5× a plain array's in a tight loop), so it suits columns written once per
- * sampled packet and read once.
+ * (docs/performance.md). Two costs: reading and writing such a view costs more (V8 11 checks
+ * its length on every access: ~2.5× a plain array's in a tight loop), so it suits columns
+ * written once per sampled packet and read once; and shrinking clears every byte of the length
+ * given up, touching pages never written (128 MB of untouched length made 128 MB of peak), so
+ * the length follows the rows written in steps of an eighth, never a presized guess.
  */
 export class ReleasableColumn<T extends TypedArray> {
   data: T;
   private buffer: ResizableBuffer;
 
-  /** `capacity` rows at first (pages untouched until written), growing in place up to `maxRows`. */
+  /** Room for `rows` rows at first, growing in place (reserved, not resident) up to `maxRows`. */
   constructor(
     private readonly make: TypedArrayConstructor<T>,
-    capacity: number,
+    rows: number,
     maxRows: number,
   ) {
     const bytes = make.BYTES_PER_ELEMENT;
-    this.buffer = new ResizableBuffer(capacity * bytes, { maxByteLength: Math.max(capacity, maxRows) * bytes });
-    this.data = new make(this.buffer, 0, capacity);
+    this.buffer = new ResizableBuffer(rows * bytes, { maxByteLength: Math.max(rows, maxRows, 1) * bytes });
+    this.data = new make(this.buffer, 0, rows);
   }
 
-  /** Makes room for row `row`, quadrupling the rows, in place up to the maximum, past it in a larger buffer. */
+  /**
+   * Makes room for row `row`: an eighth more rows (GROW_ROWS at least), in place up to the
+   * maximum, past it in a larger buffer. The step depends on rows only, so that columns of one
+   * table grown together keep the same length whatever their element size.
+   */
   ensure(row: number): void {
     if (row < this.data.length) return;
     const bytes = this.make.BYTES_PER_ELEMENT;
-    let rows = this.data.length || 1;
-    while (rows <= row) rows *= 4;
+    const rows = Math.max(row + 1, Math.ceil(this.data.length * 1.125), this.data.length + GROW_ROWS);
     if (rows * bytes <= this.buffer.maxByteLength) {
       this.buffer.resize(rows * bytes);
       this.data = new this.make(this.buffer, 0, rows);
@@ -131,3 +136,6 @@ export class ReleasableColumn<T extends TypedArray> {
     this.data = new this.make(this.buffer, 0, 0);
   }
 }
+
+/** The least a ReleasableColumn grows by, in rows: a resize is a system call. */
+const GROW_ROWS = 8192;

@@ -54,9 +54,9 @@ export class LegInput {
   linkDirection = 0;
 }
 
-/** Bytes of capture a packet takes at least, near enough (record header and a minimal frame): presizes the samples. */
+/** Bytes of capture a packet takes at least, near enough (record header and a minimal frame): sizes the samples' reservation. */
 const MIN_BYTES_PER_PACKET = 64;
-/** Sample rows presized at most (16 M: 352 MB of address space, none of it touched until used). */
+/** Sample rows reserved at most (16 M: 352 MB of address space, none of it resident until used). */
 const MAX_PRESIZED_SAMPLES = 1 << 24;
 
 /** synSeen: bit 0 a SYN opened the leg, bit 1 a FIN or RST closed it since. */
@@ -134,19 +134,18 @@ export class LegTable {
   readonly sampleTtl: ReleasableColumn<Uint8Array>;
 
   /**
-   * `captureBytes`, the size of the capture when known, sizes the sample columns for as many
-   * packets as it can hold: growing them by steps copies what they hold into fresh memory each
-   * time, and the memory given back stays with the process (glibc keeps it) while matching,
-   * the peak, runs. Rows never written cost no memory (docs/performance.md).
+   * `captureBytes`, the size of the capture when known, sizes the address space the sample
+   * columns reserve, for as many packets as it can hold: they grow in place within it, with no
+   * copy left behind, and beyond it move (ReleasableColumn; docs/performance.md).
    */
   constructor(captureBytes = 0) {
     const rows = Math.min(MAX_PRESIZED_SAMPLES, Math.max(4096, Math.ceil(captureBytes / MIN_BYTES_PER_PACKET)));
-    this.sampleLeg = new ReleasableColumn(Int32Array, rows, MAX_PRESIZED_SAMPLES);
-    this.sampleTs = new ReleasableColumn(Float64Array, rows, MAX_PRESIZED_SAMPLES);
-    this.sampleFingerprint = new ReleasableColumn(Uint32Array, rows, MAX_PRESIZED_SAMPLES);
-    this.sampleLooseFingerprint = new ReleasableColumn(Uint32Array, rows, MAX_PRESIZED_SAMPLES);
-    this.sampleWay = new ReleasableColumn(Uint8Array, rows, MAX_PRESIZED_SAMPLES);
-    this.sampleTtl = new ReleasableColumn(Uint8Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleLeg = new ReleasableColumn(Int32Array, 0, rows);
+    this.sampleTs = new ReleasableColumn(Float64Array, 0, rows);
+    this.sampleFingerprint = new ReleasableColumn(Uint32Array, 0, rows);
+    this.sampleLooseFingerprint = new ReleasableColumn(Uint32Array, 0, rows);
+    this.sampleWay = new ReleasableColumn(Uint8Array, 0, rows);
+    this.sampleTtl = new ReleasableColumn(Uint8Array, 0, rows);
   }
 
   /**

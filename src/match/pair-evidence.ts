@@ -65,8 +65,8 @@ export class PairEvidence {
   private readonly deltaHead: Column<Int32Array>;
   private readonly firstDelta: Column<Float64Array>;
   private readonly inlineDelta: Column<Float32Array>;
-  private readonly deltaValue = new ReleasableColumn(Float32Array, 4096, MAX_POOLED);
-  private readonly deltaNext = new ReleasableColumn(Int32Array, 4096, MAX_POOLED);
+  private readonly deltaValue = new ReleasableColumn(Float32Array, 0, MAX_POOLED);
+  private readonly deltaNext = new ReleasableColumn(Int32Array, 0, MAX_POOLED);
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OneBuffer, u32 } from '../../src/flow/columns.js';
+import { OneBuffer, ReleasableColumn, u32 } from '../../src/flow/columns.js';
 
 describe('columns', () => {
   it('grow by quadrupling and keep what they hold', () => {
@@ -36,5 +36,38 @@ describe('columns', () => {
     const slab = new OneBuffer(4, 4, 1);
     slab.column(Uint32Array);
     expect(() => slab.column(Uint32Array)).toThrow(/more columns/);
+  });
+
+  it('a releasable column grows in place by an eighth, moves past its maximum keeping its rows, and is empty once released', () => {
+    const c = new ReleasableColumn(Float64Array, 0, 100_000);
+    expect(c.data.length).toBe(0);
+    c.ensure(0);
+    // At least 8 192 rows a step, whatever the element size: columns grown together stay alike.
+    expect(c.data.length).toBe(8192);
+    const bytes = new ReleasableColumn(Uint8Array, 0, 100_000);
+    bytes.ensure(0);
+    expect(bytes.data.length).toBe(8192);
+    bytes.ensure(9000);
+    c.ensure(9000);
+    expect(bytes.data.length).toBe(c.data.length);
+    c.release();
+    c.ensure(0);
+    c.data[8191] = 1.5;
+    const buffer = c.data.buffer;
+    c.ensure(90_000);
+    expect(c.data.buffer).toBe(buffer);
+    expect(c.data.length).toBe(90_001);
+    expect(c.data[8191]).toBe(1.5);
+    c.data[90_000] = 2.5;
+    // Past the maximum: a larger buffer, the rows copied.
+    c.ensure(150_000);
+    expect(c.data.buffer).not.toBe(buffer);
+    expect(c.data.length).toBeGreaterThanOrEqual(150_001);
+    expect([c.data[8191], c.data[90_000], c.data[150_000]]).toEqual([1.5, 2.5, 0]);
+    c.release();
+    expect(c.data.length).toBe(0);
+    // Usable again after a release, from zeros.
+    c.ensure(3);
+    expect(c.data[3]).toBe(0);
   });
 });
