@@ -76,9 +76,7 @@ const OFFSET_SAMPLES = 4096;
  * passes are (their sweeps over the sampled packets).
  */
 export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs, hostOfCapture?: ArrayLike<number>, report?: ReportShare): PairEvidence {
-  const pairs = new PairEvidence(ids.count);
-  addBothPasses(captures, ids, pairs, candidates, recordedWays(captures, ids, hostOfCapture), report);
-  // The rows are unreachable from here on: the medians' array can take their place.
+  const pairs = addBothPasses(captures, ids, candidates, recordedWays(captures, ids, hostOfCapture), report);
   pairs.computeMedians();
   return pairs;
 }
@@ -137,9 +135,11 @@ interface SweepProgress {
   units: number;
 }
 
-function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined, ways: RecordedWays, report: ReportShare | undefined): void {
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, candidates: CandidatePairs | undefined, ways: RecordedWays, report: ReportShare | undefined): PairEvidence {
   const scratch = new SortBuffers();
   const rows = fileExactRows(captures, ids, scratch);
+  // Presized for the samples (see PairEvidence), once they are filed and released.
+  const pairs = new PairEvidence(ids.count, rows.count);
   const progress = report === undefined ? undefined : { report, base: 0, units: 2 * (rows.count + rows.looseCount) };
   addEvidence(captures, ids, rows, false, pairs, candidates, ways, progress);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
@@ -147,6 +147,7 @@ function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence
   // (those whose loose print differs) take part, refiled in place in the first pass's rows.
   addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates, ways, progress);
   report?.(1);
+  return pairs;
 }
 
 /**
@@ -220,7 +221,8 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
     loosePrint: new Uint32Array(0),
     looseCount: n,
   };
-  const starts = fileInPlace(loose.print, [loose.leg, loose.ts, loose.flag]);
+  // The loose prints have moved into `print`: their own column holds the filing's destinations.
+  const starts = fileInPlace(loose.print, loose.leg, loose.ts, loose.flag, loosePrint);
   sortWithinBuckets(starts, loose.print, [loose.leg, loose.ts, loose.flag], scratch);
   return loose;
 }
