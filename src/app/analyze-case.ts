@@ -16,6 +16,7 @@ import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from '.
 import { type HostKnowledge, SnapshotHostKnowledge } from '../match/host-knowledge.js';
 import { learnFromSnapshots } from '../match/learn-host.js';
 import { sourcePortMatters } from '../match/explain-translations.js';
+import { RelatedErrors } from '../match/related-errors.js';
 import { FlowShapes } from '../match/flow-shapes.js';
 import { type LegFacts, type LinkedFlows, linkLegs } from '../match/link-legs.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
@@ -217,7 +218,8 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const ambiguousShares: AnswerShare[] = [];
   const shapesInOrder: AnswerShare[] = [];
   const countOf = new Map<AnswerShare, number>();
-  const describe = (i: number): Flow => describeWithAmbiguity(i, linked, candidates, ids, captures, hosts);
+  const related = new RelatedErrors(linked, ids, captures, hosts);
+  const describe = (i: number): Flow => describeWithAmbiguity(i, linked, candidates, ids, captures, hosts, related);
   for (let i = 0; i < linked.count; i++) {
     if (i % REPORT_EVERY_HEAVY === 0) options.onStep?.(i);
     const shape = options.describeEveryFlow === true ? -1 : shapes.shapeOf(linked, i);
@@ -253,8 +255,8 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   return { linked, listed, multiAnswers, allAnswers, counts };
 }
 
-function describeWithAmbiguity(i: number, linked: LinkedFlows, candidates: FlowCandidates, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
-  const flow = describeFlow(i + 1, linked.flow(i), ids, captures, hosts);
+function describeWithAmbiguity(i: number, linked: LinkedFlows, candidates: FlowCandidates, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[], related: RelatedErrors): Flow {
+  const flow = describeFlow(i + 1, linked.flow(i), ids, captures, hosts, related);
   flow.ambiguous = describeAmbiguity(i, candidates, linked, ids, captures, hosts, flow);
   return flow;
 }

@@ -2,7 +2,7 @@
 // and the translations on the way. Built from what each flow adds to it (an AnswerShare), which
 // like flows share: a busy case has thousands of connections of a few shapes.
 
-import type { Answer, Flow, FlowAmbiguity, LastSeen, TranslatedBeyond, Translation, Untranslated } from './flow-model.js';
+import type { Answer, Flow, FlowAmbiguity, LastSeen, TranslatedBeyond, Translation, Untranslated, RelatedTranslation } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
 import { describeStepRule } from '../sim/state.js';
 
@@ -142,6 +142,13 @@ function addOnce(list: string[], item: string): void {
   if (!list.includes(item)) list.push(item);
 }
 
+/** An ICMP error's translation, without the flow's id (the errors of many flows share an answer line). */
+function relatedText(r: RelatedTranslation): string {
+  if (r.flows.length === 0) return 'by conntrack as RELATED to a flow not in the case';
+  const rule = r.mappingRule === null ? '' : `, mapped by ${describeStepRule(r.mappingRule)} (${r.mappingRule.target})`;
+  return `by conntrack as RELATED to the ${r.flowText.slice(r.flowText.indexOf('(') + 1).split(' ')[0]} flow it quotes${rule}`;
+}
+
 /** A translation without its ports: "SNAT 10.244.1.2 → 10.0.0.11 on node1 between cni0 and eth0". */
 function translationPattern(t: Translation): string {
   const [from, to] = t.kind === 'SNAT' ? [t.before.src, t.after.src] : [t.before.dst, t.after.dst];
@@ -155,7 +162,7 @@ function translationPattern(t: Translation): string {
         : t.where === 'beyond'
           ? `beyond the captured hosts, between ${a} and ${b}`
           : `between ${a} and ${b}`;
-  const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : '';
+  const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : t.related !== null ? ` ${relatedText(t.related)}` : '';
   return `${change} ${where}${rule}`;
 }
 

@@ -18,6 +18,7 @@ import { addressKey, type HostKnowledge } from './host-knowledge.js';
 import type { LinkedFlow } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
 import { judgeServerView } from './server-view.js';
+import { icmpErrorFacts, type RelatedErrors } from './related-errors.js';
 
 export interface CaptureOnHost {
   host: number;
@@ -25,7 +26,7 @@ export interface CaptureOnHost {
 }
 
 /** A leg's endpoints as words, oriented client → server. */
-interface OrientedLeg {
+export interface OrientedLeg {
   capture: number;
   leg: number;
   host: number;
@@ -38,7 +39,8 @@ interface OrientedLeg {
   clientIsLow: boolean;
 }
 
-export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
+/** `related` relates an ICMP error flow to the flow it quotes, which explains its translations (related-errors.ts). */
+export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[], related: RelatedErrors): Flow {
   const allOriented = linked.legs.map((g, i) => orient(ids.capture[g]!, ids.leg[g]!, captures, linked.clientIsLow[i]!));
   const allHops = allOriented.map((o, i) => describeHop(o, captures, hosts, linked.position[i]!));
   const kept = foldReplyOnlyHops(allOriented, allHops);
@@ -95,9 +97,11 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     tunnels,
     leaks: [],
     ambiguous: null,
+    icmpError: icmpErrorFacts(allOriented, captures),
   };
   flow.leaks = findLeaks(flow, hosts);
-  explainTranslations(flow, hosts);
+  if (flow.icmpError === null) explainTranslations(flow, hosts);
+  else related.explain(flow, allOriented);
   explainNoTranslation(flow, hosts);
   return flow;
 }
@@ -255,7 +259,7 @@ function describeTranslations(a: OrientedLeg, b: OrientedLeg, ha: Hop, hb: Hop, 
   for (const kind of ['DNAT', 'SNAT'] as const) {
     if (kind === 'SNAT' ? !srcChanged : !dstChanged) continue;
     const change = kind === 'SNAT' ? `source ${ha.src} → ${hb.src}` : `destination ${ha.dst} → ${hb.dst}`;
-    const base = { kind, between, before: { src: ha.src, dst: ha.dst }, after: { src: hb.src, dst: hb.dst }, rule: null, explained: false, conntrack: null };
+    const base = { kind, between, before: { src: ha.src, dst: ha.dst }, after: { src: hb.src, dst: hb.dst }, rule: null, explained: false, conntrack: null, related: null };
     // Upstream host first, then what happened between the hosts, then the downstream host; DNAT before SNAT within each.
     const order = (side: number) => side * 2 + (kind === 'DNAT' ? 0 : 1);
     if (a.host === b.host) {
@@ -313,7 +317,7 @@ function sameWords(x: Uint32Array, y: Uint32Array): boolean {
   return x[0] === y[0] && x[1] === y[1] && x[2] === y[2] && x[3] === y[3];
 }
 
-function endpointText(version: number, words: ArrayLike<number>, port: number, proto: number): string {
+export function endpointText(version: number, words: ArrayLike<number>, port: number, proto: number): string {
   return endpointWithPort(addressKey(version, words), hasPorts(proto) ? port : null);
 }
 

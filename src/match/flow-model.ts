@@ -93,6 +93,39 @@ export interface Translation {
   description: string;
   /** Why no rule is named, or what contradicts the snapshot. */
   note: string | null;
+  /**
+   * Set on an ICMP error's translations: the kernel rewrote it (outer addresses and quoted header)
+   * from the conntrack entry of the flow it quotes (RELATED), never by a nat rule of its own
+   * (`rule` stays null); null on every other translation.
+   */
+  related: RelatedTranslation | null;
+}
+
+/** Which flow's conntrack entry translated an ICMP error, and the rule that made that flow's mapping. */
+export interface RelatedTranslation {
+  /** The ids of the flows the errors quote (one per quoted connection); empty when the case holds none of them. */
+  flows: number[];
+  /** The first of them as its client sent it ("flow 4 (udp 10.244.1.2:51623 → 198.51.100.10:9000)"), or the quoted packet when no flow holds it. */
+  flowText: string;
+  /** The rule that made the first quoted flow's mapping on this host, when known. */
+  mappingRule: RuleRef | null;
+}
+
+/** An ICMP error flow: its type and what its first packet quotes. */
+export interface IcmpErrorFacts {
+  type: number;
+  code: number;
+  /** "port unreachable", "time exceeded in transit", … */
+  name: string;
+  /** The first error's quoted datagram at the flow's first capture point (source and destination as it was sent), null when the quote was cut before its IP header; complete is false when cut before its ports. */
+  quoted: { proto: string; src: EndpointText; dst: EndpointText; complete: boolean } | null;
+  /** Distinct quotes the errors carried at that capture point (at most 16 are kept per capture point; more are counted in quotesNotKept). */
+  quotes: number;
+  quotesNotKept: number;
+  /** The ids of the flows the errors are RELATED to (the quoted packets' flows), in id order; empty when none is in the case. */
+  relatedFlows: number[];
+  /** How the related flow was found, or why none was. */
+  reason: string;
 }
 
 /**
@@ -177,6 +210,8 @@ export interface Flow {
   leaks: Leak[];
   /** Set when the flow shared repeated packets with other flows and evidence could not tell which of them continues it; null otherwise. */
   ambiguous: FlowAmbiguity | null;
+  /** Set when the flow is ICMP errors (RELATED to the flow they quote); null otherwise. */
+  icmpError: IcmpErrorFacts | null;
 }
 
 /** Flows of one answer line last seen at one capture point with one source, not at the server. */
