@@ -111,6 +111,7 @@ export class RelatedErrors {
     const points = new Map<number, number>();
     let readable = 0;
     let cut = 0;
+    let headerCut = 0;
     let unmatched = 0;
     for (const o of oriented) {
       const t = this.captures[o.capture]!.legs.legs;
@@ -119,7 +120,11 @@ export class RelatedErrors {
       for (let q = t.errorFirstQuote.data[row]!; q >= 0; q = t.quoteNext.data[q]!) {
         const fields = t.quoteFields.data[q]!;
         const proto = t.quoteProto.data[q]!;
-        if ((fields & QUOTE_ADDRESSES) === 0 || ((fields & QUOTE_PORTS) === 0 && portsKeyed(proto))) {
+        if ((fields & QUOTE_ADDRESSES) === 0) {
+          headerCut++;
+          continue;
+        }
+        if ((fields & QUOTE_PORTS) === 0 && portsKeyed(proto)) {
           cut++;
           continue;
         }
@@ -131,11 +136,14 @@ export class RelatedErrors {
     }
     const quote = facts.quoted === null ? 'the quote' : `the quote (${facts.quoted.proto} ${facts.quoted.src} → ${facts.quoted.dst})`;
     if (points.size === 0) {
-      if (readable === 0) return { flows: [], reason: cut > 0 ? `${quote} was cut short before the ports that name a connection, at every capture point` : 'the errors quote nothing natpath could read' };
+      if (readable === 0) {
+        if (cut > 0) return { flows: [], reason: `${quote} was cut short before the ports that name a connection, at every capture point` };
+        return { flows: [], reason: headerCut > 0 ? "the errors' quotes were cut short inside their IP header, at every capture point: they name no connection" : 'the errors quote nothing natpath could read' };
+      }
       return { flows: [], reason: `no flow of the case holds ${quote.slice(4)} at the errors' capture points, open when the error passed: the flow it belongs to was not captured` };
     }
     const flows = [...points.keys()].sort((a, b) => a - b);
-    const partly = unmatched + cut > 0 ? `; ${unmatched + cut} quote(s) at some capture point named no flow there (cut short, or that point's connection was superseded by a later one on the same ports)` : '';
+    const partly = unmatched + cut + headerCut > 0 ? `; ${unmatched + cut + headerCut} quote(s) at some capture point named no flow there (cut short, or that point's connection was superseded by a later one on the same ports)` : '';
     const notKept = facts.quotesNotKept > 0 ? `; ${facts.quotesNotKept} error(s) at the first capture point quoted further connections, not kept` : '';
     return {
       flows,

@@ -30,6 +30,8 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           kept.map((u) => (u.rule === null ? '' : `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${u.rule.file}:${u.rule.line})`)).filter(Boolean).join('; '),
           kept.map((u) => u.reason).join('; '),
           f.ambiguous?.candidates.map((c) => c.flow).join(' ') ?? '', f.ambiguous?.reason ?? '',
+          f.icmpError?.name ?? '', f.icmpError?.relatedFlows.join(' ') ?? '',
+          next.map((t) => (t.related?.mappingRule ? `${ruleName(t.related.mappingRule)} (${ruleSourceText(t.related.mappingRule)})` : '')).filter(Boolean).join('; '),
         ]);
       }
     }
@@ -50,6 +52,9 @@ const CSV_COLUMNS = [
   // Per flow, when evidence could not tell which other flow continues it: the candidates' flow ids
   // (space-separated, at most 8) and why.
   'ambiguous_candidates', 'ambiguous_reason',
+  // ICMP error flows: the error, the flows whose packets they quote (conntrack RELATED, space-separated),
+  // and on the hop before a translation, the rule that made that flow's mapping (the errors meet no nat rule: 'rule' stays empty).
+  'icmp_error', 'related_flows', 'related_mapping_rule',
 ];
 
 export const ANALYZE_FORMATS = {

@@ -10,7 +10,7 @@ import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { captureWindow, type Provenance } from './provenance.js';
-import { clockLines, diagnosticLine, inputLines } from './render-analyze-text.js';
+import { clockLines, diagnosticLine, icmpErrorText, inputLines } from './render-analyze-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';
 import { cell, code, plain } from './escape-markdown.js';
@@ -114,11 +114,16 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
       out.push(`${i + 1}. ${change} ${plain(whereText(tr))}${!tr.explained && tr.where !== 'beyond' ? ' — **not explained by a rule**' : ''}`);
       if (tr.rule !== null) {
         out.push(`   - rule ${code(ruleName(tr.rule))} (${code(ruleSourceText(tr.rule))}): ${code(tr.rule.text)}`);
+      } else if (tr.related !== null) {
+        out.push(`   - related: ${plain(tr.note ?? tr.related.flowText)}`);
+        const mapping = tr.related.mappingRule;
+        if (mapping !== null) out.push(`   - mapped by ${code(ruleName(mapping))} (${code(ruleSourceText(mapping))}): ${code(mapping.text)}`);
       } else if (tr.note !== null) out.push(`   - ${plain(tr.note)}`);
       if (st.conntrack.length > 0) out.push(`   - conntrack ${st.conntrack.slice(0, o.verbose ? undefined : 3).map(code).join(', ')}${!o.verbose && st.conntrack.length > 3 ? `, … ${formatCount(st.conntrack.length - 3)} more (-v)` : ''}`);
     });
     out.push('');
   }
+  if (first.icmpError !== null) out.push(`ICMP ${plain(icmpErrorText(first.icmpError))}`, '');
   if (first.translatedBeyondReason !== null) out.push(`Not captured at the server: ${plain(first.translatedBeyondReason)}`, '');
   for (const leak of first.leaks) out.push(`**LEAK:** ${plain(leak.description)}`, '');
   for (const u of first.untranslated) out.push(`**Not translated on** ${plain(u.reason)}`, '');

@@ -5,7 +5,7 @@
 // most DEFAULT_SHAPES sections and DEFAULT_PORTS client ports each unless verbose.
 
 import type { Style } from './terminal.js';
-import type { AnalyzeReport, DiagnosticView } from './analyze-model.js';
+import type { AnalyzeReport, DiagnosticView, IcmpErrorFacts } from './analyze-model.js';
 import { answerSentence, candidateList } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
@@ -129,6 +129,14 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
     if (tr.rule !== null) {
       lines.push(...labelled('     ', 'rule', 9, `${ruleName(tr.rule)} (${ruleSourceText(tr.rule)})`, width));
       lines.push(...labelled('     ', '', 9, tr.rule.text, width));
+    } else if (tr.related !== null) {
+      // An ICMP error: conntrack's RELATED entry translated it; the rule named made the quoted flow's mapping.
+      const mapping = tr.related.mappingRule;
+      lines.push(...labelled('     ', 'related', 9, tr.note ?? tr.related.flowText, width).map(colour));
+      if (mapping !== null) {
+        lines.push(...labelled('     ', 'mapped by', 9, `${ruleName(mapping)} (${ruleSourceText(mapping)})`, width));
+        lines.push(...labelled('     ', '', 9, mapping.text, width));
+      }
     } else if (tr.note !== null) {
       lines.push(...labelled('     ', 'no rule', 9, tr.note, width).map(colour));
     }
@@ -137,6 +145,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
       lines.push(...labelled('     ', 'conntrack', 9, listed.join(', '), width));
     }
   });
+  if (first.icmpError !== null) lines.push(...labelled('  ', 'icmp', 9, icmpErrorText(first.icmpError), width));
   if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
   for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
   for (const u of first.untranslated) lines.push(...labelled('  ', 'why', 9, `not translated on ${u.reason}`, width).map(style.yellow));
@@ -188,3 +197,10 @@ export function inputLines(report: AnalyzeReport): string[] {
 }
 
 export { diagnosticLine };
+
+/** An ICMP error flow in one sentence: the error, what its first one quotes, the flows it is RELATED to and how they were found. */
+export function icmpErrorText(e: IcmpErrorFacts): string {
+  const quote = e.quoted === null ? 'quoting nothing readable' : `the first quoting ${e.quoted.proto} ${e.quoted.src} → ${e.quoted.dst}${e.quoted.complete ? '' : ' (cut short before its ports)'}`;
+  const related = e.relatedFlows.length === 0 ? 'RELATED to no flow of the case' : `RELATED to flow${e.relatedFlows.length === 1 ? '' : 's'} ${e.relatedFlows.join(', ')}`;
+  return `errors (${e.name}), ${quote}; ${related}: ${e.reason}`;
+}

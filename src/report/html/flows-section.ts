@@ -8,6 +8,7 @@ import { toneOf } from './path-layout.js';
 import { renderPathSvg, translationDetail } from './path-svg.js';
 import { captureOffsets, renderTimelineSvg } from './timeline-svg.js';
 import { ruleName, ruleSourceText } from '../rule-name.js';
+import { icmpErrorText } from '../render-analyze-text.js';
 
 /** Past this many diagrams in one report, flows keep their tables and translations but no drawing. */
 export const MAX_DIAGRAMS = 60;
@@ -40,7 +41,12 @@ function hopTable(f: Flow): Html {
  */
 export function translationItem(f: Flow, t: Translation, i: number, full = true): Html {
   const tone = toneOf(t);
-  const ruleLabel = t.rule !== null ? `${ruleName(t.rule)} (${t.rule.target})` : null;
+  const ruleLabel =
+    t.rule !== null
+      ? `${ruleName(t.rule)} (${t.rule.target})`
+      : t.related !== null
+        ? `conntrack: RELATED to ${t.related.flows.length === 0 ? 'a flow not in the case' : `flow ${t.related.flows.join(', ')}`}`
+        : null;
   // The rule's full text is on the page (it prints, and needs no hover); the rest of the evidence folds.
   const evidence = full
     ? html`${t.rule !== null ? html`<code class="rule-text">${t.rule.text}</code>` : ''}<details class="evidence"><summary>${ruleLabel ?? 'why no rule'}</summary><pre>${translationDetail(t).join('\n')}</pre></details>`
@@ -56,7 +62,8 @@ ${f.translations.length > 0 ? html` <span class="badge translated">${f.translati
 ${unexplained > 0 ? html` <span class="badge unexplained">${unexplained} not explained</span>` : ''}
 ${f.tunnels.length > 0 ? html` <span class="badge tunnel">${f.tunnels.join(', ')}</span>` : ''}
 ${f.leaks.length > 0 ? html` <span class="badge unexplained">leak</span>` : ''}
-${f.ambiguous !== null ? html` <span class="badge unexplained">ambiguous</span>` : ''}</summary>`;
+${f.ambiguous !== null ? html` <span class="badge unexplained">ambiguous</span>` : ''}
+${f.icmpError !== null ? html` <span class="badge translated" title="${icmpErrorText(f.icmpError)}">ICMP ${f.icmpError.name} · RELATED to ${f.icmpError.relatedFlows.length === 0 ? 'no flow of the case' : `flow ${f.icmpError.relatedFlows.join(', ')}`}</span>` : ''}</summary>`;
 }
 
 function flowDetails(f: Flow, representative: Flow): Html {
@@ -116,9 +123,10 @@ ${list}</section>`;
 
 /** Each translation's rule in full under its diagram (the diagram has room for its name only). */
 function ruleList(f: Flow): Html | string {
-  const ruled = f.translations.filter((t) => t.rule !== null);
+  // An ICMP error's translation lists the rule that made the quoted flow's mapping, saying so.
+  const ruled = f.translations.flatMap((t) => (t.rule !== null ? [{ t, rule: t.rule, via: '' }] : t.related?.mappingRule ? [{ t, rule: t.related.mappingRule, via: `RELATED to flow ${t.related.flows.join(', ')}, mapped by ` }] : []));
   if (ruled.length === 0) return '';
   return html`<ol class="rules">${ruled.map(
-    (t) => html`<li><span class="badge ${toneOf(t)}">${t.kind}</span> ${ruleName(t.rule!)} <span class="muted small">(${ruleSourceText(t.rule!)})</span><code class="rule-text">${t.rule!.text}</code></li>`,
+    ({ t, rule, via }) => html`<li><span class="badge ${toneOf(t)}">${t.kind}</span> ${via}${ruleName(rule)} <span class="muted small">(${ruleSourceText(rule)})</span><code class="rule-text">${rule.text}</code></li>`,
   )}</ol>`;
 }
