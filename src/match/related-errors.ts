@@ -147,7 +147,7 @@ export class RelatedErrors {
     const notKept = facts.quotesNotKept > 0 ? `; ${facts.quotesNotKept} error(s) at the first capture point quoted further connections, not kept` : '';
     return {
       flows,
-      reason: `the errors' quotes are packets of ${flows.length === 1 ? `flow ${flows[0]! + 1}` : `flows ${flows.map((f) => f + 1).join(', ')}`}, found at ${readable - unmatched} of ${readable} quote(s) over the capture points${partly}${notKept}`,
+      reason: `${readable - unmatched} of the ${readable} quote(s) read at the capture points name ${flows.length === 1 ? 'it' : 'them'}${partly}${notKept}`,
     };
   }
 

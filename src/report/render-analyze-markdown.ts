@@ -10,7 +10,7 @@ import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { captureWindow, type Provenance } from './provenance.js';
-import { clockLines, diagnosticLine, icmpErrorText, inputLines } from './render-analyze-text.js';
+import { clockLines, diagnosticLine, icmpErrorText, inputLines, relatedLine } from './render-analyze-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';
 import { cell, code, plain } from './escape-markdown.js';
@@ -115,7 +115,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
       if (tr.rule !== null) {
         out.push(`   - rule ${code(ruleName(tr.rule))} (${code(ruleSourceText(tr.rule))}): ${code(tr.rule.text)}`);
       } else if (tr.related !== null) {
-        out.push(`   - related: ${plain(tr.note ?? tr.related.flowText)}`);
+        out.push(`   - related: ${plain(relatedLine(tr.related, tr.note))}`);
         const mapping = tr.related.mappingRule;
         if (mapping !== null) out.push(`   - mapped by ${code(ruleName(mapping))} (${code(ruleSourceText(mapping))}): ${code(mapping.text)}`);
       } else if (tr.note !== null) out.push(`   - ${plain(tr.note)}`);

@@ -5,7 +5,7 @@
 // most DEFAULT_SHAPES sections and DEFAULT_PORTS client ports each unless verbose.
 
 import type { Style } from './terminal.js';
-import type { AnalyzeReport, DiagnosticView, IcmpErrorFacts } from './analyze-model.js';
+import type { AnalyzeReport, DiagnosticView, IcmpErrorFacts, RelatedTranslation } from './analyze-model.js';
 import { answerSentence, candidateList } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
@@ -132,7 +132,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
     } else if (tr.related !== null) {
       // An ICMP error: conntrack's RELATED entry translated it; the rule named made the quoted flow's mapping.
       const mapping = tr.related.mappingRule;
-      lines.push(...labelled('     ', 'related', 9, tr.note ?? tr.related.flowText, width).map(colour));
+      lines.push(...labelled('     ', 'related', 9, relatedLine(tr.related, tr.note), width).map(colour));
       if (mapping !== null) {
         lines.push(...labelled('     ', 'mapped by', 9, `${ruleName(mapping)} (${ruleSourceText(mapping)})`, width));
         lines.push(...labelled('     ', '', 9, mapping.text, width));
@@ -203,4 +203,11 @@ export function icmpErrorText(e: IcmpErrorFacts): string {
   const quote = e.quoted === null ? 'quoting nothing readable' : `the first quoting ${e.quoted.proto} ${e.quoted.src} → ${e.quoted.dst}${e.quoted.complete ? '' : ' (cut short before its ports)'}`;
   const related = e.relatedFlows.length === 0 ? 'RELATED to no flow of the case' : `RELATED to flow${e.relatedFlows.length === 1 ? '' : 's'} ${e.relatedFlows.join(', ')}`;
   return `errors (${e.name}), ${quote}; ${related}: ${e.reason}`;
+}
+
+/** An ICMP error's translation: the conntrack entry that made it; the full sentence (JSON note) when no quoted flow was found. */
+export function relatedLine(r: RelatedTranslation, note: string | null): string {
+  if (r.flows.length === 0) return note ?? r.flowText;
+  const one = r.flows.length === 1;
+  return `${one ? 'conntrack entry' : 'conntrack entries'} of ${r.flowText}: the errors are RELATED to ${one ? 'it' : 'them'}, no nat rule sees them`;
 }

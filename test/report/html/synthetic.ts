@@ -84,6 +84,7 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
         conntrack: null,
         description: `${kind === 'SNAT' ? 'source' : 'destination'} ${kind === 'SNAT' ? a.src : a.dst} → ${kind === 'SNAT' ? b.src : b.dst} ${sameHost ? `on ${a.host} between ${a.iface} and ${b.iface}` : 'beyond the captured hosts'}`,
         note: unexplained ? 'the snapshot does not predict this translation' : sameHost ? null : 'belongs to neither host',
+        related: null,
       });
     }
   }
@@ -106,6 +107,7 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
     tunnels: hops.some((h) => h.tunnel) ? ['vxlan'] : [],
     leaks: [],
     ambiguous: null,
+    icmpError: null,
   };
 }
 
