@@ -218,7 +218,7 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const ambiguousShares: AnswerShare[] = [];
   const shapesInOrder: AnswerShare[] = [];
   const countOf = new Map<AnswerShare, number>();
-  const related = new RelatedErrors(linked, ids, captures, hosts);
+  const related = new RelatedErrors(linked, ids, captures, (f, self) => describeFlow(f + 1, linked.flow(f), ids, captures, hosts, self));
   const describe = (i: number): Flow => describeWithAmbiguity(i, linked, candidates, ids, captures, hosts, related);
   for (let i = 0; i < linked.count; i++) {
     if (i % REPORT_EVERY_HEAVY === 0) options.onStep?.(i);

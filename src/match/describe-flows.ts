@@ -10,7 +10,8 @@ import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
-import { addressOf, endpointWithPort, hasPorts } from './endpoint-text.js';
+import { addressOf, hasPorts } from './endpoint-text.js';
+import { endpointText, protoName } from './endpoint-words.js';
 import { explainNoTranslation } from './explain-no-translation.js';
 import { explainTranslations } from './explain-translations.js';
 import { findLeaks } from './find-leaks.js';
@@ -317,26 +318,7 @@ function sameWords(x: Uint32Array, y: Uint32Array): boolean {
   return x[0] === y[0] && x[1] === y[1] && x[2] === y[2] && x[3] === y[3];
 }
 
-export function endpointText(version: number, words: ArrayLike<number>, port: number, proto: number): string {
-  return endpointWithPort(addressKey(version, words), hasPorts(proto) ? port : null);
-}
 
-export function protoName(proto: number): string {
-  switch (proto) {
-    case 6:
-      return 'tcp';
-    case 17:
-      return 'udp';
-    case 1:
-      return 'icmp';
-    case 58:
-      return 'icmpv6';
-    case 132:
-      return 'sctp';
-    default:
-      return `ip-proto-${proto}`;
-  }
-}
 
 /** Fills the Community ID of every hop and host leg of a flow about to be reported. */
 export function addCommunityIds(flow: Flow): void {

@@ -5,20 +5,31 @@
 // So an error is never translated by a nat rule of its own: this module finds the flow it quotes
 // and names it, and through it the rule that made that flow's mapping (docs/analyze.md).
 
-import type { CaptureOnHost, OrientedLeg } from './describe-flows.js';
-import { describeFlow, endpointText, protoName } from './describe-flows.js';
+import type { CaptureLegs } from '../flow/collect-legs.js';
+import { endpointText, protoName } from './endpoint-words.js';
 import type { Flow, IcmpErrorFacts, Translation } from './flow-model.js';
-import type { HostKnowledge } from './host-knowledge.js';
-import type { LinkedFlow, LinkedFlows } from './link-legs.js';
+import type { LinkedFlows } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
 import { QUOTE_ADDRESSES, QUOTE_PORTS, type LegTable } from '../flow/leg-table.js';
 import { describeStepRule } from '../sim/state.js';
+
+/** A leg of an error flow: describe-flows.ts's OrientedLeg (this module is below it: describeFlow calls it). */
+interface ErrorLeg {
+  capture: number;
+  leg: number;
+  version: number;
+}
+
+/** describe-flows.ts's CaptureOnHost. */
+interface CaptureOnHost {
+  legs: CaptureLegs;
+}
 
 /** Quoted flows described for their rule, kept for the errors that follow: bounded, cleared when full. */
 const MAX_QUOTED_KEPT = 4096;
 
 /** The error flow's first leg that carried ICMP errors: the first error's type and quote; null for other flows. */
-export function icmpErrorFacts(oriented: OrientedLeg[], captures: CaptureOnHost[]): IcmpErrorFacts | null {
+export function icmpErrorFacts(oriented: ErrorLeg[], captures: CaptureOnHost[]): IcmpErrorFacts | null {
   for (const o of oriented) {
     const t = captures[o.capture]!.legs.legs;
     const row = t.errorRow(o.leg);
@@ -64,15 +75,16 @@ export class RelatedErrors {
   private readonly quotedFlows = new Map<number, Flow>();
   private readonly describing = new Set<number>();
 
+  /** `describe` describes flow f (0-based) in full; describe-flows.ts's describeFlow, given by the caller (it calls back here). */
   constructor(
     private readonly linked: LinkedFlows,
     private readonly ids: LegIds,
     private readonly captures: CaptureOnHost[],
-    private readonly hosts: HostKnowledge[],
+    private readonly describe: (f: number, related: RelatedErrors) => Flow,
   ) {}
 
   /** Relates an error flow to the flows it quotes and explains its translations by their conntrack entries. */
-  explain(flow: Flow, oriented: OrientedLeg[]): void {
+  explain(flow: Flow, oriented: ErrorLeg[]): void {
     const facts = flow.icmpError!;
     const found = this.findQuotedFlows(oriented, facts);
     facts.relatedFlows = found.flows.map((f) => f + 1);
@@ -107,7 +119,7 @@ export class RelatedErrors {
    * distinct quote, the connection with the quoted endpoints there that was open when the first
    * such error passed (a connection that began after it is a later one on the same ports).
    */
-  private findQuotedFlows(oriented: OrientedLeg[], facts: IcmpErrorFacts): { flows: number[]; reason: string } {
+  private findQuotedFlows(oriented: ErrorLeg[], facts: IcmpErrorFacts): { flows: number[]; reason: string } {
     const points = new Map<number, number>();
     let readable = 0;
     let cut = 0;
@@ -152,7 +164,7 @@ export class RelatedErrors {
   }
 
   /** The flow of the connection with quote q's endpoints at the error leg's capture point, open when the quote first passed; -1 when none. */
-  private quotedFlowAt(o: OrientedLeg, t: LegTable, q: number): number {
+  private quotedFlowAt(o: ErrorLeg, t: LegTable, q: number): number {
     const ports = t.quotePorts.data[q]!;
     const w1 = t.keyWord(o.leg, 1);
     const leg = t.findLeg(
@@ -186,8 +198,7 @@ export class RelatedErrors {
     if (kept !== undefined) return kept;
     if (this.describing.has(f)) return null;
     this.describing.add(f);
-    const linked: LinkedFlow = this.linked.flow(f);
-    const flow = describeFlow(f + 1, linked, this.ids, this.captures, this.hosts, this);
+    const flow = this.describe(f, this);
     this.describing.delete(f);
     if (this.quotedFlows.size >= MAX_QUOTED_KEPT) this.quotedFlows.clear();
     this.quotedFlows.set(f, flow);
