@@ -31,7 +31,7 @@ export interface AnswerShare {
   ambiguous: boolean;
   /** Which end is the client is only a guess (flow.orientation.guessed): the line must not say who sees whom on it. */
   orientationGuessed: boolean;
-  /** The other end (the guessed client's address): what a guessed line names instead of a source. */
+  /** The other end as last seen (what `source` holds): what a guessed line names instead of a source. */
   peer: string;
   /** Seen at more than one capture point. */
   multiPoint: boolean;
@@ -61,7 +61,7 @@ export function answerShareOf(f: Flow): AnswerShare {
     patterns: f.translations.map(translationPattern),
     ambiguous: f.seenByServer === null && f.ambiguous !== null && contradictedByCandidates(f, f.ambiguous),
     orientationGuessed: f.orientation.guessed,
-    peer: addressOf(f.client),
+    peer: addressOf(seen.src),
     multiPoint: f.legs.length > 1 || f.legs[0]!.hops.length > 1,
     translations: f.translations.length,
     unexplained: f.translations.filter((t) => !t.explained && t.where !== 'beyond').length,
