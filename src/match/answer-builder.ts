@@ -144,7 +144,7 @@ function guessedText(server: string, g: { flows: number; peers: string[]; captur
   const these = g.flows === 1 ? 'flow' : 'flows';
   return (
     `${g.flows} ${these} last seen at ${g.capturePoints.join(', ')}: which end is the client is a guess (no TCP handshake and no conntrack entry, ` +
-    `only the first captured packet), so ${server} may be the client: not claimed as what either end sees (flows[].orientation)`
+    `only the first captured packet), so ${server} may be the client: no answer is claimed on them (flows[].orientation)`
   );
 }
 
