@@ -1,7 +1,6 @@
 // Reads a text snapshot whole (dumps are small next to captures), decompressing gzip when needed.
 
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import type { Compression } from './recognize-file.js';
 
 /** What a reader needs to know of a case file: where it is, or how to stream it (archive entries). */
@@ -13,8 +12,13 @@ export interface TextSource {
 
 export async function readTextFile(path: string, compression: Compression): Promise<string> {
   const raw = await readFile(path);
-  const bytes = compression === 'gzip' ? gunzipSync(raw) : raw;
-  return bytes.toString('utf8');
+  return (compression === 'gzip' ? await gunzip(raw) : raw).toString('utf8');
+}
+
+/** node:zlib is loaded for gzip only: importing it costs every run a few ms of CPU (docs/performance.md). */
+async function gunzip(raw: Buffer): Promise<Buffer> {
+  const { gunzipSync } = await import('node:zlib');
+  return gunzipSync(raw);
 }
 
 /** Like readTextFile, for a case file wherever it lives (a file on disk or an entry of a case archive). */
@@ -23,5 +27,5 @@ export async function readCaseText(file: TextSource): Promise<string> {
   const parts: Uint8Array[] = [];
   for await (const chunk of file.openStream()) parts.push(Buffer.from(chunk));
   const raw = Buffer.concat(parts);
-  return (file.compression === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+  return (file.compression === 'gzip' ? await gunzip(raw) : raw).toString('utf8');
 }

@@ -3,7 +3,7 @@
 // is read, so recognising a 5 GB capture costs the same as a 5 KB dump.
 
 import { open } from 'node:fs/promises';
-import { constants as zlibConstants, createGunzip, type Gunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
@@ -135,7 +135,8 @@ async function readHead(path: string, maxBytes: number): Promise<Uint8Array> {
 }
 
 /** Decompresses only as much of the file as needed for `maxBytes` of output, then stops reading it. */
-function readGunzippedHead(path: string, maxBytes: number): Promise<Uint8Array> {
+async function readGunzippedHead(path: string, maxBytes: number): Promise<Uint8Array> {
+  const { createGunzip } = await loadZlib();
   const source = createReadStream(path, { highWaterMark: 64 * 1024 });
   const gunzip = createGunzip({ chunkSize: GUNZIP_HEAD_CHUNK_BYTES });
   source.pipe(gunzip);
@@ -146,10 +147,16 @@ function readGunzippedHead(path: string, maxBytes: number): Promise<Uint8Array> 
  * The first `maxBytes` that `head` (the start of a gzip file) decompresses to. Z_SYNC_FLUSH: a
  * head cut mid-stream yields what it holds instead of an "unexpected end" error.
  */
-function gunzipHead(head: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const gunzip = createGunzip({ chunkSize: GUNZIP_HEAD_CHUNK_BYTES, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+async function gunzipHead(head: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const { createGunzip, constants } = await loadZlib();
+  const gunzip = createGunzip({ chunkSize: GUNZIP_HEAD_CHUNK_BYTES, finishFlush: constants.Z_SYNC_FLUSH });
   gunzip.end(head);
   return firstBytesOf(gunzip, maxBytes, null);
+}
+
+/** node:zlib, loaded for gzip files only: importing it costs every run a few ms of CPU (docs/performance.md). */
+function loadZlib(): Promise<typeof import('node:zlib')> {
+  return import('node:zlib');
 }
 
 /** Output of a head's decompression is taken in chunks this size, so it stops within one of the limit. */

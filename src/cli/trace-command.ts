@@ -13,7 +13,7 @@ export const traceCommand = defineCommand({
   positional: { name: 'paths', arity: 'many', describe: 'A host folder, its snapshot files, or a case folder (then pick the host with --host NAME)' },
   options: {
     host: { type: 'string', repeat: true, meta: 'NAME[=PATH]', describe: 'NAME: which host of the case; or NAME=PATH: files or a folder of one host' },
-    proto: { type: 'string', default: 'tcp', meta: 'PROTO', describe: 'tcp, udp, icmp, icmpv6 or sctp' },
+    proto: { type: 'string', default: 'tcp', meta: 'PROTO', describe: 'tcp, udp, icmp, icmpv6 or sctp, by any name the dumps use (ipv6-icmp, TCP) or number (6)' },
     src: { type: 'string', aliases: ['from'], meta: 'IP[:PORT]', describe: 'Source IP[:port] ([v6]:port). Without a port: ephemeral port 40000' },
     dst: { type: 'string', aliases: ['to'], meta: 'IP[:PORT]', describe: 'Destination IP[:port] ([v6]:port)' },
     sport: port('Source port (instead of --src IP:port)'),

@@ -8,7 +8,7 @@
 // on eth0 is a different leg from the same packet seen bare on flannel.1.
 
 import { fmix32 } from '../decode/index.js';
-import { type Column, f64, i32, u32, u8 } from './columns.js';
+import { ReleasableColumn, f64, i32, u32, u8 } from './columns.js';
 import { isLowEndpoint, portsWord } from './flow-key.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
@@ -102,9 +102,15 @@ export class LegTable {
   readonly firstSender = u8(256);
   /** Packets per link direction: 4·leg + 2·(0 from low, 1 from high) + (0 outgoing, 1 incoming). */
   readonly linkDirections = u32(256, 4);
-  readonly outerVersion = u8(256);
-  readonly outerSrc = u32(256, 4);
-  readonly outerDst = u32(256, 4);
+  /** The leg's row in the tunnel columns below, -1 when it was not seen inside a tunnel. */
+  readonly tunnelRow = i32(256);
+
+  // ---- per tunnelled leg (most legs are not: 33 bytes a leg otherwise) ----
+  tunnels = 0;
+  /** The tunnel's own IP version, source and destination (IPv4 in word 0). */
+  readonly outerVersion = u8(16);
+  readonly outerSrc = u32(16, 4);
+  readonly outerDst = u32(16, 4);
   readonly sampleCount = u32(256);
   /** The opening SYN's sequence number, to tell a new connection on reused ports from a retransmission. */
   readonly synSeq = u32(256);
@@ -116,18 +122,18 @@ export class LegTable {
   readonly openingPrint = u32(256);
   readonly openingSide = u8(256);
 
-  // ---- per sampled packet: matching's input, dropped once it has read them (dropSamples) ----
+  // ---- per sampled packet: matching's input, released once it has read them (dropSamples) ----
   samples = 0;
-  sampleLeg: Column<Int32Array>;
-  sampleTs: Column<Float64Array>;
-  sampleFingerprint: Column<Uint32Array>;
-  sampleLooseFingerprint: Column<Uint32Array>;
+  readonly sampleLeg: ReleasableColumn<Int32Array>;
+  readonly sampleTs: ReleasableColumn<Float64Array>;
+  readonly sampleFingerprint: ReleasableColumn<Uint32Array>;
+  readonly sampleLooseFingerprint: ReleasableColumn<Uint32Array>;
   /**
    * Bit 0: the packet went from the leg's low endpoint to its high one; bits 1–2: its recorded
    * link direction (LegInput.linkDirection: 1 outgoing, 2 incoming, 0 not recorded).
    */
-  sampleWay: Column<Uint8Array>;
-  sampleTtl: Column<Uint8Array>;
+  readonly sampleWay: ReleasableColumn<Uint8Array>;
+  readonly sampleTtl: ReleasableColumn<Uint8Array>;
 
   /**
    * `captureBytes`, the size of the capture when known, sizes the sample columns for as many
@@ -137,12 +143,12 @@ export class LegTable {
    */
   constructor(captureBytes = 0) {
     const rows = Math.min(MAX_PRESIZED_SAMPLES, Math.max(4096, Math.ceil(captureBytes / MIN_BYTES_PER_PACKET)));
-    this.sampleLeg = i32(rows);
-    this.sampleTs = f64(rows);
-    this.sampleFingerprint = u32(rows);
-    this.sampleLooseFingerprint = u32(rows);
-    this.sampleWay = u8(rows);
-    this.sampleTtl = u8(rows);
+    this.sampleLeg = new ReleasableColumn(Int32Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleTs = new ReleasableColumn(Float64Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleFingerprint = new ReleasableColumn(Uint32Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleLooseFingerprint = new ReleasableColumn(Uint32Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleWay = new ReleasableColumn(Uint8Array, rows, MAX_PRESIZED_SAMPLES);
+    this.sampleTtl = new ReleasableColumn(Uint8Array, rows, MAX_PRESIZED_SAMPLES);
   }
 
   /**
@@ -254,15 +260,29 @@ export class LegTable {
     const marksReplay = p.tcpFlags < 0 && p.ipId > 0 && p.matchable;
     this.openingSide.data[leg] = marksReplay ? dir + 1 : NO_OPENING;
     this.openingPrint.data[leg] = marksReplay ? p.fingerprint >>> 0 : 0;
-    this.outerVersion.data[leg] = p.outerVersion;
-    if (p.outerVersion !== 0) {
-      this.outerSrc.data.set(p.outerSrc, leg * 4);
-      this.outerDst.data.set(p.outerDst, leg * 4);
-    }
+    this.tunnelRow.data[leg] = p.outerVersion === 0 ? -1 : this.addTunnel(p);
     this.slots[2 * slot] = leg;
     this.slots[2 * slot + 1] = hash;
     if (this.count * 2 > this.slotMask + 1) this.rehash();
     return leg;
+  }
+
+  private addTunnel(p: LegInput): number {
+    const row = this.tunnels++;
+    this.outerVersion.ensure(row);
+    this.outerSrc.ensure(row);
+    this.outerDst.ensure(row);
+    this.outerVersion.data[row] = p.outerVersion;
+    this.outerSrc.data.set(p.outerSrc, row * 4);
+    this.outerDst.data.set(p.outerDst, row * 4);
+    return row;
+  }
+
+  /** The leg's tunnel: its IP version and its source and destination words, or null. */
+  tunnelOf(leg: number): { version: number; src: Uint32Array; dst: Uint32Array } | null {
+    const row = this.tunnelRow.data[leg]!;
+    if (row < 0) return null;
+    return { version: this.outerVersion.data[row]!, src: this.outerSrc.data.subarray(row * 4, row * 4 + 4), dst: this.outerDst.data.subarray(row * 4, row * 4 + 4) };
   }
 
   private setFirst(leg: number, p: LegInput): void {
@@ -291,12 +311,12 @@ export class LegTable {
    */
   dropSamples(): void {
     this.samples = 0;
-    this.sampleLeg = i32(0);
-    this.sampleTs = f64(0);
-    this.sampleFingerprint = u32(0);
-    this.sampleLooseFingerprint = u32(0);
-    this.sampleWay = u8(0);
-    this.sampleTtl = u8(0);
+    this.sampleLeg.release();
+    this.sampleTs.release();
+    this.sampleFingerprint.release();
+    this.sampleLooseFingerprint.release();
+    this.sampleWay.release();
+    this.sampleTtl.release();
   }
 
   private growSamples(s: number): void {
@@ -321,9 +341,7 @@ export class LegTable {
     this.opener.ensure(leg);
     this.firstSender.ensure(leg);
     this.linkDirections.ensure(leg);
-    this.outerVersion.ensure(leg);
-    this.outerSrc.ensure(leg);
-    this.outerDst.ensure(leg);
+    this.tunnelRow.ensure(leg);
     this.sampleCount.ensure(leg);
     this.synSeq.ensure(leg);
     this.synSeen.ensure(leg);

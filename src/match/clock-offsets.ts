@@ -80,11 +80,12 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
   const combined = new Map<number, PairEstimate>();
   const packetsPerHost = new Array<number>(hosts.length).fill(0);
   for (const [key, list] of byHostPair) {
-    const offset = weightedQuantile(list.offsets, list.weights, 0.5);
+    // Selected in place, the spreads moved along so that each stays with its own offset: a copy
+    // of the estimates came on top of matching's arrays not yet collected (docs/performance.md).
+    const offset = selectWeightedQuantile(list.offsets, list.weights, 0.5, list.spreads);
     // Most connections agree within this (the 90th percentile: a few odd ones must not decide it).
-    // The spreads are not needed after: widened in place.
     for (let i = 0; i < list.count; i++) list.spreads[i]! += Math.abs(list.offsets[i]! - offset);
-    const spread = weightedQuantile(list.spreads, list.weights, 0.9);
+    const spread = selectWeightedQuantile(list.spreads, list.weights, 0.9);
     let packets = 0;
     for (let i = 0; i < list.count; i++) packets += list.weights[i]!;
     combined.set(key, { offset, spread, packets, twoWay: list.twoWay });
@@ -133,12 +134,15 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
  * sorting: a busy case has one estimate per connection.
  */
 export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<number>, q: number): number {
-  if (values.length === 0) return 0;
-  const v = Float64Array.from(values);
-  const w = Float64Array.from(weights);
+  return selectWeightedQuantile(Float64Array.from(values), Float64Array.from(weights), q);
+}
+
+/** weightedQuantile on arrays it may reorder: values and weights together, and `along` with them when given. */
+function selectWeightedQuantile(v: Float64Array, w: Float64Array, q: number, along?: Float64Array): number {
+  if (v.length === 0) return 0;
   let total = 0;
   // Index loops: this runs once per call over every estimate (an iterator object per element otherwise).
-  for (let i = 0; i < weights.length; i++) total += weights[i]!;
+  for (let i = 0; i < w.length; i++) total += w[i]!;
   const target = q * total;
   let lo = 0;
   let hi = v.length;
@@ -155,9 +159,9 @@ export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<n
       const x = v[i]!;
       if (x < pivot) {
         lessWeight += w[i]!;
-        swap(v, w, i++, lt++);
+        swap(v, w, along, i++, lt++);
       } else if (x > pivot) {
-        swap(v, w, i, --gt);
+        swap(v, w, along, i, --gt);
       } else {
         equalWeight += w[i]!;
         i++;
@@ -181,7 +185,7 @@ export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<n
   }
   // Not reached (no weight at all, or NaNs): the largest value, as a sorted walk would end.
   let largest = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i]! > largest) largest = values[i]!;
+  for (let i = 0; i < v.length; i++) if (v[i]! > largest) largest = v[i]!;
   return largest;
 }
 
@@ -189,7 +193,12 @@ function medianOfThree(a: number, b: number, c: number): number {
   return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
 }
 
-function swap(v: Float64Array, w: Float64Array, i: number, j: number): void {
+function swap(v: Float64Array, w: Float64Array, along: Float64Array | undefined, i: number, j: number): void {
+  if (along !== undefined) {
+    const z = along[i]!;
+    along[i] = along[j]!;
+    along[j] = z;
+  }
   const x = v[i]!;
   v[i] = v[j]!;
   v[j] = x;

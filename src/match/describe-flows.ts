@@ -75,7 +75,8 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
   const last = oriented[oriented.length - 1]!;
   const lastHop = hops[hops.length - 1]!;
   const lastHost = hosts[last.host]!;
-  const view = judgeServerView(lastHost, lastHop, last.version, last.server);
+  const serverHost = hosts.find((h) => h !== lastHost && h.ownsAddress(last.version, last.server))?.name ?? null;
+  const view = judgeServerView(lastHost, lastHop, last.version, last.server, serverHost);
   const tunnels = [...new Set(hops.flatMap((h) => h.encapsulation.map((e) => e.type)))];
   const flow: Flow = {
     id,
@@ -212,12 +213,12 @@ function describeHop(o: OrientedLeg, captures: CaptureOnHost[], hosts: HostKnowl
   const encap = (t.keyWord(leg, 1) >>> 8) & 0xff;
   const encapsulation: Encapsulation[] = [];
   if (encap !== 0) {
-    const ov = t.outerVersion.data[leg]!;
+    const tunnel = t.tunnelOf(leg);
     encapsulation.push({
       type: tunnelName(encap),
       vni: t.keyWord(leg, 2) || null,
-      src: ov === 0 ? null : addressKey(ov, t.outerSrc.data.subarray(leg * 4, leg * 4 + 4)),
-      dst: ov === 0 ? null : addressKey(ov, t.outerDst.data.subarray(leg * 4, leg * 4 + 4)),
+      src: tunnel === null ? null : addressKey(tunnel.version, tunnel.src),
+      dst: tunnel === null ? null : addressKey(tunnel.version, tunnel.dst),
     });
   }
   const way = wayTowardServer(c.legs.points, t, leg, toServer);

@@ -4,6 +4,7 @@
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { KEY_WORDS } from '../flow/leg-table.js';
+import { ReleasableColumn } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 import { CANDIDATE_NEIGHBOURS, type CandidatePairs, MAX_PAIRS_PER_COPY } from './candidate-pairs.js';
 import { PairEvidence } from './pair-evidence.js';
@@ -76,9 +77,7 @@ const OFFSET_SAMPLES = 4096;
  * passes are (their sweeps over the sampled packets).
  */
 export function matchPackets(captures: CaptureLegs[], ids: LegIds, candidates?: CandidatePairs, hostOfCapture?: ArrayLike<number>, report?: ReportShare): PairEvidence {
-  const pairs = new PairEvidence(ids.count);
-  addBothPasses(captures, ids, pairs, candidates, recordedWays(captures, ids, hostOfCapture), report);
-  // The rows are unreachable from here on: the medians' array can take their place.
+  const pairs = addBothPasses(captures, ids, candidates, recordedWays(captures, ids, hostOfCapture), report);
   pairs.computeMedians();
   return pairs;
 }
@@ -110,7 +109,7 @@ function recordedWays(captures: CaptureLegs[], ids: LegIds, hostOfCapture: Array
 
 /**
  * The sampled packets of a case, one row each, in the order of their prints: what a pass pairs.
- * A row is 24 bytes (the leg tables' samples are 22, dropped once filed here).
+ * A row is 24 bytes (the leg tables' samples are 22, released once filed here).
  */
 interface SampleRows {
   count: number;
@@ -124,6 +123,8 @@ interface SampleRows {
   loosePrint: Uint32Array;
   /** Rows whose loose print differs from the exact one: the second pass's rows. */
   looseCount: number;
+  /** Gives the rows' memory back (both passes' rows: the loose ones are the exact ones refiled). */
+  release: () => void;
 }
 
 /**
@@ -137,16 +138,20 @@ interface SweepProgress {
   units: number;
 }
 
-function addBothPasses(captures: CaptureLegs[], ids: LegIds, pairs: PairEvidence, candidates: CandidatePairs | undefined, ways: RecordedWays, report: ReportShare | undefined): void {
+function addBothPasses(captures: CaptureLegs[], ids: LegIds, candidates: CandidatePairs | undefined, ways: RecordedWays, report: ReportShare | undefined): PairEvidence {
   const scratch = new SortBuffers();
   const rows = fileExactRows(captures, ids, scratch);
+  // Presized for the samples (see PairEvidence), once they are filed and released.
+  const pairs = new PairEvidence(ids.count, rows.count);
   const progress = report === undefined ? undefined : { report, base: 0, units: 2 * (rows.count + rows.looseCount) };
   addEvidence(captures, ids, rows, false, pairs, candidates, ways, progress);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part, refiled in place in the first pass's rows.
   addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates, ways, progress);
+  rows.release();
   report?.(1);
+  return pairs;
 }
 
 /**
@@ -163,14 +168,24 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
     count += c.legs.samples;
   }
   const starts = bucketStarts(counts);
+  // Released when both passes are done, not left to the garbage collector: the clock phase
+  // allocates next, and V8 may not have collected them by then (docs/performance.md).
+  const columns = {
+    print: new ReleasableColumn(Uint32Array, count, count),
+    leg: new ReleasableColumn(Uint32Array, count, count),
+    ts: new ReleasableColumn(Float64Array, count, count),
+    flag: new ReleasableColumn(Uint32Array, count, count),
+    loosePrint: new ReleasableColumn(Uint32Array, count, count),
+  };
   const rows: SampleRows = {
     count,
-    print: new Uint32Array(count),
-    leg: new Uint32Array(count),
-    ts: new Float64Array(count),
-    flag: new Uint32Array(count),
-    loosePrint: new Uint32Array(count),
+    print: columns.print.data,
+    leg: columns.leg.data,
+    ts: columns.ts.data,
+    flag: columns.flag.data,
+    loosePrint: columns.loosePrint.data,
     looseCount: 0,
+    release: () => Object.values(columns).forEach((c) => c.release()),
   };
   const { print, leg, ts, flag, loosePrint } = rows;
   captures.forEach((c, ci) => {
@@ -219,8 +234,10 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
     flag: flag.subarray(0, n),
     loosePrint: new Uint32Array(0),
     looseCount: n,
+    release: rows.release,
   };
-  const starts = fileInPlace(loose.print, [loose.leg, loose.ts, loose.flag]);
+  // The loose prints have moved into `print`: their own column holds the filing's destinations.
+  const starts = fileInPlace(loose.print, loose.leg, loose.ts, loose.flag, loosePrint);
   sortWithinBuckets(starts, loose.print, [loose.leg, loose.ts, loose.flag], scratch);
   return loose;
 }

@@ -3,7 +3,7 @@
 // item of analyze. Pairs are numbered in the order they were first seen; that order is part of
 // the result (ties between equally good links are decided by it).
 
-import { f32, f64, i32, u32, u8 } from '../flow/columns.js';
+import { type Column, OneBuffer, ReleasableColumn } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
@@ -14,6 +14,24 @@ const PAIRS_PER_LEG_CHAIN = 16;
 /** chainNext of a pair kept in the overflow table (a chain ends with -1). */
 const OVERFLOW = -2;
 
+/**
+ * Pairs presized per sampled packet: a packet seen at two points makes one pair per connection
+ * from two samples (0.5 per sample, the most of one-packet connections); replayed traffic at six
+ * points made 0.28 (docs/performance.md). Above this the columns grow as before.
+ */
+const PAIRS_PER_SAMPLE = 0.5;
+/** Rows presized at most (16 M pairs: ~1.5 GB of address space, none of it touched until used). */
+const MAX_PRESIZED = 1 << 24;
+/**
+ * Time differences kept in the pair's row per direction after the first: replayed traffic at six
+ * points kept 2–4 (docs/performance.md), which in the pool took 8 bytes each and a chain.
+ */
+const INLINE_DELTAS = 4;
+/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chainNext (4). */
+const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 2 * INLINE_DELTAS * 4 + 4;
+/** Kept differences the pool holds in place at most (beyond, it moves to a larger buffer). */
+const MAX_POOLED = 1 << 28;
+
 export class PairEvidence {
   count = 0;
   /**
@@ -22,31 +40,33 @@ export class PairEvidence {
    */
   readonly refutedByDirection: number[] = [];
   /** The pair's legs (global ids), a < b. */
-  readonly a = i32(1024);
-  readonly b = i32(1024);
+  readonly a: Column<Int32Array>;
+  readonly b: Column<Int32Array>;
   /** Packets seen in both legs. */
-  readonly shared = u32(1024);
+  readonly shared: Column<Uint32Array>;
   /** Shared packets going the same way relative to each leg's low/high endpoints. */
-  readonly sameOrientation = u32(1024);
+  readonly sameOrientation: Column<Uint32Array>;
   /** Shared packets sent by a's low endpoint / by a's high endpoint. */
-  readonly fromLow = u32(1024);
-  readonly fromHigh = u32(1024);
+  readonly fromLow: Column<Uint32Array>;
+  readonly fromHigh: Column<Uint32Array>;
   /** Σ sign(ttl(a) − ttl(b)) of shared packets sent by a's low / high endpoint: > 0 means a saw them first (routers only lower TTLs). */
-  readonly ttlVotesFromLow = i32(1024);
-  readonly ttlVotesFromHigh = i32(1024);
+  readonly ttlVotesFromLow: Column<Int32Array>;
+  readonly ttlVotesFromHigh: Column<Int32Array>;
   /** 1 when found only without TCP sequence numbers (weaker evidence). */
-  readonly loose = u8(1024);
+  readonly loose: Column<Uint8Array>;
 
   // ts(b) − ts(a) of the first DELTAS_KEPT shared packets per direction: medians need a sample,
   // not every packet. The first in the pair's row (most pairs of a busy case share one packet
-  // per direction), the others as chains in one pool (entry → next entry, -1 ends a chain),
-  // each as its difference from the first in single precision: the packets of one pair and
-  // direction differ by jitter, not by the clock offset, so 24 bits keep them to well under a
-  // microsecond up to seconds apart, in 8 bytes an entry instead of 12 (docs/performance.md).
-  private readonly deltaHead = i32(1024, 2);
-  private readonly firstDelta = f64(1024, 2);
-  private readonly deltaValue = f32(4096);
-  private readonly deltaNext = i32(4096);
+  // per direction), the next INLINE_DELTAS there too, the others as chains in one pool (entry →
+  // next entry, -1 ends a chain); all but the first as their difference from the first in single
+  // precision: the packets of one pair and direction differ by jitter, not by the clock offset,
+  // so 24 bits keep them to well under a microsecond up to seconds apart (docs/performance.md).
+  // The pool grows in place and is released at once with the medians (ReleasableColumn).
+  private readonly deltaHead: Column<Int32Array>;
+  private readonly firstDelta: Column<Float64Array>;
+  private readonly inlineDelta: Column<Float32Array>;
+  private readonly deltaValue = new ReleasableColumn(Float32Array, 4096, MAX_POOLED);
+  private readonly deltaNext = new ReleasableColumn(Int32Array, 4096, MAX_POOLED);
   private deltas = 0;
   private readonly scratch = new Float64Array(DELTAS_KEPT);
 
@@ -57,15 +77,35 @@ export class PairEvidence {
   // (the largest item of matching replayed traffic).
   private readonly chainHead: Int32Array;
   private readonly chainLength: Uint8Array;
-  private readonly chainNext = i32(1024);
+  private readonly chainNext: Column<Int32Array>;
   // Overflow: pair numbers by hash of (a, b); -1 marks an empty slot.
   private slots = new Int32Array(16).fill(-1);
   private overflow = 0;
 
-  /** `legCount`: legs are numbered 0 … legCount − 1. */
-  constructor(legCount: number) {
+  /**
+   * `legCount`: legs are numbered 0 … legCount − 1. `samples`, the sampled packets matching
+   * will pair, sizes the columns for the pairs and kept differences such samples usually make
+   * (PAIRS_PER_SAMPLE, DELTAS_PER_SAMPLE): growing them by steps left each step's old arrays
+   * with the process, at matching's peak. Rows never written cost no memory.
+   */
+  constructor(legCount: number, samples = 0) {
     this.chainHead = new Int32Array(legCount).fill(-1);
     this.chainLength = new Uint8Array(legCount);
+    const pairs = Math.min(MAX_PRESIZED, Math.max(1024, Math.ceil(samples * PAIRS_PER_SAMPLE)));
+    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 13);
+    this.a = perPair.column(Int32Array);
+    this.b = perPair.column(Int32Array);
+    this.shared = perPair.column(Uint32Array);
+    this.sameOrientation = perPair.column(Uint32Array);
+    this.fromLow = perPair.column(Uint32Array);
+    this.fromHigh = perPair.column(Uint32Array);
+    this.ttlVotesFromLow = perPair.column(Int32Array);
+    this.ttlVotesFromHigh = perPair.column(Int32Array);
+    this.loose = perPair.column(Uint8Array);
+    this.deltaHead = perPair.column(Int32Array, 2);
+    this.firstDelta = perPair.column(Float64Array, 2);
+    this.inlineDelta = perPair.column(Float32Array, 2 * INLINE_DELTAS);
+    this.chainNext = perPair.column(Int32Array);
   }
 
   /** The pair's number, or -1. */
@@ -125,6 +165,10 @@ export class PairEvidence {
       return;
     }
     if (sent >= DELTAS_KEPT) return;
+    if (sent <= INLINE_DELTAS) {
+      this.inlineDelta.data[(2 * pair + direction) * INLINE_DELTAS + sent - 1] = delta - this.firstDelta.data[2 * pair + direction]!;
+      return;
+    }
     const entry = this.deltas++;
     if (entry >= this.deltaValue.data.length) {
       this.deltaValue.ensure(entry);
@@ -145,34 +189,40 @@ export class PairEvidence {
    * median of the kept time differences, NaN without any. Filled by `computeMedians` once
    * matching is done; read in place, as a call returning a fraction would make a heap number.
    */
-  medians = new Float64Array(0);
+  medians: Float64Array = new Float64Array(0);
 
+  /**
+   * Ends matching: each pair's medians are written over its first differences (same shape, and
+   * each median reads only its own pair and direction), and the other kept differences are let
+   * go. A new array for them came on top of everything matching still held, at its peak
+   * (docs/performance.md). No packet can be added afterwards.
+   */
   computeMedians(): void {
-    this.medians = new Float64Array(2 * this.count);
+    const first = this.firstDelta.data;
     for (let pair = 0; pair < this.count; pair++) {
-      this.medians[2 * pair] = this.computeMedian(pair, true);
-      this.medians[2 * pair + 1] = this.computeMedian(pair, false);
+      const low = this.computeMedian(pair, true);
+      const high = this.computeMedian(pair, false);
+      first[2 * pair] = low;
+      first[2 * pair + 1] = high;
     }
+    this.medians = first.subarray(0, 2 * this.count);
+    this.deltaValue.release();
+    this.deltaNext.release();
+    this.deltas = 0;
   }
 
   private computeMedian(pair: number, fromLow: boolean): number {
     const sent = this.sentBy(pair, fromLow);
     if (sent === 0) return NaN;
     if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
-    const first = this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
+    const at = 2 * pair + (fromLow ? 0 : 1);
+    const first = this.firstDelta.data[at]!;
     const values = this.scratch;
     values[0] = first;
     let n = 1;
-    for (let e = this.deltaHead.data[2 * pair + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) {
-      // Insertion sort as the values come: at most DELTAS_KEPT of them.
-      const v = first + this.deltaValue.data[e]!;
-      let i = n++;
-      while (i > 0 && values[i - 1]! > v) {
-        values[i] = values[i - 1]!;
-        i--;
-      }
-      values[i] = v;
-    }
+    const inline = Math.min(sent - 1, INLINE_DELTAS);
+    for (let k = 0; k < inline; k++) n = insertSorted(values, n, first + this.inlineDelta.data[at * INLINE_DELTAS + k]!);
+    for (let e = this.deltaHead.data[at]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
     const mid = n >> 1;
     return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }
@@ -184,7 +234,7 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.chainNext]) {
+    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.inlineDelta, this.chainNext]) {
       column.ensure(pair);
     }
   }
@@ -202,6 +252,17 @@ export class PairEvidence {
     for (let pair = 0; pair < this.count; pair++) if (this.chainNext.data[pair] === OVERFLOW) this.place(pair, slots);
     this.slots = slots;
   }
+}
+
+/** Puts v among the first n values (sorted) and returns n + 1: an insertion sort as the values come, at most DELTAS_KEPT of them. */
+function insertSorted(values: Float64Array, n: number, v: number): number {
+  let i = n;
+  while (i > 0 && values[i - 1]! > v) {
+    values[i] = values[i - 1]!;
+    i--;
+  }
+  values[i] = v;
+  return n + 1;
 }
 
 function hashPair(a: number, b: number): number {

@@ -22,13 +22,15 @@ export interface ServerView {
 }
 
 /**
- * Judges the last capture point of a flow. `serverWords`/`version` are the server's address there.
+ * Judges the last capture point of a flow. `serverWords`/`version` are the server's address there;
+ * `serverHost` names another captured host that owns that address, when one does.
  */
 export function judgeServerView(
   lastHost: HostKnowledge,
   lastHop: Hop,
   version: number,
   serverWords: ArrayLike<number>,
+  serverHost: string | null = null,
 ): ServerView {
   if (onServersHost(lastHost, lastHop, version, serverWords)) return { seenAtServer: true, translatedBeyond: null, reason: null };
   const point = `${lastHost.name}:${lastHop.interface}`;
@@ -58,11 +60,17 @@ export function judgeServerView(
         `that routes private sources; capture at the gateway or the server to learn what it sees`,
     };
   }
+  // The server's host in the case, without this flow: its capture missed it (a replay's copy it
+  // dropped), or the flow never got there; either way it is no capture of the server's view.
+  const unseen =
+    serverHost === null
+      ? `the server's own host was not captured`
+      : `the server's host ${serverHost} was captured, but its capture does not hold this flow (it missed it, or the flow never got there)`;
   return {
     seenAtServer: false,
     translatedBeyond: 'no evidence',
     reason:
-      `last captured at ${point} as ${srcText}; the server's own host was not captured, and nothing captured shows a translation ` +
+      `last captured at ${point} as ${srcText}; ${unseen}, and nothing captured shows a translation ` +
       `after that point: the server sees ${srcText} unless something uncaptured translates it; capture at the server to be sure`,
   };
 }

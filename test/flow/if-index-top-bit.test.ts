@@ -2,7 +2,8 @@
 // (negative in the format's signed field; no kernel assigns one): the packets are counted as
 // invalid indexes, shown as an "unknown" interface row, and every row still adds up to the
 // packets. Real captures (a lab sample's pcap, dumpcap's pcapng from
-// test/fixtures/sll2-pcapng/make-sll2-pcapng.sh) with that one bit set in some records.
+// test/fixtures/sll2-pcapng/make-sll2-pcapng.sh, tcpdump's NFLOG capture from
+// test/fixtures/nflog/make-nflog-capture.sh) with that one bit set in some records.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,50 @@ const CAPTURES = {
   'dumpcap pcapng': join(PROJECT_ROOT, 'test', 'fixtures', 'sll2-pcapng', 'any.pcapng'),
 };
 
+/**
+ * NFLOG (link type 239): sets the top bit of the interface index TLV (NFULA_IFINDEX_INDEV 4 /
+ * OUTDEV 5, value big-endian) in every other record — in the first one the whole value to
+ * 0xffffffff, which the decoder once took for "no index". TLV headers are in the capturing host's
+ * byte order (little-endian here). Returns how many records were changed.
+ */
+function setNflogTopBit(file: string): { path: string; changed: number } {
+  const bytes = readFileSync(file);
+  let changed = 0;
+  recordDataOffsets(bytes).forEach((data, k) => {
+    if (k % 2 !== 0) return;
+    const caplen = bytes.readUInt32LE(data - 16 + 8);
+    for (let p = data + 4; p + 8 <= data + caplen; ) {
+      const length = bytes.readUInt16LE(p);
+      const type = bytes.readUInt16LE(p + 2) & 0x7fff;
+      if (length < 4) break;
+      if ((type === 4 || type === 5) && length >= 8) {
+        if (k === 0) bytes.writeUInt32BE(0xffffffff, p + 4);
+        else bytes[p + 4]! |= 0x80;
+        changed++;
+        break;
+      }
+      p += (length + 3) & ~3;
+    }
+  });
+  const path = join(tmp, 'nflog-top-bit.pcap');
+  writeFileSync(path, bytes);
+  return { path, changed };
+}
+
 describe('decode --summary: interface indexes with the top bit set', () => {
+  it('NFLOG: an index TLV with its top bit set (0xffffffff too) is counted as invalid, not taken for no index', async () => {
+    const file = join(PROJECT_ROOT, 'test', 'fixtures', 'nflog', 'node', 'nflog.pcap');
+    const clean = await summaryOf(file);
+    expect(clean.ifIndexesInvalid).toBe(0);
+    const { path, changed } = setNflogTopBit(file);
+    expect(changed).toBeGreaterThanOrEqual(4);
+    const s = await summaryOf(path);
+    expect(s.packets).toBe(clean.packets);
+    expect(s.status.ok).toBe(clean.status.ok);
+    expect(s.ifIndexesInvalid).toBe(changed);
+    expect(s.ifIndexes.reduce((n, i) => n + i.packets, 0) + s.ifIndexesInvalid).toBe(s.packets);
+  });
+
   for (const [what, file] of Object.entries(CAPTURES)) {
     it(`${what}: counted as invalid, the rest per index, every packet once`, async () => {
       const clean = await summaryOf(file);

@@ -62,8 +62,10 @@ describe('bucket radix sort', () => {
         const keys = Uint32Array.from(items.map(([k]) => k));
         const values = Float64Array.from(items.map(([, v]) => v));
         const index = Uint32Array.from(items.map((_, i) => i));
+        const flags = Uint32Array.from(items.map((_, i) => (i * 2654435761) >>> 0));
         const original = [...keys];
-        const starts = fileInPlace(keys, [index, values]);
+        const originalFlags = [...flags];
+        const starts = fileInPlace(keys, index, values, flags);
         // Filed: each row in its bucket, in its original order there, its columns with it.
         for (let b = 0; b < BUCKETS; b++) {
           for (let i = starts[b]!; i < starts[b + 1]!; i++) {
@@ -73,11 +75,38 @@ describe('bucket radix sort', () => {
         }
         expect([...keys]).toEqual([...index].map((i) => original[i]!));
         expect([...values]).toEqual([...index].map((i) => items[i]![1]));
+        expect([...flags]).toEqual([...index].map((i) => originalFlags[i]!));
         sortWithinBuckets(starts, keys, [index, values], new SortBuffers());
         const expected = [...original.keys()].sort((a, b) => original[a]! - original[b]! || a - b);
         expect([...index]).toEqual(expected);
       }),
     );
+  });
+
+  it('files rows the same when given an array it may use for the destinations (matching passes one it no longer needs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keyArbitrary, fc.double({ noNaN: true })), { maxLength: 2000 }), fc.nat(8), (items, extra) => {
+        const keys = Uint32Array.from(items.map(([k]) => k));
+        const values = Float64Array.from(items.map(([, v]) => v));
+        const index = Uint32Array.from(items.map((_, i) => i));
+        const keysToo = keys.slice();
+        const valuesToo = values.slice();
+        const indexToo = index.slice();
+        const scratch = new Uint32Array(items.length + extra).fill(0xdeadbeef);
+        const starts = fileInPlace(keys, index, values, new Uint32Array(items.length));
+        expect(fileInPlace(keysToo, indexToo, valuesToo, new Uint32Array(items.length), scratch)).toEqual(starts);
+        expect(keysToo).toEqual(keys);
+        expect(valuesToo).toEqual(values);
+        expect(indexToo).toEqual(index);
+      }),
+      { numRuns: 40 },
+    );
+    // Too short to hold every row's destination: not used.
+    const keys = Uint32Array.of(0xffffffff, 0, 0x80000000);
+    const short = new Uint32Array(2).fill(7);
+    fileInPlace(keys, new Uint32Array(3), new Float64Array(3), new Uint32Array(3), short);
+    expect([...keys]).toEqual([0, 0x80000000, 0xffffffff]);
+    expect([...short]).toEqual([7, 7]);
   });
 
   it('bucketStarts turns counts into each bucket’s first row and appends the end', () => {
