@@ -11,8 +11,8 @@ import { endpointWithPort, hasPorts } from './endpoint-text.js';
 import { addressKey } from './host-knowledge.js';
 
 /** LegFacts.conntrackClient: the low endpoint is the original source, the high one, or no (or no consistent) entry. */
-export const CONNTRACK_LOW = 0;
-export const CONNTRACK_HIGH = 1;
+const CONNTRACK_LOW = 0;
+const CONNTRACK_HIGH = 1;
 export const CONNTRACK_NONE = 2;
 /** Two entries of one host that name different ends of the same tuple (a port reused the other way round): no evidence. */
 const DISAGREE = -1;
@@ -30,10 +30,6 @@ export class ConntrackClients {
       this.add(e, e.protocolNumber, client, endpoint(e.original.dst, ports ? e.original.dport : null));
       this.add(e, e.protocolNumber, endpoint(e.reply.dst, ports ? e.reply.dport : null), endpoint(e.reply.src, ports ? e.reply.sport : null));
     }
-  }
-
-  get size(): number {
-    return this.clientOf.size;
   }
 
   private add(e: ConntrackEntry, proto: number, client: string, server: string): void {
