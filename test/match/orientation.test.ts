@@ -93,6 +93,20 @@ describe.runIf(scenarios.includes(ECHO))('a fragment that holds only replies (no
     expect(report.answers.map((a) => `${a.proto} ${a.server}`)).toContain('udp [2001:db8:100::10]:9000');
   });
 
+  it('a snapshot whose entries disagree (the same endpoints recorded both ways round, bad input): no evidence, a guess, not a wrong answer', async () => {
+    const root = node1Case('echo-out-both-ways', ECHO, outOnly, true);
+    const file = join(root, 'node1', 'conntrack.txt');
+    const reversed = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('udp '))
+      .map((l) => l.replace(/src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+) src=\S+ dst=\S+ sport=\d+ dport=\d+/, 'src=$2 dst=$1 sport=$4 dport=$3 src=$1 dst=$2 sport=$3 dport=$4'));
+    expect(reversed).toHaveLength(3);
+    writeFileSync(file, `${readFileSync(file, 'utf8').trimEnd()}\n${reversed.join('\n')}\n`);
+    const report = await runAnalyze({ paths: [root], hosts: [] });
+    for (const f of report.flows.filter((x) => x.proto === 'udp' && x.lastCapturePoint !== 'node1:eth0')) expect(f.orientation.guessed).toBe(true);
+    for (const [format, out] of Object.entries(everyFormat(report))) expect(out, format).not.toMatch(/fd00:10:244:1::2\]:\d+ sees/);
+  });
+
   it('without a conntrack snapshot: the orientation is a guess, said in every format, and no line says who sees whom', async () => {
     const report = await runAnalyze({ paths: [node1Case('echo-out-bare', ECHO, outOnly, false)], hosts: [] });
     const fragments = report.flows.filter((f) => f.lastCapturePoint !== 'node1:eth0');
