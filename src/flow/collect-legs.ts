@@ -166,6 +166,7 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
     input.dstPort = view.icmpId[d]!;
   }
   input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
+  input.opensBy = view.hasField(d, Has.ICMP) ? icmpOpener(version, view.icmpType[d]!) : -1;
   input.tcpSeq = view.tcpSeqAt(d);
   input.fingerprint = view.fingerprintAt(d);
   input.ipId = version === 4 ? view.ipIdAt(d) : -1;
@@ -219,6 +220,22 @@ function fillQuote(input: LegInput, view: PacketView, d: number): void {
 function isIcmpError(proto: number, type: number): boolean {
   if (proto === 58) return type >= 1 && type <= 4;
   return proto === 1 && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12);
+}
+
+/**
+ * Who opened an ICMP exchange, by the packet's type (RFC 792, RFC 4443): a request's or an
+ * error's sender (0), an echo/timestamp/information/mask reply's receiver (1), else -1. As
+ * certain as a TCP SYN: a reply type is never sent first, an error never answered.
+ */
+function icmpOpener(version: number, type: number): number {
+  if (version === 4) {
+    if (type === 8 || type === 13 || type === 15 || type === 17) return 0;
+    if (type === 0 || type === 14 || type === 16 || type === 18) return 1;
+    return type === 3 || type === 4 || type === 5 || type === 11 || type === 12 ? 0 : -1;
+  }
+  if (type === 128) return 0;
+  if (type === 129) return 1;
+  return type >= 1 && type <= 4 ? 0 : -1;
 }
 
 /**

@@ -39,6 +39,8 @@ export class LegInput {
   tsNanos = 0;
   wireBytes = 0;
   tcpFlags = -1;
+  /** Who opened the exchange, by an ICMP type (collect-legs.ts icmpOpener): 0 this packet's sender, 1 its receiver, -1 not told. */
+  opensBy = -1;
   /** TCP sequence number (for SYNs: which connection), -1 when not TCP. */
   tcpSeq = -1;
   fingerprint = 0;
@@ -251,6 +253,7 @@ export class LegTable {
     if (p.ts > this.lastTs.data[leg]!) this.setLast(leg, p);
     // SYN without ACK names the opener; a SYN-ACK names the other side.
     if (p.tcpFlags >= 0 && (p.tcpFlags & 0x02) !== 0) this.opener.data[leg] = (p.tcpFlags & 0x10) === 0 ? dir : 1 - dir;
+    else if (p.opensBy >= 0) this.opener.data[leg] = p.opensBy === 0 ? dir : 1 - dir;
     if (p.linkDirection !== 0) this.linkDirections.data[4 * leg + 2 * dir + p.linkDirection - 1]!++;
     if (p.matchable && this.sampleCount.data[leg]! < SAMPLES_PER_LEG) {
       this.sampleCount.data[leg]!++;

@@ -8,7 +8,7 @@ import { communityId } from '../flow/community-id.js';
 import { parseIpAddress } from '../net/address.js';
 import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import { tunnelName } from '../decode/index.js';
-import type { Encapsulation, Flow, Hop, HostLeg, Translation } from './flow-model.js';
+import type { Encapsulation, Flow, FlowOrientation, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
 import { addressOf, hasPorts } from './endpoint-text.js';
 import { endpointText, protoName } from './endpoint-words.js';
@@ -16,7 +16,7 @@ import { explainNoTranslation } from './explain-no-translation.js';
 import { explainTranslations } from './explain-translations.js';
 import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
-import type { LinkedFlow } from './link-legs.js';
+import { type LinkedFlow, OrientedBy } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
 import { judgeServerView } from './server-view.js';
 import { icmpErrorFacts, type RelatedErrors } from './related-errors.js';
@@ -99,12 +99,36 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     leaks: [],
     ambiguous: null,
     icmpError: icmpErrorFacts(allOriented, captures),
+    orientation: orientationOf(linked, hops, first.proto),
   };
   flow.leaks = findLeaks(flow, hosts);
   if (flow.icmpError === null) explainTranslations(flow, hosts);
   else related.explain(flow, allOriented);
   explainNoTranslation(flow, hosts);
   return flow;
+}
+
+/** What oriented the flow, in words; a first-sender orientation says why it is only a guess. */
+function orientationOf(linked: LinkedFlow, hops: Hop[], proto: number): FlowOrientation {
+  const client = hops[0]!.src;
+  const kept = linked.conntrackContradicted ? ' (a conntrack entry says otherwise: analyze.conntrack-contradicts-packets)' : '';
+  if (linked.orientedBy === OrientedBy.PROTOCOL && (proto === 1 || proto === 58)) {
+    return { basis: 'icmp-type', guessed: false, reason: `the ICMP types say which end asked: ${client} sent the request or the error${kept}` };
+  }
+  if (linked.orientedBy === OrientedBy.PROTOCOL) {
+    return { basis: 'tcp-handshake', guessed: false, reason: `the TCP handshake was captured: ${client} opened the connection${kept}` };
+  }
+  if (linked.orientedBy === OrientedBy.CONNTRACK) {
+    return { basis: 'conntrack', guessed: false, reason: `no TCP handshake was captured; a captured host's conntrack entry records ${client} as the connection's original source${kept}` };
+  }
+  const toServer = hops.some((h) => h.packetsToServer > 0);
+  const toClient = hops.some((h) => h.packetsToClient > 0);
+  const partial = toServer && toClient ? 'the capture may have started after the connection did' : 'the captures hold its packets one way only';
+  return {
+    basis: 'first-sender',
+    guessed: true,
+    reason: `a guess: ${client} sent the first captured packet, but no TCP handshake was captured and no captured host's conntrack records the connection, and ${partial}${kept}`,
+  };
 }
 
 /** A flow in a few words, for naming it as another flow's candidate: its capture points and first endpoints. */

@@ -185,6 +185,21 @@ export interface FlowAmbiguity {
   reason: string;
 }
 
+/**
+ * What decided which end is the client, strongest first (docs/analyze.md, "Orientation"): the TCP
+ * handshake captured at some leg (SYN without ACK from the client; the flow's other legs follow
+ * it) or an ICMP type (echo request or error: its sender; echo reply: its receiver), a host's conntrack entry (its original source), or only the end that sent the first
+ * captured packet — a guess.
+ */
+export type OrientationBasis = 'tcp-handshake' | 'icmp-type' | 'conntrack' | 'first-sender';
+
+export interface FlowOrientation {
+  basis: OrientationBasis;
+  /** True with 'first-sender': client and server may be the other way round. */
+  guessed: boolean;
+  reason: string;
+}
+
 export interface Flow {
   id: number;
   family: 'ipv4' | 'ipv6';
@@ -212,6 +227,8 @@ export interface Flow {
   ambiguous: FlowAmbiguity | null;
   /** Set when the flow is ICMP errors (RELATED to the flow they quote); null otherwise. */
   icmpError: IcmpErrorFacts | null;
+  /** Which end is the client, and on what evidence. */
+  orientation: FlowOrientation;
 }
 
 /** Flows of one answer line last seen at one capture point with one source, not at the server. */
@@ -252,4 +269,10 @@ export interface Answer {
    * of sources, seenAtServer, lastSeen and flows, which rest on the others. null when there are none.
    */
   ambiguous: { flows: number; capturePoints: string[]; reason: string } | null;
+  /**
+   * Flows toward this endpoint whose orientation is a guess (flows[].orientation.guessed): this
+   * endpoint may be their client. Left out of sources, seenAtServer, lastSeen and flows like
+   * ambiguous ones; `peers` are their other ends. null when there are none.
+   */
+  orientationGuessed: { flows: number; peers: string[]; capturePoints: string[]; reason: string } | null;
 }

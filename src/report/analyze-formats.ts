@@ -32,6 +32,7 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           kept.map((u) => (u.rule === null ? '' : `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${u.rule.file}:${u.rule.line})`)).filter(Boolean).join('; '),
           kept.map((u) => u.reason).join('; '),
           f.ambiguous?.candidates.map((c) => c.flow).join(' ') ?? '', f.ambiguous?.reason ?? '',
+          f.orientation.basis, f.orientation.guessed,
         ]);
       }
     }
@@ -55,6 +56,9 @@ const CSV_COLUMNS = [
   // Per flow, when evidence could not tell which other flow continues it: the candidates' flow ids
   // (space-separated, at most 8) and why.
   'ambiguous_candidates', 'ambiguous_reason',
+  // Per flow, what decided which end is the client (tcp-handshake, conntrack, first-sender), and
+  // whether that is only a guess (then client and server may be the other way round).
+  'orientation', 'orientation_guessed',
 ];
 
 export const ANALYZE_FORMATS = {

@@ -42,6 +42,7 @@ export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions):
     for (const leak of a.leaks) out.push(...wrap(`LEAK: ${leak}`, '    ! ', '      ').map((l) => style.red(l)));
     for (const u of a.untranslated) out.push(...wrap(u, '    ! ', '      ').map((l) => style.yellow(l)));
     if (a.ambiguous !== null && a.flows > 0) out.push(...wrap(`ambiguous: ${a.ambiguous.reason}`, '    ? ', '      ').map((l) => style.yellow(l)));
+    if (a.orientationGuessed !== null && a.flows > 0) out.push(...wrap(`client unknown: ${a.orientationGuessed.reason}`, '    ? ', '      ').map((l) => style.yellow(l)));
   }
   const t = report.totals;
   out.push('');
@@ -85,9 +86,10 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   const { style, width } = o;
   const first = shape.flows[0]!;
   const count = shape.flows.length;
-  const seen =
-    (first.seenByServer !== null ? `the server sees ${shapeSource(shape)}` : `last seen at ${first.lastCapturePoint} as ${shapeSource(shape)}`) +
-    (first.ambiguous !== null ? '; ambiguous' : '');
+  const seen = first.orientation.guessed
+    ? `client unknown: last seen at ${first.lastCapturePoint}, from ${shapeSource(shape)}` + (first.ambiguous !== null ? '; ambiguous' : '')
+    : (first.seenByServer !== null ? `the server sees ${shapeSource(shape)}` : `last seen at ${first.lastCapturePoint} as ${shapeSource(shape)}`) +
+      (first.ambiguous !== null ? '; ambiguous' : '');
   const head = `Path ${n} of ${of}: ${first.proto} to ${first.server}, ${count === 1 ? `flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}`;
   const lines = wrapWords(head, width).map((l) => style.bold(l));
   const ports = clientPorts(shape.flows, o.verbose ? null : DEFAULT_PORTS);
@@ -149,6 +151,7 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
   for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
   for (const u of first.untranslated) lines.push(...labelled('  ', 'why', 9, `not translated on ${u.reason}`, width).map(style.yellow));
+  if (first.orientation.guessed) lines.push(...labelled('  ', 'client', 9, `unknown: ${first.orientation.reason}`, width).map(style.yellow));
   if (first.ambiguous !== null) {
     lines.push(...labelled('  ', 'ambiguous', 9, first.ambiguous.reason, width).map(style.yellow));
     const named = o.verbose ? shape.flows : shape.flows.slice(0, 3);

@@ -108,6 +108,7 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
     leaks: [],
     ambiguous: null,
     icmpError: null,
+    orientation: { basis: 'tcp-handshake', guessed: false, reason: `the TCP handshake was captured: ${first.src} opened the connection` },
   };
 }
 
@@ -120,7 +121,7 @@ export function makeReport(flows: Flow[]): AnalyzeReport {
     const key = `${f.proto} ${seen.dst}`;
     let a = answers.get(key);
     if (a === undefined) {
-      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [], untranslated: [], ambiguous: null };
+      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [], untranslated: [], ambiguous: null, orientationGuessed: null };
       answers.set(key, a);
     }
     a.flows++;
