@@ -16,8 +16,10 @@ import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from '.
 import { type HostKnowledge, SnapshotHostKnowledge } from '../match/host-knowledge.js';
 import { learnFromSnapshots } from '../match/learn-host.js';
 import { sourcePortMatters } from '../match/explain-translations.js';
+import { RelatedErrors } from '../match/related-errors.js';
 import { FlowShapes } from '../match/flow-shapes.js';
-import { type LegFacts, type LinkedFlows, linkLegs } from '../match/link-legs.js';
+import { type LegFacts, type LinkedFlows, OrientedBy, linkLegs } from '../match/link-legs.js';
+import { CONNTRACK_NONE, ConntrackClients } from '../match/conntrack-orientation.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
 import { REPORT_EVERY_HEAVY, type ReportShare } from '../match/report-share.js';
 import { CandidatePairs } from '../match/candidate-pairs.js';
@@ -194,8 +196,11 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const { captures, hosts } = inputs;
   const { ids } = matched;
   options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, SHARE_STEPS);
-  const facts = legFacts(ids, captures, offsets);
+  const clients = hosts.map((h) => (h.conntrack.entries.length > 0 ? new ConntrackClients(h.conntrack.entries) : null));
+  const facts = legFacts(ids, captures, offsets, clients);
   const linked = linkLegs(facts, matched.pairs, offsets, share);
+  const contradiction = conntrackContradiction(linked, facts, ids, captures, clients, inputs.hostNames);
+  if (contradiction !== null) inputs.diagnostics.push(contradiction);
   const candidates = findFlowCandidates(linked, matched.candidates, facts.point);
   options.onPhase?.('explain', `explaining ${formatCount(linked.count)} flow(s)`, linked.count);
   // Flows are folded into the answer and totals one at a time; only those listed in the report
@@ -217,7 +222,8 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   const ambiguousShares: AnswerShare[] = [];
   const shapesInOrder: AnswerShare[] = [];
   const countOf = new Map<AnswerShare, number>();
-  const describe = (i: number): Flow => describeWithAmbiguity(i, linked, candidates, ids, captures, hosts);
+  const related = new RelatedErrors(linked, ids, captures, (f, self) => describeFlow(f + 1, linked.flow(f), ids, captures, hosts, self));
+  const describe = (i: number): Flow => describeWithAmbiguity(i, linked, candidates, ids, captures, hosts, related);
   for (let i = 0; i < linked.count; i++) {
     if (i % REPORT_EVERY_HEAVY === 0) options.onStep?.(i);
     const shape = options.describeEveryFlow === true ? -1 : shapes.shapeOf(linked, i);
@@ -253,8 +259,8 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   return { linked, listed, multiAnswers, allAnswers, counts };
 }
 
-function describeWithAmbiguity(i: number, linked: LinkedFlows, candidates: FlowCandidates, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
-  const flow = describeFlow(i + 1, linked.flow(i), ids, captures, hosts);
+function describeWithAmbiguity(i: number, linked: LinkedFlows, candidates: FlowCandidates, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[], related: RelatedErrors): Flow {
+  const flow = describeFlow(i + 1, linked.flow(i), ids, captures, hosts, related);
   flow.ambiguous = describeAmbiguity(i, candidates, linked, ids, captures, hosts, flow);
   return flow;
 }
@@ -353,13 +359,45 @@ function viewDiagnostic(d: Diagnostic): DiagnosticView {
   return view;
 }
 
+/**
+ * One warning for every flow whose orientation a conntrack entry contradicts (a stale entry of a
+ * reused port, a snapshot of another moment or host): it quotes the first entry, the flows
+ * keep what the packets say.
+ */
+function conntrackContradiction(linked: LinkedFlows, facts: LegFacts, ids: LegIds, captures: CaptureOnHost[], clients: (ConntrackClients | null)[], hostNames: string[]): Diagnostic | null {
+  let flows = 0;
+  let first: Diagnostic | null = null;
+  for (let i = 0; i < linked.count; i++) {
+    if (linked.conntrackContradicted[i] !== 1) continue;
+    flows++;
+    if (first !== null) continue;
+    for (let k = linked.start[i]!; k < linked.start[i + 1]! && first === null; k++) {
+      const g = linked.legs[k]!;
+      const says = facts.conntrackClient[g]!;
+      if (says === CONNTRACK_NONE || (says === 0) === (linked.clientIsLow[k] === 1)) continue;
+      const c = captures[ids.capture[g]!]!;
+      const entry = clients[c.host]?.entryOfLeg(c.legs.legs, ids.leg[g]!);
+      if (entry === undefined) continue;
+      const by = linked.orientedBy[i] === OrientedBy.PROTOCOL ? 'the TCP handshake captured' : "another host's conntrack entry";
+      first = problemAt(
+        'analyze.conntrack-contradicts-packets',
+        `${hostNames[c.host]}'s conntrack entry names the other end as the client than ${by} (flow ${i + 1}): the packets are taken; the snapshot may be of another moment or a reused port`,
+        { file: entry.source.file, line: entry.source.line },
+      );
+    }
+  }
+  if (first !== null && flows > 1) first.message += ` (${formatCount(flows)} flows in all)`;
+  return first;
+}
+
 /** What linking needs of every leg, column-wise, first times on the reference clock. */
-function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]): LegFacts {
+function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[], clients: (ConntrackClients | null)[]): LegFacts {
   const n = ids.count;
   const facts: LegFacts = {
     host: new Uint16Array(n),
     opener: new Uint8Array(n),
     firstSender: new Uint8Array(n),
+    conntrackClient: new Uint8Array(n),
     firstTs: new Float64Array(n),
     samples: new Uint32Array(n),
     point: new Int32Array(n),
@@ -374,6 +412,7 @@ function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]
     facts.host[g] = c.host;
     facts.opener[g] = t.opener.data[leg]!;
     facts.firstSender[g] = t.firstSender.data[leg]!;
+    facts.conntrackClient[g] = clients[c.host]?.clientOfLeg(t, leg) ?? CONNTRACK_NONE;
     facts.firstTs[g] = t.firstTs.data[leg]! - (offsets[c.host]?.offsetSeconds ?? 0);
     facts.samples[g] = t.sampleCount.data[leg]!;
     facts.ways[g] = sideWays(c.legs.points, t, leg);

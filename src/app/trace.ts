@@ -129,6 +129,28 @@ export function parseEndpoint(text: string): { address: IpAddress; port: number 
   return { address, port: Number(portText) };
 }
 
+/** ICMP errors (v4 3, 4, 5, 11, 12; v6 1-4): packets about another connection, never a connection's first packet. */
+function isIcmpErrorType(proto: string, family: 'ipv4' | 'ipv6', type: number): boolean {
+  if (proto === 'icmpv6' || (proto === 'icmp' && family === 'ipv6')) return type >= 1 && type <= 4;
+  return proto === 'icmp' && [3, 4, 5, 11, 12].includes(type);
+}
+
+/**
+ * Why trace does not walk an ICMP error: the walk is a new connection's first packet through the
+ * nat chains, and an error is none. Conntrack files it under the connection it quotes (RELATED;
+ * with no such entry it is left untracked) and NAT rewrites it from that entry or not at all:
+ * nf_nat_ipv4_fn hands RELATED ICMP to nf_nat_icmp_reply_translation before any nat chain, and
+ * returns at once for an untracked packet (docs/analyze.md, ICMP errors).
+ */
+function icmpErrorRefusal(proto: string, type: number): string {
+  return (
+    `--icmp-type ${type} is an ICMP error: no nat rule ever sees one, so trace cannot walk it as a new connection. ` +
+    'Conntrack relates an error to the connection whose packet it quotes and rewrites it (quote included) from that connection\'s entry; ' +
+    'with no such entry it is untracked and left as it is. Trace the quoted connection instead (its --proto, --src and --dst), ' +
+    `or analyze captures holding the errors, which names the flow each ${proto} error belongs to`
+  );
+}
+
 export async function runTrace(o: TraceOptions): Promise<TraceRun> {
   // Any spelling the dumps use (`ipv6-icmp`, `TCP`, `6`) names the same protocol.
   const protocolNumber = ipProtocolNumber(o.proto);
@@ -136,6 +158,8 @@ export async function runTrace(o: TraceOptions): Promise<TraceRun> {
   const proto = ipProtocolName(protocolNumber);
   const dst = parseEndpoint(o.dst);
   if (dst === null) return { ok: false, message: `--dst "${o.dst}" is not IP, IP:port or [IPv6]:port` };
+  const errorType = o.icmpType !== undefined && isIcmpErrorType(proto, dst.address.family, o.icmpType);
+  if (errorType) return { ok: false, message: icmpErrorRefusal(proto, o.icmpType!) };
   const src = o.src === undefined ? null : parseEndpoint(o.src);
   if (o.src !== undefined && src === null) return { ok: false, message: `--src "${o.src}" is not IP, IP:port or [IPv6]:port` };
   if (src !== null && src.address.family !== dst.address.family) return { ok: false, message: '--src and --dst are of different address families' };

@@ -192,7 +192,7 @@ export class PacketView {
   /** WireGuard sender index (type 1) or receiver index (types 2-4). */
   readonly wgIndex = new Uint32Array(MAX_DEPTH);
 
-  /** DNS transaction id (Has.DNS_ID): NAT leaves it alone, so it pairs a query seen at two points. */
+  /** DNS transaction id (Has.DNS_ID). NAT leaves it alone; the fingerprint covers it as the payload's first bytes, not on its own. */
   readonly dnsId = new Uint16Array(MAX_DEPTH);
 
   /** L4 payload: offset, declared length (may exceed the captured bytes), MurmurHash3 of its first bytes. */

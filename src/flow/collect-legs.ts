@@ -4,7 +4,7 @@
 import { readCaptureFile, readCaptureStream, type CaptureReadControl, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
 import { Has, PacketView, SllPacketType, Tunnel, applyTunnelPorts, decodePacket, fmix32i, mix32i, type TunnelPorts } from '../decode/index.js';
 import type { Diagnostic } from '../text/diagnostic.js';
-import { LegInput, LegTable } from './leg-table.js';
+import { LegInput, LegTable, QUOTE_ADDRESSES, QUOTE_PORTS } from './leg-table.js';
 import { LinkDirection } from './recorded-direction.js';
 
 /** Where in a host a capture saw packets: an interface of a pcapng file, an SLL2 ifindex, or "any". */
@@ -166,12 +166,14 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
     input.dstPort = view.icmpId[d]!;
   }
   input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
+  input.opensBy = view.hasField(d, Has.ICMP) ? icmpOpener(version, view.icmpType[d]!) : -1;
   input.tcpSeq = view.tcpSeqAt(d);
   input.fingerprint = view.fingerprintAt(d);
   input.ipId = version === 4 ? view.ipIdAt(d) : -1;
   input.looseFingerprint = input.proto === 6 ? looseFingerprint(view, d, version) : input.fingerprint;
   input.ttl = view.ttl[d]!;
   input.matchable = isDistinctive(view, d, version, input.proto, input.dst);
+  fillQuote(input, view, d);
   const encap = view.encapType[d]!;
   input.encap = encap === Tunnel.ICMP_QUOTE || encap === Tunnel.ICMPV6_QUOTE ? 0 : encap;
   input.vni = input.encap !== 0 && view.hasField(d, Has.ENCAP_ID) ? view.encapId[d]! : 0;
@@ -187,6 +189,53 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
       }
     }
   }
+}
+
+/**
+ * An ICMP error (v4 types 3, 4, 5, 11, 12; ICMPv6 1–4: those the decoder reads a quote from) and
+ * what it quotes: the datagram it is about, by which conntrack relates it to that datagram's
+ * connection and NAT rewrites it. A quote cut short keeps what was read (QUOTE_* bits).
+ */
+function fillQuote(input: LegInput, view: PacketView, d: number): void {
+  input.icmpError = -1;
+  input.quoteFields = 0;
+  if (!view.hasField(d, Has.ICMP) || !isIcmpError(input.proto, view.icmpType[d]!)) return;
+  input.icmpError = (view.icmpType[d]! << 8) | view.icmpCode[d]!;
+  const q = d + 1;
+  const quoted = q < view.depthCount && (view.encapType[q] === Tunnel.ICMP_QUOTE || view.encapType[q] === Tunnel.ICMPV6_QUOTE);
+  if (!quoted || (view.ipVersion[q] !== 4 && view.ipVersion[q] !== 6)) return;
+  input.quoteFields = QUOTE_ADDRESSES;
+  input.quoteProto = view.l4ProtoAt(q) < 0 ? view.ipProto[q]! : view.l4Proto[q]!;
+  copyAddresses(view, q, input.quoteSrc, input.quoteDst);
+  if (view.hasField(q, Has.PORTS)) {
+    input.quoteFields |= QUOTE_PORTS;
+    input.quoteSrcPort = view.srcPort[q]!;
+    input.quoteDstPort = view.dstPort[q]!;
+  } else if (view.hasField(q, Has.ICMP_QUERY)) {
+    input.quoteFields |= QUOTE_PORTS;
+    input.quoteSrcPort = input.quoteDstPort = view.icmpId[q]!;
+  }
+}
+
+function isIcmpError(proto: number, type: number): boolean {
+  if (proto === 58) return type >= 1 && type <= 4;
+  return proto === 1 && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12);
+}
+
+/**
+ * Who opened an ICMP exchange, by the packet's type (RFC 792, RFC 4443): a request's or an
+ * error's sender (0), an echo/timestamp/information/mask reply's receiver (1), else -1. As
+ * certain as a TCP SYN: a reply type is never sent first, an error never answered.
+ */
+function icmpOpener(version: number, type: number): number {
+  if (version === 4) {
+    if (type === 8 || type === 13 || type === 15 || type === 17) return 0;
+    if (type === 0 || type === 14 || type === 16 || type === 18) return 1;
+    return type === 3 || type === 4 || type === 5 || type === 11 || type === 12 ? 0 : -1;
+  }
+  if (type === 128) return 0;
+  if (type === 129) return 1;
+  return type >= 1 && type <= 4 ? 0 : -1;
 }
 
 /**

@@ -39,6 +39,8 @@ export class LegInput {
   tsNanos = 0;
   wireBytes = 0;
   tcpFlags = -1;
+  /** Who opened the exchange, by an ICMP type (collect-legs.ts icmpOpener): 0 this packet's sender, 1 its receiver, -1 not told. */
+  opensBy = -1;
   /** TCP sequence number (for SYNs: which connection), -1 when not TCP. */
   tcpSeq = -1;
   fingerprint = 0;
@@ -52,7 +54,23 @@ export class LegInput {
   matchable = true;
   /** 1 outgoing, 2 incoming, 0 unknown (from the link layer's packet type). */
   linkDirection = 0;
+  /** An ICMP/ICMPv6 error: type << 8 | code; -1 for any other packet. */
+  icmpError = -1;
+  /** What the error quotes (conntrack finds the flow it is RELATED to by it): QUOTE_* bits, 0 when nothing could be read. */
+  quoteFields = 0;
+  quoteProto = 0;
+  readonly quoteSrc = new Uint32Array(4);
+  readonly quoteDst = new Uint32Array(4);
+  quoteSrcPort = 0;
+  quoteDstPort = 0;
 }
+
+/** Distinct quotes kept per error leg: errors about more connections than this between two hosts are counted, not kept. */
+export const QUOTES_PER_ERROR_LEG = 16;
+/** LegInput.quoteFields / LegTable.quoteFields: the quote's IP header was read… */
+export const QUOTE_ADDRESSES = 1;
+/** …and its ports (or ICMP echo identifier). */
+export const QUOTE_PORTS = 2;
 
 /** Bytes of capture a packet takes at least, near enough (record header and a minimal frame): sizes the samples' reservation. */
 const MIN_BYTES_PER_PACKET = 64;
@@ -119,6 +137,29 @@ export class LegTable {
   /** The first packet's fingerprint and side (openingSide), for protocols without connections: see startsNewConnection. */
   readonly openingPrint = u32(256);
   readonly openingSide = u8(256);
+
+  // ---- ICMP error legs (few: a row each, not a column per leg) and the distinct quotes they carried ----
+  errorCount = 0;
+  readonly errorLeg = i32(16);
+  /** type << 8 | code of the leg's first error. */
+  readonly errorKind = u32(16);
+  /** The leg's first quote row (errorQuote*), chained by quoteNext; -1 when none. */
+  readonly errorFirstQuote = i32(16);
+  readonly errorQuoteCount = u8(16);
+  /** Errors whose quote was not kept: the leg already held QUOTES_PER_ERROR_LEG distinct ones. */
+  readonly errorQuotesDropped = u32(16);
+  private readonly errorRowOfLeg = new Map<number, number>();
+  quoteCount = 0;
+  readonly quoteNext = i32(16);
+  /** QUOTE_* bits of what the quote held, its protocol, addresses, ports (src << 16 | dst). */
+  readonly quoteFields = u8(16);
+  readonly quoteProto = u8(16);
+  readonly quoteSrc = u32(16, 4);
+  readonly quoteDst = u32(16, 4);
+  readonly quotePorts = u32(16);
+  /** The first error carrying this quote (the quoted connection was open then) and how many did. */
+  readonly quoteTs = f64(16);
+  readonly quotePackets = u32(16);
 
   // ---- per sampled packet: matching's input, released once it has read them (dropSamples) ----
   samples = 0;
@@ -206,10 +247,12 @@ export class LegTable {
     }
     this.packets.data[2 * leg + dir]!++;
     this.bytes.data[2 * leg + dir]! += p.wireBytes;
+    if (p.icmpError >= 0) this.addError(leg, p);
     if (p.ts < this.firstTs.data[leg]!) this.setFirst(leg, p);
     if (p.ts > this.lastTs.data[leg]!) this.setLast(leg, p);
     // SYN without ACK names the opener; a SYN-ACK names the other side.
     if (p.tcpFlags >= 0 && (p.tcpFlags & 0x02) !== 0) this.opener.data[leg] = (p.tcpFlags & 0x10) === 0 ? dir : 1 - dir;
+    else if (p.opensBy >= 0) this.opener.data[leg] = p.opensBy === 0 ? dir : 1 - dir;
     if (p.linkDirection !== 0) this.linkDirections.data[4 * leg + 2 * dir + p.linkDirection - 1]!++;
     if (p.matchable && this.sampleCount.data[leg]! < SAMPLES_PER_LEG) {
       this.sampleCount.data[leg]!++;
@@ -261,6 +304,84 @@ export class LegTable {
     this.slots[2 * slot + 1] = hash;
     if (this.count * 2 > this.slotMask + 1) this.rehash();
     return leg;
+  }
+
+  /** An ICMP error on `leg`: files its quote under the leg's error row (a row and a quote row per new leg or quote, nothing per packet). */
+  private addError(leg: number, p: LegInput): void {
+    let row = this.errorRowOfLeg.get(leg);
+    if (row === undefined) {
+      row = this.errorCount++;
+      this.errorLeg.ensure(row);
+      this.errorKind.ensure(row);
+      this.errorFirstQuote.ensure(row);
+      this.errorQuoteCount.ensure(row);
+      this.errorQuotesDropped.ensure(row);
+      this.errorLeg.data[row] = leg;
+      this.errorKind.data[row] = p.icmpError;
+      this.errorFirstQuote.data[row] = -1;
+      this.errorRowOfLeg.set(leg, row);
+    }
+    const ports = ((p.quoteSrcPort << 16) | p.quoteDstPort) >>> 0;
+    let last = -1;
+    for (let q = this.errorFirstQuote.data[row]!; q >= 0; q = this.quoteNext.data[q]!) {
+      if (this.sameQuote(q, p, ports)) {
+        this.quotePackets.data[q]!++;
+        if (p.ts < this.quoteTs.data[q]!) this.quoteTs.data[q] = p.ts;
+        return;
+      }
+      last = q;
+    }
+    if (this.errorQuoteCount.data[row]! >= QUOTES_PER_ERROR_LEG) {
+      this.errorQuotesDropped.data[row]!++;
+      return;
+    }
+    const q = this.quoteCount++;
+    for (const c of [this.quoteNext, this.quoteFields, this.quoteProto, this.quoteSrc, this.quoteDst, this.quotePorts, this.quoteTs, this.quotePackets]) c.ensure(q);
+    this.quoteNext.data[q] = -1;
+    this.quoteFields.data[q] = p.quoteFields;
+    this.quoteProto.data[q] = p.quoteProto;
+    for (let i = 0; i < 4; i++) {
+      this.quoteSrc.data[q * 4 + i] = p.quoteSrc[i]!;
+      this.quoteDst.data[q * 4 + i] = p.quoteDst[i]!;
+    }
+    this.quotePorts.data[q] = ports;
+    this.quoteTs.data[q] = p.ts;
+    this.quotePackets.data[q] = 1;
+    if (last < 0) this.errorFirstQuote.data[row] = q;
+    else this.quoteNext.data[last] = q;
+    this.errorQuoteCount.data[row]!++;
+  }
+
+  private sameQuote(q: number, p: LegInput, ports: number): boolean {
+    if (this.quoteFields.data[q] !== p.quoteFields || this.quoteProto.data[q] !== p.quoteProto || this.quotePorts.data[q] !== ports) return false;
+    for (let i = 0; i < 4; i++) if (this.quoteSrc.data[q * 4 + i] !== p.quoteSrc[i] || this.quoteDst.data[q * 4 + i] !== p.quoteDst[i]) return false;
+    return true;
+  }
+
+  /** The error row of a leg that carried ICMP errors, or -1. */
+  errorRow(leg: number): number {
+    return this.errorRowOfLeg.get(leg) ?? -1;
+  }
+
+  /**
+   * The current leg of a connection at a capture point, found by its endpoints (either order), or
+   * -1: how an ICMP error's quote names the flow it belongs to. A key taken over by a later
+   * connection (superseded) finds the later one.
+   */
+  findLeg(point: number, version: number, proto: number, encap: number, vni: number, src: Uint32Array, srcPort: number, dst: Uint32Array, dstPort: number): number {
+    const fromLow = isLowEndpoint(src, srcPort, dst, dstPort);
+    const k = this.scratch;
+    k[0] = point;
+    k[1] = (version << 24) | (proto << 16) | (encap << 8);
+    k[2] = vni;
+    const lo = fromLow ? src : dst;
+    const hi = fromLow ? dst : src;
+    for (let i = 0; i < 4; i++) {
+      k[3 + i] = lo[i]!;
+      k[7 + i] = hi[i]!;
+    }
+    k[11] = fromLow ? portsWord(srcPort, dstPort) : portsWord(dstPort, srcPort);
+    return this.slots[2 * this.findSlot(hashKey(k))]!;
   }
 
   private addTunnel(p: LegInput): number {

@@ -2,7 +2,7 @@
 // and the translations on the way. Built from what each flow adds to it (an AnswerShare), which
 // like flows share: a busy case has thousands of connections of a few shapes.
 
-import type { Answer, Flow, FlowAmbiguity, LastSeen, TranslatedBeyond, Translation, Untranslated } from './flow-model.js';
+import type { Answer, Flow, FlowAmbiguity, LastSeen, TranslatedBeyond, Translation, Untranslated, RelatedTranslation } from './flow-model.js';
 import { addressOf } from './endpoint-text.js';
 import { describeStepRule } from '../sim/state.js';
 
@@ -29,6 +29,10 @@ export interface AnswerShare {
    * out of the line's sources. (Candidates that show its source do not contradict it.)
    */
   ambiguous: boolean;
+  /** Which end is the client is only a guess (flow.orientation.guessed): the line must not say who sees whom on it. */
+  orientationGuessed: boolean;
+  /** The other end as last seen (what `source` holds): what a guessed line names instead of a source. */
+  peer: string;
   /** Seen at more than one capture point. */
   multiPoint: boolean;
   translations: number;
@@ -56,6 +60,8 @@ export function answerShareOf(f: Flow): AnswerShare {
     untranslated: f.untranslated.map(untranslatedText),
     patterns: f.translations.map(translationPattern),
     ambiguous: f.seenByServer === null && f.ambiguous !== null && contradictedByCandidates(f, f.ambiguous),
+    orientationGuessed: f.orientation.guessed,
+    peer: addressOf(seen.src),
     multiPoint: f.legs.length > 1 || f.legs[0]!.hops.length > 1,
     translations: f.translations.length,
     unexplained: f.translations.filter((t) => !t.explained && t.where !== 'beyond').length,
@@ -74,7 +80,7 @@ export class AnswerBuilder {
     if (line === undefined) {
       line = {
         server: share.server, proto: share.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null,
-        lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [], untranslated: [], ambiguous: null,
+        lastCapturePoints: [], flows: 0, tunnels: [], translations: [], leaks: [], untranslated: [], ambiguous: null, orientationGuessed: null,
       };
       this.byServer.set(share.key, line);
       this.patterns.set(line, new Map());
@@ -85,6 +91,14 @@ export class AnswerBuilder {
       line.ambiguous ??= { flows: 0, capturePoints: [], reason: '' };
       line.ambiguous.flows += flows;
       addOnce(line.ambiguous.capturePoints, share.lastCapturePoint);
+      return;
+    }
+    if (share.orientationGuessed) {
+      // Which end is the client is a guess: "X sees Y" could be the wrong way round.
+      line.orientationGuessed ??= { flows: 0, peers: [], capturePoints: [], reason: '' };
+      line.orientationGuessed.flows += flows;
+      addOnce(line.orientationGuessed.peers, share.peer);
+      addOnce(line.orientationGuessed.capturePoints, share.lastCapturePoint);
       return;
     }
     line.flows += flows;
@@ -103,7 +117,8 @@ export class AnswerBuilder {
   result(): Answer[] {
     for (const [line, perLine] of this.patterns) {
       if (line.ambiguous !== null) line.ambiguous.reason = ambiguityText(line.ambiguous.flows, line.ambiguous.capturePoints);
-      // A line of ambiguous flows only rests on nothing: it claims no source.
+      if (line.orientationGuessed !== null) line.orientationGuessed.reason = guessedText(line.server, line.orientationGuessed);
+      // A line of ambiguous (or guessed) flows only rests on nothing: it claims no source.
       if (line.flows === 0) line.seenAtServer = false;
       line.translations = [...perLine].map(([text, n]) => (line.flows > 1 ? `${text} (${n} of ${line.flows} flows)` : text));
     }
@@ -125,6 +140,14 @@ function ambiguityText(flows: number, points: string[]): string {
   );
 }
 
+function guessedText(server: string, g: { flows: number; peers: string[]; capturePoints: string[] }): string {
+  const these = g.flows === 1 ? 'flow' : 'flows';
+  return (
+    `${g.flows} ${these} last seen at ${g.capturePoints.join(', ')}: which end is the client is a guess (no TCP handshake and no conntrack entry, ` +
+    `only the first captured packet), so ${server} may be the client: no answer is claimed on them (flows[].orientation)`
+  );
+}
+
 const CERTAINTY: Record<TranslatedBeyond, number> = { certain: 2, likely: 1, 'no evidence': 0 };
 
 function addLastSeen(line: Answer, seen: LastSeen, flows: number): void {
@@ -142,6 +165,13 @@ function addOnce(list: string[], item: string): void {
   if (!list.includes(item)) list.push(item);
 }
 
+/** An ICMP error's translation, without the flow's id (the errors of many flows share an answer line). */
+function relatedText(r: RelatedTranslation): string {
+  if (r.flows.length === 0) return 'by conntrack as RELATED to a flow not in the case';
+  const rule = r.mappingRule === null ? '' : `, mapped by ${describeStepRule(r.mappingRule)} (${r.mappingRule.target})`;
+  return `by conntrack as RELATED to the ${r.flowText.slice(r.flowText.indexOf('(') + 1).split(' ')[0]} flow it quotes${rule}`;
+}
+
 /** A translation without its ports: "SNAT 10.244.1.2 → 10.0.0.11 on node1 between cni0 and eth0". */
 function translationPattern(t: Translation): string {
   const [from, to] = t.kind === 'SNAT' ? [t.before.src, t.after.src] : [t.before.dst, t.after.dst];
@@ -155,7 +185,7 @@ function translationPattern(t: Translation): string {
         : t.where === 'beyond'
           ? `beyond the captured hosts, between ${a} and ${b}`
           : `between ${a} and ${b}`;
-  const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : '';
+  const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : t.related !== null ? ` ${relatedText(t.related)}` : '';
   return `${change} ${where}${rule}`;
 }
 

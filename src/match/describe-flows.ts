@@ -8,16 +8,18 @@ import { communityId } from '../flow/community-id.js';
 import { parseIpAddress } from '../net/address.js';
 import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import { tunnelName } from '../decode/index.js';
-import type { Encapsulation, Flow, Hop, HostLeg, Translation } from './flow-model.js';
+import type { Encapsulation, Flow, FlowOrientation, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
-import { addressOf, endpointWithPort, hasPorts } from './endpoint-text.js';
+import { addressOf, hasPorts } from './endpoint-text.js';
+import { endpointText, protoName } from './endpoint-words.js';
 import { explainNoTranslation } from './explain-no-translation.js';
 import { explainTranslations } from './explain-translations.js';
 import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
-import type { LinkedFlow } from './link-legs.js';
+import { type LinkedFlow, OrientedBy } from './link-legs.js';
 import type { LegIds } from './match-packets.js';
 import { judgeServerView } from './server-view.js';
+import { icmpErrorFacts, type RelatedErrors } from './related-errors.js';
 
 export interface CaptureOnHost {
   host: number;
@@ -25,7 +27,7 @@ export interface CaptureOnHost {
 }
 
 /** A leg's endpoints as words, oriented client → server. */
-interface OrientedLeg {
+export interface OrientedLeg {
   capture: number;
   leg: number;
   host: number;
@@ -38,7 +40,8 @@ interface OrientedLeg {
   clientIsLow: boolean;
 }
 
-export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): Flow {
+/** `related` relates an ICMP error flow to the flow it quotes, which explains its translations (related-errors.ts). */
+export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[], related: RelatedErrors): Flow {
   const allOriented = linked.legs.map((g, i) => orient(ids.capture[g]!, ids.leg[g]!, captures, linked.clientIsLow[i]!));
   const allHops = allOriented.map((o, i) => describeHop(o, captures, hosts, linked.position[i]!));
   const kept = foldReplyOnlyHops(allOriented, allHops);
@@ -95,11 +98,37 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     tunnels,
     leaks: [],
     ambiguous: null,
+    icmpError: icmpErrorFacts(allOriented, captures),
+    orientation: orientationOf(linked, hops, first.proto),
   };
   flow.leaks = findLeaks(flow, hosts);
-  explainTranslations(flow, hosts);
+  if (flow.icmpError === null) explainTranslations(flow, hosts);
+  else related.explain(flow, allOriented);
   explainNoTranslation(flow, hosts);
   return flow;
+}
+
+/** What oriented the flow, in words; a first-sender orientation says why it is only a guess. */
+function orientationOf(linked: LinkedFlow, hops: Hop[], proto: number): FlowOrientation {
+  const client = hops[0]!.src;
+  const kept = linked.conntrackContradicted ? ' (a conntrack entry says otherwise: analyze.conntrack-contradicts-packets)' : '';
+  if (linked.orientedBy === OrientedBy.PROTOCOL && (proto === 1 || proto === 58)) {
+    return { basis: 'icmp-type', guessed: false, reason: `the ICMP types say which end asked: ${client} sent the request or the error${kept}` };
+  }
+  if (linked.orientedBy === OrientedBy.PROTOCOL) {
+    return { basis: 'tcp-handshake', guessed: false, reason: `the TCP handshake was captured: ${client} opened the connection${kept}` };
+  }
+  if (linked.orientedBy === OrientedBy.CONNTRACK) {
+    return { basis: 'conntrack', guessed: false, reason: `no TCP handshake was captured; a captured host's conntrack entry records ${client} as the connection's original source${kept}` };
+  }
+  const toServer = hops.some((h) => h.packetsToServer > 0);
+  const toClient = hops.some((h) => h.packetsToClient > 0);
+  const partial = toServer && toClient ? 'the capture may have started after the connection did' : 'the captures hold its packets one way only';
+  return {
+    basis: 'first-sender',
+    guessed: true,
+    reason: `a guess: ${client} sent the first captured packet, but no TCP handshake was captured and no captured host's conntrack records the connection, and ${partial}${kept}`,
+  };
 }
 
 /** A flow in a few words, for naming it as another flow's candidate: its capture points and first endpoints. */
@@ -255,7 +284,7 @@ function describeTranslations(a: OrientedLeg, b: OrientedLeg, ha: Hop, hb: Hop, 
   for (const kind of ['DNAT', 'SNAT'] as const) {
     if (kind === 'SNAT' ? !srcChanged : !dstChanged) continue;
     const change = kind === 'SNAT' ? `source ${ha.src} → ${hb.src}` : `destination ${ha.dst} → ${hb.dst}`;
-    const base = { kind, between, before: { src: ha.src, dst: ha.dst }, after: { src: hb.src, dst: hb.dst }, rule: null, explained: false, conntrack: null };
+    const base = { kind, between, before: { src: ha.src, dst: ha.dst }, after: { src: hb.src, dst: hb.dst }, rule: null, explained: false, conntrack: null, related: null };
     // Upstream host first, then what happened between the hosts, then the downstream host; DNAT before SNAT within each.
     const order = (side: number) => side * 2 + (kind === 'DNAT' ? 0 : 1);
     if (a.host === b.host) {
@@ -313,26 +342,7 @@ function sameWords(x: Uint32Array, y: Uint32Array): boolean {
   return x[0] === y[0] && x[1] === y[1] && x[2] === y[2] && x[3] === y[3];
 }
 
-function endpointText(version: number, words: ArrayLike<number>, port: number, proto: number): string {
-  return endpointWithPort(addressKey(version, words), hasPorts(proto) ? port : null);
-}
 
-export function protoName(proto: number): string {
-  switch (proto) {
-    case 6:
-      return 'tcp';
-    case 17:
-      return 'udp';
-    case 1:
-      return 'icmp';
-    case 58:
-      return 'icmpv6';
-    case 132:
-      return 'sctp';
-    default:
-      return `ip-proto-${proto}`;
-  }
-}
 
 /** Fills the Community ID of every hop and host leg of a flow about to be reported. */
 export function addCommunityIds(flow: Flow): void {

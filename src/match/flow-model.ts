@@ -93,6 +93,39 @@ export interface Translation {
   description: string;
   /** Why no rule is named, or what contradicts the snapshot. */
   note: string | null;
+  /**
+   * Set on an ICMP error's translations: the kernel rewrote it (outer addresses and quoted header)
+   * from the conntrack entry of the flow it quotes (RELATED), never by a nat rule of its own
+   * (`rule` stays null); null on every other translation.
+   */
+  related: RelatedTranslation | null;
+}
+
+/** Which flow's conntrack entry translated an ICMP error, and the rule that made that flow's mapping. */
+export interface RelatedTranslation {
+  /** The ids of the flows the errors quote (one per quoted connection); empty when the case holds none of them. */
+  flows: number[];
+  /** The first of them as its client sent it ("flow 4 (udp 10.244.1.2:51623 → 198.51.100.10:9000)"), or the quoted packet when no flow holds it. */
+  flowText: string;
+  /** The rule that made the first quoted flow's mapping on this host, when known. */
+  mappingRule: RuleRef | null;
+}
+
+/** An ICMP error flow: its type and what its first packet quotes. */
+export interface IcmpErrorFacts {
+  type: number;
+  code: number;
+  /** "port unreachable", "time exceeded in transit", … */
+  name: string;
+  /** The first error's quoted datagram at the flow's first capture point (source and destination as it was sent), null when the quote was cut before its IP header; complete is false when cut before its ports. */
+  quoted: { proto: string; src: EndpointText; dst: EndpointText; complete: boolean } | null;
+  /** Distinct quotes the errors carried at that capture point (at most 16 are kept per capture point; more are counted in quotesNotKept). */
+  quotes: number;
+  quotesNotKept: number;
+  /** The ids of the flows the errors are RELATED to (the quoted packets' flows), in id order; empty when none is in the case. */
+  relatedFlows: number[];
+  /** How the related flow was found, or why none was. */
+  reason: string;
 }
 
 /**
@@ -152,6 +185,21 @@ export interface FlowAmbiguity {
   reason: string;
 }
 
+/**
+ * What decided which end is the client, strongest first (docs/analyze.md, "Orientation"): the TCP
+ * handshake captured at some leg (SYN without ACK from the client; the flow's other legs follow
+ * it) or an ICMP type (echo request or error: its sender; echo reply: its receiver), a host's conntrack entry (its original source), or only the end that sent the first
+ * captured packet — a guess.
+ */
+export type OrientationBasis = 'tcp-handshake' | 'icmp-type' | 'conntrack' | 'first-sender';
+
+export interface FlowOrientation {
+  basis: OrientationBasis;
+  /** True with 'first-sender': client and server may be the other way round. */
+  guessed: boolean;
+  reason: string;
+}
+
 export interface Flow {
   id: number;
   family: 'ipv4' | 'ipv6';
@@ -177,6 +225,10 @@ export interface Flow {
   leaks: Leak[];
   /** Set when the flow shared repeated packets with other flows and evidence could not tell which of them continues it; null otherwise. */
   ambiguous: FlowAmbiguity | null;
+  /** Set when the flow is ICMP errors (RELATED to the flow they quote); null otherwise. */
+  icmpError: IcmpErrorFacts | null;
+  /** Which end is the client, and on what evidence. */
+  orientation: FlowOrientation;
 }
 
 /** Flows of one answer line last seen at one capture point with one source, not at the server. */
@@ -217,4 +269,10 @@ export interface Answer {
    * of sources, seenAtServer, lastSeen and flows, which rest on the others. null when there are none.
    */
   ambiguous: { flows: number; capturePoints: string[]; reason: string } | null;
+  /**
+   * Flows toward this endpoint whose orientation is a guess (flows[].orientation.guessed): this
+   * endpoint may be their client. Left out of sources, seenAtServer, lastSeen and flows like
+   * ambiguous ones; `peers` are their other ends. null when there are none.
+   */
+  orientationGuessed: { flows: number; peers: string[]; capturePoints: string[]; reason: string } | null;
 }

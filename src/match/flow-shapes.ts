@@ -76,6 +76,8 @@ export class FlowShapes {
       const toServer = clientIsLow ? 0 : 1;
       row[o + 14] = t.packets.data[2 * leg + toServer]! > 0 ? 1 : 0;
       row[o + 15] = wayTowardServer(this.captures[capture]!.legs.points, t, leg, toServer);
+      // What oriented the flow (a guessed one answers apart), once, on its first leg.
+      if (k === 0) row[o + 15] = row[o + 15]! | (flows.orientedBy[i]! << 2) | (flows.conntrackContradicted[i]! << 4);
     }
     return this.findOrAdd(row, legs * LEG_WORDS);
   }

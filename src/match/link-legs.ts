@@ -10,10 +10,12 @@ import { REPORT_EVERY, REPORT_EVERY_HEAVY, type ReportShare } from './report-sha
 /** What linking needs to know of every leg (global id), column-wise. */
 export interface LegFacts {
   host: Uint16Array;
-  /** 0 low endpoint opened (SYN), 1 high, 2 unknown. */
+  /** 0 low endpoint opened (TCP SYN, ICMP request or error), 1 high, 2 unknown. */
   opener: Uint8Array;
   /** 0 low endpoint sent first, 1 high. */
   firstSender: Uint8Array;
+  /** 0 the host's conntrack records the low endpoint as the original source, 1 the high one, 2 no entry (conntrack-orientation.ts). */
+  conntrackClient: Uint8Array;
   /** First packet time on the reference clock. */
   firstTs: Float64Array;
   samples: Uint32Array;
@@ -31,7 +33,18 @@ export interface LinkedFlow {
   clientIsLow: boolean[];
   /** Per leg: seconds after the first leg when the client's packets passed (clock-corrected). */
   position: number[];
+  /** What decided which end is the client (OrientedBy). */
+  orientedBy: number;
+  /** A leg whose host's conntrack entry names the other end as the client: the flow's orientation was kept. */
+  conntrackContradicted: boolean;
 }
+
+/**
+ * What decided which end of a flow is the client, strongest first (docs/analyze.md,
+ * "Orientation"): a leg saw the TCP handshake (or an ICMP type that says who asked); else a leg's host had a conntrack entry of it;
+ * else only which end sent the first captured packet — a guess.
+ */
+export const OrientedBy = { PROTOCOL: 0, CONNTRACK: 1, FIRST_SENDER: 2 } as const;
 
 /** Every flow of the case, in order of first appearance, legs of flow i at [start[i], start[i + 1]). */
 export class LinkedFlows {
@@ -41,6 +54,10 @@ export class LinkedFlows {
     readonly legs: Int32Array,
     readonly clientIsLow: Uint8Array,
     readonly position: Float64Array,
+    /** Per flow: OrientedBy. */
+    readonly orientedBy: Uint8Array,
+    /** Per flow: 1 when a conntrack entry contradicted the orientation kept. */
+    readonly conntrackContradicted: Uint8Array,
   ) {}
 
   flow(i: number): LinkedFlow {
@@ -50,6 +67,8 @@ export class LinkedFlows {
       legs: Array.from(this.legs.subarray(from, to)),
       clientIsLow: Array.from(this.clientIsLow.subarray(from, to), (x) => x === 1),
       position: Array.from(this.position.subarray(from, to)),
+      orientedBy: this.orientedBy[i]!,
+      conntrackContradicted: this.conntrackContradicted[i] === 1,
     };
   }
 }
@@ -114,9 +133,12 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
   const orderedLegs = new Int32Array(legCount);
   const clientIsLow = new Uint8Array(legCount);
   const position = new Float64Array(legCount);
+  const orientedBy = new Uint8Array(components);
+  const contradicted = new Uint8Array(components);
   for (let c = 0; c < components; c++) {
     if (report !== undefined && c % REPORT_EVERY_HEAVY === 0) report(PAIRS_SHARE + ((1 - PAIRS_SHARE) * c) / components);
-    orderer.order(members, memberStart[c]!, memberStart[c + 1]!, orderedLegs, clientIsLow, position);
+    orientedBy[c] = orderer.order(members, memberStart[c]!, memberStart[c + 1]!, orderedLegs, clientIsLow, position);
+    contradicted[c] = conntrackContradicts(facts, orderedLegs, clientIsLow, memberStart[c]!, memberStart[c + 1]!) ? 1 : 0;
   }
   report?.(1);
 
@@ -128,17 +150,21 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     if (c > 0 && !(firstTs[c - 1]! <= firstTs[c]!)) inOrder = false;
   }
   // Legs are numbered as captures met them, so flows usually come in time order already.
-  if (inOrder) return new LinkedFlows(components, memberStart, orderedLegs, clientIsLow, position);
+  if (inOrder) return new LinkedFlows(components, memberStart, orderedLegs, clientIsLow, position, orientedBy, contradicted);
   const byTime = Array.from({ length: components }, (_, c) => c);
   if (!inOrder) byTime.sort((x, y) => firstTs[x]! - firstTs[y]! || x - y);
   const start = new Int32Array(components + 1);
   const legs = new Int32Array(legCount);
   const low = new Uint8Array(legCount);
   const pos = new Float64Array(legCount);
+  const by = new Uint8Array(components);
+  const against = new Uint8Array(components);
   let at = 0;
   for (let i = 0; i < components; i++) {
     const c = byTime[i]!;
     start[i] = at;
+    by[i] = orientedBy[c]!;
+    against[i] = contradicted[c]!;
     for (let k = memberStart[c]!; k < memberStart[c + 1]!; k++, at++) {
       legs[at] = orderedLegs[k]!;
       low[at] = clientIsLow[k]!;
@@ -146,7 +172,27 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     }
   }
   start[components] = at;
-  return new LinkedFlows(components, start, legs, low, pos);
+  return new LinkedFlows(components, start, legs, low, pos, by, against);
+}
+
+/** Whether a leg of the flow at [from, to) has a conntrack entry naming the other end as its client. */
+function conntrackContradicts(facts: LegFacts, legs: Int32Array, clientIsLow: Uint8Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const says = facts.conntrackClient[legs[k]!]!;
+    if (says !== 2 && (says === 0) !== (clientIsLow[k] === 1)) return true;
+  }
+  return false;
+}
+
+/** The strength of the evidence a leg carries on which end is the client: lower is stronger (OrientedBy). */
+function evidenceOf(f: LegFacts, leg: number): number {
+  return f.opener[leg] !== 2 ? OrientedBy.PROTOCOL : f.conntrackClient[leg] !== 2 ? OrientedBy.CONNTRACK : OrientedBy.FIRST_SENDER;
+}
+
+/** Whether the leg's low endpoint is the client, by the strongest evidence the leg itself carries. */
+function lowIsClient(f: LegFacts, leg: number): boolean {
+  const side = f.opener[leg] !== 2 ? f.opener[leg] : f.conntrackClient[leg] !== 2 ? f.conntrackClient[leg] : f.firstSender[leg];
+  return side === 0;
 }
 
 /** Each leg's pairs, in pair order: pairs of leg L are list[start[L] .. start[L + 1]). */
@@ -258,30 +304,31 @@ class FlowOrderer {
     this.slot = new Int32Array(n);
   }
 
-  /** Writes members[from, to) in path order, with orientation and position, at `from` in the outputs. */
-  order(all: Int32Array, from: number, to: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): void {
+  /**
+   * Writes members[from, to) in path order, with orientation and position, at `from` in the
+   * outputs; returns what oriented the flow (OrientedBy). One orientation for the whole flow: the
+   * leg with the strongest evidence (then the earliest) decides, the others follow along the
+   * pairs, so a leg that saw only replies takes it from a leg that saw the request.
+   */
+  order(all: Int32Array, from: number, to: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): number {
     const f = this.facts;
     const at = from;
     if (to - from === 1) {
       const leg = all[from]!;
       outLegs[at] = leg;
-      outLow[at] = (f.opener[leg] === 2 ? f.firstSender[leg] : f.opener[leg]) === 0 ? 1 : 0;
+      outLow[at] = lowIsClient(f, leg) ? 1 : 0;
       outPosition[at] = 0;
-      return;
+      return evidenceOf(f, leg);
     }
-    if (to - from === 2) {
-      this.orderTwo(all[from]!, all[from + 1]!, at, outLegs, outLow, outPosition);
-      return;
-    }
+    if (to - from === 2) return this.orderTwo(all[from]!, all[from + 1]!, at, outLegs, outLow, outPosition);
     const members = all.subarray(from, to);
-    // Start from a leg that saw the handshake, else from the earliest one.
     let anchor = members[0]!;
     for (const leg of members) {
-      const k = f.opener[leg] === 2 ? 1 : 0;
-      const ka = f.opener[anchor] === 2 ? 1 : 0;
+      const k = evidenceOf(f, leg);
+      const ka = evidenceOf(f, anchor);
       if (k < ka || (k === ka && f.firstTs[leg]! < f.firstTs[anchor]!)) anchor = leg;
     }
-    this.clientLow[anchor] = (f.opener[anchor] === 2 ? f.firstSender[anchor] : f.opener[anchor]) === 0 ? 1 : 0;
+    this.clientLow[anchor] = lowIsClient(f, anchor) ? 1 : 0;
     this.position[anchor] = 0;
     this.visited[anchor] = 1;
     // Breadth-first along the best-supported edges: orientation and transit time accumulate.
@@ -308,23 +355,24 @@ class FlowOrderer {
       outPosition[at + i] = this.position[leg]! - base;
       this.visited[leg] = 0;
     });
+    return evidenceOf(f, anchor);
   }
 
   /**
    * The common flow of two legs (one connection at two points), the general path without its
    * arrays and sorts: the same anchor, orientation, transit time and host order.
    */
-  private orderTwo(m0: number, m1: number, at: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): void {
+  private orderTwo(m0: number, m1: number, at: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): number {
     const f = this.facts;
-    const k0 = f.opener[m0] === 2 ? 1 : 0;
-    const k1 = f.opener[m1] === 2 ? 1 : 0;
+    const k0 = evidenceOf(f, m0);
+    const k1 = evidenceOf(f, m1);
     const anchor = k1 < k0 || (k1 === k0 && f.firstTs[m1]! < f.firstTs[m0]!) ? m1 : m0;
     // Their one surviving edge (the component is the two of them).
     let e = -1;
     for (let k = this.incidences.start[m0]!; k < this.incidences.start[m0 + 1]! && e < 0; k++) {
       if (this.kept[this.incidences.list[k]!] === 1) e = this.incidences.list[k]!;
     }
-    const anchorClientLow = (f.opener[anchor] === 2 ? f.firstSender[anchor] : f.opener[anchor]) === 0;
+    const anchorClientLow = lowIsClient(f, anchor);
     const otherClientLow = this.pairs.sameWay(e) ? anchorClientLow : !anchorClientLow;
     const otherPosition = this.transit(e, anchor, anchorClientLow);
     const low0 = anchor === m0 ? anchorClientLow : otherClientLow;
@@ -346,6 +394,7 @@ class FlowOrderer {
     outLow[at + 1] = (first === anchor ? otherClientLow : anchorClientLow) ? 1 : 0;
     outPosition[at] = 0;
     outPosition[at + 1] = (secondFirst ? pos0 : pos1) - base;
+    return evidenceOf(f, anchor);
   }
 
   /** > 0 when b's host is downstream of a's for the pair's packets, < 0 upstream, 0 undecided. */

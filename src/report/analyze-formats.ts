@@ -26,10 +26,13 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           h.packetsToServer, h.packetsToClient, h.bytesToServer, h.bytesToClient, h.position.toFixed(6), h.communityId ?? '',
           next.map((t) => t.kind).join('+'), next.map((t) => t.description).join('; '), next.map((t) => t.rule?.text ?? '').filter(Boolean).join('; '),
           next.map((t) => (t.rule === null ? '' : `${ruleName(t.rule)} (${ruleSourceText(t.rule)})`)).filter(Boolean).join('; '),
+          f.icmpError?.name ?? '', f.icmpError?.relatedFlows.join(' ') ?? '',
+          next.map((t) => (t.related?.mappingRule ? `${ruleName(t.related.mappingRule)} (${ruleSourceText(t.related.mappingRule)})` : '')).filter(Boolean).join('; '),
           f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
           kept.map((u) => (u.rule === null ? '' : `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${u.rule.file}:${u.rule.line})`)).filter(Boolean).join('; '),
           kept.map((u) => u.reason).join('; '),
           f.ambiguous?.candidates.map((c) => c.flow).join(' ') ?? '', f.ambiguous?.reason ?? '',
+          f.orientation.basis, f.orientation.guessed,
         ]);
       }
     }
@@ -42,6 +45,9 @@ const CSV_COLUMNS = [
   'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
   // rule_ref: the rule by name and source (iptables file:line; nft family/table/chain/handle and line or JSON path).
   'next_translation', 'translation', 'rule', 'rule_ref',
+  // ICMP error flows: the error, the flows whose packets they quote (conntrack RELATED, space-separated),
+  // and on the hop before a translation, the rule that made that flow's mapping (the errors meet no nat rule: 'rule' stays empty).
+  'icmp_error', 'related_flows', 'related_mapping_rule',
   // Per flow: captured at the server's own host, else whether it is translated after its last capture point, and why.
   'seen_at_server', 'translated_beyond', 'translated_beyond_reason',
   // On the hop where the flow left a host still with its private source (a leak, or a source translated
@@ -50,6 +56,9 @@ const CSV_COLUMNS = [
   // Per flow, when evidence could not tell which other flow continues it: the candidates' flow ids
   // (space-separated, at most 8) and why.
   'ambiguous_candidates', 'ambiguous_reason',
+  // Per flow, what decided which end is the client (tcp-handshake, conntrack, first-sender), and
+  // whether that is only a guess (then client and server may be the other way round).
+  'orientation', 'orientation_guessed',
 ];
 
 export const ANALYZE_FORMATS = {

@@ -39,7 +39,7 @@ export function shapeKey(f: Flow): string {
   );
   const translations = f.translations.map((t) => [t.kind, t.where, t.host, t.between.join('>'), t.explained, t.rule?.chain, t.rule?.ruleNumber, t.note].join('|'));
   // Ambiguous flows are told apart: their section says so and names their candidates.
-  return JSON.stringify([f.proto, legs, translations, f.ambiguous !== null]);
+  return JSON.stringify([f.proto, legs, translations, f.ambiguous !== null, f.orientation.guessed]);
 }
 
 export function groupFlows(report: AnalyzeReport): FlowGroup[] {

@@ -10,7 +10,7 @@ import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { captureWindow, type Provenance } from './provenance.js';
-import { clockLines, diagnosticLine, inputLines } from './render-analyze-text.js';
+import { clockLines, diagnosticLine, icmpErrorText, inputLines, relatedLine } from './render-analyze-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';
 import { cell, code, plain } from './escape-markdown.js';
@@ -48,6 +48,7 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport, o: AnalyzeMarkdownO
       for (const leak of a.leaks) out.push(`  - **LEAK:** ${plain(leak)}`);
       for (const u of a.untranslated) out.push(`  - **Why:** ${plain(u)}`);
       if (a.ambiguous !== null && a.flows > 0) out.push(`  - **Ambiguous:** ${plain(a.ambiguous.reason)}`);
+      if (a.orientationGuessed !== null && a.flows > 0) out.push(`  - **Client unknown:** ${plain(a.orientationGuessed.reason)}`);
     }
     out.push('');
   }
@@ -77,7 +78,9 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
   const first = shape.flows[0]!;
   const count = shape.flows.length;
   const sources = [...new Set(shape.flows.map((f) => addressOf((f.seenByServer ?? f.lastSeen).src)))];
-  const seen = first.seenByServer !== null ? `the server sees ${sources.map(code).join(', ')}` : `last seen at ${code(first.lastCapturePoint)} as ${sources.map(code).join(', ')}`;
+  const seen = first.orientation.guessed
+    ? `client unknown: last seen at ${code(first.lastCapturePoint)}, from ${sources.map(code).join(', ')}`
+    : first.seenByServer !== null ? `the server sees ${sources.map(code).join(', ')}` : `last seen at ${code(first.lastCapturePoint)} as ${sources.map(code).join(', ')}`;
   const out = [`## Path ${n} of ${of}: ${plain(first.proto)} to ${code(first.server)}`, ''];
   out.push(`${count === 1 ? `Flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}${first.ambiguous !== null ? '; ambiguous' : ''}.`, '');
   if (count > 1) {
@@ -114,14 +117,20 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
       out.push(`${i + 1}. ${change} ${plain(whereText(tr))}${!tr.explained && tr.where !== 'beyond' ? ' — **not explained by a rule**' : ''}`);
       if (tr.rule !== null) {
         out.push(`   - rule ${code(ruleName(tr.rule))} (${code(ruleSourceText(tr.rule))}): ${code(tr.rule.text)}`);
+      } else if (tr.related !== null) {
+        out.push(`   - related: ${plain(relatedLine(tr.related, tr.note))}`);
+        const mapping = tr.related.mappingRule;
+        if (mapping !== null) out.push(`   - mapped by ${code(ruleName(mapping))} (${code(ruleSourceText(mapping))}): ${code(mapping.text)}`);
       } else if (tr.note !== null) out.push(`   - ${plain(tr.note)}`);
       if (st.conntrack.length > 0) out.push(`   - conntrack ${st.conntrack.slice(0, o.verbose ? undefined : 3).map(code).join(', ')}${!o.verbose && st.conntrack.length > 3 ? `, … ${formatCount(st.conntrack.length - 3)} more (-v)` : ''}`);
     });
     out.push('');
   }
+  if (first.icmpError !== null) out.push(`ICMP ${plain(icmpErrorText(first.icmpError))}`, '');
   if (first.translatedBeyondReason !== null) out.push(`Not captured at the server: ${plain(first.translatedBeyondReason)}`, '');
   for (const leak of first.leaks) out.push(`**LEAK:** ${plain(leak.description)}`, '');
   for (const u of first.untranslated) out.push(`**Not translated on** ${plain(u.reason)}`, '');
+  if (first.orientation.guessed) out.push(`**Client unknown:** ${plain(first.orientation.reason)}.`, '');
   if (first.ambiguous !== null) {
     out.push(`**Ambiguous:** ${plain(first.ambiguous.reason)}.`, '');
     const named = o.verbose ? shape.flows : shape.flows.slice(0, 3);

@@ -5,7 +5,7 @@
 // most DEFAULT_SHAPES sections and DEFAULT_PORTS client ports each unless verbose.
 
 import type { Style } from './terminal.js';
-import type { AnalyzeReport, DiagnosticView } from './analyze-model.js';
+import type { AnalyzeReport, DiagnosticView, IcmpErrorFacts, RelatedTranslation } from './analyze-model.js';
 import { answerSentence, candidateList } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
@@ -42,6 +42,7 @@ export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions):
     for (const leak of a.leaks) out.push(...wrap(`LEAK: ${leak}`, '    ! ', '      ').map((l) => style.red(l)));
     for (const u of a.untranslated) out.push(...wrap(u, '    ! ', '      ').map((l) => style.yellow(l)));
     if (a.ambiguous !== null && a.flows > 0) out.push(...wrap(`ambiguous: ${a.ambiguous.reason}`, '    ? ', '      ').map((l) => style.yellow(l)));
+    if (a.orientationGuessed !== null && a.flows > 0) out.push(...wrap(`client unknown: ${a.orientationGuessed.reason}`, '    ? ', '      ').map((l) => style.yellow(l)));
   }
   const t = report.totals;
   out.push('');
@@ -85,9 +86,10 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   const { style, width } = o;
   const first = shape.flows[0]!;
   const count = shape.flows.length;
-  const seen =
-    (first.seenByServer !== null ? `the server sees ${shapeSource(shape)}` : `last seen at ${first.lastCapturePoint} as ${shapeSource(shape)}`) +
-    (first.ambiguous !== null ? '; ambiguous' : '');
+  const seen = first.orientation.guessed
+    ? `client unknown: last seen at ${first.lastCapturePoint}, from ${shapeSource(shape)}` + (first.ambiguous !== null ? '; ambiguous' : '')
+    : (first.seenByServer !== null ? `the server sees ${shapeSource(shape)}` : `last seen at ${first.lastCapturePoint} as ${shapeSource(shape)}`) +
+      (first.ambiguous !== null ? '; ambiguous' : '');
   const head = `Path ${n} of ${of}: ${first.proto} to ${first.server}, ${count === 1 ? `flow ${first.id}` : `${formatCount(count)} flows`}; ${seen}`;
   const lines = wrapWords(head, width).map((l) => style.bold(l));
   const ports = clientPorts(shape.flows, o.verbose ? null : DEFAULT_PORTS);
@@ -129,6 +131,14 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
     if (tr.rule !== null) {
       lines.push(...labelled('     ', 'rule', 9, `${ruleName(tr.rule)} (${ruleSourceText(tr.rule)})`, width));
       lines.push(...labelled('     ', '', 9, tr.rule.text, width));
+    } else if (tr.related !== null) {
+      // An ICMP error: conntrack's RELATED entry translated it; the rule named made the quoted flow's mapping.
+      const mapping = tr.related.mappingRule;
+      lines.push(...labelled('     ', 'related', 9, relatedLine(tr.related, tr.note), width).map(colour));
+      if (mapping !== null) {
+        lines.push(...labelled('     ', 'mapped by', 9, `${ruleName(mapping)} (${ruleSourceText(mapping)})`, width));
+        lines.push(...labelled('     ', '', 9, mapping.text, width));
+      }
     } else if (tr.note !== null) {
       lines.push(...labelled('     ', 'no rule', 9, tr.note, width).map(colour));
     }
@@ -137,9 +147,11 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
       lines.push(...labelled('     ', 'conntrack', 9, listed.join(', '), width));
     }
   });
+  if (first.icmpError !== null) lines.push(...labelled('  ', 'icmp', 9, icmpErrorText(first.icmpError), width));
   if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
   for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
   for (const u of first.untranslated) lines.push(...labelled('  ', 'why', 9, `not translated on ${u.reason}`, width).map(style.yellow));
+  if (first.orientation.guessed) lines.push(...labelled('  ', 'client', 9, `unknown: ${first.orientation.reason}`, width).map(style.yellow));
   if (first.ambiguous !== null) {
     lines.push(...labelled('  ', 'ambiguous', 9, first.ambiguous.reason, width).map(style.yellow));
     const named = o.verbose ? shape.flows : shape.flows.slice(0, 3);
@@ -188,3 +200,17 @@ export function inputLines(report: AnalyzeReport): string[] {
 }
 
 export { diagnosticLine };
+
+/** An ICMP error flow in one sentence: the error, what its first one quotes, the flows it is RELATED to and how they were found. */
+export function icmpErrorText(e: IcmpErrorFacts): string {
+  const quote = e.quoted === null ? 'quoting nothing readable' : `the first quoting ${e.quoted.proto} ${e.quoted.src} → ${e.quoted.dst}${e.quoted.complete ? '' : ' (cut short before its ports)'}`;
+  const related = e.relatedFlows.length === 0 ? 'RELATED to no flow of the case' : `RELATED to flow${e.relatedFlows.length === 1 ? '' : 's'} ${e.relatedFlows.join(', ')}`;
+  return `errors (${e.name}), ${quote}; ${related}: ${e.reason}`;
+}
+
+/** An ICMP error's translation: the conntrack entry that made it; the full sentence (JSON note) when no quoted flow was found. */
+export function relatedLine(r: RelatedTranslation, note: string | null): string {
+  if (r.flows.length === 0) return note ?? r.flowText;
+  const one = r.flows.length === 1;
+  return `${one ? 'conntrack entry' : 'conntrack entries'} of ${r.flowText}: the errors are RELATED to ${one ? 'it' : 'them'}, no nat rule sees them`;
+}

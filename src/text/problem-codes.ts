@@ -166,6 +166,7 @@ export const PROBLEM_CODES = {
   'case.archive-too-many-entries': { severity: 'error', meaning: 'an archive with more entries than natpath lists; the rest is not listed' },
   // Matching flows across the captures of a case (src/match/, src/app/analyze-case.ts).
   'analyze.direction-evidence': { severity: 'info', meaning: 'pairings of packets with the same bytes that the directions a host\'s captures recorded ruled out' },
+  'analyze.conntrack-contradicts-packets': { severity: 'warning', meaning: 'a conntrack entry names the other end of a connection as its client than the TCP handshake captured (or than another host\'s entry): the packets are taken' },
   'analyze.ambiguity-bound': { severity: 'info', meaning: 'so many connections shared repeated packets that later ambiguous flows are listed as fragments, without their candidates' },
 
   // The simulator (src/sim/): trace's host loading and the walk itself.

@@ -101,6 +101,8 @@ describe('FlowShapes', () => {
     // The pod's side is the low endpoint in both legs here (10.x < 198.x).
     new Uint8Array(2 * rows.length).fill(1),
     new Float64Array(2 * rows.length),
+    new Uint8Array(rows.length),
+    new Uint8Array(rows.length),
   );
 
   it('puts flows that differ only in client port together, and nothing else', () => {

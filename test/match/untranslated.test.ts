@@ -51,13 +51,15 @@ describe.runIf(labScenarios().includes('pod-egress-no-masq'))('a leaked flow say
     // CSV: on the hop where each host let the source leave, the rule and the reason.
     const rows = ANALYZE_FORMATS.csv(report).trim().split('\n');
     const header = rows[0]!.split(',');
-    // The ambiguity columns follow; this flow is not ambiguous, so they are empty.
-    expect(header.slice(-4)).toEqual(['untranslated_rule', 'untranslated_reason', 'ambiguous_candidates', 'ambiguous_reason']);
+    // The ambiguity columns follow (this flow is not ambiguous, so they are empty), then what oriented it.
+    expect(header.slice(-6)).toEqual(['untranslated_rule', 'untranslated_reason', 'ambiguous_candidates', 'ambiguous_reason', 'orientation', 'orientation_guessed']);
+    const oriented = `${flow.orientation.basis},${flow.orientation.guessed}`;
+    expect(oriented).toBe('conntrack,false');
     const natgwRow = rows.find((r) => r.startsWith(`${flow.id},`) && r.includes(',natgw,eth1,'))!;
     expect(natgwRow).toContain(',nat/POSTROUTING rule 1 (');
-    expect(natgwRow).toMatch(/iptables-save\.txt:18\),"natgw \(left eth1 as 10\.244\.1\.2\): .* is excluded by -s 10\.0\.0\.0\/24",,$/);
+    expect(natgwRow).toMatch(/iptables-save\.txt:18\),"natgw \(left eth1 as 10\.244\.1\.2\): .* is excluded by -s 10\.0\.0\.0\/24",,,conntrack,false$/);
     const untouched = rows.filter((r) => r.startsWith(`${flow.id},`) && !r.includes(',natgw,eth1,') && !r.includes(',node1,eth0,'));
-    for (const r of untouched) expect(r.endsWith(',,,,')).toBe(true);
+    for (const r of untouched) expect(r.endsWith(`,,,,${oriented}`)).toBe(true);
     // The batch summary's answers carry it too.
     expect(rowFromReport(report).answers).toContain(`udp 198.51.100.10:9000 sees 10.244.1.2 — LEAK (3): ${leakLine!.untranslated.join('; ')}`);
   });

@@ -14,6 +14,7 @@ export const E2E = [
   'test/app/batch/kubernetes-doc.test.ts',
   'test/app/batch/memory-cap.test.ts',
   'test/app/collect/collect.test.ts',
+  'test/capture/streaming.test.ts',
   'test/case/archive.test.ts',
   'test/case/hostile-archives.test.ts',
   'test/report/html/report-browser.test.ts',

@@ -22,8 +22,8 @@ function answerCard(a: Answer, g: FlowGroup | undefined): Html {
   const unexplained = translations.filter((t) => toneOf(t) === 'unexplained');
   return html`<article class="answer-card${unexplained.length > 0 || a.leaks.length > 0 ? ' has-problem' : ''}" data-server="${a.server}" data-proto="${a.proto}">
 <p class="answer-line"><span class="mono server">${a.proto} ${a.server}</span>
-<span class="verb">${a.seenAtServer ? 'sees' : a.flows === 0 ? 'is ambiguous' : 'was last seen from'}</span>
-${sourcesList(a.sources, a.leaks.length > 0 ? 'leak' : a.translations.length > 0 ? 'translated' : 'plain')}</p>
+<span class="verb">${a.seenAtServer ? 'sees' : a.flows > 0 ? 'was last seen from' : a.ambiguous !== null ? 'is ambiguous' : 'talked with (client unknown)'}</span>
+${sourcesList(a.flows === 0 && a.ambiguous === null && a.orientationGuessed !== null ? a.orientationGuessed.peers : a.sources, a.leaks.length > 0 ? 'leak' : a.translations.length > 0 ? 'translated' : 'plain')}</p>
 <p class="chips">${a.tunnels.length > 0 ? html`<span class="badge tunnel">crossed ${a.tunnels.join(', ')}</span>` : html`<span class="badge plain">no tunnel</span>`}
 <span class="badge ${a.translations.length > 0 ? 'translated' : 'plain'}">${a.translations.length} translation${a.translations.length === 1 ? '' : 's'}${a.flows > 1 && a.translations.length > 0 ? ' per path' : ''}</span>
 ${unexplained.length > 0 ? html`<span class="badge unexplained">${unexplained.length} not explained by a rule</span>` : ''}
@@ -38,6 +38,7 @@ ${unexplained.length > 0 ? html`<ul class="answer-unexplained">${[...new Set(une
 ${a.leaks.length > 0 ? html`<ul class="answer-leaks">${a.leaks.map((l) => html`<li class="unexplained">LEAK: ${l}</li>`)}</ul>` : ''}
 ${a.untranslated.length > 0 ? html`<ul class="answer-untranslated">${a.untranslated.map((u) => html`<li>Why: ${u}</li>`)}</ul>` : ''}
 ${a.ambiguous !== null ? html`<ul class="answer-ambiguous" data-ambiguous-flows="${a.ambiguous.flows}"><li class="unexplained">Ambiguous: ${a.ambiguous.reason}</li></ul>` : ''}
+${a.orientationGuessed !== null ? html`<ul class="answer-ambiguous" data-orientation-guessed-flows="${a.orientationGuessed.flows}"><li class="unexplained">Client unknown: ${a.orientationGuessed.reason}</li></ul>` : ''}
 </article>`;
 }
 

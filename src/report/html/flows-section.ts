@@ -8,6 +8,7 @@ import { toneOf } from './path-layout.js';
 import { renderPathSvg, translationDetail } from './path-svg.js';
 import { captureOffsets, renderTimelineSvg } from './timeline-svg.js';
 import { ruleName, ruleSourceText } from '../rule-name.js';
+import { icmpErrorText } from '../render-analyze-text.js';
 
 /** Past this many diagrams in one report, flows keep their tables and translations but no drawing. */
 export const MAX_DIAGRAMS = 60;
@@ -40,7 +41,12 @@ function hopTable(f: Flow): Html {
  */
 export function translationItem(f: Flow, t: Translation, i: number, full = true): Html {
   const tone = toneOf(t);
-  const ruleLabel = t.rule !== null ? `${ruleName(t.rule)} (${t.rule.target})` : null;
+  const ruleLabel =
+    t.rule !== null
+      ? `${ruleName(t.rule)} (${t.rule.target})`
+      : t.related !== null
+        ? `conntrack: RELATED to ${t.related.flows.length === 0 ? 'a flow not in the case' : `flow ${t.related.flows.join(', ')}`}`
+        : null;
   // The rule's full text is on the page (it prints, and needs no hover); the rest of the evidence folds.
   const evidence = full
     ? html`${t.rule !== null ? html`<code class="rule-text">${t.rule.text}</code>` : ''}<details class="evidence"><summary>${ruleLabel ?? 'why no rule'}</summary><pre>${translationDetail(t).join('\n')}</pre></details>`
@@ -49,14 +55,16 @@ export function translationItem(f: Flow, t: Translation, i: number, full = true)
 }
 
 function flowSummary(f: Flow): Html {
-  const sees = f.seenByServer !== null ? `server sees ${f.seenByServer.src}` : `last seen ${f.lastSeen.src} at ${f.lastCapturePoint}, not at the server (translated beyond: ${f.translatedBeyond ?? 'no evidence'})`;
+  const sees = f.orientation.guessed ? `client unknown (guessed from the first captured packet)` : f.seenByServer !== null ? `server sees ${f.seenByServer.src}` : `last seen ${f.lastSeen.src} at ${f.lastCapturePoint}, not at the server (translated beyond: ${f.translatedBeyond ?? 'no evidence'})`;
   const unexplained = f.translations.filter((t) => toneOf(t) === 'unexplained').length;
   return html`<summary><span class="flow-id">Flow ${f.id}</span> <span class="mono">${f.proto} ${f.client} → ${f.server}</span> · ${sees}
 ${f.translations.length > 0 ? html` <span class="badge translated">${f.translations.length} translation${f.translations.length === 1 ? '' : 's'}</span>` : ''}
 ${unexplained > 0 ? html` <span class="badge unexplained">${unexplained} not explained</span>` : ''}
 ${f.tunnels.length > 0 ? html` <span class="badge tunnel">${f.tunnels.join(', ')}</span>` : ''}
 ${f.leaks.length > 0 ? html` <span class="badge unexplained">leak</span>` : ''}
-${f.ambiguous !== null ? html` <span class="badge unexplained">ambiguous</span>` : ''}</summary>`;
+${f.ambiguous !== null ? html` <span class="badge unexplained">ambiguous</span>` : ''}
+${f.icmpError !== null ? html` <span class="badge translated" title="${icmpErrorText(f.icmpError)}">ICMP ${f.icmpError.name} · RELATED to ${f.icmpError.relatedFlows.length === 0 ? 'no flow of the case' : `flow ${f.icmpError.relatedFlows.join(', ')}`}</span>` : ''}
+${f.orientation.guessed ? html` <span class="badge unexplained" data-orientation-guessed="true">client guessed</span>` : ''}</summary>`;
 }
 
 function flowDetails(f: Flow, representative: Flow): Html {
@@ -66,6 +74,7 @@ function flowDetails(f: Flow, representative: Flow): Html {
 ${f.translations.length > 0 ? html`<ol class="translations">${f.translations.map((t, i) => translationItem(f, t, i, full))}</ol>` : html`<p class="muted">No address changed along this flow.</p>`}
 ${f.translatedBeyondReason !== null ? html`<p class="not-at-server" data-translated-beyond="${f.translatedBeyond ?? ''}">Not captured at the server: ${f.translatedBeyondReason}</p>` : ''}
 ${f.ambiguous !== null ? html`<p class="ambiguous" data-flow="${f.id}">Ambiguous: ${f.ambiguous.reason}. May be part of ${f.ambiguous.candidates.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="#flow-${c.flow}">flow ${c.flow}</a> (${c.capturePoints.join(', ')})`)}${f.ambiguous.candidateCount > f.ambiguous.candidates.length ? ` … ${f.ambiguous.candidateCount} in all` : ''}.</p>` : ''}
+${f.orientation.guessed ? html`<p class="ambiguous" data-flow="${f.id}" data-orientation="${f.orientation.basis}">Client unknown: ${f.orientation.reason}.</p>` : ''}
 ${f.untranslated.length > 0 ? html`<ul class="untranslated">${f.untranslated.map((u) => html`<li data-flow="${f.id}" data-host="${u.host}">Not translated on ${u.reason}</li>`)}</ul>` : ''}
 ${f.leaks.length > 0 ? html`<ul class="leaks">${f.leaks.map((l) => html`<li class="leak" data-flow="${f.id}"><span class="badge unexplained">LEAK</span> ${l.description} <span class="muted">(${l.evidence})</span></li>`)}</ul>` : ''}
 ${f.legs[0]?.communityId ? html`<p class="muted small">Community ID <span class="mono">${f.legs[0].communityId}</span></p>` : ''}</div></details>`;
@@ -116,9 +125,10 @@ ${list}</section>`;
 
 /** Each translation's rule in full under its diagram (the diagram has room for its name only). */
 function ruleList(f: Flow): Html | string {
-  const ruled = f.translations.filter((t) => t.rule !== null);
+  // An ICMP error's translation lists the rule that made the quoted flow's mapping, saying so.
+  const ruled = f.translations.flatMap((t) => (t.rule !== null ? [{ t, rule: t.rule, via: '' }] : t.related?.mappingRule ? [{ t, rule: t.related.mappingRule, via: `RELATED to flow ${t.related.flows.join(', ')}, mapped by ` }] : []));
   if (ruled.length === 0) return '';
   return html`<ol class="rules">${ruled.map(
-    (t) => html`<li><span class="badge ${toneOf(t)}">${t.kind}</span> ${ruleName(t.rule!)} <span class="muted small">(${ruleSourceText(t.rule!)})</span><code class="rule-text">${t.rule!.text}</code></li>`,
+    ({ t, rule, via }) => html`<li><span class="badge ${toneOf(t)}">${t.kind}</span> ${via}${ruleName(rule)} <span class="muted small">(${ruleSourceText(rule)})</span><code class="rule-text">${rule.text}</code></li>`,
   )}</ol>`;
 }

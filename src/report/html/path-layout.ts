@@ -147,6 +147,11 @@ export function ruleSummary(t: Translation): string {
     const at = t.rule.file !== null ? ` · ${baseName(t.rule.file)}${t.rule.line !== null ? `:${t.rule.line}` : t.rule.jsonPath !== null ? ` ${t.rule.jsonPath}` : ''}` : '';
     return `${ruleName(t.rule)} · ${t.rule.target}${at}`;
   }
+  if (t.related !== null) {
+    const m = t.related.mappingRule;
+    const flows = t.related.flows.length === 0 ? 'a flow not in the case' : `flow ${t.related.flows.join(', ')}`;
+    return `conntrack: RELATED to ${flows}${m !== null ? ` · mapping by ${ruleName(m)} · ${m.target}${m.file !== null && m.line !== null ? ` · ${baseName(m.file)}:${m.line}` : ''}` : ''}`;
+  }
   return t.note !== null ? `no rule named: ${t.note}` : 'no rule named';
 }
 

@@ -14,6 +14,11 @@ export function translationDetail(t: Translation): string[] {
     lines.push(t.rule.text);
     if (t.rule.file !== null) lines.push(`from ${ruleSourceText(t.rule)}`);
   }
+  if (t.related !== null) {
+    lines.push(`related: conntrack RELATED to ${t.related.flowText} (no nat rule sees an ICMP error)`);
+    const m = t.related.mappingRule;
+    if (m !== null) lines.push(`mapping made by ${ruleName(m)} (${m.target}) on ${m.host}`, m.text, ...(m.file !== null ? [`from ${ruleSourceText(m)}`] : []));
+  }
   if (t.conntrack !== null) lines.push(`conntrack ${t.conntrack.file}:${t.conntrack.line}: ${t.conntrack.entry}`);
   if (t.note !== null) lines.push(`note: ${t.note}`);
   if (!t.explained && t.where !== 'beyond') lines.push('NOT EXPLAINED by a rule of the host');

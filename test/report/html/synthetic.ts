@@ -84,6 +84,7 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
         conntrack: null,
         description: `${kind === 'SNAT' ? 'source' : 'destination'} ${kind === 'SNAT' ? a.src : a.dst} → ${kind === 'SNAT' ? b.src : b.dst} ${sameHost ? `on ${a.host} between ${a.iface} and ${b.iface}` : 'beyond the captured hosts'}`,
         note: unexplained ? 'the snapshot does not predict this translation' : sameHost ? null : 'belongs to neither host',
+        related: null,
       });
     }
   }
@@ -106,6 +107,8 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
     tunnels: hops.some((h) => h.tunnel) ? ['vxlan'] : [],
     leaks: [],
     ambiguous: null,
+    icmpError: null,
+    orientation: { basis: 'tcp-handshake', guessed: false, reason: `the TCP handshake was captured: ${first.src} opened the connection` },
   };
 }
 
@@ -118,7 +121,7 @@ export function makeReport(flows: Flow[]): AnalyzeReport {
     const key = `${f.proto} ${seen.dst}`;
     let a = answers.get(key);
     if (a === undefined) {
-      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [], untranslated: [], ambiguous: null };
+      a = { server: seen.dst, proto: f.proto, sources: [], seenAtServer: true, lastSeen: [], translatedBeyond: null, translatedBeyondReason: null, lastCapturePoints: [f.lastCapturePoint], flows: 0, tunnels: f.tunnels, translations: [], leaks: [], untranslated: [], ambiguous: null, orientationGuessed: null };
       answers.set(key, a);
     }
     a.flows++;
