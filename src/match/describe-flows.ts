@@ -14,6 +14,7 @@ import { addressOf, hasPorts } from './endpoint-text.js';
 import { endpointText, protoName } from './endpoint-words.js';
 import { explainNoTranslation } from './explain-no-translation.js';
 import { explainTranslations } from './explain-translations.js';
+import { orientByNatRules } from './orient-by-nat.js';
 import { findLeaks } from './find-leaks.js';
 import { addressKey, type HostKnowledge } from './host-knowledge.js';
 import { type LinkedFlow, OrientedBy } from './link-legs.js';
@@ -104,6 +105,7 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
   flow.leaks = findLeaks(flow, hosts);
   if (flow.icmpError === null) explainTranslations(flow, hosts);
   else related.explain(flow, allOriented);
+  flow.orientation = orientByNatRules(flow, hosts) ?? flow.orientation;
   explainNoTranslation(flow, hosts);
   return flow;
 }

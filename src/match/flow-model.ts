@@ -189,9 +189,10 @@ export interface FlowAmbiguity {
  * What decided which end is the client, strongest first (docs/analyze.md, "Orientation"): the TCP
  * handshake captured at some leg (SYN without ACK from the client; the flow's other legs follow
  * it) or an ICMP type (echo request or error: its sender; echo reply: its receiver), a host's conntrack entry (its original source), or only the end that sent the first
- * captured packet — a guess.
+ * captured packet, unless a host's nat rules explain its translations with that end as the client and not
+ * the other way round (nat rules see only a connection's first packet) — else a guess.
  */
-export type OrientationBasis = 'tcp-handshake' | 'icmp-type' | 'conntrack' | 'first-sender';
+export type OrientationBasis = 'tcp-handshake' | 'icmp-type' | 'conntrack' | 'nat-rule' | 'first-sender';
 
 export interface FlowOrientation {
   basis: OrientationBasis;
