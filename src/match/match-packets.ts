@@ -4,7 +4,6 @@
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { KEY_WORDS } from '../flow/leg-table.js';
-import { ReleasableColumn } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 import { CANDIDATE_NEIGHBOURS, type CandidatePairs, MAX_PAIRS_PER_COPY } from './candidate-pairs.js';
 import { PairEvidence } from './pair-evidence.js';
@@ -123,8 +122,6 @@ interface SampleRows {
   loosePrint: Uint32Array;
   /** Rows whose loose print differs from the exact one: the second pass's rows. */
   looseCount: number;
-  /** Gives the rows' memory back (both passes' rows: the loose ones are the exact ones refiled). */
-  release: () => void;
 }
 
 /**
@@ -149,7 +146,6 @@ function addBothPasses(captures: CaptureLegs[], ids: LegIds, candidates: Candida
   // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
   // (those whose loose print differs) take part, refiled in place in the first pass's rows.
   addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates, ways, progress);
-  rows.release();
   report?.(1);
   return pairs;
 }
@@ -168,24 +164,14 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
     count += c.legs.samples;
   }
   const starts = bucketStarts(counts);
-  // Released when both passes are done, not left to the garbage collector: the clock phase
-  // allocates next, and V8 may not have collected them by then (docs/performance.md).
-  const columns = {
-    print: new ReleasableColumn(Uint32Array, count, count),
-    leg: new ReleasableColumn(Uint32Array, count, count),
-    ts: new ReleasableColumn(Float64Array, count, count),
-    flag: new ReleasableColumn(Uint32Array, count, count),
-    loosePrint: new ReleasableColumn(Uint32Array, count, count),
-  };
   const rows: SampleRows = {
     count,
-    print: columns.print.data,
-    leg: columns.leg.data,
-    ts: columns.ts.data,
-    flag: columns.flag.data,
-    loosePrint: columns.loosePrint.data,
+    print: new Uint32Array(count),
+    leg: new Uint32Array(count),
+    ts: new Float64Array(count),
+    flag: new Uint32Array(count),
+    loosePrint: new Uint32Array(count),
     looseCount: 0,
-    release: () => Object.values(columns).forEach((c) => c.release()),
   };
   const { print, leg, ts, flag, loosePrint } = rows;
   captures.forEach((c, ci) => {
@@ -234,7 +220,6 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
     flag: flag.subarray(0, n),
     loosePrint: new Uint32Array(0),
     looseCount: n,
-    release: rows.release,
   };
   // The loose prints have moved into `print`: their own column holds the filing's destinations.
   const starts = fileInPlace(loose.print, loose.leg, loose.ts, loose.flag, loosePrint);
