@@ -80,9 +80,40 @@ export function sourcePortMatters(model: HostModel): boolean {
         }
       }
     }
+    if (!known) known = nftRulesWatchSourcePorts(model);
     watchesSourcePorts.set(model, known);
   }
   return known;
+}
+
+/**
+ * Whether a rule of the nft tables the simulator walks may read a source port: `tcp/udp/th sport`,
+ * `ct … proto-src`, a raw transport-header load or a hash over fields (jhash/symhash may cover
+ * ports), or a statement natpath could not type or see into (unknown; an iptables-nft `xt` match
+ * other than comment: its arguments are not shown).
+ */
+function nftRulesWatchSourcePorts(model: HostModel): boolean {
+  const tables = new Set(model.nft.baseChains.map((b) => b.table));
+  for (const table of tables) {
+    for (const chain of table.chains) {
+      for (const rule of chain.rules) if (rule.expr.some((statement) => mayReadSourcePort(statement))) return true;
+    }
+  }
+  return false;
+}
+
+function mayReadSourcePort(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((x) => mayReadSourcePort(x));
+  const o = node as Record<string, unknown>;
+  if ('unknown' in o || 'jhash' in o || 'symhash' in o) return true;
+  const xt = o['xt'] as { type?: unknown; name?: unknown } | undefined;
+  if (xt !== undefined && xt.type === 'match' && xt.name !== 'comment') return true;
+  const payload = o['payload'] as { field?: unknown; base?: unknown } | undefined;
+  if (payload !== undefined && (payload.field === 'sport' || payload.base === 'th')) return true;
+  const ct = o['ct'] as { key?: unknown } | undefined;
+  if (ct !== undefined && (ct.key === 'proto-src' || ct.key === 'proto-dst')) return true;
+  return Object.values(o).some((x) => mayReadSourcePort(x));
 }
 
 function simulateOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: HostModel): void {
