@@ -5,15 +5,16 @@
 import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
 import { defineCommand } from './command-spec.js';
+import { CASE_PATHS, HOST_FILES_OPTION, OUT_FILE_OPTION } from './shared-options.js';
 
 export const analyzeCommand = defineCommand({
   name: 'analyze',
   describe: 'Follow each flow across the captures: its path, every address translation and the rule behind it, what the server sees',
-  positional: { name: 'paths', arity: 'many', describe: 'Case folders (one sub-folder per host), host folders or single files' },
+  positional: CASE_PATHS,
   options: {
-    host: { type: 'string', repeat: true, meta: 'NAME=PATH', describe: 'Files or a folder of one host' },
+    host: HOST_FILES_OPTION,
     format: { type: 'string', choices: ANALYZE_FORMAT_NAMES, default: 'table', meta: 'FORMAT', describe: 'Output format' },
-    out: { type: 'string', meta: 'FILE', describe: 'Write the output to this file instead of stdout' },
+    out: OUT_FILE_OPTION,
     'max-flows': {
       type: 'number',
       integer: true,

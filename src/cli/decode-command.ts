@@ -3,6 +3,7 @@
 
 import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/format-names.js';
 import { defineCommand, type NumberOption } from './command-spec.js';
+import { OUT_FILE_OPTION } from './shared-options.js';
 import { threadsAsked, threadsOption } from './threads-option.js';
 
 const port = (describe: string): NumberOption & { repeat: true } => ({
@@ -25,7 +26,7 @@ export const decodeCommand = defineCommand({
     format: { type: 'string', choices: DECODE_FORMAT_NAMES, default: 'table', meta: 'FORMAT', describe: 'Output format (json/ndjson: docs/decode.md)' },
     limit: { type: 'number', integer: true, min: 1, meta: 'N', expects: 'a whole number of packets ≥ 1', describe: 'Stop after N packets' },
     summary: { type: 'boolean', describe: 'Print only totals: packets, bytes, link types, interfaces, protocols, tunnels, problems' },
-    out: { type: 'string', meta: 'FILE', describe: 'Write the output to this file instead of stdout' },
+    out: OUT_FILE_OPTION,
     'vxlan-port': port('Also decode UDP to this port as VXLAN (4789 and 8472 always are)'),
     'geneve-port': port('Also decode UDP to this port as Geneve (6081 always is)'),
     'ip-in-udp-port': port("Decode UDP to this port as a bare IP packet (flannel's UDP backend: 8285)"),

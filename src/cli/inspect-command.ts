@@ -2,15 +2,16 @@
 
 import { INSPECT_FORMAT_NAMES, type InspectFormat } from '../report/format-names.js';
 import { defineCommand } from './command-spec.js';
+import { CASE_PATHS, HOST_FILES_OPTION, OUT_FILE_OPTION } from './shared-options.js';
 
 export const inspectCommand = defineCommand({
   name: 'inspect',
   describe: 'List each host of a case: its captures and snapshots, their kind and basic facts',
-  positional: { name: 'paths', arity: 'many', describe: 'Case folders (one sub-folder per host), host folders or single files' },
+  positional: CASE_PATHS,
   options: {
-    host: { type: 'string', repeat: true, meta: 'NAME=PATH', describe: 'Files or a folder of one host' },
+    host: HOST_FILES_OPTION,
     format: { type: 'string', choices: INSPECT_FORMAT_NAMES, default: 'table', meta: 'FORMAT', describe: 'Output format' },
-    out: { type: 'string', meta: 'FILE', describe: 'Write the output to this file instead of stdout' },
+    out: OUT_FILE_OPTION,
   },
   examples: [
     ['natpath inspect case/', 'every host, file, kind and fact of a case'],

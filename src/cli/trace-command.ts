@@ -4,6 +4,7 @@
 import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { TRACE_FORMAT_NAMES, type TraceFormat } from '../report/format-names.js';
 import { defineCommand, type NumberOption } from './command-spec.js';
+import { OUT_FILE_OPTION } from './shared-options.js';
 
 const port = (describe: string): NumberOption => ({ type: 'number', integer: true, min: 1, max: 65535, meta: 'PORT', expects: 'a port 1-65535', describe });
 
@@ -32,7 +33,7 @@ export const traceCommand = defineCommand({
     'icmp-type': { type: 'number', integer: true, min: 0, max: 255, meta: 'TYPE', expects: 'an ICMP type 0-255', describe: 'ICMP type (default: echo request)' },
     'new-client': { type: 'boolean', describe: 'Take -m recent --rcheck/--update as not matching (a client never seen), instead of unknown' },
     format: { type: 'string', choices: TRACE_FORMAT_NAMES, default: 'table', meta: 'FORMAT', describe: 'Output format (json: docs/simulator.md)' },
-    out: { type: 'string', meta: 'FILE', describe: 'Write the output to this file instead of stdout' },
+    out: OUT_FILE_OPTION,
   },
   examples: [
     ['natpath trace samples/pod-egress-natgw/node1 --proto udp --src 10.244.1.2 --dst 198.51.100.10:9000 --in veth62608e08', "a pod's datagram leaving the node"],
