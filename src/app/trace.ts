@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { loadCase, parseHostSpec, type HostSpec } from '../case/load-case.js';
 import { parseIpAddress, type IpAddress } from '../net/address.js';
+import { isIcmpv4Error, isIcmpv6Error } from '../net/icmp-types.js';
 import { ipProtocolName, ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { TraceFormat } from '../report/format-names.js';
 import { makeStyle, shouldUseColor } from '../report/terminal.js';
@@ -131,8 +132,8 @@ export function parseEndpoint(text: string): { address: IpAddress; port: number 
 
 /** ICMP errors (v4 3, 4, 5, 11, 12; v6 1-4): packets about another connection, never a connection's first packet. */
 function isIcmpErrorType(proto: string, family: 'ipv4' | 'ipv6', type: number): boolean {
-  if (proto === 'icmpv6' || (proto === 'icmp' && family === 'ipv6')) return type >= 1 && type <= 4;
-  return proto === 'icmp' && [3, 4, 5, 11, 12].includes(type);
+  if (proto === 'icmpv6' || (proto === 'icmp' && family === 'ipv6')) return isIcmpv6Error(type);
+  return proto === 'icmp' && isIcmpv4Error(type);
 }
 
 /**

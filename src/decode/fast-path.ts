@@ -25,6 +25,7 @@
 // Ipv6Field, TcpField, UdpField, IcmpField, Icmpv6Field, VxlanField): const enums, inlined by the
 // compiler, so sharing them costs nothing per packet.
 
+import { isIcmpv4Error, isIcmpv4Query } from '../net/icmp-types.js';
 import { EthField } from './ethernet.js';
 import { MAX_8023_LENGTH } from './ethertype.js';
 import { IcmpField } from './icmp.js';
@@ -157,7 +158,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
   } else if (proto === IpProto.ICMP) {
     if (l4 + IcmpField.HEADER_LEN > ipEnd) return Fast.NOT_TAKEN;
     icmpType = buf[l4 + IcmpField.TYPE]!;
-    if (isIcmpError(icmpType)) return Fast.NOT_TAKEN; // it quotes a datagram: depth 1
+    if (isIcmpv4Error(icmpType)) return Fast.NOT_TAKEN; // it quotes a datagram: depth 1
     upper = Upper.ICMP;
     payload = l4 + IcmpField.HEADER_LEN;
   } else if (isOpaque(proto)) {
@@ -215,7 +216,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
   if (upper === Upper.ICMP) {
     out.icmpType[0] = icmpType;
     out.icmpCode[0] = buf[l4 + IcmpField.CODE]!;
-    if (isIcmpQuery(icmpType)) {
+    if (isIcmpv4Query(icmpType)) {
       out.icmpId[0] = (buf[l4 + IcmpField.ID]! << 8) | buf[l4 + IcmpField.ID + 1]!;
       out.icmpSeq[0] = (buf[l4 + IcmpField.SEQ]! << 8) | buf[l4 + IcmpField.SEQ + 1]!;
       has |= Has.ICMP_QUERY;
@@ -455,14 +456,4 @@ function isOpaque(proto: number): boolean {
       return false;
   }
   return true;
-}
-
-/** ICMP types icmp.ts reads an id and sequence from (echo, timestamp, info, address mask). */
-function isIcmpQuery(type: number): boolean {
-  return type === 0 || type === 8 || (type >= 13 && type <= 18);
-}
-
-/** ICMP errors (unreachable, source quench, redirect, time exceeded, parameter problem): they quote. */
-function isIcmpError(type: number): boolean {
-  return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 }

@@ -13,6 +13,7 @@
 // | original IP header + 8 bytes ...  |   errors 3, 4, 5, 11, 12
 // +-----------------------------------+
 
+import { isIcmpv4Error, isIcmpv4Query } from '../net/icmp-types.js';
 import { u16, u8 } from './bytes.js';
 import { Has, Next, State, Tunnel } from './layers.js';
 import type { PacketView } from './packet-view.js';
@@ -27,32 +28,8 @@ export const enum IcmpField {
   MTU = 6,
   HEADER_LEN = 8,
 }
-const enum IcmpType {
-  ECHO_REPLY = 0,
-  DEST_UNREACHABLE = 3,
-  SOURCE_QUENCH = 4,
-  REDIRECT = 5,
-  ECHO_REQUEST = 8,
-  TIME_EXCEEDED = 11,
-  PARAMETER_PROBLEM = 12,
-  TIMESTAMP = 13,
-  ADDRESS_MASK_REPLY = 18,
-}
+const ICMP_DEST_UNREACHABLE = 3;
 const CODE_FRAG_NEEDED = 4;
-
-function isQuery(type: number): boolean {
-  return type === IcmpType.ECHO_REPLY || type === IcmpType.ECHO_REQUEST || (type >= IcmpType.TIMESTAMP && type <= IcmpType.ADDRESS_MASK_REPLY);
-}
-
-function isError(type: number): boolean {
-  return (
-    type === IcmpType.DEST_UNREACHABLE ||
-    type === IcmpType.SOURCE_QUENCH ||
-    type === IcmpType.REDIRECT ||
-    type === IcmpType.TIME_EXCEEDED ||
-    type === IcmpType.PARAMETER_PROBLEM
-  );
-}
 
 export function decodeIcmp(buf: Uint8Array, off: number, end: number, out: PacketView): DecodeStatus {
   const d = out.depth;
@@ -67,11 +44,11 @@ export function decodeIcmp(buf: Uint8Array, off: number, end: number, out: Packe
   const st = out.room(off, IcmpField.HEADER_LEN, end, Reason.ICMP_CUT, Reason.ICMP_TOO_SHORT);
   if (st !== DecodeStatus.Ok) return st;
   const type = out.icmpType[d]!;
-  if (isQuery(type)) {
+  if (isIcmpv4Query(type)) {
     out.icmpId[d] = u16(buf, off + IcmpField.ID);
     out.icmpSeq[d] = u16(buf, off + IcmpField.SEQ);
     out.has[d]! |= Has.ICMP_QUERY;
-  } else if (type === IcmpType.DEST_UNREACHABLE && out.icmpCode[d] === CODE_FRAG_NEEDED) {
+  } else if (type === ICMP_DEST_UNREACHABLE && out.icmpCode[d] === CODE_FRAG_NEEDED) {
     out.icmpMtu[d] = u16(buf, off + IcmpField.MTU);
     out.has[d]! |= Has.ICMP_MTU;
   }
@@ -79,7 +56,7 @@ export function decodeIcmp(buf: Uint8Array, off: number, end: number, out: Packe
   const data = off + IcmpField.HEADER_LEN;
   out.setPayload(data, end);
   // An error inside a quote would be an error about an error (RFC 1122 forbids sending those).
-  if (!isError(type) || (out.state[d]! & State.QUOTED) !== 0) return DecodeStatus.Ok;
+  if (!isIcmpv4Error(type) || (out.state[d]! & State.QUOTED) !== 0) return DecodeStatus.Ok;
   const st2 = out.enterTunnel(Tunnel.ICMP_QUOTE, data);
   if (st2 !== DecodeStatus.Ok) return st2;
   return out.next(Next.IPV4, data, end);

@@ -13,6 +13,7 @@
 // | original packet (as much as fits) |   errors 1-4
 // +-----------------------------------+
 
+import { isIcmpv6Error } from '../net/icmp-types.js';
 import { u16, u32, u8 } from './bytes.js';
 import { Has, Next, State, Tunnel } from './layers.js';
 import type { PacketView } from './packet-view.js';
@@ -60,7 +61,7 @@ export function decodeIcmpv6(buf: Uint8Array, off: number, end: number, out: Pac
   out.state[d]! |= State.L4_HEADER_COMPLETE;
   const data = off + Icmpv6Field.HEADER_LEN;
   out.setPayload(data, end);
-  if (type < Icmpv6Type.DEST_UNREACHABLE || type > Icmpv6Type.PARAMETER_PROBLEM) return DecodeStatus.Ok;
+  if (!isIcmpv6Error(type)) return DecodeStatus.Ok;
   if ((out.state[d]! & State.QUOTED) !== 0) return DecodeStatus.Ok;
   const st2 = out.enterTunnel(Tunnel.ICMPV6_QUOTE, data);
   if (st2 !== DecodeStatus.Ok) return st2;

@@ -3,6 +3,7 @@
 
 import { readCaptureFile, readCaptureStream, type CaptureReadControl, type CaptureReadResult, LinkType, PacketRecord } from '../capture/index.js';
 import { Has, PacketView, SllPacketType, Tunnel, applyTunnelPorts, decodePacket, fmix32i, mix32i, type TunnelPorts } from '../decode/index.js';
+import { isIcmpv4Error, isIcmpv6Error } from '../net/icmp-types.js';
 import type { Diagnostic } from '../text/diagnostic.js';
 import { LegInput, LegTable, QUOTE_ADDRESSES, QUOTE_PORTS } from './leg-table.js';
 import { LinkDirection } from './recorded-direction.js';
@@ -218,8 +219,7 @@ function fillQuote(input: LegInput, view: PacketView, d: number): void {
 }
 
 function isIcmpError(proto: number, type: number): boolean {
-  if (proto === 58) return type >= 1 && type <= 4;
-  return proto === 1 && (type === 3 || type === 4 || type === 5 || type === 11 || type === 12);
+  return proto === 58 ? isIcmpv6Error(type) : proto === 1 && isIcmpv4Error(type);
 }
 
 /**
@@ -231,11 +231,11 @@ function icmpOpener(version: number, type: number): number {
   if (version === 4) {
     if (type === 8 || type === 13 || type === 15 || type === 17) return 0;
     if (type === 0 || type === 14 || type === 16 || type === 18) return 1;
-    return type === 3 || type === 4 || type === 5 || type === 11 || type === 12 ? 0 : -1;
+    return isIcmpv4Error(type) ? 0 : -1;
   }
   if (type === 128) return 0;
   if (type === 129) return 1;
-  return type >= 1 && type <= 4 ? 0 : -1;
+  return isIcmpv6Error(type) ? 0 : -1;
 }
 
 /**
