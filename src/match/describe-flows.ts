@@ -10,7 +10,7 @@ import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import { tunnelName } from '../decode/index.js';
 import type { Encapsulation, Flow, FlowOrientation, Hop, HostLeg, Translation } from './flow-model.js';
 import { findConntrackEvidence } from './corroborate-conntrack.js';
-import { addressOf, hasPorts } from './endpoint-text.js';
+import { addressOf, hasPorts, portOf } from './endpoint-text.js';
 import { endpointText, protoName } from './endpoint-words.js';
 import { explainNoTranslation } from './explain-no-translation.js';
 import { explainTranslations } from './explain-translations.js';
@@ -361,9 +361,5 @@ function communityIdOf(proto: number, src: string, dst: string): string | null {
   const b = parseIpAddress(addressOf(dst));
   if (a === null || b === null || a.family !== b.family) return null;
   const words = (x: NonNullable<typeof a>) => (x.family === 'ipv4' ? [x.value, 0, 0, 0] : x.words);
-  return communityId(a.family === 'ipv4' ? 4 : 6, proto, words(a), portOf(src), words(b), portOf(dst));
-}
-
-function portOf(endpoint: string): number {
-  return Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
+  return communityId(a.family === 'ipv4' ? 4 : 6, proto, words(a), portOf(src) ?? 0, words(b), portOf(dst) ?? 0);
 }

@@ -9,7 +9,7 @@ import type { Flow, HostLeg, RuleRef, Translation } from './flow-model.js';
 import type { HostModel } from '../sim/host-model.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
 import { describeStepRule, type SimTranslation } from '../sim/state.js';
-import { addressOf } from './endpoint-text.js';
+import { addressOf, portOf } from './endpoint-text.js';
 import type { HostKnowledge } from './host-knowledge.js';
 
 export function explainTranslations(flow: Flow, hosts: HostKnowledge[]): void {
@@ -210,11 +210,4 @@ function ruleRef(host: string, family: IpAddress['family'], t: SimTranslation): 
     jsonPath: t.rule.source.jsonPath ?? null,
     nft: t.rule.nft,
   };
-}
-
-function portOf(endpoint: string): number | null {
-  const colon = endpoint.lastIndexOf(':');
-  if (colon < 0 || (!endpoint.startsWith('[') && endpoint.indexOf(':') !== colon)) return null;
-  const port = Number(endpoint.slice(colon + 1));
-  return Number.isInteger(port) ? port : null;
 }

@@ -8,7 +8,7 @@ import { formatIpAddress, parseIpAddress } from '../net/address.js';
 import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { HostModel } from '../sim/host-model.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
-import { addressOf } from './endpoint-text.js';
+import { addressOf, portOf } from './endpoint-text.js';
 import type { Flow, FlowOrientation, HostLeg, Translation } from './flow-model.js';
 import type { HostKnowledge } from './host-knowledge.js';
 
@@ -107,11 +107,4 @@ function agreesReversed(o: SimOutcome, own: Translation[], before: { src: string
   }
   const p = o.state.packet;
   return p.src !== null && formatIpAddress(p.src) === addressOf(before.dst) && formatIpAddress(p.dst) === addressOf(before.src);
-}
-
-function portOf(endpoint: string): number | null {
-  const colon = endpoint.lastIndexOf(':');
-  if (colon < 0 || (!endpoint.startsWith('[') && endpoint.indexOf(':') !== colon)) return null;
-  const port = Number(endpoint.slice(colon + 1));
-  return Number.isInteger(port) ? port : null;
 }
