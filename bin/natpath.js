@@ -37,7 +37,8 @@ function codeCacheFor() {
 
 // The build checks that the script is ASCII, so Latin-1 decodes it exactly (no UTF-8 decoding pass).
 const cache = recording ? { data: undefined, why: 'being recorded' } : codeCacheFor();
-const compiled = new Script(`(function (exports, require, module, __filename, __dirname) {${script.latin1Slice()}\n})`, {
+// The script is a CommonJS module in its wrapper function, (function (exports, require, module, __filename, __dirname) {…}).
+const compiled = new Script(script.latin1Slice(), {
   filename: scriptPath,
   cachedData: cache.data,
 });

@@ -40,6 +40,8 @@ describe('CLI start-up', () => {
     expect(readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8')).toContain("'natpath.cjs'");
     const script = readFileSync(join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs'));
     expect(script.every((b) => b < 0x80)).toBe(true); // the launcher reads it as Latin-1
+    // Strict, as the ES modules it was made of: the directive opens the wrapper's body.
+    expect(script.toString('latin1')).toMatch(/^\(function \(exports, require, module, __filename, __dirname\) \{"use strict";/);
     const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1' } });
     expect(r.stdout.trim()).toBe(version());
     // The cache the build recorded is V8's for this Node: were it refused, every run would compile the CLI again.
