@@ -100,6 +100,22 @@ describe('CLI start-up', () => {
     }
   });
 
+  it('says to build when the script is missing, instead of a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natpath-unbuilt-'));
+    try {
+      for (const f of ['bin/natpath.js', 'bin/package.json']) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        copyFileSync(join(PROJECT_ROOT, f), join(dir, f));
+      }
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8' });
+      expect(r.status).toBe(70);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'natpath.cjs')} (ENOENT): run \`npm run build\` in ${dir}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ends as soon as its output is written, none of it lost to a slow reader', () => {
     // The process ends itself once main() is done (launch.ts); more output than a pipe holds, read late.
     const capture = join(PROJECT_ROOT, 'samples', 'pod-egress-loadgen', 'node1', 'capture.pcap');
