@@ -41,10 +41,12 @@ export type FromCollectWorker =
   | { type: 'failed'; index: number; message: string };
 
 /**
- * Bytes of captures a worker must have to pay for its start (a thread, Node's bootstrap, the
- * collector's code loaded and warmed up again): measured crossover in docs/decisions.md.
+ * Bytes of captures a worker must have to be worth its cost: its start (~70 ms CPU) and its own
+ * JIT warm-up of the collector (~0.2 s), ~0.28 s of CPU in all, what this thread spends reading
+ * ~40 MB once warm. Below, the worker would spend more CPU than the wall time it can save
+ * (measured in docs/decisions.md).
  */
-export const MIN_WORKER_BYTES = 24 << 20;
+export const MIN_WORKER_BYTES = 40 << 20;
 
 export interface CollectOptions {
   /** Called with a capture's display path and bytes before it is read when one by one; once with every capture's bytes when at once… */

@@ -182,23 +182,23 @@ describe('how many workers pay', () => {
   const MB = 1 << 20;
   const file = (size: number) => ({ size, stream: false });
   it('none for one capture, or with one thread', () => {
-    expect(workersFor([file(500 * MB)], 4, 24 * MB)).toBe(0);
-    expect(workersFor([file(500 * MB), file(500 * MB)], 1, 24 * MB)).toBe(0);
+    expect(workersFor([file(500 * MB)], 4, 40 * MB)).toBe(0);
+    expect(workersFor([file(500 * MB), file(500 * MB)], 1, 40 * MB)).toBe(0);
   });
   it('none when a worker would get less than the least that pays', () => {
-    expect(workersFor([file(200 * MB), file(10 * MB)], 2, 24 * MB)).toBe(0);
-    expect(workersFor([file(200 * MB), file(30 * MB)], 2, 24 * MB)).toBe(1);
+    expect(workersFor([file(200 * MB), file(30 * MB)], 2, 40 * MB)).toBe(0);
+    expect(workersFor([file(200 * MB), file(50 * MB)], 2, 40 * MB)).toBe(1);
   });
   it('as many as the threads allow, each thread taking the largest capture left', () => {
     // 202 + 135 + 64 MB (the bench's three hosts) on 2 threads: this one 202, the worker 135 + 64.
-    expect(workersFor([file(135 * MB), file(202 * MB), file(64 * MB)], 2, 24 * MB)).toBe(1);
-    expect(workersFor([file(135 * MB), file(202 * MB), file(64 * MB)], 8, 24 * MB)).toBe(2);
+    expect(workersFor([file(135 * MB), file(202 * MB), file(64 * MB)], 2, 40 * MB)).toBe(1);
+    expect(workersFor([file(135 * MB), file(202 * MB), file(64 * MB)], 8, 40 * MB)).toBe(2);
     // A fourth thread would have nothing to read.
-    expect(workersFor([file(100 * MB), file(100 * MB), file(100 * MB)], 8, 24 * MB)).toBe(2);
+    expect(workersFor([file(100 * MB), file(100 * MB), file(100 * MB)], 8, 40 * MB)).toBe(2);
   });
   it('streams stay on this thread: a worker gets only files', () => {
-    expect(workersFor([{ size: 300 * MB, stream: true }, { size: 300 * MB, stream: true }], 4, 24 * MB)).toBe(0);
-    expect(workersFor([{ size: 300 * MB, stream: true }, file(100 * MB)], 4, 24 * MB)).toBe(1);
+    expect(workersFor([{ size: 300 * MB, stream: true }, { size: 300 * MB, stream: true }], 4, 40 * MB)).toBe(0);
+    expect(workersFor([{ size: 300 * MB, stream: true }, file(100 * MB)], 4, 40 * MB)).toBe(1);
   });
 });
 
