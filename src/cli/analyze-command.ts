@@ -4,6 +4,7 @@
 
 import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
+import { tell } from '../app/tell.js';
 import { defineCommand } from './command-spec.js';
 import { CASE_PATHS, HOST_FILES_OPTION, OUT_FILE_OPTION } from './shared-options.js';
 import { threadsAsked, threadsOption } from './threads-option.js';
@@ -38,7 +39,7 @@ export const analyzeCommand = defineCommand({
   async run(args, paths) {
     const threads = threadsAsked(args.threads, process.env);
     if (typeof threads === 'object') {
-      process.stderr.write(`natpath analyze: ${threads.error}\n`);
+      tell('analyze', threads.error);
       return 2;
     }
     const { runAnalyzeCommand } = await import('../app/analyze.js');

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { ANALYZE_FORMAT_NAMES } from '../report/format-names.js';
+import { tell } from '../app/tell.js';
 import { defineCommand } from './command-spec.js';
 import { threadsAsked } from './threads-option.js';
 
@@ -41,7 +42,7 @@ export const batchCommand = defineCommand({
     // No flag: the variable caps the threads of the whole batch (cases at once × each one's).
     const threads = threadsAsked(undefined, process.env);
     if (typeof threads === 'object') {
-      process.stderr.write(`natpath batch: ${threads.error}\n`);
+      tell('batch', threads.error);
       return 2;
     }
     const { runBatchCommand } = await import('../app/batch.js');
