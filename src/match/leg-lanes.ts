@@ -4,7 +4,14 @@
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { KEY_WORDS } from '../flow/leg-table.js';
 import { mix32 } from '../decode/index.js';
-import type { LegIds } from './match-packets.js';
+
+/** How legs are numbered across the case (match-packets.ts LegIds). */
+interface LegIds {
+  readonly capture: Uint16Array;
+  readonly leg: Uint32Array;
+  readonly firstId: number[];
+  readonly count: number;
+}
 
 /** Linux cooked v1 (`tcpdump -i any` on old libpcap): one capture point for every interface. */
 const LINKTYPE_LINUX_SLL = 113;
