@@ -357,6 +357,7 @@ function addEvidence(
       order = new Uint32Array(n * 2);
       rank = new Int32Array(n * 2);
     }
+    if (splitInOrder(start, end)) return;
     for (let i = 0; i < n; i++) order[i] = start + i;
     // Entries come in capture order (samples were added capture by capture, the sort is stable)
     // and nearly in time order within one: insertion sort by (capture, time) is linear then.
@@ -376,36 +377,78 @@ function addEvidence(
       }
       order[j] = e;
     }
-    for (const c of touched) occCount[c] = 0;
-    touched.length = 0;
-    occurrences = 0;
+    startOccurrences();
     for (let i = 0; i < n; i++) {
       const e = order[i]!;
       const c = capture[leg[e]!]!;
       const sameOccurrence = occurrences > 0 && occCapture[occurrences - 1] === c && ts[e]! - ts[order[i - 1]!]! <= OCCURRENCE_GAP_SECONDS;
-      if (sameOccurrence) {
-        occEnd[occurrences - 1] = i + 1;
-        continue;
-      }
-      if (occurrences === occStart.length) {
-        occStart = doubled(occStart);
-        occEnd = doubled(occEnd);
-        occCapture = doubled(occCapture);
-        occTime = doubled(occTime);
-        occCrowded = doubled(occCrowded);
-        occLegCount = doubled(occLegCount);
-      }
-      occStart[occurrences] = i;
-      occEnd[occurrences] = i + 1;
-      occCapture[occurrences] = c;
-      occTime[occurrences] = ts[e]!;
-      if (occCount[c] === 0) {
-        firstOcc[c] = occurrences;
-        touched.push(c);
-      }
-      occCount[c]!++;
-      occurrences++;
+      if (sameOccurrence) occEnd[occurrences - 1] = i + 1;
+      else openOccurrence(i, c, ts[e]!);
     }
+  }
+
+  /**
+   * splitGroup for a group whose rows already come in the order the sort would give them (the
+   * rule above), as they nearly always do: one pass over the rows, read once each (the arrays
+   * held in locals: the loop ran at ~60 ns a row reading them through the closure). False at
+   * the first row out of order; splitGroup then starts over.
+   */
+  function splitInOrder(start: number, end: number): boolean {
+    const positions = order;
+    const legOf = leg;
+    const time = ts;
+    const captureOf = capture;
+    const byLeg = loose;
+    startOccurrences();
+    let previousCapture = -1;
+    let previousTime = 0;
+    let previousLeg = 0;
+    for (let e = start; e < end; e++) {
+      const g = legOf[e]!;
+      const c = captureOf[g]!;
+      const t = time[e]!;
+      if (c === previousCapture) {
+        if (t < previousTime || (t === previousTime && byLeg && previousLeg > g)) return false;
+        if (t - previousTime <= OCCURRENCE_GAP_SECONDS) occEnd[occurrences - 1] = e - start + 1;
+        else openOccurrence(e - start, c, t);
+      } else {
+        if (c < previousCapture) return false;
+        openOccurrence(e - start, c, t);
+      }
+      positions[e - start] = e;
+      previousCapture = c;
+      previousTime = t;
+      previousLeg = g;
+    }
+    return true;
+  }
+
+  function startOccurrences(): void {
+    for (const c of touched) occCount[c] = 0;
+    touched.length = 0;
+    occurrences = 0;
+  }
+
+  /** A new occurrence of capture c at position i of `order`, at time t. */
+  function openOccurrence(i: number, c: number, t: number): void {
+    if (occurrences === occStart.length) {
+      occStart = doubled(occStart);
+      occEnd = doubled(occEnd);
+      occCapture = doubled(occCapture);
+      occTime = doubled(occTime);
+      occCrowded = doubled(occCrowded);
+      occLegCount = doubled(occLegCount);
+    }
+    occStart[occurrences] = i;
+    occEnd[occurrences] = i + 1;
+    occCapture[occurrences] = c;
+    occTime[occurrences] = t;
+    if (occCount[c] === 0) {
+      firstOcc[c] = occurrences;
+      touched.push(c);
+    }
+    occCount[c]!++;
+    occurrences++;
   }
 
   // 1. Clock offsets between captures, only as precise as pairing needs.
@@ -919,12 +962,14 @@ function addEvidence(
    * themselves, and rows of two hosts, are no evidence either way.
    */
   function directionsRefute(x: number, y: number): boolean {
-    const gx = leg[x]!;
-    const gy = leg[y]!;
-    if (ways.host[gx] !== ways.host[gy] || ways.believed[gx] === 0 || ways.believed[gy] === 0) return false;
+    // The rows' own directions first: most captures record none, and the legs' facts are
+    // elsewhere in memory.
     const dx = (flag[x]! >>> 1) & 3;
     const dy = (flag[y]! >>> 1) & 3;
     if (dx === LinkDirection.NONE || dy === LinkDirection.NONE) return false;
+    const gx = leg[x]!;
+    const gy = leg[y]!;
+    if (ways.host[gx] !== ways.host[gy] || ways.believed[gx] === 0 || ways.believed[gy] === 0) return false;
     const hopsX = flag[x]! >>> 3;
     const hopsY = flag[y]! >>> 3;
     if (dx === dy) return hopsX !== hopsY;
