@@ -11,7 +11,7 @@ export const DELTAS_KEPT = 32;
 
 /** Pairs per leg found through the leg's chain; a leg's further pairs through a hash table. */
 const PAIRS_PER_LEG_CHAIN = 16;
-/** chainNext of a pair kept in the overflow table (a chain ends with -1). */
+/** The chain link of a pair kept in the overflow table (a chain ends with -1). */
 const OVERFLOW = -2;
 
 /**
@@ -27,8 +27,8 @@ const MAX_PRESIZED = 1 << 24;
  * points kept 2–4 (docs/performance.md), which in the pool took 8 bytes each and a chain.
  */
 const INLINE_DELTAS = 4;
-/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chainNext (4). */
-const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 2 * INLINE_DELTAS * 4 + 4;
+/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chain (2 × 4). */
+const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 2 * INLINE_DELTAS * 4 + 8;
 /** Kept differences the pool holds in place at most (beyond, it moves to a larger buffer). */
 const MAX_POOLED = 1 << 28;
 
@@ -74,10 +74,12 @@ export class PairEvidence {
   // leg) are chained from the leg, the rest go to an open-addressing table. Matching meets one
   // connection's pairs together, and a connection's legs and pairs are numbered together, so the
   // chains are read from nearby memory; a hash probe per packet missed the cache every time
-  // (the largest item of matching replayed traffic).
+  // (the largest item of matching replayed traffic). A chain's links hold the pair's b beside
+  // the next pair (b again, apart from the column of b's): a step reads one place, not two.
   private readonly chainHead: Int32Array;
   private readonly chainLength: Uint8Array;
-  private readonly chainNext: Column<Int32Array>;
+  /** Per pair: [2·pair] its b, [2·pair + 1] the next pair of a's chain (-1 ends it, OVERFLOW: not chained). */
+  private readonly chain: Column<Int32Array>;
   // Overflow: pair numbers by hash of (a, b); -1 marks an empty slot.
   private slots = new Int32Array(16).fill(-1);
   private overflow = 0;
@@ -105,14 +107,13 @@ export class PairEvidence {
     this.deltaHead = perPair.column(Int32Array, 2);
     this.firstDelta = perPair.column(Float64Array, 2);
     this.inlineDelta = perPair.column(Float32Array, 2 * INLINE_DELTAS);
-    this.chainNext = perPair.column(Int32Array);
+    this.chain = perPair.column(Int32Array, 2);
   }
 
   /** The pair's number, or -1. */
   find(a: number, b: number): number {
-    const bs = this.b.data;
-    const next = this.chainNext.data;
-    for (let pair = this.chainHead[a]!; pair >= 0; pair = next[pair]!) if (bs[pair] === b) return pair;
+    const chain = this.chain.data;
+    for (let pair = this.chainHead[a]!; pair >= 0; pair = chain[2 * pair + 1]!) if (chain[2 * pair] === b) return pair;
     return this.chainLength[a] === PAIRS_PER_LEG_CHAIN ? this.findOverflow(a, b) : -1;
   }
 
@@ -141,12 +142,13 @@ export class PairEvidence {
     this.deltaHead.data[2 * pair] = -1;
     this.deltaHead.data[2 * pair + 1] = -1;
     if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
-      this.chainNext.data[pair] = this.chainHead[a]!;
+      this.chain.data[2 * pair] = b;
+      this.chain.data[2 * pair + 1] = this.chainHead[a]!;
       this.chainHead[a] = pair;
       this.chainLength[a]!++;
       return pair;
     }
-    this.chainNext.data[pair] = OVERFLOW;
+    this.chain.data[2 * pair + 1] = OVERFLOW;
     if (++this.overflow * 2 > this.slots.length) this.rehash();
     else this.place(pair, this.slots);
     return pair;
@@ -234,7 +236,7 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.inlineDelta, this.chainNext]) {
+    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.inlineDelta, this.chain]) {
       column.ensure(pair);
     }
   }
@@ -249,7 +251,7 @@ export class PairEvidence {
   /** Twice the overflow slots; only pairs past their leg's chain live there. */
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    for (let pair = 0; pair < this.count; pair++) if (this.chainNext.data[pair] === OVERFLOW) this.place(pair, slots);
+    for (let pair = 0; pair < this.count; pair++) if (this.chain.data[2 * pair + 1] === OVERFLOW) this.place(pair, slots);
     this.slots = slots;
   }
 }
