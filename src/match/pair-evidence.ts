@@ -3,7 +3,7 @@
 // item of analyze. Pairs are numbered in the order they were first seen; that order is part of
 // the result (ties between equally good links are decided by it).
 
-import { type Column, OneBuffer, ReleasableColumn } from '../flow/columns.js';
+import { Column, OneBuffer, ReleasableColumn } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
@@ -27,8 +27,21 @@ const MAX_PRESIZED = 1 << 24;
  * points kept 2–4 (docs/performance.md), which in the pool took 8 bytes each and a chain.
  */
 const INLINE_DELTAS = 4;
-/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chain (2 × 4). */
-const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 2 * INLINE_DELTAS * 4 + 8;
+/**
+ * The running counts of a pair while matching, side by side (TALLY words of 4 bytes): one packet
+ * updates one place, where a column per count made it read and write four (each a cache miss on
+ * replayed traffic, whose groups visit every pair once). Copied into the pair's columns when
+ * matching ends.
+ */
+const TALLY = 8;
+const SAME_ORIENTATION = 0;
+/** + 0 sent by a's low endpoint, + 1 by its high one (so are the next two). */
+const SENT = 1;
+const TTL_VOTES = 3;
+/** The newest pooled difference per direction (-1: none). */
+const DELTA_HEAD = 5;
+/** a, b (4 bytes each), loose (1), tally (TALLY × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chain (2 × 4). */
+const BYTES_PER_PAIR = 2 * 4 + 1 + TALLY * 4 + 16 + 2 * INLINE_DELTAS * 4 + 8;
 /** Kept differences the pool holds in place at most (beyond, it moves to a larger buffer). */
 const MAX_POOLED = 1 << 28;
 
@@ -42,16 +55,17 @@ export class PairEvidence {
   /** The pair's legs (global ids), a < b. */
   readonly a: Column<Int32Array>;
   readonly b: Column<Int32Array>;
+  // The counts below are filled when matching ends (computeMedians; empty before).
   /** Packets seen in both legs. */
-  readonly shared: Column<Uint32Array>;
+  readonly shared = new Column(Uint32Array, 0);
   /** Shared packets going the same way relative to each leg's low/high endpoints. */
-  readonly sameOrientation: Column<Uint32Array>;
+  readonly sameOrientation = new Column(Uint32Array, 0);
   /** Shared packets sent by a's low endpoint / by a's high endpoint. */
-  readonly fromLow: Column<Uint32Array>;
-  readonly fromHigh: Column<Uint32Array>;
+  readonly fromLow = new Column(Uint32Array, 0);
+  readonly fromHigh = new Column(Uint32Array, 0);
   /** Σ sign(ttl(a) − ttl(b)) of shared packets sent by a's low / high endpoint: > 0 means a saw them first (routers only lower TTLs). */
-  readonly ttlVotesFromLow: Column<Int32Array>;
-  readonly ttlVotesFromHigh: Column<Int32Array>;
+  readonly ttlVotesFromLow = new Column(Int32Array, 0);
+  readonly ttlVotesFromHigh = new Column(Int32Array, 0);
   /** 1 when found only without TCP sequence numbers (weaker evidence). */
   readonly loose: Column<Uint8Array>;
 
@@ -62,7 +76,7 @@ export class PairEvidence {
   // precision: the packets of one pair and direction differ by jitter, not by the clock offset,
   // so 24 bits keep them to well under a microsecond up to seconds apart (docs/performance.md).
   // The pool grows in place and is released at once with the medians (ReleasableColumn).
-  private readonly deltaHead: Column<Int32Array>;
+  private readonly tally: Column<Int32Array>;
   private readonly firstDelta: Column<Float64Array>;
   private readonly inlineDelta: Column<Float32Array>;
   private readonly deltaValue = new ReleasableColumn(Float32Array, 0, MAX_POOLED);
@@ -94,17 +108,11 @@ export class PairEvidence {
     this.chainHead = new Int32Array(legCount).fill(-1);
     this.chainLength = new Uint8Array(legCount);
     const pairs = Math.min(MAX_PRESIZED, Math.max(1024, Math.ceil(samples * PAIRS_PER_SAMPLE)));
-    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 13);
+    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 7);
     this.a = perPair.column(Int32Array);
     this.b = perPair.column(Int32Array);
-    this.shared = perPair.column(Uint32Array);
-    this.sameOrientation = perPair.column(Uint32Array);
-    this.fromLow = perPair.column(Uint32Array);
-    this.fromHigh = perPair.column(Uint32Array);
-    this.ttlVotesFromLow = perPair.column(Int32Array);
-    this.ttlVotesFromHigh = perPair.column(Int32Array);
     this.loose = perPair.column(Uint8Array);
-    this.deltaHead = perPair.column(Int32Array, 2);
+    this.tally = perPair.column(Int32Array, TALLY);
     this.firstDelta = perPair.column(Float64Array, 2);
     this.inlineDelta = perPair.column(Float32Array, 2 * INLINE_DELTAS);
     this.chain = perPair.column(Int32Array, 2);
@@ -132,15 +140,12 @@ export class PairEvidence {
     if (pair >= this.a.data.length) this.grow(pair);
     this.a.data[pair] = a;
     this.b.data[pair] = b;
-    this.shared.data[pair] = 0;
-    this.sameOrientation.data[pair] = 0;
-    this.fromLow.data[pair] = 0;
-    this.fromHigh.data[pair] = 0;
-    this.ttlVotesFromLow.data[pair] = 0;
-    this.ttlVotesFromHigh.data[pair] = 0;
     this.loose.data[pair] = loose ? 1 : 0;
-    this.deltaHead.data[2 * pair] = -1;
-    this.deltaHead.data[2 * pair + 1] = -1;
+    const tally = this.tally.data;
+    const at = pair * TALLY;
+    tally.fill(0, at, at + DELTA_HEAD);
+    tally[at + DELTA_HEAD] = -1;
+    tally[at + DELTA_HEAD + 1] = -1;
     if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
       this.chain.data[2 * pair] = b;
       this.chain.data[2 * pair + 1] = this.chainHead[a]!;
@@ -156,12 +161,12 @@ export class PairEvidence {
 
   /** One packet seen in both legs: sent by a's low endpoint or not, same orientation in b or not, ts(b) − ts(a), sign(ttl(a) − ttl(b)). */
   addPacket(pair: number, aFromLow: boolean, sameOrientation: boolean, delta: number, ttlVote: number): void {
-    this.shared.data[pair]!++;
-    if (sameOrientation) this.sameOrientation.data[pair]!++;
+    const tally = this.tally.data;
+    const at = pair * TALLY;
+    if (sameOrientation) tally[at + SAME_ORIENTATION]!++;
     const direction = aFromLow ? 0 : 1;
-    const sent = aFromLow ? this.fromLow.data[pair]!++ : this.fromHigh.data[pair]!++;
-    if (aFromLow) this.ttlVotesFromLow.data[pair]! += ttlVote;
-    else this.ttlVotesFromHigh.data[pair]! += ttlVote;
+    const sent = tally[at + SENT + direction]!++;
+    tally[at + TTL_VOTES + direction]! += ttlVote;
     if (sent === 0) {
       this.firstDelta.data[2 * pair + direction] = delta;
       return;
@@ -177,8 +182,8 @@ export class PairEvidence {
       this.deltaNext.ensure(entry);
     }
     this.deltaValue.data[entry] = delta - this.firstDelta.data[2 * pair + direction]!;
-    this.deltaNext.data[entry] = this.deltaHead.data[2 * pair + direction]!;
-    this.deltaHead.data[2 * pair + direction] = entry;
+    this.deltaNext.data[entry] = tally[at + DELTA_HEAD + direction]!;
+    tally[at + DELTA_HEAD + direction] = entry;
   }
 
   /** Shared packets sent by a's low endpoint (`fromLow`) or by its high one. */
@@ -197,7 +202,9 @@ export class PairEvidence {
    * Ends matching: each pair's medians are written over its first differences (same shape, and
    * each median reads only its own pair and direction), and the other kept differences are let
    * go. A new array for them came on top of everything matching still held, at its peak
-   * (docs/performance.md). No packet can be added afterwards.
+   * (docs/performance.md). The counts go from the tally to their columns, in the place of the
+   * differences kept in the pairs' rows, no longer needed: no memory on top either. No packet
+   * can be added afterwards.
    */
   computeMedians(): void {
     const first = this.firstDelta.data;
@@ -211,10 +218,34 @@ export class PairEvidence {
     this.deltaValue.release();
     this.deltaNext.release();
     this.deltas = 0;
+    this.countsFromTally();
+  }
+
+  /** The tally's counts into their columns, which take the place of the inline differences (room for 2 × INLINE_DELTAS words a pair, 6 needed). */
+  private countsFromTally(): void {
+    const n = this.count;
+    const { buffer, byteOffset } = this.inlineDelta.data;
+    const columns = [this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh] as const;
+    columns.forEach((column, k) => (column.data = new (column.data.constructor as Int32ArrayConstructor)(buffer, byteOffset + 4 * k * n, n) as never));
+    const shared = this.shared.data;
+    const same = this.sameOrientation.data;
+    const fromLow = this.fromLow.data;
+    const fromHigh = this.fromHigh.data;
+    const ttlLow = this.ttlVotesFromLow.data;
+    const ttlHigh = this.ttlVotesFromHigh.data;
+    const tally = this.tally.data;
+    for (let pair = 0, at = 0; pair < n; pair++, at += TALLY) {
+      same[pair] = tally[at + SAME_ORIENTATION]!;
+      fromLow[pair] = tally[at + SENT]!;
+      fromHigh[pair] = tally[at + SENT + 1]!;
+      shared[pair] = fromLow[pair]! + fromHigh[pair]!;
+      ttlLow[pair] = tally[at + TTL_VOTES]!;
+      ttlHigh[pair] = tally[at + TTL_VOTES + 1]!;
+    }
   }
 
   private computeMedian(pair: number, fromLow: boolean): number {
-    const sent = this.sentBy(pair, fromLow);
+    const sent = this.tally.data[pair * TALLY + SENT + (fromLow ? 0 : 1)]!;
     if (sent === 0) return NaN;
     if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
     const at = 2 * pair + (fromLow ? 0 : 1);
@@ -224,7 +255,7 @@ export class PairEvidence {
     let n = 1;
     const inline = Math.min(sent - 1, INLINE_DELTAS);
     for (let k = 0; k < inline; k++) n = insertSorted(values, n, first + this.inlineDelta.data[at * INLINE_DELTAS + k]!);
-    for (let e = this.deltaHead.data[at]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
+    for (let e = this.tally.data[pair * TALLY + DELTA_HEAD + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
     const mid = n >> 1;
     return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }
@@ -236,7 +267,7 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.inlineDelta, this.chain]) {
+    for (const column of [this.a, this.b, this.loose, this.tally, this.firstDelta, this.inlineDelta, this.chain]) {
       column.ensure(pair);
     }
   }
