@@ -40,8 +40,8 @@ const SENT = 1;
 const TTL_VOTES = 3;
 /** The newest pooled difference per direction (-1: none). */
 const DELTA_HEAD = 5;
-/** a, b (4 bytes each), loose (1), tally (TALLY × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chain (2 × 4). */
-const BYTES_PER_PAIR = 2 * 4 + 1 + TALLY * 4 + 16 + 2 * INLINE_DELTAS * 4 + 8;
+/** a (4 bytes), loose (1), tally (TALLY × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chain (b and a link, 2 × 4). */
+const BYTES_PER_PAIR = 4 + 1 + TALLY * 4 + 16 + 2 * INLINE_DELTAS * 4 + 8;
 /** Kept differences the pool holds in place at most (beyond, it moves to a larger buffer). */
 const MAX_POOLED = 1 << 28;
 
@@ -52,10 +52,9 @@ export class PairEvidence {
    * directions recorded there refute it (match-packets.ts directionsRefute).
    */
   readonly refutedByDirection: number[] = [];
-  /** The pair's legs (global ids), a < b. */
+  /** The pair's legs (global ids), a < b; b (like the counts below) is filled when matching ends (computeMedians; empty before). */
   readonly a: Column<Int32Array>;
-  readonly b: Column<Int32Array>;
-  // The counts below are filled when matching ends (computeMedians; empty before).
+  readonly b = new Column(Int32Array, 0);
   /** Packets seen in both legs. */
   readonly shared = new Column(Uint32Array, 0);
   /** Shared packets going the same way relative to each leg's low/high endpoints. */
@@ -108,9 +107,8 @@ export class PairEvidence {
     this.chainHead = new Int32Array(legCount).fill(-1);
     this.chainLength = new Uint8Array(legCount);
     const pairs = Math.min(MAX_PRESIZED, Math.max(1024, Math.ceil(samples * PAIRS_PER_SAMPLE)));
-    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 7);
+    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 6);
     this.a = perPair.column(Int32Array);
-    this.b = perPair.column(Int32Array);
     this.loose = perPair.column(Uint8Array);
     this.tally = perPair.column(Int32Array, TALLY);
     this.firstDelta = perPair.column(Float64Array, 2);
@@ -130,7 +128,7 @@ export class PairEvidence {
     for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
       const pair = this.slots[slot]!;
       if (pair < 0) return -1;
-      if (this.a.data[pair] === a && this.b.data[pair] === b) return pair;
+      if (this.a.data[pair] === a && this.chain.data[2 * pair] === b) return pair;
     }
   }
 
@@ -139,7 +137,7 @@ export class PairEvidence {
     const pair = this.count++;
     if (pair >= this.a.data.length) this.grow(pair);
     this.a.data[pair] = a;
-    this.b.data[pair] = b;
+    this.chain.data[2 * pair] = b;
     this.loose.data[pair] = loose ? 1 : 0;
     const tally = this.tally.data;
     const at = pair * TALLY;
@@ -147,7 +145,6 @@ export class PairEvidence {
     tally[at + DELTA_HEAD] = -1;
     tally[at + DELTA_HEAD + 1] = -1;
     if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
-      this.chain.data[2 * pair] = b;
       this.chain.data[2 * pair + 1] = this.chainHead[a]!;
       this.chainHead[a] = pair;
       this.chainLength[a]!++;
@@ -221,11 +218,11 @@ export class PairEvidence {
     this.countsFromTally();
   }
 
-  /** The tally's counts into their columns, which take the place of the inline differences (room for 2 × INLINE_DELTAS words a pair, 6 needed). */
+  /** The tally's counts and the chains' b into their columns, which take the place of the inline differences (room for 2 × INLINE_DELTAS words a pair, 7 needed). */
   private countsFromTally(): void {
     const n = this.count;
     const { buffer, byteOffset } = this.inlineDelta.data;
-    const columns = [this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh] as const;
+    const columns = [this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.b] as const;
     columns.forEach((column, k) => (column.data = new (column.data.constructor as Int32ArrayConstructor)(buffer, byteOffset + 4 * k * n, n) as never));
     const shared = this.shared.data;
     const same = this.sameOrientation.data;
@@ -234,7 +231,10 @@ export class PairEvidence {
     const ttlLow = this.ttlVotesFromLow.data;
     const ttlHigh = this.ttlVotesFromHigh.data;
     const tally = this.tally.data;
+    const b = this.b.data;
+    const chain = this.chain.data;
     for (let pair = 0, at = 0; pair < n; pair++, at += TALLY) {
+      b[pair] = chain[2 * pair]!;
       same[pair] = tally[at + SAME_ORIENTATION]!;
       fromLow[pair] = tally[at + SENT]!;
       fromHigh[pair] = tally[at + SENT + 1]!;
@@ -267,14 +267,14 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.loose, this.tally, this.firstDelta, this.inlineDelta, this.chain]) {
+    for (const column of [this.a, this.loose, this.tally, this.firstDelta, this.inlineDelta, this.chain]) {
       column.ensure(pair);
     }
   }
 
   private place(pair: number, slots: Int32Array): void {
     const mask = slots.length - 1;
-    let slot = hashPair(this.a.data[pair]!, this.b.data[pair]!) & mask;
+    let slot = hashPair(this.a.data[pair]!, this.chain.data[2 * pair]!) & mask;
     while (slots[slot]! >= 0) slot = (slot + 1) & mask;
     slots[slot] = pair;
   }
