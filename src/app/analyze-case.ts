@@ -171,7 +171,8 @@ function matchAcrossCaptures(inputs: CaseInputs, report: ReportShare | undefined
 
 /** Phase 3, clocks: each host's offset to the reference clock, from the pairs' time differences. */
 function estimateClocks(inputs: CaseInputs, matched: MatchedPackets, report: ReportShare | undefined): ClockOffset[] {
-  const hostOfLeg = (g: number) => inputs.captures[matched.ids.capture[g]!]!.host;
+  const hostOfLeg = new Uint16Array(matched.ids.count);
+  for (let g = 0; g < hostOfLeg.length; g++) hostOfLeg[g] = inputs.captures[matched.ids.capture[g]!]!.host;
   return estimateClockOffsets(
     inputs.hosts.map((h) => h.name),
     hostOfLeg,

@@ -20,30 +20,43 @@ export class FlowOrderer {
   // Per leg id (valid only for the legs of the flow being ordered).
   private readonly clientLow: Uint8Array;
   private readonly position: Float64Array;
-  private readonly visited: Uint8Array;
-  private readonly queue: Int32Array;
-  /** A leg's index among the legs of one host being ordered. */
+  /** A leg's index among the legs of the flow (its local index). */
   private readonly slot: Int32Array;
-  /** The rank of a leg's host along the flow's path. */
-  private readonly hostRankOf: Int32Array;
   /** Each host's clock offset (seconds), by host index. */
   private readonly offsetOf: Float64Array;
 
-  // Per flow, grown to the largest flow met.
-  /** The flow's legs as they are being ordered, then (`ordered`) in path order. */
+  // Per local index of the flow being ordered, grown to the largest flow met.
+  /** The flow's legs, in member (leg id) order. */
+  private member = new Int32Array(16);
+  /** Local indexes as they are being sorted along the path. */
   private work = new Int32Array(16);
+  /** The flow's legs in path order. */
   private ordered = new Int32Array(16);
-  /** One leg's surviving edges. */
-  private edges = new Int32Array(16);
+  private visited = new Uint8Array(16);
+  private queue = new Int32Array(16);
+  /** Index of the leg's host among the flow's hosts, and that host's rank along the path. */
+  private hostOfLocal = new Int32Array(16);
+  private rankOfLocal = new Int32Array(16);
+  /** Where the leg's host's group starts in `work`, and the leg's place in it. */
+  private groupOf = new Int32Array(16);
+  private placeInGroup = new Int32Array(16);
+  // The flow's surviving edges, once per leg (CSR): edges of local i at [edgeStart[i], edgeStart[i + 1]),
+  // each a pair number and the other end's local index.
+  private edgeStart = new Int32Array(17);
+  private edge = new Int32Array(64);
+  private edgeOther = new Int32Array(64);
+
   /** The flow's hosts in order of appearance, each one's earliest position, and the votes between them (row-major, hostCount²). */
   private hosts = new Int32Array(4);
   private earliest = new Float64Array(4);
   private votes = new Float64Array(16);
   private hostCount = 0;
-  /** Host indexes (into `hosts`) in path order. */
+  /** Host indexes (into `hosts`) in path order, and each one's rank. */
   private hostOrder = new Int32Array(4);
-  // Arcs between one host's points, as linked lists per point in insertion order: arc k goes from
-  // arcFrom's point to arcTo[k] with arcTransit[k] seconds; arcNext[k] is the point's next arc.
+  private hostRank = new Int32Array(4);
+
+  // Arcs between one host's points (places in its group), as linked lists per point in insertion
+  // order: arc k goes to arcTo[k] with arcTransit[k] seconds; arcNext[k] is the point's next arc.
   private arcHead = new Int32Array(16);
   private arcTail = new Int32Array(16);
   private arcNext = new Int32Array(64);
@@ -64,10 +77,7 @@ export class FlowOrderer {
     const n = facts.host.length;
     this.clientLow = new Uint8Array(n);
     this.position = new Float64Array(n);
-    this.visited = new Uint8Array(n);
-    this.queue = new Int32Array(n);
     this.slot = new Int32Array(n);
-    this.hostRankOf = new Int32Array(n);
     this.offsetOf = Float64Array.from(offsets, (o) => o.offsetSeconds);
   }
 
@@ -95,9 +105,8 @@ export class FlowOrderer {
       const ea = evidenceOf(f, anchor);
       if (e < ea || (e === ea && f.firstTs[leg]! < f.firstTs[anchor]!)) anchor = leg;
     }
-    this.spreadFrom(anchor);
-    if (this.work.length < n) this.growFlow(n);
-    this.work.set(all.subarray(from, to));
+    this.takeFlow(all, from, n);
+    this.spreadFrom(this.slot[anchor]!, n);
     this.orderByHost(n);
     const ordered = this.ordered;
     const base = this.position[ordered[0]!]!;
@@ -106,37 +115,71 @@ export class FlowOrderer {
       outLegs[from + i] = leg;
       outLow[from + i] = this.clientLow[leg]!;
       outPosition[from + i] = this.position[leg]! - base;
-      this.visited[leg] = 0;
     }
     return evidenceOf(f, anchor);
   }
 
+  /** Numbers the flow's legs 0 … n − 1 in member order and gathers their surviving edges, once. */
+  private takeFlow(all: Int32Array, from: number, n: number): void {
+    if (this.member.length < n) this.growFlow(n);
+    for (let i = 0; i < n; i++) {
+      const leg = all[from + i]!;
+      this.member[i] = leg;
+      this.slot[leg] = i;
+    }
+    const { start, list } = this.incidences;
+    const as = this.pairs.a.data;
+    const bs = this.pairs.b.data;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const leg = this.member[i]!;
+      this.edgeStart[i] = count;
+      const end = start[leg + 1]!;
+      if (this.edge.length < count + end - start[leg]!) this.growEdges(2 * (count + end - start[leg]!));
+      for (let k = start[leg]!; k < end; k++) {
+        const e = list[k]!;
+        if (this.kept[e] !== 1) continue;
+        // A surviving edge joins two legs of one flow (flows are made of them).
+        this.edge[count] = e;
+        this.edgeOther[count++] = this.slot[as[e] === leg ? bs[e]! : as[e]!]!;
+      }
+    }
+    this.edgeStart[n] = count;
+  }
+
   /**
    * Orientation and transit time from the anchor along the best-supported edges, breadth first:
-   * a leg's edges are taken most shared packets first (ties in pair order).
+   * a leg's edges are taken most shared packets first (ties in pair order). Leaves each leg's
+   * edges in that order (what reads them afterwards does not depend on it).
    */
-  private spreadFrom(anchor: number): void {
+  private spreadFrom(anchor: number, n: number): void {
     const p = this.pairs;
-    this.clientLow[anchor] = lowIsClient(this.facts, anchor) ? 1 : 0;
-    this.position[anchor] = 0;
-    this.visited[anchor] = 1;
+    const visited = this.visited;
+    visited.fill(0, 0, n);
+    const first = this.member[anchor]!;
+    this.clientLow[first] = lowIsClient(this.facts, first) ? 1 : 0;
+    this.position[first] = 0;
+    visited[anchor] = 1;
     let head = 0;
     let tail = 0;
     this.queue[tail++] = anchor;
     while (head < tail) {
-      const from = this.queue[head++]!;
-      const count = this.keptEdgesOf(from);
-      const edges = this.edges;
-      sortLikeArraySort(edges, 0, count, this.mostSharedFirst);
-      for (let i = 0; i < count; i++) {
-        const e = edges[i]!;
-        const to = p.a.data[e] === from ? p.b.data[e]! : p.a.data[e]!;
-        if (this.visited[to] === 1) continue;
-        this.visited[to] = 1;
+      const i = this.queue[head++]!;
+      const from = this.member[i]!;
+      const start = this.edgeStart[i]!;
+      const end = this.edgeStart[i + 1]!;
+      sortLikeArraySort(this.edge, start, end, this.mostSharedFirst);
+      for (let k = start; k < end; k++) {
+        const e = this.edge[k]!;
+        const j = this.slot[p.a.data[e] === from ? p.b.data[e]! : p.a.data[e]!]!;
+        this.edgeOther[k] = j;
+        if (visited[j] === 1) continue;
+        visited[j] = 1;
+        const to = this.member[j]!;
         const fromClientLow = this.clientLow[from] === 1;
         this.clientLow[to] = (p.sameWay(e) ? fromClientLow : !fromClientLow) ? 1 : 0;
         this.position[to] = this.position[from]! + this.transit(e, from, fromClientLow);
-        this.queue[tail++] = to;
+        this.queue[tail++] = j;
       }
     }
   }
@@ -194,93 +237,78 @@ export class FlowOrderer {
     return aClientLow ? low - high : high - low;
   }
 
-  /** Puts the leg's surviving edges, in pair order, at the start of `edges`; returns how many. */
-  private keptEdgesOf(leg: number): number {
-    const { start, list } = this.incidences;
-    const from = start[leg]!;
-    const to = start[leg + 1]!;
-    if (this.edges.length < to - from) this.edges = new Int32Array(2 * (to - from));
-    const edges = this.edges;
-    let count = 0;
-    for (let k = from; k < to; k++) {
-      const e = list[k]!;
-      if (this.kept[e] === 1) edges[count++] = e;
-    }
-    return count;
-  }
-
   /**
    * A connection crosses each host once, so its legs are grouped by host. Hosts are ordered by
    * what does not depend on clock offsets: a packet to the server reaches the downstream host
    * later, and its reply earlier, than the upstream one (sign of to-server minus to-client delta);
    * without replies, by TTL (routers lower it, NAT leaves it). Inside a host, by the packets each
-   * pair of its capture points shares (orderWithinHost). Reads the flow's n legs from `work` (in
-   * leg order), writes them in path order to `ordered`.
+   * pair of its capture points shares (orderWithinHost). Writes the flow's n legs in path order
+   * to `ordered`.
    */
   private orderByHost(n: number): void {
     const f = this.facts;
     const p = this.pairs;
-    const work = this.work;
+    const member = this.member;
     // The flow's hosts in order of appearance (a few), and each one's earliest position.
     let hostCount = 0;
     for (let i = 0; i < n; i++) {
-      const leg = work[i]!;
-      const h = this.hostIndex(f.host[leg]!, hostCount);
-      if (h < 0) {
+      const leg = member[i]!;
+      let h = 0;
+      while (h < hostCount && this.hosts[h] !== f.host[leg]) h++;
+      if (h === hostCount) {
         if (this.hosts.length === hostCount) this.growHosts(2 * hostCount);
         this.hosts[hostCount] = f.host[leg]!;
         this.earliest[hostCount++] = this.position[leg]!;
       } else if (this.position[leg]! < this.earliest[h]!) {
         this.earliest[h] = this.position[leg]!;
       }
+      this.hostOfLocal[i] = h;
+      this.work[i] = i;
     }
     this.hostCount = hostCount;
     if (hostCount === 1) {
-      for (let i = 0; i < n; i++) this.hostRankOf[work[i]!] = 0;
-      sortLikeArraySort(work, 0, n, this.compareLegs);
-      this.orderWithinHost(0, n, 0);
-      return;
-    }
-    // votes[x * hostCount + y] > 0: the y-th host is downstream of the x-th.
-    if (this.votes.length < hostCount * hostCount) this.votes = new Float64Array(4 * hostCount * hostCount);
-    const votes = this.votes;
-    votes.fill(0, 0, hostCount * hostCount);
-    for (let i = 0; i < n; i++) {
-      const leg = work[i]!;
-      const count = this.keptEdgesOf(leg);
-      for (let k = 0; k < count; k++) {
-        const e = this.edges[k]!;
-        // Each edge once: from its a end.
-        if (p.a.data[e] !== leg) continue;
-        const x = this.hostIndex(f.host[leg]!, hostCount);
-        const y = this.hostIndex(f.host[p.b.data[e]!]!, hostCount);
-        if (x === y) continue;
-        const vote = this.hostVote(e, this.clientLow[leg] === 1);
-        votes[x * hostCount + y]! += vote;
-        votes[y * hostCount + x]! -= vote;
+      this.rankOfLocal.fill(0, 0, n);
+    } else {
+      // votes[x * hostCount + y] > 0: the y-th host is downstream of the x-th.
+      if (this.votes.length < hostCount * hostCount) this.votes = new Float64Array(4 * hostCount * hostCount);
+      const votes = this.votes;
+      votes.fill(0, 0, hostCount * hostCount);
+      for (let i = 0; i < n; i++) {
+        const leg = member[i]!;
+        for (let k = this.edgeStart[i]!; k < this.edgeStart[i + 1]!; k++) {
+          const e = this.edge[k]!;
+          // Each edge once: from its a end.
+          if (p.a.data[e] !== leg) continue;
+          const x = this.hostOfLocal[i]!;
+          const y = this.hostOfLocal[this.edgeOther[k]!]!;
+          if (x === y) continue;
+          const vote = this.hostVote(e, this.clientLow[leg] === 1);
+          votes[x * hostCount + y]! += vote;
+          votes[y * hostCount + x]! -= vote;
+        }
       }
+      const byRank = this.hostOrder;
+      for (let x = 0; x < hostCount; x++) byRank[x] = x;
+      sortLikeArraySort(byRank, 0, hostCount, this.compareHosts);
+      for (let r = 0; r < hostCount; r++) this.hostRank[byRank[r]!] = r;
+      for (let i = 0; i < n; i++) this.rankOfLocal[i] = this.hostRank[this.hostOfLocal[i]!]!;
     }
-    const byRank = this.hostOrder;
-    for (let x = 0; x < hostCount; x++) byRank[x] = x;
-    sortLikeArraySort(byRank, 0, hostCount, this.compareHosts);
-    for (let r = 0; r < hostCount; r++) {
-      const host = this.hosts[byRank[r]!]!;
-      for (let i = 0; i < n; i++) if (f.host[work[i]!] === host) this.hostRankOf[work[i]!] = r;
-    }
+    const work = this.work;
     sortLikeArraySort(work, 0, n, this.compareLegs);
-    for (let i = 0; i < n; ) {
-      let j = i + 1;
-      while (j < n && f.host[work[j]!] === f.host[work[i]!]) j++;
-      if (j - i > 1) this.orderWithinHost(i, j, i);
-      else this.ordered[i] = work[i]!;
-      i = j;
+    // Each host's legs are a group in `work`: every leg's group is known before any is ordered.
+    let g = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.hostOfLocal[work[i]!] !== this.hostOfLocal[work[g]!]) g = i;
+      this.groupOf[work[i]!] = g;
+      this.placeInGroup[work[i]!] = i - g;
     }
-  }
-
-  /** The index of host `host` among the flow's first `count` hosts, or -1. */
-  private hostIndex(host: number, count: number): number {
-    for (let h = 0; h < count; h++) if (this.hosts[h] === host) return h;
-    return -1;
+    for (let from = 0; from < n; ) {
+      let to = from + 1;
+      while (to < n && this.groupOf[work[to]!] === from) to++;
+      if (to - from > 1) this.orderWithinHost(from, to);
+      else this.ordered[from] = member[work[from]!]!;
+      from = to;
+    }
   }
 
   /** A leg's edges, most shared packets first (ties in pair order). */
@@ -292,8 +320,9 @@ export class FlowOrderer {
     return v !== 0 ? -Math.sign(v) : this.earliest[x]! - this.earliest[y]!;
   };
 
-  /** The legs of the flow by rank of their host along the path, then by position. */
-  private readonly compareLegs = (x: number, y: number): number => this.hostRankOf[x]! - this.hostRankOf[y]! || this.position[x]! - this.position[y]!;
+  /** The flow's legs (local indexes) by the rank of their host along the path, then by position. */
+  private readonly compareLegs = (x: number, y: number): number =>
+    this.rankOfLocal[x]! - this.rankOfLocal[y]! || this.position[this.member[x]!]! - this.position[this.member[y]!]!;
 
   /**
    * The capture points of one host, in the order the same packets crossed them. A position is a
@@ -303,31 +332,31 @@ export class FlowOrderer {
    * two legs that share packets are ordered by those packets (the sign of their own transit);
    * positions only order legs without a pair between them, and break cycles. A leg placed after
    * another by shared packets but positioned before it takes the other's position plus that
-   * transit, so times along the path never go backwards. Reads work[from, to) (sorted by
-   * position), writes them in order to `ordered` from `at`.
+   * transit, so times along the path never go backwards. Reads the group work[from, to) (sorted
+   * by position), writes its legs in order to `ordered` at the same places.
    */
-  private orderWithinHost(from: number, to: number, at: number): void {
+  private orderWithinHost(from: number, to: number): void {
     const work = this.work;
+    const member = this.member;
     const n = to - from;
     if (this.arcHead.length < n) this.growPoints(n);
     for (let i = 0; i < n; i++) {
-      this.slot[work[from + i]!] = i;
       this.arcHead[i] = -1;
       this.arcTail[i] = -1;
       this.before[i] = 0;
       this.placed[i] = 0;
     }
     this.arcCount = 0;
-    // An arc i → j: the legs whose shared packets passed work[from + i] first, with that transit.
+    // An arc i → j: the legs whose shared packets passed point i first, with that transit.
     for (let i = 0; i < n; i++) {
-      const leg = work[from + i]!;
-      const count = this.keptEdgesOf(leg);
-      for (let k = 0; k < count; k++) {
-        const e = this.edges[k]!;
-        const other = this.pairs.a.data[e] === leg ? this.pairs.b.data[e]! : this.pairs.a.data[e]!;
-        const j = this.slot[other]!;
-        if (j <= i || j >= n || work[from + j] !== other) continue; // seen from the other end, or on another host
-        const t = this.transit(e, leg, this.clientLow[leg] === 1);
+      const local = work[from + i]!;
+      const leg = member[local]!;
+      for (let k = this.edgeStart[local]!; k < this.edgeStart[local + 1]!; k++) {
+        const other = this.edgeOther[k]!;
+        // Seen from the other end, or on another host.
+        if (this.groupOf[other] !== from || this.placeInGroup[other]! <= i) continue;
+        const j = this.placeInGroup[other]!;
+        const t = this.transit(this.edge[k]!, leg, this.clientLow[leg] === 1);
         if (!(t !== 0)) continue;
         if (t > 0) this.addArc(i, j, Math.abs(t));
         else this.addArc(j, i, Math.abs(t));
@@ -339,10 +368,10 @@ export class FlowOrderer {
     // outgoing) before it leaves. No transit is known between them: the later one's position is
     // at least the earlier one's.
     for (let i = 0; i < n; i++) {
-      const ri = this.role(work[from + i]!);
+      const ri = this.role(member[work[from + i]!]!);
       if (ri === 0) continue;
       for (let j = i + 1; j < n; j++) {
-        const rj = this.role(work[from + j]!);
+        const rj = this.role(member[work[from + j]!]!);
         if (rj === 0 || rj === ri || this.arcBetween(i, j) >= 0 || this.arcBetween(j, i) >= 0) continue;
         if (ri === ENTERS) this.addArc(i, j, 0);
         else this.addArc(j, i, 0);
@@ -356,13 +385,13 @@ export class FlowOrderer {
       for (let i = 0; i < n && next < 0; i++) if (this.placed[i] === 0) next = i; // a cycle: by position
       this.placed[next] = 1;
       for (let arc = this.arcHead[next]!; arc >= 0; arc = this.arcNext[arc]!) this.before[this.arcTo[arc]!]!--;
-      const leg = work[from + next]!;
+      const leg = member[work[from + next]!]!;
       if (previous >= 0) {
         const arc = this.arcBetween(previous, next);
-        const last = work[from + previous]!;
+        const last = member[work[from + previous]!]!;
         if (arc >= 0 && this.position[leg]! < this.position[last]!) this.position[leg] = this.position[last]! + this.arcTransit[arc]!;
       }
-      this.ordered[at + done] = leg;
+      this.ordered[from + done] = leg;
       previous = next;
     }
   }
@@ -423,13 +452,28 @@ export class FlowOrderer {
   }
 
   private growFlow(n: number): void {
-    this.work = new Int32Array(2 * n);
-    this.ordered = new Int32Array(2 * n);
+    const size = 2 * n;
+    this.member = new Int32Array(size);
+    this.work = new Int32Array(size);
+    this.ordered = new Int32Array(size);
+    this.visited = new Uint8Array(size);
+    this.queue = new Int32Array(size);
+    this.hostOfLocal = new Int32Array(size);
+    this.rankOfLocal = new Int32Array(size);
+    this.groupOf = new Int32Array(size);
+    this.placeInGroup = new Int32Array(size);
+    this.edgeStart = new Int32Array(size + 1);
+  }
+
+  private growEdges(size: number): void {
+    this.edge = grownInt32(this.edge, size);
+    this.edgeOther = grownInt32(this.edgeOther, size);
   }
 
   private growHosts(n: number): void {
     this.hosts = grownInt32(this.hosts, n);
     this.hostOrder = new Int32Array(n);
+    this.hostRank = new Int32Array(n);
     const earliest = new Float64Array(n);
     earliest.set(this.earliest);
     this.earliest = earliest;
