@@ -127,9 +127,7 @@ export class FlowOrderer {
       this.member[i] = leg;
       this.slot[leg] = i;
     }
-    const { start, list } = this.incidences;
-    const as = this.pairs.a.data;
-    const bs = this.pairs.b.data;
+    const { start, list, other } = this.incidences;
     let count = 0;
     for (let i = 0; i < n; i++) {
       const leg = this.member[i]!;
@@ -141,7 +139,7 @@ export class FlowOrderer {
         if (this.kept[e] !== 1) continue;
         // A surviving edge joins two legs of one flow (flows are made of them).
         this.edge[count] = e;
-        this.edgeOther[count++] = this.slot[as[e] === leg ? bs[e]! : as[e]!]!;
+        this.edgeOther[count++] = this.slot[other[k]!]!;
       }
     }
     this.edgeStart[n] = count;

@@ -38,8 +38,9 @@ export function lowIsClient(f: LegFacts, leg: number): boolean {
   return side === 0;
 }
 
-/** Each leg's pairs, in pair order: pairs of leg L are list[start[L] .. start[L + 1]) (a CSR adjacency, built once). */
+/** Each leg's pairs, in pair order: pairs of leg L are list[start[L] .. start[L + 1]) (a CSR adjacency, built once), the other leg of each in `other`. */
 export interface Incidences {
   start: Int32Array;
   list: Int32Array;
+  other: Int32Array;
 }

@@ -61,8 +61,8 @@ const PAIRS_SHARE = 0.2;
  */
 export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[], report?: ReportShare): LinkedFlows {
   const legCount = facts.host.length;
-  const incidences = incidencesByLeg(legCount, pairs);
-  const kept = keepBestPerPoint(incidences, pairs, facts);
+  const { incidences, towards } = incidencesByLeg(legCount, pairs, facts);
+  const kept = keepBestPerPoint(incidences, towards, pairs, facts);
   const parent = new Int32Array(legCount);
   for (let i = 0; i < legCount; i++) parent[i] = i;
   const find = (x: number): number => {
@@ -156,20 +156,42 @@ function conntrackContradicts(facts: LegFacts, legs: Int32Array, clientIsLow: Ui
   return false;
 }
 
-function incidencesByLeg(legCount: number, pairs: PairEvidence): Incidences {
+/**
+ * Each leg's pairs in pair order, with the other leg of each; and, per incidence, the key
+ * keepBestPerPoint groups it by. Filled in one pass over the pairs in order (sequential reads
+ * of their columns): read per leg, the same facts cost a random read of each column per pair.
+ */
+function incidencesByLeg(legCount: number, pairs: PairEvidence, facts: LegFacts): { incidences: Incidences; towards: Int32Array } {
+  const as = pairs.a.data;
+  const bs = pairs.b.data;
   const start = new Int32Array(legCount + 1);
   for (let e = 0; e < pairs.count; e++) {
-    start[pairs.a.data[e]! + 1]!++;
-    start[pairs.b.data[e]! + 1]!++;
+    start[as[e]! + 1]!++;
+    start[bs[e]! + 1]!++;
   }
   for (let l = 0; l < legCount; l++) start[l + 1]! += start[l]!;
   const list = new Int32Array(2 * pairs.count);
+  const other = new Int32Array(2 * pairs.count);
+  const towards = new Int32Array(2 * pairs.count);
   const fill = start.slice(0, legCount);
   for (let e = 0; e < pairs.count; e++) {
-    list[fill[pairs.a.data[e]!]!++] = e;
-    list[fill[pairs.b.data[e]!]!++] = e;
+    const a = as[e]!;
+    const b = bs[e]!;
+    // Which of a's endpoints sent the shared packets (1 low, 2 high, 3 both), and in b's own terms.
+    const fromALow = pairs.fromLow.data[e]! > 0 ? 1 : 0;
+    const fromAHigh = pairs.fromHigh.data[e]! > 0 ? 2 : 0;
+    const asA = fromALow | fromAHigh;
+    const asB = pairs.sameWay(e) ? asA : (fromALow << 1) | (fromAHigh >> 1);
+    let k = fill[a]!++;
+    list[k] = e;
+    other[k] = b;
+    towards[k] = facts.point[b]! * 4 + asA;
+    k = fill[b]!++;
+    list[k] = e;
+    other[k] = a;
+    towards[k] = facts.point[a]! * 4 + asB;
   }
-  return { start, list };
+  return { incidences: { start, list, other }, towards };
 }
 
 /**
@@ -180,10 +202,10 @@ function incidencesByLeg(legCount: number, pairs: PairEvidence): Incidences {
  * and only replies with a leg — NAT between a point and both directions' translations — both
  * stay: they are one hop.) Returns 1 per pair that survives.
  */
-function keepBestPerPoint(incidences: Incidences, pairs: PairEvidence, facts: LegFacts): Uint8Array {
+function keepBestPerPoint(incidences: Incidences, towards: Int32Array, pairs: PairEvidence, facts: LegFacts): Uint8Array {
   const bestAt = new Uint8Array(pairs.count);
   // Per leg, the best pair per (other point, directions): a few groups, searched linearly.
-  let groupKey = new Float64Array(16);
+  let groupKey = new Int32Array(16);
   let groupBest = new Int32Array(16);
   const legCount = incidences.start.length - 1;
   for (let leg = 0; leg < legCount; leg++) {
@@ -195,13 +217,13 @@ function keepBestPerPoint(incidences: Incidences, pairs: PairEvidence, facts: Le
       continue;
     }
     if (groupKey.length < to - from) {
-      groupKey = new Float64Array(2 * (to - from));
+      groupKey = new Int32Array(2 * (to - from));
       groupBest = new Int32Array(2 * (to - from));
     }
     let groups = 0;
     for (let k = from; k < to; k++) {
       const e = incidences.list[k]!;
-      const key = directionKey(e, leg, pairs, facts);
+      const key = towards[k]!;
       let g = 0;
       while (g < groups && groupKey[g] !== key) g++;
       if (g === groups) {
@@ -227,14 +249,4 @@ function better(x: number, y: number, pairs: PairEvidence): boolean {
   const lx = pairs.loose.data[x]!;
   const ly = pairs.loose.data[y]!;
   return lx !== ly ? lx === 0 : pairs.shared.data[x]! > pairs.shared.data[y]!;
-}
-
-/** The other leg's point and which of `leg`'s endpoints sent the shared packets (1 low, 2 high, 3 both), in `leg`'s own terms. */
-function directionKey(e: number, leg: number, pairs: PairEvidence, facts: LegFacts): number {
-  const a = pairs.a.data[e]!;
-  const other = leg === a ? pairs.b.data[e]! : a;
-  const fromALow = pairs.fromLow.data[e]! > 0 ? 1 : 0;
-  const fromAHigh = pairs.fromHigh.data[e]! > 0 ? 2 : 0;
-  const directions = leg === a || pairs.sameWay(e) ? fromALow | fromAHigh : (fromALow << 1) | (fromAHigh >> 1);
-  return facts.point[other]! * 4 + directions;
 }
