@@ -16,6 +16,7 @@ import { EXIT } from './exit-codes.js';
 import { writeWhyUnusable } from './why-unusable.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
+import { tell } from './tell.js';
 
 /** Exit codes of `analyze` (the same as every command's: exit-codes.ts). */
 export const ANALYZE_EXIT = { ok: EXIT.ok, inputErrors: EXIT.inputErrors, unusable: EXIT.noUsableInput, unexplained: EXIT.unexplained } as const;
@@ -38,7 +39,7 @@ export interface AnalyzeCommandOptions {
 export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise<number> {
   const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
   if (optionProblem !== null) {
-    process.stderr.write(`natpath analyze: ${optionProblem}\n`);
+    tell('analyze', optionProblem);
     return EXIT.usage;
   }
   const request = await caseRequestFromArgs('analyze', options.paths, options.hostSpecs);
@@ -71,7 +72,7 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   await writeOutput(text, options.out);
   progress.finish();
   if (options.failOnUnexplained && report.totals.unexplained > 0) {
-    process.stderr.write(`natpath analyze: ${report.totals.unexplained} translation(s) not explained by a rule\n`);
+    tell('analyze', `${report.totals.unexplained} translation(s) not explained by a rule`);
     return ANALYZE_EXIT.unexplained;
   }
   if (report.diagnostics.some((d) => d.severity === 'error')) return ANALYZE_EXIT.inputErrors;

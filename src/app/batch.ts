@@ -14,6 +14,8 @@ import { readPackageVersion } from './version.js';
 import { EXIT } from './exit-codes.js';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tell } from './tell.js';
+import { shown } from '../text/shown.js';
 
 /** A case analysed for longer than this is stopped and marked failed: generous, a real case takes seconds to minutes. */
 export const DEFAULT_CASE_TIMEOUT_SECONDS = 3600;
@@ -42,7 +44,7 @@ export interface BatchCommandOptions {
 
 export async function runBatchCommand(options: BatchCommandOptions): Promise<number> {
   const fail = (message: string): number => {
-    process.stderr.write(`natpath batch: ${message}\n`);
+    tell('batch', message);
     return BATCH_EXIT.usage;
   };
   const { inputs } = options;
@@ -50,9 +52,9 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
     if (inputs.length === 0) return fail('--merge needs the batch output folders to join');
     const merged = await mergeSummaries(inputs, options.out);
     await writeSummary(options.out, merged.rows);
-    for (const p of merged.problems) process.stderr.write(`natpath batch --merge: ${p}\n`);
+    for (const p of merged.problems) tell('batch --merge', p);
     const bad = merged.rows.filter((r) => !isSuccess(r)).length;
-    process.stderr.write(`${merged.rows.length} case(s) from ${inputs.length} folder(s), ${bad} not ok → ${options.out}/summary.ndjson\n`);
+    process.stderr.write(shown(`${merged.rows.length} case(s) from ${inputs.length} folder(s), ${bad} not ok → ${options.out}/summary.ndjson\n`, true));
     return bad > 0 || merged.problems.length > 0 ? BATCH_EXIT.notAllSucceeded : BATCH_EXIT.ok;
   }
   if (inputs.length === 0) return fail("name case folders, archives or a glob ('cases/*')");
@@ -78,10 +80,10 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
   const unwritable = await cannotWrite(options.out);
   if (unwritable !== null) return fail(unwritable);
   const found = await findCases(inputs);
-  for (const p of found.problems) process.stderr.write(`natpath batch: ${p.argument} ${p.message}\n`);
-  for (const s of found.skipped) process.stderr.write(`natpath batch: note: ${s.argument} ${s.message}\n`);
+  for (const p of found.problems) tell('batch', `${p.argument} ${p.message}`);
+  for (const s of found.skipped) tell('batch', `note: ${s.argument} ${s.message}`);
   if (found.cases.length === 0) {
-    process.stderr.write('natpath batch: no case to analyse\n');
+    tell('batch', 'no case to analyse');
     return BATCH_EXIT.noCase;
   }
   const cases = inShard(found.cases, shard);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { CaseRequest } from '../case/load-case.js';
 import { EXIT } from './exit-codes.js';
+import { tell } from './tell.js';
 
 export async function caseRequestFromArgs(command: string, paths: string[] | undefined, hostSpecs: string[] | undefined): Promise<CaseRequest | number> {
   const { parseHostSpec } = await import('../case/load-case.js');
@@ -13,19 +14,19 @@ export async function caseRequestFromArgs(command: string, paths: string[] | und
   for (const spec of hostSpecs ?? []) {
     const parsed = parseHostSpec(spec);
     if (parsed === null) {
-      process.stderr.write(`natpath ${command}: --host expects NAME=PATH, got "${spec}"\n`);
+      tell(command, `--host expects NAME=PATH, got "${spec}"`);
       return EXIT.usage;
     }
     hosts.push(parsed);
   }
   if ((paths ?? []).length === 0 && hosts.length === 0) {
-    process.stderr.write(`natpath ${command}: name a case folder, host folder or file, or use --host NAME=PATH\n`);
+    tell(command, 'name a case folder, host folder or file, or use --host NAME=PATH');
     return EXIT.usage;
   }
   const named = [...(paths ?? []), ...hosts.map((h) => h.path)];
   const missing = named.filter((p) => !existsSync(p));
   if (missing.length === named.length) {
-    for (const p of missing) process.stderr.write(`natpath ${command}: ${p}: no such file or folder\n`);
+    for (const p of missing) tell(command, `${p}: no such file or folder`);
     return EXIT.noUsableInput;
   }
   return { paths: paths ?? [], hosts };

@@ -14,6 +14,7 @@ import { runDecode } from './decode-run.js';
 import { EXIT } from './exit-codes.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
+import { tell } from './tell.js';
 
 export interface DecodeCommandOptions {
   file: string;
@@ -35,7 +36,7 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
   const { file } = options;
   const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
   if (optionProblem !== null) {
-    process.stderr.write(`natpath decode: ${optionProblem}\n`);
+    tell('decode', optionProblem);
     return EXIT.usage;
   }
   const toFile = options.out !== undefined && options.out !== '-';
@@ -45,7 +46,7 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
     try {
       fd = openSync(options.out!, 'w');
     } catch (err) {
-      process.stderr.write(`natpath decode: cannot write ${options.out}: ${(err as Error).message}\n`);
+      tell('decode', `cannot write ${options.out}: ${(err as Error).message}`);
       return EXIT.usage;
     }
   }
@@ -77,7 +78,7 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
     geneve: [...new Set([...options.tunnelPorts.geneve, ...fromHost.ports.geneve])],
     ipInUdp: [...new Set([...options.tunnelPorts.ipInUdp, ...fromHost.ports.ipInUdp])],
   };
-  if (fromHost.notes.length > 0) process.stderr.write(`natpath decode: tunnel ports from the ip -d link dump beside the capture: ${fromHost.notes.join('; ')}\n`);
+  if (fromHost.notes.length > 0) tell('decode', `tunnel ports from the ip -d link dump beside the capture: ${fromHost.notes.join('; ')}`);
   progress.start(file, size);
   try {
     const result = await runDecode({
@@ -98,22 +99,23 @@ export async function runDecodeCommand(options: DecodeCommandOptions): Promise<n
     const named = result.summary.ifIndexes.some((i) => i.name !== null) || result.summary.interfaces.some((i) => i.nameFrom === 'file-name');
     if (named) {
       const byFile = result.summary.interfaces.some((i) => i.nameFrom === 'file-name') ? `; the file is named after ${host.fileInterface}` : '';
-      process.stderr.write(`natpath decode: interfaces named from the host's ${host.dumps.join(', ')}${byFile}\n`);
+      tell('decode', `interfaces named from the host's ${host.dumps.join(', ')}${byFile}`);
     }
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
-    for (const d of result.diagnostics) if (d.severity !== 'info') process.stderr.write(`natpath decode: ${formatDiagnostic(d)}\n`);
+    for (const d of result.diagnostics) if (d.severity !== 'info') tell('decode', formatDiagnostic(d));
     if (errors.length === 0) return EXIT.ok;
     const at = errors[0]!.place.offset;
-    process.stderr.write(
-      `natpath decode: ${file} is ${read.format === null ? 'not a readable capture' : 'incomplete'}` +
-        `${at === undefined ? '' : ` (problem at byte offset ${at})`}: ${read.packets} packet(s) before it were decoded\n`,
+    tell(
+      'decode',
+      `${file} is ${read.format === null ? 'not a readable capture' : 'incomplete'}` +
+        `${at === undefined ? '' : ` (problem at byte offset ${at})`}: ${read.packets} packet(s) before it were decoded`,
     );
     // No packet at all: nothing usable; packets before the damage: a partial result.
     return read.packets === 0 ? EXIT.noUsableInput : EXIT.inputErrors;
   } catch (err) {
     progress.finish();
     if (err instanceof CaptureFileError) {
-      process.stderr.write(`natpath decode: ${err.message}\n`);
+      tell('decode', err.message);
       return EXIT.noUsableInput;
     }
     throw err;

@@ -17,6 +17,7 @@ import { writeWhyUnusable } from './why-unusable.js';
 import { EXIT } from './exit-codes.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
+import { tell } from './tell.js';
 
 export interface InspectCommandOptions {
   paths: string[] | undefined;
@@ -32,7 +33,7 @@ export interface InspectCommandOptions {
 export async function runInspectCommand(options: InspectCommandOptions): Promise<number> {
   const optionProblem = problemWithOutPath(options.out) ?? problemWithWidth(options.width);
   if (optionProblem !== null) {
-    process.stderr.write(`natpath inspect: ${optionProblem}\n`);
+    tell('inspect', optionProblem);
     return EXIT.usage;
   }
   const request = await caseRequestFromArgs('inspect', options.paths, options.hostSpecs);

@@ -21,6 +21,7 @@ import { writeWhyUnusable } from './why-unusable.js';
 import { formatDiagnostic } from '../text/diagnostic.js';
 import { problemWithOutPath } from './out-path.js';
 import { outputWidth, problemWithWidth } from './output-width.js';
+import { tell } from './tell.js';
 
 /** The source port of a packet whose `--src` has none: one from Linux's default ephemeral range (32768–60999). */
 export const EPHEMERAL_PORT = 40000;
@@ -61,7 +62,7 @@ export interface TraceCommandOptions extends Omit<TraceOptions, 'hosts' | 'hostN
 
 export async function runTraceCommand(options: TraceCommandOptions): Promise<number> {
   const fail = (message: string): number => {
-    process.stderr.write(`natpath trace: ${message}\n`);
+    tell('trace', message);
     return EXIT.usage;
   };
   const { hostArgs, format, out, color, width, dst, mark: markText, ...request } = options;
@@ -80,7 +81,7 @@ export async function runTraceCommand(options: TraceCommandOptions): Promise<num
   const named = [...request.paths, ...hosts.map((h) => h.path)];
   const missing = named.filter((p) => !existsSync(p));
   if (missing.length === named.length) {
-    for (const p of missing) process.stderr.write(`natpath trace: ${p}: no such file or folder\n`);
+    for (const p of missing) tell('trace', `${p}: no such file or folder`);
     return EXIT.noUsableInput;
   }
   const outProblem = problemWithOutPath(out) ?? problemWithWidth(width);

@@ -6,6 +6,7 @@ import { main } from './main.js';
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    endOnceWritten();
   },
   (err: unknown) => {
     // Last resort: main() reports its own errors; this only catches bugs, without a stack trace by default.
@@ -14,3 +15,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = 70;
   },
 );
+
+/**
+ * main() resolves once its command is done and its output written, so the process ends here
+ * instead of waiting for what it no longer needs: a read-ahead still on libuv's pool, a worker
+ * thread's teardown, and Node's own (freeing the heap): ~10 ms of wall time after a 600 MB
+ * `decode --summary` (docs/performance.md). Only when stdout and stderr hold nothing unwritten
+ * (on Linux their writes to files, pipes and terminals complete at once); else Node ends as usual.
+ */
+function endOnceWritten(): void {
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+}

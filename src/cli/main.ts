@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   const before = end === -1 ? argv : argv.slice(0, end);
   const commandAt = commandIndex(before);
   const word = commandAt === -1 ? undefined : before[commandAt];
-  const asksHelp = before.some((w) => w === '--help' || w === '-h' || /^-[a-zA-Z]*h[a-zA-Z]*$/.test(w));
+  const asksHelp = asksFor(before, '--help', 'h');
 
   if (word === 'help') {
     // `natpath help [command]`, as git and npm have it.
@@ -66,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(helpFor(command, argv));
     return EXIT.ok;
   }
-  if (before.includes('--version') || before.includes('-V')) {
+  if (asksFor(before, '--version', 'V')) {
     process.stdout.write(`${readPackageVersion()}\n`);
     return EXIT.ok;
   }
@@ -81,6 +81,11 @@ export async function main(argv: string[]): Promise<number> {
   // The values were made from this command's own table: the shape ArgsOf derives from it.
   exitCode = await command.run(parsed.values as never, parsed.positionals);
   return exitCode;
+}
+
+/** The long flag, or its short letter alone or grouped with other short flags (`-h`, `-vh`, `-vV`). */
+function asksFor(words: readonly string[], long: string, short: string): boolean {
+  return words.some((w) => w === long || (w.length >= 2 && w[0] === '-' && w[1] !== '-' && /^-[a-zA-Z]+$/.test(w) && w.includes(short)));
 }
 
 /** Where the command's name is: the first word that is neither an option nor a global option's value (`--width 40 decode`). */

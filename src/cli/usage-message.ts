@@ -3,6 +3,7 @@
 // read more. What the user typed is echoed with control characters escaped, so a stray escape
 // sequence in an argument cannot rewrite the terminal.
 
+import { shown } from '../text/shown.js';
 import type { UsageFailure } from './usage-failure.js';
 
 /** The commands, in the order `natpath` with no command lists them. */
@@ -41,7 +42,7 @@ function sayFailure(f: Exclude<UsageFailure, { code: 'no-command' }>, command: s
     case 'unknown-command':
       return `unknown command "${shown(f.typed)}"${mean(f.suggestion)}`;
     case 'unknown-options':
-      return `unknown ${f.typed.length === 1 ? 'option or argument' : 'options or arguments'} ${f.typed.map(shown).join(', ')}${mean(f.suggestion, false)}`;
+      return `unknown ${f.typed.length === 1 ? 'option or argument' : 'options or arguments'} ${f.typed.map((t) => shown(t)).join(', ')}${mean(f.suggestion, false)}`;
     case 'needs-value':
       return `${f.option} needs a value`;
     case 'no-value-taken':
@@ -63,8 +64,3 @@ function sayFailure(f: Exclude<UsageFailure, { code: 'no-command' }>, command: s
   }
 }
 
-/** `text` with C0/C1 control characters and DEL written as \xNN (unicode letters stay as they are). */
-export function shown(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}

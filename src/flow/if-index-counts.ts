@@ -10,6 +10,8 @@ const EMPTY = -1;
 export class IfIndexCounts {
   private readonly keys = new Int32Array(SLOTS).fill(EMPTY);
   private readonly counts = new Float64Array(SLOTS);
+  /** The slots in use, in the order they were filled: list() reads these, not all SLOTS (8 192 empty slots cost a fresh process ~1-10 ms). */
+  private readonly filled = new Int32Array(MAX_INDEXES);
   private used = 0;
   /** Packets whose index found no room. */
   overflow = 0;
@@ -32,13 +34,16 @@ export class IfIndexCounts {
     }
     this.keys[slot] = ifIndex;
     this.counts[slot] = 1;
-    this.used++;
+    this.filled[this.used++] = slot;
   }
 
   /** Every counted index, most packets first (ties: lower index first). */
   list(): Array<{ ifIndex: number; packets: number }> {
     const out: Array<{ ifIndex: number; packets: number }> = [];
-    for (let slot = 0; slot < SLOTS; slot++) if (this.keys[slot] !== EMPTY) out.push({ ifIndex: this.keys[slot]!, packets: this.counts[slot]! });
+    for (let i = 0; i < this.used; i++) {
+      const slot = this.filled[i]!;
+      out.push({ ifIndex: this.keys[slot]!, packets: this.counts[slot]! });
+    }
     return out.sort((a, b) => b.packets - a.packets || a.ifIndex - b.ifIndex);
   }
 }

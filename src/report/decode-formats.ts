@@ -13,6 +13,7 @@ import { formatBytes, formatCount, formatDuration } from './format-number.js';
 import { safeCsvRows } from './csv-cell.js';
 import { labelled, layoutColumns, wrapWords, type Column } from './text-layout.js';
 import { ipProtocolName, shownIpProtocolNumber } from '../net/ip-protocol-names.js';
+import { shown, shownEverywhere } from '../text/shown.js';
 
 export const DECODE_SUMMARY_SCHEMA = 'natpath.decode-summary/1';
 
@@ -251,7 +252,8 @@ function tableRow(r: DecodeRecord): string[] {
   return [
     String(r.frame),
     timeOfDay(r.ts),
-    r.interface ?? (r.ifIndex !== null ? `if${r.ifIndex}` : '-'),
+    // The capture's own name for it (pcapng if_name): shown, not obeyed, on a terminal.
+    r.interface !== null ? shown(r.interface) : r.ifIndex !== null ? `if${r.ifIndex}` : '-',
     r.direction ?? '-',
     endpointText(r.src, r.sport),
     endpointText(r.dst, r.dport),
@@ -285,7 +287,8 @@ function interfaceRows(s: DecodeSummary): Array<[string, number]> {
 }
 
 function renderSummaryTable(e: DecodeEnd, ctx: DecodeRenderContext): string {
-  const s = e.summary;
+  // Names from the capture and the host's dumps reach a terminal here: their control characters are shown, not obeyed.
+  const s = shownEverywhere(e.summary);
   const st = ctx.style;
   const width = ctx.width;
   const pct = (n: number): string => (s.packets > 0 ? `${((n / s.packets) * 100).toFixed(1)} %` : '-');

@@ -9,6 +9,8 @@
 // average over the whole phase showed 28 s for an explain that took 3.7 s. No ETA until the
 // window holds MIN_RATE_MS of steps; the phase's start-up before its first step is never in it.
 
+import { shown } from '../text/shown.js';
+
 /** The rate behind the ETA is measured over this much of the recent past. */
 const RATE_WINDOW_MS = 2000;
 /** Steps spanning less than this say too little for an ETA. */
@@ -85,13 +87,13 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
   };
   return {
     start(newLabel, newTotal) {
-      label = newLabel;
+      label = shown(newLabel);
       total = newTotal;
       points = 0;
       lastDraw = 0;
     },
     phase(newLabel, newTotal = 0) {
-      label = newLabel;
+      label = shown(newLabel);
       total = newTotal;
       points = 0;
       draw(0, true);

@@ -13,6 +13,7 @@ import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, wh
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';
 import { labelled, layoutColumns, wrapWords } from './text-layout.js';
+import { shownEverywhere } from '../text/shown.js';
 
 export interface AnalyzeTextOptions {
   style: Style;
@@ -27,7 +28,9 @@ export const DEFAULT_SHAPES = 10;
 /** Client ports listed per section by default. */
 export const DEFAULT_PORTS = 12;
 
-export function renderAnalyzeText(report: AnalyzeReport, o: AnalyzeTextOptions): string {
+export function renderAnalyzeText(fromInputs: AnalyzeReport, o: AnalyzeTextOptions): string {
+  // Names and text from the inputs reach a terminal here: their control characters are shown, not obeyed.
+  const report = shownEverywhere(fromInputs);
   const { style, width } = o;
   const out: string[] = [];
   // The room is the narrower of the first line's and the continuation lines' (the hang is often deeper).

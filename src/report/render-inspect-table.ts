@@ -6,8 +6,11 @@ import { formatDiagnostic } from '../text/diagnostic.js';
 import type { Style } from './terminal.js';
 import { formatBytes, formatCount, formatDuration, formatTimestamp } from './format-number.js';
 import type { FileFacts, InspectedFile, InspectReport } from './inspect-model.js';
+import { shownEverywhere } from '../text/shown.js';
 
-export function renderInspectTable(report: InspectReport, style: Style, width: number): string {
+export function renderInspectTable(fromInputs: InspectReport, style: Style, width: number): string {
+  // Names and text from the inputs reach a terminal here: their control characters are shown, not obeyed.
+  const report = shownEverywhere(fromInputs);
   const out: string[] = [];
   const t = report.totals;
   const summary =

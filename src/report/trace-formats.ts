@@ -6,6 +6,7 @@ import type { TraceFormat } from './format-names.js';
 import type { TraceOutcome, TraceReport } from './trace-model.js';
 import { ruleName } from './rule-name.js';
 import { labelled, textWidth, wrapWords } from './text-layout.js';
+import { shownEverywhere } from '../text/shown.js';
 
 export interface TraceRenderContext {
   style: Style;
@@ -36,7 +37,9 @@ function headline(o: TraceOutcome): string {
  * entries, problems) wraps under its label or its first words; the full rule text is always
  * there, as analyze shows it.
  */
-export function renderTraceText(r: TraceReport, style: Style, width = Number.POSITIVE_INFINITY): string {
+export function renderTraceText(fromInputs: TraceReport, style: Style, width = Number.POSITIVE_INFINITY): string {
+  // Names and text from the inputs reach a terminal here: their control characters are shown, not obeyed.
+  const r = shownEverywhere(fromInputs);
   const lines: string[] = [];
   const p = r.packet;
   /** `text` wrapped to the width, the first line after `indent`, the others after `hang`. */

@@ -23,6 +23,9 @@ const TIME_LIMIT_MS = 20_000;
 const RSS_BOUND_MB = 1500;
 /** Where a V8 stack trace shows: "    at fn (file.js:12:34)". */
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
+/** What a terminal would obey (colour is off in a pipe): none may come from the inputs. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_LINE_BREAK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 const scratch = mkdtempSync(join(tmpdir(), 'natpath-cli-fuzz-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -63,6 +66,9 @@ async function holdsUp(args: string[]): Promise<void> {
   expect(r.stderr, said).not.toMatch(STACK_LINE);
   expect(r.stderr, said).not.toContain('internal error');
   if (r.code === 66) expect(r.stdout, said).toBe('');
+  // The mutations insert control characters: text for a person shows them escaped.
+  expect(r.stderr, said).not.toMatch(CONTROL_BUT_LINE_BREAK);
+  if (!args.includes('--format')) expect(r.stdout, said).not.toMatch(CONTROL_BUT_LINE_BREAK);
 }
 
 const params = { numRuns: RUNS, seed: SEED, endOnFailure: true };

@@ -3,7 +3,8 @@
 // never at start-up (~30 ms measured: docs/decisions.md).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../corpus.js';
@@ -12,6 +13,8 @@ import { DECODE_FORMATS } from '../../src/report/decode-formats.js';
 import { INSPECT_FORMATS } from '../../src/report/inspect-formats.js';
 import { TRACE_FORMATS } from '../../src/report/trace-formats.js';
 import { ANALYZE_FORMAT_NAMES, DECODE_FORMAT_NAMES, INSPECT_FORMAT_NAMES, TRACE_FORMAT_NAMES } from '../../src/report/format-names.js';
+
+const version = (): string => (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('CLI start-up', () => {
   it('loads no renderer before a command runs', () => {
@@ -28,16 +31,86 @@ describe('CLI start-up', () => {
     expect([...seen].map((f) => relative(join(PROJECT_ROOT, 'dist'), f)).filter((f) => /^report\/(.*-formats|render-.*|html\/.*)\.js$/.test(f))).toEqual([]);
   });
 
-  it('starts from the bundle, which holds every module the code starts by URL', async () => {
+  it('starts from one script compiled with its code cache, the workers beside it', async () => {
     const { bundleEntries } = (await import(join(PROJECT_ROOT, 'scripts', 'bundle.mjs'))) as { bundleEntries: () => Record<string, string> };
     const entries = bundleEntries();
     // The workers natpath starts today; a new one is found by the same pattern.
-    expect(entries).toMatchObject({ natpath: 'dist/cli/launch.js', 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js' });
+    expect(entries).toEqual({ 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js' });
     for (const name of Object.keys(entries)) expect(existsSync(join(PROJECT_ROOT, 'dist', 'bundle', `${name}.js`)), name).toBe(true);
-    expect(readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8')).toContain('../dist/bundle/natpath.js');
-    const version = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version as string;
-    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8' });
-    expect(r.stdout.trim()).toBe(version);
+    expect(readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8')).toContain("'natpath.cjs'");
+    const script = readFileSync(join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs'));
+    expect(script.every((b) => b < 0x80)).toBe(true); // the launcher reads it as Latin-1
+    // Strict, as the ES modules it was made of: the directive opens the wrapper's body.
+    expect(script.toString('latin1')).toMatch(/^\(function \(exports, require, module, __filename, __dirname\) \{"use strict";/);
+    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1' } });
+    expect(r.stdout.trim()).toBe(version());
+    // The cache the build recorded is V8's for this Node: were it refused, every run would compile the CLI again.
+    expect(r.stderr).toBe(`natpath: code cache ${join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs.cache')}: used\n`);
+  });
+
+  it('uses the code cache only for the exact script and Node it was recorded for', () => {
+    // A copy of the package's launcher and script: a stale cache would run the bytecode of the old script.
+    const dir = mkdtempSync(join(tmpdir(), 'natpath-code-cache-'));
+    try {
+      for (const f of ['package.json', 'bin/natpath.js', 'bin/package.json', 'dist/bundle/natpath.cjs', 'dist/bundle/natpath.cjs.cache']) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        copyFileSync(join(PROJECT_ROOT, f), join(dir, f));
+      }
+      const cachePath = join(dir, 'dist', 'bundle', 'natpath.cjs.cache');
+      const help = (): { stdout: string; stderr: string } =>
+        spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), '--help'], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1', NO_COLOR: '1' } });
+      const said = (why: string): string => `natpath: code cache ${cachePath}: ${why}\n`;
+      const original = help();
+      expect(original.stderr).toBe(said('used'));
+      expect(original.stdout).toContain('Decode every packet');
+
+      // The script changed, its length did not (V8's own check looks at the length only).
+      const scriptPath = join(dir, 'dist', 'bundle', 'natpath.cjs');
+      const script = readFileSync(scriptPath, 'latin1');
+      expect(script).toContain('Decode every packet');
+      writeFileSync(scriptPath, script.replace('Decode every packet', 'Xecode every packet'), 'latin1');
+      const edited = help();
+      expect(edited.stderr).toBe(said('made for another script or Node'));
+      expect(edited.stdout).toContain('Xecode every packet');
+      expect(edited.stdout).not.toContain('Decode every packet');
+      writeFileSync(scriptPath, script, 'latin1');
+      expect(help().stderr).toBe(said('used'));
+
+      // Recorded by another Node.
+      const cache = readFileSync(cachePath, 'latin1');
+      writeFileSync(cachePath, cache.replace(`natpath-code-cache 1 ${process.version} `, 'natpath-code-cache 1 v0.0.0 '), 'latin1');
+      const otherNode = help();
+      expect(otherNode.stderr).toBe(said('made for another script or Node'));
+      expect(otherNode.stdout).toBe(original.stdout);
+
+      // Refused by V8 (other flags), or absent: the same help.
+      writeFileSync(cachePath, cache, 'latin1');
+      const otherFlags = spawnSync(process.execPath, ['--max-semi-space-size=4', join(dir, 'bin', 'natpath.js'), '--help'], {
+        encoding: 'utf8',
+        env: { ...process.env, NATPATH_DEBUG: '1', NO_COLOR: '1' },
+      });
+      expect(otherFlags.stderr).toBe(said('refused by V8 (another V8 version or flags)'));
+      expect(otherFlags.stdout).toBe(original.stdout);
+      rmSync(cachePath);
+      const absent = help();
+      expect(absent.stderr).toBe(said('absent'));
+      expect(absent.stdout).toBe(original.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ends as soon as its output is written, none of it lost to a slow reader', () => {
+    // The process ends itself once main() is done (launch.ts); more output than a pipe holds, read late.
+    const capture = join(PROJECT_ROOT, 'samples', 'pod-egress-loadgen', 'node1', 'capture.pcap');
+    const all = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), 'decode', capture, '--format', 'ndjson'], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    expect(all.status).toBe(0);
+    expect(all.stdout.length).toBeGreaterThan(128 * 1024);
+    const slow = spawnSync('sh', ['-c', `"$0" "$1" decode "$2" --format ndjson | (sleep 0.3; cat)`, process.execPath, join(PROJECT_ROOT, 'bin', 'natpath.js'), capture], {
+      encoding: 'utf8',
+      maxBuffer: 16 << 20,
+    });
+    expect(slow.stdout).toBe(all.stdout);
   });
 
   it('lists the formats each registry renders, in its order', () => {

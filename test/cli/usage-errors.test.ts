@@ -99,4 +99,16 @@ describe('--help and --version (in process: they no longer end the process)', ()
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
+
+  it('-V and -h count grouped with other short flags, as -vh always did', async () => {
+    const version = (await runCliInProcess(['--version'])).stdout;
+    for (const args of [['analyze', '-vV'], ['-V'], ['analyze', '-Vv', 'x']]) {
+      const r = await runCliInProcess(args);
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 0, stdout: version });
+    }
+    expect((await runCliInProcess(['analyze', '-vh'])).stdout).toBe((await runCliInProcess(['analyze', '--help'])).stdout);
+    // A value that only looks like grouped flags is not a request: after --, and a negative number.
+    expect((await runCliInProcess(['decode', '--', '-V'])).code).toBe(66);
+    expect((await runCliInProcess(['trace', '--sport', '-1'])).stdout).not.toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
 });
