@@ -2,10 +2,12 @@
 // collected), match the same packets across capture points, estimate the hosts' clocks, link
 // legs into flows and explain them (translations, rules, answers), build the report.
 
+import { availableParallelism } from 'node:os';
 import { type CaseRequest, loadCase } from '../case/load-case.js';
 import { isCaptureKind, isSnapshotKind } from '../case/file-kind.js';
 import { LinkType } from '../capture/index.js';
-import { type CaptureLegs, collectLegs } from '../flow/collect-legs.js';
+import type { CaptureLegs } from '../flow/collect-legs.js';
+import { LegCollector, MIN_WORKER_BYTES, workersFor } from '../flow/collect-parallel.js';
 import { findContradictoryWays, sideWays } from '../flow/recorded-direction.js';
 import type { AnalyzeReport, DiagnosticView, Flow, HostView } from '../report/analyze-model.js';
 import { AnswerBuilder, type AnswerShare, answerShareOf } from '../match/answer-builder.js';
@@ -30,9 +32,9 @@ import { tunnelPortsOf } from '../route/index.js';
 import { formatCount } from '../report/format-number.js';
 
 export interface AnalyzeOptions {
-  /** Called with a capture's display path and its bytes before reading it… */
+  /** Called with a capture's display path and its bytes before reading it (with `N captures` and all their bytes once, when they are read at once)… */
   onFile?: (file: string, bytes: number) => void;
-  /** …and with the bytes read so far. */
+  /** …and with the bytes read so far (of all of them, when at once). */
   onBytes?: (offset: number) => void;
   /** How many flows the report lists in full (multi-point ones first); 0 or absent: all. The answer and totals always cover every flow. */
   maxFlows?: number;
@@ -45,6 +47,10 @@ export interface AnalyzeOptions {
   onPhase?: (phase: AnalyzePhase, label: string, total: number) => void;
   /** …and, in phases that can say, with the work done so far (flows explained). */
   onStep?: (done: number) => void;
+  /** Threads that may collect captures at once, this one included (default: the cores; 1 = one by one here). */
+  threads?: number;
+  /** Tests: workers for any size of case (minWorkerBytes 0), the built worker script, every file through a worker. */
+  collect?: { minWorkerBytes?: number; workerUrl?: URL; workersOnly?: boolean };
 }
 
 /** The phases after reading, in order (docs/analyze.md). */
@@ -80,43 +86,65 @@ interface CaseInputs {
   diagnostics: Diagnostic[];
 }
 
-/** Phase 1, read: load the case, learn each host from its snapshots, collect each capture's legs. */
+/**
+ * Phase 1, read: load the case, learn each host from its snapshots, collect each capture's legs.
+ * Captures of a large case are collected at once on worker threads (flow/collect-parallel.ts),
+ * which start first and take captures while this thread still learns the hosts after them.
+ */
 async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promise<CaseInputs> {
   const input = await loadCase(request);
+  const captureFilesOf = input.hosts.map((host) => host.files.filter((f) => isCaptureKind(f.kind)));
+  const threads = options.threads ?? availableParallelism();
+  const minWorkerBytes = options.collect?.minWorkerBytes ?? MIN_WORKER_BYTES;
+  const allCaptures = captureFilesOf.flat().map((f) => ({ size: f.size, stream: f.openStream !== undefined }));
+  const collector = new LegCollector(workersFor(allCaptures, threads, minWorkerBytes), {
+    onFile: options.onFile,
+    onBytes: options.onBytes,
+    workerUrl: options.collect?.workerUrl,
+    workersOnly: options.collect?.workersOnly,
+  });
   const hosts: HostKnowledge[] = [];
   const snapshotsByHost: string[][] = [];
-  const captures: CaptureOnHost[] = [];
   // Per host, in order: its files' problems, then its captures'.
-  const hostDiagnostics: Diagnostic[] = [];
+  const hostDiagnostics: Diagnostic[][] = [];
   for (const [hostIndex, host] of input.hosts.entries()) {
+    const diagnostics: Diagnostic[] = [];
     const knowledge = new SnapshotHostKnowledge(host.name);
     // Files natpath cannot use are said, not skipped in silence (inspect lists them in full).
     for (const file of host.files.filter((f) => f.kind === 'unrecognised')) {
-      hostDiagnostics.push(problemAt('case.file-not-used', `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, { file: file.displayPath }));
+      diagnostics.push(problemAt('case.file-not-used', `not used: ${file.reason ?? 'not a capture or a dump natpath knows'}`, { file: file.displayPath }));
     }
-    hostDiagnostics.push(...(await learnFromSnapshots(knowledge, host)));
+    diagnostics.push(...(await learnFromSnapshots(knowledge, host)));
     hosts.push(knowledge);
-    const captureFiles = host.files.filter((f) => isCaptureKind(f.kind));
+    hostDiagnostics.push(diagnostics);
+    const captureFiles = captureFilesOf[hostIndex]!;
     const tunnels = tunnelPortsOf(knowledge.model?.interfaces ?? []);
     if (tunnels.notes.length > 0 && captureFiles.length > 0) {
       const message = `host ${host.name}'s captures are decoded with its own tunnel ports: ${tunnels.notes.join('; ')}`;
-      hostDiagnostics.push(problemAt('case.tunnel-ports', message, { file: captureFiles[0]!.displayPath }));
+      diagnostics.push(problemAt('case.tunnel-ports', message, { file: captureFiles[0]!.displayPath }));
     }
     snapshotsByHost.push(host.files.filter((f) => isSnapshotKind(f.kind)).map((f) => f.displayPath));
     for (const file of captureFiles) {
-      options.onFile?.(file.displayPath, file.size);
-      let legs: CaptureLegs;
-      try {
-        legs = await collectLegs(file.path, file.displayPath, options.onBytes, file.openStream, tunnels.ports, file.size);
-      } catch (err) {
-        hostDiagnostics.push(problemAt('capture.unreadable', (err as Error).message, { file: file.displayPath }));
+      collector.submit({ path: file.path, displayPath: file.displayPath, size: file.size, openStream: file.openStream, tunnelPorts: tunnels.ports });
+    }
+  }
+  const collected = await collector.finish();
+  const captures: CaptureOnHost[] = [];
+  let next = 0;
+  for (const [hostIndex, captureFiles] of captureFilesOf.entries()) {
+    const diagnostics = hostDiagnostics[hostIndex]!;
+    for (const file of captureFiles) {
+      const legs = collected[next++]!;
+      if (legs instanceof Error) {
+        diagnostics.push(problemAt('capture.unreadable', legs.message, { file: file.displayPath }));
         continue;
       }
+      const knowledge = hosts[hostIndex]!;
       nameSingleInterfacePoints(legs, knowledge);
-      hostDiagnostics.push(...legs.diagnostics);
+      diagnostics.push(...legs.diagnostics);
       for (const w of findContradictoryWays(legs.points, legs.legs)) {
         const point = pointLabel(legs.points[w.point]!, knowledge);
-        hostDiagnostics.push(
+        diagnostics.push(
           problemAt(
             'capture.contradictory-directions',
             `at ${point}, ${formatCount(w.legs)} connection(s) have every packet of both ways recorded as ${w.recordedAs}, ` +
@@ -129,7 +157,7 @@ async function readInputs(request: CaseRequest, options: AnalyzeOptions): Promis
       captures.push({ host: hostIndex, legs });
     }
   }
-  return { hostNames: input.hosts.map((h) => h.name), hosts, snapshotsByHost, captures, diagnostics: [...input.diagnostics, ...hostDiagnostics] };
+  return { hostNames: input.hosts.map((h) => h.name), hosts, snapshotsByHost, captures, diagnostics: [...input.diagnostics, ...hostDiagnostics.flat()] };
 }
 
 interface MatchedPackets {

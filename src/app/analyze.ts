@@ -34,6 +34,8 @@ export interface AnalyzeCommandOptions {
   width?: number | undefined;
   /** `-v`: every path shape, client port and conntrack entry, not a bounded summary. */
   verbose?: boolean | undefined;
+  /** `--threads` / NATPATH_THREADS: threads that may read captures at once (undefined: the cores). */
+  threads?: number | undefined;
 }
 
 export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise<number> {
@@ -45,7 +47,7 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions): Promise
   const request = await caseRequestFromArgs('analyze', options.paths, options.hostSpecs);
   if (typeof request === 'number') return request;
   const progress = createProgress();
-  const report = await runAnalyze(request, { maxFlows: options.maxFlows, ...progressHooks(progress) });
+  const report = await runAnalyze(request, { maxFlows: options.maxFlows, threads: options.threads, ...progressHooks(progress) });
   if (report.hosts.every((h) => h.captures.length === 0)) {
     progress.finish();
     const problems = report.diagnostics.map((d) => `${d.file}${d.line !== undefined ? `:${d.line}` : d.offset !== undefined ? ` (byte offset ${d.offset})` : ''}: ${d.severity}: ${d.message}`);

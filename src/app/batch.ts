@@ -34,6 +34,8 @@ export interface BatchCommandOptions {
   /** Comma-separated report formats. */
   formats: string;
   jobs: number | undefined;
+  /** NATPATH_THREADS: threads for the whole batch, shared by the cases running at once (undefined: the cores). */
+  threads?: number | undefined;
   workerMemory: number | undefined;
   /** Seconds per case before it is stopped (DEFAULT_CASE_TIMEOUT_SECONDS when not given). */
   caseTimeout?: number | undefined;
@@ -93,6 +95,7 @@ export async function runBatchCommand(options: BatchCommandOptions): Promise<num
     outDir: options.out,
     formats,
     jobs: options.jobs ?? availableParallelism(),
+    threads: options.threads ?? availableParallelism(),
     workerMemoryMb: options.workerMemory,
     caseTimeoutSeconds: caseTimeout,
     force: options.force,

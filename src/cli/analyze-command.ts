@@ -4,8 +4,10 @@
 
 import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { ANALYZE_FORMAT_NAMES, type AnalyzeFormat } from '../report/format-names.js';
+import { tell } from '../app/tell.js';
 import { defineCommand } from './command-spec.js';
 import { CASE_PATHS, HOST_FILES_OPTION, OUT_FILE_OPTION } from './shared-options.js';
+import { threadsAsked, threadsOption } from './threads-option.js';
 
 export const analyzeCommand = defineCommand({
   name: 'analyze',
@@ -26,6 +28,7 @@ export const analyzeCommand = defineCommand({
     },
     verbose: { type: 'boolean', short: 'v', describe: 'Tell everything: every path shape, client port and conntrack entry (default: a bounded summary)' },
     'fail-on': { type: 'string', repeat: true, choices: ['unexplained'], meta: 'WHAT', describe: 'Exit 3 when a translation is not explained by a rule (for scripted checks)' },
+    threads: threadsOption("A large case's captures are read at once on up to this many threads", 'the cores, when the captures are large enough to pay'),
   },
   examples: [
     ['natpath analyze samples/pod-egress-natgw', 'which address the partner sees, hop by hop, and which rule did it'],
@@ -34,6 +37,11 @@ export const analyzeCommand = defineCommand({
   ],
   epilogue: EXIT_CODES_HELP,
   async run(args, paths) {
+    const threads = threadsAsked(args.threads, process.env);
+    if (typeof threads === 'object') {
+      tell('analyze', threads.error);
+      return 2;
+    }
     const { runAnalyzeCommand } = await import('../app/analyze.js');
     return runAnalyzeCommand({
       paths,
@@ -45,6 +53,7 @@ export const analyzeCommand = defineCommand({
       maxFlows: args['max-flows'],
       width: args.width,
       verbose: args.verbose,
+      threads,
     });
   },
 });

@@ -5,7 +5,9 @@
 import { availableParallelism } from 'node:os';
 import { EXIT_CODES_HELP } from '../app/exit-codes.js';
 import { ANALYZE_FORMAT_NAMES } from '../report/format-names.js';
+import { tell } from '../app/tell.js';
 import { defineCommand } from './command-spec.js';
+import { threadsAsked } from './threads-option.js';
 
 const DEFAULT_FORMATS = ANALYZE_FORMAT_NAMES.includes('html' as never) ? 'json,markdown,html' : 'json,markdown';
 
@@ -37,6 +39,12 @@ export const batchCommand = defineCommand({
   ],
   epilogue: `batch: 0 when every case is ok (or only leaks); 1 when some case had input errors, nothing usable, or failed (see summary.ndjson), or --merge found a problem; 66 when no case was found.\n${EXIT_CODES_HELP}\nDocs: docs/batch.md, docs/kubernetes-batch.md.`,
   async run(args, cases) {
+    // No flag: the variable caps the threads of the whole batch (cases at once × each one's).
+    const threads = threadsAsked(undefined, process.env);
+    if (typeof threads === 'object') {
+      tell('batch', threads.error);
+      return 2;
+    }
     const { runBatchCommand } = await import('../app/batch.js');
     return runBatchCommand({
       inputs: cases,
@@ -44,6 +52,7 @@ export const batchCommand = defineCommand({
       merge: args.merge,
       formats: args.formats,
       jobs: args.jobs,
+      threads,
       workerMemory: args['worker-memory'],
       caseTimeout: args['case-timeout'],
       force: args.force,

@@ -4,6 +4,7 @@
 import { DECODE_FORMAT_NAMES, type DecodeFormatName } from '../report/format-names.js';
 import { defineCommand, type NumberOption } from './command-spec.js';
 import { OUT_FILE_OPTION } from './shared-options.js';
+import { tell } from '../app/tell.js';
 import { threadsAsked, threadsOption } from './threads-option.js';
 
 const port = (describe: string): NumberOption & { repeat: true } => ({
@@ -40,7 +41,7 @@ export const decodeCommand = defineCommand({
   async run(args, [capture]) {
     const threads = threadsAsked(args.threads, process.env);
     if (typeof threads === 'object') {
-      process.stderr.write(`natpath decode: ${threads.error}\n`);
+      tell('decode', threads.error);
       return 2;
     }
     const { runDecodeCommand } = await import('../app/decode.js');

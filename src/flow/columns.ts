@@ -78,6 +78,7 @@ export class OneBuffer {
 /** ES2024's resizable ArrayBuffer (in Node 20; the project's type library is ES2022). */
 interface ResizableBuffer extends ArrayBuffer {
   readonly maxByteLength: number;
+  readonly resizable?: boolean;
   resize(byteLength: number): void;
 }
 const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
@@ -128,6 +129,23 @@ export class ReleasableColumn<T extends TypedArray> {
     this.buffer.resize(0);
     this.buffer = bigger;
     this.data = data;
+  }
+
+  /**
+   * Takes over rows made by another table's column (`data` handed from a worker thread with its
+   * resizable buffer transferred, not copied): they keep growing in place and release as before.
+   */
+  adopt(data: T): void {
+    const buffer = data.buffer as ResizableBuffer;
+    if (buffer.resizable === true) {
+      this.buffer = buffer;
+      this.data = data;
+      return;
+    }
+    // A copy made without transfer (structured clone of a fixed buffer): into a resizable one.
+    this.buffer = new ResizableBuffer(data.byteLength, { maxByteLength: Math.max(data.byteLength, 1) });
+    this.data = new this.make(this.buffer, 0, data.length);
+    this.data.set(data as never);
   }
 
   /** Gives the memory back now; the column is empty afterwards. */

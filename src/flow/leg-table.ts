@@ -8,7 +8,7 @@
 // on eth0 is a different leg from the same packet seen bare on flannel.1.
 
 import { fmix32 } from '../decode/index.js';
-import { ReleasableColumn, f64, i32, u32, u8 } from './columns.js';
+import { Column, ReleasableColumn, f64, i32, u32, u8 } from './columns.js';
 import { isLowEndpoint, portsWord } from './flow-key.js';
 
 /** Words per key: point, (version|proto|encap), vni, low address ×4, high address ×4, ports. */
@@ -95,6 +95,13 @@ const IDLE_NEW_FLOW_SECONDS = 180;
 const REPLAY_MIN_SECONDS = 0.5;
 /** openingSide: 0 the leg's first packet cannot mark a replay, 1 it came from the low endpoint, 2 from the high one. */
 const NO_OPENING = 0;
+type StateArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
+
+/** LegTable.toState: each field by its name, a column as its typed array. */
+export interface LegTableState {
+  fields: Record<string, number | StateArray | Map<number, number>>;
+}
+
 export class LegTable {
   count = 0;
   // Open addressing: slot i holds [2i] the leg (-1 empty) and [2i + 1] its key's hash, so a probe
@@ -419,6 +426,40 @@ export class LegTable {
     const keys = this.keys.data;
     for (let i = 0; i < KEY_WORDS; i++) if (keys[base + i] !== this.scratch[i]) return false;
     return true;
+  }
+
+  /**
+   * The table as plain values and typed arrays, every field of it, to hand to another thread
+   * (collect-parallel.ts): transferring the arrays' buffers (LegTable.buffersOf) moves them
+   * without a copy, and `LegTable.fromState` rebuilds the table there. Taken field by field
+   * from the object itself, so a column added later travels too. The table is not used after.
+   */
+  toState(): LegTableState {
+    const fields: LegTableState['fields'] = {};
+    for (const [name, value] of Object.entries(this) as Array<[string, unknown]>) {
+      fields[name] = value instanceof Column || value instanceof ReleasableColumn ? (value.data as StateArray) : (value as LegTableState['fields'][string]);
+    }
+    return { fields };
+  }
+
+  static fromState(state: LegTableState): LegTable {
+    const table = new LegTable();
+    // Readonly and private fields included: this is the table's own constructor by other means.
+    const target = table as unknown as Record<string, unknown>;
+    for (const [name, value] of Object.entries(state.fields)) {
+      const own = target[name];
+      if (own instanceof Column) own.data = value as StateArray;
+      else if (own instanceof ReleasableColumn) own.adopt(value as StateArray);
+      else target[name] = value;
+    }
+    return table;
+  }
+
+  /** The buffers to transfer with a state (each once). */
+  static buffersOf(state: LegTableState): ArrayBuffer[] {
+    const buffers = new Set<ArrayBuffer>();
+    for (const value of Object.values(state.fields)) if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
+    return [...buffers];
   }
 
   /**

@@ -73,7 +73,7 @@ describe('failures', () => {
     expect(failure(parse(traceCommand, 'h', '--frm', '1.2.3.4'))).toEqual({ code: 'unknown-options', typed: ['--frm'], suggestion: '--from' });
     expect(failure(parse(decodeCommand, 'x', '-x'))).toMatchObject({ code: 'unknown-options', typed: ['-x'] });
     // An option of another command is unknown here.
-    expect(failure(parse(analyzeCommand, 'c', '--threads', '2'))).toMatchObject({ code: 'unknown-options', typed: ['--threads'] });
+    expect(failure(parse(analyzeCommand, 'c', '--limit', '2'))).toMatchObject({ code: 'unknown-options', typed: ['--limit'] });
     // --no- only turns off a switch.
     expect(failure(parse(decodeCommand, 'x', '--no-limit'))).toMatchObject({ code: 'unknown-options', typed: ['--no-limit'] });
   });

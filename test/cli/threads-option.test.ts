@@ -1,7 +1,6 @@
-// `--threads N` and NATPATH_THREADS (decode --summary's flow-counting thread): checked the same
-// way from the flag and the environment, the flag winning, and the totals the same either way.
-// (analyze read captures on worker threads with --threads until issue 14 removed it: no gain
-// on 2 cores, docs/decisions.md; analyze now refuses the option as unknown.)
+// `--threads N` and NATPATH_THREADS (decode --summary's flow-counting thread, analyze's captures
+// read at once): checked the same way from the flag and the environment, the flag winning, and
+// the results the same either way.
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,9 +35,17 @@ describe.runIf(labScenarios().includes('nodeport'))('--threads and NATPATH_THREA
     expect(badEnv.stderr).toContain('NATPATH_THREADS expects a whole number ≥ 1, got 0');
   });
 
-  it('analyze has no --threads any more (captures are read one by one)', async () => {
-    const r = await runCliInProcess(['analyze', join(SAMPLES, 'nodeport'), '--threads', '2']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown option or argument --threads');
+  it('analyze takes --threads the same way, and the report does not depend on it', async () => {
+    const sample = join(SAMPLES, 'nodeport');
+    const one = await runCliInProcess(['analyze', sample, '--format', 'json', '--threads', '1']);
+    const two = await runCliInProcess(['analyze', sample, '--format', 'json', '--threads', '2']);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const bad = await runCliInProcess(['analyze', sample, '--threads', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--threads expects a whole number');
+    const badEnv = await runCliInProcess(['analyze', sample], { NATPATH_THREADS: 'many' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('NATPATH_THREADS expects a whole number ≥ 1, got many');
   });
 });

@@ -17,6 +17,8 @@ export interface BatchOptions {
   outDir: string;
   formats: string[];
   jobs: number;
+  /** Threads for the whole batch: each case may read its captures on its share (at least 1), so that cases at once do not oversubscribe the cores. */
+  threads?: number;
   /**
    * MB each case's process may hold resident (and its JavaScript heap at most): past it the
    * process is killed and the case recorded as failed; the other cases go on.
@@ -103,6 +105,7 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
     force: options.force,
     version: options.version,
     shard: shardText,
+    threads: Math.max(1, Math.floor((options.threads ?? 1) / workerCount)),
   });
 
   const slots = Array.from({ length: workerCount }, async () => {

@@ -20,6 +20,8 @@ export interface CaseTask {
   version: string;
   /** `I/N` or null. */
   shard: string | null;
+  /** Threads the case may read its captures on (its share of the batch's; analyze's --threads). */
+  threads?: number;
 }
 
 /** Kept beside the reports: what they were made from, so a re-run can skip the case. */
@@ -77,6 +79,7 @@ export async function runCase(task: CaseTask, onBytes?: (bytes: number) => void)
           onBytes?.(filesDone);
         },
         onBytes: (offset) => onBytes?.(filesDone + Math.min(offset, current)),
+        threads: task.threads ?? 1,
       },
     );
     Object.assign(row, rowFromReport(report));
