@@ -4,9 +4,9 @@
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
 import { KEY_WORDS } from '../flow/leg-table.js';
-import { mix32 } from '../decode/index.js';
 import { CANDIDATE_NEIGHBOURS, type CandidatePairs, MAX_PAIRS_PER_COPY } from './candidate-pairs.js';
 import { PairEvidence } from './pair-evidence.js';
+import { type LegLanes, TupleHashes, legLanes } from './leg-lanes.js';
 import { LinkDirection, isOneInterface, waysContradict } from '../flow/recorded-direction.js';
 import { BUCKETS, SortBuffers, bucketStarts, fileInPlace, sortWithinBuckets, topBucket } from './radix-sort.js';
 import { REPORT_EVERY, type ReportShare } from './report-share.js';
@@ -43,9 +43,6 @@ export class LegIds {
  * are not one packet's path (identical keep-alives, a broadcast storm).
  */
 const MAX_COPIES = 24;
-
-/** Linux cooked v1 (`tcpdump -i any` on old libpcap): one capture point for every interface. */
-const LINKTYPE_LINUX_SLL = 113;
 
 /**
  * Copies of a packet at one capture (one clock) closer than this are one occurrence of it: the
@@ -120,8 +117,6 @@ interface SampleRows {
   flag: Uint32Array;
   /** The print without TCP sequence numbers, for the second pass (empty once it is filed). */
   loosePrint: Uint32Array;
-  /** Rows whose loose print differs from the exact one: the second pass's rows. */
-  looseCount: number;
 }
 
 /**
@@ -138,16 +133,75 @@ interface SweepProgress {
 function addBothPasses(captures: CaptureLegs[], ids: LegIds, candidates: CandidatePairs | undefined, ways: RecordedWays, report: ReportShare | undefined): PairEvidence {
   const scratch = new SortBuffers();
   const rows = fileExactRows(captures, ids, scratch);
+  const joined = loosePrintsJoiningPrints(rows);
   // Presized for the samples (see PairEvidence), once they are filed and released.
   const pairs = new PairEvidence(ids.count, rows.count);
-  const progress = report === undefined ? undefined : { report, base: 0, units: 2 * (rows.count + rows.looseCount) };
-  addEvidence(captures, ids, rows, false, pairs, candidates, ways, progress);
+  const progress = report === undefined ? undefined : { report, base: 0, units: 2 * (rows.count + joined.rows) };
+  const lanes = legLanes(captures, ids);
+  const tuples = new TupleHashes(captures, ids);
+  const offsets = addEvidence(captures, ids, rows, false, pairs, candidates, ways, lanes, tuples, progress);
   // Second pass without TCP sequence numbers, only for leg pairs the first found nothing for:
-  // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples
-  // (those whose loose print differs) take part, refiled in place in the first pass's rows.
-  addEvidence(captures, ids, toLooseRows(rows, scratch), true, pairs, candidates, ways, progress);
+  // connections through a middlebox that shifted seq/ack by a constant. Only TCP samples whose
+  // loose print joins what the first pass saw apart take part (loosePrintsJoiningPrints),
+  // refiled in place in the first pass's rows; the clocks are the first pass's where it had them.
+  addEvidence(captures, ids, toLooseRows(rows, joined.prints, scratch), true, pairs, candidates, ways, lanes, tuples, progress, offsets);
   report?.(1);
   return pairs;
+}
+
+/**
+ * The loose prints (sorted) the second pass has anything to do with, and how many rows carry
+ * them. A loose print that only one exact print's rows carry, all of them, groups the same rows
+ * the first pass already paired by that exact print: a second pass over them can only find the
+ * same pairs again (on replayed traffic that was half of matching). A loose print carried by
+ * several exact prints is a packet whose sequence numbers changed between points (or a hash
+ * collision): those are the second pass's. Per exact print, each run of rows with one loose
+ * print is entered once when it is the whole group, twice otherwise (part of a group: the
+ * first pass saw more rows than the second would), so that entered twice means joined.
+ */
+function loosePrintsJoiningPrints(rows: SampleRows): { prints: Uint32Array; rows: number } {
+  const { count, print, loosePrint } = rows;
+  const runs = (visit: (relaxed: number, whole: boolean) => void): void => {
+    for (let start = 0; start < count; ) {
+      let end = start + 1;
+      while (end < count && print[end] === print[start]) end++;
+      for (let r = start; r < end; ) {
+        const relaxed = loosePrint[r]!;
+        let next = r + 1;
+        while (next < end && loosePrint[next] === relaxed) next++;
+        if (relaxed !== print[r]) visit(relaxed, r === start && next === end);
+        r = next;
+      }
+      start = end;
+    }
+  };
+  let entries = 0;
+  runs((_, whole) => (entries += whole ? 1 : 2));
+  const entered = new Uint32Array(entries);
+  let at = 0;
+  runs((relaxed, whole) => {
+    entered[at++] = relaxed;
+    if (!whole) entered[at++] = relaxed;
+  });
+  entered.sort();
+  let joined = 0;
+  for (let i = 1; i < entries; i++) if (entered[i] === entered[i - 1] && (joined === 0 || entered[joined - 1] !== entered[i])) entered[joined++] = entered[i]!;
+  const prints = entered.slice(0, joined);
+  let selected = 0;
+  for (let r = 0; r < count; r++) if (loosePrint[r] !== print[r] && holds(prints, loosePrint[r]!)) selected++;
+  return { prints, rows: selected };
+}
+
+/** Whether sorted `values` holds v. */
+function holds(values: Uint32Array, v: number): boolean {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < values.length && values[lo] === v;
 }
 
 /**
@@ -171,7 +225,6 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
     ts: new Float64Array(count),
     flag: new Uint32Array(count),
     loosePrint: new Uint32Array(count),
-    looseCount: 0,
   };
   const { print, leg, ts, flag, loosePrint } = rows;
   captures.forEach((c, ci) => {
@@ -186,7 +239,6 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
       ts[at] = t.sampleTs.data[s]!;
       flag[at] = t.sampleWay.data[s]! | (t.sampleTtl.data[s]! << 3);
       loosePrint[at] = relaxed[s]!;
-      if (relaxed[s] !== exact[s]) rows.looseCount++;
     }
     t.dropSamples();
   });
@@ -195,17 +247,25 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
 }
 
 /**
- * The rows whose loose print differs (TCP), moved to the front with that print as their key
- * and sorted by it, in place: the second pass needs no second copy of the samples. Within a
+ * The rows whose loose print is one of `joined` (TCP rows the first pass saw apart: see
+ * loosePrintsJoiningPrints), moved to the front with that print as their key and sorted by it, in place: the second pass needs no second copy of the samples. Within a
  * print, rows come in the first pass's order (exact print, capture, packet), which the pass
  * does not depend on: it orders each group by capture, time and leg (splitGroup).
  */
-function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
+function toLooseRows(rows: SampleRows, joined: Uint32Array, scratch: SortBuffers): SampleRows {
   const { print, leg, ts, flag, loosePrint } = rows;
   let n = 0;
+  let last = -1;
+  let lastJoined = false;
   for (let r = 0; r < rows.count; r++) {
     const relaxed = loosePrint[r]!;
     if (relaxed === print[r]) continue;
+    // Rows of one print come together: one search per run of them.
+    if (relaxed !== last) {
+      last = relaxed;
+      lastJoined = holds(joined, relaxed);
+    }
+    if (!lastJoined) continue;
     print[n] = relaxed;
     leg[n] = leg[r]!;
     ts[n] = ts[r]!;
@@ -219,7 +279,6 @@ function toLooseRows(rows: SampleRows, scratch: SortBuffers): SampleRows {
     ts: ts.subarray(0, n),
     flag: flag.subarray(0, n),
     loosePrint: new Uint32Array(0),
-    looseCount: n,
   };
   // The loose prints have moved into `print`: their own column holds the filing's destinations.
   const starts = fileInPlace(loose.print, loose.leg, loose.ts, loose.flag, loosePrint);
@@ -249,51 +308,25 @@ function addEvidence(
   pairs: PairEvidence,
   candidates: CandidatePairs | undefined,
   ways: RecordedWays,
+  lanes: LegLanes,
+  tupleHash: TupleHashes,
   progress: SweepProgress | undefined,
-): void {
+  knownOffsets?: Map<number, number>,
+): Map<number, number> {
   const exactPairs = loose ? pairs.count : 0;
   const { count: total, print: sorted, leg, ts, flag } = rows;
 
   const captureCount = captures.length;
   const capture = ids.capture;
   const keysOf = captures.map((c) => c.legs.keys.data);
-  // Per leg, a hash of its tuple (addresses, ports, protocol, encapsulation), and two reusable
-  // indexes from it to the occurrence or copy holding it: repeats whose times and counts cannot
-  // tell them apart are told apart by a tuple no NAT changed, in time linear in the copies.
-  const tupleHash = new Uint32Array(ids.count);
-  for (let g = 0; g < ids.count; g++) {
-    const keys = keysOf[capture[g]!]!;
-    const at = ids.leg[g]! * KEY_WORDS;
-    let h = 0x2545f491;
-    for (let w = 1; w < KEY_WORDS; w++) h = mix32(h, keys[at + w]!);
-    tupleHash[g] = h;
-  }
+  const { lane: legPoint, oneInterface } = lanes;
+  // Two reusable indexes from a tuple hash to the occurrence or copy holding it: repeats whose
+  // times and counts cannot tell them apart are told apart by a tuple no NAT changed, in time
+  // linear in the copies.
   const ownerHere = new Map<number, number>();
   const ownerThere = new Map<number, number>();
   const copyOwnerU = new Map<number, number>();
   const copyOwnerV = new Map<number, number>();
-  // Each leg's lane: its capture point (numbered across the case) and encapsulation (the same
-  // packet crosses eth0 once bare and once inside VXLAN), and whether the point is one interface
-  // (a Linux cooked v1 capture files every interface under one point).
-  const legPoint = new Int32Array(ids.count);
-  const oneInterface: boolean[] = [];
-  captures.forEach((c, ci) => {
-    const keys = c.legs.keys.data;
-    // Point, encapsulation and VNI as one number (a point index < 2^21 keeps it exact).
-    const lanes = new Map<number, number>();
-    for (let l = 0; l < c.legs.count; l++) {
-      const at = l * KEY_WORDS;
-      const point = c.points[keys[at]!]!;
-      const lane = (keys[at]! * 256 + ((keys[at + 1]! >>> 8) & 0xff)) * 0x1000000 + (keys[at + 2]! & 0xffffff);
-      let id = lanes.get(lane);
-      if (id === undefined) {
-        id = oneInterface.length;
-        lanes.set(lane, id);
-        oneInterface.push(point.linkType !== LINKTYPE_LINUX_SLL);
-      }
-      legPoint[ids.firstId[ci]! + l] = id;
-    }
-  });
   // Occurrences of the current group: start and end (exclusive) in `order`, capture, first time.
   let order: Uint32Array = new Uint32Array(64);
   /** Per position of `order`: which copy of its leg's print it is (see sameCountPerLeg). */
@@ -324,6 +357,7 @@ function addEvidence(
       order = new Uint32Array(n * 2);
       rank = new Int32Array(n * 2);
     }
+    if (splitInOrder(start, end)) return;
     for (let i = 0; i < n; i++) order[i] = start + i;
     // Entries come in capture order (samples were added capture by capture, the sort is stable)
     // and nearly in time order within one: insertion sort by (capture, time) is linear then.
@@ -343,36 +377,78 @@ function addEvidence(
       }
       order[j] = e;
     }
-    for (const c of touched) occCount[c] = 0;
-    touched.length = 0;
-    occurrences = 0;
+    startOccurrences();
     for (let i = 0; i < n; i++) {
       const e = order[i]!;
       const c = capture[leg[e]!]!;
       const sameOccurrence = occurrences > 0 && occCapture[occurrences - 1] === c && ts[e]! - ts[order[i - 1]!]! <= OCCURRENCE_GAP_SECONDS;
-      if (sameOccurrence) {
-        occEnd[occurrences - 1] = i + 1;
-        continue;
-      }
-      if (occurrences === occStart.length) {
-        occStart = doubled(occStart);
-        occEnd = doubled(occEnd);
-        occCapture = doubled(occCapture);
-        occTime = doubled(occTime);
-        occCrowded = doubled(occCrowded);
-        occLegCount = doubled(occLegCount);
-      }
-      occStart[occurrences] = i;
-      occEnd[occurrences] = i + 1;
-      occCapture[occurrences] = c;
-      occTime[occurrences] = ts[e]!;
-      if (occCount[c] === 0) {
-        firstOcc[c] = occurrences;
-        touched.push(c);
-      }
-      occCount[c]!++;
-      occurrences++;
+      if (sameOccurrence) occEnd[occurrences - 1] = i + 1;
+      else openOccurrence(i, c, ts[e]!);
     }
+  }
+
+  /**
+   * splitGroup for a group whose rows already come in the order the sort would give them (the
+   * rule above), as they nearly always do: one pass over the rows, read once each (the arrays
+   * held in locals: the loop ran at ~60 ns a row reading them through the closure). False at
+   * the first row out of order; splitGroup then starts over.
+   */
+  function splitInOrder(start: number, end: number): boolean {
+    const positions = order;
+    const legOf = leg;
+    const time = ts;
+    const captureOf = capture;
+    const byLeg = loose;
+    startOccurrences();
+    let previousCapture = -1;
+    let previousTime = 0;
+    let previousLeg = 0;
+    for (let e = start; e < end; e++) {
+      const g = legOf[e]!;
+      const c = captureOf[g]!;
+      const t = time[e]!;
+      if (c === previousCapture) {
+        if (t < previousTime || (t === previousTime && byLeg && previousLeg > g)) return false;
+        if (t - previousTime <= OCCURRENCE_GAP_SECONDS) occEnd[occurrences - 1] = e - start + 1;
+        else openOccurrence(e - start, c, t);
+      } else {
+        if (c < previousCapture) return false;
+        openOccurrence(e - start, c, t);
+      }
+      positions[e - start] = e;
+      previousCapture = c;
+      previousTime = t;
+      previousLeg = g;
+    }
+    return true;
+  }
+
+  function startOccurrences(): void {
+    for (const c of touched) occCount[c] = 0;
+    touched.length = 0;
+    occurrences = 0;
+  }
+
+  /** A new occurrence of capture c at position i of `order`, at time t. */
+  function openOccurrence(i: number, c: number, t: number): void {
+    if (occurrences === occStart.length) {
+      occStart = doubled(occStart);
+      occEnd = doubled(occEnd);
+      occCapture = doubled(occCapture);
+      occTime = doubled(occTime);
+      occCrowded = doubled(occCrowded);
+      occLegCount = doubled(occLegCount);
+    }
+    occStart[occurrences] = i;
+    occEnd[occurrences] = i + 1;
+    occCapture[occurrences] = c;
+    occTime[occurrences] = t;
+    if (occCount[c] === 0) {
+      firstOcc[c] = occurrences;
+      touched.push(c);
+    }
+    occCount[c]!++;
+    occurrences++;
   }
 
   // 1. Clock offsets between captures, only as precise as pairing needs.
@@ -381,6 +457,10 @@ function addEvidence(
   // k-th occurrences of repeats seen equally often.
   // Kept per pair that has any (a case of many captures has few such pairs, not n²).
   const deltas = new Map<number, { once: number[]; ranked: number[] }>();
+  /** Whether capture pair (c, d) has all the repeats' differences it keeps (sampleOffset would take no more). */
+  function rankedFull(c: number, d: number): boolean {
+    return (deltas.get(offsetKey(c, d))?.ranked.length ?? 0) >= OFFSET_SAMPLES;
+  }
   function sampleOffset(c: number, d: number, delta: number, once: boolean): void {
     let pair = deltas.get(offsetKey(c, d));
     if (pair === undefined) deltas.set(offsetKey(c, d), (pair = { once: [], ranked: [] }));
@@ -405,7 +485,7 @@ function addEvidence(
         for (const d of touched) {
           if (d <= c) continue;
           if (once) sampleOffset(c, d, occTime[firstOcc[d]!]! - occTime[firstOcc[c]!]!, true);
-          else if (occCount[c] === occCount[d] && occCount[c]! > 1 && rankedDeltasAgree(c, d)) {
+          else if (occCount[c] === occCount[d] && occCount[c]! > 1 && !rankedFull(c, d) && rankedDeltasAgree(c, d)) {
             for (let k = 0; k < occCount[c]!; k++) sampleOffset(c, d, occTime[firstOcc[d]! + k]! - occTime[firstOcc[c]! + k]!, false);
           }
         }
@@ -435,6 +515,9 @@ function addEvidence(
   /** offsetKey(c, d) (c < d) → clock of d minus clock of c; absent when unknown. */
   const offset = new Map<number, number>();
   for (const [key, { once, ranked }] of deltas) offset.set(key, once.length >= 3 || ranked.length === 0 ? median(once) : median(ranked));
+  // A clock offset is the clocks', whatever the prints it came from: the first pass's, from every
+  // print, stands; the second pass's own samples only fill the capture pairs it had none for.
+  knownOffsets?.forEach((known, key) => offset.set(key, known));
 
   // 2. Pairing.
   /** Candidate pairs the current copy of a print may still add (MAX_PAIRS_PER_COPY; see startCandidates). */
@@ -506,8 +589,13 @@ function addEvidence(
         }
         const tolerance = Math.min(OFFSET_TOLERANCE_SECONDS, spacing(c) / 2, spacing(d) / 2);
         let indexed = false;
+        // c's occurrences come in time order, so the first of d's at or after each only moves on.
+        let bound = firstOcc[d]!;
+        const lastOfD = firstOcc[d]! + occCount[d]! - 1;
         for (let o = firstOcc[c]!; o < firstOcc[c]! + occCount[c]!; o++) {
-          const p = nearestOccurrence(d, occTime[o]! + off);
+          const t = occTime[o]! + off;
+          while (bound < lastOfD && occTime[bound]! < t) bound++;
+          const p = nearerOf(d, t, bound);
           const gap = Math.abs(occTime[p]! - occTime[o]! - off);
           if (gap > tolerance) continue;
           // A second occurrence as near is no better: ambiguous, no evidence (both are candidates).
@@ -533,6 +621,7 @@ function addEvidence(
       }
     }
   });
+  return offset;
 
   function forEachGroup(visit: (start: number, end: number) => void): void {
     let nextReport = 0;
@@ -570,8 +659,12 @@ function addEvidence(
       if (occTime[mid]! < t) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > firstOcc[d]! && t - occTime[lo - 1]! < occTime[lo]! - t) return lo - 1;
-    return lo;
+    return nearerOf(d, t, lo);
+  }
+
+  /** Of d's occurrence `bound` (its first at or after t, else its last) and the one before it, the one nearer to t. */
+  function nearerOf(d: number, t: number, bound: number): number {
+    return bound > firstOcc[d]! && t - occTime[bound - 1]! < occTime[bound]! - t ? bound - 1 : bound;
   }
 
   function pairWithin(o: number): void {
@@ -787,14 +880,14 @@ function addEvidence(
 
   /** Tuple hash → the one group (occurrence, or copy's index) holding legs with that tuple; -1 when several do. */
   function claim(owner: Map<number, number>, g: number, group: number): void {
-    const h = tupleHash[g]!;
+    const h = tupleHash.of(g);
     const held = owner.get(h);
     owner.set(h, held === undefined || held === group ? group : -1);
   }
 
   /** The copy (index into `sorted`) holding leg g's tuple: -1 when none or several (or another tuple with the same hash). */
   function copyOwnerOf(owner: Map<number, number>, g: number, sorted: number[]): number {
-    const y = owner.get(tupleHash[g]!);
+    const y = owner.get(tupleHash.of(g));
     if (y === undefined || y < 0) return -1;
     return sameTuple(g, leg[order[sorted[y]!]!]!) ? y : -1;
   }
@@ -817,7 +910,7 @@ function addEvidence(
     let found = -1;
     for (let x = occStart[o]!; x < occEnd[o]!; x++) {
       const g = leg[order[x]!]!;
-      const h = owner.get(tupleHash[g]!);
+      const h = owner.get(tupleHash.of(g));
       if (h === undefined) continue;
       if (h < 0 || (found >= 0 && found !== h)) return -1;
       if (!occurrenceHasTuple(h, g)) return -1;
@@ -869,12 +962,14 @@ function addEvidence(
    * themselves, and rows of two hosts, are no evidence either way.
    */
   function directionsRefute(x: number, y: number): boolean {
-    const gx = leg[x]!;
-    const gy = leg[y]!;
-    if (ways.host[gx] !== ways.host[gy] || ways.believed[gx] === 0 || ways.believed[gy] === 0) return false;
+    // The rows' own directions first: most captures record none, and the legs' facts are
+    // elsewhere in memory.
     const dx = (flag[x]! >>> 1) & 3;
     const dy = (flag[y]! >>> 1) & 3;
     if (dx === LinkDirection.NONE || dy === LinkDirection.NONE) return false;
+    const gx = leg[x]!;
+    const gy = leg[y]!;
+    if (ways.host[gx] !== ways.host[gy] || ways.believed[gx] === 0 || ways.believed[gy] === 0) return false;
     const hopsX = flag[x]! >>> 3;
     const hopsY = flag[y]! >>> 3;
     if (dx === dy) return hopsX !== hopsY;

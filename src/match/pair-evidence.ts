@@ -3,7 +3,7 @@
 // item of analyze. Pairs are numbered in the order they were first seen; that order is part of
 // the result (ties between equally good links are decided by it).
 
-import { type Column, OneBuffer, ReleasableColumn } from '../flow/columns.js';
+import { Column, OneBuffer, ReleasableColumn } from '../flow/columns.js';
 import { mix32 } from '../decode/index.js';
 
 /** Time differences kept per leg pair and direction (clock offsets and ordering take medians). */
@@ -11,7 +11,7 @@ export const DELTAS_KEPT = 32;
 
 /** Pairs per leg found through the leg's chain; a leg's further pairs through a hash table. */
 const PAIRS_PER_LEG_CHAIN = 16;
-/** chainNext of a pair kept in the overflow table (a chain ends with -1). */
+/** The chain link of a pair kept in the overflow table (a chain ends with -1). */
 const OVERFLOW = -2;
 
 /**
@@ -27,8 +27,21 @@ const MAX_PRESIZED = 1 << 24;
  * points kept 2–4 (docs/performance.md), which in the pool took 8 bytes each and a chain.
  */
 const INLINE_DELTAS = 4;
-/** a, b, shared, sameOrientation, fromLow, fromHigh, ttl votes ×2 (4 bytes each), loose (1), deltaHead (2 × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chainNext (4). */
-const BYTES_PER_PAIR = 8 * 4 + 1 + 8 + 16 + 2 * INLINE_DELTAS * 4 + 4;
+/**
+ * The running counts of a pair while matching, side by side (TALLY words of 4 bytes): one packet
+ * updates one place, where a column per count made it read and write four (each a cache miss on
+ * replayed traffic, whose groups visit every pair once). Copied into the pair's columns when
+ * matching ends.
+ */
+const TALLY = 8;
+const SAME_ORIENTATION = 0;
+/** + 0 sent by a's low endpoint, + 1 by its high one (so are the next two). */
+const SENT = 1;
+const TTL_VOTES = 3;
+/** The newest pooled difference per direction (-1: none). */
+const DELTA_HEAD = 5;
+/** a (4 bytes), loose (1), tally (TALLY × 4), firstDelta (2 × 8), inlineDelta (2 × INLINE_DELTAS × 4), chain (b and a link, 2 × 4). */
+const BYTES_PER_PAIR = 4 + 1 + TALLY * 4 + 16 + 2 * INLINE_DELTAS * 4 + 8;
 /** Kept differences the pool holds in place at most (beyond, it moves to a larger buffer). */
 const MAX_POOLED = 1 << 28;
 
@@ -39,19 +52,19 @@ export class PairEvidence {
    * directions recorded there refute it (match-packets.ts directionsRefute).
    */
   readonly refutedByDirection: number[] = [];
-  /** The pair's legs (global ids), a < b. */
+  /** The pair's legs (global ids), a < b; b (like the counts below) is filled when matching ends (computeMedians; empty before). */
   readonly a: Column<Int32Array>;
-  readonly b: Column<Int32Array>;
+  readonly b = new Column(Int32Array, 0);
   /** Packets seen in both legs. */
-  readonly shared: Column<Uint32Array>;
+  readonly shared = new Column(Uint32Array, 0);
   /** Shared packets going the same way relative to each leg's low/high endpoints. */
-  readonly sameOrientation: Column<Uint32Array>;
+  readonly sameOrientation = new Column(Uint32Array, 0);
   /** Shared packets sent by a's low endpoint / by a's high endpoint. */
-  readonly fromLow: Column<Uint32Array>;
-  readonly fromHigh: Column<Uint32Array>;
+  readonly fromLow = new Column(Uint32Array, 0);
+  readonly fromHigh = new Column(Uint32Array, 0);
   /** Σ sign(ttl(a) − ttl(b)) of shared packets sent by a's low / high endpoint: > 0 means a saw them first (routers only lower TTLs). */
-  readonly ttlVotesFromLow: Column<Int32Array>;
-  readonly ttlVotesFromHigh: Column<Int32Array>;
+  readonly ttlVotesFromLow = new Column(Int32Array, 0);
+  readonly ttlVotesFromHigh = new Column(Int32Array, 0);
   /** 1 when found only without TCP sequence numbers (weaker evidence). */
   readonly loose: Column<Uint8Array>;
 
@@ -62,7 +75,7 @@ export class PairEvidence {
   // precision: the packets of one pair and direction differ by jitter, not by the clock offset,
   // so 24 bits keep them to well under a microsecond up to seconds apart (docs/performance.md).
   // The pool grows in place and is released at once with the medians (ReleasableColumn).
-  private readonly deltaHead: Column<Int32Array>;
+  private readonly tally: Column<Int32Array>;
   private readonly firstDelta: Column<Float64Array>;
   private readonly inlineDelta: Column<Float32Array>;
   private readonly deltaValue = new ReleasableColumn(Float32Array, 0, MAX_POOLED);
@@ -74,10 +87,12 @@ export class PairEvidence {
   // leg) are chained from the leg, the rest go to an open-addressing table. Matching meets one
   // connection's pairs together, and a connection's legs and pairs are numbered together, so the
   // chains are read from nearby memory; a hash probe per packet missed the cache every time
-  // (the largest item of matching replayed traffic).
+  // (the largest item of matching replayed traffic). A chain's links hold the pair's b beside
+  // the next pair (b again, apart from the column of b's): a step reads one place, not two.
   private readonly chainHead: Int32Array;
   private readonly chainLength: Uint8Array;
-  private readonly chainNext: Column<Int32Array>;
+  /** Per pair: [2·pair] its b, [2·pair + 1] the next pair of a's chain (-1 ends it, OVERFLOW: not chained). */
+  private readonly chain: Column<Int32Array>;
   // Overflow: pair numbers by hash of (a, b); -1 marks an empty slot.
   private slots = new Int32Array(16).fill(-1);
   private overflow = 0;
@@ -92,27 +107,19 @@ export class PairEvidence {
     this.chainHead = new Int32Array(legCount).fill(-1);
     this.chainLength = new Uint8Array(legCount);
     const pairs = Math.min(MAX_PRESIZED, Math.max(1024, Math.ceil(samples * PAIRS_PER_SAMPLE)));
-    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 13);
+    const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 6);
     this.a = perPair.column(Int32Array);
-    this.b = perPair.column(Int32Array);
-    this.shared = perPair.column(Uint32Array);
-    this.sameOrientation = perPair.column(Uint32Array);
-    this.fromLow = perPair.column(Uint32Array);
-    this.fromHigh = perPair.column(Uint32Array);
-    this.ttlVotesFromLow = perPair.column(Int32Array);
-    this.ttlVotesFromHigh = perPair.column(Int32Array);
     this.loose = perPair.column(Uint8Array);
-    this.deltaHead = perPair.column(Int32Array, 2);
+    this.tally = perPair.column(Int32Array, TALLY);
     this.firstDelta = perPair.column(Float64Array, 2);
     this.inlineDelta = perPair.column(Float32Array, 2 * INLINE_DELTAS);
-    this.chainNext = perPair.column(Int32Array);
+    this.chain = perPair.column(Int32Array, 2);
   }
 
   /** The pair's number, or -1. */
   find(a: number, b: number): number {
-    const bs = this.b.data;
-    const next = this.chainNext.data;
-    for (let pair = this.chainHead[a]!; pair >= 0; pair = next[pair]!) if (bs[pair] === b) return pair;
+    const chain = this.chain.data;
+    for (let pair = this.chainHead[a]!; pair >= 0; pair = chain[2 * pair + 1]!) if (chain[2 * pair] === b) return pair;
     return this.chainLength[a] === PAIRS_PER_LEG_CHAIN ? this.findOverflow(a, b) : -1;
   }
 
@@ -121,7 +128,7 @@ export class PairEvidence {
     for (let slot = hashPair(a, b) & mask; ; slot = (slot + 1) & mask) {
       const pair = this.slots[slot]!;
       if (pair < 0) return -1;
-      if (this.a.data[pair] === a && this.b.data[pair] === b) return pair;
+      if (this.a.data[pair] === a && this.chain.data[2 * pair] === b) return pair;
     }
   }
 
@@ -130,23 +137,20 @@ export class PairEvidence {
     const pair = this.count++;
     if (pair >= this.a.data.length) this.grow(pair);
     this.a.data[pair] = a;
-    this.b.data[pair] = b;
-    this.shared.data[pair] = 0;
-    this.sameOrientation.data[pair] = 0;
-    this.fromLow.data[pair] = 0;
-    this.fromHigh.data[pair] = 0;
-    this.ttlVotesFromLow.data[pair] = 0;
-    this.ttlVotesFromHigh.data[pair] = 0;
+    this.chain.data[2 * pair] = b;
     this.loose.data[pair] = loose ? 1 : 0;
-    this.deltaHead.data[2 * pair] = -1;
-    this.deltaHead.data[2 * pair + 1] = -1;
+    const tally = this.tally.data;
+    const at = pair * TALLY;
+    tally.fill(0, at, at + DELTA_HEAD);
+    tally[at + DELTA_HEAD] = -1;
+    tally[at + DELTA_HEAD + 1] = -1;
     if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
-      this.chainNext.data[pair] = this.chainHead[a]!;
+      this.chain.data[2 * pair + 1] = this.chainHead[a]!;
       this.chainHead[a] = pair;
       this.chainLength[a]!++;
       return pair;
     }
-    this.chainNext.data[pair] = OVERFLOW;
+    this.chain.data[2 * pair + 1] = OVERFLOW;
     if (++this.overflow * 2 > this.slots.length) this.rehash();
     else this.place(pair, this.slots);
     return pair;
@@ -154,12 +158,12 @@ export class PairEvidence {
 
   /** One packet seen in both legs: sent by a's low endpoint or not, same orientation in b or not, ts(b) − ts(a), sign(ttl(a) − ttl(b)). */
   addPacket(pair: number, aFromLow: boolean, sameOrientation: boolean, delta: number, ttlVote: number): void {
-    this.shared.data[pair]!++;
-    if (sameOrientation) this.sameOrientation.data[pair]!++;
+    const tally = this.tally.data;
+    const at = pair * TALLY;
+    if (sameOrientation) tally[at + SAME_ORIENTATION]!++;
     const direction = aFromLow ? 0 : 1;
-    const sent = aFromLow ? this.fromLow.data[pair]!++ : this.fromHigh.data[pair]!++;
-    if (aFromLow) this.ttlVotesFromLow.data[pair]! += ttlVote;
-    else this.ttlVotesFromHigh.data[pair]! += ttlVote;
+    const sent = tally[at + SENT + direction]!++;
+    tally[at + TTL_VOTES + direction]! += ttlVote;
     if (sent === 0) {
       this.firstDelta.data[2 * pair + direction] = delta;
       return;
@@ -175,8 +179,8 @@ export class PairEvidence {
       this.deltaNext.ensure(entry);
     }
     this.deltaValue.data[entry] = delta - this.firstDelta.data[2 * pair + direction]!;
-    this.deltaNext.data[entry] = this.deltaHead.data[2 * pair + direction]!;
-    this.deltaHead.data[2 * pair + direction] = entry;
+    this.deltaNext.data[entry] = tally[at + DELTA_HEAD + direction]!;
+    tally[at + DELTA_HEAD + direction] = entry;
   }
 
   /** Shared packets sent by a's low endpoint (`fromLow`) or by its high one. */
@@ -195,7 +199,9 @@ export class PairEvidence {
    * Ends matching: each pair's medians are written over its first differences (same shape, and
    * each median reads only its own pair and direction), and the other kept differences are let
    * go. A new array for them came on top of everything matching still held, at its peak
-   * (docs/performance.md). No packet can be added afterwards.
+   * (docs/performance.md). The counts go from the tally to their columns, in the place of the
+   * differences kept in the pairs' rows, no longer needed: no memory on top either. No packet
+   * can be added afterwards.
    */
   computeMedians(): void {
     const first = this.firstDelta.data;
@@ -209,10 +215,37 @@ export class PairEvidence {
     this.deltaValue.release();
     this.deltaNext.release();
     this.deltas = 0;
+    this.countsFromTally();
+  }
+
+  /** The tally's counts and the chains' b into their columns, which take the place of the inline differences (room for 2 × INLINE_DELTAS words a pair, 7 needed). */
+  private countsFromTally(): void {
+    const n = this.count;
+    const { buffer, byteOffset } = this.inlineDelta.data;
+    const columns = [this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.b] as const;
+    columns.forEach((column, k) => (column.data = new (column.data.constructor as Int32ArrayConstructor)(buffer, byteOffset + 4 * k * n, n) as never));
+    const shared = this.shared.data;
+    const same = this.sameOrientation.data;
+    const fromLow = this.fromLow.data;
+    const fromHigh = this.fromHigh.data;
+    const ttlLow = this.ttlVotesFromLow.data;
+    const ttlHigh = this.ttlVotesFromHigh.data;
+    const tally = this.tally.data;
+    const b = this.b.data;
+    const chain = this.chain.data;
+    for (let pair = 0, at = 0; pair < n; pair++, at += TALLY) {
+      b[pair] = chain[2 * pair]!;
+      same[pair] = tally[at + SAME_ORIENTATION]!;
+      fromLow[pair] = tally[at + SENT]!;
+      fromHigh[pair] = tally[at + SENT + 1]!;
+      shared[pair] = fromLow[pair]! + fromHigh[pair]!;
+      ttlLow[pair] = tally[at + TTL_VOTES]!;
+      ttlHigh[pair] = tally[at + TTL_VOTES + 1]!;
+    }
   }
 
   private computeMedian(pair: number, fromLow: boolean): number {
-    const sent = this.sentBy(pair, fromLow);
+    const sent = this.tally.data[pair * TALLY + SENT + (fromLow ? 0 : 1)]!;
     if (sent === 0) return NaN;
     if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
     const at = 2 * pair + (fromLow ? 0 : 1);
@@ -222,7 +255,7 @@ export class PairEvidence {
     let n = 1;
     const inline = Math.min(sent - 1, INLINE_DELTAS);
     for (let k = 0; k < inline; k++) n = insertSorted(values, n, first + this.inlineDelta.data[at * INLINE_DELTAS + k]!);
-    for (let e = this.deltaHead.data[at]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
+    for (let e = this.tally.data[pair * TALLY + DELTA_HEAD + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
     const mid = n >> 1;
     return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }
@@ -234,14 +267,14 @@ export class PairEvidence {
 
   /** Every per-pair column grows together (same initial rows, doubled together). */
   private grow(pair: number): void {
-    for (const column of [this.a, this.b, this.shared, this.sameOrientation, this.fromLow, this.fromHigh, this.ttlVotesFromLow, this.ttlVotesFromHigh, this.loose, this.deltaHead, this.firstDelta, this.inlineDelta, this.chainNext]) {
+    for (const column of [this.a, this.loose, this.tally, this.firstDelta, this.inlineDelta, this.chain]) {
       column.ensure(pair);
     }
   }
 
   private place(pair: number, slots: Int32Array): void {
     const mask = slots.length - 1;
-    let slot = hashPair(this.a.data[pair]!, this.b.data[pair]!) & mask;
+    let slot = hashPair(this.a.data[pair]!, this.chain.data[2 * pair]!) & mask;
     while (slots[slot]! >= 0) slot = (slot + 1) & mask;
     slots[slot] = pair;
   }
@@ -249,7 +282,7 @@ export class PairEvidence {
   /** Twice the overflow slots; only pairs past their leg's chain live there. */
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    for (let pair = 0; pair < this.count; pair++) if (this.chainNext.data[pair] === OVERFLOW) this.place(pair, slots);
+    for (let pair = 0; pair < this.count; pair++) if (this.chain.data[2 * pair + 1] === OVERFLOW) this.place(pair, slots);
     this.slots = slots;
   }
 }
