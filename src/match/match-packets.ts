@@ -161,34 +161,47 @@ function addBothPasses(captures: CaptureLegs[], ids: LegIds, candidates: Candida
  */
 function loosePrintsJoiningPrints(rows: SampleRows): { prints: Uint32Array; rows: number } {
   const { count, print, loosePrint } = rows;
-  const runs = (visit: (relaxed: number, whole: boolean) => void): void => {
-    for (let start = 0; start < count; ) {
-      let end = start + 1;
-      while (end < count && print[end] === print[start]) end++;
-      for (let r = start; r < end; ) {
-        const relaxed = loosePrint[r]!;
-        let next = r + 1;
-        while (next < end && loosePrint[next] === relaxed) next++;
-        if (relaxed !== print[r]) visit(relaxed, r === start && next === end);
-        r = next;
-      }
-      start = end;
-    }
-  };
+  // Two sweeps of the rows (count the entries, then write them), each a plain loop: the same
+  // walk as a function visiting each run cost ~0.1 s at 3.5 M rows.
+  let entered = new Uint32Array(0);
   let entries = 0;
-  runs((_, whole) => (entries += whole ? 1 : 2));
-  const entered = new Uint32Array(entries);
-  let at = 0;
-  runs((relaxed, whole) => {
-    entered[at++] = relaxed;
-    if (!whole) entered[at++] = relaxed;
-  });
+  for (let sweep = 0; sweep < 2; sweep++) {
+    if (sweep === 1) entered = new Uint32Array(entries);
+    let at = 0;
+    let groupStart = 0;
+    for (let r = 0; r < count; ) {
+      const exact = print[r]!;
+      const relaxed = loosePrint[r]!;
+      if (r > 0 && exact !== print[r - 1]) groupStart = r;
+      let next = r + 1;
+      while (next < count && print[next] === exact && loosePrint[next] === relaxed) next++;
+      if (relaxed !== exact) {
+        const whole = r === groupStart && (next === count || print[next] !== exact);
+        if (sweep === 0) entries += whole ? 1 : 2;
+        else {
+          entered[at++] = relaxed;
+          if (!whole) entered[at++] = relaxed;
+        }
+      }
+      r = next;
+    }
+  }
   entered.sort();
   let joined = 0;
   for (let i = 1; i < entries; i++) if (entered[i] === entered[i - 1] && (joined === 0 || entered[joined - 1] !== entered[i])) entered[joined++] = entered[i]!;
   const prints = entered.slice(0, joined);
   let selected = 0;
-  for (let r = 0; r < count; r++) if (loosePrint[r] !== print[r] && holds(prints, loosePrint[r]!)) selected++;
+  let last = -1;
+  let lastJoined = false;
+  for (let r = 0; r < count; r++) {
+    const relaxed = loosePrint[r]!;
+    if (relaxed === print[r]) continue;
+    if (relaxed !== last) {
+      last = relaxed;
+      lastJoined = holds(prints, relaxed);
+    }
+    if (lastJoined) selected++;
+  }
   return { prints, rows: selected };
 }
 
@@ -403,23 +416,30 @@ function addEvidence(
     let previousCapture = -1;
     let previousTime = 0;
     let previousLeg = 0;
+    // The open occurrence's end, stored when the next one opens.
+    let openEnd = 0;
     for (let e = start; e < end; e++) {
       const g = legOf[e]!;
       const c = captureOf[g]!;
       const t = time[e]!;
       if (c === previousCapture) {
         if (t < previousTime || (t === previousTime && byLeg && previousLeg > g)) return false;
-        if (t - previousTime <= OCCURRENCE_GAP_SECONDS) occEnd[occurrences - 1] = e - start + 1;
-        else openOccurrence(e - start, c, t);
+        if (t - previousTime > OCCURRENCE_GAP_SECONDS) {
+          occEnd[occurrences - 1] = openEnd;
+          openOccurrence(e - start, c, t);
+        }
       } else {
         if (c < previousCapture) return false;
+        if (occurrences > 0) occEnd[occurrences - 1] = openEnd;
         openOccurrence(e - start, c, t);
       }
+      openEnd = e - start + 1;
       positions[e - start] = e;
       previousCapture = c;
       previousTime = t;
       previousLeg = g;
     }
+    if (occurrences > 0) occEnd[occurrences - 1] = openEnd;
     return true;
   }
 
