@@ -62,6 +62,9 @@ const ECHO_NONE = 0;
 const ECHO_UNDECIDED = 1;
 const ECHO_PAIR = 2;
 
+/** Where a row's flags hold its capture (SampleRows.flag). */
+const CAPTURE_SHIFT = 11;
+
 /** Time differences kept per capture pair to estimate its clock offset before pairing. */
 const OFFSET_SAMPLES = 4096;
 
@@ -113,7 +116,11 @@ interface SampleRows {
   /** Global leg id. */
   leg: Uint32Array;
   ts: Float64Array;
-  /** Bit 0: sent from the leg's low endpoint; bits 1–2: recorded direction (LinkDirection); bits 3–10: TTL. */
+  /**
+   * Bit 0: sent from the leg's low endpoint; bits 1–2: recorded direction (LinkDirection); bits
+   * 3–10: TTL; from bit CAPTURE_SHIFT: the capture (< 2^16, LegIds.capture), here because a group
+   * is split by capture row by row and the leg's own entry is elsewhere in memory.
+   */
   flag: Uint32Array;
   /** The print without TCP sequence numbers, for the second pass (empty once it is filed). */
   loosePrint: Uint32Array;
@@ -250,7 +257,7 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
       print[at] = exact[s]!;
       leg[at] = firstId + t.sampleLeg.data[s]!;
       ts[at] = t.sampleTs.data[s]!;
-      flag[at] = t.sampleWay.data[s]! | (t.sampleTtl.data[s]! << 3);
+      flag[at] = t.sampleWay.data[s]! | (t.sampleTtl.data[s]! << 3) | (ci << CAPTURE_SHIFT);
       loosePrint[at] = relaxed[s]!;
     }
     t.dropSamples();
@@ -378,12 +385,12 @@ function addEvidence(
     // come in the exact pass's order, orders them by leg.
     for (let i = 1; i < n; i++) {
       const e = order[i]!;
-      const c = capture[leg[e]!]!;
+      const c = flag[e]! >>> CAPTURE_SHIFT;
       const t = ts[e]!;
       let j = i;
       while (j > 0) {
         const p = order[j - 1]!;
-        const pc = capture[leg[p]!]!;
+        const pc = flag[p]! >>> CAPTURE_SHIFT;
         if (pc < c || (pc === c && (ts[p]! < t || (ts[p]! === t && (!loose || leg[p]! <= leg[e]!))))) break;
         order[j] = p;
         j--;
@@ -393,7 +400,7 @@ function addEvidence(
     startOccurrences();
     for (let i = 0; i < n; i++) {
       const e = order[i]!;
-      const c = capture[leg[e]!]!;
+      const c = flag[e]! >>> CAPTURE_SHIFT;
       const sameOccurrence = occurrences > 0 && occCapture[occurrences - 1] === c && ts[e]! - ts[order[i - 1]!]! <= OCCURRENCE_GAP_SECONDS;
       if (sameOccurrence) occEnd[occurrences - 1] = i + 1;
       else openOccurrence(i, c, ts[e]!);
@@ -410,7 +417,7 @@ function addEvidence(
     const positions = order;
     const legOf = leg;
     const time = ts;
-    const captureOf = capture;
+    const flagOf = flag;
     const byLeg = loose;
     startOccurrences();
     let previousCapture = -1;
@@ -420,7 +427,7 @@ function addEvidence(
     let openEnd = 0;
     for (let e = start; e < end; e++) {
       const g = legOf[e]!;
-      const c = captureOf[g]!;
+      const c = flagOf[e]! >>> CAPTURE_SHIFT;
       const t = time[e]!;
       if (c === previousCapture) {
         if (t < previousTime || (t === previousTime && byLeg && previousLeg > g)) return false;
@@ -491,8 +498,8 @@ function addEvidence(
     forEachGroup((start, end) => {
       if (end - start === 2) {
         // Most groups: one packet at two points.
-        const cx = capture[leg[start]!]!;
-        const cy = capture[leg[start + 1]!]!;
+        const cx = flag[start]! >>> CAPTURE_SHIFT;
+        const cy = flag[start + 1]! >>> CAPTURE_SHIFT;
         if (directionsRefute(start, start + 1)) return;
         if (cx < cy) sampleOffset(cx, cy, ts[start + 1]! - ts[start]!, true);
         else if (cy < cx) sampleOffset(cy, cx, ts[start]! - ts[start + 1]!, true);
@@ -544,8 +551,8 @@ function addEvidence(
   let candidateBudget = 0;
   forEachGroup((start, end) => {
     if (end - start === 2) {
-      const cx = capture[leg[start]!]!;
-      const cy = capture[leg[start + 1]!]!;
+      const cx = flag[start]! >>> CAPTURE_SHIFT;
+      const cy = flag[start + 1]! >>> CAPTURE_SHIFT;
       const delta = ts[start + 1]! - ts[start]!;
       const one = cx === cy ? Math.abs(delta) <= OCCURRENCE_GAP_SECONDS : nearOffset(cx, cy, delta, OFFSET_TOLERANCE_SECONDS);
       if (one) addPair(start, start + 1);
@@ -571,8 +578,8 @@ function addEvidence(
           if (byRank && rank[x] !== rank[y]) continue;
           const ex = order[x]!;
           const ey = order[y]!;
-          const cx = capture[leg[ex]!]!;
-          const cy = capture[leg[ey]!]!;
+          const cx = flag[ex]! >>> CAPTURE_SHIFT;
+          const cy = flag[ey]! >>> CAPTURE_SHIFT;
           if (cx !== cy && !nearOffset(cx, cy, ts[ey]! - ts[ex]!, OFFSET_TOLERANCE_SECONDS)) continue;
           addPair(ex, ey);
         }
@@ -881,8 +888,8 @@ function addEvidence(
 
   /** Whether entries x and y can be one packet by their times (one capture: within moments; two: near their clock offset). */
   function timesAgree(x: number, y: number): boolean {
-    const cx = capture[leg[x]!]!;
-    const cy = capture[leg[y]!]!;
+    const cx = flag[x]! >>> CAPTURE_SHIFT;
+    const cy = flag[y]! >>> CAPTURE_SHIFT;
     const delta = ts[y]! - ts[x]!;
     return cx === cy ? Math.abs(delta) <= OCCURRENCE_GAP_SECONDS : nearOffset(cx, cy, delta, OFFSET_TOLERANCE_SECONDS);
   }
@@ -990,8 +997,8 @@ function addEvidence(
     const gx = leg[x]!;
     const gy = leg[y]!;
     if (ways.host[gx] !== ways.host[gy] || ways.believed[gx] === 0 || ways.believed[gy] === 0) return false;
-    const hopsX = flag[x]! >>> 3;
-    const hopsY = flag[y]! >>> 3;
+    const hopsX = (flag[x]! >>> 3) & 0xff;
+    const hopsY = (flag[y]! >>> 3) & 0xff;
     if (dx === dy) return hopsX !== hopsY;
     // One outgoing, one incoming: a contradiction only when it left first and came back with its hop limit whole.
     return dx === LinkDirection.OUT ? ts[x]! < ts[y]! && hopsY >= hopsX : ts[y]! < ts[x]! && hopsX >= hopsY;
@@ -1019,7 +1026,7 @@ function addEvidence(
     if (pair >= 0 && pair < exactPairs) return;
     if (pair < 0) pair = pairs.add(a, b, loose);
     const aFromLow = (flag[i]! & 1) === 1;
-    pairs.addPacket(pair, aFromLow, aFromLow === ((flag[j]! & 1) === 1), ts[j]! - ts[i]!, Math.sign((flag[i]! >>> 3) - (flag[j]! >>> 3)));
+    pairs.addPacket(pair, aFromLow, aFromLow === ((flag[j]! & 1) === 1), ts[j]! - ts[i]!, Math.sign(((flag[i]! >>> 3) & 0xff) - ((flag[j]! >>> 3) & 0xff)));
   }
 }
 
