@@ -3,7 +3,7 @@
 // orientation, and the time differences of the shared packets in each direction.
 
 import type { CaptureLegs } from '../flow/collect-legs.js';
-import { KEY_WORDS } from '../flow/leg-table.js';
+import { KEY_WORDS, type LegTable } from '../flow/leg-table.js';
 import { CANDIDATE_NEIGHBOURS, type CandidatePairs, MAX_PAIRS_PER_COPY } from './candidate-pairs.js';
 import { PairEvidence } from './pair-evidence.js';
 import { type LegLanes, TupleHashes, legLanes } from './leg-lanes.js';
@@ -230,11 +230,15 @@ function holds(values: Uint32Array, v: number): boolean {
  * Within a print, rows keep the order of capture, then of packets in the capture.
  */
 function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffers): SampleRows {
+  const chunk = new FilingChunk();
   const counts = new Uint32Array(BUCKETS);
   let count = 0;
   for (const c of captures) {
-    const exact = c.legs.sampleFingerprint.data;
-    for (let s = 0; s < c.legs.samples; s++) counts[topBucket(exact[s]!)]!++;
+    for (let from = 0; from < c.legs.samples; from += FILING_CHUNK) {
+      const n = chunk.readPrints(c.legs, from);
+      const exact = chunk.print;
+      for (let s = 0; s < n; s++) counts[topBucket(exact[s]!)]!++;
+    }
     count += c.legs.samples;
   }
   const starts = bucketStarts(counts);
@@ -248,22 +252,59 @@ function fileExactRows(captures: CaptureLegs[], ids: LegIds, scratch: SortBuffer
   };
   const { print, leg, ts, flag, loosePrint } = rows;
   captures.forEach((c, ci) => {
-    const t = c.legs;
-    const exact = t.sampleFingerprint.data;
-    const relaxed = t.sampleLooseFingerprint.data;
     const firstId = ids.firstId[ci]!;
-    for (let s = 0; s < t.samples; s++) {
-      const at = counts[topBucket(exact[s]!)]!++;
-      print[at] = exact[s]!;
-      leg[at] = firstId + t.sampleLeg.data[s]!;
-      ts[at] = t.sampleTs.data[s]!;
-      flag[at] = t.sampleWay.data[s]! | (t.sampleTtl.data[s]! << 3) | (ci << CAPTURE_SHIFT);
-      loosePrint[at] = relaxed[s]!;
+    const captureBits = ci << CAPTURE_SHIFT;
+    for (let from = 0; from < c.legs.samples; from += FILING_CHUNK) {
+      const n = chunk.read(c.legs, from);
+      const { print: exact, loosePrint: relaxed, leg: legOf, ts: time, way, ttl } = chunk;
+      for (let s = 0; s < n; s++) {
+        const at = counts[topBucket(exact[s]!)]!++;
+        print[at] = exact[s]!;
+        leg[at] = firstId + legOf[s]!;
+        ts[at] = time[s]!;
+        flag[at] = way[s]! | (ttl[s]! << 3) | captureBits;
+        loosePrint[at] = relaxed[s]!;
+      }
     }
-    t.dropSamples();
+    c.legs.dropSamples();
   });
   sortWithinBuckets(starts, print, [leg, ts, flag, loosePrint], scratch);
   return rows;
+}
+
+/**
+ * Sampled packets filed per step: the leg tables keep them in resizable buffers, which V8 reads
+ * element by element at ~2.5× a plain array's cost; a block copy into plain arrays does not pay
+ * it, and 16 384 rows of them stay in cache.
+ */
+const FILING_CHUNK = 1 << 14;
+
+/** One step of a leg table's sampled packets, copied into plain arrays. */
+class FilingChunk {
+  readonly print = new Uint32Array(FILING_CHUNK);
+  readonly loosePrint = new Uint32Array(FILING_CHUNK);
+  readonly leg = new Int32Array(FILING_CHUNK);
+  readonly ts = new Float64Array(FILING_CHUNK);
+  readonly way = new Uint8Array(FILING_CHUNK);
+  readonly ttl = new Uint8Array(FILING_CHUNK);
+
+  /** Copies the prints of samples [from, from + FILING_CHUNK) (fewer at the end); returns how many. */
+  readPrints(t: LegTable, from: number): number {
+    const n = Math.min(FILING_CHUNK, t.samples - from);
+    this.print.set(t.sampleFingerprint.data.subarray(from, from + n));
+    return n;
+  }
+
+  /** Copies every column of those samples; returns how many. */
+  read(t: LegTable, from: number): number {
+    const n = this.readPrints(t, from);
+    this.loosePrint.set(t.sampleLooseFingerprint.data.subarray(from, from + n));
+    this.leg.set(t.sampleLeg.data.subarray(from, from + n));
+    this.ts.set(t.sampleTs.data.subarray(from, from + n));
+    this.way.set(t.sampleWay.data.subarray(from, from + n));
+    this.ttl.set(t.sampleTtl.data.subarray(from, from + n));
+    return n;
+  }
 }
 
 /**
@@ -652,13 +693,17 @@ function addEvidence(
 
   function forEachGroup(visit: (start: number, end: number) => void): void {
     let nextReport = 0;
-    for (let start = 0; start < total; ) {
+    // In locals: read through the closure, finding the groups' ends took ~17 ns a row.
+    const keys = sorted;
+    const rowCount = total;
+    for (let start = 0; start < rowCount; ) {
       if (progress !== undefined && start >= nextReport) {
         progress.report((progress.base + start) / progress.units);
         nextReport = start + REPORT_EVERY;
       }
+      const key = keys[start]!;
       let end = start + 1;
-      while (end < total && sorted[end] === sorted[start]) end++;
+      while (end < rowCount && keys[end] === key) end++;
       if (end - start > 1) visit(start, end);
       start = end;
     }
