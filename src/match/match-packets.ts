@@ -409,6 +409,8 @@ function addEvidence(
   /** Per capture: its first occurrence and how many it has in the current group. */
   const firstOcc = new Int32Array(captureCount);
   const occCount = new Int32Array(captureCount);
+  /** Per capture: spacing() in the current group, NaN until asked. */
+  const spacingOf = new Float64Array(captureCount).fill(NaN);
   const touched: number[] = [];
 
   /** Splits group [start, end) into occurrences per capture (entries sorted by capture, then time). */
@@ -492,7 +494,10 @@ function addEvidence(
   }
 
   function startOccurrences(): void {
-    for (const c of touched) occCount[c] = 0;
+    for (const c of touched) {
+      occCount[c] = 0;
+      spacingOf[c] = NaN;
+    }
     touched.length = 0;
     occurrences = 0;
   }
@@ -715,10 +720,13 @@ function addEvidence(
     return Number.isNaN(off) || Math.abs(delta - off) <= tolerance;
   }
 
-  /** The smallest time between consecutive occurrences at capture c (Infinity with one). */
+  /** The smallest time between consecutive occurrences at capture c (Infinity with one); once per capture and group (spacingOf). */
   function spacing(c: number): number {
+    const known = spacingOf[c]!;
+    if (!Number.isNaN(known)) return known;
     let least = Infinity;
     for (let o = firstOcc[c]! + 1; o < firstOcc[c]! + occCount[c]!; o++) least = Math.min(least, occTime[o]! - occTime[o - 1]!);
+    spacingOf[c] = least;
     return least;
   }
 
@@ -844,26 +852,39 @@ function addEvidence(
    * one leg is the k-th of the others: a request and its reply pass every point in that order.
    */
   function describeOccurrences(): void {
+    // The group's arrays in locals: this runs once per occurrence, tens of thousands per group of a replay.
+    const positions = order;
+    const legOf = leg;
+    const laneOf = legPoint;
+    const rankOf = rank;
     for (let o = 0; o < occurrences; o++) {
       const a = occStart[o]!;
       const b = occEnd[o]!;
+      if (b - a === 1) {
+        // One copy: alone in its lane, the first of its leg.
+        rankOf[a] = 0;
+        occCrowded[o] = 0;
+        occLegCount[o] = 1;
+        continue;
+      }
       let crowdedHere = b - a > MAX_COPIES;
       let count = 0;
       for (let x = a; x < b && !crowdedHere; x++) {
-        const lx = leg[order[x]!]!;
-        const px = legPoint[lx]!;
+        const lx = legOf[positions[x]!]!;
+        const px = laneOf[lx]!;
+        const single = oneInterface[px]!;
         let before = 0;
         let total = 0;
         for (let y = a; y < b; y++) {
-          const ly = leg[order[y]!]!;
+          const ly = legOf[positions[y]!]!;
           if (ly === lx) {
             if (y < x) before++;
             total++;
-          } else if (oneInterface[px] && legPoint[ly] === px) {
+          } else if (single && laneOf[ly] === px) {
             crowdedHere = true;
           }
         }
-        rank[x] = before;
+        rankOf[x] = before;
         if (x === a) count = total;
         else if (count !== total) count = -1;
       }
