@@ -9,7 +9,9 @@
 //    `cat FILE`, natpath's reader alone, reader + decoder, `natpath decode --summary` end to end,
 //    pcap-parser, `tcpdump -nr FILE -q`, and tshark on a slice (`-c`): wall time, packets/s, MB/s,
 //    peak RSS (/usr/bin/time -v, else the child's resourceUsage), and ratios to natpath.
-// 3. Prints a table and writes the numbers as JSON (BENCH_JSON, default <tmp>/natpath-bench.json).
+// 3. Start-up: `node -e 0` and natpath's shortest commands, CPU per process, alternated
+//    (BENCH_START_UP_RUNS, default 21; bench/start-up.mjs).
+// 4. Prints a table and writes the numbers as JSON (BENCH_JSON, default <tmp>/natpath-bench.json).
 //
 // Sizes: issue 3 asks for >= 10 M small packets and >= 1 GB of large ones; at those sizes Node's
 // start-up (~0.2 s) is a few % of a run instead of a third of it. Whole bench: ~2-3 minutes.
@@ -32,6 +34,7 @@ import { measure, median } from './runs.mjs';
 import { printRulesBench, runRulesBench } from './rules.mjs';
 import { printNftRulesBench, runNftRulesBench } from './nft-rules.mjs';
 import { printScalingBench, runScalingBench } from './scaling.mjs';
+import { printStartUpBench, runStartUpBench } from './start-up.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus');
@@ -275,6 +278,16 @@ checkFlowCounts('mixed', results.mixed.rows);
 printSuite('small packets', small, results.small.rows);
 printSuite('large packets', large, results.large.rows);
 printSuite('mixed packets (500–1 514 B)', mixed, results.mixed.rows);
+// What each of the runs above paid before reading its first packet (issue 15: start-up and exit).
+const startUpDir = join(tmpdir(), 'natpath-bench-start-up');
+rmSync(startUpDir, { recursive: true, force: true });
+mkdirSync(startUpDir, { recursive: true });
+const tinyInHost = join(ROOT, 'samples', 'pod-egress-natgw', 'partner', 'capture.pcap');
+const tinyAlone = join(startUpDir, 'capture.pcap');
+writeFileSync(tinyAlone, readFileSync(tinyInHost));
+results.startUp = runStartUpBench({ node, cli, tinyAlone, tinyInHost, runs: Number(process.env.BENCH_START_UP_RUNS ?? 21) });
+rmSync(startUpDir, { recursive: true, force: true });
+printStartUpBench(results.startUp);
 if (PARTS.has('analyze')) {
   results.analyze = runAnalyzeBench({ largeFile, node, cli, measure, median, runs: RUNS });
   printAnalyzeBench(results.analyze);

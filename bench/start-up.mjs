@@ -15,7 +15,7 @@ function childCpuMs(timesOutput) {
   return parts[0] + parts[1];
 }
 
-function measure(commands, runs) {
+export function measure(commands, runs) {
   const cpu = commands.map(() => []);
   const wall = commands.map(() => []);
   for (let i = 0; i < runs; i++) {
@@ -28,6 +28,40 @@ function measure(commands, runs) {
   }
   const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   return commands.map((command, k) => ({ command, cpuMedianMs: median(cpu[k]), cpuMinMs: Math.min(...cpu[k]), wallMedianMs: median(wall[k]) }));
+}
+
+/**
+ * The bench's start-up part (`npm run bench`): Node alone, then natpath's shortest commands, in one
+ * alternated loop. When the environment sets NODE_EXTRA_CA_CERTS, Node parses that file at every
+ * start before any JavaScript runs; a row without it shows what that costs (the C reference pays nothing of it).
+ */
+export function runStartUpBench({ node, cli, tinyAlone, tinyInHost, runs }) {
+  const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+  const rows = [
+    ['Node alone: node -e 0', `${q(node)} -e 0`],
+    ...(process.env.NODE_EXTRA_CA_CERTS ? [['Node alone without NODE_EXTRA_CA_CERTS', `env -u NODE_EXTRA_CA_CERTS ${q(node)} -e 0`]] : []),
+    ['natpath --version', `${q(node)} ${q(cli)} --version`],
+    ['natpath decode --summary, 4 KB capture alone in a folder', `${q(node)} ${q(cli)} decode ${q(tinyAlone)} --summary`],
+    ['natpath decode --summary, 4 KB capture in its host folder', `${q(node)} ${q(cli)} decode ${q(tinyInHost)} --summary`],
+  ];
+  // A command that fails would be timed as a fast one: each must succeed once first.
+  for (const [name, command] of rows) {
+    const r = spawnSync('bash', ['-c', command], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`start-up: ${name} failed (${r.status}): ${r.stderr.slice(-300)}`);
+  }
+  const measured = measure(rows.map(([, command]) => command), runs);
+  return rows.map(([name], k) => ({ name, runs, cpuMedianMs: measured[k].cpuMedianMs, cpuMinMs: measured[k].cpuMinMs, wallMedianMs: measured[k].wallMedianMs }));
+}
+
+export function printStartUpBench(rows) {
+  const node = rows[0];
+  console.log(`\n## Start-up: CPU of each process (user + sys), ${node.runs} runs alternated`);
+  console.log('| command | CPU median ms | CPU min ms | above Node alone (median / min) | wall median ms |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) {
+    const above = r === node ? '' : `${(r.cpuMedianMs - node.cpuMedianMs).toFixed(0)} / ${(r.cpuMinMs - node.cpuMinMs).toFixed(0)}`;
+    console.log(`| ${r.name} | ${r.cpuMedianMs.toFixed(0)} | ${r.cpuMinMs.toFixed(0)} | ${above} | ${r.wallMedianMs.toFixed(0)} |`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

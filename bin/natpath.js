@@ -15,7 +15,14 @@ const { Script } = require('node:vm');
 
 const scriptPath = join(__dirname, '..', 'dist', 'bundle', 'natpath.cjs');
 const cachePath = `${scriptPath}.cache`;
-const script = readFileSync(scriptPath);
+let script;
+try {
+  script = readFileSync(scriptPath);
+} catch (err) {
+  // A clone whose build did not run (or failed): say what to do rather than print a stack.
+  process.stderr.write(`natpath: cannot read ${scriptPath} (${err.code ?? err.message}): run \`npm run build\` in ${join(__dirname, '..')}\n`);
+  process.exit(70);
+}
 const header = `natpath-code-cache 1 ${process.version} ${process.arch} ${script.length}\n`;
 const recording = process.env.NATPATH_WRITE_CODE_CACHE === '1';
 

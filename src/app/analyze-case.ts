@@ -20,7 +20,8 @@ import { learnFromSnapshots } from '../match/learn-host.js';
 import { sourcePortMatters } from '../match/explain-translations.js';
 import { RelatedErrors } from '../match/related-errors.js';
 import { FlowShapes } from '../match/flow-shapes.js';
-import { type LegFacts, type LinkedFlows, OrientedBy, linkLegs } from '../match/link-legs.js';
+import { type LinkedFlows, linkLegs } from '../match/link-legs.js';
+import { type LegFacts, OrientedBy } from '../match/leg-facts.js';
 import { CONNTRACK_NONE, ConntrackClients } from '../match/conntrack-orientation.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
 import { REPORT_EVERY_HEAVY, type ReportShare } from '../match/report-share.js';
@@ -198,7 +199,8 @@ function matchAcrossCaptures(inputs: CaseInputs, report: ReportShare | undefined
 
 /** Phase 3, clocks: each host's offset to the reference clock, from the pairs' time differences. */
 function estimateClocks(inputs: CaseInputs, matched: MatchedPackets, report: ReportShare | undefined): ClockOffset[] {
-  const hostOfLeg = (g: number) => inputs.captures[matched.ids.capture[g]!]!.host;
+  const hostOfLeg = new Uint16Array(matched.ids.count);
+  for (let g = 0; g < hostOfLeg.length; g++) hostOfLeg[g] = inputs.captures[matched.ids.capture[g]!]!.host;
   return estimateClockOffsets(
     inputs.hosts.map((h) => h.name),
     hostOfLeg,

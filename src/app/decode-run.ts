@@ -72,8 +72,9 @@ export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
     !mayUseWorker || mode !== 'auto'
       ? null
       : (packets: number, fileOffset: number): void => {
-          if (fileOffset > 0 && (packets * size) / fileOffset >= FLOW_WORKER_MIN_PACKETS) flows.startWorker(o.flowWorkerUrl);
-          else flows.countHere();
+          const expectedPackets = fileOffset > 0 ? (packets * size) / fileOffset : 0;
+          if (expectedPackets >= FLOW_WORKER_MIN_PACKETS) flows.startWorker(o.flowWorkerUrl);
+          else flows.countHere(expectedPackets / packets);
         };
   try {
     return await runDecodeCounting(o, view, new DecodeSummaryCounter(flows), started, decide);

@@ -8,6 +8,7 @@
 import { decodeArp } from './arp.js';
 import { decodeErspan } from './erspan.js';
 import { decodeEthernet } from './ethernet.js';
+import { decodeFastInner } from './fast-inner.js';
 import { decodeFast, Fast } from './fast-path.js';
 import { decodeGeneve } from './geneve.js';
 import { decodeGre } from './gre.js';
@@ -92,7 +93,9 @@ export function decodePacket(
   let at = off;
   let limit = frameEnd;
   if (fast === Fast.TUNNEL) {
-    // The fast path took the outer layers of a VXLAN packet: the inner frame goes on from here.
+    // The fast path took the outer layers of a VXLAN or Geneve packet: the inner frame or packet
+    // goes on from here, by its own fast path when it is a plain one (every byte of it captured).
+    if (decodeFastInner(out.nextLayer, buf, out.nextOff, out.nextEnd, out)) return finish(out);
     layer = out.nextLayer;
     at = out.nextOff;
     limit = out.nextEnd;

@@ -14,21 +14,21 @@ import { EtherType, Has, Next, Tunnel } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { DecodeStatus, Reason } from './status.js';
 
-const enum GeneveField {
+export const enum GeneveField {
   VER_OPTLEN = 0,
   FLAGS = 1,
   PROTOCOL = 2,
   VNI = 4,
   HEADER_LEN = 8,
 }
-const OPTION_UNIT = 4;
+export const GENEVE_OPTION_UNIT = 4;
 
 export function decodeGeneve(buf: Uint8Array, off: number, end: number, out: PacketView): DecodeStatus {
   let st = out.room(off, GeneveField.HEADER_LEN, end, Reason.GENEVE_CUT, Reason.GENEVE_TOO_SHORT);
   if (st !== DecodeStatus.Ok) return st;
   const verOptLen = u8(buf, off + GeneveField.VER_OPTLEN);
   if (verOptLen >>> 6 !== 0) return out.fail(Reason.GENEVE_VERSION_UNSUPPORTED, off);
-  const headerLen = GeneveField.HEADER_LEN + (verOptLen & 0x3f) * OPTION_UNIT;
+  const headerLen = GeneveField.HEADER_LEN + (verOptLen & 0x3f) * GENEVE_OPTION_UNIT;
   st = out.room(off, headerLen, end, Reason.GENEVE_CUT, Reason.GENEVE_OPTIONS_OVERFLOW);
   if (st !== DecodeStatus.Ok) return st;
   const proto = u16(buf, off + GeneveField.PROTOCOL);

@@ -37,6 +37,8 @@ export interface CaptureLegs {
 }
 
 const NFLOG_LINK_TYPE = 239;
+/** Capture points found by a scan of their keys before the Map (see pointOf). */
+const SCANNED_POINTS = 8;
 /** Above every `interfaceIndex * 2^32 + ifindex` key, below 2^53 with a 32-bit hash * 2^16. */
 const NFLOG_KEY_BASE = 2 ** 52;
 
@@ -86,12 +88,24 @@ export async function collectLegs(
   // variable holding a fraction is a new heap number at every assignment.
   const span = Float64Array.of(Infinity, -Infinity);
 
+  // Each point's key, in point order: an `any` capture switches point at nearly every packet (the
+  // same packet at the pod's veth, the bridge, the uplink), and a scan of a few numbers costs
+  // less than a Map look-up of a fractional key.
+  const pointKeys = new Float64Array(SCANNED_POINTS);
   const pointOf = (r: PacketRecord): number => {
     const nflog = r.linkType === NFLOG_LINK_TYPE;
     const ifIndex = r.linkType === LinkType.LINUX_SLL2 || nflog ? view.ifIndex : -1;
     // NFLOG: each rule prefix is its own capture point (the rule that copied the packet says where it was).
     const key = nflog ? NFLOG_KEY_BASE + nflogPrefixHash(view) * 0x1_0000 + ((ifIndex + 1) & 0xffff) : r.interfaceIndex * 0x1_0000_0000 + (ifIndex + 1);
     if (key === lastKey) return lastPoint;
+    const scanned = points.length < SCANNED_POINTS ? points.length : SCANNED_POINTS;
+    for (let i = 0; i < scanned; i++) {
+      if (pointKeys[i] === key) {
+        lastKey = key;
+        lastPoint = i;
+        return i;
+      }
+    }
     let point = pointByKey.get(key);
     if (point === undefined) {
       point = points.length;
@@ -99,6 +113,7 @@ export async function collectLegs(
       const name = nflog ? nflogLabel(view) : null;
       points.push({ index: point, fileInterface: r.interfaceIndex, ifIndex, name, linkType: r.linkType, packets: 0 });
       pointByKey.set(key, point);
+      if (point < SCANNED_POINTS) pointKeys[point] = key;
     }
     lastKey = key;
     lastPoint = point;
@@ -152,32 +167,38 @@ export async function collectLegs(
   return { file: displayPath, points, legs, read, packets, nonIp, damaged, firstTs: span[0]!, lastTs: span[1]!, diagnostics };
 }
 
-/** Copies the flow depth's addresses, ports, protocol and tunnel into the reused input. */
+/**
+ * Copies the flow depth's addresses, ports, protocol and tunnel into the reused input. `d` is the
+ * flow depth (in range), so its field bits are read once, not through a bounds-checked hasField
+ * per field.
+ */
 function fillInput(input: LegInput, view: PacketView, d: number): void {
+  const has = view.has[d]!;
   const version = view.ipVersion[d]!;
   input.ipVersion = version;
-  input.proto = view.l4ProtoAt(d) < 0 ? view.ipProto[d]! : view.l4Proto[d]!;
+  const proto = (has & Has.L4) !== 0 ? view.l4Proto[d]! : view.ipProto[d]!;
+  input.proto = proto;
   copyAddresses(view, d, input.src, input.dst);
-  const ports = view.hasField(d, Has.PORTS);
+  const ports = (has & Has.PORTS) !== 0;
   input.srcPort = ports ? view.srcPort[d]! : 0;
   input.dstPort = ports ? view.dstPort[d]! : 0;
   // ICMP echo: the identifier plays the role of a port (conntrack and NAT treat it so).
-  if (!ports && view.hasField(d, Has.ICMP_QUERY)) {
+  if (!ports && (has & Has.ICMP_QUERY) !== 0) {
     input.srcPort = view.icmpId[d]!;
     input.dstPort = view.icmpId[d]!;
   }
-  input.tcpFlags = view.hasField(d, Has.TCP_FLAGS) ? view.tcpFlags[d]! : -1;
-  input.opensBy = view.hasField(d, Has.ICMP) ? icmpOpener(version, view.icmpType[d]!) : -1;
-  input.tcpSeq = view.tcpSeqAt(d);
+  input.tcpFlags = (has & Has.TCP_FLAGS) !== 0 ? view.tcpFlags[d]! : -1;
+  input.opensBy = (has & Has.ICMP) !== 0 ? icmpOpener(version, view.icmpType[d]!) : -1;
+  input.tcpSeq = (has & Has.TCP_SEQ) !== 0 ? view.tcpSeq[d]! : -1;
   input.fingerprint = view.fingerprintAt(d);
-  input.ipId = version === 4 ? view.ipIdAt(d) : -1;
-  input.looseFingerprint = input.proto === 6 ? looseFingerprint(view, d, version) : input.fingerprint;
+  input.ipId = version === 4 && (has & Has.IP_ID) !== 0 ? view.ipId[d]! : -1;
+  input.looseFingerprint = proto === 6 ? looseFingerprint(view, d, version, has) : input.fingerprint;
   input.ttl = view.ttl[d]!;
-  input.matchable = isDistinctive(view, d, version, input.proto, input.dst);
+  input.matchable = isDistinctive(view, d, version, proto, input.dst, has);
   fillQuote(input, view, d);
   const encap = view.encapType[d]!;
   input.encap = encap === Tunnel.ICMP_QUOTE || encap === Tunnel.ICMPV6_QUOTE ? 0 : encap;
-  input.vni = input.encap !== 0 && view.hasField(d, Has.ENCAP_ID) ? view.encapId[d]! : 0;
+  input.vni = input.encap !== 0 && (has & Has.ENCAP_ID) !== 0 ? view.encapId[d]! : 0;
   input.outerVersion = 0;
   if (input.encap !== 0) {
     // The tunnel's own addresses are the innermost IP header above this depth.
@@ -242,12 +263,12 @@ function icmpOpener(version: number, type: number): number {
  * A TCP packet without its sequence numbers: IPv4 ID, timestamp option, payload length and hash.
  * Some middleboxes (firewalls randomising ISNs, TCP proxies) shift seq/ack by a constant per flow.
  */
-function looseFingerprint(view: PacketView, d: number, version: number): number {
+function looseFingerprint(view: PacketView, d: number, version: number, has: number): number {
   // Signed reads and mixes (same bits): no heap number per packet (see fmix32i).
   let h = fmix32i(6 + 0x100);
-  h = mix32i(h, version === 4 ? view.ipIdAt(d) : -1);
-  h = mix32i(h, view.hasField(d, Has.TCP_TIMESTAMP) ? view.tsVal[d]! | 0 : -1);
-  h = mix32i(h, view.payloadLenAt(d));
+  h = mix32i(h, version === 4 && (has & Has.IP_ID) !== 0 ? view.ipId[d]! : -1);
+  h = mix32i(h, (has & Has.TCP_TIMESTAMP) !== 0 ? view.tsVal[d]! | 0 : -1);
+  h = mix32i(h, (has & Has.PAYLOAD) !== 0 ? view.payloadLen[d]! : -1);
   return mix32i(h, view.payloadHashAt(d));
 }
 
@@ -257,12 +278,12 @@ function looseFingerprint(view: PacketView, d: number, version: number): number 
  * reports repeat byte for byte on every host, and multicast is flooded, never NATed: matching
  * them would link unrelated legs.
  */
-function isDistinctive(view: PacketView, d: number, version: number, proto: number, dst: Uint32Array): boolean {
+function isDistinctive(view: PacketView, d: number, version: number, proto: number, dst: Uint32Array, has: number): boolean {
   if (version === 4 ? dst[0]! >>> 28 === 0xe : dst[0]! >>> 24 === 0xff) return false;
-  if (proto === 6) return view.hasField(d, Has.TCP_SEQ);
-  if (view.hasField(d, Has.ICMP_QUERY)) return true;
-  if (version === 4 && view.hasField(d, Has.IP_ID) && view.ipId[d] !== 0) return true;
-  return proto === 17 && view.payloadLenAt(d) >= 8;
+  if (proto === 6) return (has & Has.TCP_SEQ) !== 0;
+  if ((has & Has.ICMP_QUERY) !== 0) return true;
+  if (version === 4 && (has & Has.IP_ID) !== 0 && view.ipId[d] !== 0) return true;
+  return proto === 17 && (has & Has.PAYLOAD) !== 0 && view.payloadLen[d]! >= 8;
 }
 
 function copyAddresses(view: PacketView, d: number, src: Uint32Array, dst: Uint32Array): void {

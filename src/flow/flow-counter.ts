@@ -11,9 +11,17 @@ import { FlowTable, type FlowTotal } from './flow-table.js';
 export class FlowCounter {
   constructor(private sink: FlowTable | FlowRingWriter = new FlowTable()) {}
 
-  /** Counts on this thread from now on (the flows so far included) if no worker has started. */
-  countHere(): void {
-    if (this.sink instanceof FlowRingWriter && this.sink.countHere()) this.sink = this.sink.tableHere!;
+  /**
+   * Counts on this thread from now on (the flows so far included) if no worker has started.
+   * `growth`: how many times the packets so far the capture is expected to hold; the table is then
+   * sized once for the flows so far times that (flows never grow faster than packets), instead of
+   * doubling its way there.
+   */
+  countHere(growth = 1): void {
+    if (!(this.sink instanceof FlowRingWriter) || !this.sink.countHere()) return;
+    const table = this.sink.tableHere!;
+    this.sink = table;
+    if (growth > 1) table.reserve(Math.ceil(table.total().count * growth));
   }
 
   /** Hands the counting to a worker running `workerUrl` (see FlowRingWriter.startWorker). */

@@ -27,6 +27,8 @@ const SLOT_MASK = (1 << SLOT_BITS) - 1;
 /** Small table: from 2^12 slots (32 KiB) up to 2^19 (4 MiB, 393 216 flows). */
 const SMALL_FIRST_SLOTS = 1 << 12;
 const SMALL_MAX_SLOTS = 1 << 19;
+/** The most flows the small stage holds before it moves to the large one (3/4 of its slots). */
+const SMALL_MAX_FLOWS = (SMALL_MAX_SLOTS * 3) / 4;
 /** Linear probing slows down past 3/4 load; at that many flows the count stops (`saturated`). */
 export const MAX_FLOWS = ((1 << SLOT_BITS) * 3) / 4;
 
@@ -138,19 +140,44 @@ export class FlowTable {
     if (++this.stored * 4 >= (mask + 1) * 3) this.outgrowSmall();
   }
 
-  /** Doubles the small table, or moves its keys into the large one once it is SMALL_MAX_SLOTS. */
-  private outgrowSmall(): void {
-    const old = this.small!;
-    const size = (this.smallMask + 1) * 2;
-    this.stored = 0;
-    if (size > SMALL_MAX_SLOTS) {
-      this.small = null;
-      this.large = new Int32Array(1 << SLOT_BITS);
-      for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.insertLarge(old[i]! & SLOT_MASK, old[i + 1]!);
+  /**
+   * Sizes the table once for `flows` flows in all (an estimate; more still fit): the small stage
+   * grows straight to the slots they need, or the keys move to the large stage now if they will not
+   * fit the small one. Each doubling rehashes every flow so far into fresh pages; on a capture of
+   * ~300 000 flows the seven of them cost ~10 % of `decode --summary` (docs/performance.md).
+   */
+  reserve(flows: number): void {
+    if (this.small === null) return;
+    this.flush();
+    if (flows >= SMALL_MAX_FLOWS) {
+      this.moveToLarge();
       return;
     }
+    let size = this.smallMask + 1;
+    while (flows * 4 >= size * 3) size *= 2;
+    if (size > this.smallMask + 1) this.rehashSmall(size);
+  }
+
+  /** Doubles the small table, or moves its keys into the large one once it is SMALL_MAX_SLOTS. */
+  private outgrowSmall(): void {
+    const size = (this.smallMask + 1) * 2;
+    if (size > SMALL_MAX_SLOTS) this.moveToLarge();
+    else this.rehashSmall(size);
+  }
+
+  private rehashSmall(size: number): void {
+    const old = this.small!;
+    this.stored = 0;
     this.small = new Int32Array(2 * size);
     this.smallMask = size - 1;
     for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.insertSmall(old[i]!, old[i + 1]!);
+  }
+
+  private moveToLarge(): void {
+    const old = this.small!;
+    this.stored = 0;
+    this.small = null;
+    this.large = new Int32Array(1 << SLOT_BITS);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.insertLarge(old[i]! & SLOT_MASK, old[i + 1]!);
   }
 }

@@ -27,6 +27,43 @@ interface HostPairEstimates {
   twoWay: boolean;
 }
 
+/**
+ * Host pairs (low, high) numbered in the order first met; keyOf gives back low × 65536 + high. A
+ * table for the few hosts of a case, a Map beyond: a leg pair's host pair is looked up once.
+ */
+class HostPairNumbers {
+  private readonly table: Int32Array | null;
+  private readonly map = new Map<number, number>();
+  private readonly keys: number[] = [];
+
+  constructor(private readonly hosts: number) {
+    this.table = hosts <= TABLE_HOSTS ? new Int32Array(hosts * hosts).fill(-1) : null;
+  }
+
+  numberOf(low: number, high: number): number {
+    const key = low * 65536 + high;
+    if (this.table !== null) {
+      const at = low * this.hosts + high;
+      const known = this.table[at]!;
+      if (known >= 0) return known;
+      this.table[at] = this.keys.length;
+    } else {
+      const known = this.map.get(key);
+      if (known !== undefined) return known;
+      this.map.set(key, this.keys.length);
+    }
+    this.keys.push(key);
+    return this.keys.length - 1;
+  }
+
+  keyOf(number: number): number {
+    return this.keys[number]!;
+  }
+}
+
+/** Hosts up to which host pairs are numbered through a table (4 MB at most). */
+const TABLE_HOSTS = 1024;
+
 interface PairEstimate {
   offset: number;
   spread: number;
@@ -38,37 +75,38 @@ interface PairEstimate {
  * Offsets of every host relative to the best-connected one. `hostOfLeg` gives each global leg's
  * host index; `report` hears how far the two sweeps over the leg pairs are (the rest is per host pair).
  */
-export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) => number, pairs: PairEvidence, report?: ReportShare): ClockOffset[] {
-  // Per ordered host pair (low index first): the per-leg-pair estimates of clock(high) − clock(low),
-  // column-wise in typed arrays counted first (a busy case has one per connection and capture
-  // point pair: 700 000 at 64 000 connections, which growing number arrays held several times over).
-  const hostPairOf = (e: number): number => {
-    const ha = hostOfLeg(pairs.a.data[e]!);
-    const hb = hostOfLeg(pairs.b.data[e]!);
-    return ha === hb ? -1 : Math.min(ha, hb) * 65536 + Math.max(ha, hb);
-  };
-  const sizes = new Map<number, number>();
+export function estimateClockOffsets(hosts: string[], hostOfLeg: ArrayLike<number>, pairs: PairEvidence, report?: ReportShare): ClockOffset[] {
+  // Per host pair (low index first, numbered as first met): the per-leg-pair estimates of
+  // clock(high) − clock(low), column-wise in typed arrays counted first (a busy case has one per
+  // connection and capture point pair: 700 000 at 64 000 connections, which growing number
+  // arrays held several times over). The first sweep numbers each leg pair's host pair (−1: one
+  // host), the second reads that number back.
+  const hostPairs = new HostPairNumbers(hosts.length);
+  const hostPairOf = new Int32Array(pairs.count);
+  const sizes: number[] = [];
   const units = 2 * pairs.count;
+  const as = pairs.a.data;
+  const bs = pairs.b.data;
   for (let e = 0; e < pairs.count; e++) {
     if (report !== undefined && e % REPORT_EVERY === 0) report(e / units);
-    const key = hostPairOf(e);
-    if (key >= 0) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+    const ha = hostOfLeg[as[e]!]!;
+    const hb = hostOfLeg[bs[e]!]!;
+    const number = ha === hb ? -1 : hostPairs.numberOf(Math.min(ha, hb), Math.max(ha, hb));
+    hostPairOf[e] = number;
+    if (number >= 0) sizes[number] = (sizes[number] ?? 0) + 1;
   }
-  const byHostPair = new Map<number, HostPairEstimates>();
-  for (const [key, n] of sizes) {
-    byHostPair.set(key, { offsets: new Float64Array(n), spreads: new Float64Array(n), weights: new Float64Array(n), count: 0, twoWay: false });
-  }
+  const byHostPair: HostPairEstimates[] = sizes.map((n) => ({ offsets: new Float64Array(n), spreads: new Float64Array(n), weights: new Float64Array(n), count: 0, twoWay: false }));
   for (let e = 0; e < pairs.count; e++) {
     if (report !== undefined && e % REPORT_EVERY === 0) report((pairs.count + e) / units);
-    const key = hostPairOf(e);
-    if (key < 0) continue;
+    const number = hostPairOf[e]!;
+    if (number < 0) continue;
     const mLow = pairs.medians[2 * e]!;
     const mHigh = pairs.medians[2 * e + 1]!;
     const twoWay = pairs.sentBy(e, true) > 0 && pairs.sentBy(e, false) > 0;
     let offset = twoWay ? (mLow + mHigh) / 2 : Number.isNaN(mLow) ? mHigh : mLow;
     const spread = twoWay ? Math.abs(mLow - mHigh) / 2 : 0;
-    if (hostOfLeg(pairs.a.data[e]!) > hostOfLeg(pairs.b.data[e]!)) offset = -offset;
-    const list = byHostPair.get(key)!;
+    if (hostOfLeg[as[e]!]! > hostOfLeg[bs[e]!]!) offset = -offset;
+    const list = byHostPair[number]!;
     const i = list.count++;
     list.offsets[i] = offset;
     list.spreads[i] = spread;
@@ -79,7 +117,8 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: (leg: number) =
   report?.(1);
   const combined = new Map<number, PairEstimate>();
   const packetsPerHost = new Array<number>(hosts.length).fill(0);
-  for (const [key, list] of byHostPair) {
+  for (const [number, list] of byHostPair.entries()) {
+    const key = hostPairs.keyOf(number);
     // Selected in place, the spreads moved along so that each stays with its own offset: a copy
     // of the estimates came on top of matching's arrays not yet collected (docs/performance.md).
     const offset = selectWeightedQuantile(list.offsets, list.weights, 0.5, list.spreads);

@@ -35,7 +35,8 @@ describe('CLI start-up', () => {
     const { bundleEntries } = (await import(join(PROJECT_ROOT, 'scripts', 'bundle.mjs'))) as { bundleEntries: () => Record<string, string> };
     const entries = bundleEntries();
     // The workers natpath starts today; a new one is found by the same pattern.
-    expect(entries).toEqual({ 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js' });
+    expect(entries).toMatchObject({ 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js', 'collect-worker': 'dist/flow/collect-worker.js' });
+    expect(entries).not.toHaveProperty('natpath'); // the CLI is the CommonJS script, not an entry of the ES module bundle
     for (const name of Object.keys(entries)) expect(existsSync(join(PROJECT_ROOT, 'dist', 'bundle', `${name}.js`)), name).toBe(true);
     expect(readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8')).toContain("'natpath.cjs'");
     const script = readFileSync(join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs'));
@@ -95,6 +96,22 @@ describe('CLI start-up', () => {
       const absent = help();
       expect(absent.stderr).toBe(said('absent'));
       expect(absent.stdout).toBe(original.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says to build when the script is missing, instead of a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natpath-unbuilt-'));
+    try {
+      for (const f of ['bin/natpath.js', 'bin/package.json']) {
+        mkdirSync(dirname(join(dir, f)), { recursive: true });
+        copyFileSync(join(PROJECT_ROOT, f), join(dir, f));
+      }
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8' });
+      expect(r.status).toBe(70);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'natpath.cjs')} (ENOENT): run \`npm run build\` in ${dir}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

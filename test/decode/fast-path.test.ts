@@ -10,11 +10,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/read-capture-file.js';
+import { decodeFastInner } from '../../src/decode/fast-inner.js';
 import { decodeFast, Fast } from '../../src/decode/fast-path.js';
-import { decodePacket, NO_DECLARED_END, PacketView } from '../../src/decode/index.js';
+import { decodePacket, Has, NO_DECLARED_END, PacketView } from '../../src/decode/index.js';
 import { loadIndex } from '../capture/oracle.js';
 import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
-import { be16, be32, cat, eth, icmp, ip4, ipv4, ipv6, ipv6Ext, ipv6Frag, linuxSynOptions, sll2, tcp, udp } from './build-packet.js';
+import { be16, be32, cat, eth, geneve, icmp, ip4, ipv4, ipv6, ipv6Ext, ipv6Frag, linuxSynOptions, sll2, tcp, udp, vlanTag, vxlan } from './build-packet.js';
 import { guardedBuffer } from './decode-helpers.js';
 import { LINK, SAMPLE_PACKETS } from './sample-packets.js';
 
@@ -75,6 +76,10 @@ class Pair {
   accepted = 0;
   /** Of `accepted`, the IPv6 packets. */
   acceptedIpv6 = 0;
+  /** Of `accepted`, the IPv4 fragments. */
+  acceptedFragments = 0;
+  /** Tunnelled packets whose inner frame or packet the fast path took too (decodeFastInner). */
+  acceptedInner = 0;
 
   constructor() {
     this.slow.fastPath = false;
@@ -84,10 +89,13 @@ class Pair {
   decode(linkType: number, buf: Uint8Array, off: number, end: number, origLength: number): string | null {
     this.probe.begin(linkType, buf, off, end, origLength);
     const frameEnd = origLength < 0 ? NO_DECLARED_END : Math.max(off + origLength, end);
-    if (decodeFast(linkType, buf, off, end, frameEnd, this.probe) !== Fast.NOT_TAKEN) {
+    const fast = decodeFast(linkType, buf, off, end, frameEnd, this.probe);
+    if (fast !== Fast.NOT_TAKEN) {
       this.accepted++;
       if (this.probe.ipVersion[0] === 6) this.acceptedIpv6++;
+      if (this.probe.ipVersion[0] === 4 && this.probe.hasField(0, Has.FRAGMENT)) this.acceptedFragments++;
     }
+    if (fast === Fast.TUNNEL && decodeFastInner(this.probe.nextLayer, buf, this.probe.nextOff, this.probe.nextEnd, this.probe)) this.acceptedInner++;
     const seed = Math.imul(this.packets + 1, 0x85ebca6b);
     scramble(this.fast, seed);
     scramble(this.slow, seed);
@@ -235,6 +243,8 @@ describe('fast path = general path, whole view', () => {
       { numRuns: 20_000 },
     );
     expect(pair.accepted).toBeGreaterThan(1_000);
+    expect(pair.acceptedFragments).toBeGreaterThan(100);
+    console.log(`fast path vs general: built IPv4 ${pair.packets} packets compared, ${pair.accepted} taken by the fast path (${pair.acceptedFragments} fragments)`);
   }, 120_000);
 
   const ipv6Packet = fc.record({
@@ -323,6 +333,89 @@ describe('fast path = general path, whole view', () => {
     console.log(`fast path vs general: built IPv6 ${pair.packets} packets compared, ${pair.acceptedIpv6} IPv6 taken by the fast path`);
   }, 120_000);
 
+  // Tunnels: the outer layers (IPv4 or IPv6, UDP to a VXLAN or Geneve port, the tunnel header)
+  // and the inner frame or packet, each field near the checks of decodeFast and decodeFastInner.
+  const tunnelPacket = fc.record({
+    sll: fc.boolean(),
+    outerV6: fc.boolean(),
+    outerMf: often(false, true),
+    outerTotalDelta: often(0, -1, 1),
+    dport: often(4789, 8472, 6081, 4789, 6081, 51820, 80),
+    sport: fc.constantFrom(40000, 53, 51820),
+    outerUdpLenDelta: often(0, -1, 1, -100),
+    vxlanFlags: often(0x08, 0x00, 0x88),
+    geneveVersion: often(0, 1),
+    geneveOptWords: often(0, 1, 3, 63),
+    geneveProto: often(0x6558, 0x0800, 0x86dd, 0x0806, 0x1234),
+    innerEtherType: often(0x0800, 0x86dd, 0x8100, 0x0806, 0x05dc),
+    innerV6: fc.boolean(),
+    innerProto: fc.constantFrom(6, 6, 17, 17, 1, 58, 89, 47, 4, 51, 0, 44),
+    innerIhl: often(5, 6, 4),
+    innerMf: often(false, true),
+    innerFragOffset: often(0, 8),
+    innerTotalDelta: often(0, -1, 1, 40, -30),
+    innerZeroLen: often(false, true),
+    innerDport: often(80, 53, 4789, 6081),
+    icmpType: fc.constantFrom(8, 0, 3, 11, 128, 129, 1, 135),
+    ...upperLayerFields,
+  });
+
+  it('built tunnelled packets near every check (fast-check)', () => {
+    const pair = new Pair();
+    fc.assert(
+      fc.property(tunnelPacket, (p) => {
+        const payload = Array.from(p.payload);
+        let l4: number[];
+        if (p.innerProto === 6) {
+          const options = p.tcpOptions === 'syn' ? cat(linuxSynOptions(1460, 7, 9, 7), [0]) : p.tcpOptions === 'bad' ? [2, 9, 0, 0] : [];
+          l4 = tcp({ sport: 33000, dport: p.innerDport, seq: 0x01020304, ack: 0xfffffffe, flags: 0x18, options, dataOffset: p.dataOffset === 5 ? undefined : p.dataOffset }, payload);
+        } else if (p.innerProto === 17) {
+          const len = p.zeroUdpLen ? 0 : (8 + payload.length + p.udpLenDelta) & 0xffff;
+          l4 = udp({ sport: 33000, dport: p.innerDport, length: len }, payload);
+        } else if (p.innerProto === 1 || p.innerProto === 58) {
+          l4 = icmp(p.icmpType, 0, cat(be16(0x77), be16(3)), payload);
+        } else {
+          l4 = payload;
+        }
+        const inner = p.innerV6
+          ? ipv6({ nextHeader: p.innerProto, payloadLen: p.innerZeroLen ? 0 : (l4.length + p.innerTotalDelta) & 0xffff, flowLabel: 0xabcde, trafficClass: 0x28 }, l4)
+          : ipv4(
+              {
+                proto: p.innerProto,
+                src: '172.16.0.9',
+                dst: '172.16.9.1',
+                ihl: p.innerIhl,
+                options: p.innerIhl > 5 ? new Array<number>((p.innerIhl - 5) * 4).fill(1) : [],
+                mf: p.innerMf,
+                fragOffset: p.innerFragOffset,
+                totalLen: p.innerZeroLen ? 0 : (20 + (p.innerIhl > 5 ? (p.innerIhl - 5) * 4 : 0) + l4.length + p.innerTotalDelta) & 0xffff,
+              },
+              l4,
+            );
+        const innerType = p.innerV6 ? 0x86dd : 0x0800;
+        const innerFrame = p.innerEtherType === 0x8100 ? eth(0x8100, vlanTag(7, innerType, inner)) : eth(p.innerEtherType === 0x0800 || p.innerEtherType === 0x86dd ? innerType : p.innerEtherType, inner);
+        const geneveCarriesIp = p.geneveProto === 0x0800 || p.geneveProto === 0x86dd;
+        const body =
+          p.dport === 6081
+            ? geneve(0x123456, geneveCarriesIp ? innerType : p.geneveProto, geneveCarriesIp ? inner : innerFrame, new Array<number>(p.geneveOptWords * 4).fill(3), p.geneveVersion)
+            : vxlan(0x123456, innerFrame, p.vxlanFlags);
+        const outerUdp = udp({ sport: p.sport, dport: p.dport, length: (8 + body.length + p.outerUdpLenDelta) & 0xffff }, body);
+        const outer = p.outerV6
+          ? ipv6({ nextHeader: 17, payloadLen: (outerUdp.length + p.outerTotalDelta) & 0xffff }, outerUdp)
+          : ipv4({ proto: 17, mf: p.outerMf, totalLen: (20 + outerUdp.length + p.outerTotalDelta) & 0xffff }, outerUdp);
+        const outerType = p.outerV6 ? 0x86dd : 0x0800;
+        const frame = cat(p.sll ? sll2(4, 2, outerType, outer) : eth(outerType, outer), new Array<number>(p.padding).fill(0));
+        const capLength = p.cut === undefined ? frame.length : Math.min(frame.length - 1 - (p.cut % 40), frame.length);
+        const origLength = p.origExtra === -2 ? -1 : p.origExtra === -1 ? capLength : frame.length + p.origExtra;
+        const { buf, off, end } = guardedBuffer(frame, capLength);
+        expect(pair.decode(p.sll ? LINK.SLL2 : LINK.ETHERNET, buf, off, end, origLength)).toBeNull();
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(pair.acceptedInner).toBeGreaterThan(1_000);
+    console.log(`fast path vs general: built tunnelled ${pair.packets} packets compared, ${pair.accepted} outer layers and ${pair.acceptedInner} inner ones taken by the fast path`);
+  }, 120_000);
+
   it('real packets with bytes changed or cut (fast-check)', () => {
     const pair = new Pair();
     const mutation = fc.record({
@@ -376,8 +469,13 @@ describe('fast path = general path, whole view', () => {
     expect(accepts(sll2(0, 2, 0x0800, ipv4({ proto: 6 }, seg)), LINK.SLL2)).toBe(true);
     expect(accepts(pkt({ proto: 17 }, udp({ sport: 1000, dport: 53 }, [0x12, 0x34])))).toBe(true);
     expect(accepts(pkt({ options: [1, 1, 1, 1] }))).toBe(false);
-    expect(accepts(pkt({ mf: true }))).toBe(false);
-    expect(accepts(pkt({ fragOffset: 8 }))).toBe(false);
+    // IPv4 fragments: the first one's TCP header decoded as clipped, a later one's bytes only.
+    expect(accepts(pkt({ mf: true }))).toBe(true);
+    expect(accepts(pkt({ fragOffset: 8 }))).toBe(true);
+    expect(accepts(pkt({ proto: 17, mf: true }, udp({ length: 3000 }, [1, 2, 3])))).toBe(true); // UDP ends with the fragment
+    expect(accepts(pkt({ mf: true, options: [1, 1, 1, 1] }))).toBe(false);
+    expect(accepts(pkt({ mf: true, totalLen: 0 }))).toBe(false);
+    expect(accepts(pkt({ mf: true, proto: 1 }, icmp(3, 4, be32(1500), ipv4({ proto: 6 }, seg))))).toBe(false); // an error quotes a datagram
     expect(accepts(pkt({ totalLen: 0 }))).toBe(false);
     expect(accepts(pkt({ totalLen: 200 }))).toBe(false);
     // VXLAN: the outer layers only, the inner frame is the driver's (Fast.TUNNEL).
@@ -386,7 +484,18 @@ describe('fast path = general path, whole view', () => {
     expect(decodeFast(LINK.ETHERNET, vx, 0, vx.length, vx.length, view)).toBe(Fast.TUNNEL);
     expect(view.depth).toBe(1);
     expect(accepts(pkt({ proto: 17 }, udp({ dport: 4789 }, [0, 0, 0, 0, 0, 0, 1, 0])))).toBe(false); // I flag clear
-    expect(accepts(pkt({ proto: 17 }, udp({ dport: 6081 }, [0, 0, 0x65, 0x58, 0, 0, 1, 0])))).toBe(false);
+    // Geneve: the outer layers when its version is 0 and it carries Ethernet, IPv4 or IPv6.
+    const tunnelOf = (frame: number[]): number => {
+      const b = Uint8Array.from(frame);
+      view.begin(LINK.ETHERNET, b, 0, b.length, b.length);
+      return decodeFast(LINK.ETHERNET, b, 0, b.length, b.length, view);
+    };
+    expect(tunnelOf(pkt({ proto: 17 }, udp({ dport: 6081 }, geneve(1, 0x6558, eth(0x0800, ipv4({ proto: 6 }, seg))))))).toBe(Fast.TUNNEL);
+    expect(tunnelOf(pkt({ proto: 17 }, udp({ dport: 6081 }, geneve(1, 0x0800, ipv4({ proto: 6 }, seg)))))).toBe(Fast.TUNNEL);
+    expect(tunnelOf(pkt({ proto: 17 }, udp({ dport: 6081 }, geneve(1, 0x0806, [0, 1]))))).toBe(Fast.NOT_TAKEN);
+    expect(tunnelOf(pkt({ proto: 17 }, udp({ dport: 6081 }, geneve(1, 0x6558, [], [], 1))))).toBe(Fast.NOT_TAKEN);
+    expect(tunnelOf(pkt({ proto: 17 }, udp({ dport: 6081 }, geneve(1, 0x6558, [], [1, 2, 3, 4]).slice(0, 10))))).toBe(Fast.NOT_TAKEN); // options past the datagram
+    expect(tunnelOf(pkt({ proto: 17, mf: true }, udp({ dport: 4789 }, vxlan(1, eth(0x0800, ipv4({ proto: 6 }, seg))))))).toBe(Fast.DONE); // a first fragment opens no tunnel
     expect(accepts(pkt({ proto: 17 }, udp({ sport: 51820, dport: 9 }, [4, 0, 0, 0])))).toBe(false);
     expect(accepts(eth(0x8100, cat(be16(5), be16(0x0800), ipv4({ proto: 6 }, seg))))).toBe(false);
     // IPv6: no extension header, not a tunnel port, not an ICMPv6 error, all declared bytes captured.
@@ -401,7 +510,28 @@ describe('fast path = general path, whole view', () => {
     expect(accepts(pkt6({ payloadLen: 0 }))).toBe(false);
     expect(accepts(pkt6({ payloadLen: 200 }))).toBe(false);
     expect(accepts(pkt6({ nextHeader: 17 }, udp({ dport: 4789 }, [8, 0, 0, 0, 0, 0, 1, 0])))).toBe(false);
+    expect(tunnelOf(pkt6({ nextHeader: 17 }, udp({ dport: 4789 }, vxlan(9, eth(0x86dd, ipv6({ nextHeader: 6 }, seg))))))).toBe(Fast.TUNNEL);
     expect(accepts(pkt6({ nextHeader: 17 }, udp({ sport: 51820, dport: 9 }, [4, 0, 0, 0])))).toBe(false);
     expect(ip4('10.0.0.1')).toBe(0x0a000001);
+  });
+
+  it('inside a tunnel: a plain inner packet is taken, nested tunnels, tags, fragments and options are not', () => {
+    const view = new PacketView();
+    const seg = tcp({}, [1, 2, 3]);
+    const innerTaken = (innerFrame: number[]): boolean => {
+      const b = Uint8Array.from(eth(0x0800, ipv4({ proto: 17 }, udp({ dport: 4789 }, vxlan(5, innerFrame)))));
+      view.begin(LINK.ETHERNET, b, 0, b.length, b.length);
+      expect(decodeFast(LINK.ETHERNET, b, 0, b.length, b.length, view)).toBe(Fast.TUNNEL);
+      return decodeFastInner(view.nextLayer, b, view.nextOff, view.nextEnd, view);
+    };
+    expect(innerTaken(eth(0x0800, ipv4({ proto: 6 }, seg)))).toBe(true);
+    expect(innerTaken(eth(0x86dd, ipv6({ nextHeader: 17 }, udp({ dport: 53 }, [1, 2]))))).toBe(true);
+    expect(innerTaken(eth(0x0800, ipv4({ proto: 89 }, [1, 2, 3, 4])))).toBe(true); // OSPF: recorded, not decoded
+    expect(innerTaken(eth(0x0800, ipv4({ proto: 17 }, udp({ dport: 4789 }, vxlan(6, eth(0x0800, ipv4({ proto: 6 }, seg)))))))).toBe(false);
+    expect(innerTaken(eth(0x8100, vlanTag(3, 0x0800, ipv4({ proto: 6 }, seg))))).toBe(false);
+    expect(innerTaken(eth(0x0800, ipv4({ proto: 6, mf: true }, seg)))).toBe(false);
+    expect(innerTaken(eth(0x0800, ipv4({ proto: 6, options: [1, 1, 1, 1] }, seg)))).toBe(false);
+    expect(innerTaken(eth(0x0800, ipv4({ proto: 6, totalLen: 200 }, seg)))).toBe(false);
+    expect(innerTaken(eth(0x0806, new Array<number>(28).fill(0)))).toBe(false);
   });
 });

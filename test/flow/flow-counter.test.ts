@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../../src/capture/read-capture-file.js';
 import { decodePacket, Has, PacketView } from '../../src/decode/index.js';
 import { FlowCounter } from '../../src/flow/flow-counter.js';
+import { FlowRingWriter } from '../../src/flow/flow-ring.js';
 import { MAX_FLOWS } from '../../src/flow/flow-table.js';
 import { CORPUS_ROOT, PROJECT_ROOT, NEEDS_CORPUS } from '../corpus.js';
 import { listCaptures } from '../capture/capture-files.js';
@@ -130,6 +131,32 @@ describe('FlowCounter', () => {
         counter.add(v);
       }
       expect(await counter.finish(), `${flows} flows`).toEqual({ count: flows, saturated: false });
+    }
+  });
+
+  it('counts exactly when the table is sized ahead (countHere with the expected growth), small or large', async () => {
+    // The decision after the first packets: no worker, the table sized for the flows so far times
+    // the expected growth: kept small, grown once, or moved to the large stage at once.
+    for (const [early, growth, later] of [
+      [100, 1, 5_000],
+      [3_000, 2, 10_000],
+      [2_000, 150, 250_000],
+      [3_000, 200, 450_000],
+      [393_216, 1.5, 1_000],
+    ] as const) {
+      const counter = new FlowCounter(new FlowRingWriter());
+      const v = ipv4View(0, 0, 0, 0);
+      const add = (i: number): void => {
+        setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
+        counter.add(v);
+        setIpv4Flow(v, 0xc0a80001, 0x0a000000 + (i >>> 16), 80, i & 0xffff);
+        counter.add(v);
+      };
+      for (let i = 0; i < early; i++) add(i);
+      counter.countHere(growth);
+      for (let i = 0; i < early + later; i++) add(i); // the early flows again, then new ones
+      expect(await counter.finish(), `${early} flows, ×${growth}, then ${later} more`).toEqual({ count: early + later, saturated: false });
+      counter.close();
     }
   });
 

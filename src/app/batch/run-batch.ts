@@ -63,6 +63,11 @@ export interface BatchRunRecord {
 
 export const SUMMARY_FILES = { ndjson: 'summary.ndjson', csv: 'summary.csv', run: 'batch.json' } as const;
 
+/** Threads one case may read its captures on: its share of the batch's, at least 1 (cases at once never oversubscribe the cores). */
+export function caseThreads(batchThreads: number, casesAtOnce: number): number {
+  return Math.max(1, Math.floor(batchThreads / casesAtOnce));
+}
+
 export async function runBatch(cases: readonly BatchCase[], options: BatchOptions): Promise<SummaryRow[]> {
   const startedAt = new Date();
   await mkdir(options.outDir, { recursive: true });
@@ -105,7 +110,7 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
     force: options.force,
     version: options.version,
     shard: shardText,
-    threads: Math.max(1, Math.floor((options.threads ?? 1) / workerCount)),
+    threads: caseThreads(options.threads ?? 1, workerCount),
   });
 
   const slots = Array.from({ length: workerCount }, async () => {
