@@ -166,7 +166,7 @@ export class LegCollector {
     try {
       return await collectLegs(task.path, task.displayPath, (offset) => this.progress(index, offset), task.openStream, task.tunnelPorts, task.size);
     } catch (err) {
-      return err as Error;
+      return err instanceof Error ? err : new Error(String(err));
     } finally {
       this.progress(index, task.size);
     }

@@ -16,7 +16,7 @@ async function collect({ index, task }: ToCollectWorker): Promise<void> {
     const legs = result.legs.toState();
     port.postMessage({ type: 'done', index, capture: { ...result, legs } } satisfies FromCollectWorker, LegTable.buffersOf(legs));
   } catch (err) {
-    port.postMessage({ type: 'failed', index, message: (err as Error).message } satisfies FromCollectWorker);
+    port.postMessage({ type: 'failed', index, message: err instanceof Error ? err.message : String(err) } satisfies FromCollectWorker);
   }
 }
 

@@ -95,24 +95,44 @@ export function estimateClockOffsets(hosts: string[], hostOfLeg: ArrayLike<numbe
     hostPairOf[e] = number;
     if (number >= 0) sizes[number] = (sizes[number] ?? 0) + 1;
   }
-  const byHostPair: HostPairEstimates[] = sizes.map((n) => ({ offsets: new Float64Array(n), spreads: new Float64Array(n), weights: new Float64Array(n), count: 0, twoWay: false }));
+  // The estimates of host pair k at [start[k], start[k + 1]) of three columns; run once per
+  // analyze over every pair, so the sweep reads columns, not objects.
+  const start = new Int32Array(sizes.length + 1);
+  for (let k = 0; k < sizes.length; k++) start[k + 1] = start[k]! + sizes[k]!;
+  const fill = start.slice(0, sizes.length);
+  const total = start[sizes.length]!;
+  const offsets = new Float64Array(total);
+  const spreads = new Float64Array(total);
+  const weights = new Float64Array(total);
+  const twoWays = new Uint8Array(sizes.length);
+  const medians = pairs.medians;
+  const fromLow = pairs.fromLow.data;
+  const fromHigh = pairs.fromHigh.data;
+  const shared = pairs.shared.data;
   for (let e = 0; e < pairs.count; e++) {
     if (report !== undefined && e % REPORT_EVERY === 0) report((pairs.count + e) / units);
     const number = hostPairOf[e]!;
     if (number < 0) continue;
-    const mLow = pairs.medians[2 * e]!;
-    const mHigh = pairs.medians[2 * e + 1]!;
-    const twoWay = pairs.sentBy(e, true) > 0 && pairs.sentBy(e, false) > 0;
+    const mLow = medians[2 * e]!;
+    const mHigh = medians[2 * e + 1]!;
+    // Shared packets sent by each end of a (pairs.sentBy).
+    const twoWay = fromLow[e]! > 0 && fromHigh[e]! > 0;
     let offset = twoWay ? (mLow + mHigh) / 2 : Number.isNaN(mLow) ? mHigh : mLow;
     const spread = twoWay ? Math.abs(mLow - mHigh) / 2 : 0;
     if (hostOfLeg[as[e]!]! > hostOfLeg[bs[e]!]!) offset = -offset;
-    const list = byHostPair[number]!;
-    const i = list.count++;
-    list.offsets[i] = offset;
-    list.spreads[i] = spread;
-    list.weights[i] = pairs.shared.data[e]!;
-    list.twoWay ||= twoWay;
+    const i = fill[number]!++;
+    offsets[i] = offset;
+    spreads[i] = spread;
+    weights[i] = shared[e]!;
+    if (twoWay) twoWays[number] = 1;
   }
+  const byHostPair: HostPairEstimates[] = sizes.map((n, k) => ({
+    offsets: offsets.subarray(start[k]!, start[k + 1]!),
+    spreads: spreads.subarray(start[k]!, start[k + 1]!),
+    weights: weights.subarray(start[k]!, start[k + 1]!),
+    count: n,
+    twoWay: twoWays[k] === 1,
+  }));
 
   report?.(1);
   const combined = new Map<number, PairEstimate>();
@@ -194,17 +214,32 @@ function selectWeightedQuantile(v: Float64Array, w: Float64Array, q: number, alo
     let i = lo;
     let lessWeight = 0;
     let equalWeight = 0;
+    // The swaps written out: this runs once per analyze, mostly before the JIT has optimized
+    // anything, where a call per element costs more than the element.
     while (i < gt) {
       const x = v[i]!;
+      let j: number;
       if (x < pivot) {
         lessWeight += w[i]!;
-        swap(v, w, along, i++, lt++);
+        j = lt++;
       } else if (x > pivot) {
-        swap(v, w, along, i, --gt);
+        j = --gt;
       } else {
         equalWeight += w[i]!;
         i++;
+        continue;
       }
+      v[i] = v[j]!;
+      v[j] = x;
+      const y = w[i]!;
+      w[i] = w[j]!;
+      w[j] = y;
+      if (along !== undefined) {
+        const z = along[i]!;
+        along[i] = along[j]!;
+        along[j] = z;
+      }
+      if (x < pivot) i++;
     }
     if (below + lessWeight >= target) {
       hi = lt;
@@ -230,18 +265,4 @@ function selectWeightedQuantile(v: Float64Array, w: Float64Array, q: number, alo
 
 function medianOfThree(a: number, b: number, c: number): number {
   return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-}
-
-function swap(v: Float64Array, w: Float64Array, along: Float64Array | undefined, i: number, j: number): void {
-  if (along !== undefined) {
-    const z = along[i]!;
-    along[i] = along[j]!;
-    along[j] = z;
-  }
-  const x = v[i]!;
-  v[i] = v[j]!;
-  v[j] = x;
-  const y = w[i]!;
-  w[i] = w[j]!;
-  w[j] = y;
 }

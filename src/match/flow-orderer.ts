@@ -148,7 +148,8 @@ export class FlowOrderer {
   /**
    * Orientation and transit time from the anchor along the best-supported edges, breadth first:
    * a leg's edges are taken most shared packets first (ties in pair order). Leaves each leg's
-   * edges in that order (what reads them afterwards does not depend on it).
+   * edges in that order (the votes and the order within a host do not depend on it: sums of
+   * whole numbers, at most one arc between two points).
    */
   private spreadFrom(anchor: number, n: number): void {
     const p = this.pairs;
@@ -166,11 +167,10 @@ export class FlowOrderer {
       const from = this.member[i]!;
       const start = this.edgeStart[i]!;
       const end = this.edgeStart[i + 1]!;
-      sortLikeArraySort(this.edge, start, end, this.mostSharedFirst);
+      this.sortMostSharedFirst(start, end);
       for (let k = start; k < end; k++) {
         const e = this.edge[k]!;
-        const j = this.slot[p.a.data[e] === from ? p.b.data[e]! : p.a.data[e]!]!;
-        this.edgeOther[k] = j;
+        const j = this.edgeOther[k]!;
         if (visited[j] === 1) continue;
         visited[j] = 1;
         const to = this.member[j]!;
@@ -245,7 +245,6 @@ export class FlowOrderer {
    */
   private orderByHost(n: number): void {
     const f = this.facts;
-    const p = this.pairs;
     const member = this.member;
     // The flow's hosts in order of appearance (a few), and each one's earliest position.
     let hostCount = 0;
@@ -270,17 +269,16 @@ export class FlowOrderer {
       // votes[x * hostCount + y] > 0: the y-th host is downstream of the x-th.
       if (this.votes.length < hostCount * hostCount) this.votes = new Float64Array(4 * hostCount * hostCount);
       const votes = this.votes;
-      votes.fill(0, 0, hostCount * hostCount);
+      for (let v = 0; v < hostCount * hostCount; v++) votes[v] = 0;
       for (let i = 0; i < n; i++) {
         const leg = member[i]!;
         for (let k = this.edgeStart[i]!; k < this.edgeStart[i + 1]!; k++) {
-          const e = this.edge[k]!;
-          // Each edge once: from its a end.
-          if (p.a.data[e] !== leg) continue;
+          // Each edge once: from its a end (a pair's a is its lower leg).
+          if (member[this.edgeOther[k]!]! < leg) continue;
           const x = this.hostOfLocal[i]!;
           const y = this.hostOfLocal[this.edgeOther[k]!]!;
           if (x === y) continue;
-          const vote = this.hostVote(e, this.clientLow[leg] === 1);
+          const vote = this.hostVote(this.edge[k]!, this.clientLow[leg] === 1);
           votes[x * hostCount + y]! += vote;
           votes[y * hostCount + x]! -= vote;
         }
@@ -309,8 +307,29 @@ export class FlowOrderer {
     }
   }
 
-  /** A leg's edges, most shared packets first (ties in pair order). */
-  private readonly mostSharedFirst = (x: number, y: number): number => this.pairs.shared.data[y]! - this.pairs.shared.data[x]!;
+  /**
+   * Sorts a leg's edges edge[start, end), their other ends along, most shared packets first,
+   * ties in pair order: a stable insertion sort, which gives the order Array.prototype.sort
+   * gave (counts compare consistently; a leg has a few edges).
+   */
+  private sortMostSharedFirst(start: number, end: number): void {
+    const shared = this.pairs.shared.data;
+    const edge = this.edge;
+    const other = this.edgeOther;
+    for (let k = start + 1; k < end; k++) {
+      const e = edge[k]!;
+      const o = other[k]!;
+      const count = shared[e]!;
+      let j = k - 1;
+      while (j >= start && shared[edge[j]!]! < count) {
+        edge[j + 1] = edge[j]!;
+        other[j + 1] = other[j]!;
+        j--;
+      }
+      edge[j + 1] = e;
+      other[j + 1] = o;
+    }
+  }
 
   /** Hosts by their votes, a tie by earliest position. */
   private readonly compareHosts = (x: number, y: number): number => {
