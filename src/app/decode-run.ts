@@ -63,17 +63,18 @@ export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
   const view = new PacketView();
   if (o.tunnelPorts !== undefined) applyTunnelPorts(view, o.tunnelPorts);
   const mode = o.flowWorker ?? 'auto';
-  const size = mode === 'auto' ? fileSizeOf(o.file) : 0;
+  const size = o.summaryOnly ? fileSizeOf(o.file) : 0;
   const mayUseWorker = o.summaryOnly && (mode === 'always' || (mode === 'auto' && size >= FLOW_WORKER_MIN_PACKETS * MIN_RECORD_BYTES));
   const flows = mayUseWorker ? new FlowCounter(new FlowRingWriter()) : new FlowCounter();
   if (mayUseWorker && mode === 'always') flows.startWorker(o.flowWorkerUrl);
-  // Decides for a worker or not, once, after FLOW_WORKER_DECISION_PACKETS packets.
+  // Once, after FLOW_WORKER_DECISION_PACKETS packets, the bytes they took say how many packets the
+  // file holds: a worker for millions of them, else counting here in a table sized for them.
   const decide =
-    !mayUseWorker || mode !== 'auto'
+    size === 0 || mode === 'always'
       ? null
       : (packets: number, fileOffset: number): void => {
           const expectedPackets = fileOffset > 0 ? (packets * size) / fileOffset : 0;
-          if (expectedPackets >= FLOW_WORKER_MIN_PACKETS) flows.startWorker(o.flowWorkerUrl);
+          if (mayUseWorker && expectedPackets >= FLOW_WORKER_MIN_PACKETS) flows.startWorker(o.flowWorkerUrl);
           else flows.countHere(expectedPackets / packets);
         };
   try {

@@ -15,13 +15,14 @@ export class FlowCounter {
    * Counts on this thread from now on (the flows so far included) if no worker has started.
    * `growth`: how many times the packets so far the capture is expected to hold; the table is then
    * sized once for the flows so far times that (flows never grow faster than packets), instead of
-   * doubling its way there.
+   * doubling its way there. A counter that counted here from the start is only sized.
    */
   countHere(growth = 1): void {
-    if (!(this.sink instanceof FlowRingWriter) || !this.sink.countHere()) return;
-    const table = this.sink.tableHere!;
-    this.sink = table;
-    if (growth > 1) table.reserve(Math.ceil(table.total().count * growth));
+    if (this.sink instanceof FlowRingWriter) {
+      if (!this.sink.countHere()) return;
+      this.sink = this.sink.tableHere!;
+    }
+    if (growth > 1) this.sink.reserve(Math.ceil(this.sink.total().count * growth));
   }
 
   /** Hands the counting to a worker running `workerUrl` (see FlowRingWriter.startWorker). */

@@ -88,10 +88,14 @@ export class PairEvidence {
   // connection's pairs together, and a connection's legs and pairs are numbered together, so the
   // chains are read from nearby memory; a hash probe per packet missed the cache every time
   // (the largest item of matching replayed traffic). A chain's links hold the pair's b beside
-  // the next pair (b again, apart from the column of b's): a step reads one place, not two.
-  private readonly chainHead: Int32Array;
+  // the next pair: a step reads one place. A chain is a ring read from where the leg's last
+  // lookup left it (chainCursor: the pair after the one found): matching asks for a leg's pairs
+  // in the same order for every print the connection repeats, so the first pair read is nearly
+  // always the one asked for (a chain from its newest pair read half of it per lookup on
+  // replayed traffic, each link elsewhere in memory).
+  private readonly chainCursor: Int32Array;
   private readonly chainLength: Uint8Array;
-  /** Per pair: [2·pair] its b, [2·pair + 1] the next pair of a's chain (-1 ends it, OVERFLOW: not chained). */
+  /** Per pair: [2·pair] its b, [2·pair + 1] the next pair of a's ring (OVERFLOW: in no ring). */
   private readonly chain: Column<Int32Array>;
   // Overflow: pair numbers by hash of (a, b); -1 marks an empty slot.
   private slots = new Int32Array(16).fill(-1);
@@ -104,7 +108,7 @@ export class PairEvidence {
    * with the process, at matching's peak. Rows never written cost no memory.
    */
   constructor(legCount: number, samples = 0) {
-    this.chainHead = new Int32Array(legCount).fill(-1);
+    this.chainCursor = new Int32Array(legCount).fill(-1);
     this.chainLength = new Uint8Array(legCount);
     const pairs = Math.min(MAX_PRESIZED, Math.max(1024, Math.ceil(samples * PAIRS_PER_SAMPLE)));
     const perPair = new OneBuffer(pairs, BYTES_PER_PAIR, 6);
@@ -119,7 +123,18 @@ export class PairEvidence {
   /** The pair's number, or -1. */
   find(a: number, b: number): number {
     const chain = this.chain.data;
-    for (let pair = this.chainHead[a]!; pair >= 0; pair = chain[2 * pair + 1]!) if (chain[2 * pair] === b) return pair;
+    const start = this.chainCursor[a]!;
+    if (start >= 0) {
+      let pair = start;
+      do {
+        const next = chain[2 * pair + 1]!;
+        if (chain[2 * pair] === b) {
+          this.chainCursor[a] = next;
+          return pair;
+        }
+        pair = next;
+      } while (pair !== start);
+    }
     return this.chainLength[a] === PAIRS_PER_LEG_CHAIN ? this.findOverflow(a, b) : -1;
   }
 
@@ -145,8 +160,7 @@ export class PairEvidence {
     tally[at + DELTA_HEAD] = -1;
     tally[at + DELTA_HEAD + 1] = -1;
     if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
-      this.chain.data[2 * pair + 1] = this.chainHead[a]!;
-      this.chainHead[a] = pair;
+      this.joinRing(a, pair);
       this.chainLength[a]!++;
       return pair;
     }
@@ -154,6 +168,21 @@ export class PairEvidence {
     if (++this.overflow * 2 > this.slots.length) this.rehash();
     else this.place(pair, this.slots);
     return pair;
+  }
+
+  /** Puts a new pair last in a's ring: just before the cursor, where a first lookup ends. */
+  private joinRing(a: number, pair: number): void {
+    const chain = this.chain.data;
+    const cursor = this.chainCursor[a]!;
+    if (cursor < 0) {
+      chain[2 * pair + 1] = pair;
+      this.chainCursor[a] = pair;
+      return;
+    }
+    let last = cursor;
+    while (chain[2 * last + 1] !== cursor) last = chain[2 * last + 1]!;
+    chain[2 * last + 1] = pair;
+    chain[2 * pair + 1] = cursor;
   }
 
   /** One packet seen in both legs: sent by a's low endpoint or not, same orientation in b or not, ts(b) − ts(a), sign(ttl(a) − ttl(b)). */

@@ -134,7 +134,7 @@ describe('FlowCounter', () => {
     }
   });
 
-  it('counts exactly when the table is sized ahead (countHere with the expected growth), small or large', async () => {
+  it('counts exactly when the table is sized ahead (countHere with the expected growth), small or large, after a ring or not', async () => {
     // The decision after the first packets: no worker, the table sized for the flows so far times
     // the expected growth: kept small, grown once, or moved to the large stage at once.
     for (const [early, growth, later] of [
@@ -144,19 +144,21 @@ describe('FlowCounter', () => {
       [3_000, 200, 450_000],
       [393_216, 1.5, 1_000],
     ] as const) {
-      const counter = new FlowCounter(new FlowRingWriter());
-      const v = ipv4View(0, 0, 0, 0);
-      const add = (i: number): void => {
-        setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
-        counter.add(v);
-        setIpv4Flow(v, 0xc0a80001, 0x0a000000 + (i >>> 16), 80, i & 0xffff);
-        counter.add(v);
-      };
-      for (let i = 0; i < early; i++) add(i);
-      counter.countHere(growth);
-      for (let i = 0; i < early + later; i++) add(i); // the early flows again, then new ones
-      expect(await counter.finish(), `${early} flows, ×${growth}, then ${later} more`).toEqual({ count: early + later, saturated: false });
-      counter.close();
+      for (const ring of [true, false]) {
+        const counter = ring ? new FlowCounter(new FlowRingWriter()) : new FlowCounter();
+        const v = ipv4View(0, 0, 0, 0);
+        const add = (i: number): void => {
+          setIpv4Flow(v, 0x0a000000 + (i >>> 16), 0xc0a80001, i & 0xffff, 80);
+          counter.add(v);
+          setIpv4Flow(v, 0xc0a80001, 0x0a000000 + (i >>> 16), 80, i & 0xffff);
+          counter.add(v);
+        };
+        for (let i = 0; i < early; i++) add(i);
+        counter.countHere(growth);
+        for (let i = 0; i < early + later; i++) add(i); // the early flows again, then new ones
+        expect(await counter.finish(), `${early} flows, ×${growth}, then ${later} more, ${ring ? 'after a ring' : 'counted here from the start'}`).toEqual({ count: early + later, saturated: false });
+        counter.close();
+      }
     }
   });
 
