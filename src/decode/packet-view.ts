@@ -436,14 +436,16 @@ export class PacketView {
    * Returned as a signed 32-bit integer (stored in Uint32Array columns it reads back unsigned).
    */
   fingerprintAt(d: number): number {
-    // 32-bit fields read as signed (`| 0`, same bits): no heap numbers (see fmix32i).
-    let h = fmix32i(this.l4ProtoAt(d) + 0x100);
-    h = mix32i(h, this.ipVersion[d] === 4 ? this.ipIdAt(d) : -1);
-    h = mix32i(h, this.hasField(d, Has.TCP_SEQ) ? this.tcpSeq[d]! | 0 : -1);
-    h = mix32i(h, this.hasField(d, Has.TCP_ACK) ? this.tcpAck[d]! | 0 : -1);
-    h = mix32i(h, this.hasField(d, Has.TCP_TIMESTAMP) ? this.tsVal[d]! | 0 : -1);
-    h = mix32i(h, this.icmpSeqAt(d));
-    h = mix32i(h, this.payloadLenAt(d));
+    // The field bits read once, not by a bounds-checked hasField per field (analyze's per-packet
+    // path); 32-bit fields read as signed (`| 0`, same bits): no heap numbers (see fmix32i).
+    const has = d >= 0 && d < this.depthCount ? this.has[d]! : 0;
+    let h = fmix32i(((has & Has.L4) !== 0 ? this.l4Proto[d]! : -1) + 0x100);
+    h = mix32i(h, this.ipVersion[d] === 4 && (has & Has.IP_ID) !== 0 ? this.ipId[d]! : -1);
+    h = mix32i(h, (has & Has.TCP_SEQ) !== 0 ? this.tcpSeq[d]! | 0 : -1);
+    h = mix32i(h, (has & Has.TCP_ACK) !== 0 ? this.tcpAck[d]! | 0 : -1);
+    h = mix32i(h, (has & Has.TCP_TIMESTAMP) !== 0 ? this.tsVal[d]! | 0 : -1);
+    h = mix32i(h, (has & Has.ICMP_QUERY) !== 0 ? this.icmpSeq[d]! : -1);
+    h = mix32i(h, (has & Has.PAYLOAD) !== 0 ? this.payloadLen[d]! : -1);
     const q = d + 1;
     const quote = q < this.depthCount && (this.encapType[q] === Tunnel.ICMP_QUOTE || this.encapType[q] === Tunnel.ICMPV6_QUOTE);
     h = mix32i(h, quote ? this.quotedPrint(q) : this.payloadHashAt(d));

@@ -102,6 +102,8 @@ const IDLE_NEW_FLOW_SECONDS = 180;
 const REPLAY_MIN_SECONDS = 0.5;
 /** openingSide: 0 the leg's first packet cannot mark a replay, 1 it came from the low endpoint, 2 from the high one. */
 const NO_OPENING = 0;
+/** Capture points with a remembered last leg (LegTable.add); packets at points past these take the probe. */
+const RECENT_POINTS = 64;
 type StateArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 /** LegTable.toState: each field by its name, a column as its typed array. */
@@ -117,6 +119,10 @@ export class LegTable {
   private slotMask = 1023;
   readonly keys = u32(256, KEY_WORDS);
   private readonly scratch = new Uint32Array(KEY_WORDS);
+  /** Per capture point (the first RECENT_POINTS): the leg its last packet went to, that leg's slot and hash; -1 when none. */
+  private readonly recentLeg = new Int32Array(RECENT_POINTS).fill(-1);
+  private readonly recentSlot = new Int32Array(RECENT_POINTS);
+  private readonly recentHash = new Int32Array(RECENT_POINTS);
 
   // ---- per leg ----
   readonly firstTs = f64(256);
@@ -242,16 +248,33 @@ export class LegTable {
     k[9] = hi[2]!;
     k[10] = hi[3]!;
     k[11] = fromLow ? portsWord(p.srcPort, p.dstPort) : portsWord(p.dstPort, p.srcPort);
-    const h = hashKey(k);
-    const slot = this.findSlot(h);
-    let leg = this.slots[2 * slot]!;
+    // The point's previous leg first: a connection's packets at one point mostly come in a row,
+    // and this skips the hash and the probe, whose slot is a cache miss in a table of many legs.
+    let leg = p.point < RECENT_POINTS ? this.recentLeg[p.point]! : -1;
+    let slot: number;
+    let h: number;
+    if (leg >= 0 && this.sameKey(leg)) {
+      slot = this.recentSlot[p.point]!;
+      h = this.recentHash[p.point]!;
+    } else {
+      h = hashKey(k);
+      slot = this.findSlot(h);
+      leg = this.slots[2 * slot]!;
+    }
     const syn = p.tcpFlags >= 0 && (p.tcpFlags & 0x12) === 0x02;
+    const mask = this.slotMask;
     if (leg < 0) {
       leg = this.insertAt(slot, h, p, dir);
     } else if (this.startsNewConnection(leg, p, syn, dir)) {
       // A connection reusing the 5-tuple: a new leg takes the key over, the old one stays as it was.
       this.superseded.data[leg] = 1;
       leg = this.insertAt(slot, h, p, dir);
+    }
+    if (p.point < RECENT_POINTS) {
+      // After a rehash the slot moved: the leg is probed for when next met.
+      this.recentLeg[p.point] = mask === this.slotMask ? leg : -1;
+      this.recentSlot[p.point] = slot;
+      this.recentHash[p.point] = h;
     }
     if (syn) {
       this.synSeen.data[leg] = SYN_SEEN;
@@ -430,10 +453,24 @@ export class LegTable {
   }
 
   private sameKey(leg: number): boolean {
-    const base = leg * KEY_WORDS;
+    const b = leg * KEY_WORDS;
     const keys = this.keys.data;
-    for (let i = 0; i < KEY_WORDS; i++) if (keys[base + i] !== this.scratch[i]) return false;
-    return true;
+    const k = this.scratch;
+    // Unrolled, the words that differ most often (ports, addresses) first: a hit compares all 12.
+    return (
+      keys[b + 11] === k[11] &&
+      keys[b + 3] === k[3] &&
+      keys[b + 7] === k[7] &&
+      keys[b] === k[0] &&
+      keys[b + 1] === k[1] &&
+      keys[b + 2] === k[2] &&
+      keys[b + 4] === k[4] &&
+      keys[b + 5] === k[5] &&
+      keys[b + 6] === k[6] &&
+      keys[b + 8] === k[8] &&
+      keys[b + 9] === k[9] &&
+      keys[b + 10] === k[10]
+    );
   }
 
   /**
