@@ -570,6 +570,8 @@ export class LegTable {
     }
     this.slots = slots;
     this.slotMask = mask;
+    // Every point's remembered slot moved.
+    this.recentLeg.fill(-1);
   }
 }
 
