@@ -137,6 +137,11 @@ const cli = join(ROOT, 'bin', 'natpath.js');
 let cReference = null;
 const C_REFERENCE = 'C reference (libpcap, flowcount.c)';
 const NATPATH_MAIN = 'natpath decode --summary';
+// This machine's environment sets NODE_EXTRA_CA_CERTS (the system's CA bundle): Node 20 parses it
+// at every start, before any JavaScript (~60-90 ms CPU; bench/start-up.mjs times it). The C
+// reference pays nothing of the kind, so natpath is also timed without it, on a machine as a user's.
+const NATPATH_NO_EXTRA_CA = 'natpath decode --summary, NODE_EXTRA_CA_CERTS unset';
+const withoutExtraCa = process.env.NODE_EXTRA_CA_CERTS ? Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS')) : null;
 
 function tools(file, info, slice) {
   const list = [
@@ -144,6 +149,9 @@ function tools(file, info, slice) {
     { name: 'natpath reader only', cmd: node, args: [child, 'read', file], packets: info.packets, inner: true },
     { name: 'natpath reader + decoder', cmd: node, args: [child, 'decode', file], packets: info.packets, inner: true },
     { name: NATPATH_MAIN, cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, main: true },
+    ...(withoutExtraCa
+      ? [{ name: NATPATH_NO_EXTRA_CA, cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, summary: true, env: withoutExtraCa }]
+      : []),
     ...(cReference ? [{ name: C_REFERENCE, cmd: cReference, args: [file], packets: info.packets, inner: true }] : []),
     { name: 'pcap-parser (reader only)', cmd: node, args: [child, 'pcap-parser', file], packets: info.packets, inner: true, once: true },
   ];
@@ -168,13 +176,13 @@ function runSuite(label, file, info, slice) {
   for (let run = 0; run < RUNS; run++) {
     for (const t of list) {
       if (t.once && run > 0) continue;
-      const m = measure(t.cmd, t.args, { stdoutToNull: !t.inner && !t.main });
+      const m = measure(t.cmd, t.args, { stdoutToNull: !t.inner && !t.main && !t.summary, env: t.env });
       if (t.inner) {
         const out = JSON.parse(m.stdout.trim().split('\n').pop());
         m.innerSeconds = out.seconds;
         m.flows = out.flows;
       }
-      if (t.main) {
+      if (t.main || t.summary) {
         const out = JSON.parse(m.stdout);
         m.innerSeconds = out.processingSeconds;
         m.flows = out.flows;
@@ -210,6 +218,8 @@ function checkFlowCounts(label, rows) {
   const c = rows.find((r) => r.tool === C_REFERENCE);
   if (!c) return;
   if (natpath.flows !== c.flows) throw new Error(`${label}: natpath counts ${natpath.flows} flows, the C reference ${c.flows}: they must agree`);
+  const bare = rows.find((r) => r.tool === NATPATH_NO_EXTRA_CA);
+  if (bare && bare.flows !== c.flows) throw new Error(`${label}: natpath without NODE_EXTRA_CA_CERTS counts ${bare.flows} flows, the C reference ${c.flows}`);
   process.stderr.write(`  ${label}: natpath and the C reference agree: ${c.flows} flows\n`);
 }
 
@@ -221,9 +231,10 @@ function printSuite(label, info, rows) {
   console.log('|---|---|---|---|---|---|---|---|');
   const c = rows.find((r) => r.tool === C_REFERENCE);
   if (c) {
+    const bare = rows.find((r) => r.tool === NATPATH_NO_EXTRA_CA);
     console.log(
-      `natpath ÷ C reference, wall time: **${fmt(main.seconds / c.seconds)}×** (in-process ${fmt(main.innerSeconds / c.innerSeconds)}×); ` +
-        `flows: ${main.flows} natpath, ${c.flows} C\n`,
+      `natpath ÷ C reference, wall time: **${fmt(main.seconds / c.seconds)}×** (in-process ${fmt(main.innerSeconds / c.innerSeconds)}×)` +
+        `${bare ? `; with NODE_EXTRA_CA_CERTS unset: **${fmt(bare.seconds / c.seconds)}×**` : ''}; flows: ${main.flows} natpath, ${c.flows} C\n`,
     );
   }
   for (const r of rows) {

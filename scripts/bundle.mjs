@@ -1,17 +1,18 @@
 // Bundles the compiled CLI for bin/natpath.js, then records V8's code cache of a run of it.
-//  - dist/bundle/natpath.cjs: the whole CLI (dist/cli/launch.js and everything it imports) as one
-//    CommonJS module already in its wrapper function (a script whose value is that function),
-//    without comments, ASCII only. bin/natpath.js compiles it with node:vm, so it
-//    can hand V8 the code cache below (ES modules cannot take one in Node 20), and the ES module
-//    loader is never started.
-//  - dist/bundle/natpath.cjs.cache: that script's code cache, made by a run of
-//    `decode --summary` on a shipped sample (CODE_CACHE_RUN), prefixed by a header and an exact
-//    copy of the script it belongs to (bin/natpath.js uses it only when both match; format there).
-//  - every module the code starts by URL (workers: `new URL('./x.js', import.meta.url)`), as ES
-//    modules with shared chunks, in the same folder, so each such URL still finds its file next
-//    to the script that asks for it.
-// Why: parsing and compiling the CLI cost more CPU than a small command's own work (numbers in
-// docs/performance.md, "Start-up from a code cache", and docs/decisions.md).
+//  - dist/bundle/natpath.js and its chunks: the CLI (dist/cli/launch.js) and every module the code
+//    starts by URL (workers: `new URL('./x.js', import.meta.url)`), as ES modules with shared
+//    chunks, in one folder, so each such URL still finds its file next to the chunk that asks for
+//    it. bin/natpath.js imports natpath.js for every command but `decode`.
+//  - dist/bundle/natpath.cjs: the same CLI as one CommonJS module already in its wrapper function
+//    (a script whose value is that function), without comments, ASCII only, for `decode`:
+//    bin/natpath.js compiles it with node:vm, so it can hand V8 the code cache below (ES modules
+//    cannot take one in Node 20), and the ES module loader is never started.
+//  - dist/bundle/natpath.cjs.cache: that script's code cache, made by a run of `decode --summary`
+//    on a shipped sample (CODE_CACHE_RUN), prefixed by a header and an exact copy of the script it
+//    belongs to (bin/natpath.js uses it only when both match; format there).
+// Why: parsing and compiling the CLI cost more CPU than a small decode's own work; why only decode:
+// analyze's peak RSS measured higher from the one script (numbers in docs/performance.md, "Start-up
+// from a code cache", and docs/decisions.md).
 // Usage: node scripts/bundle.mjs (after tsc; `npm run build` runs both).
 
 import { build } from 'esbuild';
@@ -26,9 +27,9 @@ const CLI_ENTRY = 'dist/cli/launch.js';
 /** The run whose compiled functions the code cache keeps: the decode path, the one issue 15 times. */
 const CODE_CACHE_RUN = ['decode', 'samples/nodeport/node1/capture.pcapng', '--summary'];
 
-/** Modules that src/ starts by a sibling URL, by output name. */
+/** Entry points of the ES module bundle by output name: the CLI, then each module that src/ starts by a sibling URL. */
 export function bundleEntries(rootDir = root) {
-  const entries = {};
+  const entries = { natpath: CLI_ENTRY };
   const srcDir = join(rootDir, 'src');
   for (const file of readdirSync(srcDir, { recursive: true })) {
     if (!file.endsWith('.ts')) continue;
@@ -36,8 +37,8 @@ export function bundleEntries(rootDir = root) {
     for (const m of text.matchAll(STARTED_BY_URL)) {
       const name = m[1];
       const input = join('dist', dirname(file), `${name}.js`);
-      if (name === 'natpath' || (entries[name] !== undefined && entries[name] !== input)) {
-        throw new Error(`bundle: two modules started as ${name}.js (${entries[name] ?? 'the CLI'}, ${input}): rename one`);
+      if (entries[name] !== undefined && entries[name] !== input) {
+        throw new Error(`bundle: two modules started as ${name}.js (${entries[name]}, ${input}): rename one`);
       }
       entries[name] = input;
     }

@@ -20,8 +20,8 @@ main(process.argv.slice(2)).then(
  * main() resolves once its command is done and its output written, so the process ends here
  * instead of waiting for what it no longer needs: a read-ahead still on libuv's pool, a worker
  * thread's teardown, and Node's own (freeing the heap): ~10 ms of wall time after a 600 MB
- * `decode --summary` (docs/performance.md). Only when stdout and stderr hold nothing unwritten
- * (on Linux their writes to files, pipes and terminals complete at once); else Node ends as usual.
+ * `decode --summary` (docs/performance.md). Only when stdout and stderr hold nothing unwritten: a
+ * write still queued (a pipe whose reader is slow) lets Node end as usual, after it is written.
  */
 function endOnceWritten(): void {
   if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();

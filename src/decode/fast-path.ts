@@ -1,22 +1,23 @@
 // The fused fast path for the packets that make up most of a capture: Ethernet II or Linux cooked
-// v2 (SLL2) → IPv4 without options, not a fragment → TCP, UDP that is not a tunnel port, an ICMP
-// message that is not an error, or a protocol natpath does not decode further (OSPF, VRRP, ...);
-// or → IPv6 without extension headers → TCP, UDP that is not a tunnel port, an ICMPv6 message
-// that is not an error (echo, neighbour discovery, ...);
-// with every byte the headers declare captured and every length consistent. Also Ethernet frames
-// that stop at the link layer (an ethertype not decoded, 802.2 LLC without SNAP), and the outer
-// layers of VXLAN (UDP 4789/8472 with a valid header): depth 1 is opened as vxlan.ts does and the
-// driver decodes the inner frame with the layered decoders.
+// v2 (SLL2) → IPv4 without options → TCP, UDP that is not a tunnel port, an ICMP message that is
+// not an error, or a protocol natpath does not decode further (OSPF, VRRP, ...); an IPv4 fragment
+// (a later one: its protocol and bytes; a first one: its upper-layer header as clipped); or →
+// IPv6 without extension headers → TCP, UDP that is not a tunnel port, an ICMPv6 message that is
+// not an error (echo, neighbour discovery, ...); with every byte the headers declare captured and
+// every length consistent. Also Ethernet frames that stop at the link layer (an ethertype not
+// decoded, 802.2 LLC without SNAP), and the outer layers of VXLAN and Geneve over IPv4 or IPv6:
+// depth 1 is opened as vxlan.ts / geneve.ts do, and the driver hands the inner packet to
+// fast-inner.ts, else to the layered decoders.
 //
-//  Ethernet 14 B / SLL2 20 B | IPv4 20 B (IHL 5, MF 0, offset 0) | TCP 20..60 B / UDP 8 B / ICMP 8 B | payload
-//                            | IPv6 40 B (next header TCP/UDP/58)  | TCP 20..60 B / UDP 8 B / ICMPv6 8 B | payload
+//  Ethernet 14 B / SLL2 20 B | IPv4 20 B (IHL 5)                  | TCP 20..60 B / UDP 8 B / ICMP 8 B | payload
+//                            | IPv6 40 B (next header TCP/UDP/58) | TCP 20..60 B / UDP 8 B / ICMPv6 8 B | payload
 //
 // Why: the layered driver pays per layer for scheduling, a `room` check, and one `has`/`state`
 // read-modify-write per field group (~20-40 ns a layer, docs/performance.md). Here every check is
 // made first, on the raw bytes, before anything is written; then each field is stored once and
 // `has[0]` / `state[0]` once. A packet that fails any check is left untouched and goes through
-// the general decoders, which own every unusual case (options, fragments, VLAN, IPv6 extension
-// headers, tunnels, truncation, malformed lengths, ...).
+// the general decoders, which own every unusual case (options, VLAN, IPv6 extension headers and
+// fragments, GRE and nested tunnels, truncation, malformed lengths, ...).
 //
 // Contract: for every packet it accepts, the view ends exactly as the general path leaves it
 // (same fields written, same values, same status). test/decode/fast-path.test.ts decodes the
@@ -60,8 +61,8 @@ export const Fast = {
   /** The packet is decoded (the driver only finishes it). */
   DONE: 1,
   /**
-   * The outer layers up to a VXLAN header are decoded and depth 1 opened; the driver goes on
-   * with `out.nextLayer` on [nextOff, nextEnd), as after decodeVxlan.
+   * The outer layers up to a VXLAN or Geneve header are decoded and depth 1 opened; the driver
+   * goes on with `out.nextLayer` on [nextOff, nextEnd), as after decodeVxlan / decodeGeneve.
    */
   TUNNEL: 2,
 } as const;
@@ -70,9 +71,8 @@ const STATE_WHOLE = STATE_IP | State.L4_HEADER_COMPLETE;
 
 /**
  * Decodes buf[off, end) into `out` (just reset by `begin`) if it is one of the plain packets
- * above (Fast.DONE), or its outer layers if it is VXLAN (Fast.TUNNEL); otherwise writes nothing
- * (Fast.NOT_TAKEN). `frameEnd` is the
- * driver's declared end of the frame (≥ end).
+ * above (Fast.DONE), or its outer layers if it is VXLAN or Geneve (Fast.TUNNEL); otherwise writes
+ * nothing (Fast.NOT_TAKEN). `frameEnd` is the driver's declared end of the frame (≥ end).
  */
 export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: number, frameEnd: number, out: PacketView): number {
   let ip: number;
@@ -95,7 +95,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
     return Fast.NOT_TAKEN;
   }
 
-  // IPv4: plain header, whole datagram, all of it captured (so no note, no cut, not clipped).
+  // IPv4: plain header, all of it captured (so no note, no cut); a fragment has its own branch.
   if (buf[ip + Ipv4Field.VER_IHL] !== VER_IHL_PLAIN) return Fast.NOT_TAKEN;
   const flagsFrag = (buf[ip + Ipv4Field.FLAGS_FRAG]! << 8) | buf[ip + Ipv4Field.FLAGS_FRAG + 1]!;
   if ((flagsFrag & MF_AND_OFFSET) !== 0) return decodeFastFragment(linkType, buf, off, ip, end, frameEnd, flagsFrag, out);

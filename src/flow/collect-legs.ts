@@ -76,6 +76,12 @@ export async function collectLegs(
   // The capturing host's own tunnel ports (its `ip -d link`), beyond the defaults.
   if (tunnelPorts !== undefined) applyTunnelPorts(view, tunnelPorts);
   const input = new LegInput();
+  // The prints of a TCP packet, made only if the leg table samples it (LegInput.fillPrints).
+  const fillTcpPrints = (): void => {
+    const d = view.flowDepth;
+    input.fingerprint = view.fingerprintAt(d);
+    input.looseFingerprint = looseFingerprint(view, d, view.ipVersion[d]!, view.has[d]!);
+  };
   const record = new PacketRecord();
   const points: CapturePoint[] = [];
   const pointByKey = new Map<number, number>();
@@ -140,7 +146,7 @@ export async function collectLegs(
         if (ts < span[0]!) span[0] = ts;
         if (ts > span[1]!) span[1] = ts;
       }
-      fillInput(input, view, d);
+      fillInput(input, view, d, fillTcpPrints);
       input.point = point;
       input.ts = ts;
       input.tsSeconds = r.hasTimestamp ? r.tsSeconds : 0;
@@ -172,7 +178,7 @@ export async function collectLegs(
  * flow depth (in range), so its field bits are read once, not through a bounds-checked hasField
  * per field.
  */
-function fillInput(input: LegInput, view: PacketView, d: number): void {
+function fillInput(input: LegInput, view: PacketView, d: number, fillTcpPrints: () => void): void {
   const has = view.has[d]!;
   const version = view.ipVersion[d]!;
   input.ipVersion = version;
@@ -190,9 +196,15 @@ function fillInput(input: LegInput, view: PacketView, d: number): void {
   input.tcpFlags = (has & Has.TCP_FLAGS) !== 0 ? view.tcpFlags[d]! : -1;
   input.opensBy = (has & Has.ICMP) !== 0 ? icmpOpener(version, view.icmpType[d]!) : -1;
   input.tcpSeq = (has & Has.TCP_SEQ) !== 0 ? view.tcpSeq[d]! : -1;
-  input.fingerprint = view.fingerprintAt(d);
   input.ipId = version === 4 && (has & Has.IP_ID) !== 0 ? view.ipId[d]! : -1;
-  input.looseFingerprint = proto === 6 ? looseFingerprint(view, d, version, has) : input.fingerprint;
+  if (input.tcpFlags >= 0) {
+    // Filing a TCP packet reads no print: made if it is sampled (most of a long connection is not).
+    input.fillPrints = fillTcpPrints;
+  } else {
+    input.fillPrints = null;
+    input.fingerprint = view.fingerprintAt(d);
+    input.looseFingerprint = proto === 6 ? looseFingerprint(view, d, version, has) : input.fingerprint;
+  }
   input.ttl = view.ttl[d]!;
   input.matchable = isDistinctive(view, d, version, proto, input.dst, has);
   fillQuote(input, view, d);

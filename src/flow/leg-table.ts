@@ -44,6 +44,13 @@ export class LegInput {
   /** TCP sequence number (for SYNs: which connection), -1 when not TCP. */
   tcpSeq = -1;
   fingerprint = 0;
+  /**
+   * When set, `fingerprint` and `looseFingerprint` are not filled yet and `add` calls this before
+   * it samples the packet: a long connection's packets past its SAMPLES_PER_LEG are filed without
+   * hashing them. Only for packets whose filing reads no print (TCP with its flags: a replay is
+   * told by SYNs there, not by the opening datagram's print).
+   */
+  fillPrints: (() => void) | null = null;
   /** IPv4 identification, -1 for IPv6 (which has none in an unfragmented packet). */
   ipId = -1;
   /** The fingerprint without TCP seq/ack, for middleboxes that shift sequence numbers (equal to `fingerprint` for other protocols). */
@@ -262,6 +269,7 @@ export class LegTable {
     else if (p.opensBy >= 0) this.opener.data[leg] = p.opensBy === 0 ? dir : 1 - dir;
     if (p.linkDirection !== 0) this.linkDirections.data[4 * leg + 2 * dir + p.linkDirection - 1]!++;
     if (p.matchable && this.sampleCount.data[leg]! < SAMPLES_PER_LEG) {
+      if (p.fillPrints !== null) p.fillPrints();
       this.sampleCount.data[leg]!++;
       const s = this.samples++;
       if (s >= this.sampleLeg.data.length) this.growSamples(s);

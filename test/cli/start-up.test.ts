@@ -14,7 +14,7 @@ import { INSPECT_FORMATS } from '../../src/report/inspect-formats.js';
 import { TRACE_FORMATS } from '../../src/report/trace-formats.js';
 import { ANALYZE_FORMAT_NAMES, DECODE_FORMAT_NAMES, INSPECT_FORMAT_NAMES, TRACE_FORMAT_NAMES } from '../../src/report/format-names.js';
 
-const version = (): string => (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const packageVersion = (): string => (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('CLI start-up', () => {
   it('loads no renderer before a command runs', () => {
@@ -31,22 +31,29 @@ describe('CLI start-up', () => {
     expect([...seen].map((f) => relative(join(PROJECT_ROOT, 'dist'), f)).filter((f) => /^report\/(.*-formats|render-.*|html\/.*)\.js$/.test(f))).toEqual([]);
   });
 
-  it('starts from one script compiled with its code cache, the workers beside it', async () => {
+  it('starts decode from one script compiled with its code cache, every other command from the module bundle', async () => {
     const { bundleEntries } = (await import(join(PROJECT_ROOT, 'scripts', 'bundle.mjs'))) as { bundleEntries: () => Record<string, string> };
     const entries = bundleEntries();
     // The workers natpath starts today; a new one is found by the same pattern.
-    expect(entries).toMatchObject({ 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js', 'collect-worker': 'dist/flow/collect-worker.js' });
-    expect(entries).not.toHaveProperty('natpath'); // the CLI is the CommonJS script, not an entry of the ES module bundle
+    expect(entries).toMatchObject({ natpath: 'dist/cli/launch.js', 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js', 'collect-worker': 'dist/flow/collect-worker.js' });
     for (const name of Object.keys(entries)) expect(existsSync(join(PROJECT_ROOT, 'dist', 'bundle', `${name}.js`)), name).toBe(true);
-    expect(readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8')).toContain("'natpath.cjs'");
+    const launcher = readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8');
+    expect(launcher).toContain("'natpath.cjs'");
+    expect(launcher).toContain("'natpath.js'");
     const script = readFileSync(join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs'));
     expect(script.every((b) => b < 0x80)).toBe(true); // the launcher reads it as Latin-1
     // Strict, as the ES modules it was made of: the directive opens the wrapper's body.
     expect(script.toString('latin1')).toMatch(/^\(function \(exports, require, module, __filename, __dirname\) \{"use strict";/);
-    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1' } });
-    expect(r.stdout.trim()).toBe(version());
-    // The cache the build recorded is V8's for this Node: were it refused, every run would compile the CLI again.
-    expect(r.stderr).toBe(`natpath: code cache ${join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs.cache')}: used\n`);
+    const env = { ...process.env, NATPATH_DEBUG: '1' };
+    const version = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8', env });
+    expect(version.stdout.trim()).toBe(packageVersion());
+    expect(version.stderr).toBe(''); // the module bundle: no code cache to speak of
+    const capture = join(PROJECT_ROOT, 'samples', 'nodeport', 'node1', 'capture.pcapng');
+    const decode = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), 'decode', capture, '--summary', '--format', 'json'], { encoding: 'utf8', env });
+    expect(decode.status).toBe(0);
+    expect(JSON.parse(decode.stdout)).toMatchObject({ packets: 125 });
+    // The cache the build recorded is V8's for this Node: were it refused, every decode would compile the CLI again.
+    expect(decode.stderr).toBe(`natpath: code cache ${join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs.cache')}: used\n`);
   });
 
   it('uses the code cache only for the exact script and Node it was recorded for', () => {
@@ -59,7 +66,7 @@ describe('CLI start-up', () => {
       }
       const cachePath = join(dir, 'dist', 'bundle', 'natpath.cjs.cache');
       const help = (): { stdout: string; stderr: string } =>
-        spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), '--help'], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1', NO_COLOR: '1' } });
+        spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), 'decode', '--help'], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1', NO_COLOR: '1' } });
       const said = (why: string): string => `natpath: code cache ${cachePath}: ${why}\n`;
       const original = help();
       expect(original.stderr).toBe(said('used'));
@@ -86,7 +93,7 @@ describe('CLI start-up', () => {
 
       // Refused by V8 (other flags), or absent: the same help.
       writeFileSync(cachePath, cache, 'latin1');
-      const otherFlags = spawnSync(process.execPath, ['--max-semi-space-size=4', join(dir, 'bin', 'natpath.js'), '--help'], {
+      const otherFlags = spawnSync(process.execPath, ['--max-semi-space-size=4', join(dir, 'bin', 'natpath.js'), 'decode', '--help'], {
         encoding: 'utf8',
         env: { ...process.env, NATPATH_DEBUG: '1', NO_COLOR: '1' },
       });
@@ -101,17 +108,21 @@ describe('CLI start-up', () => {
     }
   });
 
-  it('says to build when the script is missing, instead of a stack trace', () => {
+  it('says to build when the bundle is missing, instead of a stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'natpath-unbuilt-'));
     try {
       for (const f of ['bin/natpath.js', 'bin/package.json']) {
         mkdirSync(dirname(join(dir, f)), { recursive: true });
         copyFileSync(join(PROJECT_ROOT, f), join(dir, f));
       }
-      const r = spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8' });
-      expect(r.status).toBe(70);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'natpath.cjs')} (ENOENT): run \`npm run build\` in ${dir}\n`);
+      const run = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), ...args], { encoding: 'utf8' });
+      const version = run('--version');
+      expect(version.status).toBe(70);
+      expect(version.stdout).toBe('');
+      expect(version.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'natpath.js')} (ERR_MODULE_NOT_FOUND): run \`npm run build\` in ${dir}\n`);
+      const decode = run('decode', 'x.pcap');
+      expect(decode.status).toBe(70);
+      expect(decode.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'natpath.cjs')} (ENOENT): run \`npm run build\` in ${dir}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
