@@ -16,14 +16,12 @@
 // extension headers and every malformation are the general path's.
 
 import { EthField } from './ethernet.js';
-import { checkUpper, HAS_IP4, HAS_IP6, MF_AND_OFFSET, NOT_FAST, storeIpv4, storeIpv6, storeUpper, Upper, upperKind, VER_IHL_PLAIN } from './fast-layers.js';
+import { checkUpper, HAS_IP4, HAS_IP6, MF_AND_OFFSET, NOT_FAST, storeIpv4, storeIpv6, STATE_IP, STATE_WHOLE, storeUpper, Upper, upperKind, VER_IHL_PLAIN } from './fast-layers.js';
 import { Ipv4Field } from './ipv4.js';
 import { Ipv6Field } from './ipv6.js';
-import { EtherType, Has, Next, State } from './layers.js';
+import { EtherType, Has, Next } from './layers.js';
 import type { PacketView } from './packet-view.js';
 
-const STATE_IP = State.IP_HEADER_COMPLETE | State.IP_PAYLOAD_COMPLETE;
-const STATE_WHOLE = STATE_IP | State.L4_HEADER_COMPLETE;
 
 /**
  * Decodes `layer` (Next.ETHERNET, Next.IPV4 or Next.IPV6, as the tunnel scheduled it) on [off, end)

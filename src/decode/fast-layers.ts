@@ -13,7 +13,7 @@ import { IcmpField } from './icmp.js';
 import { Icmpv6Field, Icmpv6Type } from './icmpv6.js';
 import { Ipv4Field } from './ipv4.js';
 import { Ipv6Field } from './ipv6.js';
-import { EtherType, Has, IpFlag, IpProto, Next, Tunnel, UdpPortKind } from './layers.js';
+import { EtherType, Has, IpFlag, IpProto, Next, State, Tunnel, UdpPortKind } from './layers.js';
 import type { PacketView } from './packet-view.js';
 import { decodeTcpOptions, TcpField } from './tcp.js';
 import { DNS_PORT, UdpField } from './udp.js';
@@ -37,6 +37,9 @@ export const NOT_FAST = -1;
 const KIND_MASK = 0xf;
 const VALUE_SHIFT = 4;
 
+/** The state of a layer the fast path stores: its IP header and payload whole, and then its upper header too. */
+export const STATE_IP = State.IP_HEADER_COMPLETE | State.IP_PAYLOAD_COMPLETE;
+export const STATE_WHOLE = STATE_IP | State.L4_HEADER_COMPLETE;
 /** Has bits the IP layer sets, by version (ipv4.ts, ipv6.ts and dispatchIpProto's L4 and payload). */
 export const HAS_IP4 = Has.IPV4 | Has.IP_ID | Has.L4 | Has.PAYLOAD;
 export const HAS_IP6 = Has.IPV6 | Has.L4 | Has.PAYLOAD;

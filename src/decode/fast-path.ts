@@ -29,7 +29,7 @@
 import { isIcmpv4Error, isIcmpv4Query } from '../net/icmp-types.js';
 import { EthField } from './ethernet.js';
 import { MAX_8023_LENGTH } from './ethertype.js';
-import { checkTunnel, checkUpper, HAS_IP4, HAS_IP6, isOpaqueIpv4, MF_AND_OFFSET, NOT_FAST, openTunnel, storeIpv4, storeIpv6, storeUpper, Upper, upperKind, VER_IHL_PLAIN } from './fast-layers.js';
+import { checkTunnel, checkUpper, HAS_IP4, HAS_IP6, isOpaqueIpv4, MF_AND_OFFSET, NOT_FAST, openTunnel, storeIpv4, storeIpv6, STATE_IP, STATE_WHOLE, storeUpper, Upper, upperKind, VER_IHL_PLAIN } from './fast-layers.js';
 import { IcmpField } from './icmp.js';
 import { Ipv4Field } from './ipv4.js';
 import { Ipv6Field } from './ipv6.js';
@@ -66,8 +66,6 @@ export const Fast = {
    */
   TUNNEL: 2,
 } as const;
-const STATE_IP = State.IP_HEADER_COMPLETE | State.IP_PAYLOAD_COMPLETE;
-const STATE_WHOLE = STATE_IP | State.L4_HEADER_COMPLETE;
 
 /**
  * Decodes buf[off, end) into `out` (just reset by `begin`) if it is one of the plain packets
@@ -181,15 +179,7 @@ export function decodeFast(linkType: number, buf: Uint8Array, off: number, end: 
   out.l4Off[0] = l4;
   // The driver's plumbing as the general path leaves it: the last layer scheduled and its bytes.
   out.nextLayer = Next.NONE;
-  if (upper === Upper.OPAQUE) {
-    // Nothing scheduled after IPv4: the link layer's hand-over to IPv4 is the last one.
-    out.nextOff = ip;
-    out.nextEnd = frameEnd;
-    out.state[0] = STATE_IP;
-    out.has[0] = has;
-    out.setPayload(payload, payloadEnd);
-    return Fast.DONE;
-  }
+  if (upper === Upper.OPAQUE) return endAtIpv4(ip, frameEnd, has, payload, payloadEnd, out);
   out.nextOff = l4;
   out.nextEnd = ipEnd;
   out.state[0] = STATE_WHOLE;
@@ -252,15 +242,7 @@ function decodeFastFragment(linkType: number, buf: Uint8Array, off: number, ip: 
   const has = HAS_IPV4 | Has.FRAGMENT | storeLinkLayer(linkType, buf, off, EtherType.IPV4, out);
   storeIpv4(buf, ip, totalLen, flagsFrag, 0, out);
   out.nextLayer = Next.NONE;
-  if (later) {
-    // Nothing scheduled after IPv4: the link layer's hand-over to IPv4 is the last one.
-    out.nextOff = ip;
-    out.nextEnd = frameEnd;
-    out.state[0] = STATE_IP;
-    out.has[0] = has;
-    out.setPayload(l4, ipEnd);
-    return Fast.DONE;
-  }
+  if (later) return endAtIpv4(ip, frameEnd, has, l4, ipEnd, out);
   if (upperKind(checked) === Upper.OPAQUE) {
     out.nextOff = ip;
     out.nextEnd = frameEnd;
@@ -271,6 +253,16 @@ function decodeFastFragment(linkType: number, buf: Uint8Array, off: number, ip: 
     out.state[0] = STATE_WHOLE | State.CLIPPED;
   }
   storeUpper(checked, 4, buf, l4, ipEnd, has, out);
+  return Fast.DONE;
+}
+
+/** A packet whose last layer read is IPv4 (an upper layer not decoded further, a later fragment): nothing is scheduled after it, the link layer's hand-over to IPv4 is the last one. */
+function endAtIpv4(ip: number, frameEnd: number, has: number, payload: number, payloadEnd: number, out: PacketView): number {
+  out.nextOff = ip;
+  out.nextEnd = frameEnd;
+  out.state[0] = STATE_IP;
+  out.has[0] = has;
+  out.setPayload(payload, payloadEnd);
   return Fast.DONE;
 }
 
