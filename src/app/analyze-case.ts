@@ -30,6 +30,7 @@ import { describeAmbiguity, type FlowCandidates, findFlowCandidates } from '../m
 import type { PairEvidence } from '../match/pair-evidence.js';
 import { tunnelPortsOf } from '../route/index.js';
 import { formatCount } from '../report/format-number.js';
+import { freeMatchingGarbage } from './free-matching-garbage.js';
 
 export interface AnalyzeOptions {
   /** Called with a capture's display path and its bytes before reading it (with `N captures` and all their bytes once, when they are read at once)… */
@@ -70,6 +71,7 @@ export async function runAnalyze(request: CaseRequest, options: AnalyzeOptions =
   const share = step === undefined ? undefined : (s: number) => step(Math.round(s * SHARE_STEPS));
   say('match', `matching packets across ${formatCount(inputs.captures.length)} capture(s)`, SHARE_STEPS);
   const matched = matchAcrossCaptures(inputs, share);
+  freeMatchingGarbage(matched.pairs.count);
   say('clocks', `estimating clocks from ${formatCount(matched.pairs.count)} matched pair(s)`, SHARE_STEPS);
   const offsets = estimateClocks(inputs, matched, share);
   const explained = explainFlows(inputs, matched, offsets, options, share);
