@@ -1,6 +1,13 @@
 // End to end with a real kernel: the lab records a scenario now, analyze must reproduce the
 // truth.json the lab read back from that run. Needs root and the lab's tools, so it runs only
 // when asked (NATPATH_LAB_E2E=1, as .ci/run does); the committed samples cover the rest.
+//
+// The scenario's design fixes what the partner must see (the gateway's 203.0.113.7): a truth that
+// says otherwise is the lab's read-back failing, not natpath (seen once in CI at 17:38 on
+// 2026-12-07: the truth's UDP path stopped at node1:cni0 and named the pod's address, while the pod
+// got all three echoes and natpath followed the datagrams to the partner through both SNATs). Such
+// a recording is kept for diagnosis, said on stderr, and the scenario is recorded again, at most
+// twice; natpath is compared, exactly, with the first truth that passes the lab's own check.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,18 +19,32 @@ import { PROJECT_ROOT } from '../corpus.js';
 import { differences, type Truth } from './truth.js';
 
 const enabled = process.env.NATPATH_LAB_E2E === '1' && process.getuid?.() === 0;
+const DESIGNED_PARTNER_SEES = ['203.0.113.7'];
+const RECORDINGS = 3;
 
 describe.runIf(enabled)('lab end to end', () => {
   it('records pod-egress-natgw in namespaces and analyze reproduces its truth', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'natpath-lab-'));
-    try {
-      execFileSync('bash', [join(PROJECT_ROOT, 'samples', 'lab', 'lab.sh'), '--out', out, 'pod-egress-natgw'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      const truth = JSON.parse(readFileSync(join(out, 'pod-egress-natgw', 'truth.json'), 'utf8')) as Truth;
-      const report = await runAnalyze({ paths: [join(out, 'pod-egress-natgw')], hosts: [] });
-      expect(differences(report, truth)).toEqual([]);
-      expect(truth.partnerSees).toEqual(['203.0.113.7']);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
+    for (let attempt = 1; attempt <= RECORDINGS; attempt++) {
+      const out = mkdtempSync(join(tmpdir(), 'natpath-lab-'));
+      let keep = false;
+      try {
+        execFileSync('bash', [join(PROJECT_ROOT, 'samples', 'lab', 'lab.sh'), '--out', out, 'pod-egress-natgw'], { stdio: ['ignore', 'ignore', 'inherit'] });
+        const truth = JSON.parse(readFileSync(join(out, 'pod-egress-natgw', 'truth.json'), 'utf8')) as Truth;
+        if (JSON.stringify(truth.partnerSees) !== JSON.stringify(DESIGNED_PARTNER_SEES) && attempt < RECORDINGS) {
+          keep = true;
+          process.stderr.write(
+            `lab-e2e: recording ${attempt}'s truth says the partner sees ${truth.partnerSees.join(', ')}, against the scenario's design ` +
+              `(${DESIGNED_PARTNER_SEES.join(', ')}): the lab's read-back failed; kept in ${out}; recording again\n`,
+          );
+          continue;
+        }
+        const report = await runAnalyze({ paths: [join(out, 'pod-egress-natgw')], hosts: [] });
+        expect(differences(report, truth)).toEqual([]);
+        expect(truth.partnerSees).toEqual(DESIGNED_PARTNER_SEES);
+        return;
+      } finally {
+        if (!keep) rmSync(out, { recursive: true, force: true });
+      }
     }
-  }, 300_000);
+  }, 600_000);
 });
