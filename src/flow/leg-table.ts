@@ -140,13 +140,6 @@ export class LegTable {
   readonly linkDirections = u32(256, 4);
   /** The leg's row in the tunnel columns below, -1 when it was not seen inside a tunnel. */
   readonly tunnelRow = i32(256);
-
-  // ---- per tunnelled leg (most legs are not: 33 bytes a leg otherwise) ----
-  tunnels = 0;
-  /** The tunnel's own IP version, source and destination (IPv4 in word 0). */
-  readonly outerVersion = u8(16);
-  readonly outerSrc = u32(16, 4);
-  readonly outerDst = u32(16, 4);
   readonly sampleCount = u32(256);
   /** The opening SYN's sequence number, to tell a new connection on reused ports from a retransmission. */
   readonly synSeq = u32(256);
@@ -157,6 +150,13 @@ export class LegTable {
   /** The first packet's fingerprint and side (openingSide), for protocols without connections: see startsNewConnection. */
   readonly openingPrint = u32(256);
   readonly openingSide = u8(256);
+
+  // ---- per tunnelled leg (most legs are not: 33 bytes a leg otherwise) ----
+  tunnels = 0;
+  /** The tunnel's own IP version, source and destination (IPv4 in word 0). */
+  readonly outerVersion = u8(16);
+  readonly outerSrc = u32(16, 4);
+  readonly outerDst = u32(16, 4);
 
   // ---- ICMP error legs (few: a row each, not a column per leg) and the distinct quotes they carried ----
   errorCount = 0;
