@@ -7,6 +7,7 @@ import { formatIpAddress, parseIpAddress, type IpAddress } from '../net/address.
 import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { Flow, HostLeg, RuleRef, Translation } from './flow-model.js';
 import type { HostModel } from '../sim/host-model.js';
+import { PerHostMemo } from './per-host-memo.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
 import { describeStepRule, type SimTranslation } from '../sim/state.js';
 import { addressOf, portOf } from './endpoint-text.js';
@@ -35,7 +36,7 @@ interface Explanation {
  * Connections that differ only in their client port get the same answer unless some rule looks
  * at source ports: a busy case has thousands of them, and one walk serves them all.
  */
-const explained = new WeakMap<HostModel, Map<string, Explanation>>();
+const explained = new PerHostMemo<Explanation>();
 const watchesSourcePorts = new WeakMap<HostModel, boolean>();
 
 function explainOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: HostModel): void {
@@ -43,22 +44,16 @@ function explainOnHost(flow: Flow, leg: HostLeg, own: Translation[], model: Host
   const expected = own[own.length - 1]!.after;
   const sport = sourcePortMatters(model) ? leg.src : addressOf(leg.src);
   const key = [leg.host, flow.proto, sport, leg.dst, first.interface, first.direction, own.map((t) => t.kind).join('+'), addressOf(expected.src), expected.dst].join('|');
-  let cache = explained.get(model);
-  if (cache === undefined) {
-    cache = new Map();
-    explained.set(model, cache);
-  }
-  let explanation = cache.get(key);
-  if (explanation === undefined) {
-    explanation = { rules: new Map(), notes: new Map() };
+  const explanation = explained.get(model, key, () => {
+    const found: Explanation = { rules: new Map(), notes: new Map() };
     const probe = own.map((t) => ({ ...t, rule: null, explained: false, note: null }));
     simulateOnHost(flow, leg, probe, model);
     for (const t of probe) {
-      explanation.rules.set(t.kind, t.rule);
-      explanation.notes.set(t.kind, t.note);
+      found.rules.set(t.kind, t.rule);
+      found.notes.set(t.kind, t.note);
     }
-    cache.set(key, explanation);
-  }
+    return found;
+  });
   for (const t of own) {
     t.rule = explanation.rules.get(t.kind) ?? null;
     t.explained = t.rule !== null;

@@ -7,6 +7,7 @@
 import { formatIpAddress, parseIpAddress } from '../net/address.js';
 import { ipProtocolNumber } from '../net/ip-protocol-names.js';
 import type { HostModel } from '../sim/host-model.js';
+import { PerHostMemo } from './per-host-memo.js';
 import { simulate, type SimOutcome, type TraceRequest } from '../sim/simulate.js';
 import { addressOf, portOf } from './endpoint-text.js';
 import type { Flow, FlowOrientation, HostLeg, Translation } from './flow-model.js';
@@ -46,7 +47,7 @@ export function orientByNatRules(flow: Flow, hosts: HostKnowledge[]): FlowOrient
 }
 
 /** Per host model, whether the other end as client is explained: one walk per distinct reversed packet. */
-const reversedCache = new WeakMap<HostModel, Map<string, boolean>>();
+const reversedCache = new PerHostMemo<boolean>();
 
 /**
  * Whether the host's rules would produce the observed translations mirrored, had the server sent the
@@ -59,18 +60,10 @@ function reversedExplained(flow: Flow, leg: HostLeg, own: Translation[], model: 
   const last = leg.hops[leg.hops.length - 1]!;
   const onHost = own.every((t) => t.where === 'on-host');
   const key = [flow.proto, after.dst, after.src, last.interface, last.direction, onHost, own.map((t) => t.kind).join('+'), before.dst, before.src].join('|');
-  let cache = reversedCache.get(model);
-  if (cache === undefined) {
-    cache = new Map();
-    reversedCache.set(model, cache);
-  }
-  let known = cache.get(key);
-  if (known === undefined) {
+  return reversedCache.get(model, key, () => {
     const request = reversedPacket(flow.proto, after, onHost ? last : null, model);
-    known = request !== null && simulate(model, request).outcomes.some((o) => agreesReversed(o, own, before));
-    cache.set(key, known);
-  }
-  return known;
+    return request !== null && simulate(model, request).outcomes.some((o) => agreesReversed(o, own, before));
+  });
 }
 
 /** The server's packet as it entered the host: through the point the flow left by when that point is the host's last hop. */
