@@ -12,7 +12,7 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_DIR/nft-rulesets.sh"
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-replay pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-egress-inbound-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-replay pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -812,6 +812,35 @@ scenario_pod_egress_node_only() {
   publish_host "$CASE" node1
   write_spec "$name" \
     "Pod default/client on node1 calls the partner $PARTNER_IP (3 HTTP requests, 3 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP. Only node1 is in the case: what the partner saw is read back from the gateway's and the partner's captures, which are not shipped." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
+    '"natgw": "cloud NAT gateway: captured for truth.json, not collected in this case", "partner": "partner server: captured for truth.json, not collected in this case"' \
+    "$(host_spec natgw "cloud NAT gateway (the VPC's default router)" capture.pcap any), $(host_spec partner "partner server on the internet" capture.pcap eth0)"
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# Only what arrived was captured (`tcpdump -i any -Q in`): the pod's requests as they enter node1
+# (its veth, cni0), the partner's replies as they enter eth0, and nothing leaving. Each connection is
+# then two fragments that share no packet: the requests with the pod's tuple, the replies with the
+# tuple node1's MASQUERADE made. Only node1's conntrack entry (original tuple, reply tuple) joins
+# them. The gateway and the partner are captured for truth.json only, as in pod-egress-node-only.
+scenario_pod_egress_inbound_only() {
+  local name=pod-egress-inbound-only
+  begin_scenario "$name" 0
+  start_partner_services
+  tcpdump_any node1 capture.pcap -Q in
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  http_gets pod-client "$PARTNER_IP" "$HTTP_PORT" 2
+  udp_datagrams pod-client "$PARTNER_IP" "$UDP_PORT" 2 "$name"
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  write_spec "$name" \
+    "Pod default/client on node1 calls the partner $PARTNER_IP (2 HTTP requests, 2 UDP datagrams from one socket). node1 masquerades the pod to its VPC address (flannel's FLANNEL-POSTRTG), then the cloud NAT gateway SNATs the VPC to $NATGW_PUBLIC_IP. node1 captured only what arrived at its interfaces (tcpdump -i any -Q in): the requests on the pod's veth and cni0, the replies on eth0. Only node1 is in the case." \
     "$(host_spec node1 "$NODE1_ROLE" capture.pcap any)" \
     "$POD_CLIENT" \
     "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },

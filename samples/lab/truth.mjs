@@ -126,12 +126,13 @@ const FIELDS = [
   'frame.number', 'frame.time_epoch', 'frame.interface_name', 'frame.packet_flags_direction',
   'sll.ifindex', 'sll.pkttype',
   'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst',
-  'tcp.srcport', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.seq_raw',
+  'tcp.srcport', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.seq_raw', 'tcp.ack_raw',
   'udp.srcport', 'udp.dstport', 'udp.payload',
   'icmp.type', 'icmp.ident', 'icmp.seq', 'icmpv6.type', 'icmpv6.echo.identifier', 'icmpv6.echo.sequence_number',
   'data.data', 'vxlan.vni',
 ];
-const FILTER = '(tcp.flags.syn == 1 && tcp.flags.ack == 0) || udp || icmp.type == 8 || icmpv6.type == 128';
+// SYN-ACKs are read too, as replies (p.reply): a point that captured only a connection's replies.
+const FILTER = 'tcp.flags.syn == 1 || udp || icmp.type == 8 || icmpv6.type == 128';
 
 function readPackets(file, ifNames) {
   const args = ['-r', file, '-n', '-d', `udp.port==${VXLAN_PORT},vxlan`, '-Y', FILTER, '-T', 'fields',
@@ -150,6 +151,7 @@ function readPackets(file, ifNames) {
 }
 
 const last = (list) => list[list.length - 1];
+const ECHO_PREFIX_HEX = Buffer.from('echo ').toString('hex');
 const first = (list) => list[0];
 
 // Turn one tshark row into {frame, tsNanos, iface, direction, proto, src, dst, srcPort,
@@ -166,9 +168,11 @@ function toPacket(f, ifNames) {
   const p = { frame: Number(first(f['frame.number'])), tsNanos: toNanos(first(f['frame.time_epoch'])), src, dst };
 
   if (f['tcp.flags.syn'].length) {
-    if (last(f['tcp.flags.syn']) !== '1' || last(f['tcp.flags.ack']) !== '0') return null;
+    if (last(f['tcp.flags.syn']) !== '1') return null;
     Object.assign(p, { proto: 'tcp', srcPort: Number(last(f['tcp.srcport'])), dstPort: Number(last(f['tcp.dstport'])) });
     p.key = `tcp ${last(f['tcp.seq_raw'])}`;
+    // A SYN-ACK acknowledges the SYN's sequence number + 1: it answers the connection of that key.
+    if (last(f['tcp.flags.ack']) === '1') Object.assign(p, { reply: true, key: `tcp ${(Number(last(f['tcp.ack_raw'])) + 2 ** 32 - 1) % 2 ** 32}` });
   } else if (f['icmp.type'].length || f['icmpv6.type'].length) {
     // ICMP errors quote the packet they answer; only echo requests start a flow.
     const v6echo = f['icmpv6.type'].length > 0;
@@ -182,6 +186,8 @@ function toPacket(f, ifNames) {
     if (tunneled && f['udp.srcport'].length < 2) return null;
     Object.assign(p, { proto: 'udp', srcPort: Number(last(f['udp.srcport'])), dstPort: Number(last(f['udp.dstport'])) });
     p.key = `udp ${last(f['udp.payload'])}`;
+    // The lab's echo (services.mjs serve-udp) answers "echo " + the datagram: a reply of that datagram's key.
+    if (p.key.startsWith(`udp ${ECHO_PREFIX_HEX}`)) Object.assign(p, { reply: true, key: `udp ${p.key.slice(4 + ECHO_PREFIX_HEX.length)}` });
   }
 
   if (tunneled) {
@@ -471,6 +477,7 @@ function toHop(p) {
   const hop = { host: p.host, interface: p.iface ?? null };
   if (!p.inCase) hop.inCase = false;
   if (p.direction) hop.direction = p.direction;
+  if (p.repliesOnly) Object.assign(hop, { repliesOnly: true, replyDirection: p.replyDirection });
   hop.src = endpoint(p.src, p.srcPort, p.proto);
   hop.dst = endpoint(p.dst, p.dstPort, p.proto);
   if (p.outer) hop.outer = p.outer;
@@ -552,6 +559,25 @@ function tupleOut(t, proto) {
   return { src: endpoint(t.src, t.srcPort, proto), dst: endpoint(t.dst, t.dstPort, proto) };
 }
 
+// A point of the case that captured the flow's replies but none of its requests (a capture of one
+// direction) is on the path too: the request crossed it with the reply's tuple turned round. Where:
+// a reply arriving (in) means the request left the host there, after the host's other points; a
+// reply leaving (out), that the request entered there, before them. Without a recorded direction
+// the place is not known and the point is left out. Inserted into `path` in place.
+function addReplyOnlyPoints(path, replies) {
+  const seen = new Set(path.filter((p) => p.inCase).map((p) => `${p.host} ${p.iface}`));
+  for (const r of replies) {
+    const at = `${r.host} ${r.iface}`;
+    if (!r.iface || !r.direction || seen.has(at)) continue;
+    seen.add(at);
+    const hop = { ...r, src: r.dst, dst: r.src, srcPort: r.dstPort, dstPort: r.srcPort, repliesOnly: true, replyDirection: r.direction };
+    delete hop.direction;
+    const mine = path.map((p, i) => (p.host === r.host ? i : -1)).filter((i) => i >= 0);
+    const place = mine.length === 0 ? path.findIndex((p) => p.tsNanos > r.tsNanos) : r.direction === 'in' ? mine[mine.length - 1] + 1 : mine[0];
+    path.splice(place < 0 ? path.length : place, 0, hop);
+  }
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const spec = JSON.parse(fs.readFileSync(args.spec, 'utf8'));
@@ -577,14 +603,14 @@ function main() {
   // Captures of the case hosts, in the order the spec lists the hosts (ties in time), then those
   // of the hosts captured only for the truth (in the scratch folder beside their snapshots).
   const hosts = {};
-  const packets = [];
+  const captured = [];
   const uncollected = spec.uncollected ?? {};
   Object.entries(uncollected).forEach(([host, hs], i) => {
     const links = JSON.parse(readIfExists(path.join(args.snapshots, host, 'links.json')) ?? '[]');
     const ifNames = new Map(links.map((l) => [l.ifindex, l.ifname]));
     const single = hs.captureInterfaces.length === 1 && hs.captureInterfaces[0] !== 'any' ? hs.captureInterfaces[0] : null;
     const file = path.join(args.snapshots, host, hs.capture);
-    packets.push(...readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex: caseHosts.length + i, file: hs.capture, iface: p.iface ?? single, inCase: false })));
+    captured.push(...readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex: caseHosts.length + i, file: hs.capture, iface: p.iface ?? single, inCase: false })));
   });
   caseHosts.forEach((host, hostIndex) => {
     const hs = spec.hosts[host];
@@ -594,7 +620,7 @@ function main() {
     const described = describeCaptureFile(file);
     const single = hs.captureInterfaces.length === 1 && hs.captureInterfaces[0] !== 'any' ? hs.captureInterfaces[0] : null;
     const own = readPackets(file, ifNames).map((p) => ({ ...p, host, hostIndex, file: hs.capture, iface: p.iface ?? single, inCase: true }));
-    packets.push(...own);
+    captured.push(...own);
     const seen = [...new Set(own.map((p) => p.iface).filter(Boolean))].sort();
     hosts[host] = {
       role: hs.role,
@@ -602,7 +628,11 @@ function main() {
       snapshots: fs.readdirSync(path.join(args.case, host)).filter((f) => /\.(txt|json)$/.test(f)).sort(),
     };
   });
-  packets.sort((a, b) => (a.tsNanos < b.tsNanos ? -1 : a.tsNanos > b.tsNanos ? 1 : a.hostIndex - b.hostIndex || a.frame - b.frame));
+  captured.sort((a, b) => (a.tsNanos < b.tsNanos ? -1 : a.tsNanos > b.tsNanos ? 1 : a.hostIndex - b.hostIndex || a.frame - b.frame));
+  // Replies (SYN-ACKs, the UDP echo's answers) never make or extend a path: they only show a point of
+  // the case that captured a flow's replies and none of its requests (tcpdump -Q in/out).
+  const packets = captured.filter((p) => !p.reply);
+  const replies = captured.filter((p) => p.reply && p.inCase);
 
   const clientAddresses = new Map(spec.clients.map((c) => [canonicalAddress(c.address), c]));
   const isService = (p) => spec.services.some((s) => s.proto === p.proto && canonicalAddress(s.address) === p.dst && (s.port == null || s.port === p.dstPort));
@@ -687,6 +717,7 @@ function main() {
       seenAt.add(at);
       return true;
     });
+    addReplyOnlyPoints(path_, replies.filter((r) => r.proto === p0.proto && keys.has(r.key) && r.tsNanos >= p0.tsNanos && (chain || r.tsNanos - p0.tsNanos <= 1_000_000_000n)));
     const hops = path_.map(toHop);
     const lastHop = path_[path_.length - 1];
     const client = clientAddresses.get(p0.src);
