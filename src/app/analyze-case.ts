@@ -14,15 +14,17 @@ import { AnswerBuilder, type AnswerShare, answerShareOf } from '../match/answer-
 import type { Diagnostic } from '../text/diagnostic.js';
 import { problemAt } from '../text/problem-collector.js';
 import { type ClockOffset, estimateClockOffsets } from '../match/clock-offsets.js';
-import { type CaptureOnHost, addCommunityIds, describeFlow, pointLabel } from '../match/describe-flows.js';
+import { type CaptureOnHost, addCommunityIds, describeFlow, legPoint, pointLabel } from '../match/describe-flows.js';
 import { type HostKnowledge, SnapshotHostKnowledge } from '../match/host-knowledge.js';
 import { learnFromSnapshots } from '../match/learn-host.js';
 import { sourcePortMatters } from '../match/explain-translations.js';
 import { RelatedErrors } from '../match/related-errors.js';
 import { FlowShapes } from '../match/flow-shapes.js';
-import { type LinkedFlows, linkLegs } from '../match/link-legs.js';
+import { type FlowJoin, type LinkedFlows, linkLegs } from '../match/link-legs.js';
 import { type LegFacts, OrientedBy } from '../match/leg-facts.js';
 import { CONNTRACK_NONE, ConntrackClients } from '../match/conntrack-orientation.js';
+import { ConntrackJoiner } from '../match/conntrack-joins.js';
+import { describeJoins } from '../match/describe-joins.js';
 import { LegIds, matchPackets } from '../match/match-packets.js';
 import { REPORT_EVERY_HEAVY, type ReportShare } from '../match/report-share.js';
 import { CandidatePairs } from '../match/candidate-pairs.js';
@@ -230,9 +232,11 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, SHARE_STEPS);
   const clients = hosts.map((h) => (h.conntrack.entries.length > 0 ? new ConntrackClients(h.conntrack.entries) : null));
   const facts = legFacts(ids, captures, offsets, clients);
-  const linked = linkLegs(facts, matched.pairs, offsets, share);
+  const linked = linkLegs(facts, matched.pairs, offsets, share, new ConntrackJoiner(ids, captures, clients));
   const contradiction = conntrackContradiction(linked, facts, ids, captures, clients, inputs.hostNames);
   if (contradiction !== null) inputs.diagnostics.push(contradiction);
+  const notJoined = fragmentNotJoined(linked, ids, captures, hosts);
+  if (notJoined !== null) inputs.diagnostics.push(notJoined);
   const candidates = findFlowCandidates(linked, matched.candidates, facts.point);
   options.onPhase?.('explain', `explaining ${formatCount(linked.count)} flow(s)`, linked.count);
   // Flows are folded into the answer and totals one at a time; only those listed in the report
@@ -422,6 +426,32 @@ function conntrackContradiction(linked: LinkedFlows, facts: LegFacts, ids: LegId
   return first;
 }
 
+/**
+ * One note for the reply-only fragments conntrack did not join to their requests: they stay flows
+ * of their own, which only JSON and CSV list when seen at one point. It quotes the first one's
+ * reason at its first entry (or its capture when no entry fits), and counts the others.
+ */
+function fragmentNotJoined(linked: LinkedFlows, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): Diagnostic | null {
+  let fragments = 0;
+  let first: { flow: number; join: FlowJoin } | null = null;
+  for (const [flow, joins] of linked.joinsOf) {
+    for (const join of joins) {
+      if (join.outcome === 'joined') continue;
+      fragments++;
+      if (first === null || flow < first.flow) first = { flow, join };
+    }
+  }
+  if (first === null) return null;
+  const { flow, join } = first;
+  const leg = join.legs[0]!;
+  const capture = captures[ids.capture[leg]!]!;
+  const [described] = describeJoins([join], hosts, (g) => legPoint(g, ids, captures, hosts), (f) => f + 1);
+  const entry = join.entries[0]?.entry;
+  const place = entry !== undefined ? { file: entry.source.file, line: entry.source.line } : { file: capture.legs.file };
+  const more = fragments > 1 ? ` (${formatCount(fragments)} such fragments in all: flows[].conntrackJoins)` : '';
+  return problemAt('analyze.fragment-not-joined', `flow ${flow + 1}: ${described!.reason}${more}`, place);
+}
+
 /** What linking needs of every leg, column-wise, first times on the reference clock. */
 function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[], clients: (ConntrackClients | null)[]): LegFacts {
   const n = ids.count;
@@ -434,6 +464,7 @@ function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]
     samples: new Uint32Array(n),
     point: new Int32Array(n),
     ways: new Uint8Array(n),
+    sent: new Uint8Array(n),
   };
   const pointIds = new Map<number, number>();
   for (let g = 0; g < n; g++) {
@@ -448,6 +479,7 @@ function legFacts(ids: LegIds, captures: CaptureOnHost[], offsets: ClockOffset[]
     facts.firstTs[g] = t.firstTs.data[leg]! - (offsets[c.host]?.offsetSeconds ?? 0);
     facts.samples[g] = t.sampleCount.data[leg]!;
     facts.ways[g] = sideWays(c.legs.points, t, leg);
+    facts.sent[g] = (t.packets.data[2 * leg]! > 0 ? 1 : 0) | (t.packets.data[2 * leg + 1]! > 0 ? 2 : 0);
     // A capture point: the capture file, its interface, and the encapsulation seen there.
     const key = (capture * 65536 + t.keyWord(leg, 0)) * 256 + ((t.keyWord(leg, 1) >>> 8) & 0xff);
     let point = pointIds.get(key);

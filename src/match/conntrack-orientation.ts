@@ -17,30 +17,47 @@ export const CONNTRACK_NONE = 2;
 /** Two entries of one host that name different ends of the same tuple (a port reused the other way round): no evidence. */
 const DISAGREE = -1;
 
+/** An entry holding a leg's endpoints, and in which of its tuples: 'both' when the entry records no NAT. */
+export interface EntryFit {
+  entry: ConntrackEntry;
+  tuple: 'original' | 'reply' | 'both';
+}
+
 /** One host's entries, by the unordered pair of endpoints of each tuple (original and reply), to the endpoint that is the client. */
 export class ConntrackClients {
   private readonly clientOf = new Map<string, string | typeof DISAGREE>();
-  private readonly entryOf = new Map<string, ConntrackEntry>();
+  /** Every entry holding the pair, in the snapshot's order, with the tuple that holds it (conntrack-joins.ts). */
+  private readonly fitsOf = new Map<string, EntryFit[]>();
 
   constructor(entries: ConntrackEntry[]) {
     for (const e of entries) {
       const ports = hasPorts(e.protocolNumber);
       const client = endpoint(e.original.src, ports ? e.original.sport : null);
       // The reply tuple's destination is the client as translated (its source after SNAT).
-      this.add(e, e.protocolNumber, client, endpoint(e.original.dst, ports ? e.original.dport : null));
-      this.add(e, e.protocolNumber, endpoint(e.reply.dst, ports ? e.reply.dport : null), endpoint(e.reply.src, ports ? e.reply.sport : null));
+      this.add(e, e.protocolNumber, client, endpoint(e.original.dst, ports ? e.original.dport : null), 'original');
+      this.add(e, e.protocolNumber, endpoint(e.reply.dst, ports ? e.reply.dport : null), endpoint(e.reply.src, ports ? e.reply.sport : null), 'reply');
     }
   }
 
-  private add(e: ConntrackEntry, proto: number, client: string, server: string): void {
+  private add(e: ConntrackEntry, proto: number, client: string, server: string, tuple: EntryFit['tuple']): void {
     const key = pairKey(proto, client, server);
+    const fits = this.fitsOf.get(key);
+    const same = fits?.find((f) => f.entry === e);
+    // An entry without NAT holds the same pair in both tuples.
+    if (same !== undefined) same.tuple = 'both';
+    else if (fits === undefined) this.fitsOf.set(key, [{ entry: e, tuple }]);
+    else fits.push({ entry: e, tuple });
     const known = this.clientOf.get(key);
     if (known === undefined) {
       this.clientOf.set(key, client);
-      this.entryOf.set(key, e);
     } else if (known !== client) {
       this.clientOf.set(key, DISAGREE);
     }
+  }
+
+  /** Every entry whose original or reply tuple has the leg's endpoints (either way round), in the snapshot's order. */
+  entriesOfLeg(table: LegTable, leg: number): readonly EntryFit[] {
+    return this.fitsOf.get(legPair(table, leg).key) ?? [];
   }
 
   /** CONNTRACK_LOW / HIGH / NONE for leg `leg` of `table`. */
@@ -54,7 +71,7 @@ export class ConntrackClients {
   /** The entry that oriented the leg, for quoting it (undefined when none did). */
   entryOfLeg(table: LegTable, leg: number): ConntrackEntry | undefined {
     const { key } = legPair(table, leg);
-    return this.clientOf.get(key) === DISAGREE ? undefined : this.entryOf.get(key);
+    return this.clientOf.get(key) === DISAGREE ? undefined : this.fitsOf.get(key)?.[0]?.entry;
   }
 }
 

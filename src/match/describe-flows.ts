@@ -12,6 +12,7 @@ import type { Encapsulation, Flow, FlowOrientation, Hop, HostLeg, Translation } 
 import { findConntrackEvidence } from './corroborate-conntrack.js';
 import { addressOf, hasPorts, portOf } from './endpoint-text.js';
 import { endpointText, protoName } from './endpoint-words.js';
+import { describeJoins } from './describe-joins.js';
 import { explainNoTranslation } from './explain-no-translation.js';
 import { explainTranslations } from './explain-translations.js';
 import { orientByNatRules } from './orient-by-nat.js';
@@ -102,6 +103,7 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     ambiguous: null,
     icmpError: icmpErrorFacts(allOriented, captures),
     orientation: orientationOf(linked, hops, first.proto),
+    conntrackJoins: describeJoins(linked.joins, hosts, (g) => legPoint(g, ids, captures, hosts), (f) => f + 1),
   };
   flow.leaks = findLeaks(flow, hosts);
   if (flow.icmpError === null) explainTranslations(flow, hosts);
@@ -250,6 +252,13 @@ function describeHop(o: OrientedLeg, captures: CaptureOnHost[], hosts: HostKnowl
     // Hashed only for the flows a report lists (addCommunityIds): SHA-1 per hop is not free.
     communityId: null,
   };
+}
+
+/** "host:interface" of a leg's capture point (global id). */
+export function legPoint(g: number, ids: LegIds, captures: CaptureOnHost[], hosts: HostKnowledge[]): string {
+  const c = captures[ids.capture[g]!]!;
+  const host = hosts[c.host]!;
+  return `${host.name}:${pointName(c, c.legs.legs.keyWord(ids.leg[g]!, 0), host)}`;
 }
 
 function pointName(c: CaptureOnHost, point: number, host: HostKnowledge): string {

@@ -201,6 +201,30 @@ export interface FlowOrientation {
   reason: string;
 }
 
+/**
+ * A fragment of the flow's connection that holds only replies and shares no packet with the rest
+ * (a capture of one direction), and what its host's conntrack made of it: joined to the request's
+ * legs by the one entry whose tuples are both, or left apart with the reason (docs/analyze.md,
+ * "Fragments joined by conntrack").
+ */
+export interface ConntrackJoin {
+  /**
+   * joined: one entry holds the fragment's endpoints and one other flow its other tuple; else why
+   * not: no host of the fragment has a conntrack snapshot, no entry holds its endpoints, several do,
+   * no capture point of the host holds the other tuple, or several flows do.
+   */
+  outcome: 'joined' | 'no-snapshot' | 'no-entry' | 'several-entries' | 'not-captured' | 'several-flows';
+  /** "host:interface" of the points that held the replies. */
+  capturePoints: string[];
+  /** The entries holding the fragment's endpoints (at most 8), each with its host: the one that joined it, or the candidates. */
+  entries: (ConntrackEvidence & { host: string })[];
+  /** How many entries hold them in all. */
+  entryCount: number;
+  /** Flows (ids) holding an entry's other tuple when several do; empty otherwise. */
+  candidateFlows: number[];
+  reason: string;
+}
+
 export interface Flow {
   id: number;
   family: 'ipv4' | 'ipv6';
@@ -230,6 +254,8 @@ export interface Flow {
   icmpError: IcmpErrorFacts | null;
   /** Which end is the client, and on what evidence. */
   orientation: FlowOrientation;
+  /** The flow's reply-only fragments that share no packet with the rest, joined by conntrack or not (usually none). */
+  conntrackJoins: ConntrackJoin[];
 }
 
 /** Flows of one answer line last seen at one capture point with one source, not at the server. */

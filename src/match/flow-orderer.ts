@@ -85,11 +85,14 @@ export class FlowOrderer {
    * Writes members[from, to) in path order, with orientation and position, at `from` in the
    * outputs; returns what oriented the flow (OrientedBy). One orientation for the whole flow: the
    * leg with the strongest evidence (then the earliest) decides, the others follow along the
-   * pairs, so a leg that saw only replies takes it from a leg that saw the request.
+   * pairs, so a leg that saw only replies takes it from a leg that saw the request. `joined`: a
+   * conntrack entry joined parts of the flow that share no packet (conntrack-joins.ts); each part
+   * no pair reaches is oriented by its own strongest leg, which the entry's tuples agree with.
    */
-  order(all: Int32Array, from: number, to: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array): number {
+  order(all: Int32Array, from: number, to: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array, joined = false): number {
     const f = this.facts;
     const n = to - from;
+    if (joined) return this.orderGeneral(all, from, n, outLegs, outLow, outPosition, true);
     if (n === 1) {
       const leg = all[from]!;
       outLegs[from] = leg;
@@ -98,15 +101,21 @@ export class FlowOrderer {
       return evidenceOf(f, leg);
     }
     if (n === 2) return this.orderTwo(all[from]!, all[from + 1]!, from, outLegs, outLow, outPosition);
-    let anchor = all[from]!;
-    for (let k = from; k < to; k++) {
-      const leg = all[k]!;
-      const e = evidenceOf(f, leg);
-      const ea = evidenceOf(f, anchor);
-      if (e < ea || (e === ea && f.firstTs[leg]! < f.firstTs[anchor]!)) anchor = leg;
-    }
+    return this.orderGeneral(all, from, n, outLegs, outLow, outPosition, false);
+  }
+
+  private orderGeneral(all: Int32Array, from: number, n: number, outLegs: Int32Array, outLow: Uint8Array, outPosition: Float64Array, joined: boolean): number {
+    const f = this.facts;
+    const anchor = this.strongest(all, from, n, null);
     this.takeFlow(all, from, n);
-    this.spreadFrom(this.slot[anchor]!, n);
+    this.visited.fill(0, 0, n);
+    this.spreadFrom(this.slot[anchor]!, 0);
+    if (joined) {
+      // Parts no pair reaches: each from its strongest leg, placed by its first packet's time on the reference clock.
+      for (let island = this.strongest(all, from, n, this.visited); island >= 0; island = this.strongest(all, from, n, this.visited)) {
+        this.spreadFrom(this.slot[island]!, f.firstTs[island]! - f.firstTs[anchor]!);
+      }
+    }
     this.orderByHost(n);
     const ordered = this.ordered;
     const base = this.position[ordered[0]!]!;
@@ -146,18 +155,39 @@ export class FlowOrderer {
   }
 
   /**
+   * The leg of members[from, from + n) with the strongest evidence of which end is the client, the
+   * earliest on a tie; with `visited` (by local index, after takeFlow), among the legs not visited
+   * only, -1 when there is none.
+   */
+  private strongest(all: Int32Array, from: number, n: number, visited: Uint8Array | null): number {
+    const f = this.facts;
+    let anchor = -1;
+    for (let k = from; k < from + n; k++) {
+      const leg = all[k]!;
+      if (visited !== null && visited[this.slot[leg]!] === 1) continue;
+      if (anchor < 0) {
+        anchor = leg;
+        continue;
+      }
+      const e = evidenceOf(f, leg);
+      const ea = evidenceOf(f, anchor);
+      if (e < ea || (e === ea && f.firstTs[leg]! < f.firstTs[anchor]!)) anchor = leg;
+    }
+    return anchor;
+  }
+
+  /**
    * Orientation and transit time from the anchor along the best-supported edges, breadth first:
    * a leg's edges are taken most shared packets first (ties in pair order). Leaves each leg's
    * edges in that order (the votes and the order within a host do not depend on it: sums of
-   * whole numbers, at most one arc between two points).
+   * whole numbers, at most one arc between two points). `visited` is cleared by the caller.
    */
-  private spreadFrom(anchor: number, n: number): void {
+  private spreadFrom(anchor: number, position: number): void {
     const p = this.pairs;
     const visited = this.visited;
-    visited.fill(0, 0, n);
     const first = this.member[anchor]!;
     this.clientLow[first] = lowIsClient(this.facts, first) ? 1 : 0;
-    this.position[first] = 0;
+    this.position[first] = position;
     visited[anchor] = 1;
     let head = 0;
     let tail = 0;

@@ -18,6 +18,8 @@ export interface LegFacts {
   point: Int32Array;
   /** The direction recorded for each end's packets (flow/recorded-direction.ts sideWays): orders a host's points that share no packets. */
   ways: Uint8Array;
+  /** Whose packets the leg holds: bit 0 the low endpoint's, bit 1 the high one's (a fragment holds one end's only). */
+  sent: Uint8Array;
 }
 
 /**

@@ -3,6 +3,7 @@
 // ids, pair numbers, typed arrays): a case can hold hundreds of thousands of connections.
 
 import type { ClockOffset } from './clock-offsets.js';
+import type { ConntrackJoiner, FragmentJoin } from './conntrack-joins.js';
 import { FlowOrderer } from './flow-orderer.js';
 import type { Incidences, LegFacts } from './leg-facts.js';
 import type { PairEvidence } from './pair-evidence.js';
@@ -20,6 +21,14 @@ export interface LinkedFlow {
   orientedBy: number;
   /** A leg whose host's conntrack entry names the other end as the client: the flow's orientation was kept. */
   conntrackContradicted: boolean;
+  /** The flow's reply-only fragments and what their hosts' conntrack made of them (conntrack-joins.ts); usually none. */
+  joins: FlowJoin[];
+}
+
+/** A reply-only fragment of a flow: joined to the flow's other legs by a conntrack entry, or left apart with the candidates. */
+export interface FlowJoin extends FragmentJoin {
+  /** Index of each flow in `otherLegs` (a joined fragment's: this flow). */
+  otherFlows: number[];
 }
 
 /** Every flow of the case, in order of first appearance, legs of flow i at [start[i], start[i + 1]). */
@@ -34,6 +43,8 @@ export class LinkedFlows {
     readonly orientedBy: Uint8Array,
     /** Per flow: 1 when a conntrack entry contradicted the orientation kept. */
     readonly conntrackContradicted: Uint8Array,
+    /** Reply-only fragments by the flow that holds them (joined ones by the flow they joined). */
+    readonly joinsOf: ReadonlyMap<number, FlowJoin[]> = new Map(),
   ) {}
 
   flow(i: number): LinkedFlow {
@@ -45,6 +56,7 @@ export class LinkedFlows {
       position: Array.from(this.position.subarray(from, to)),
       orientedBy: this.orientedBy[i]!,
       conntrackContradicted: this.conntrackContradicted[i] === 1,
+      joins: this.joinsOf.get(i) ?? [],
     };
   }
 }
@@ -57,9 +69,11 @@ const PAIRS_SHARE = 0.2;
 
 /**
  * `report` hears how far linking is: the pass over the leg pairs (a fifth of the work, measured
- * on a replayed case of 48 000 legs) and the ordering of each flow's legs (the rest).
+ * on a replayed case of 48 000 legs) and the ordering of each flow's legs (the rest). `joiner`,
+ * when given, joins reply-only fragments that share no packet with the rest of their connection
+ * through their hosts' conntrack entries, after the pairs.
  */
-export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[], report?: ReportShare): LinkedFlows {
+export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[], report?: ReportShare, joiner?: ConntrackJoiner): LinkedFlows {
   const legCount = facts.host.length;
   const { incidences, towards } = incidencesByLeg(legCount, pairs, facts);
   const kept = keepBestPerPoint(incidences, towards, pairs, facts);
@@ -84,6 +98,9 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     }
     parent[find(a)] = find(b);
   }
+  const joins = joiner?.join(facts, find, (a, b) => {
+    parent[find(a)] = find(b);
+  }) ?? [];
 
   // Components numbered by their lowest leg, members in leg order (counting sort).
   const component = new Int32Array(legCount);
@@ -107,9 +124,12 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
   const position = new Float64Array(legCount);
   const orientedBy = new Uint8Array(components);
   const contradicted = new Uint8Array(components);
+  // A component a fragment joined has legs no pair reaches: the orderer takes each part from its own evidence.
+  const joined = new Uint8Array(components);
+  for (const j of joins) if (j.outcome === 'joined') joined[component[j.legs[0]!]!] = 1;
   for (let c = 0; c < components; c++) {
     if (report !== undefined && c % REPORT_EVERY_HEAVY === 0) report(PAIRS_SHARE + ((1 - PAIRS_SHARE) * c) / components);
-    orientedBy[c] = orderer.order(members, memberStart[c]!, memberStart[c + 1]!, orderedLegs, clientIsLow, position);
+    orientedBy[c] = orderer.order(members, memberStart[c]!, memberStart[c + 1]!, orderedLegs, clientIsLow, position, joined[c] === 1);
     contradicted[c] = conntrackContradicts(facts, orderedLegs, clientIsLow, memberStart[c]!, memberStart[c + 1]!) ? 1 : 0;
   }
   report?.(1);
@@ -122,9 +142,11 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     if (c > 0 && !(firstTs[c - 1]! <= firstTs[c]!)) inOrder = false;
   }
   // Legs are numbered as captures met them, so flows usually come in time order already.
-  if (inOrder) return new LinkedFlows(components, memberStart, orderedLegs, clientIsLow, position, orientedBy, contradicted);
+  if (inOrder) return new LinkedFlows(components, memberStart, orderedLegs, clientIsLow, position, orientedBy, contradicted, joinsByFlow(joins, component, (c) => c));
   const byTime = Array.from({ length: components }, (_, c) => c);
   if (!inOrder) byTime.sort((x, y) => firstTs[x]! - firstTs[y]! || x - y);
+  const flowOf = new Int32Array(components);
+  for (let i = 0; i < components; i++) flowOf[byTime[i]!] = i;
   const start = new Int32Array(components + 1);
   const legs = new Int32Array(legCount);
   const low = new Uint8Array(legCount);
@@ -144,7 +166,20 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     }
   }
   start[components] = at;
-  return new LinkedFlows(components, start, legs, low, pos, by, against);
+  return new LinkedFlows(components, start, legs, low, pos, by, against, joinsByFlow(joins, component, (c) => flowOf[c]!));
+}
+
+/** Each fragment's record under the flow that holds it, with the flows of its other legs (flow = order of the component). */
+function joinsByFlow(joins: FragmentJoin[], component: Int32Array, flowOf: (c: number) => number): Map<number, FlowJoin[]> {
+  const out = new Map<number, FlowJoin[]>();
+  for (const j of joins) {
+    const flow = flowOf(component[j.legs[0]!]!);
+    const record: FlowJoin = { ...j, otherFlows: j.otherLegs.map((g) => flowOf(component[g]!)) };
+    const list = out.get(flow);
+    if (list === undefined) out.set(flow, [record]);
+    else list.push(record);
+  }
+  return out;
 }
 
 /** Whether a leg of the flow at [from, to) has a conntrack entry naming the other end as its client. */

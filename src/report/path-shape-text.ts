@@ -105,3 +105,19 @@ export function clientPorts(flows: readonly Flow[], limit: number | null): { sho
 export function flowMappings(flows: readonly Flow[]): string[] {
   return flows.map((f) => `flow ${f.id}: ${f.client} → ${(f.seenByServer ?? f.lastSeen).src}`);
 }
+
+/**
+ * The reply-only fragments of a shape's flows (flows[].conntrackJoins), one line each: the first
+ * flow's alone, or "flow N: …" per flow when the shape has several, at most `limit` flows (null:
+ * all); `more` counts the flows left out. Joined ones and the others apart.
+ */
+export function joinLines(flows: readonly Flow[], limit: number | null): { joined: string[]; apart: string[]; more: number } {
+  const withJoins = flows.filter((f) => f.conntrackJoins.length > 0);
+  const shown = limit === null ? withJoins : withJoins.slice(0, limit);
+  const joined: string[] = [];
+  const apart: string[] = [];
+  for (const f of shown) {
+    for (const j of f.conntrackJoins) (j.outcome === 'joined' ? joined : apart).push(flows.length > 1 ? `flow ${f.id}: ${j.reason}` : j.reason);
+  }
+  return { joined, apart, more: withJoins.length - shown.length };
+}

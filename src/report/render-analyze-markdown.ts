@@ -8,7 +8,7 @@ import type { AnalyzeReport } from './analyze-model.js';
 import { answerSentence, answerSummary, candidateList } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
-import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
+import { clientPorts, joinLines, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { captureWindow, type Provenance } from './provenance.js';
 import { clockLines, diagnosticLine, icmpErrorText, inputLines, relatedLine } from './render-analyze-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
@@ -130,6 +130,10 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
   if (first.translatedBeyondReason !== null) out.push(`Not captured at the server: ${plain(first.translatedBeyondReason)}`, '');
   for (const leak of first.leaks) out.push(`**LEAK:** ${plain(leak.description)}`, '');
   for (const u of first.untranslated) out.push(`**Not translated on** ${plain(u.reason)}`, '');
+  const joins = joinLines(shape.flows, o.verbose ? null : 3);
+  for (const j of joins.joined) out.push(`**Joined by conntrack:** ${plain(j)}.`, '');
+  for (const j of joins.apart) out.push(`**Fragment not joined:** ${plain(j)}.`, '');
+  if (joins.more > 0) out.push(`… ${formatCount(joins.more)} more flows with fragments (every flow's are in the JSON report)`, '');
   if (first.orientation.guessed) out.push(`**Client unknown:** ${plain(first.orientation.reason)}.`, '');
   if (first.ambiguous !== null) {
     out.push(`**Ambiguous:** ${plain(first.ambiguous.reason)}.`, '');

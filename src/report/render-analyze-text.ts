@@ -9,7 +9,7 @@ import type { AnalyzeReport, DiagnosticView, IcmpErrorFacts, RelatedTranslation 
 import { answerSentence, candidateList } from './answer-text.js';
 import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
-import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
+import { changeText, clientPorts, flowMappings, joinLines, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
 import { addressOf } from './endpoint.js';
 import { labelled, layoutColumns, wrapWords } from './text-layout.js';
@@ -154,6 +154,10 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
   if (first.translatedBeyondReason !== null) lines.push(...labelled('  ', 'beyond', 9, `not captured at the server: ${first.translatedBeyondReason}`, width).map(style.yellow));
   for (const leak of first.leaks) lines.push(...labelled('  ', 'LEAK', 9, leak.description, width).map(style.red));
   for (const u of first.untranslated) lines.push(...labelled('  ', 'why', 9, `not translated on ${u.reason}`, width).map(style.yellow));
+  const joins = joinLines(shape.flows, o.verbose ? null : 3);
+  for (const j of joins.joined) lines.push(...labelled('  ', 'joined', 9, j, width));
+  for (const j of joins.apart) lines.push(...labelled('  ', 'fragment', 9, j, width).map(style.yellow));
+  if (joins.more > 0) lines.push(...labelled('  ', '', 9, `… ${formatCount(joins.more)} more flows with fragments (-v)`, width));
   if (first.orientation.guessed) lines.push(...labelled('  ', 'client', 9, `unknown: ${first.orientation.reason}`, width).map(style.yellow));
   if (first.ambiguous !== null) {
     lines.push(...labelled('  ', 'ambiguous', 9, first.ambiguous.reason, width).map(style.yellow));

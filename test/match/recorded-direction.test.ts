@@ -8,7 +8,9 @@
 // eth0's copy is. Before this change natpath took the request for it and turned the uplink round:
 // "[2001:db8:a::11]:36333 sees 2001:db8:100::10". Only the recorded directions (and hop limits)
 // decide: with them the flows are whole and right; the very same packets without them (pcapng with
-// no epb_flags) are ambiguous, never wrong. Flags that contradict themselves are no evidence.
+// no epb_flags) are joined by node1's conntrack entries (eth0's replies are a fragment whose entry's
+// original tuple is the pod's: conntrack-joins.ts), and without those too are ambiguous, never wrong.
+// Flags that contradict themselves are no evidence.
 
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +76,30 @@ function expectRight(report: AnalyzeReport): void {
   expect(report.totals.ambiguousFlows).toBe(0);
 }
 
+/** Without directions, node1's conntrack entries join eth0's replies to the pod's flows: whole and right, each by its entry. */
+function expectJoinedByConntrack(report: AnalyzeReport): void {
+  const truth = readTruth(SCENARIO);
+  for (const t of truth.flows) {
+    const label = `udp ${endpointText(t.client, t.proto)}`;
+    const flow = findFlow(report, t);
+    expect(flow, label).toBeDefined();
+    const undirected = atNode1(t);
+    expect(hopsAgainstTruth(label, flow!, { ...undirected, path: undirected.path.map((h) => ({ ...h, direction: undefined })) })).toEqual([]);
+    expect(flow!.ambiguous, label).toBeNull();
+    expect(flow!.lastCapturePoint).toBe('node1:eth0');
+    expect(flow!.lastSeen.src).toBe(endpointText(t.serverSees, t.proto));
+    expect(flow!.conntrackJoins.map((j) => `${j.outcome} ${j.capturePoints.join(' ')}`)).toEqual(['joined node1:eth0']);
+    const entry = flow!.conntrackJoins[0]!.entries[0]!;
+    expect(entry.file).toMatch(/node1\/conntrack\.txt$/);
+    expect(entry.entry).toContain(`sport=${t.client.port} dport=9000`);
+    expect(flow!.translations.map((x) => `${x.kind} ${x.between.join(' → ')} ${x.rule?.chain ?? 'unexplained'}`)).toEqual(['SNAT node1:cni0 → node1:eth0 FLANNEL-POSTRTG']);
+  }
+  const answer = report.answers.find((a) => a.server === SERVER)!;
+  expect(answer.lastSeen.map((l) => `${l.capturePoint} ${l.src}`)).toEqual([`node1:eth0 ${SEEN_AS}`]);
+  expect(new Set(claimedSources(report))).toEqual(new Set([SEEN_AS]));
+  expect(report.totals.ambiguousFlows).toBe(0);
+}
+
 /** Without evidence: the pod's flows stop where evidence stops, are called ambiguous, and nothing names a wrong source. */
 function expectAmbiguousNotWrong(report: AnalyzeReport): void {
   for (const source of claimedSources(report)) expect(source).toBe(SEEN_AS);
@@ -109,8 +135,16 @@ describe.runIf(present)('recorded direction decides which copy of an echo is whi
     expectRight(await runAnalyze({ paths: [node1Case('flags', 'capture.pcapng', (f) => writeEthernetPcapng(f, capture, names, 'recorded', uplinkInboundOnly))], hosts: [] }));
   });
 
-  it('the same pcapng without epb_flags (negative control): ambiguous, not wrong', async () => {
+  it("the same pcapng without epb_flags: node1's conntrack entries join eth0's replies to the pod's flows", async () => {
     const report = await runAnalyze({ paths: [node1Case('bare', 'capture.pcapng', (f) => writeEthernetPcapng(f, capture, names, 'none', uplinkInboundOnly))], hosts: [] });
+    expectJoinedByConntrack(report);
+    expect(report.diagnostics.filter((d) => d.code === 'analyze.direction-evidence')).toEqual([]);
+  });
+
+  it('the same pcapng without epb_flags and without the conntrack snapshot (negative control): ambiguous, not wrong', async () => {
+    const root = node1Case('bare-no-conntrack', 'capture.pcapng', (f) => writeEthernetPcapng(f, capture, names, 'none', uplinkInboundOnly));
+    rmSync(join(root, 'node1', 'conntrack.txt'));
+    const report = await runAnalyze({ paths: [root], hosts: [] });
     expectAmbiguousNotWrong(report);
     expect(report.diagnostics.filter((d) => d.code === 'analyze.direction-evidence')).toEqual([]);
   });
@@ -157,8 +191,13 @@ describe.runIf(present)('flags that contradict themselves are no evidence', () =
   });
 
   it('every packet "outgoing": said per point, hops show no direction, and the answer is what no flags give', async () => {
-    const report = await runAnalyze({ paths: [node1Case('all-out', 'capture.pcap', (f) => writeSll2WithPacketTypes(f, capture, () => PACKET_OUTGOING, uplinkInboundOnly))], hosts: [] });
-    expectAmbiguousNotWrong(report);
+    const allOut = (name: string) => node1Case(name, 'capture.pcap', (f) => writeSll2WithPacketTypes(f, capture, () => PACKET_OUTGOING, uplinkInboundOnly));
+    // What no flags give: joined by conntrack; without the snapshot, ambiguous.
+    const bare = allOut('all-out-no-conntrack');
+    rmSync(join(bare, 'node1', 'conntrack.txt'));
+    expectAmbiguousNotWrong(await runAnalyze({ paths: [bare], hosts: [] }));
+    const report = await runAnalyze({ paths: [allOut('all-out')], hosts: [] });
+    expectJoinedByConntrack(report);
     const warned = report.diagnostics.filter((d) => d.code === 'capture.contradictory-directions');
     expect(warned.map((d) => d.severity)).toEqual(warned.map(() => 'warning'));
     expect(warned.map((d) => d.message.split(',')[0])).toEqual(expect.arrayContaining(['at veth62608e08', 'at cni0']));

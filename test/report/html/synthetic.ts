@@ -109,6 +109,7 @@ export function makeFlow(id: number, hops: SyntheticHop[], proto = 'tcp', option
     ambiguous: null,
     icmpError: null,
     orientation: { basis: 'tcp-handshake', guessed: false, reason: `the TCP handshake was captured: ${first.src} opened the connection` },
+    conntrackJoins: [],
   };
 }
 
