@@ -445,7 +445,7 @@ function fragmentNotJoined(linked: LinkedFlows, ids: LegIds, captures: CaptureOn
   const { flow, join } = first;
   const leg = join.legs[0]!;
   const capture = captures[ids.capture[leg]!]!;
-  const [described] = describeJoins([join], hosts, (g) => legPoint(g, ids, captures, hosts), (f) => f + 1);
+  const [described] = describeJoins([join], hosts, (g) => legPoint(g, ids, captures, hosts), (f) => f + 1, linked.flow(flow).legs);
   const entry = join.entries[0]?.entry;
   const place = entry !== undefined ? { file: entry.source.file, line: entry.source.line } : { file: capture.legs.file };
   const more = fragments > 1 ? ` (${formatCount(fragments)} such fragments in all: flows[].conntrackJoins)` : '';

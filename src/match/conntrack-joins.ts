@@ -50,11 +50,16 @@ export class ConntrackJoiner {
     private readonly clients: (ConntrackClients | null)[],
   ) {}
 
-  /** Finds every reply-only fragment among the components of `find` and joins those its entries decide by `union`. */
-  join(facts: LegFacts, find: (leg: number) => number, union: (a: number, b: number) => void): FragmentJoin[] {
+  /**
+   * Finds every reply-only fragment among the components of `find` and joins those its entries
+   * decide by `union`. Writes into `natSide`, for the legs of a joined flow that hold one of the
+   * entry's tuples, which side of the host's NAT they are on: -1 the original tuple (the request
+   * passes there before the NAT), 1 the reply tuple (after it), 0 both (no NAT).
+   */
+  join(facts: LegFacts, find: (leg: number) => number, union: (a: number, b: number) => void, natSide: Int8Array): FragmentJoin[] {
     const fragments = this.replyOnlyFragments(facts, find);
     const out: FragmentJoin[] = [];
-    for (const legs of fragments) out.push(this.joinOne(legs, find, union));
+    for (const legs of fragments) out.push(this.joinOne(legs, find, union, natSide));
     return out;
   }
 
@@ -91,8 +96,10 @@ export class ConntrackJoiner {
     return [...byRoot.values()];
   }
 
-  private joinOne(legs: number[], find: (leg: number) => number, union: (a: number, b: number) => void): FragmentJoin {
+  private joinOne(legs: number[], find: (leg: number) => number, union: (a: number, b: number) => void, natSide: Int8Array): FragmentJoin {
     const fits: { host: number; fit: EntryFit }[] = [];
+    // Each fragment leg's side of the NAT, by the tuple of the entry it holds.
+    const sides: { leg: number; side: number }[] = [];
     let withSnapshot = false;
     for (const g of legs) {
       const host = this.captures[this.ids.capture[g]!]!.host;
@@ -100,6 +107,7 @@ export class ConntrackJoiner {
       if (clients === null || clients === undefined) continue;
       withSnapshot = true;
       for (const fit of clients.entriesOfLeg(this.table(g), this.ids.leg[g]!)) {
+        sides.push({ leg: g, side: sideOf(fit.tuple) });
         if (!fits.some((f) => f.fit.entry === fit.entry)) fits.push({ host, fit });
       }
     }
@@ -111,19 +119,28 @@ export class ConntrackJoiner {
     const own = find(legs[0]!);
     const otherLegs: number[] = [];
     const roots: number[] = [];
+    const found: { leg: number; side: number }[] = [];
     for (const { host, fit } of fits) {
-      // The tuple the fragment does not hold: the other side of the host's NAT (the same one without NAT).
-      const other = fit.tuple === 'original' ? fit.entry.reply : fit.entry.original;
-      for (const g of this.legsWithTuple(host, fit.entry.protocolNumber, other.src, other.sport, other.dst, other.dport)) {
-        const r = find(g);
-        if (r === own || roots.includes(r)) continue;
-        roots.push(r);
-        otherLegs.push(g);
+      // Every leg of the host outside the fragment holding either tuple of the entry: the same connection.
+      const e = fit.entry;
+      const nat = fit.tuple !== 'both';
+      for (const [tuple, side] of [[e.original, -1], [e.reply, 1]] as const) {
+        if (!nat && side === 1) break;
+        for (const g of this.legsWithTuple(host, e.protocolNumber, tuple.src, tuple.sport, tuple.dst, tuple.dport)) {
+          const r = find(g);
+          if (r === own) continue;
+          found.push({ leg: g, side: nat ? side : 0 });
+          if (roots.includes(r)) continue;
+          roots.push(r);
+          otherLegs.push(g);
+        }
       }
     }
     if (otherLegs.length === 0) return { outcome: 'not-captured', legs, entries, otherLegs };
     if (otherLegs.length > 1) return { outcome: 'several-flows', legs, entries, otherLegs };
     union(own, otherLegs[0]!);
+    for (const s of sides) natSide[s.leg] = s.side;
+    for (const f of found) natSide[f.leg] = f.side;
     return { outcome: 'joined', legs, entries, otherLegs };
   }
 
@@ -148,6 +165,10 @@ export class ConntrackJoiner {
   private table(g: number): CaptureLegs['legs'] {
     return this.captures[this.ids.capture[g]!]!.legs.legs;
   }
+}
+
+function sideOf(tuple: EntryFit['tuple']): number {
+  return tuple === 'original' ? -1 : tuple === 'reply' ? 1 : 0;
 }
 
 function wordsOf(address: IpAddress, out: Uint32Array): void {

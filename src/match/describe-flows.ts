@@ -103,7 +103,7 @@ export function describeFlow(id: number, linked: LinkedFlow, ids: LegIds, captur
     ambiguous: null,
     icmpError: icmpErrorFacts(allOriented, captures),
     orientation: orientationOf(linked, hops, first.proto),
-    conntrackJoins: describeJoins(linked.joins, hosts, (g) => legPoint(g, ids, captures, hosts), (f) => f + 1),
+    conntrackJoins: describeJoins(linked.joins, hosts, (g) => legPoint(g, ids, captures, hosts), (f) => f + 1, linked.legs),
   };
   flow.leaks = findLeaks(flow, hosts);
   if (flow.icmpError === null) explainTranslations(flow, hosts);

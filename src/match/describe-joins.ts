@@ -12,10 +12,10 @@ import type { FlowJoin } from './link-legs.js';
 /** At most this many entries are quoted per fragment (the count says how many there are). */
 const MAX_QUOTED = 8;
 
-/** `pointOf(leg)` names a leg's capture point ("host:interface"); `flowId(index)` a flow's id. */
-export function describeJoins(joins: FlowJoin[], hosts: HostKnowledge[], pointOf: (leg: number) => string, flowId: (flow: number) => number): ConntrackJoin[] {
+/** `pointOf(leg)` names a leg's capture point ("host:interface"); `flowId(index)` a flow's id; `path` is the flow's legs in path order. */
+export function describeJoins(joins: FlowJoin[], hosts: HostKnowledge[], pointOf: (leg: number) => string, flowId: (flow: number) => number, path: readonly number[]): ConntrackJoin[] {
   return joins.map((j) => {
-    const capturePoints = [...new Set(j.legs.map(pointOf))];
+    const capturePoints = [...new Set(path.filter((g) => j.legs.includes(g)).map(pointOf))];
     const entries = j.entries.slice(0, MAX_QUOTED).map(({ host, entry }) => ({ host: hosts[host]!.name, ...quote(entry, hosts[host]!) }));
     const candidateFlows = j.outcome === 'several-flows' ? j.otherFlows.map(flowId) : [];
     return { outcome: j.outcome, capturePoints, entries, entryCount: j.entries.length, candidateFlows, reason: reasonOf(j, capturePoints, entries, hosts, candidateFlows) };

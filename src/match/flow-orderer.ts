@@ -73,6 +73,8 @@ export class FlowOrderer {
     private readonly incidences: Incidences,
     private readonly kept: Uint8Array,
     offsets: ClockOffset[],
+    /** Per leg of a flow a conntrack entry joined: -1 it holds the entry's original tuple, 1 its reply tuple, 0 neither or both (conntrack-joins.ts). */
+    private readonly natSide: Int8Array | null = null,
   ) {
     const n = facts.host.length;
     this.clientLow = new Uint8Array(n);
@@ -422,6 +424,20 @@ export class FlowOrderer {
         if (rj === 0 || rj === ri || this.arcBetween(i, j) >= 0 || this.arcBetween(j, i) >= 0) continue;
         if (ri === ENTERS) this.addArc(i, j, 0);
         else this.addArc(j, i, 0);
+      }
+    }
+    // Points a conntrack entry joined and no packet or direction relates: the request holds the
+    // entry's original tuple before the host's NAT and its reply tuple turned round after it.
+    if (this.natSide !== null) {
+      for (let i = 0; i < n; i++) {
+        const si = this.natSide[member[work[from + i]!]!]!;
+        if (si === 0) continue;
+        for (let j = i + 1; j < n; j++) {
+          const sj = this.natSide[member[work[from + j]!]!]!;
+          if (sj === 0 || sj === si || this.arcBetween(i, j) >= 0 || this.arcBetween(j, i) >= 0) continue;
+          if (si < 0) this.addArc(i, j, 0);
+          else this.addArc(j, i, 0);
+        }
       }
     }
     // Kahn's order; among legs free to go next, the earliest position (legs are sorted by it).

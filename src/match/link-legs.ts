@@ -98,9 +98,17 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     }
     parent[find(a)] = find(b);
   }
-  const joins = joiner?.join(facts, find, (a, b) => {
-    parent[find(a)] = find(b);
-  }) ?? [];
+  // Per leg of a joined flow, its side of the host's NAT by the entry's tuples (conntrack-joins.ts): orders points no packet relates.
+  const natSide = joiner === undefined ? null : new Int8Array(legCount);
+  const joins =
+    joiner?.join(
+      facts,
+      find,
+      (a, b) => {
+        parent[find(a)] = find(b);
+      },
+      natSide!,
+    ) ?? [];
 
   // Components numbered by their lowest leg, members in leg order (counting sort).
   const component = new Int32Array(legCount);
@@ -118,7 +126,7 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
   const fill = memberStart.slice(0, components);
   for (let leg = 0; leg < legCount; leg++) members[fill[component[leg]!]!++] = leg;
 
-  const orderer = new FlowOrderer(facts, pairs, incidences, kept, offsets);
+  const orderer = new FlowOrderer(facts, pairs, incidences, kept, offsets, natSide);
   const orderedLegs = new Int32Array(legCount);
   const clientIsLow = new Uint8Array(legCount);
   const position = new Float64Array(legCount);

@@ -18,7 +18,7 @@ import { runAnalyze } from '../../src/app/analyze-case.js';
 import type { AnalyzeReport } from '../../src/report/analyze-model.js';
 import { ANALYZE_FORMATS } from '../../src/report/analyze-formats.js';
 import { makeStyle } from '../../src/report/terminal.js';
-import { readSll2Capture, writeSll2Capture } from './sll2-records.js';
+import { PACKET_OUTGOING, interfaceNames, readSll2Capture, writeEthernetPcapng, writeSll2Capture } from './sll2-records.js';
 import { SAMPLES, differences, endpointText, findFlow, labScenarios, readTruth } from './truth.js';
 
 const SCENARIO = 'pod-egress-inbound-only';
@@ -148,5 +148,45 @@ describe.runIf(labScenarios().includes(SCENARIO))("a reply-only fragment joined 
       expect(f.conntrackJoins.map((j) => j.outcome)).toEqual(['not-captured']);
       expect(f.conntrackJoins[0]!.reason).toMatch(/records its requests on the host's other side as 10\.244\.1\.2:\d+ → 198\.51\.100\.10:80, which no capture point of that host holds/);
     }
+  });
+});
+
+// The other way round: node1 of samples/pod-egress-natgw cut to what it recorded leaving
+// (`tcpdump -Q out`, without touching a packet): the replies leave toward the pod on cni0 and its
+// veth, the requests leave on eth0. Here the fragment holds the entry's original tuple and comes
+// first on the path. Without recorded directions (the same packets as pcapng without epb_flags)
+// only the entry says which side of node1's NAT each point is on: before, the joined flow ran
+// eth0 → veth → cni0 and its SNAT went from 10.0.0.11 to the pod.
+const NATGW = 'pod-egress-natgw';
+describe.runIf(labScenarios().includes(NATGW))('a pod-side fragment of replies (node1 captured `-Q out`)', () => {
+  const node1Out = (name: string, directions: boolean): string => {
+    const root = join(scratch, name);
+    cpSync(join(SAMPLES, NATGW, 'node1'), join(root, 'node1'), { recursive: true });
+    rmSync(join(root, 'node1', 'capture.pcap'));
+    const capture = readSll2Capture(join(SAMPLES, NATGW, 'node1', 'capture.pcap'));
+    const out = (r: { pktType: number }) => r.pktType === PACKET_OUTGOING;
+    if (directions) writeSll2Capture(join(root, 'node1', 'capture.pcap'), capture, out);
+    else writeEthernetPcapng(join(root, 'node1', 'capture.pcapng'), capture, interfaceNames(readFileSync(join(SAMPLES, NATGW, 'node1', 'ip-link.txt'), 'utf8')), 'none', out);
+    return root;
+  };
+
+  it.each([
+    ['with the directions recorded (cooked v2)', true],
+    ['without them (pcapng without epb_flags): ordered by the entry', false],
+  ])('%s', async (_, directions) => {
+    const report = await runAnalyze({ paths: [node1Out(`out-${directions}`, directions)], hosts: [] });
+    for (const t of readTruth(NATGW).flows) {
+      const flow = findFlow(report, t)!;
+      expect(flow, endpointText(t.client, t.proto)).toBeDefined();
+      const atEth0 = t.path.find((h) => h.host === 'node1' && h.interface === 'eth0')!;
+      expect(flow.legs.flatMap((l) => l.hops.map((h) => `${h.interface} ${h.packetsToServer > 0 ? '→' : ''}${h.packetsToClient > 0 ? '←' : ''}`))).toEqual(['veth62608e08 ←', 'cni0 ←', 'eth0 →']);
+      expect(flow.lastSeen.src).toBe(endpointText(atEth0.src, t.proto));
+      expect(flow.conntrackJoins.map((j) => `${j.outcome} ${j.capturePoints.join(' ')}`)).toEqual(['joined node1:veth62608e08 node1:cni0']);
+      expect(flow.conntrackJoins[0]!.entries[0]!.entry).toContain(`sport=${t.client.port} `);
+      expect(flow.translations.map((x) => `${x.kind} ${x.before.src} → ${x.after.src} ${x.between.join(' → ')} ${x.rule?.chain}`)).toEqual([
+        `SNAT ${endpointText(t.client, t.proto)} → ${endpointText(atEth0.src, t.proto)} node1:cni0 → node1:eth0 FLANNEL-POSTRTG`,
+      ]);
+    }
+    for (const a of report.answers) expect(a.lastSeen.map((l) => `${l.capturePoint} ${l.src}`)).toEqual(['node1:eth0 10.0.0.11']);
   });
 });
