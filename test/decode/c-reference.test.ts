@@ -83,4 +83,26 @@ describe.skipIf(buildProblem !== null)('the C reference of the bench', () => {
     // The pod-to-pod traffic crosses flannel.1: its innermost flow is pod to pod, one tunnel deep.
     expect(lines.some((l) => / d1 p6 af40102 af40202 /.test(l) || / d1 p6 af40202 af40102 /.test(l))).toBe(true);
   });
+
+  it('reads through a stdio buffer (-b) to the same packets and flows as through libpcap alone', () => {
+    for (const file of sampleCaptures()) {
+      const plain = JSON.parse(execFileSync(binary, [file], { encoding: 'utf8' })) as { flows: number; packets: number; bytes: number };
+      // 4 KiB: smaller than some records, so records cross the buffer's refills.
+      for (const size of ['4096', '1048576']) {
+        const buffered = JSON.parse(execFileSync(binary, ['-b', size, file], { encoding: 'utf8' })) as typeof plain;
+        expect({ file, size, ...buffered, seconds: 0 }).toEqual({ file, size, ...plain, seconds: 0 });
+      }
+    }
+  });
+
+  it('refuses a buffer size that is not a positive number of bytes, and names a file it cannot open', () => {
+    for (const size of ['0', '10x', '-1', '2000000000']) {
+      const r = spawnSync(binary, ['-b', size, sampleCaptures()[0]!], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`-b wants a buffer size in bytes, 1 to 1073741824, not '${size}'`);
+    }
+    const missing = spawnSync(binary, ['-b', '4096', '/nonexistent/x.pcap'], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('/nonexistent/x.pcap: No such file or directory');
+  });
 });
