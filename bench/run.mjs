@@ -9,6 +9,8 @@
 //    `cat FILE`, natpath's reader alone, reader + decoder, `natpath decode --summary` end to end,
 //    pcap-parser, `tcpdump -nr FILE -q`, and tshark on a slice (`-c`): wall time, packets/s, MB/s,
 //    peak RSS (/usr/bin/time -v, else the child's resourceUsage), and ratios to natpath.
+//    Then natpath against the C reference (both ways of reading), alternated, more runs
+//    (BENCH_RATIO_RUNS, default 9; bench/against-c.mjs): issue 15's ratios.
 // 3. Start-up: `node -e 0` and natpath's shortest commands, CPU per process, alternated
 //    (BENCH_START_UP_RUNS, default 21; bench/start-up.mjs).
 // 4. Prints a table and writes the numbers as JSON (BENCH_JSON, default <tmp>/natpath-bench.json).
@@ -27,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { readCaptureFile } from '../dist/capture/index.js';
 import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
 import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
+import { printAgainstC, runAgainstC } from './against-c.mjs';
 import { buildCReference, countFlowsInC } from './c-reference.mjs';
 import { pcapFileHeader } from './pcap.mjs';
 import { printRepeatedBench, runRepeatedBench } from './repeated.mjs';
@@ -136,6 +139,11 @@ const cli = join(ROOT, 'bin', 'natpath.js');
 
 let cReference = null;
 const C_REFERENCE = 'C reference (libpcap, flowcount.c)';
+// The same program reading through a 1 MiB stdio buffer: libpcap's own reads are of the file
+// system's block size, and where a system call costs much (a virtual machine's) they are most of
+// the reference's time. The closer of the two to the limit a C program sets.
+const C_READ_BUFFER_BYTES = 1 << 20;
+const C_REFERENCE_BUFFERED = 'C reference, 1 MiB read buffer (flowcount.c -b)';
 const NATPATH_MAIN = 'natpath decode --summary';
 // This machine's environment sets NODE_EXTRA_CA_CERTS (the system's CA bundle): Node 20 parses it
 // at every start, before any JavaScript (~60-90 ms CPU; bench/start-up.mjs times it). The C
@@ -152,7 +160,12 @@ function tools(file, info, slice) {
     ...(withoutExtraCa
       ? [{ name: NATPATH_NO_EXTRA_CA, cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, summary: true, env: withoutExtraCa }]
       : []),
-    ...(cReference ? [{ name: C_REFERENCE, cmd: cReference, args: [file], packets: info.packets, inner: true }] : []),
+    ...(cReference
+      ? [
+          { name: C_REFERENCE, cmd: cReference, args: [file], packets: info.packets, inner: true },
+          { name: C_REFERENCE_BUFFERED, cmd: cReference, args: ['-b', String(C_READ_BUFFER_BYTES), file], packets: info.packets, inner: true },
+        ]
+      : []),
     { name: 'pcap-parser (reader only)', cmd: node, args: [child, 'pcap-parser', file], packets: info.packets, inner: true, once: true },
   ];
   if (have('tcpdump')) list.push({ name: 'tcpdump -nr FILE -q', cmd: 'tcpdump', args: ['-nr', file, '-q'], packets: info.packets, once: true });
@@ -218,6 +231,8 @@ function checkFlowCounts(label, rows) {
   const c = rows.find((r) => r.tool === C_REFERENCE);
   if (!c) return;
   if (natpath.flows !== c.flows) throw new Error(`${label}: natpath counts ${natpath.flows} flows, the C reference ${c.flows}: they must agree`);
+  const buffered = rows.find((r) => r.tool === C_REFERENCE_BUFFERED);
+  if (buffered.flows !== c.flows) throw new Error(`${label}: the C reference counts ${c.flows} flows, with a read buffer ${buffered.flows}`);
   const bare = rows.find((r) => r.tool === NATPATH_NO_EXTRA_CA);
   if (bare && bare.flows !== c.flows) throw new Error(`${label}: natpath without NODE_EXTRA_CA_CERTS counts ${bare.flows} flows, the C reference ${c.flows}`);
   process.stderr.write(`  ${label}: natpath and the C reference agree: ${c.flows} flows\n`);
@@ -232,13 +247,17 @@ function printSuite(label, info, rows) {
   const c = rows.find((r) => r.tool === C_REFERENCE);
   if (c) {
     const bare = rows.find((r) => r.tool === NATPATH_NO_EXTRA_CA);
-    console.log(
-      `natpath ÷ C reference, wall time: **${fmt(main.seconds / c.seconds)}×** (in-process ${fmt(main.innerSeconds / c.innerSeconds)}×)` +
-        `${bare ? `; with NODE_EXTRA_CA_CERTS unset: **${fmt(bare.seconds / c.seconds)}×**` : ''}; flows: ${main.flows} natpath, ${c.flows} C\n`,
-    );
+    for (const ref of [c, rows.find((r) => r.tool === C_REFERENCE_BUFFERED)]) {
+      const name = ref === c ? 'C reference' : 'C reference with a 1 MiB read buffer';
+      console.log(
+        `natpath ÷ ${name}, wall time: **${fmt(main.seconds / ref.seconds)}×** (in-process ${fmt(main.innerSeconds / ref.innerSeconds)}×)` +
+          `${bare ? `; with NODE_EXTRA_CA_CERTS unset: **${fmt(bare.seconds / ref.seconds)}×**` : ''}; flows: ${main.flows} natpath, ${ref.flows} C`,
+      );
+    }
+    console.log('');
   }
   for (const r of rows) {
-    const ratio = r.tool === main.tool || r.tool.startsWith('cat') ? '' : fmt(main.mpps / r.mpps, r.tool === C_REFERENCE ? 2 : 1);
+    const ratio = r.tool === main.tool || r.tool.startsWith('cat') ? '' : fmt(main.mpps / r.mpps, r.tool.startsWith('C reference') ? 2 : 1);
     console.log(
       `| ${r.tool} | ${fmt(r.seconds)} | ${fmt(r.mpps)} | ${fmt(r.mbps, 0)} | ${fmt(r.innerMpps)} | ${fmt(r.innerMbps, 0)} | ${fmt(r.peakRssMb, 0)} | ${ratio} |`,
     );
@@ -289,6 +308,22 @@ checkFlowCounts('mixed', results.mixed.rows);
 printSuite('small packets', small, results.small.rows);
 printSuite('large packets', large, results.large.rows);
 printSuite('mixed packets (500–1 514 B)', mixed, results.mixed.rows);
+if (cReference) {
+  const ratioRuns = Number(process.env.BENCH_RATIO_RUNS ?? 9);
+  results.againstC = runAgainstC({
+    files: [
+      { label: 'small', path: smallFile, runs: Math.max(3, Math.ceil(ratioRuns / 2)) },
+      { label: 'large', path: largeFile, runs: ratioRuns },
+      { label: 'mixed', path: mixedFile, runs: ratioRuns },
+    ],
+    node,
+    cli,
+    cReference,
+    readBufferBytes: C_READ_BUFFER_BYTES,
+    withoutExtraCa,
+  });
+  printAgainstC(results.againstC);
+}
 // What each of the runs above paid before reading its first packet (issue 15: start-up and exit).
 const startUpDir = join(tmpdir(), 'natpath-bench-start-up');
 rmSync(startUpDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // without them it is skipped with the reason.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,5 +82,46 @@ describe.skipIf(buildProblem !== null)('the C reference of the bench', () => {
     const lines = execFileSync(binary, [vxlan], { encoding: 'utf8', env: { ...process.env, FLOWCOUNT_DEBUG: '1' } }).trim().split('\n');
     // The pod-to-pod traffic crosses flannel.1: its innermost flow is pod to pod, one tunnel deep.
     expect(lines.some((l) => / d1 p6 af40102 af40202 /.test(l) || / d1 p6 af40202 af40102 /.test(l))).toBe(true);
+  });
+
+  it('reads through a stdio buffer (-b) to the same packets and flows as through libpcap alone', () => {
+    for (const file of sampleCaptures()) {
+      const plain = JSON.parse(execFileSync(binary, [file], { encoding: 'utf8' })) as { flows: number; packets: number; bytes: number };
+      // 4 KiB: smaller than some records, so records cross the buffer's refills.
+      for (const size of ['4096', '1048576']) {
+        const buffered = JSON.parse(execFileSync(binary, ['-b', size, file], { encoding: 'utf8' })) as typeof plain;
+        expect({ file, size, ...buffered, seconds: 0 }).toEqual({ file, size, ...plain, seconds: 0 });
+      }
+    }
+  });
+
+  it('refuses a buffer size that is not a positive number of bytes, and names a file it cannot open', () => {
+    for (const size of ['0', '10x', '-1', '2000000000']) {
+      const r = spawnSync(binary, ['-b', size, sampleCaptures()[0]!], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`-b wants a buffer size in bytes, 1 to 1073741824, not '${size}'`);
+    }
+    const missing = spawnSync(binary, ['-b', '4096', '/nonexistent/x.pcap'], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('/nonexistent/x.pcap: No such file or directory');
+  });
+
+  // The point of -b: one read(2) per buffer, not one per 4 KiB block. glibc's setvbuf ignores the
+  // size when not handed a buffer, which made a first version read exactly as libpcap alone does.
+  it.skipIf(spawnSync('strace', ['-V']).status !== 0)('with -b reads the file in buffer-sized system calls (strace)', () => {
+    // 4 MiB of a real lab capture's records, repeated (a pcap file: header once, then records).
+    const source = readFileSync(sampleCaptures().find((f) => f.endsWith('.pcap'))!);
+    const records = source.subarray(24);
+    const copies = Math.ceil((4 << 20) / records.length);
+    const file = join(mkdtempSync(join(tmpdir(), 'natpath-cref-')), 'repeated.pcap');
+    writeFileSync(file, Buffer.concat([source.subarray(0, 24), ...Array.from({ length: copies }, () => records)]));
+    const reads = (args: string[]): number => {
+      const r = spawnSync('strace', ['-f', '-c', '-e', 'trace=read', '-o', `${file}.strace`, binary, ...args, file], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const line = readFileSync(`${file}.strace`, 'utf8').split('\n').find((l) => / read$/.test(l.trim()));
+      return Number(line!.trim().split(/\s+/)[3]);
+    };
+    expect(reads([])).toBeGreaterThan(500); // 4 MiB in 4 KiB blocks: ~1 000
+    expect(reads(['-b', String(1 << 20)])).toBeLessThan(20); // 4 reads of the file, a few of libraries
   });
 });
