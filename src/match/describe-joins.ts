@@ -23,7 +23,7 @@ export function describeJoins(joins: FlowJoin[], hosts: HostKnowledge[], pointOf
 }
 
 function reasonOf(j: FlowJoin, points: string[], entries: ConntrackJoin['entries'], hosts: HostKnowledge[], candidates: number[]): string {
-  const at = `${points.join(', ')} captured only its replies, which share no packet with another capture point`;
+  const at = `${points.join(', ')} captured only its replies, and no captured packet links them to its requests`;
   const cited = entries.map((e) => `${e.file}:${e.line}`).join(', ') + (j.entries.length > entries.length ? `, … ${j.entries.length - entries.length} more` : '');
   const first = j.entries[0];
   switch (j.outcome) {
@@ -36,7 +36,7 @@ function reasonOf(j: FlowJoin, points: string[], entries: ConntrackJoin['entries
     case 'no-entry':
       return `${at}; not joined to the requests: no entry of ${hostsOf(points)}'s conntrack snapshot holds its endpoints (the snapshot is one moment after the capture: the entry may have expired)`;
     case 'several-entries':
-      return `${at}; not joined to the requests: ${j.entries.length} conntrack entries of one host hold its endpoints (${cited}), while a table holds a tuple once, so the snapshot does not say which is this connection's`;
+      return `${at}; not joined to the requests: ${j.entries.length} conntrack entries of ${hosts[first!.host]!.name} hold its endpoints (${cited}), while a table holds a tuple once, so the snapshot does not say which is this connection's`;
     case 'not-captured': {
       const e = first!.entry;
       // The requests on the other side of the host's NAT: the original tuple, or the reply tuple turned round.

@@ -90,7 +90,7 @@ describe.runIf(labScenarios().includes(SCENARIO))("a reply-only fragment joined 
         entries: [],
         entryCount: 0,
         candidateFlows: [],
-        reason: "node1:eth0 captured only its replies, which share no packet with another capture point; not joined to the requests: no entry of node1's conntrack snapshot holds its endpoints (the snapshot is one moment after the capture: the entry may have expired)",
+        reason: "node1:eth0 captured only its replies, and no captured packet links them to its requests; not joined to the requests: no entry of node1's conntrack snapshot holds its endpoints (the snapshot is one moment after the capture: the entry may have expired)",
       },
     ]);
     // The other connections keep their entries and are joined.
@@ -131,7 +131,7 @@ describe.runIf(labScenarios().includes(SCENARIO))("a reply-only fragment joined 
       ['node1', real, lines[real - 1]!.trim()],
       ['node1', added, lines[added - 1]!.trim()],
     ]);
-    expect(j.reason).toMatch(new RegExp(`not joined to the requests: 2 conntrack entries of one host hold its endpoints \\(.*conntrack\\.txt:${real}, .*conntrack\\.txt:${added}\\)`));
+    expect(j.reason).toMatch(new RegExp(`not joined to the requests: 2 conntrack entries of node1 hold its endpoints \\(.*conntrack\\.txt:${real}, .*conntrack\\.txt:${added}\\)`));
     // The other connections are untouched.
     for (const o of truth!.flows.slice(1)) expect(findFlow(report, o)!.conntrackJoins.map((x) => x.outcome)).toEqual(['joined']);
     // Said at the first candidate entry.
