@@ -9,6 +9,8 @@
 //    `cat FILE`, natpath's reader alone, reader + decoder, `natpath decode --summary` end to end,
 //    pcap-parser, `tcpdump -nr FILE -q`, and tshark on a slice (`-c`): wall time, packets/s, MB/s,
 //    peak RSS (/usr/bin/time -v, else the child's resourceUsage), and ratios to natpath.
+//    Then natpath against the C reference (both ways of reading), alternated, more runs
+//    (BENCH_RATIO_RUNS, default 9; bench/against-c.mjs): issue 15's ratios.
 // 3. Start-up: `node -e 0` and natpath's shortest commands, CPU per process, alternated
 //    (BENCH_START_UP_RUNS, default 21; bench/start-up.mjs).
 // 4. Prints a table and writes the numbers as JSON (BENCH_JSON, default <tmp>/natpath-bench.json).
@@ -27,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { readCaptureFile } from '../dist/capture/index.js';
 import { decodePacket, Has, PacketView, Tunnel } from '../dist/decode/index.js';
 import { printAnalyzeBench, runAnalyzeBench } from './analyze.mjs';
+import { printAgainstC, runAgainstC } from './against-c.mjs';
 import { buildCReference, countFlowsInC } from './c-reference.mjs';
 import { pcapFileHeader } from './pcap.mjs';
 import { printRepeatedBench, runRepeatedBench } from './repeated.mjs';
@@ -305,6 +308,22 @@ checkFlowCounts('mixed', results.mixed.rows);
 printSuite('small packets', small, results.small.rows);
 printSuite('large packets', large, results.large.rows);
 printSuite('mixed packets (500–1 514 B)', mixed, results.mixed.rows);
+if (cReference) {
+  const ratioRuns = Number(process.env.BENCH_RATIO_RUNS ?? 9);
+  results.againstC = runAgainstC({
+    files: [
+      { label: 'small', path: smallFile, runs: Math.max(3, Math.ceil(ratioRuns / 2)) },
+      { label: 'large', path: largeFile, runs: ratioRuns },
+      { label: 'mixed', path: mixedFile, runs: ratioRuns },
+    ],
+    node,
+    cli,
+    cReference,
+    readBufferBytes: C_READ_BUFFER_BYTES,
+    withoutExtraCa,
+  });
+  printAgainstC(results.againstC);
+}
 // What each of the runs above paid before reading its first packet (issue 15: start-up and exit).
 const startUpDir = join(tmpdir(), 'natpath-bench-start-up');
 rmSync(startUpDir, { recursive: true, force: true });

@@ -301,15 +301,27 @@ static void print_key(uint64_t i, const Flow *f) {
     if (f->has_ports) printf("%u>%u\n", f->sport, f->dport); else printf("np\n");
 }
 
-/* The capture opened by libpcap itself, or through a stdio buffer of `buffer_bytes` (-b). */
-static pcap_t *open_capture(const char *path, size_t buffer_bytes, char *err) {
+/*
+ * The capture opened by libpcap itself, or through a stdio buffer of `buffer_bytes` (-b), which
+ * `*buffer` then holds: it must outlive pcap_close (which closes the FILE), so the caller frees it.
+ * The buffer is the program's own, as glibc's setvbuf ignores the size when handed none.
+ */
+static pcap_t *open_capture(const char *path, size_t buffer_bytes, char **buffer, char *err) {
+    *buffer = NULL;
     if (buffer_bytes == 0) return pcap_open_offline(path, err);
     FILE *fp = fopen(path, "rb");
     if (!fp) { snprintf(err, PCAP_ERRBUF_SIZE, "%s", strerror(errno)); return NULL; }
-    /* setvbuf before any read; NULL: stdio allocates the buffer and frees it at fclose. */
-    if (setvbuf(fp, NULL, _IOFBF, buffer_bytes) != 0) { snprintf(err, PCAP_ERRBUF_SIZE, "setvbuf failed"); fclose(fp); return NULL; }
+    *buffer = malloc(buffer_bytes);
+    /* setvbuf before any read. */
+    if (!*buffer || setvbuf(fp, *buffer, _IOFBF, buffer_bytes) != 0) {
+        snprintf(err, PCAP_ERRBUF_SIZE, "no read buffer of %zu bytes", buffer_bytes);
+        fclose(fp);
+        free(*buffer);
+        *buffer = NULL;
+        return NULL;
+    }
     pcap_t *pc = pcap_fopen_offline(fp, err); /* pcap_close closes fp */
-    if (!pc) fclose(fp);
+    if (!pc) { fclose(fp); free(*buffer); *buffer = NULL; }
     return pc;
 }
 
@@ -336,7 +348,8 @@ int main(int argc, char **argv) {
     uint64_t packets = 0, bytes = 0;
     char err[PCAP_ERRBUF_SIZE];
     for (int i = first; i < argc; i++) {
-        pcap_t *pc = open_capture(argv[i], buffer_bytes, err);
+        char *buffer;
+        pcap_t *pc = open_capture(argv[i], buffer_bytes, &buffer, err);
         if (!pc) { fprintf(stderr, "flowcount: %s: %s\n", argv[i], err); return 1; }
         struct pcap_pkthdr *h;
         const u_char *data;
@@ -353,6 +366,7 @@ int main(int argc, char **argv) {
         }
         if (rc == -1) fprintf(stderr, "flowcount: %s: %s\n", argv[i], pcap_geterr(pc));
         pcap_close(pc);
+        free(buffer);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -12,7 +12,7 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$LAB_DIR/nft-rulesets.sh"
 OUT_DIR=$(dirname "$LAB_DIR")
 PREFIX=nplab-
-SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-replay pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft)
+SCENARIOS=(pod-egress-natgw pod-egress-natgw-blind pod-egress-node-only pod-to-pod-vxlan clusterip-cross-node clusterip-same-node nodeport ipv6-pod-egress pod-egress-no-masq udp6-echo-repeated pod-egress-loadgen pod-egress-replay pod-egress-calico-ipset clusterip-nft nodeport-nft docker-nft icmp-errors-two-rules)
 
 # Addresses of the world (documentation ranges for everything "public").
 CLUSTER_CIDR=10.244.0.0/16
@@ -917,6 +917,52 @@ scenario_pod_egress_replay() {
     "{ \"proto\": \"tcp\", \"address\": \"$PARTNER_IP\", \"port\": $HTTP_PORT },
     { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": $UDP_PORT }" \
     "" "" conntrack-events
+  write_truth "$CASE" "$WORK/spec.json"
+  end_scenario
+}
+
+# ICMP errors RELATED to NATed flows whose mappings different rules made (docs/analyze.md, "ICMP
+# errors"). flannel runs with --ip-masq=false and the NAT gateway translates the pod range itself
+# (what a cloud's external SNAT does; the VPC routes node1's pod subnet to node1), by destination:
+# the partner's feed port 9101 by MASQUERADE, its feed port 9102 by SNAT, its second address
+# $PARTNER_IP2 by another SNAT, all to $NATGW_PUBLIC_IP. The partner's firewall opens both feed
+# ports but nothing listens there: each datagram draws a port unreachable, which the gateway
+# rewrites back to the pod from the entry of the flow it quotes, so one error flow quotes two
+# flows mapped by two rules. The slow server on $PARTNER_IP2 echoes a second late, after the
+# pod's socket closed: the pod's kernel answers with port unreachables that leave node1 with the
+# pod's own address (no nat rule sees an error) and are rewritten only at the gateway.
+PARTNER_IP2=198.51.100.11
+scenario_icmp_errors_two_rules() {
+  local name=icmp-errors-two-rules
+  begin_scenario "$name" 0
+  in_ns node1 iptables -t nat -D FLANNEL-POSTRTG -s "$CLUSTER_CIDR" ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+  in_ns natgw ip route add 10.244.1.0/24 via 10.0.0.11
+  in_ns natgw iptables -t nat -I POSTROUTING 1 -s "$CLUSTER_CIDR" -d "$PARTNER_IP/32" -o eth1 -p udp -m udp --dport 9101 -m comment --comment "natgw-1: pods to partner feed a" -j MASQUERADE
+  in_ns natgw iptables -t nat -I POSTROUTING 2 -s "$CLUSTER_CIDR" -d "$PARTNER_IP/32" -o eth1 -p udp -m udp --dport 9102 -m comment --comment "natgw-1: pods to partner feed b" -j SNAT --to-source "$NATGW_PUBLIC_IP"
+  in_ns natgw iptables -t nat -I POSTROUTING 3 -s "$CLUSTER_CIDR" -d "$PARTNER_IP2/32" -o eth1 -m comment --comment "natgw-1: pods to partner site 2" -j SNAT --to-source "$NATGW_PUBLIC_IP"
+  in_ns partner ip addr add "$PARTNER_IP2/24" dev eth0
+  in_ns partner iptables -A INPUT -p udp -m udp --dport 9101:9102 -m comment --comment "partner feeds (service down)" -j ACCEPT
+  start_bg partner "$WORK/partner-udp-late.log" node "$LAB_DIR/services.mjs" serve-udp-late "$UDP_PORT" partner "$PARTNER_IP2" 1000
+  wait_for_line "$WORK/partner-udp-late.log" '^ready' "late udp echo on partner:$UDP_PORT"
+  tcpdump_any node1 capture.pcap
+  tcpdump_any natgw capture.pcap
+  tcpdump_on partner capture.pcap eth0
+  run_client pod-client node "$LAB_DIR/services.mjs" udp-fire "$PARTNER_IP" 9101 2 "$name feed a"
+  run_client pod-client node "$LAB_DIR/services.mjs" udp-fire "$PARTNER_IP" 9102 2 "$name feed b"
+  run_client pod-client node "$LAB_DIR/services.mjs" udp-fire "$PARTNER_IP2" "$UDP_PORT" 2 "$name late"
+  sleep 1.5  # the late echoes (1 s) and the pod's port unreachables
+  stop_captures
+  snapshot_world
+  publish_host "$CASE" node1
+  publish_host "$CASE" natgw
+  publish_host "$CASE" partner
+  write_spec "$name" \
+    "Pod default/client (10.244.1.2, node1) sends 2 UDP datagrams each to the partner's feed ports $PARTNER_IP:9101 and :9102, where nothing listens, and to a slow echo on $PARTNER_IP2:$UDP_PORT that answers a second later, after the pod's socket closed. flannel runs with --ip-masq=false: the NAT gateway translates the pod range, port 9101 by MASQUERADE, port 9102 and $PARTNER_IP2 by two SNAT rules, all to $NATGW_PUBLIC_IP. The partner's port unreachables are rewritten back to the pod as RELATED to the flows they quote (two rules' mappings); the pod's own port unreachables leave node1 with the pod address and are rewritten at the gateway." \
+    "$(host_spec node1 "$NODE1_ROLE" capture.pcap any), $(host_spec natgw "cloud NAT gateway (the VPC's default router; translates the pod range)" capture.pcap any), $(host_spec partner "partner server on the internet (two addresses)" capture.pcap eth0)" \
+    "$POD_CLIENT" \
+    "{ \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": 9101 },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP\", \"port\": 9102 },
+    { \"proto\": \"udp\", \"address\": \"$PARTNER_IP2\", \"port\": $UDP_PORT }"
   write_truth "$CASE" "$WORK/spec.json"
   end_scenario
 }

@@ -44,6 +44,17 @@ function serveUdp(port) {
   sock.bind(Number(port), '::', () => console.log('ready'));
 }
 
+// A slow server: echoes each datagram DELAY_MS later, from ADDRESS (bound to it, so the echo
+// leaves from the address the client dialled), by which time a client with a short timeout has
+// closed its socket and its kernel answers with ICMP port unreachable (icmp-errors-two-rules).
+function serveUdpLate(port, name, address, delayMs) {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (msg, rinfo) => {
+    setTimeout(() => sock.send(Buffer.concat([Buffer.from('late echo '), msg]), rinfo.port, rinfo.address), Number(delayMs));
+  });
+  sock.bind(Number(port), address, () => console.log('ready'));
+}
+
 // An echo that returns the payload as it came: request and reply are then the same bytes above
 // the transport header, the case that must not turn a flow round in analyze.
 function serveUdpMirror(port) {
@@ -165,6 +176,7 @@ const commands = {
   'serve-http': serveHttp,
   'serve-udp': serveUdp,
   'serve-udp-mirror': serveUdpMirror,
+  'serve-udp-late': serveUdpLate,
   'http-get': httpGet,
   'udp-send': udpSend,
   'udp-fire': udpFire,

@@ -165,11 +165,19 @@ function addOnce(list: string[], item: string): void {
   if (!list.includes(item)) list.push(item);
 }
 
-/** An ICMP error's translation, without the flow's id (the errors of many flows share an answer line). */
-function relatedText(r: RelatedTranslation): string {
+/**
+ * An ICMP error's translation, without flow ids (the errors of many flows share an answer line):
+ * the rule that made the quoted flows' mapping, or, when their mappings differ, each of them.
+ */
+function relatedText(r: RelatedTranslation, host: string | null): string {
   if (r.flows.length === 0) return 'by conntrack as RELATED to a flow not in the case';
+  const proto = r.flowText.slice(r.flowText.indexOf('(') + 1).split(' ')[0];
+  if (r.mappings.length > 1) {
+    const each = r.mappings.map((m) => (m.rule !== null ? `${describeStepRule(m.rule)} (${m.rule.target})` : m.translated ? 'no rule named' : `not translated on ${host}`));
+    return `by conntrack as RELATED to the ${proto} flows it quotes, whose mappings differ: ${each.join(', ')}`;
+  }
   const rule = r.mappingRule === null ? '' : `, mapped by ${describeStepRule(r.mappingRule)} (${r.mappingRule.target})`;
-  return `by conntrack as RELATED to the ${r.flowText.slice(r.flowText.indexOf('(') + 1).split(' ')[0]} flow it quotes${rule}`;
+  return `by conntrack as RELATED to the ${proto} flow it quotes${rule}`;
 }
 
 /** A translation without its ports: "SNAT 10.244.1.2 → 10.0.0.11 on node1 between cni0 and eth0". */
@@ -185,7 +193,7 @@ function translationPattern(t: Translation): string {
         : t.where === 'beyond'
           ? `beyond the captured hosts, between ${a} and ${b}`
           : `between ${a} and ${b}`;
-  const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : t.related !== null ? ` ${relatedText(t.related)}` : '';
+  const rule = t.rule !== null ? ` by ${describeStepRule(t.rule)} (${t.rule.target})` : t.related !== null ? ` ${relatedText(t.related, t.host)}` : '';
   return `${change} ${where}${rule}`;
 }
 
@@ -196,6 +204,16 @@ function translationPattern(t: Translation): string {
  */
 export function untranslatedText(u: Untranslated): string {
   const head = `left ${u.capturePoint} untranslated as ${u.src}`;
+  if (u.related !== null) {
+    // An ICMP error: no nat rule sees it; the entries of the flows it quotes would have rewritten it.
+    const why =
+      u.related.flows.length === 0
+        ? 'the flow it quotes is not in the case'
+        : u.related.translatedHere.length === 0
+          ? `${u.host}'s entry of the flow it quotes holds no mapping that rewrites it`
+          : `${u.host}'s entry of the flow it quotes would have rewritten it, so that entry was gone or the error untracked`;
+    return `${head}: an ICMP error meets no nat rule (conntrack RELATED), and ${why}`;
+  }
   if (u.rule === null) return `${head}: no SNAT or MASQUERADE rule in ${u.host}'s nat table would translate it`;
   const jump = u.rule.text.indexOf(' -j ');
   const rule = `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${jump === -1 ? u.rule.text : u.rule.text.slice(jump + 4)})`;

@@ -12,17 +12,34 @@ import { evaluateMatch } from '../netfilter/matches/index.js';
 import { simulate } from '../sim/simulate.js';
 import { addressOf } from './endpoint-text.js';
 import { packetEntering } from './explain-translations.js';
-import type { Flow, Untranslated } from './flow-model.js';
+import type { Flow, Hop, HostLeg, Untranslated } from './flow-model.js';
 import type { HostKnowledge } from './host-knowledge.js';
 
-/** Fills flow.untranslated for hosts the flow crossed with a private source it kept, when that matters (a leak, or a source that must be translated again). */
-export function explainNoTranslation(flow: Flow, hosts: HostKnowledge[]): void {
-  if (flow.leaks.length === 0 && flow.translatedBeyond !== 'certain' && flow.translatedBeyond !== 'likely') return;
+/**
+ * The hosts the flow crossed with a private source it kept (the leg and its last hop), when that
+ * matters: a leak, or a source that must be translated again. Empty otherwise.
+ */
+export function legsLeftUntranslated(flow: Flow): { leg: HostLeg; last: Hop }[] {
+  if (flow.leaks.length === 0 && flow.translatedBeyond !== 'certain' && flow.translatedBeyond !== 'likely') return [];
+  const kept: { leg: HostLeg; last: Hop }[] = [];
   for (const leg of flow.legs) {
     const last = leg.hops[leg.hops.length - 1]!;
     const src = parseIpAddress(addressOf(last.src));
     if (leg.hops.length < 2 || src === null || privateRangeOf(src) === null) continue;
     if (addressOf(leg.src) !== addressOf(last.src) || flow.translations.some((t) => t.host === leg.host && t.kind === 'SNAT')) continue;
+    kept.push({ leg, last });
+  }
+  return kept;
+}
+
+/**
+ * Fills flow.untranslated for the hosts of legsLeftUntranslated, by the nat rules. Not for ICMP
+ * errors: no nat rule sees one (related-errors.ts says why such a flow kept its source).
+ */
+export function explainNoTranslation(flow: Flow, hosts: HostKnowledge[]): void {
+  if (flow.icmpError !== null) return;
+  for (const { leg, last } of legsLeftUntranslated(flow)) {
+    const src = parseIpAddress(addressOf(last.src))!;
     const model = hosts.find((h) => h.name === leg.host)?.model ?? null;
     const dump = model?.iptables.get(src.family);
     if (model === null || dump === undefined) continue;
@@ -41,7 +58,7 @@ export function explainNoTranslation(flow: Flow, hosts: HostKnowledge[]): void {
     }
     const at = `${leg.host} (left ${last.interface} as ${addressOf(last.src)})`;
     const entry: Untranslated = {
-      host: leg.host, capturePoint: `${leg.host}:${last.interface}`, src: addressOf(last.src), rule: null, excludedBy: [], notReachedBecause: null, reason: '',
+      host: leg.host, capturePoint: `${leg.host}:${last.interface}`, src: addressOf(last.src), rule: null, excludedBy: [], notReachedBecause: null, related: null, reason: '',
     };
     if (best === null) entry.reason = `${at}: no SNAT or MASQUERADE rule in its nat table would translate it`;
     else {

@@ -101,14 +101,30 @@ export interface Translation {
   related: RelatedTranslation | null;
 }
 
-/** Which flow's conntrack entry translated an ICMP error, and the rule that made that flow's mapping. */
+/** Which flows' conntrack entries translated an ICMP error, and the rules that made those flows' mappings. */
 export interface RelatedTranslation {
   /** The ids of the flows the errors quote (one per quoted connection); empty when the case holds none of them. */
   flows: number[];
   /** The first of them as its client sent it ("flow 4 (udp 10.244.1.2:51623 → 198.51.100.10:9000)"), or the quoted packet when no flow holds it. */
   flowText: string;
-  /** The rule that made the first quoted flow's mapping on this host, when known. */
+  /**
+   * The rule that made the mapping on this host of every quoted flow whose mapping is known, when
+   * that is one rule; null when there is none, or when the quoted flows' mappings differ (mappings
+   * lists them: no one rule made them all).
+   */
   mappingRule: RuleRef | null;
+  /** The quoted flows' mappings on this host, one entry per distinct mapping with the flows that have it, in flow order; empty when no quoted flow is in the case. */
+  mappings: RelatedMapping[];
+}
+
+/** One mapping on a host shared by some of the flows an ICMP error quotes. */
+export interface RelatedMapping {
+  /** Their ids. */
+  flows: number[];
+  /** False when the host did not translate these flows: their entry there holds no mapping. */
+  translated: boolean;
+  /** The rule that made the mapping; null when not translated, or when no rule explains their translation. */
+  rule: RuleRef | null;
 }
 
 /** An ICMP error flow: its type and what its first packet quotes. */
@@ -148,6 +164,12 @@ export interface Untranslated {
   excludedBy: string[];
   /** When the rule would match on its own: what kept the walk from it (an earlier rule that fired); else null. */
   notReachedBecause: string | null;
+  /**
+   * An ICMP error flow's leg (rule stays null: no nat rule sees an error, conntrack rewrites it by
+   * the entry of the flow it quotes): the flows it quotes, and those of them whose mapping on this
+   * host would have rewritten the error's source; null for every other flow.
+   */
+  related: { flows: number[]; translatedHere: number[] } | null;
   reason: string;
 }
 

@@ -6,6 +6,7 @@ import type { RenderContext } from './inspect-formats.js';
 import { renderAnalyzeText } from './render-analyze-text.js';
 import { renderAnalyzeMarkdown } from './render-analyze-markdown.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
+import { listedMappings, type ListedMapping } from './related-mappings.js';
 import { renderAnalyzeHtml } from './html/render-html.js';
 import { safeCsvRows } from './csv-cell.js';
 
@@ -27,7 +28,7 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
           next.map((t) => t.kind).join('+'), next.map((t) => t.description).join('; '), next.map((t) => t.rule?.text ?? '').filter(Boolean).join('; '),
           next.map((t) => (t.rule === null ? '' : `${ruleName(t.rule)} (${ruleSourceText(t.rule)})`)).filter(Boolean).join('; '),
           f.icmpError?.name ?? '', f.icmpError?.relatedFlows.join(' ') ?? '',
-          next.map((t) => (t.related?.mappingRule ? `${ruleName(t.related.mappingRule)} (${ruleSourceText(t.related.mappingRule)})` : '')).filter(Boolean).join('; '),
+          next.flatMap((t) => (t.related === null ? [] : listedMappings(t.related, t.host).map(mappingCell))).join('; '),
           f.seenByServer !== null, f.translatedBeyond ?? '', f.translatedBeyondReason ?? '',
           kept.map((u) => (u.rule === null ? '' : `${u.rule.table}/${u.rule.chain} rule ${u.rule.ruleNumber} (${u.rule.file}:${u.rule.line})`)).filter(Boolean).join('; '),
           kept.map((u) => u.reason).join('; '),
@@ -40,13 +41,20 @@ function renderAnalyzeCsv(report: AnalyzeReport): string {
   return safeCsvRows([CSV_COLUMNS, ...rows]);
 }
 
+/** A related_mapping_rule cell's part: the rule by name and source, and its flows when the quoted flows' mappings differ. */
+function mappingCell(m: ListedMapping): string {
+  const what = m.rule === null ? (m.none ?? '') : `${ruleName(m.rule)} (${ruleSourceText(m.rule)})`;
+  return m.flows === '' ? what : `${what} for ${m.flows}`;
+}
+
 const CSV_COLUMNS = [
   'flow', 'hop', 'proto', 'client', 'server', 'host', 'interface', 'direction', 'src', 'dst', 'tunnel', 'vni',
   'packets_to_server', 'packets_to_client', 'bytes_to_server', 'bytes_to_client', 'position_s', 'community_id',
   // rule_ref: the rule by name and source (iptables file:line; nft family/table/chain/handle and line or JSON path).
   'next_translation', 'translation', 'rule', 'rule_ref',
   // ICMP error flows: the error, the flows whose packets they quote (conntrack RELATED, space-separated),
-  // and on the hop before a translation, the rule that made that flow's mapping (the errors meet no nat rule: 'rule' stays empty).
+  // and on the hop before a translation, the rule that made the quoted flows' mapping (the errors meet no nat rule: 'rule' stays
+  // empty); when their mappings differ, each mapping with its flows ("nat/POSTROUTING rule 1 (…) for flow 1; … for flow 3").
   'icmp_error', 'related_flows', 'related_mapping_rule',
   // Per flow: captured at the server's own host, else whether it is translated after its last capture point, and why.
   'seen_at_server', 'translated_beyond', 'translated_beyond_reason',

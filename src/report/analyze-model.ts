@@ -6,7 +6,7 @@ import type { Answer, Flow } from '../match/flow-model.js';
 import type { ProblemCode, Severity } from '../text/problem-codes.js';
 
 // The flows, translations and answers are the analysis's own data (match/flow-model.ts).
-export type { Answer, Flow, Hop, HostLeg, IcmpErrorFacts, RelatedTranslation, Translation } from '../match/flow-model.js';
+export type { Answer, Flow, Hop, HostLeg, IcmpErrorFacts, RelatedTranslation, RuleRef, Translation } from '../match/flow-model.js';
 
 export interface CaptureView {
   file: string;

@@ -12,6 +12,7 @@ import { clientPorts, shapeHops, shapeTranslations, whereText } from './path-sha
 import { captureWindow, type Provenance } from './provenance.js';
 import { clockLines, diagnosticLine, icmpErrorText, inputLines, relatedLine } from './render-analyze-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
+import { listedMappings } from './related-mappings.js';
 import { addressOf } from './endpoint.js';
 import { cell, code, plain } from './escape-markdown.js';
 
@@ -119,8 +120,11 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeMarkdown
         out.push(`   - rule ${code(ruleName(tr.rule))} (${code(ruleSourceText(tr.rule))}): ${code(tr.rule.text)}`);
       } else if (tr.related !== null) {
         out.push(`   - related: ${plain(relatedLine(tr.related, tr.note))}`);
-        const mapping = tr.related.mappingRule;
-        if (mapping !== null) out.push(`   - mapped by ${code(ruleName(mapping))} (${code(ruleSourceText(mapping))}): ${code(mapping.text)}`);
+        for (const m of listedMappings(tr.related, tr.host)) {
+          const flows = m.flows === '' ? '' : `, for ${m.flows}`;
+          if (m.rule === null) out.push(`   - mapped by ${plain(m.none ?? '')}${flows}`);
+          else out.push(`   - mapped by ${code(ruleName(m.rule))} (${code(ruleSourceText(m.rule))})${flows}: ${code(m.rule.text)}`);
+        }
       } else if (tr.note !== null) out.push(`   - ${plain(tr.note)}`);
       if (st.conntrack.length > 0) out.push(`   - conntrack ${st.conntrack.slice(0, o.verbose ? undefined : 3).map(code).join(', ')}${!o.verbose && st.conntrack.length > 3 ? `, … ${formatCount(st.conntrack.length - 3)} more (-v)` : ''}`);
     });

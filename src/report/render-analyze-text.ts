@@ -11,6 +11,7 @@ import { formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { changeText, clientPorts, flowMappings, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
+import { listedMappings } from './related-mappings.js';
 import { addressOf } from './endpoint.js';
 import { labelled, layoutColumns, wrapWords } from './text-layout.js';
 import { shownEverywhere } from '../text/shown.js';
@@ -135,12 +136,16 @@ function renderShape(shape: PathShape, n: number, of: number, o: AnalyzeTextOpti
       lines.push(...labelled('     ', 'rule', 9, `${ruleName(tr.rule)} (${ruleSourceText(tr.rule)})`, width));
       lines.push(...labelled('     ', '', 9, tr.rule.text, width));
     } else if (tr.related !== null) {
-      // An ICMP error: conntrack's RELATED entry translated it; the rule named made the quoted flow's mapping.
-      const mapping = tr.related.mappingRule;
+      // An ICMP error: conntrack's RELATED entry translated it; the rules named made the quoted flows' mappings.
       lines.push(...labelled('     ', 'related', 9, relatedLine(tr.related, tr.note), width).map(colour));
-      if (mapping !== null) {
-        lines.push(...labelled('     ', 'mapped by', 9, `${ruleName(mapping)} (${ruleSourceText(mapping)})`, width));
-        lines.push(...labelled('     ', '', 9, mapping.text, width));
+      for (const m of listedMappings(tr.related, tr.host)) {
+        const flows = m.flows === '' ? '' : `, for ${m.flows}`;
+        if (m.rule === null) {
+          lines.push(...labelled('     ', 'mapped by', 9, `${m.none}${flows}`, width));
+          continue;
+        }
+        lines.push(...labelled('     ', 'mapped by', 9, `${ruleName(m.rule)} (${ruleSourceText(m.rule)})${flows}`, width));
+        lines.push(...labelled('     ', '', 9, m.rule.text, width));
       }
     } else if (tr.note !== null) {
       lines.push(...labelled('     ', 'no rule', 9, tr.note, width).map(colour));

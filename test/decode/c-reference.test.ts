@@ -5,7 +5,7 @@
 // without them it is skipped with the reason.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,5 +104,24 @@ describe.skipIf(buildProblem !== null)('the C reference of the bench', () => {
     const missing = spawnSync(binary, ['-b', '4096', '/nonexistent/x.pcap'], { encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('/nonexistent/x.pcap: No such file or directory');
+  });
+
+  // The point of -b: one read(2) per buffer, not one per 4 KiB block. glibc's setvbuf ignores the
+  // size when not handed a buffer, which made a first version read exactly as libpcap alone does.
+  it.skipIf(spawnSync('strace', ['-V']).status !== 0)('with -b reads the file in buffer-sized system calls (strace)', () => {
+    // 4 MiB of a real lab capture's records, repeated (a pcap file: header once, then records).
+    const source = readFileSync(sampleCaptures().find((f) => f.endsWith('.pcap'))!);
+    const records = source.subarray(24);
+    const copies = Math.ceil((4 << 20) / records.length);
+    const file = join(mkdtempSync(join(tmpdir(), 'natpath-cref-')), 'repeated.pcap');
+    writeFileSync(file, Buffer.concat([source.subarray(0, 24), ...Array.from({ length: copies }, () => records)]));
+    const reads = (args: string[]): number => {
+      const r = spawnSync('strace', ['-f', '-c', '-e', 'trace=read', '-o', `${file}.strace`, binary, ...args, file], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const line = readFileSync(`${file}.strace`, 'utf8').split('\n').find((l) => / read$/.test(l.trim()));
+      return Number(line!.trim().split(/\s+/)[3]);
+    };
+    expect(reads([])).toBeGreaterThan(500); // 4 MiB in 4 KiB blocks: ~1 000
+    expect(reads(['-b', String(1 << 20)])).toBeLessThan(20); // 4 reads of the file, a few of libraries
   });
 });

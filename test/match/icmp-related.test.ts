@@ -88,6 +88,8 @@ describe.runIf(existsSync(join(SAMPLE, 'truth.json')))('ICMP errors: translated 
       const mapping = related[0]!.translations.find((x) => x.host === t.host && x.kind === t.kind)!.rule;
       expect(mapping).not.toBeNull();
       expect(t.related?.mappingRule).toEqual(mapping);
+      // Every replay's flow was mapped by that same rule (its own entry, its own port): one mapping.
+      expect(t.related?.mappings).toEqual([{ flows: errors!.icmpError!.relatedFlows, translated: true, rule: mapping }]);
       expect(t.note).toContain('as RELATED to flow');
     }
   });

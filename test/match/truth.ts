@@ -254,7 +254,9 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
     }
   }
   // Answers name what the server saw, or (not captured at the server) the last source the case shows.
-  const sources = [...new Set(report.answers.flatMap((a) => a.sources))].sort();
+  // truth.json follows no ICMP errors (truth.mjs starts flows at SYNs, datagrams and echo requests):
+  // an answer line made of error flows alone is not the truth's to judge.
+  const sources = [...new Set(truthAnswers(report).flatMap((a) => a.sources))].sort();
   const expectedSources = [...new Set(truth.flows.map((f) => f.lastInCase?.src.address ?? f.serverSees.address))].sort();
   const beyondCase = truth.flows.some((f) => f.lastInCase !== undefined);
   if (JSON.stringify(sources) !== JSON.stringify(beyondCase ? expectedSources : [...truth.partnerSees].sort())) {
@@ -263,3 +265,10 @@ export function differences(report: AnalyzeReport, truth: Truth): string[] {
   return problems;
 }
 
+/** The answer lines, less those made of ICMP error flows alone (answer-builder.ts keys a line by protocol and server as last seen). */
+export function truthAnswers(report: AnalyzeReport): AnalyzeReport['answers'] {
+  const key = (f: Flow): string => `${f.proto} ${(f.seenByServer ?? f.lastSeen).dst}`;
+  const others = new Set(report.flows.filter((f) => f.icmpError === null).map(key));
+  const errorsOnly = new Set(report.flows.filter((f) => f.icmpError !== null).map(key).filter((k) => !others.has(k)));
+  return report.answers.filter((a) => !errorsOnly.has(`${a.proto} ${a.server}`));
+}

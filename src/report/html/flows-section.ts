@@ -8,6 +8,7 @@ import { toneOf } from './path-layout.js';
 import { renderPathSvg, translationDetail } from './path-svg.js';
 import { captureOffsets, renderTimelineSvg } from './timeline-svg.js';
 import { ruleName, ruleSourceText } from '../rule-name.js';
+import { listedMappings } from '../related-mappings.js';
 import { icmpErrorText } from '../render-analyze-text.js';
 
 /** Past this many diagrams in one report, flows keep their tables and translations but no drawing. */
@@ -125,8 +126,12 @@ ${list}</section>`;
 
 /** Each translation's rule in full under its diagram (the diagram has room for its name only). */
 function ruleList(f: Flow): Html | string {
-  // An ICMP error's translation lists the rule that made the quoted flow's mapping, saying so.
-  const ruled = f.translations.flatMap((t) => (t.rule !== null ? [{ t, rule: t.rule, via: '' }] : t.related?.mappingRule ? [{ t, rule: t.related.mappingRule, via: `RELATED to flow ${t.related.flows.join(', ')}, mapped by ` }] : []));
+  // An ICMP error's translation lists the rules that made the quoted flows' mappings, saying so.
+  const ruled = f.translations.flatMap((t) => {
+    if (t.rule !== null) return [{ t, rule: t.rule, via: '' }];
+    if (t.related === null) return [];
+    return listedMappings(t.related, t.host).flatMap(({ rule, flows }) => (rule === null ? [] : [{ t, rule, via: `RELATED to ${flows === '' ? `flow ${t.related!.flows.join(', ')}` : flows}, mapped by ` }]));
+  });
   if (ruled.length === 0) return '';
   return html`<ol class="rules">${ruled.map(
     ({ t, rule, via }) => html`<li><span class="badge ${toneOf(t)}">${t.kind}</span> ${via}${ruleName(rule)} <span class="muted small">(${ruleSourceText(rule)})</span><code class="rule-text">${rule.text}</code></li>`,

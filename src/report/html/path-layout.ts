@@ -21,6 +21,7 @@ import { pointName } from '../endpoint.js';
 import { clip, monoWidth, sansWidth } from './text-width.js';
 import { wrapWords } from '../text-layout.js';
 import { ruleName } from '../rule-name.js';
+import { listedMappings } from '../related-mappings.js';
 
 export interface Box {
   x: number;
@@ -148,9 +149,12 @@ export function ruleSummary(t: Translation): string {
     return `${ruleName(t.rule)} · ${t.rule.target}${at}`;
   }
   if (t.related !== null) {
-    const m = t.related.mappingRule;
     const flows = t.related.flows.length === 0 ? 'a flow not in the case' : `flow ${t.related.flows.join(', ')}`;
-    return `conntrack: RELATED to ${flows}${m !== null ? ` · mapping by ${ruleName(m)} · ${m.target}${m.file !== null && m.line !== null ? ` · ${baseName(m.file)}:${m.line}` : ''}` : ''}`;
+    const listed = listedMappings(t.related, t.host);
+    // The diagram has room for one rule: when the quoted flows' mappings differ, it says so (the list under it names them).
+    const m = listed.length === 1 ? listed[0]!.rule : null;
+    const mapping = m !== null ? ` · mapping by ${ruleName(m)} · ${m.target}${m.file !== null && m.line !== null ? ` · ${baseName(m.file)}:${m.line}` : ''}` : listed.length > 1 ? ` · ${listed.length} mappings, by different rules` : '';
+    return `conntrack: RELATED to ${flows}${mapping}`;
   }
   return t.note !== null ? `no rule named: ${t.note}` : 'no rule named';
 }

@@ -5,6 +5,7 @@ import type { Flow, Translation } from '../analyze-model.js';
 import { Html, html, joinHtml, px } from './escape.js';
 import { type Box, type HopLayout, type Label, type PathLayout, type TranslationLayout, SIZES, changeText, layoutPath } from './path-layout.js';
 import { ruleName, ruleSourceText } from '../rule-name.js';
+import { listedMappings } from '../related-mappings.js';
 
 /** The full story of a translation, for its tooltip and for the list under the diagram. */
 export function translationDetail(t: Translation): string[] {
@@ -16,8 +17,11 @@ export function translationDetail(t: Translation): string[] {
   }
   if (t.related !== null) {
     lines.push(`related: conntrack RELATED to ${t.related.flowText} (no nat rule sees an ICMP error)`);
-    const m = t.related.mappingRule;
-    if (m !== null) lines.push(`mapping made by ${ruleName(m)} (${m.target}) on ${m.host}`, m.text, ...(m.file !== null ? [`from ${ruleSourceText(m)}`] : []));
+    for (const { rule: m, flows, none } of listedMappings(t.related, t.host)) {
+      const of = flows === '' ? '' : ` (${flows})`;
+      if (m === null) lines.push(`mapping${of}: ${none}`);
+      else lines.push(`mapping${of} made by ${ruleName(m)} (${m.target}) on ${m.host}`, m.text, ...(m.file !== null ? [`from ${ruleSourceText(m)}`] : []));
+    }
   }
   if (t.conntrack !== null) lines.push(`conntrack ${t.conntrack.file}:${t.conntrack.line}: ${t.conntrack.entry}`);
   if (t.note !== null) lines.push(`note: ${t.note}`);

@@ -13,6 +13,7 @@ import { runAnalyze } from '../../../src/app/analyze-case.js';
 import type { AnalyzeReport } from '../../../src/report/analyze-model.js';
 import { ANALYZE_FORMATS } from '../../../src/report/analyze-formats.js';
 import { PROJECT_ROOT } from '../../corpus.js';
+import { truthAnswers } from '../../match/truth.js';
 import { HAS_CHROMIUM, type PageProblems, SKIP_REASON, launchChromium, openReport, saveArtifact, saveScreenshot, textCollisions, visibleRows } from './browser.js';
 import { makeFlow, makeReport, podEgressPath } from './synthetic.js';
 
@@ -81,7 +82,12 @@ describe.skipIf(!HAS_CHROMIUM)(`HTML report in chromium (${HAS_CHROMIUM ? 'headl
     it("shows the truth's answer: what the partner sees, or where the case last saw it", async () => {
       type Flow = { serverSees: { address: string }; lastInCase?: { src: { address: string } } };
       const truth = JSON.parse(readFileSync(join(SAMPLES, scenario, 'truth.json'), 'utf8')) as { partnerSees: string[]; flows: Flow[] };
-      const shown = await page.$$eval('#answer .answer-card .sees', (els) => els.map((e) => e.getAttribute('data-source')!));
+      // truth.json follows no ICMP errors: their answer cards are not the truth's to judge (truth.ts).
+      const judged = new Set(truthAnswers(report).map((a) => `${a.proto} ${a.server}`));
+      const cards = await page.$$eval('#answer .answer-card', (els) =>
+        els.map((e) => ({ key: `${e.getAttribute('data-proto')} ${e.getAttribute('data-server')}`, sources: [...e.querySelectorAll('.sees')].map((s) => s.getAttribute('data-source')!) })),
+      );
+      const shown = cards.filter((c) => judged.has(c.key)).flatMap((c) => c.sources);
       // A flow the case lost before the server (pod-egress-node-only: the partner was captured for the
       // truth only) can show just its last source in the case; the partner's address must not appear.
       const beyond = truth.flows.filter((f) => f.lastInCase !== undefined);

@@ -1,0 +1,57 @@
+// Issue 15's ratios, settled: `natpath decode --summary` against the C reference read both ways
+// (libpcap's own 4 KiB reads, and `-b`: a 1 MiB buffer of its own), with and without
+// NODE_EXTRA_CA_CERTS, alternated run by run (C, C -b, natpath, natpath without the CA file, C, …)
+// so that a busy or drifting machine slows each alike. The decode suites run each tool 3 times; on
+// half-second runs that leaves a ratio to one unlucky run (docs/performance.md, 17:15 of the fifth
+// round), so this part takes more runs of the four rows that decide the targets.
+// Part of `npm run bench` (BENCH_RATIO_RUNS, default 9; the small file 5, as each run takes seconds).
+
+import { median, measure } from './runs.mjs';
+
+/**
+ * Alternated runs on each file; every row's flow count must equal the C reference's.
+ * `files`: [{ label, path, runs }]. Returns per file the median wall seconds of each row and the ratios.
+ */
+export function runAgainstC({ files, node, cli, cReference, readBufferBytes, withoutExtraCa }) {
+  return files.map(({ label, path, runs }) => {
+    const rows = [
+      { name: 'C reference (libpcap)', cmd: cReference, args: [path], c: true },
+      { name: 'C reference, 1 MiB read buffer', cmd: cReference, args: ['-b', String(readBufferBytes), path], c: true },
+      { name: 'natpath decode --summary', cmd: node, args: [cli, 'decode', path, '--summary', '--format', 'json'] },
+      ...(withoutExtraCa ? [{ name: 'natpath, NODE_EXTRA_CA_CERTS unset', cmd: node, args: [cli, 'decode', path, '--summary', '--format', 'json'], env: withoutExtraCa }] : []),
+    ];
+    const seconds = rows.map(() => []);
+    const flows = rows.map(() => null);
+    for (let run = 0; run < runs; run++) {
+      for (const [k, row] of rows.entries()) {
+        const m = measure(row.cmd, row.args, { stdoutToNull: false, env: row.env });
+        seconds[k].push(m.seconds);
+        const out = JSON.parse(m.stdout); // both print one JSON document with `flows`
+        if (flows[k] !== null && flows[k] !== out.flows) throw new Error(`against C, ${label}: ${row.name} counted ${flows[k]} flows, then ${out.flows}`);
+        flows[k] = out.flows;
+      }
+      process.stderr.write(`  against C, ${label}: run ${run + 1} of ${runs}\n`);
+    }
+    if (flows.some((f) => f !== flows[0])) throw new Error(`against C, ${label}: the rows count different flows: ${flows.join(', ')}`);
+    const medians = seconds.map((s) => median(s));
+    return {
+      label,
+      runs,
+      flows: flows[0],
+      rows: rows.map((row, k) => ({ name: row.name, medianSeconds: medians[k], minSeconds: Math.min(...seconds[k]), maxSeconds: Math.max(...seconds[k]) })),
+    };
+  });
+}
+
+export function printAgainstC(results) {
+  console.log('\n## natpath against the C reference, alternated (issue 15)');
+  console.log('Wall seconds, median (min–max) of the runs; ratios of the medians. Targets: ≤ 1.5× on small packets, ≤ 1.3× on large and mixed.');
+  console.log('| file | runs | C reference | C, 1 MiB read buffer | natpath | natpath, no CA file | natpath ÷ C | ÷ C with buffer | no CA file ÷ C with buffer |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const fmt = (r) => (r === undefined ? '-' : `${r.medianSeconds.toFixed(3)} (${r.minSeconds.toFixed(2)}–${r.maxSeconds.toFixed(2)})`);
+  const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a.medianSeconds / b.medianSeconds).toFixed(2)}×`);
+  for (const f of results) {
+    const [c, cb, n, bare] = f.rows;
+    console.log(`| ${f.label} | ${f.runs} | ${fmt(c)} | ${fmt(cb)} | ${fmt(n)} | ${fmt(bare)} | **${ratio(n, c)}** | **${ratio(n, cb)}** | ${ratio(bare, cb)} |`);
+  }
+}
