@@ -62,6 +62,10 @@ Must run as root. Removes its namespaces when it exits.
   --out DIR   where scenario folders go (default: $OUT_DIR)
   -h, --help  this text
 
+Exit status 3: a scenario's truth could not be read back from what was recorded (truth.mjs
+says why); lab.sh stops there without writing that scenario's sample, and keeps and names its
+scratch folder.
+
 Scenarios (default: all): ${SCENARIOS[*]}
 EOF
 }
@@ -696,9 +700,18 @@ publish_host() {
 
 # truth.json is read back from the captures, conntrack and counters by truth.mjs; the spec
 # only says who is who and which services the clients talked to.
+#   truth.mjs exits 3 when this recording does not let it read the truth back (a capture point
+# missed a flow's first packet): no sample is written, the scratch folder is kept for a look, and
+# lab.sh exits 3 too, so a caller can tell it from a broken lab and record again.
 write_truth() {
-  local case_dir=$1 spec=$2
-  node "$LAB_DIR/truth.mjs" --spec "$spec" --snapshots "$WORK/snap" --case "$case_dir" >"$case_dir/truth.json"
+  local case_dir=$1 spec=$2 status=0
+  node "$LAB_DIR/truth.mjs" --spec "$spec" --snapshots "$WORK/snap" --case "$case_dir" >"$case_dir/truth.json" || status=$?
+  if [ "$status" = 3 ]; then
+    LAB_KEEP_WORK=1
+    log "the truth of $(basename "$case_dir") cannot be read back from this recording (above); recording kept in $WORK"
+    exit 3
+  fi
+  [ "$status" = 0 ] || die "truth.mjs failed on $(basename "$case_dir") (exit status $status)"
 }
 
 # ---------------------------------------------------------------------------------------

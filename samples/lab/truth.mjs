@@ -467,6 +467,55 @@ function findNftRule(ctx, host, kind, orig) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Following a packet by its contents, and checking that the path read back is whole
+
+// A truth that the recording does not let us read back: truth.mjs says so (exit status 3) instead
+// of writing a path that stops short or skips a point.
+class Unreadable extends Error {}
+const EXIT_UNREADABLE = 3;
+
+// Where a copy was captured, without its tuple (NAT changes it from point to point).
+const pointOf = (p) => `${p.host} ${p.iface ?? ''} ${p.direction ?? ''} ${p.outer ? 'outer' : ''}`;
+
+// One sighting of a packet followed by its contents, from its first copy p0 (copies: every copy of
+// its key, in time order): the later copies that are not the server's answer (a mirror echo returns
+// the same bytes), up to the client sending the same contents again from another socket at p0's
+// point (udp6-echo-repeated: the same datagrams every round, each round a new socket and flow).
+// Time does not bound a sighting: a packet that waited between two capture points (in a neighbour
+// queue, on a stalled CPU) is the same packet. A window of 1 s after p0 once cut the pod's first
+// datagram off at node1's cni0 when it reached eth0 later than that (lab-e2e, CI, 2026-12-07).
+function sightingOf(p0, copies) {
+  const again = copies.find((p) => p.tsNanos > p0.tsNanos && pointOf(p) === pointOf(p0) && p.src === p0.src && p.srcPort !== p0.srcPort);
+  return copies.filter((p) => p.src !== p0.dst && p.tsNanos >= p0.tsNanos && (again === undefined || p.tsNanos < again.tsNanos));
+}
+
+const endpointText = (address, port) => (port == null ? address : net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`);
+const tupleText = (t) => `${endpointText(t.src, t.srcPort)} > ${endpointText(t.dst, t.dstPort)}`;
+const copyText = (p) => `${p.host}${p.iface ? `:${p.iface}` : ''} (${p.host}/${p.file} frame ${p.frame})`;
+
+// The path of a flow followed by its first packet's contents must be the whole path the recording
+// shows. It stops short when a host's conntrack entry translated its last tuple and a capture holds
+// a packet with the translated tuple (the flow went on: its first packet was missed or not joined
+// there); it skips a point when another packet of the flow (a later datagram or echo request) was
+// captured at a point where the first was not. Either way the truth cannot be read back.
+function checkWholePath(flowText, path_, p0, otherFirsts, byKey, packets, conntrack) {
+  const end = path_[path_.length - 1];
+  for (const e of conntrack) {
+    if (e.proto !== p0.proto || !sameTuple(e.orig, end) || sameTuple(translatedTuple(e), end)) continue;
+    const after = translatedTuple(e);
+    const seen = packets.find((p) => p.proto === p0.proto && sameTuple(p, after));
+    if (seen) {
+      throw new Unreadable(`${flowText}: its first packet's path ends at ${copyText(end)} as ${tupleText(end)}, but ${e.host}/conntrack.txt translated that to ${tupleText(after)}, which ${copyText(seen)} carries: a capture point missed the first packet after ${copyText(end)}, or its copies could not be joined`);
+    }
+  }
+  const visited = new Set(path_.map(pointOf));
+  for (const q0 of otherFirsts) {
+    const missed = sightingOf(q0, byKey.get(q0.key)).find((q) => !visited.has(pointOf(q)));
+    if (missed) throw new Unreadable(`${flowText}: ${copyText(missed)} captured another packet of the flow (first seen at ${copyText(q0)}) at a point where its first packet was not seen: that capture point missed the first packet`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Putting it together
 
 function hopLabel(hop) {
@@ -649,8 +698,10 @@ function main() {
       if (own === null) throw new Error(`${p.host} frame ${p.frame}: no conntrack NEW event within 0.5 s has its tuple`);
       id += ` ${own.file}:${own.lineNumber}`;
     }
-    if (!flows.has(id)) flows.set(id, { first: p, keys: new Set() });
-    flows.get(id).keys.add(p.key);
+    if (!flows.has(id)) flows.set(id, { first: p, keys: new Set(), firsts: new Map() });
+    const flow = flows.get(id);
+    flow.keys.add(p.key);
+    if (!flow.firsts.has(p.key)) flow.firsts.set(p.key, p);
   }
 
   const byKey = new Map();
@@ -684,14 +735,13 @@ function main() {
   });
   const ctx = { conntrack, listed: conntrack, natRules, caseHosts, nftTraces, nftRuleset, iptablesChains };
   const flowsOut = [];
-  for (const { first: p0, keys } of flows.values()) {
+  for (const { first: p0, keys, firsts } of flows.values()) {
     // One copy per capture point (a retransmission is not a new point); without interface
     // names (LINUX_SLL) every copy is a point. The tuple and tunnel are part of the point:
     // without a direction, eth0 carries the same packet twice (plain in, VXLAN out).
     // Contents can repeat (udp6-echo-repeated: a mirror echo answers with the request's bytes,
-    // and every round resends them): the path is the request only — not an answer coming from
-    // the server's address — and only within a second of its first sight (all lab hosts share
-    // the machine's clock; the rounds are 2 s apart).
+    // and every round resends them from a new socket): the path is one sighting of the request
+    // (sightingOf), checked to be whole against conntrack and the flow's other packets.
     // Followed by conntrack (spec.follow), the path is every packet carrying one of the flow's
     // tuples in the client's direction, from the flow's first packet on.
     // Followed by conntrack events (a replay), a packet belongs to the flow when the entry that carried
@@ -707,17 +757,24 @@ function main() {
       const carries = k === 0 ? (e) => sameTuple(e.orig, p) : (e) => sameTuple(translatedTuple(e), p);
       return nearestEvent(events, p.tsNanos, (e) => e.proto === p0.proto && carries(e)) === entry;
     };
-    const candidates = chain ? packets.filter((p) => p.proto === p0.proto && ownPacket(p)) : byKey.get(p0.key);
+    const candidates = chain ? packets.filter((p) => p.proto === p0.proto && ownPacket(p)) : sightingOf(p0, byKey.get(p0.key));
     const path_ = candidates.filter((p) => {
       if (p.src === p0.dst || p.tsNanos < p0.tsNanos) return false;
-      if (!chain && p.tsNanos - p0.tsNanos > 1_000_000_000n) return false;
       if (!p.iface) return true;
       const at = `${p.host} ${p.iface} ${p.direction ?? ''} ${p.src} ${p.srcPort} ${p.dst} ${p.dstPort} ${p.outer ? 'outer' : ''}`;
       if (seenAt.has(at)) return false;
       seenAt.add(at);
       return true;
     });
-    addReplyOnlyPoints(path_, replies.filter((r) => r.proto === p0.proto && keys.has(r.key) && r.tsNanos >= p0.tsNanos && (chain || r.tsNanos - p0.tsNanos <= 1_000_000_000n)));
+    if (!chain) {
+      const otherFirsts = [...firsts.values()].filter((q) => q !== p0);
+      checkWholePath(`the ${p0.proto} flow ${tupleText(p0)} (first seen at ${copyText(p0)})`, path_, p0, otherFirsts, byKey, packets, conntrack);
+    }
+    // Replies of this flow: answering one of its keys after its first packet, and (followed by
+    // contents) before another flow sent the same bytes first.
+    const later = chain ? [] : [...flows.values()].filter((f) => f.first !== p0).flatMap((f) => [...f.firsts.values()]).filter((q) => keys.has(q.key) && q.tsNanos > p0.tsNanos);
+    const answers = (r) => r.proto === p0.proto && keys.has(r.key) && r.tsNanos >= p0.tsNanos && !later.some((q) => q.key === r.key && q.tsNanos <= r.tsNanos);
+    addReplyOnlyPoints(path_, replies.filter(answers));
     const hops = path_.map(toHop);
     const lastHop = path_[path_.length - 1];
     const client = clientAddresses.get(p0.src);
@@ -758,6 +815,10 @@ function main() {
 try {
   main();
 } catch (err) {
+  if (err instanceof Unreadable) {
+    console.error(`truth.mjs: cannot read back the truth from this recording: ${err.message}`);
+    process.exit(EXIT_UNREADABLE);
+  }
   console.error(`truth.mjs: ${err.message}`);
   process.exit(1);
 }

@@ -8,6 +8,12 @@
 // got all three echoes and natpath followed the datagrams to the partner through both SNATs). Such
 // a recording is kept for diagnosis, said on stderr, and the scenario is recorded again, at most
 // twice; natpath is compared, exactly, with the first truth that passes the lab's own check.
+// That truth is what truth.mjs gave when a flow's first packet reached a capture point more than
+// 1 s after its first sight (it followed a packet only within 1 s): reproduced with a real kernel
+// by making the pod's first datagram wait for the gateway's MAC on node1 (samples/lab/README.md).
+// truth.mjs now follows a packet without a time limit, and exits 3 when the recording does not let
+// it read the truth back (lab.sh then exits 3 and keeps its scratch folder): that too is the
+// read-back failing, and the scenario is recorded again.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +27,8 @@ import { differences, type Truth } from './truth.js';
 const enabled = process.env.NATPATH_LAB_E2E === '1' && process.getuid?.() === 0;
 const DESIGNED_PARTNER_SEES = ['203.0.113.7'];
 const RECORDINGS = 3;
+/** lab.sh's exit status when truth.mjs cannot read the truth back from the recording. */
+const TRUTH_UNREADABLE = 3;
 
 describe.runIf(enabled)('lab end to end', () => {
   it('records pod-egress-natgw in namespaces and analyze reproduces its truth', async () => {
@@ -28,7 +36,13 @@ describe.runIf(enabled)('lab end to end', () => {
       const out = mkdtempSync(join(tmpdir(), 'natpath-lab-'));
       let keep = false;
       try {
-        execFileSync('bash', [join(PROJECT_ROOT, 'samples', 'lab', 'lab.sh'), '--out', out, 'pod-egress-natgw'], { stdio: ['ignore', 'ignore', 'inherit'] });
+        try {
+          execFileSync('bash', [join(PROJECT_ROOT, 'samples', 'lab', 'lab.sh'), '--out', out, 'pod-egress-natgw'], { stdio: ['ignore', 'ignore', 'inherit'] });
+        } catch (err) {
+          if ((err as { status?: number }).status !== TRUTH_UNREADABLE || attempt === RECORDINGS) throw err;
+          process.stderr.write(`lab-e2e: recording ${attempt}'s truth could not be read back (lab.sh said why and where it kept the recording); recording again\n`);
+          continue;
+        }
         const truth = JSON.parse(readFileSync(join(out, 'pod-egress-natgw', 'truth.json'), 'utf8')) as Truth;
         if (JSON.stringify(truth.partnerSees) !== JSON.stringify(DESIGNED_PARTNER_SEES) && attempt < RECORDINGS) {
           keep = true;

@@ -20,6 +20,7 @@ export const E2E = [
   'test/report/html/report-browser.test.ts',
   'test/report/html/ticket-browser.test.ts',
   'test/match/lab-e2e.test.ts',
+  'test/match/lab-truth-readback.test.ts',
   'test/match/replayed-traffic.test.ts',
   'test/decode/c-reference.test.ts',
 ];
