@@ -13,6 +13,11 @@ export function formatCount(n: number): string {
   return n < 0 ? `-${grouped}` : grouped;
 }
 
+/** "1 flow was", "11 flows were": a count with its noun and verb agreeing. */
+export function countWas(n: number, noun: string): string {
+  return n === 1 ? `1 ${noun} was` : `${formatCount(n)} ${noun}s were`;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];

@@ -6,7 +6,7 @@
 
 import type { AnalyzeReport } from './analyze-model.js';
 import { answerSentence, answerSummary, candidateList } from './answer-text.js';
-import { formatCount } from './format-number.js';
+import { countWas, formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { clientPorts, joinLines, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { captureWindow, type Provenance } from './provenance.js';
@@ -66,7 +66,7 @@ export function renderAnalyzeMarkdown(report: AnalyzeReport, o: AnalyzeMarkdownO
     out.push(`${formatCount(shapes.length - shown.length)} more path(s) not shown (every flow is in the JSON report).`, '');
   }
   const single = report.flows.filter((f) => !isMultiPoint(f)).length;
-  if (single > 0) out.push(`${formatCount(single)} flows were seen at one capture point only (listed in the JSON and CSV reports).`, '');
+  if (single > 0) out.push(`${countWas(single, 'flow')} seen at one capture point only (listed in the JSON and CSV reports).`, '');
   out.push('## Clocks', '', ...clockLines(report).map((l) => `- ${plain(l)}`), '');
   out.push('## Inputs', '', ...inputLines(report).map((l) => `- ${plain(l)}`), '');
   if (report.diagnostics.length > 0) {

@@ -7,7 +7,7 @@
 import type { Style } from './terminal.js';
 import type { AnalyzeReport, DiagnosticView, IcmpErrorFacts, RelatedTranslation } from './analyze-model.js';
 import { answerSentence, candidateList } from './answer-text.js';
-import { formatCount } from './format-number.js';
+import { countWas, formatCount } from './format-number.js';
 import { groupFlows, isMultiPoint, type PathShape } from './path-groups.js';
 import { changeText, clientPorts, flowMappings, joinLines, shapeHops, shapeTranslations, whereText } from './path-shape-text.js';
 import { ruleName, ruleSourceText } from './rule-name.js';
@@ -70,7 +70,7 @@ export function renderAnalyzeText(fromInputs: AnalyzeReport, o: AnalyzeTextOptio
     out.push('', style.dim(`${formatCount(shapes.length - shown.length)} more path(s) of ${formatCount(rest)} flow(s) not shown: -v shows every path, --format json lists every flow.`));
   }
   const single = report.flows.filter((f) => !isMultiPoint(f)).length;
-  if (single > 0) out.push('', ...wrap(`${formatCount(single)} flows were seen at one capture point only (listed in --format json/csv).`, '').map((l) => style.dim(l)));
+  if (single > 0) out.push('', ...wrap(`${countWas(single, 'flow')} seen at one capture point only (listed in --format json/csv).`, '').map((l) => style.dim(l)));
   if (t.listedFlows < t.flows) {
     out.push(...wrap(`${formatCount(t.flows - t.listedFlows)} more flows are counted above but not listed (--max-flows ${formatCount(t.listedFlows)}; 0 lists all).`, '').map((l) => style.dim(l)));
   }
