@@ -1,7 +1,7 @@
 // Async driver: streams a capture file (plain, or gzip through node:zlib) into a CaptureParser and
 // calls `onPacket` synchronously for each packet with one reused PacketRecord. Constant memory:
-// plain files are read in 1 MiB chunks into two reused buffers (chunk-reader.ts), of large packets
-// the next chunk read on the thread pool while this one is parsed; gzip output chunks are borrowed.
+// plain files are read in 1 MiB chunks into one reused buffer (chunk-reader.ts); gzip output
+// chunks are borrowed.
 //
 // Malformed data never throws: it ends up in `diagnostics` and the packets before it are kept.
 // Only I/O failures (missing file, permission, EISDIR) throw, as CaptureFileError.
@@ -18,22 +18,11 @@ export { CaptureFileError };
 
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 const GUNZIP_CHUNK_BYTES = 256 * 1024;
-/** Reading a file on this thread gives the event loop a turn after this many bytes. */
-const YIELD_EVERY_BYTES = 64 * 1024 * 1024;
 /**
- * Records of at least this many bytes on average: the next chunk is read on the thread pool while
- * this one is parsed. The decoder reads a few header lines of each record, so moving the kernel's
- * copy (~0.17 s per GB) to the other core pays. Smaller ones: it reads nearly every line, and
- * lines copied by another core reach this one slower than lines this core copied itself
- * (docs/performance.md: 1 GB of ~2 KB records and 10 M records of ~90 B, both ways). The bench's
- * files are at ~90, ~1 200 and ~2 000 bytes; this bound lies between, not at a measured crossover.
+ * Reading a file gives the event loop a turn after this many chunks (4 MiB at the default size), so
+ * that what waits on it (a worker's message in parallel collection, a timer) is not held for long.
  */
-export const READ_AHEAD_MIN_RECORD_BYTES = 512;
-
-/** Whether to read the next chunk ahead, given the records so far (see READ_AHEAD_MIN_RECORD_BYTES). */
-export function readsAhead(bytesConsumed: number, packets: number): boolean {
-  return bytesConsumed >= READ_AHEAD_MIN_RECORD_BYTES * packets;
-}
+const YIELD_EVERY_CHUNKS = 4;
 
 export interface CaptureReadOptions {
   /** Bytes per file read (default 1 MiB). Tests use tiny values to exercise chunk boundaries. */
@@ -109,39 +98,26 @@ export async function readCaptureFile(
   }
   const reader = new ChunkReader(handle.fd, chunkSize, path);
   try {
-    // No read-ahead for the first chunk: it may say gzip, which is read another way.
-    let chunk = await reader.next(false);
+    let chunk = reader.next();
     const gzip = chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b;
     const parser = new CaptureParser({ file: path, decompressed: gzip });
     const control = new ReadControl(parser);
     if (gzip) {
       await pumpGzip(handle, parser, record, onPacket, control, chunkSize, path);
     } else {
-      // Each chunk is parsed to its end (the parser carries a cut record over) before the next
-      // one is asked for, which may refill its buffer. Decided per chunk, so a file whose packets
-      // change size on the way switches. Reading ahead awaits a read per chunk (a turn for the
-      // event loop); reading here yields every YIELD_EVERY_BYTES.
-      let sinceYield = 0;
+      // Each chunk is parsed to its end (the parser copies a cut record into its carry buffer)
+      // before the next one is read into the same buffer.
+      let chunks = 0;
       while (chunk.length > 0) {
         parser.append(chunk);
         while (!control.stopped && parser.next(record)) onPacket(record, control);
         if (parser.stopped || control.stopped) break;
-        const ahead = readsAhead(parser.bytesConsumed, parser.packets);
-        if (ahead || reader.reading) {
-          chunk = await reader.next(ahead);
-        } else {
-          sinceYield += chunk.length;
-          if (sinceYield >= YIELD_EVERY_BYTES) {
-            sinceYield = 0;
-            await new Promise(setImmediate);
-          }
-          chunk = reader.nextHere();
-        }
+        if (++chunks % YIELD_EVERY_CHUNKS === 0) await new Promise(setImmediate);
+        chunk = reader.next();
       }
     }
     return readResult(path, parser, gzip, control.stopped);
   } finally {
-    await reader.settle();
     await handle.close();
   }
 }

@@ -18,8 +18,8 @@ main(process.argv.slice(2)).then(
 
 /**
  * main() resolves once its command is done and its output written, so the process ends here
- * instead of waiting for what it no longer needs: a read-ahead still on libuv's pool, a worker
- * thread's teardown, and Node's own (freeing the heap): ~10 ms of wall time after a 600 MB
+ * instead of waiting for what it no longer needs: a worker thread's teardown, and Node's own
+ * (freeing the heap): ~10 ms of wall time after a 600 MB
  * `decode --summary` (docs/performance.md). Only when stdout and stderr hold nothing unwritten: a
  * write still queued (a pipe whose reader is slow) lets Node end as usual, after it is written.
  */

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureParser } from '../../src/capture/capture-parser.js';
 import { PacketRecord } from '../../src/capture/packet-record.js';
-import { CaptureFileError, READ_AHEAD_MIN_RECORD_BYTES, readCaptureFile, readsAhead } from '../../src/capture/read-capture-file.js';
+import { CaptureFileError, readCaptureFile } from '../../src/capture/read-capture-file.js';
 import { corpusPath, NEEDS_CORPUS } from '../corpus.js';
 import { concat, payload, pcapHeader, pcapRecord } from './build-capture.js';
 import { parseBytes, snapshot, type SeenPacket } from './helpers.js';
@@ -184,21 +184,14 @@ function openFds(): number {
 }
 const HAS_PROC_FD = process.platform === 'linux';
 
-describe('reading ahead (large records) or here (small ones)', NEEDS_CORPUS, () => {
-  // 3.8 MB, 4 631 records of up to 1 514 B (823 B on average: read ahead).
+describe('reading in chunks into one buffer, on this thread', NEEDS_CORPUS, () => {
+  // 3.8 MB, 4 631 records of up to 1 514 B (823 B on average).
   const LARGE_RECORDS = 'pcapplusplus/pcap__example.pcap';
-  // 173 kB, 2 282 records of 76 B on average (read here). Same pcap header as LARGE_RECORDS.
+  // 173 kB, 2 282 records of 76 B on average. Same pcap header as LARGE_RECORDS.
   const SMALL_RECORDS = 'tcpdump/arp-oobr.pcap';
   const PCAP_HEADER_BYTES = 24;
 
-  it('reads ahead from 512 bytes per record on average', () => {
-    expect(READ_AHEAD_MIN_RECORD_BYTES).toBe(512);
-    expect(readsAhead(0, 0)).toBe(true); // nothing known yet
-    expect(readsAhead(512 * 100, 100)).toBe(true);
-    expect(readsAhead(512 * 100 - 1, 100)).toBe(false);
-  });
-
-  it('never refills the buffer being parsed: every record intact at any chunk size', async () => {
+  it('refills the buffer only once it is parsed: every record intact at any chunk size', async () => {
     for (const file of [LARGE_RECORDS, SMALL_RECORDS]) {
       const path = corpusPath(file);
       const inMemory = parseBytes(new Uint8Array(readFileSync(path))).packets;
@@ -211,7 +204,7 @@ describe('reading ahead (large records) or here (small ones)', NEEDS_CORPUS, () 
     }
   });
 
-  it('switches between the two ways as the records change size, in both directions', async () => {
+  it('keeps records intact as they change size, small, large and small again', async () => {
     // The real records of both files in one pcap: small ones, large ones, then small ones again.
     const small = readFileSync(corpusPath(SMALL_RECORDS));
     const large = readFileSync(corpusPath(LARGE_RECORDS));
@@ -221,17 +214,6 @@ describe('reading ahead (large records) or here (small ones)', NEEDS_CORPUS, () 
     writeFileSync(path, bytes);
     const inMemory = parseBytes(bytes).packets;
     expect(inMemory.length).toBe(4 * 2282 + 4631);
-    // The mean record size after each record: below the bound, above it, below it again.
-    let consumed = PCAP_HEADER_BYTES;
-    const ways = inMemory.map((p, i) => {
-      consumed = p.fileOffset + 16 + p.capLength;
-      return readsAhead(consumed, i + 1);
-    });
-    const switches = ways.filter((w, i) => i > 0 && w !== ways[i - 1]).length;
-    expect(ways[100]).toBe(false);
-    expect(ways[2282 + 4631 - 1]).toBe(true);
-    expect(ways.at(-1)).toBe(false);
-    expect(switches).toBe(2);
     for (const size of [4096, 65_537, undefined]) {
       const { packets, result } = await readFile(path, size);
       expect(packets, `chunk size ${size ?? 'default'}`).toEqual(inMemory);
@@ -239,7 +221,7 @@ describe('reading ahead (large records) or here (small ones)', NEEDS_CORPUS, () 
     }
   });
 
-  it('reads a FIFO in order (one read in flight, at the current position)', async () => {
+  it('reads a FIFO in order', async () => {
     const fifo = join(tmp, 'capture.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     for (const file of [LARGE_RECORDS, SMALL_RECORDS]) {
@@ -256,7 +238,7 @@ describe('reading ahead (large records) or here (small ones)', NEEDS_CORPUS, () 
     }
   });
 
-  it('stop() with a read in flight: the read is waited for, the file closed', async () => {
+  it('stop(): the file closed', async () => {
     const before = HAS_PROC_FD ? openFds() : 0;
     let packets = 0;
     const result = await readCaptureFile(
@@ -289,7 +271,7 @@ describe('reading ahead (large records) or here (small ones)', NEEDS_CORPUS, () 
     }
   });
 
-  it('gives the event loop a turn between chunks read ahead', async () => {
+  it('gives the event loop a turn every few chunks', async () => {
     let packets = 0;
     let packetsWhenImmediateRan = -1;
     await readCaptureFile(
