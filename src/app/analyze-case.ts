@@ -21,6 +21,7 @@ import { sourcePortMatters } from '../match/explain-translations.js';
 import { RelatedErrors } from '../match/related-errors.js';
 import { FlowShapes } from '../match/flow-shapes.js';
 import { type FlowJoin, type LinkedFlows, linkLegs } from '../match/link-legs.js';
+import { Crossed, crossedPairs } from '../match/crossed-pairs.js';
 import { type LegFacts, OrientedBy } from '../match/leg-facts.js';
 import { CONNTRACK_NONE, ConntrackClients } from '../match/conntrack-orientation.js';
 import { ConntrackJoiner } from '../match/conntrack-joins.js';
@@ -232,7 +233,10 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, SHARE_STEPS);
   const clients = hosts.map((h) => (h.conntrack.entries.length > 0 ? new ConntrackClients(h.conntrack.entries) : null));
   const facts = legFacts(ids, captures, offsets, clients);
-  const linked = linkLegs(facts, matched.pairs, offsets, share, new ConntrackJoiner(ids, captures, clients));
+  const crossed = crossedPairs(matched.pairs, facts, (g, word) => captures[ids.capture[g]!]!.legs.legs.keyWord(ids.leg[g]!, word));
+  const linked = linkLegs(facts, matched.pairs, offsets, share, new ConntrackJoiner(ids, captures, clients), crossed);
+  // A request and the reply that carries its bytes are not one packet, but may be one connection: candidates, as an echo's.
+  for (let e = 0; e < crossed.length; e++) if (crossed[e] !== Crossed.NO) matched.candidates.add(matched.pairs.a.data[e]!, matched.pairs.b.data[e]!, true);
   const contradiction = conntrackContradiction(linked, facts, ids, captures, clients, inputs.hostNames);
   if (contradiction !== null) inputs.diagnostics.push(contradiction);
   const notJoined = fragmentNotJoined(linked, ids, captures, hosts);

@@ -71,12 +71,13 @@ const PAIRS_SHARE = 0.2;
  * `report` hears how far linking is: the pass over the leg pairs (a fifth of the work, measured
  * on a replayed case of 48 000 legs) and the ordering of each flow's legs (the rest). `joiner`,
  * when given, joins reply-only fragments that share no packet with the rest of their connection
- * through their hosts' conntrack entries, after the pairs.
+ * through their hosts' conntrack entries, after the pairs. `crossed`, when given, marks the pairs
+ * that share bytes, not packets (crossed-pairs.ts): they link nothing.
  */
-export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[], report?: ReportShare, joiner?: ConntrackJoiner): LinkedFlows {
+export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOffset[], report?: ReportShare, joiner?: ConntrackJoiner, crossed?: Uint8Array): LinkedFlows {
   const legCount = facts.host.length;
   const { incidences, towards } = incidencesByLeg(legCount, pairs, facts);
-  const kept = keepBestPerPoint(incidences, towards, pairs, facts);
+  const kept = keepBestPerPoint(incidences, towards, pairs, facts, crossed ?? new Uint8Array(pairs.count));
   const parent = new Int32Array(legCount);
   for (let i = 0; i < legCount; i++) parent[i] = i;
   const find = (x: number): number => {
@@ -245,7 +246,7 @@ function incidencesByLeg(legCount: number, pairs: PairEvidence, facts: LegFacts)
  * and only replies with a leg — NAT between a point and both directions' translations — both
  * stay: they are one hop.) Returns 1 per pair that survives.
  */
-function keepBestPerPoint(incidences: Incidences, towards: Int32Array, pairs: PairEvidence, facts: LegFacts): Uint8Array {
+function keepBestPerPoint(incidences: Incidences, towards: Int32Array, pairs: PairEvidence, facts: LegFacts, crossed: Uint8Array): Uint8Array {
   const bestAt = new Uint8Array(pairs.count);
   // Per leg, the best pair per (other point, directions): a few groups, searched linearly.
   let groupKey = new Int32Array(16);
@@ -256,7 +257,7 @@ function keepBestPerPoint(incidences: Incidences, towards: Int32Array, pairs: Pa
     const to = incidences.start[leg + 1]!;
     // A leg with one pair (most of them) has nothing to choose from.
     if (to - from === 1) {
-      bestAt[incidences.list[from]!]!++;
+      if (crossed[incidences.list[from]!] === 0) bestAt[incidences.list[from]!]!++;
       continue;
     }
     if (groupKey.length < to - from) {
@@ -266,6 +267,7 @@ function keepBestPerPoint(incidences: Incidences, towards: Int32Array, pairs: Pa
     let groups = 0;
     for (let k = from; k < to; k++) {
       const e = incidences.list[k]!;
+      if (crossed[e] !== 0) continue;
       const key = towards[k]!;
       let g = 0;
       while (g < groups && groupKey[g] !== key) g++;

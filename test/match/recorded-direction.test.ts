@@ -184,6 +184,62 @@ describe.runIf(present)('recorded direction decides which copy of an echo is whi
   });
 });
 
+// The other cut: node1's capture of what it sent only (`tcpdump -Q out`), without directions.
+// eth0 holds the requests leaving after the MASQUERADE, cni0 and the veth the replies leaving
+// toward the pod, with the requests' very bytes: no point holds both, so no point shows the echo.
+// Before, eth0's requests were taken for the packets cni0 and the veth carried next, the flow ran
+// eth0 → cni0 → veth, and the pod was named the server of "[2001:db8:a::11]:36333" (a DNAT and
+// an SNAT between eth0 and cni0, a conntrack warning kept quiet). A packet keeps its way through
+// a host, so node1's conntrack refutes that pairing (its entry makes eth0's packets client →
+// server and cni0's server → client), and so do the addresses (cni0's packets come from where
+// eth0's went): crossed-pairs.ts. The replies are then a fragment the entry joins to eth0's
+// requests; without the entry, each is the other's candidate.
+describe.runIf(present)('node1 captured `-Q out` without directions: its conntrack tells an echo\'s request from its reply', () => {
+  it('the pod is the client, eth0 the last point, and no answer names the pod as a server', async () => {
+    capture = readSll2Capture(join(SAMPLES, SCENARIO, 'node1', 'capture.pcap'));
+    names = interfaceNames(readFileSync(join(SAMPLES, SCENARIO, 'node1', 'ip-link.txt'), 'utf8'));
+    const sentOnly = (r: Sll2Record) => r.pktType === PACKET_OUTGOING;
+    const report = await runAnalyze({ paths: [node1Case('out-bare', 'capture.pcapng', (f) => writeEthernetPcapng(f, capture, names, 'none', sentOnly))], hosts: [] });
+    for (const t of readTruth(SCENARIO).flows) {
+      const label = `udp ${endpointText(t.client, t.proto)}`;
+      const flow = findFlow(report, t);
+      expect(flow, label).toBeDefined();
+      expect(flow!.ambiguous, label).toBeNull();
+      expect(flow!.legs.flatMap((l) => l.hops.map((h) => `${h.interface} ${h.packetsToServer > 0 ? '→' : ''}${h.packetsToClient > 0 ? '←' : ''}`))).toEqual(['veth62608e08 ←', 'cni0 ←', 'eth0 →']);
+      expect(flow!.lastCapturePoint).toBe('node1:eth0');
+      expect(flow!.lastSeen.src).toBe(endpointText(t.serverSees, t.proto));
+      expect(flow!.conntrackJoins.map((j) => `${j.outcome} ${j.capturePoints.join(' ')}`)).toEqual(['joined node1:veth62608e08 node1:cni0']);
+      expect(flow!.conntrackJoins[0]!.entries[0]!.entry).toContain(`sport=${t.client.port} dport=9000`);
+      expect(flow!.translations.map((x) => `${x.kind} ${x.between.join(' → ')} ${x.rule?.chain ?? 'unexplained'}`)).toEqual(['SNAT node1:cni0 → node1:eth0 FLANNEL-POSTRTG']);
+    }
+    expect(report.answers.filter((a) => a.proto === 'udp').map((a) => `${a.server} ${a.lastSeen.map((l) => `${l.capturePoint} ${l.src}`).join(' ')}`)).toEqual([`${SERVER} node1:eth0 ${SEEN_AS}`]);
+    expect(new Set(claimedSources(report))).toEqual(new Set([SEEN_AS]));
+    expect(report.diagnostics.map((d) => d.code)).not.toContain('analyze.conntrack-contradicts-packets');
+  });
+
+  it('without the conntrack snapshot too: the addresses refute the pairing (the reply comes from where the request went), and the flows are ambiguous, not wrong', async () => {
+    const root = node1Case('out-bare-no-conntrack', 'capture.pcapng', (f) => writeEthernetPcapng(f, capture, names, 'none', (r) => r.pktType === PACKET_OUTGOING));
+    rmSync(join(root, 'node1', 'conntrack.txt'));
+    const report = await runAnalyze({ paths: [root], hosts: [] });
+    expect(claimedSources(report)).toEqual([]);
+    for (const t of readTruth(SCENARIO).flows) {
+      const sees = endpointText(t.serverSees, t.proto);
+      const uplink = report.flows.find((f) => f.lastSeen.src === sees && f.lastCapturePoint === 'node1:eth0')!;
+      expect(uplink, sees).toBeDefined();
+      // eth0's requests are no longer the packets cni0 and the veth carried: no DNAT and SNAT between them.
+      expect(uplink.legs.flatMap((l) => l.hops.map((h) => h.interface))).toEqual(['eth0']);
+      expect(uplink.translations).toEqual([]);
+      expect(uplink.ambiguous?.candidates.map((c) => c.capturePoints.join(' '))).toEqual(['node1:cni0 node1:veth62608e08']);
+      expect(uplink.ambiguous?.reason).toMatch(/carry the same bytes \(an echo\)/);
+    }
+    // The replies' fragments name the pod only as a guessed end, and no answer is claimed on it.
+    for (const a of report.answers.filter((x) => x.server.startsWith('[fd00:10:244:1::2]'))) {
+      expect(a.sources).toEqual([]);
+      expect(a.orientationGuessed?.flows).toBe(1);
+    }
+  });
+});
+
 describe.runIf(present)('flags that contradict themselves are no evidence', () => {
   beforeAll(() => {
     capture = readSll2Capture(join(SAMPLES, SCENARIO, 'node1', 'capture.pcap'));
