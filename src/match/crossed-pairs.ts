@@ -18,7 +18,7 @@ import type { PairEvidence } from './pair-evidence.js';
 export const Crossed = { NO: 0, CONNTRACK: 1, ADDRESSES: 2 } as const;
 
 /** A leg's key words (leg-table.ts KEY_WORDS): word 1 holds version and protocol, 3–6 the low address, 7–10 the high one, 11 the ports. */
-export type KeyWordOf = (leg: number, word: number) => number;
+type KeyWordOf = (leg: number, word: number) => number;
 
 /**
  * Crossed.* per pair. Only pairs whose shared packets all keep (or all turn) their legs' low and
