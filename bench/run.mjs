@@ -1,25 +1,31 @@
-// `npm run bench`: natpath's reader and decoder against its peers on the same large captures.
+// `npm run bench`: natpath's reader and decoder against its peers on the same large captures,
+// then analyze, rules and memory (the parts).
 //
-// 1. Builds two pcap files in the temp folder (deterministic, not committed) by replicating REAL
+// 1. Builds three pcap files in the temp folder (deterministic, not committed) by replicating REAL
 //    packets of the shared corpus (../shared/corpus): a small-packet file (Ethernet frames ≤ 100 B:
-//    TCP handshakes/ACKs, DNS, ICMP, IPv6, ARP, and ~10 % VXLAN) and a large-packet file (TCP data
-//    segments of 1 400–1 514 B, a few 9 000 B jumbo frames, VXLAN). Each copy gets its own source
-//    port / IP ID so there are many flows; timestamps advance 1 µs per packet.
+//    TCP handshakes/ACKs, DNS, ICMP, IPv6, ARP, and ~10 % VXLAN), a large-packet file (TCP data
+//    segments of 1 400–1 514 B, a few 9 000 B jumbo frames, VXLAN) and a mixed one (500–1 514 B).
+//    Each copy gets its own source port / IP ID so there are many flows; timestamps advance 1 µs
+//    per packet.
 // 2. Times, in one run, interleaved, each in its own process (median of BENCH_RUNS, default 3):
-//    `cat FILE`, natpath's reader alone, reader + decoder, `natpath decode --summary` end to end,
-//    pcap-parser, `tcpdump -nr FILE -q`, and tshark on a slice (`-c`): wall time, packets/s, MB/s,
-//    peak RSS (/usr/bin/time -v, else the child's resourceUsage), and ratios to natpath.
-//    Then natpath against the C reference (both ways of reading), alternated, more runs
-//    (BENCH_RATIO_RUNS, default 9; bench/against-c.mjs): issue 15's ratios.
+//    `cat FILE`, natpath's reader alone, reader + decoder, `natpath decode --summary` end to end
+//    (also with NODE_EXTRA_CA_CERTS unset when it is set), the C reference on libpcap both ways of
+//    reading (bench/c-reference.mjs; their flow counts must equal natpath's), pcap-parser,
+//    `tcpdump -nr FILE -q`, and tshark on a slice (`-c`): wall time, packets/s, MB/s, peak RSS
+//    (/usr/bin/time -v, else the child's resourceUsage), and ratios to natpath.
+//    Then natpath against the C reference, alternated, more runs (BENCH_RATIO_RUNS, default 9;
+//    bench/against-c.mjs): issue 15's ratios.
 // 3. Start-up: `node -e 0` and natpath's shortest commands, CPU per process, alternated
 //    (BENCH_START_UP_RUNS, default 21; bench/start-up.mjs).
-// 4. Prints a table and writes the numbers as JSON (BENCH_JSON, default <tmp>/natpath-bench.json).
+// 4. The parts: analyze, repeated traffic, rules, scaling (bench/*.mjs).
+// 5. Prints tables and writes the numbers as JSON (BENCH_JSON, default <tmp>/natpath-bench.json).
 //
 // Sizes: issue 3 asks for >= 10 M small packets and >= 1 GB of large ones; at those sizes Node's
-// start-up (~0.2 s) is a few % of a run instead of a third of it. Whole bench: ~2-3 minutes.
+// start-up (~0.1–0.2 s) is a small part of a run. Whole bench: ~6 minutes (2026-12-07).
 // Environment: BENCH_SMALL_PACKETS (default 10 000 000), BENCH_LARGE_MB (default 1 024),
-// BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_PARTS (default analyze,repeated,rules,scaling; the decode
-// suites always run), BENCH_KEEP=1 keeps the generated files (in the temp folder; ~2.6 GB).
+// BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_RATIO_RUNS, BENCH_START_UP_RUNS, BENCH_PARTS
+// (default analyze,repeated,rules,scaling; the decode suites always run), BENCH_KEEP=1 keeps the
+// generated files (in the temp folder; ~2.6 GB). A run with smaller sizes rewrites the same files.
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
