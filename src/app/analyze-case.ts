@@ -418,7 +418,7 @@ function conntrackContradiction(linked: LinkedFlows, facts: LegFacts, ids: LegId
       const c = captures[ids.capture[g]!]!;
       const entry = clients[c.host]?.entryOfLeg(c.legs.legs, ids.leg[g]!);
       if (entry === undefined) continue;
-      const by = linked.orientedBy[i] === OrientedBy.PROTOCOL ? 'the TCP handshake captured' : "another host's conntrack entry";
+      const by = linked.orientedBy[i] === OrientedBy.PROTOCOL ? 'the TCP handshake captured' : 'another conntrack entry';
       first = problemAt(
         'analyze.conntrack-contradicts-packets',
         `${hostNames[c.host]}'s conntrack entry names the other end as the client than ${by} (flow ${i + 1}): the packets are taken; the snapshot may be of another moment or a reused port`,

@@ -166,7 +166,7 @@ export const PROBLEM_CODES = {
   'case.archive-too-many-entries': { severity: 'error', meaning: 'an archive with more entries than natpath lists; the rest is not listed' },
   // Matching flows across the captures of a case (src/match/, src/app/analyze-case.ts).
   'analyze.direction-evidence': { severity: 'info', meaning: 'pairings of packets with the same bytes that the directions a host\'s captures recorded ruled out' },
-  'analyze.conntrack-contradicts-packets': { severity: 'warning', meaning: 'a conntrack entry names the other end of a connection as its client than the TCP handshake captured (or than another host\'s entry): the packets are taken' },
+  'analyze.conntrack-contradicts-packets': { severity: 'warning', meaning: 'a conntrack entry names the other end of a connection as its client than the TCP handshake captured (or than another conntrack entry): the packets are taken' },
   'analyze.fragment-not-joined': { severity: 'info', meaning: 'a capture point held only a connection\'s replies, sharing no packet with the rest, and its host\'s conntrack did not join it to the requests (no snapshot, no entry, several entries, the other tuple not captured, or held by several flows): it stays a flow of its own, flows[].conntrackJoins says why' },
   'analyze.ambiguity-bound': { severity: 'info', meaning: 'so many connections shared repeated packets that later ambiguous flows are listed as fragments, without their candidates' },
 

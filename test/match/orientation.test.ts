@@ -200,4 +200,24 @@ describe.runIf(scenarios.includes(NATGW))('a conntrack snapshot that contradicts
     expect(flow.orientation.basis).toBe('tcp-handshake');
     expect(flow.orientation.reason).toContain('a conntrack entry says otherwise');
   });
+
+  // No handshake (UDP): the hosts' entries decide, and one that disagrees with the others is named
+  // as contradicting another entry — not "another host's", which it need not be.
+  it('a UDP entry against the other hosts\' entries: said as contradicting another conntrack entry', async () => {
+    const root = join(scratch, 'contradicted-udp');
+    cpSync(join(SAMPLES, NATGW), root, { recursive: true });
+    const file = join(root, 'partner', 'conntrack.txt');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('udp') && l.includes('sport=52995 dport=9000'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    lines[at] = 'udp      17 29 src=198.51.100.10 dst=203.0.113.7 sport=9000 dport=52995 src=203.0.113.7 dst=198.51.100.10 sport=52995 dport=9000 mark=0 use=1';
+    writeFileSync(file, lines.join('\n'));
+    const report = await runAnalyze({ paths: [root], hosts: [] });
+    expect(differences(report, readTruth(NATGW))).toEqual([]);
+    const said = report.diagnostics.filter((d) => d.code === 'analyze.conntrack-contradicts-packets');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.file).toMatch(/partner\/conntrack\.txt$/);
+    expect(said[0]!.line).toBe(at + 1);
+    expect(said[0]!.message).toMatch(/^partner's conntrack entry names the other end as the client than another conntrack entry \(flow \d+\): the packets are taken/);
+  });
 });
