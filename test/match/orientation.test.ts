@@ -178,15 +178,19 @@ describe.runIf(scenarios.includes(NATGW))('TCP captured mid-stream: no handshake
 });
 
 describe.runIf(scenarios.includes(NATGW))('a conntrack snapshot that contradicts the packets (bad input)', () => {
-  it('is said, with the entry, and the handshake wins', async () => {
-    const root = join(scratch, 'contradicted');
+  /**
+   * A copy of the sample with the partner's entry of one connection (the line holding `holds`)
+   * recorded the other way round (`reversed`); the report on it, that line's number, and what was
+   * said of it.
+   */
+  async function withPartnerEntry(name: string, holds: (line: string) => boolean, reversed: string) {
+    const root = join(scratch, name);
     cpSync(join(SAMPLES, NATGW), root, { recursive: true });
-    // The partner's entry of one connection recorded the other way round: the server as its original source.
     const file = join(root, 'partner', 'conntrack.txt');
     const lines = readFileSync(file, 'utf8').split('\n');
-    const at = lines.findIndex((l) => l.includes('sport=48280 dport=80'));
+    const at = lines.findIndex(holds);
     expect(at).toBeGreaterThanOrEqual(0);
-    lines[at] = 'tcp      6 118 TIME_WAIT src=198.51.100.10 dst=203.0.113.7 sport=80 dport=48280 src=203.0.113.7 dst=198.51.100.10 sport=48280 dport=80 [ASSURED] mark=0 use=1';
+    lines[at] = reversed;
     writeFileSync(file, lines.join('\n'));
     const report = await runAnalyze({ paths: [root], hosts: [] });
     expect(differences(report, readTruth(NATGW))).toEqual([]);
@@ -195,7 +199,17 @@ describe.runIf(scenarios.includes(NATGW))('a conntrack snapshot that contradicts
     expect(said[0]!.severity).toBe('warning');
     expect(said[0]!.file).toMatch(/partner\/conntrack\.txt$/);
     expect(said[0]!.line).toBe(at + 1);
-    expect(said[0]!.message).toMatch(/^partner's conntrack entry names the other end as the client than the TCP handshake captured .* the packets are taken/);
+    return { report, message: said[0]!.message };
+  }
+
+  it('is said, with the entry, and the handshake wins', async () => {
+    // The server as its original source.
+    const { report, message } = await withPartnerEntry(
+      'contradicted',
+      (l) => l.includes('sport=48280 dport=80'),
+      'tcp      6 118 TIME_WAIT src=198.51.100.10 dst=203.0.113.7 sport=80 dport=48280 src=203.0.113.7 dst=198.51.100.10 sport=48280 dport=80 [ASSURED] mark=0 use=1',
+    );
+    expect(message).toMatch(/^partner's conntrack entry names the other end as the client than the TCP handshake captured .* the packets are taken/);
     const flow = report.flows.find((f) => f.client === '10.244.1.2:55794')!;
     expect(flow.orientation.basis).toBe('tcp-handshake');
     expect(flow.orientation.reason).toContain('a conntrack entry says otherwise');
@@ -203,21 +217,12 @@ describe.runIf(scenarios.includes(NATGW))('a conntrack snapshot that contradicts
 
   // No handshake (UDP): the hosts' entries decide, and one that disagrees with the others is named
   // as contradicting another entry — not "another host's", which it need not be.
-  it('a UDP entry against the other hosts\' entries: said as contradicting another conntrack entry', async () => {
-    const root = join(scratch, 'contradicted-udp');
-    cpSync(join(SAMPLES, NATGW), root, { recursive: true });
-    const file = join(root, 'partner', 'conntrack.txt');
-    const lines = readFileSync(file, 'utf8').split('\n');
-    const at = lines.findIndex((l) => l.startsWith('udp') && l.includes('sport=52995 dport=9000'));
-    expect(at).toBeGreaterThanOrEqual(0);
-    lines[at] = 'udp      17 29 src=198.51.100.10 dst=203.0.113.7 sport=9000 dport=52995 src=203.0.113.7 dst=198.51.100.10 sport=52995 dport=9000 mark=0 use=1';
-    writeFileSync(file, lines.join('\n'));
-    const report = await runAnalyze({ paths: [root], hosts: [] });
-    expect(differences(report, readTruth(NATGW))).toEqual([]);
-    const said = report.diagnostics.filter((d) => d.code === 'analyze.conntrack-contradicts-packets');
-    expect(said).toHaveLength(1);
-    expect(said[0]!.file).toMatch(/partner\/conntrack\.txt$/);
-    expect(said[0]!.line).toBe(at + 1);
-    expect(said[0]!.message).toMatch(/^partner's conntrack entry names the other end as the client than another conntrack entry \(flow \d+\): the packets are taken/);
+  it("a UDP entry against the other hosts' entries: said as contradicting another conntrack entry", async () => {
+    const { message } = await withPartnerEntry(
+      'contradicted-udp',
+      (l) => l.startsWith('udp') && l.includes('sport=52995 dport=9000'),
+      'udp      17 29 src=198.51.100.10 dst=203.0.113.7 sport=9000 dport=52995 src=203.0.113.7 dst=198.51.100.10 sport=52995 dport=9000 mark=0 use=1',
+    );
+    expect(message).toMatch(/^partner's conntrack entry names the other end as the client than another conntrack entry \(flow \d+\): the packets are taken/);
   });
 });
