@@ -87,6 +87,9 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
     }
     return x;
   };
+  const union = (a: number, b: number): void => {
+    parent[find(a)] = find(b);
+  };
   for (let e = 0; e < pairs.count; e++) {
     if (report !== undefined && e % REPORT_EVERY === 0) report((PAIRS_SHARE * e) / pairs.count);
     if (kept[e] === 0) continue;
@@ -97,19 +100,11 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
       kept[e] = 0;
       continue;
     }
-    parent[find(a)] = find(b);
+    union(a, b);
   }
   // Per leg of a joined flow, its side of the host's NAT by the entry's tuples (conntrack-joins.ts): orders points no packet relates.
   const natSide = joiner === undefined ? null : new Int8Array(legCount);
-  const joins =
-    joiner?.join(
-      facts,
-      find,
-      (a, b) => {
-        parent[find(a)] = find(b);
-      },
-      natSide!,
-    ) ?? [];
+  const joins = joiner?.join(facts, find, union, natSide!) ?? [];
 
   // Components numbered by their lowest leg, members in leg order (counting sort).
   const component = new Int32Array(legCount);
@@ -153,7 +148,7 @@ export function linkLegs(facts: LegFacts, pairs: PairEvidence, offsets: ClockOff
   // Legs are numbered as captures met them, so flows usually come in time order already.
   if (inOrder) return new LinkedFlows(components, memberStart, orderedLegs, clientIsLow, position, orientedBy, contradicted, joinsByFlow(joins, component, (c) => c));
   const byTime = Array.from({ length: components }, (_, c) => c);
-  if (!inOrder) byTime.sort((x, y) => firstTs[x]! - firstTs[y]! || x - y);
+  byTime.sort((x, y) => firstTs[x]! - firstTs[y]! || x - y);
   const flowOf = new Int32Array(components);
   for (let i = 0; i < components; i++) flowOf[byTime[i]!] = i;
   const start = new Int32Array(components + 1);
