@@ -26,7 +26,7 @@ export function runAgainstC({ files, node, cli, cReference, readBufferBytes, wit
       for (const [k, row] of rows.entries()) {
         const m = measure(row.cmd, row.args, { stdoutToNull: false, env: row.env });
         seconds[k].push(m.seconds);
-        const out = JSON.parse(m.stdout); // both print one JSON document with `flows`
+        const out = parsedOutput(m.stdout, `${row.name} on ${path}`);
         if (flows[k] !== null && flows[k] !== out.flows) throw new Error(`against C, ${label}: ${row.name} counted ${flows[k]} flows, then ${out.flows}`);
         flows[k] = out.flows;
       }
@@ -41,6 +41,15 @@ export function runAgainstC({ files, node, cli, cReference, readBufferBytes, wit
       rows: rows.map((row, k) => ({ name: row.name, medianSeconds: medians[k], minSeconds: Math.min(...seconds[k]), maxSeconds: Math.max(...seconds[k]) })),
     };
   });
+}
+
+/** Both print one JSON document with `flows`; anything else (a run that failed on exit code 1) is said as such. */
+function parsedOutput(stdout, what) {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error(`against C: ${what} printed no JSON report: ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
 }
 
 export function printAgainstC(results) {
