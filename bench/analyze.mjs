@@ -73,7 +73,7 @@ export function runAnalyzeBench(options) {
  * `runs`. Wall and CPU (user + sys) seconds: on a machine whose other core is busy only the
  * CPU ratio holds.
  */
-function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
+function runCase({ largeFile, natpath, measure, median, runs }, flowSize) {
   const dir = join(tmpdir(), 'natpath-bench-analyze');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'case', 'inside'), { recursive: true });
@@ -88,10 +88,10 @@ function runCase({ largeFile, node, cli, measure, median, runs }, flowSize) {
   const report = join(dir, 'report.json');
   let totals = null;
   for (let run = 0; run < runs; run++) {
-    const a = measure(node, [cli, 'decode', inside, '--summary', '--format', 'json']);
-    const b = measure(node, [cli, 'decode', outside, '--summary', '--format', 'json']);
+    const a = measure(natpath, ['decode', inside, '--summary', '--format', 'json']);
+    const b = measure(natpath, ['decode', outside, '--summary', '--format', 'json']);
     decode.push({ seconds: a.seconds + b.seconds, cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssMb: Math.max(a.rssMb, b.rssMb) });
-    oneThread.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--format', 'json', '--out', report]));
+    oneThread.push(measure(natpath, ['analyze', join(dir, 'case'), '--format', 'json', '--out', report]));
     totals ??= JSON.parse(readFileSync(report, 'utf8')).totals;
     process.stderr.write(
       `  analyze (source port kept for ${flowSize} packet(s)): decode ×2 ${decode[run].seconds.toFixed(2)} s, ` +

@@ -112,7 +112,7 @@ function tracePacket(parseIpAddress) {
 
 const emptyHost = (parseIpAddress) => ({ name: 'big', iptables: [], routes: [], rules: [], interfaces: null, conntrack: null, extraAddresses: [parseIpAddress('10.0.0.11')] });
 
-export async function runNftRulesBench({ root, node, cli, measure, median, runs }) {
+export async function runNftRulesBench({ root, natpath, measure, median, runs }) {
   const { parseIptablesSave } = await import(join(root, 'dist', 'netfilter', 'index.js'));
   const { parseNftText } = await import(join(root, 'dist', 'nftables', 'parse-nft-text.js'));
   const { readNftJson } = await import(join(root, 'dist', 'nftables', 'read-json.js'));
@@ -162,7 +162,7 @@ export async function runNftRulesBench({ root, node, cli, measure, median, runs 
     const fromJson = step('jsonParse', () => readNftJson(nftJson, 'ruleset.json').value);
     traceTwice({ nftables: [fromJson] }, 'jsonTrace');
 
-    wall.push(measure(node, [cli, 'trace', '--host', `big=${nftFile}`, '--host-addrs', '10.0.0.11', '--from', '10.244.1.9', '--to', '10.96.30.7:80', '--in', 'cni0', '--format', 'json']));
+    wall.push(measure(natpath, ['trace', '--host', `big=${nftFile}`, '--host-addrs', '10.0.0.11', '--from', '10.244.1.9', '--to', '10.96.30.7:80', '--in', 'cni0', '--format', 'json']));
   }
   rmSync(nftFile, { force: true });
   const describe = (r) =>
@@ -202,18 +202,18 @@ export function printNftRulesBench(r) {
 // Run alone: `node bench/nft-rules.mjs` (BENCH_RUNS, default 3).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const cli = join(root, 'bin', 'natpath.js');
+  const natpath = join(root, 'bin', 'natpath');
   // As bench/run.mjs measures a child: wall time, and peak RSS from /usr/bin/time -v when present.
   const timeV = existsSync('/usr/bin/time');
-  const measure = (node, args) => {
+  const measure = (cmd, args) => {
     const t = performance.now();
-    const r = spawnSync(timeV ? '/usr/bin/time' : node, timeV ? ['-v', node, ...args] : args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync(timeV ? '/usr/bin/time' : cmd, timeV ? ['-v', cmd, ...args] : args, { encoding: 'utf8', maxBuffer: 1 << 28 });
     if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
     const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
     return { seconds: (performance.now() - t) / 1000, rssMb: rssKb / 1024 };
   };
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const r = await runNftRulesBench({ root, node: process.execPath, cli, measure, median, runs: Number(process.env.BENCH_RUNS ?? 3) });
+  const r = await runNftRulesBench({ root, natpath, measure, median, runs: Number(process.env.BENCH_RUNS ?? 3) });
   printNftRulesBench(r);
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(r, null, 2)}\n`);
 }

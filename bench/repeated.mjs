@@ -22,11 +22,11 @@ import { measure as measureRun, median as medianOf, summarizeRuns } from './runs
 
 const CONNECTIONS_PER_COPY = 4;
 
-export async function runRepeatedBench({ root, node, cli, measure, median, runs }) {
+export async function runRepeatedBench({ root, natpath, measure, median, runs }) {
   const sizes = (process.env.BENCH_REPEATED_COPIES ?? '4000,8000,16000').split(',').map(Number);
   const sample = join(root, 'samples', 'pod-egress-natgw');
   const sampleReport = join(tmpdir(), 'natpath-bench-repeated-sample.json');
-  measure(node, [cli, 'analyze', sample, '--format', 'json', '--out', sampleReport]);
+  measure(natpath, ['analyze', sample, '--format', 'json', '--out', sampleReport]);
   const expected = JSON.parse(readFileSync(sampleReport, 'utf8')).answers;
   rmSync(sampleReport, { force: true });
   const rows = [];
@@ -41,13 +41,13 @@ export async function runRepeatedBench({ root, node, cli, measure, median, runs 
     // The largest size is the one the issue's targets are read at: median of `runs`; the others once.
     const times = copies === Math.max(...sizes) ? runs : 1;
     for (let run = 0; run < times; run++) {
-      const parts = captures.map((f) => measure(node, [cli, 'decode', f, '--summary', '--format', 'json']));
+      const parts = captures.map((f) => measure(natpath, ['decode', f, '--summary', '--format', 'json']));
       decode.push({
         seconds: parts.reduce((s, m) => s + m.seconds, 0),
         cpuSeconds: parts.reduce((s, m) => s + m.cpuSeconds, 0),
         rssMb: Math.max(...parts.map((m) => m.rssMb)),
       });
-      analyze.push(measure(node, [cli, 'analyze', join(dir, 'case'), '--format', 'json', '--max-flows', '100', '--out', report]));
+      analyze.push(measure(natpath, ['analyze', join(dir, 'case'), '--format', 'json', '--max-flows', '100', '--out', report]));
       process.stderr.write(`  repeated ×${copies}: decode ×3 ${decode[run].seconds.toFixed(2)} s, analyze ${analyze[run].seconds.toFixed(2)} s\n`);
     }
     const { totals, answers } = JSON.parse(readFileSync(report, 'utf8'));
@@ -139,6 +139,6 @@ export function printRepeatedBench(rows) {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const runs = Number(process.env.BENCH_RUNS ?? 3);
-  const rows = await runRepeatedBench({ root, node: process.execPath, cli: join(root, 'bin', 'natpath.js'), measure: measureRun, median: medianOf, runs });
+  const rows = await runRepeatedBench({ root, natpath: join(root, 'bin', 'natpath'), measure: measureRun, median: medianOf, runs });
   printRepeatedBench(rows);
 }

@@ -27,7 +27,7 @@ export function bigKubeDump(services) {
   return `${lines.join('\n')}\n`;
 }
 
-export async function runRulesBench({ root, node, cli, measure, median, runs }) {
+export async function runRulesBench({ root, natpath, measure, median, runs }) {
   const { parseIptablesSave } = await import(join(root, 'dist', 'netfilter', 'index.js'));
   const { buildHostModel } = await import(join(root, 'dist', 'sim', 'host-model.js'));
   const { simulate } = await import(join(root, 'dist', 'sim', 'simulate.js'));
@@ -53,7 +53,7 @@ export async function runRulesBench({ root, node, cli, measure, median, runs }) 
     });
     trace.push(performance.now() - t1);
     evaluated = r.rulesEvaluated;
-    wall.push(measure(node, [cli, 'trace', '--host', `big=${file}`, '--host-addrs', '10.0.0.11', '--from', '10.244.1.9', '--to', '10.96.30.7:80', '--in', 'cni0', '--format', 'json']));
+    wall.push(measure(natpath, ['trace', '--host', `big=${file}`, '--host-addrs', '10.0.0.11', '--from', '10.244.1.9', '--to', '10.96.30.7:80', '--in', 'cni0', '--format', 'json']));
   }
   rmSync(file, { force: true });
   return {

@@ -9,7 +9,8 @@
 //    per packet.
 // 2. Times, in one run, interleaved, each in its own process (median of BENCH_RUNS, default 3):
 //    `cat FILE`, natpath's reader alone, reader + decoder, `natpath decode --summary` end to end
-//    (also with NODE_EXTRA_CA_CERTS unset when it is set), the C reference on libpcap both ways of
+//    by its launcher (bin/natpath; also as `node bin/natpath.js`, which reads NODE_EXTRA_CA_CERTS,
+//    when the environment sets it), the C reference on libpcap both ways of
 //    reading (bench/c-reference.mjs; their flow counts must equal natpath's), pcap-parser,
 //    `tcpdump -nr FILE -q`, and tshark on a slice (`-c`): wall time, packets/s, MB/s, peak RSS
 //    (/usr/bin/time -v, else the child's resourceUsage), and ratios to natpath.
@@ -141,6 +142,8 @@ function have(cmd) {
 
 const node = process.execPath;
 const child = join(ROOT, 'bench', 'child.mjs');
+// natpath as a user runs it: the launcher (bin/natpath), which starts Node without NODE_EXTRA_CA_CERTS.
+const natpath = join(ROOT, 'bin', 'natpath');
 const cli = join(ROOT, 'bin', 'natpath.js');
 
 let cReference = null;
@@ -151,21 +154,20 @@ const C_REFERENCE = 'C reference (libpcap, flowcount.c)';
 const C_READ_BUFFER_BYTES = 1 << 20;
 const C_REFERENCE_BUFFERED = 'C reference, 1 MiB read buffer (flowcount.c -b)';
 const NATPATH_MAIN = 'natpath decode --summary';
-// This machine's environment sets NODE_EXTRA_CA_CERTS (the system's CA bundle): Node 20 parses it
-// at every start, before any JavaScript (~60-90 ms CPU; bench/start-up.mjs times it). The C
-// reference pays nothing of the kind, so natpath is also timed without it, on a machine as a user's.
-const NATPATH_NO_EXTRA_CA = 'natpath decode --summary, NODE_EXTRA_CA_CERTS unset';
-const withoutExtraCa = process.env.NODE_EXTRA_CA_CERTS ? Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS')) : null;
+// Where the environment sets NODE_EXTRA_CA_CERTS (this machine's does: the system's CA bundle),
+// Node 20 parses it and builds its root certificate store at every start, before any JavaScript
+// (~40 ms here; bench/start-up.mjs times it). The launcher unsets it; this row starts
+// bin/natpath.js with `node` directly, as before the launcher, to show what that saves.
+const NATPATH_DIRECT = 'node bin/natpath.js decode --summary (reads NODE_EXTRA_CA_CERTS)';
+const withExtraCa = Boolean(process.env.NODE_EXTRA_CA_CERTS);
 
 function tools(file, info, slice) {
   const list = [
     { name: 'cat FILE > /dev/null', cmd: 'cat', args: [file], packets: info.packets },
     { name: 'natpath reader only', cmd: node, args: [child, 'read', file], packets: info.packets, inner: true },
     { name: 'natpath reader + decoder', cmd: node, args: [child, 'decode', file], packets: info.packets, inner: true },
-    { name: NATPATH_MAIN, cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, main: true },
-    ...(withoutExtraCa
-      ? [{ name: NATPATH_NO_EXTRA_CA, cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, summary: true, env: withoutExtraCa }]
-      : []),
+    { name: NATPATH_MAIN, cmd: natpath, args: ['decode', file, '--summary', '--format', 'json'], packets: info.packets, main: true },
+    ...(withExtraCa ? [{ name: NATPATH_DIRECT, cmd: node, args: [cli, 'decode', file, '--summary', '--format', 'json'], packets: info.packets, summary: true }] : []),
     ...(cReference
       ? [
           { name: C_REFERENCE, cmd: cReference, args: [file], packets: info.packets, inner: true },
@@ -195,7 +197,7 @@ function runSuite(label, file, info, slice) {
   for (let run = 0; run < RUNS; run++) {
     for (const t of list) {
       if (t.once && run > 0) continue;
-      const m = measure(t.cmd, t.args, { stdoutToNull: !t.inner && !t.main && !t.summary, env: t.env });
+      const m = measure(t.cmd, t.args, { stdoutToNull: !t.inner && !t.main && !t.summary });
       if (t.inner) {
         const out = JSON.parse(m.stdout.trim().split('\n').pop());
         m.innerSeconds = out.seconds;
@@ -239,8 +241,8 @@ function checkFlowCounts(label, rows) {
   if (natpath.flows !== c.flows) throw new Error(`${label}: natpath counts ${natpath.flows} flows, the C reference ${c.flows}: they must agree`);
   const buffered = rows.find((r) => r.tool === C_REFERENCE_BUFFERED);
   if (buffered.flows !== c.flows) throw new Error(`${label}: the C reference counts ${c.flows} flows, with a read buffer ${buffered.flows}`);
-  const bare = rows.find((r) => r.tool === NATPATH_NO_EXTRA_CA);
-  if (bare && bare.flows !== c.flows) throw new Error(`${label}: natpath without NODE_EXTRA_CA_CERTS counts ${bare.flows} flows, the C reference ${c.flows}`);
+  const direct = rows.find((r) => r.tool === NATPATH_DIRECT);
+  if (direct && direct.flows !== c.flows) throw new Error(`${label}: natpath started by node directly counts ${direct.flows} flows, the C reference ${c.flows}`);
   process.stderr.write(`  ${label}: natpath and the C reference agree: ${c.flows} flows\n`);
 }
 
@@ -252,12 +254,12 @@ function printSuite(label, info, rows) {
   console.log('|---|---|---|---|---|---|---|---|');
   const c = rows.find((r) => r.tool === C_REFERENCE);
   if (c) {
-    const bare = rows.find((r) => r.tool === NATPATH_NO_EXTRA_CA);
+    const direct = rows.find((r) => r.tool === NATPATH_DIRECT);
     for (const ref of [c, rows.find((r) => r.tool === C_REFERENCE_BUFFERED)]) {
       const name = ref === c ? 'C reference' : 'C reference with a 1 MiB read buffer';
       console.log(
         `natpath ÷ ${name}, wall time: **${fmt(main.seconds / ref.seconds)}×** (in-process ${fmt(main.innerSeconds / ref.innerSeconds)}×)` +
-          `${bare ? `; with NODE_EXTRA_CA_CERTS unset: **${fmt(bare.seconds / ref.seconds)}×**` : ''}; flows: ${main.flows} natpath, ${ref.flows} C`,
+          `${direct ? `; started as node bin/natpath.js, with the CA file: ${fmt(direct.seconds / ref.seconds)}×` : ''}; flows: ${main.flows} natpath, ${ref.flows} C`,
       );
     }
     console.log('');
@@ -322,11 +324,10 @@ if (cReference) {
       { label: 'large', path: largeFile, runs: ratioRuns },
       { label: 'mixed', path: mixedFile, runs: ratioRuns },
     ],
-    node,
-    cli,
+    natpath,
+    direct: withExtraCa ? { node, cli } : null,
     cReference,
     readBufferBytes: C_READ_BUFFER_BYTES,
-    withoutExtraCa,
   });
   printAgainstC(results.againstC);
 }
@@ -337,27 +338,27 @@ mkdirSync(startUpDir, { recursive: true });
 const tinyInHost = join(ROOT, 'samples', 'pod-egress-natgw', 'partner', 'capture.pcap');
 const tinyAlone = join(startUpDir, 'capture.pcap');
 writeFileSync(tinyAlone, readFileSync(tinyInHost));
-results.startUp = runStartUpBench({ node, cli, tinyAlone, tinyInHost, runs: Number(process.env.BENCH_START_UP_RUNS ?? 21) });
+results.startUp = runStartUpBench({ node, natpath, cli, tinyAlone, tinyInHost, runs: Number(process.env.BENCH_START_UP_RUNS ?? 21) });
 rmSync(startUpDir, { recursive: true, force: true });
 printStartUpBench(results.startUp);
 if (PARTS.has('analyze')) {
-  results.analyze = runAnalyzeBench({ largeFile, node, cli, measure, median, runs: RUNS });
+  results.analyze = runAnalyzeBench({ largeFile, natpath, measure, median, runs: RUNS });
   printAnalyzeBench(results.analyze);
 }
 if (PARTS.has('repeated')) {
-  results.repeated = await runRepeatedBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
+  results.repeated = await runRepeatedBench({ root: ROOT, natpath, measure, median, runs: RUNS });
   printRepeatedBench(results.repeated);
 }
 if (PARTS.has('rules')) {
-  results.rules = await runRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
+  results.rules = await runRulesBench({ root: ROOT, natpath, measure, median, runs: RUNS });
   printRulesBench(results.rules);
   // Issue 12: the same services in kube-proxy's nftables mode (text and JSON), beside iptables.
-  results.nftRules = await runNftRulesBench({ root: ROOT, node, cli, measure, median, runs: RUNS });
+  results.nftRules = await runNftRulesBench({ root: ROOT, natpath, measure, median, runs: RUNS });
   printNftRulesBench(results.nftRules);
 }
 // Issue 7: analyze on 0.25–2 GiB captures (time, peak RSS, slope) and batch on 1 vs 2 workers.
 if (PARTS.has('scaling') && process.env.BENCH_SCALING !== '0') {
-  results.scaling = await runScalingBench({ root: ROOT, node, cli, measure });
+  results.scaling = await runScalingBench({ root: ROOT, natpath, measure });
   printScalingBench(results.scaling);
 }
 console.log(`\nwhole bench: ${((Date.now() - benchStart) / 1000).toFixed(0)} s; numbers also in ${OUT_JSON}`);

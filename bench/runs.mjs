@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 const TIME_V = existsSync('/usr/bin/time');
 
 /** Runs `cmd args` once: wall seconds, CPU seconds (user + sys, all threads), peak RSS in MB, stdout when piped. */
-export function measure(cmd, args, { stdoutToNull = true, env = undefined } = {}) {
+export function measure(cmd, args, { stdoutToNull = true } = {}) {
   const argv = TIME_V ? ['-v', cmd, ...args] : args;
   const bin = TIME_V ? '/usr/bin/time' : cmd;
   const started = process.hrtime.bigint();
-  const r = spawnSync(bin, argv, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', stdoutToNull ? 'ignore' : 'pipe', 'pipe'], env });
+  const r = spawnSync(bin, argv, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', stdoutToNull ? 'ignore' : 'pipe', 'pipe'] });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rssKb = TIME_V ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN) : NaN;
   // CPU seconds (user + sys, all threads): what a run costs when the other core is busy.

@@ -159,7 +159,7 @@ function measure(cmd, args) {
   return { seconds, cpuSeconds: field('User time \\(seconds\\)') + field('System time \\(seconds\\)'), rssMb: field('Maximum resident set size \\(kbytes\\)') / 1024 };
 }
 
-export async function runScalingBench({ root, node, cli }) {
+export async function runScalingBench({ root, natpath }) {
   const sizes = (process.env.BENCH_SCALING_GIB ?? '0.25,0.5,1,2').split(',').map(Number).filter((x) => x > 0);
   const batchCases = Number(process.env.BENCH_BATCH_CASES ?? 4);
   const batchBytes = Number(process.env.BENCH_BATCH_MIB ?? 256) * 2 ** 20;
@@ -171,7 +171,7 @@ export async function runScalingBench({ root, node, cli }) {
   for (const gib of sizes) {
     const dir = join(work, `case-${gib}`);
     const info = makeCase(dir, sampleHost, template, gib * GIB);
-    const m = measure(node, [cli, 'analyze', dir, '--format', 'json', '--out', join(work, `report-${gib}.json`)]);
+    const m = measure(natpath, ['analyze', dir, '--format', 'json', '--out', join(work, `report-${gib}.json`)]);
     const row = { gib, bytes: info.bytes, packets: info.packets, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.rssMb, mbps: info.bytes / m.seconds / 1e6 };
     rows.push(row);
     process.stderr.write(`  scaling: ${gib} GiB (${info.packets} packets) ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ${m.rssMb.toFixed(0)} MB peak RSS, load ${loadavg()[0].toFixed(1)}\n`);
@@ -189,7 +189,7 @@ export async function runScalingBench({ root, node, cli }) {
   }
   const batch = [];
   for (const jobs of [1, 2]) {
-    const m = measure(node, [cli, 'batch', ...cases, '--out', join(work, 'batch-out'), '--jobs', String(jobs), '--force', '--formats', 'json']);
+    const m = measure(natpath, ['batch', ...cases, '--out', join(work, 'batch-out'), '--jobs', String(jobs), '--force', '--formats', 'json']);
     batch.push({ jobs, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.rssMb, load: loadavg()[0] });
     process.stderr.write(`  batch: ${batchCases} × ${(batchBytes / 2 ** 20).toFixed(0)} MiB, --jobs ${jobs}: ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), load ${loadavg()[0].toFixed(1)}\n`);
   }
@@ -232,5 +232,5 @@ function printBatch(r) {
 // `node bench/scaling.mjs` runs this part alone (npm run build first).
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  printScalingBench(await runScalingBench({ root, node: process.execPath, cli: join(root, 'bin', 'natpath.js') }));
+  printScalingBench(await runScalingBench({ root, natpath: join(root, 'bin', 'natpath') }));
 }

@@ -35,14 +35,16 @@ export function measure(commands, runs) {
  * alternated loop. When the environment sets NODE_EXTRA_CA_CERTS, Node parses that file at every
  * start before any JavaScript runs; a row without it shows what that costs (the C reference pays nothing of it).
  */
-export function runStartUpBench({ node, cli, tinyAlone, tinyInHost, runs }) {
+export function runStartUpBench({ node, natpath, cli, tinyAlone, tinyInHost, runs }) {
   const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+  const withExtraCa = Boolean(process.env.NODE_EXTRA_CA_CERTS);
   const rows = [
     ['Node alone: node -e 0', `${q(node)} -e 0`],
-    ...(process.env.NODE_EXTRA_CA_CERTS ? [['Node alone without NODE_EXTRA_CA_CERTS', `env -u NODE_EXTRA_CA_CERTS ${q(node)} -e 0`]] : []),
-    ['natpath --version', `${q(node)} ${q(cli)} --version`],
-    ['natpath decode --summary, 4 KB capture alone in a folder', `${q(node)} ${q(cli)} decode ${q(tinyAlone)} --summary`],
-    ['natpath decode --summary, 4 KB capture in its host folder', `${q(node)} ${q(cli)} decode ${q(tinyInHost)} --summary`],
+    ...(withExtraCa ? [['Node alone without NODE_EXTRA_CA_CERTS', `env -u NODE_EXTRA_CA_CERTS ${q(node)} -e 0`]] : []),
+    ['natpath --version', `${q(natpath)} --version`],
+    ['natpath decode --summary, 4 KB capture alone in a folder', `${q(natpath)} decode ${q(tinyAlone)} --summary`],
+    ['natpath decode --summary, 4 KB capture in its host folder', `${q(natpath)} decode ${q(tinyInHost)} --summary`],
+    ...(withExtraCa ? [['node bin/natpath.js decode --summary, 4 KB capture alone (reads NODE_EXTRA_CA_CERTS)', `${q(node)} ${q(cli)} decode ${q(tinyAlone)} --summary`]] : []),
   ];
   // A command that fails would be timed as a fast one: each must succeed once first.
   for (const [name, command] of rows) {

@@ -1,4 +1,5 @@
-// Runs the built CLI (dist/, made by `npm run build` before the tests) as a user would.
+// Runs the built CLI (dist/, made by `npm run build` before the tests) as a user would: by the
+// command npm installs, bin/natpath (a shell launcher that starts Node on bin/natpath.js).
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), ...args], {
+  const r = spawnSync(join(PROJECT_ROOT, 'bin', 'natpath'), args, {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
     timeout: 120_000,

@@ -3,7 +3,7 @@
 // never at start-up (~30 ms measured: docs/decisions.md).
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -146,5 +146,42 @@ describe('CLI start-up', () => {
     expect(Object.keys(DECODE_FORMATS)).toEqual([...DECODE_FORMAT_NAMES]);
     expect(Object.keys(INSPECT_FORMATS)).toEqual([...INSPECT_FORMAT_NAMES]);
     expect(Object.keys(TRACE_FORMATS)).toEqual([...TRACE_FORMAT_NAMES]);
+  });
+});
+
+describe('the natpath command (bin/natpath)', () => {
+  const launcher = join(PROJECT_ROOT, 'bin', 'natpath');
+  // Node 20 reads NODE_EXTRA_CA_CERTS before any script runs, and warns when it cannot.
+  const missingCa = { ...process.env, NODE_EXTRA_CA_CERTS: join(tmpdir(), 'natpath-no-such-ca.pem') };
+
+  it('is what package.json installs, and starts Node without NODE_EXTRA_CA_CERTS', () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin).toEqual({ natpath: 'bin/natpath' });
+    const direct = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8', env: missingCa });
+    expect(direct.stderr).toContain('Ignoring extra certs from'); // so the variable does reach a Node started directly
+    const launched = spawnSync(launcher, ['--version'], { encoding: 'utf8', env: missingCa });
+    expect(launched.status).toBe(0);
+    expect(launched.stdout).toBe(`${packageVersion()}\n`);
+    expect(launched.stderr).toBe('');
+  });
+
+  it('runs from a link, as npm installs it, with every argument intact and the exit code passed on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natpath launcher '));
+    try {
+      mkdirSync(join(dir, '.bin'));
+      symlinkSync(relative(join(dir, '.bin'), launcher), join(dir, '.bin', 'natpath'));
+      const capture = join(dir, "a 'capture' $HOME.pcapng");
+      copyFileSync(join(PROJECT_ROOT, 'samples', 'nodeport', 'node1', 'capture.pcapng'), capture);
+      const decode = spawnSync(join(dir, '.bin', 'natpath'), ['decode', capture, '--summary', '--format', 'json'], { encoding: 'utf8', env: missingCa });
+      expect(decode.stderr).toBe('');
+      expect(decode.status).toBe(0);
+      expect(JSON.parse(decode.stdout)).toMatchObject({ packets: 125 });
+      // By PATH, as a shell finds it.
+      const byPath = spawnSync('natpath', ['no-such-command'], { encoding: 'utf8', env: { ...missingCa, PATH: `${join(dir, '.bin')}:${process.env.PATH ?? ''}` } });
+      expect(byPath.status).toBe(2);
+      expect(byPath.stderr).toContain('unknown command "no-such-command"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
