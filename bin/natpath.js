@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Launcher. `natpath decode …` compiles the CLI as one script (dist/bundle/natpath.cjs, made by
-// `npm run build`) with the code cache V8 recorded of a decode run at build time, so that it
-// deserializes the functions it runs instead of parsing and compiling them, and never starts Node's
-// ES module loader (this file is CommonJS: bin/package.json). Every other command imports the ES
-// module bundle (dist/bundle/natpath.js) as before: from the one script, analyze's peak RSS on a
-// large case measured ~35 MB higher in most runs, and its start-up is a small part of its time.
+// Launcher (bin/natpath starts Node on it). `natpath decode …` compiles decode's own script
+// (dist/bundle/decode.cjs: the decode command alone, made by `npm run build`) with the code cache
+// V8 recorded of a decode run at build time, so that it deserializes the functions it runs instead
+// of parsing and compiling them, and never starts Node's ES module loader (this file is CommonJS:
+// bin/package.json). Every other command imports the ES module bundle (dist/bundle/natpath.js):
+// from one script, analyze's peak RSS on a large case measured ~35 MB higher in most runs, and
+// its start-up is a small part of its time.
 // Numbers: docs/performance.md, "Start-up from a code cache".
 //
-// dist/bundle/natpath.cjs.cache is: one header line, `natpath-code-cache 1 <node version> <arch>
+// dist/bundle/decode.cjs.cache is: one header line, `natpath-code-cache 1 <node version> <arch>
 // <script bytes>`, then the exact bytes of the script it was made from, then V8's cache. It is used
 // only when the header matches this Node and the copy matches the script byte for byte; V8 checks
 // its own version and flags again and may still refuse it (then the script compiles as without).
@@ -35,7 +36,7 @@ function notBuilt(path, err) {
 
 function runCachedScript() {
   const { Script } = require('node:vm');
-  const scriptPath = join(bundleDir, 'natpath.cjs');
+  const scriptPath = join(bundleDir, 'decode.cjs');
   const cachePath = `${scriptPath}.cache`;
   let script;
   try {

@@ -3,11 +3,12 @@
 //    starts by URL (workers: `new URL('./x.js', import.meta.url)`), as ES modules with shared
 //    chunks, in one folder, so each such URL still finds its file next to the chunk that asks for
 //    it. bin/natpath.js imports natpath.js for every command but `decode`.
-//  - dist/bundle/natpath.cjs: the same CLI as one CommonJS module already in its wrapper function
-//    (a script whose value is that function), without comments, ASCII only, for `decode`:
-//    bin/natpath.js compiles it with node:vm, so it can hand V8 the code cache below (ES modules
-//    cannot take one in Node 20), and the ES module loader is never started.
-//  - dist/bundle/natpath.cjs.cache: that script's code cache, made by a run of `decode --summary`
+//  - dist/bundle/decode.cjs: the decode command alone (dist/cli/decode-launch.js: none of the other
+//    commands, so a third of the CLI's bytes) as one CommonJS module already in its wrapper function
+//    (a script whose value is that function), without comments, ASCII only: bin/natpath.js
+//    compiles it with node:vm for `natpath decode`, so it can hand V8 the code cache below (ES
+//    modules cannot take one in Node 20), and the ES module loader is never started.
+//  - dist/bundle/decode.cjs.cache: that script's code cache, made by a run of `decode --summary`
 //    on a shipped sample (CODE_CACHE_RUN), prefixed by a header and an exact copy of the script it
 //    belongs to (bin/natpath.js uses it only when both match; format there).
 // Why: parsing and compiling the CLI cost more CPU than a small decode's own work; why only decode:
@@ -24,6 +25,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const STARTED_BY_URL = /new URL\('\.\/([\w-]+)\.js', import\.meta\.url\)/g;
 const CLI_ENTRY = 'dist/cli/launch.js';
+/** decode's own program (src/cli/decode-launch.ts): the entry of the CommonJS script. */
+const DECODE_ENTRY = 'dist/cli/decode-launch.js';
 /** The run whose compiled functions the code cache keeps: the decode path, the one issue 15 times. */
 const CODE_CACHE_RUN = ['decode', 'samples/nodeport/node1/capture.pcapng', '--summary'];
 
@@ -46,11 +49,11 @@ export function bundleEntries(rootDir = root) {
   return entries;
 }
 
-/** The CLI as one CommonJS script; import.meta.url is the script's own URL (dist/bundle/natpath.cjs). */
-async function bundleCli() {
+/** decode as one CommonJS script; import.meta.url is the script's own URL (dist/bundle/decode.cjs). */
+async function bundleDecodeScript() {
   await build({
     absWorkingDir: root,
-    entryPoints: [{ in: CLI_ENTRY, out: 'natpath' }],
+    entryPoints: [{ in: DECODE_ENTRY, out: 'decode' }],
     outExtension: { '.js': '.cjs' },
     bundle: true,
     format: 'cjs',
@@ -72,9 +75,9 @@ async function bundleCli() {
     sourcemap: true,
     logLevel: 'warning',
   });
-  const bytes = readFileSync(join(root, 'dist', 'bundle', 'natpath.cjs'));
+  const bytes = readFileSync(join(root, 'dist', 'bundle', 'decode.cjs'));
   const at = bytes.findIndex((b) => b > 0x7f);
-  if (at !== -1) throw new Error(`bundle: dist/bundle/natpath.cjs has a non-ASCII byte at offset ${at}; bin/natpath.js reads it as Latin-1`);
+  if (at !== -1) throw new Error(`bundle: dist/bundle/decode.cjs has a non-ASCII byte at offset ${at}; bin/natpath.js reads it as Latin-1`);
 }
 
 /** Runs the CLI once with NATPATH_WRITE_CODE_CACHE=1: bin/natpath.js writes the cache as it exits. */
@@ -85,7 +88,7 @@ function recordCodeCache() {
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
   });
-  if (r.status !== 0 || !existsSync(join(root, 'dist', 'bundle', 'natpath.cjs.cache'))) {
+  if (r.status !== 0 || !existsSync(join(root, 'dist', 'bundle', 'decode.cjs.cache'))) {
     throw new Error(`bundle: recording the code cache failed (exit ${r.status}): ${r.stderr}`);
   }
 }
@@ -108,6 +111,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     sourcemap: true,
     logLevel: 'warning',
   });
-  await bundleCli();
+  await bundleDecodeScript();
   recordCodeCache();
 }

@@ -1,123 +1,25 @@
-// The CLI entry: which command, `--help`/`--version`, then the command's own table parsed and
-// checked (parse-command-line.ts) and its runner started. Each command lives in its own module
-// and loads its heavy code lazily, so `natpath --help` stays instant. No parsing library: the
-// tables, node:util's parseArgs and ~300 lines of our own (why: docs/decisions.md).
+// natpath's command line: its commands and the main help's text, run by run-program.ts. Each
+// command lives in its own module and loads its heavy code lazily, so `natpath --help` stays instant.
 
-import { readPackageVersion } from '../app/version.js';
-import { EXIT, EXIT_CODES_HELP } from '../app/exit-codes.js';
-import { endQuietlyOnClosedPipe } from '../app/closed-pipe.js';
-import { outputWidth } from '../app/output-width.js';
-import { GLOBAL_OPTIONS, type AnyCommand, type CommandSpec, type OptionTable } from './command-spec.js';
 import { inspectCommand } from './inspect-command.js';
 import { decodeCommand } from './decode-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { traceCommand } from './trace-command.js';
 import { batchCommand } from './batch-command.js';
 import { collectCommand } from './collect-command.js';
-import { parseCommandLine } from './parse-command-line.js';
-import { closestWord } from './closest-word.js';
-import { commandHelp, mainHelp } from './help-text.js';
-import { describeUsageFailure } from './usage-message.js';
-import type { UsageFailure } from './usage-failure.js';
+import { NATPATH_EPILOGUE, NATPATH_EXAMPLES, NATPATH_INTRO } from './natpath-help.js';
+import { runProgram, type Program } from './run-program.js';
 
 export { EXIT } from '../app/exit-codes.js';
 
-/** In the order `natpath --help` lists them. */
-const COMMANDS: readonly AnyCommand[] = [inspectCommand, decodeCommand, analyzeCommand, traceCommand, batchCommand, collectCommand];
+const NATPATH: Program = {
+  // In the order `natpath --help` lists them.
+  commands: [inspectCommand, decodeCommand, analyzeCommand, traceCommand, batchCommand, collectCommand],
+  intro: NATPATH_INTRO,
+  examples: NATPATH_EXAMPLES,
+  epilogue: NATPATH_EPILOGUE,
+};
 
-const INTRO =
-  'natpath: which address does the server see, and which rule made it so?\n' +
-  'Reads packet captures and Linux network-state dumps (iptables-save, ip route/rule/addr/link, conntrack -L) from each host of a case, offline.';
-
-const EXAMPLES: ReadonlyArray<readonly [string, string]> = [
-  ['natpath analyze samples/pod-egress-natgw', 'which address the partner sees, hop by hop, and which rule did it'],
-  ['natpath analyze samples/nodeport --format html --out report.html', 'a self-contained report for a ticket (also markdown, json, csv)'],
-  ['natpath trace samples/pod-egress-natgw --host node1 --from 10.244.1.2 --to 198.51.100.10:80', 'what node1 would do to such a packet, rule by rule'],
-  ['natpath decode samples/nodeport/node1/capture.pcapng --summary', 'totals per interface, protocol and tunnel'],
-  ['natpath inspect --host node1=/tmp/node1 --host gw=gw.pcap', 'what is in a case whose hosts you name yourself'],
-  ['natpath batch cases/*.tar.gz --out reports/', 'many cases in parallel, with summary.csv'],
-];
-
-const EPILOGUE = `${EXIT_CODES_HELP}\nDocs: README.md, docs/. Set NO_COLOR=1 to disable colour.`;
-
-/** Help is never wider than this, however wide the terminal: long lines are hard to read. */
-const HELP_MAX_WIDTH = 110;
-/** Help's width when there is no terminal and no COLUMNS (`natpath --help | less`). */
-const HELP_PIPE_WIDTH = 100;
-
-export async function main(argv: string[]): Promise<number> {
-  let exitCode: number = EXIT.ok;
-  endQuietlyOnClosedPipe(() => exitCode);
-  // Words after `--` are arguments, never options or the command (a file may be named "-h").
-  const end = argv.indexOf('--');
-  const before = end === -1 ? argv : argv.slice(0, end);
-  const commandAt = commandIndex(before);
-  const word = commandAt === -1 ? undefined : before[commandAt];
-  const asksHelp = asksFor(before, '--help', 'h');
-
-  if (word === 'help') {
-    // `natpath help [command]`, as git and npm have it.
-    const named = COMMANDS.find((c) => c.name === before[commandAt + 1]);
-    process.stdout.write(helpFor(named, argv));
-    return EXIT.ok;
-  }
-  const command = COMMANDS.find((c) => c.name === word);
-  if (asksHelp && (command !== undefined || word === undefined)) {
-    process.stdout.write(helpFor(command, argv));
-    return EXIT.ok;
-  }
-  if (asksFor(before, '--version', 'V')) {
-    process.stdout.write(`${readPackageVersion()}\n`);
-    return EXIT.ok;
-  }
-  if (word === undefined) return usageError({ code: 'no-command' }, undefined);
-  if (command === undefined) {
-    return usageError({ code: 'unknown-command', typed: word, suggestion: closestWord(word, COMMANDS.map((c) => c.name)) }, undefined);
-  }
-
-  const rest = [...argv.slice(0, commandAt), ...argv.slice(commandAt + 1)];
-  const parsed = parseCommandLine(command, optionsOf(command), rest);
-  if (!parsed.ok) return usageError(parsed.failure, command.name);
-  // The values were made from this command's own table: the shape ArgsOf derives from it.
-  exitCode = await command.run(parsed.values as never, parsed.positionals);
-  return exitCode;
-}
-
-/** The long flag, or its short letter alone or grouped with other short flags (`-h`, `-vh`, `-vV`). */
-function asksFor(words: readonly string[], long: string, short: string): boolean {
-  return words.some((w) => w === long || (w.length >= 2 && w[0] === '-' && w[1] !== '-' && /^-[a-zA-Z]+$/.test(w) && w.includes(short)));
-}
-
-/** Where the command's name is: the first word that is neither an option nor a global option's value (`--width 40 decode`). */
-function commandIndex(words: readonly string[]): number {
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (!w.startsWith('-')) return i;
-    const global = w.startsWith('--') && !w.includes('=') ? (GLOBAL_OPTIONS as OptionTable)[w.slice(2)] : undefined;
-    if (global !== undefined && global.type !== 'boolean') i++;
-  }
-  return -1;
-}
-
-function optionsOf(command: CommandSpec): OptionTable {
-  return { ...command.options, ...GLOBAL_OPTIONS };
-}
-
-function usageError(failure: UsageFailure, command: string | undefined): number {
-  process.stderr.write(describeUsageFailure(failure, command));
-  return EXIT.usage;
-}
-
-function helpFor(command: CommandSpec | undefined, argv: readonly string[]): string {
-  const width = helpWidth(argv);
-  return command === undefined ? mainHelp(INTRO, COMMANDS, GLOBAL_OPTIONS, EXAMPLES, EPILOGUE, width) : commandHelp(command, GLOBAL_OPTIONS, width);
-}
-
-/** `--width N` when given (0 = no limit), else the terminal's width up to HELP_MAX_WIDTH. */
-function helpWidth(argv: readonly string[]): number {
-  const i = argv.findIndex((w) => w === '--width' || w.startsWith('--width='));
-  const given = i === -1 ? undefined : Number(argv[i]!.startsWith('--width=') ? argv[i]!.slice(8) : argv[i + 1]);
-  if (given !== undefined && Number.isInteger(given) && given >= 0) return outputWidth(given, false, process.stdout, process.env);
-  const fit = outputWidth(undefined, false, process.stdout, process.env);
-  return Number.isFinite(fit) ? Math.min(HELP_MAX_WIDTH, fit) : HELP_PIPE_WIDTH;
+export function main(argv: string[]): Promise<number> {
+  return runProgram(argv, NATPATH);
 }

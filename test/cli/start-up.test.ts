@@ -38,12 +38,24 @@ describe('CLI start-up', () => {
     expect(entries).toMatchObject({ natpath: 'dist/cli/launch.js', 'flow-worker': 'dist/flow/flow-worker.js', 'case-child': 'dist/app/batch/case-child.js', 'collect-worker': 'dist/flow/collect-worker.js' });
     for (const name of Object.keys(entries)) expect(existsSync(join(PROJECT_ROOT, 'dist', 'bundle', `${name}.js`)), name).toBe(true);
     const launcher = readFileSync(join(PROJECT_ROOT, 'bin', 'natpath.js'), 'utf8');
-    expect(launcher).toContain("'natpath.cjs'");
+    expect(launcher).toContain("'decode.cjs'");
     expect(launcher).toContain("'natpath.js'");
-    const script = readFileSync(join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs'));
+    const script = readFileSync(join(PROJECT_ROOT, 'dist', 'bundle', 'decode.cjs'));
     expect(script.every((b) => b < 0x80)).toBe(true); // the launcher reads it as Latin-1
     // Strict, as the ES modules it was made of: the directive opens the wrapper's body.
     expect(script.toString('latin1')).toMatch(/^\(function \(exports, require, module, __filename, __dirname\) \{"use strict";/);
+    // decode alone: none of the other commands' code, and the same help as natpath's own program gives.
+    const modules = [...script.toString('latin1').matchAll(/"dist\/([\w/-]+)\.js"\(\)/g)].map((m) => m[1]!);
+    expect(modules).toContain('app/decode');
+    expect(modules.filter((m) => /^(app\/(analyze|trace|inspect|batch|collect)|match\/|sim\/|report\/html)/.test(m))).toEqual([]);
+    const help = (...args: string[]) =>
+      spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), ...args], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1', NO_COLOR: '1' } });
+    const fromScript = help('decode', '--help');
+    const fromModules = help('help', 'decode'); // `help` is not decode: the module bundle answers
+    expect(fromScript.stderr).toContain('code cache');
+    expect(fromModules.stderr).toBe('');
+    expect(fromScript.stdout).toContain('Decode every packet');
+    expect(fromScript.stdout).toBe(fromModules.stdout);
     const env = { ...process.env, NATPATH_DEBUG: '1' };
     const version = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'natpath.js'), '--version'], { encoding: 'utf8', env });
     expect(version.stdout.trim()).toBe(packageVersion());
@@ -53,18 +65,18 @@ describe('CLI start-up', () => {
     expect(decode.status).toBe(0);
     expect(JSON.parse(decode.stdout)).toMatchObject({ packets: 125 });
     // The cache the build recorded is V8's for this Node: were it refused, every decode would compile the CLI again.
-    expect(decode.stderr).toBe(`natpath: code cache ${join(PROJECT_ROOT, 'dist', 'bundle', 'natpath.cjs.cache')}: used\n`);
+    expect(decode.stderr).toBe(`natpath: code cache ${join(PROJECT_ROOT, 'dist', 'bundle', 'decode.cjs.cache')}: used\n`);
   });
 
   it('uses the code cache only for the exact script and Node it was recorded for', () => {
     // A copy of the package's launcher and script: a stale cache would run the bytecode of the old script.
     const dir = mkdtempSync(join(tmpdir(), 'natpath-code-cache-'));
     try {
-      for (const f of ['package.json', 'bin/natpath.js', 'bin/package.json', 'dist/bundle/natpath.cjs', 'dist/bundle/natpath.cjs.cache']) {
+      for (const f of ['package.json', 'bin/natpath.js', 'bin/package.json', 'dist/bundle/decode.cjs', 'dist/bundle/decode.cjs.cache']) {
         mkdirSync(dirname(join(dir, f)), { recursive: true });
         copyFileSync(join(PROJECT_ROOT, f), join(dir, f));
       }
-      const cachePath = join(dir, 'dist', 'bundle', 'natpath.cjs.cache');
+      const cachePath = join(dir, 'dist', 'bundle', 'decode.cjs.cache');
       const help = (): { stdout: string; stderr: string } =>
         spawnSync(process.execPath, [join(dir, 'bin', 'natpath.js'), 'decode', '--help'], { encoding: 'utf8', env: { ...process.env, NATPATH_DEBUG: '1', NO_COLOR: '1' } });
       const said = (why: string): string => `natpath: code cache ${cachePath}: ${why}\n`;
@@ -73,7 +85,7 @@ describe('CLI start-up', () => {
       expect(original.stdout).toContain('Decode every packet');
 
       // The script changed, its length did not (V8's own check looks at the length only).
-      const scriptPath = join(dir, 'dist', 'bundle', 'natpath.cjs');
+      const scriptPath = join(dir, 'dist', 'bundle', 'decode.cjs');
       const script = readFileSync(scriptPath, 'latin1');
       expect(script).toContain('Decode every packet');
       writeFileSync(scriptPath, script.replace('Decode every packet', 'Xecode every packet'), 'latin1');
@@ -122,7 +134,7 @@ describe('CLI start-up', () => {
       expect(version.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'natpath.js')} (ERR_MODULE_NOT_FOUND): run \`npm run build\` in ${dir}\n`);
       const decode = run('decode', 'x.pcap');
       expect(decode.status).toBe(70);
-      expect(decode.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'natpath.cjs')} (ENOENT): run \`npm run build\` in ${dir}\n`);
+      expect(decode.stderr).toBe(`natpath: cannot read ${join(dir, 'dist', 'bundle', 'decode.cjs')} (ENOENT): run \`npm run build\` in ${dir}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
