@@ -196,4 +196,30 @@ describe('the natpath command (bin/natpath)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("gives decode glibc's allocator settings that keep freed memory, before the user's own, and no other command", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natpath-launcher-env-'));
+    try {
+      // What the Node the launcher started sees, said by a module Node loads before natpath.
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(probe, "require('node:fs').writeSync(2, 'GLIBC_TUNABLES=' + (process.env.GLIBC_TUNABLES ?? '(unset)') + '\\n');\n");
+      const seen = (args: string[], own?: string): string => {
+        const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
+        if (own === undefined) delete env.GLIBC_TUNABLES;
+        else env.GLIBC_TUNABLES = own;
+        const r = spawnSync(launcher, args, { encoding: 'utf8', env });
+        return r.stderr.split('\n')[0]!;
+      };
+      const ours = 'glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=67108864:glibc.malloc.arena_max=2';
+      const capture = join(PROJECT_ROOT, 'samples', 'nodeport', 'node1', 'capture.pcapng');
+      expect(seen(['decode', capture, '--summary'])).toBe(`GLIBC_TUNABLES=${ours}`);
+      expect(seen(['--color', 'decode', '--help'], 'glibc.malloc.arena_max=4')).toBe(`GLIBC_TUNABLES=${ours}:glibc.malloc.arena_max=4`);
+      expect(seen(['--version'])).toBe('GLIBC_TUNABLES=(unset)');
+      expect(seen(['inspect', capture], 'glibc.malloc.arena_max=4')).toBe('GLIBC_TUNABLES=glibc.malloc.arena_max=4');
+      // A word that is not decode comes first: natpath.js takes it as the command too.
+      expect(seen(['trace', 'decode'])).toBe('GLIBC_TUNABLES=(unset)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
