@@ -197,7 +197,7 @@ describe('the natpath command (bin/natpath)', () => {
     }
   });
 
-  it("gives decode glibc's allocator settings that keep freed memory, before the user's own, and no other command", () => {
+  it("gives decode glibc's allocator settings that keep freed memory (before the user's own) and a pool of threads that leaves it a CPU, and no other command", () => {
     const dir = mkdtempSync(join(tmpdir(), 'natpath-launcher-env-'));
     try {
       // What the Node the launcher started sees, said by a module Node loads before natpath.
@@ -218,6 +218,19 @@ describe('the natpath command (bin/natpath)', () => {
       expect(seen(['inspect', capture], 'glibc.malloc.arena_max=4')).toBe('GLIBC_TUNABLES=glibc.malloc.arena_max=4');
       // A word that is not decode comes first: natpath.js takes it as the command too.
       expect(seen(['trace', 'decode'])).toBe('GLIBC_TUNABLES=(unset)');
+
+      // decode's pool of background threads: one fewer than the CPUs online, on a machine of 2-4.
+      const argvOf = (args: string[]): string[] => {
+        const r = spawnSync(launcher, args, { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--require ${argvProbe}` } });
+        return JSON.parse(r.stderr.split('\n')[0]!) as string[];
+      };
+      const argvProbe = join(dir, 'argv.cjs');
+      writeFileSync(argvProbe, "require('node:fs').writeSync(2, JSON.stringify(process.execArgv) + '\\n');\n");
+      const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+      const cpus = /^0-\d+$/.test(online) ? Number(online.slice(2)) + 1 : online === '0' ? 1 : Infinity;
+      const pool = cpus <= 4 ? [`--v8-pool-size=${Math.max(1, cpus - 1)}`] : [];
+      expect(argvOf(['decode', capture, '--summary'])).toEqual(pool);
+      expect(argvOf(['--version'])).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
