@@ -59,7 +59,9 @@ const MIN_RECORD_BYTES = 16;
 const FLOW_WORKER_DECISION_PACKETS = 4096;
 
 export async function runDecode(o: DecodeRunOptions): Promise<DecodeRunResult> {
-  const started = performance.now(); // the worker's start counts too
+  // The worker's start counts too. process.hrtime, not performance.now(): the global `performance`
+  // loads perf_hooks on first use, ~7 M instructions of every decode's start (docs/performance.md).
+  const started = process.hrtime.bigint();
   const view = new PacketView();
   if (o.tunnelPorts !== undefined) applyTunnelPorts(view, o.tunnelPorts);
   const mode = o.flowWorker ?? 'auto';
@@ -96,7 +98,7 @@ async function runDecodeCounting(
   o: DecodeRunOptions,
   view: PacketView,
   counter: DecodeSummaryCounter,
-  started: number,
+  started: bigint,
   decideFlowWorker: ((packets: number, fileOffset: number) => void) | null,
 ): Promise<DecodeRunResult> {
   const limit = o.limit ?? Infinity;
@@ -143,9 +145,9 @@ async function runDecodeCounting(
   return { ...end, read };
 }
 
-async function finishRun(read: CaptureReadResult, counter: DecodeSummaryCounter, view: PacketView, o: DecodeRunOptions, started: number): Promise<DecodeEnd> {
+async function finishRun(read: CaptureReadResult, counter: DecodeSummaryCounter, view: PacketView, o: DecodeRunOptions, started: bigint): Promise<DecodeEnd> {
   const flows = await counter.flows.finish();
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     summary: counter.finish(o.file, read.interfaces, view, flows, seconds, { byIndex: o.ifNames, fileInterface: o.fileInterface ?? null }),
     diagnostics: read.diagnostics,
