@@ -233,7 +233,7 @@ function explainFlows(inputs: CaseInputs, matched: MatchedPackets, offsets: Cloc
   options.onPhase?.('link', `linking ${formatCount(ids.count)} connection leg(s) into flows`, SHARE_STEPS);
   const clients = hosts.map((h) => (h.conntrack.entries.length > 0 ? new ConntrackClients(h.conntrack.entries) : null));
   const facts = legFacts(ids, captures, offsets, clients);
-  const crossed = crossedPairs(matched.pairs, facts, (g, word) => captures[ids.capture[g]!]!.legs.legs.keyWord(ids.leg[g]!, word));
+  const crossed = crossedPairs(matched.pairs, facts, ids, captures.map((c) => c.legs.legs.keys.data));
   const linked = linkLegs(facts, matched.pairs, offsets, share, new ConntrackJoiner(ids, captures, clients), crossed);
   // A request and the reply that carries its bytes are not one packet, but may be one connection: candidates, as an echo's.
   for (let e = 0; e < crossed.length; e++) if (crossed[e] !== Crossed.NO) matched.candidates.add(matched.pairs.a.data[e]!, matched.pairs.b.data[e]!, true);

@@ -9,22 +9,24 @@
 // - the addresses: the packets' destination at one leg is their source at the other (address and
 //   port: a reply comes from where its request went).
 
+import { KEY_WORDS } from '../flow/leg-table.js';
 import { hasPorts } from './endpoint-text.js';
 import { CONNTRACK_NONE } from './conntrack-orientation.js';
 import type { LegFacts } from './leg-facts.js';
+import type { LegIds } from './match-packets.js';
 import type { PairEvidence } from './pair-evidence.js';
 
 /** Per pair: not refuted, refuted by the host's conntrack, by the addresses. */
 export const Crossed = { NO: 0, CONNTRACK: 1, ADDRESSES: 2 } as const;
 
-/** A leg's key words (leg-table.ts KEY_WORDS): word 1 holds version and protocol, 3–6 the low address, 7–10 the high one, 11 the ports. */
-type KeyWordOf = (leg: number, word: number) => number;
-
 /**
  * Crossed.* per pair. Only pairs whose shared packets all keep (or all turn) their legs' low and
- * high ends are judged: a pair with packets both ways round is left to the packets.
+ * high ends are judged: a pair with packets both ways round is left to the packets. `keys`: each
+ * capture's leg keys (LegTable.keys.data, KEY_WORDS a leg: word 1 holds version and protocol,
+ * 3–6 the low address, 7–10 the high one, 11 the ports), read in place: a call per key word read
+ * cost more than the rest of the sweep over a million pairs.
  */
-export function crossedPairs(pairs: PairEvidence, facts: LegFacts, keyWord: KeyWordOf): Uint8Array {
+export function crossedPairs(pairs: PairEvidence, facts: LegFacts, ids: LegIds, keys: readonly Uint32Array[]): Uint8Array {
   const crossed = new Uint8Array(pairs.count);
   for (let e = 0; e < pairs.count; e++) {
     const same = pairs.sameOrientation.data[e]!;
@@ -34,7 +36,7 @@ export function crossedPairs(pairs: PairEvidence, facts: LegFacts, keyWord: KeyW
     const b = pairs.b.data[e]!;
     const sameWay = same === shared;
     if (conntrackCrosses(facts, a, b, sameWay)) crossed[e] = Crossed.CONNTRACK;
-    else if (addressesCross(keyWord, a, b, sameWay)) crossed[e] = Crossed.ADDRESSES;
+    else if (addressesCross(keys[ids.capture[a]!]!, ids.leg[a]! * KEY_WORDS, keys[ids.capture[b]!]!, ids.leg[b]! * KEY_WORDS, sameWay)) crossed[e] = Crossed.ADDRESSES;
   }
   return crossed;
 }
@@ -53,18 +55,19 @@ function conntrackCrosses(facts: LegFacts, a: number, b: number, sameWay: boolea
  * round). Protocols with ports only: without them a hairpin (a pod reaching itself through a
  * service, its source translated) sends to the address it came from.
  */
-function addressesCross(keyWord: KeyWordOf, a: number, b: number, sameWay: boolean): boolean {
-  const wa = keyWord(a, 1);
-  if (wa >>> 24 !== keyWord(b, 1) >>> 24 || !hasPorts((wa >>> 16) & 0xff) || !hasPorts((keyWord(b, 1) >>> 16) & 0xff)) return false;
-  if (sameEnd(keyWord, a, 0, a, 1) || sameEnd(keyWord, b, 0, b, 1)) return false;
+function addressesCross(ka: Uint32Array, a: number, kb: Uint32Array, b: number, sameWay: boolean): boolean {
+  const wa = ka[a + 1]!;
+  const wb = kb[b + 1]!;
+  if (wa >>> 24 !== wb >>> 24 || !hasPorts((wa >>> 16) & 0xff) || !hasPorts((wb >>> 16) & 0xff)) return false;
+  if (sameEnd(ka, a, 0, ka, a, 1) || sameEnd(kb, b, 0, kb, b, 1)) return false;
   // Same way: a's low end sends where b's low end sends, so a's high (receiver) is b's low (sender) when crossed.
-  return sameWay ? sameEnd(keyWord, a, 1, b, 0) || sameEnd(keyWord, a, 0, b, 1) : sameEnd(keyWord, a, 0, b, 0) || sameEnd(keyWord, a, 1, b, 1);
+  return sameWay ? sameEnd(ka, a, 1, kb, b, 0) || sameEnd(ka, a, 0, kb, b, 1) : sameEnd(ka, a, 0, kb, b, 0) || sameEnd(ka, a, 1, kb, b, 1);
 }
 
-/** Whether end `ex` (0 low, 1 high) of leg x is end `ey` of leg y: address and port. */
-function sameEnd(keyWord: KeyWordOf, x: number, ex: number, y: number, ey: number): boolean {
-  for (let i = 0; i < 4; i++) if (keyWord(x, 3 + 4 * ex + i) !== keyWord(y, 3 + 4 * ey + i)) return false;
-  const px = keyWord(x, 11);
-  const py = keyWord(y, 11);
+/** Whether end `ex` (0 low, 1 high) of the leg whose key starts at kx[x] is end `ey` of the one at ky[y]: address and port. */
+function sameEnd(kx: Uint32Array, x: number, ex: number, ky: Uint32Array, y: number, ey: number): boolean {
+  for (let i = 0; i < 4; i++) if (kx[x + 3 + 4 * ex + i] !== ky[y + 3 + 4 * ey + i]) return false;
+  const px = kx[x + 11]!;
+  const py = ky[y + 11]!;
   return (ex === 0 ? px >>> 16 : px & 0xffff) === (ey === 0 ? py >>> 16 : py & 0xffff);
 }
