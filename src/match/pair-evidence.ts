@@ -234,11 +234,22 @@ export class PairEvidence {
    */
   computeMedians(): void {
     const first = this.firstDelta.data;
-    for (let pair = 0; pair < this.count; pair++) {
-      const low = this.computeMedian(pair, true);
-      const high = this.computeMedian(pair, false);
-      first[2 * pair] = low;
-      first[2 * pair + 1] = high;
+    const tally = this.tally.data;
+    const inline = this.inlineDelta.data;
+    for (let at = 0; at < 2 * this.count; at++) {
+      // at = 2·pair + direction; each median reads its own pair and direction only.
+      const sent = tally[(at >> 1) * TALLY + SENT + (at & 1)]!;
+      const f = first[at]!;
+      const i = at * INLINE_DELTAS;
+      // Up to INLINE_DELTAS + 1 values (most pairs of a busy case) all in the pair's row: their
+      // median by compare-exchanges on locals. Differences of timestamps are never −0 nor NaN,
+      // so min and max order them as the insertion sort of computeMedian does, to the bit.
+      if (sent <= 1) first[at] = sent === 0 ? NaN : f;
+      else if (sent === 2) first[at] = (f + (f + inline[i]!)) / 2;
+      else if (sent === 3) first[at] = median3(f, f + inline[i]!, f + inline[i + 1]!);
+      else if (sent === 4) first[at] = median4(f, f + inline[i]!, f + inline[i + 1]!, f + inline[i + 2]!);
+      else if (sent === 5) first[at] = median5(f, f + inline[i]!, f + inline[i + 1]!, f + inline[i + 2]!, f + inline[i + 3]!);
+      else first[at] = this.computeMedian(at >> 1, (at & 1) === 0);
     }
     this.medians = first.subarray(0, 2 * this.count);
     this.deltaValue.release();
@@ -314,6 +325,31 @@ export class PairEvidence {
     for (let pair = 0; pair < this.count; pair++) if (this.chain.data[2 * pair + 1] === OVERFLOW) this.place(pair, slots);
     this.slots = slots;
   }
+}
+
+function median3(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+}
+
+/** The mean of the middle two of four values. */
+function median4(a: number, b: number, c: number, d: number): number {
+  return (Math.max(Math.min(a, b), Math.min(c, d)) + Math.min(Math.max(a, b), Math.max(c, d))) / 2;
+}
+
+/** The middle of five values: the smallest of the two lowest of two sorted pairs is below three others and goes, e takes its place, the second smallest of the four left is the median. */
+function median5(a: number, b: number, c: number, d: number, e: number): number {
+  let p = Math.min(a, b);
+  let q = Math.max(a, b);
+  let r = Math.min(c, d);
+  let s = Math.max(c, d);
+  if (p < r) {
+    p = Math.min(e, q);
+    q = Math.max(e, q);
+  } else {
+    r = Math.min(e, s);
+    s = Math.max(e, s);
+  }
+  return p < r ? Math.min(q, r) : Math.min(s, p);
 }
 
 /** Puts v among the first n values (sorted) and returns n + 1: an insertion sort as the values come, at most DELTAS_KEPT of them. */

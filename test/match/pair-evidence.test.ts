@@ -53,4 +53,28 @@ describe('pair evidence', () => {
     expect(Number.isNaN(pairs.medians[1])).toBe(true);
     expect(pairs.sameWay(pair)).toBe(false);
   });
+
+  it('takes the median of each count of kept differences exactly as sorting them does, ties included', () => {
+    // Per pair, n differences each way (1 to DELTAS_KEPT + 2): some equal, some apart, in no order.
+    const counts = Array.from({ length: DELTAS_KEPT + 2 }, (_, k) => k + 1);
+    const pairs = new PairEvidence(counts.length + 1, 1000);
+    const kept: number[][] = [];
+    for (const n of counts) {
+      const pair = pairs.add(n - 1, n, false);
+      const values: number[] = [];
+      for (let k = 0; k < n; k++) {
+        const delta = 0.002 + (((k * 7919) % 5) - 2) * 1e-6 * (k % 3 === 0 ? 0 : 1);
+        pairs.addPacket(pair, true, true, delta, 0);
+        // What the pair keeps: the first difference, the others as their single-precision distance from it.
+        if (k < DELTAS_KEPT) values.push(k === 0 ? delta : values[0]! + Math.fround(delta - values[0]!));
+      }
+      kept.push(values);
+    }
+    pairs.computeMedians();
+    kept.forEach((values, pair) => {
+      const sorted = [...values].sort((x, y) => x - y);
+      const mid = sorted.length >> 1;
+      expect(pairs.medians[2 * pair]).toBe(sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2);
+    });
+  });
 });
