@@ -192,6 +192,10 @@ describe('the natpath command (bin/natpath)', () => {
       const byPath = spawnSync('natpath', ['no-such-command'], { encoding: 'utf8', env: { ...missingCa, PATH: `${join(dir, '.bin')}:${process.env.PATH ?? ''}` } });
       expect(byPath.status).toBe(2);
       expect(byPath.stderr).toContain('unknown command "no-such-command"');
+      // From its own folder, by the shell: $0 names no folder.
+      const fromBin = spawnSync('sh', ['natpath', '--version'], { cwd: join(PROJECT_ROOT, 'bin'), encoding: 'utf8', env: missingCa });
+      expect(fromBin.stderr).toBe('');
+      expect(fromBin.stdout).toBe(`${packageVersion()}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
