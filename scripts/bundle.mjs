@@ -4,7 +4,7 @@
 //    chunks, in one folder, so each such URL still finds its file next to the chunk that asks for
 //    it. bin/natpath.js imports natpath.js for every command but `decode`.
 //  - dist/bundle/decode.cjs: the decode command alone (dist/cli/decode-launch.js: none of the other
-//    commands, so a third of the CLI's bytes) as one CommonJS module already in its wrapper function
+//    commands, so a quarter of the CLI's bytes) as one CommonJS module already in its wrapper function
 //    (a script whose value is that function), without comments, ASCII only: bin/natpath.js
 //    compiles it with node:vm for `natpath decode`, so it can hand V8 the code cache below (ES
 //    modules cannot take one in Node 20), and the ES module loader is never started.
