@@ -6,10 +6,10 @@
 // command word is decode, so the main help it could show is never asked of it.
 
 import { decodeCommand } from './decode-command.js';
-import { NATPATH_EPILOGUE, NATPATH_EXAMPLES, NATPATH_INTRO } from './natpath-help.js';
+import { NATPATH_HELP } from './natpath-help.js';
 import { runProgram, type Program } from './run-program.js';
 import { startCli } from './start-cli.js';
 
-const DECODE_ALONE: Program = { commands: [decodeCommand], intro: NATPATH_INTRO, examples: NATPATH_EXAMPLES, epilogue: NATPATH_EPILOGUE };
+const DECODE_ALONE: Program = { commands: [decodeCommand], ...NATPATH_HELP };
 
 startCli((argv) => runProgram(argv, DECODE_ALONE));

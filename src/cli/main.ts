@@ -7,7 +7,7 @@ import { analyzeCommand } from './analyze-command.js';
 import { traceCommand } from './trace-command.js';
 import { batchCommand } from './batch-command.js';
 import { collectCommand } from './collect-command.js';
-import { NATPATH_EPILOGUE, NATPATH_EXAMPLES, NATPATH_INTRO } from './natpath-help.js';
+import { NATPATH_HELP } from './natpath-help.js';
 import { runProgram, type Program } from './run-program.js';
 
 export { EXIT } from '../app/exit-codes.js';
@@ -15,9 +15,7 @@ export { EXIT } from '../app/exit-codes.js';
 const NATPATH: Program = {
   // In the order `natpath --help` lists them.
   commands: [inspectCommand, decodeCommand, analyzeCommand, traceCommand, batchCommand, collectCommand],
-  intro: NATPATH_INTRO,
-  examples: NATPATH_EXAMPLES,
-  epilogue: NATPATH_EPILOGUE,
+  ...NATPATH_HELP,
 };
 
 export function main(argv: string[]): Promise<number> {

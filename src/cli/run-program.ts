@@ -1,6 +1,6 @@
 // Runs a command line against a program's commands: which command, `--help`/`--version`, then
 // the command's own table parsed and checked (parse-command-line.ts) and its runner started. The
-// program is natpath's (main.ts) or decode's alone (decode-main.ts, the script bin/natpath.js
+// program is natpath's (main.ts) or decode's alone (decode-launch.ts, the script bin/natpath.js
 // starts for `natpath decode`). No parsing library: the tables, node:util's parseArgs and ~300
 // lines of our own (why: docs/decisions.md).
 
