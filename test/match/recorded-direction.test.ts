@@ -70,6 +70,11 @@ function expectRight(report: AnalyzeReport): void {
     expect(flow!.lastSeen.src).toBe(endpointText(t.serverSees, t.proto));
     expect(flow!.translations.map((x) => `${x.kind} ${x.between.join(' → ')} ${x.rule?.chain ?? 'unexplained'}`)).toEqual(['SNAT node1:cni0 → node1:eth0 FLANNEL-POSTRTG']);
   }
+  expectAnswerLastSeenAtEth0(report);
+}
+
+/** The answer: the partner's address last seen at node1:eth0 as node1's, no other source named, nothing ambiguous. */
+function expectAnswerLastSeenAtEth0(report: AnalyzeReport): void {
   const answer = report.answers.find((a) => a.server === SERVER)!;
   expect(answer.lastSeen.map((l) => `${l.capturePoint} ${l.src}`)).toEqual([`node1:eth0 ${SEEN_AS}`]);
   expect(new Set(claimedSources(report))).toEqual(new Set([SEEN_AS]));
@@ -94,10 +99,7 @@ function expectJoinedByConntrack(report: AnalyzeReport): void {
     expect(entry.entry).toContain(`sport=${t.client.port} dport=9000`);
     expect(flow!.translations.map((x) => `${x.kind} ${x.between.join(' → ')} ${x.rule?.chain ?? 'unexplained'}`)).toEqual(['SNAT node1:cni0 → node1:eth0 FLANNEL-POSTRTG']);
   }
-  const answer = report.answers.find((a) => a.server === SERVER)!;
-  expect(answer.lastSeen.map((l) => `${l.capturePoint} ${l.src}`)).toEqual([`node1:eth0 ${SEEN_AS}`]);
-  expect(new Set(claimedSources(report))).toEqual(new Set([SEEN_AS]));
-  expect(report.totals.ambiguousFlows).toBe(0);
+  expectAnswerLastSeenAtEth0(report);
 }
 
 /** Without evidence: the pod's flows stop where evidence stops, are called ambiguous, and nothing names a wrong source. */
