@@ -2,7 +2,9 @@
 // for it: captures are independent until matching, and reading them is a third of a large case's
 // time. This thread collects too; worker threads (collect-worker.ts) take the other captures and
 // hand their leg tables back by transferring the buffers (no copy). Each free thread takes the
-// largest capture left. Archive entries (streams from a case archive, which only this thread can
+// largest capture left; a worker still starting when every capture is known is given its first
+// then, queued until it runs, not when this thread next hears from it (this thread, reading,
+// hears seldom: ~0.1 s late on a large case). Archive entries (streams from a case archive, which only this thread can
 // read) stay here. Small cases start no worker: below `minWorkerBytes` of captures for a worker,
 // its start costs more than it saves (docs/decisions.md). The result is the same either way
 // (tested), one per task in the order of the tasks.
@@ -91,11 +93,13 @@ function loadWorkerThreads(): typeof import('node:worker_threads') {
 
 interface CollectWorker {
   worker: Worker;
-  /** Until it says so, it is given nothing: this thread may take the captures meanwhile. */
+  /** Until it says so it has begun nothing; it is given one capture at most meanwhile (handOutFirst). */
   ready: boolean;
   /** The task it collects, or -1. */
   busyWith: number;
   gone: boolean;
+  /** Why it stopped, from its 'error' event; the 'exit' that follows acts on it. */
+  failure: string | null;
 }
 
 /**
@@ -142,11 +146,13 @@ export class LegCollector {
 
   /** Collects what is left on this thread and waits for the workers: one result per task, in order. */
   async finish(): Promise<CollectResult[]> {
-    if (this.parallel) this.options.onFile?.(`${this.tasks.length} captures`, this.tasks.reduce((n, t) => n + t.size, 0));
+    if (this.parallel) {
+      this.options.onFile?.(`${this.tasks.length} captures`, this.tasks.reduce((n, t) => n + t.size, 0));
+      this.handOutFirst();
+    }
     for (;;) {
       // Whatever no worker took: the largest first on this thread too (one by one: in order).
-      const filesHere = this.options.workersOnly !== true || !this.workers.some((w) => !w.gone);
-      const index = this.parallel ? this.largestWaiting(filesHere, true) : this.firstWaiting();
+      const index = this.parallel ? this.largestWaiting(this.filesHere(), true) : this.firstWaiting();
       if (index >= 0) {
         this.waiting.delete(index);
         const task = this.tasks[index]!;
@@ -160,6 +166,22 @@ export class LegCollector {
     }
     for (const w of this.workers) if (!w.gone) void w.worker.terminate();
     return this.results as CollectResult[];
+  }
+
+  /** Whether this thread reads files (not only streams): unless told otherwise while a worker lives. */
+  private filesHere(): boolean {
+    return this.options.workersOnly !== true || !this.workers.some((w) => !w.gone);
+  }
+
+  /**
+   * Every capture is known: each worker still starting gets the largest left after the one this
+   * thread takes first, posted now and read as soon as it runs.
+   */
+  private handOutFirst(): void {
+    const mine = this.largestWaiting(this.filesHere(), true);
+    if (mine >= 0) this.waiting.delete(mine);
+    this.dispatch(true);
+    if (mine >= 0) this.waiting.add(mine);
   }
 
   private async collectHere(index: number, task: CollectTask): Promise<CollectResult> {
@@ -196,10 +218,10 @@ export class LegCollector {
     return best;
   }
 
-  /** Gives each idle worker that is ready the largest file waiting. */
-  private dispatch(): void {
+  /** Gives each idle worker that is ready (or, `starting`, not yet) the largest file waiting. */
+  private dispatch(starting = false): void {
     for (const w of this.workers) {
-      if (!w.ready || w.gone || w.busyWith >= 0) continue;
+      if ((!w.ready && !starting) || w.gone || w.busyWith >= 0) continue;
       const index = this.largestWaiting(true, false);
       if (index < 0) return;
       this.waiting.delete(index);
@@ -221,11 +243,12 @@ export class LegCollector {
     }
     // A worker left running (a bug) must not keep the process alive.
     worker.unref();
-    const w: CollectWorker = { worker, ready: false, busyWith: -1, gone: false };
+    const w: CollectWorker = { worker, ready: false, busyWith: -1, gone: false, failure: null };
     this.workers.push(w);
     worker.on('message', (message: FromCollectWorker) => this.onMessage(w, message));
-    worker.on('error', (err) => this.lose(w, err.message));
-    worker.on('exit', (code) => this.lose(w, `it exited with code ${code}`));
+    // Acted on at 'exit', which Node emits after every message the worker sent (its 'ready' too).
+    worker.on('error', (err) => (w.failure ??= err.message));
+    worker.on('exit', (code) => this.lose(w, w.failure ?? `it exited with code ${code}`));
   }
 
   private onMessage(w: CollectWorker, message: FromCollectWorker): void {
@@ -249,11 +272,16 @@ export class LegCollector {
 
   /**
    * A worker that dies: the capture it was reading becomes unreadable with the reason (reading it
-   * again here could die the same way); what it had not taken stays for this thread.
+   * again here could die the same way); what it had not taken stays for this thread, and so does
+   * a capture given to it before it said it was ready (it had not begun it).
    */
   private lose(w: CollectWorker, why: string): void {
     if (w.gone) return;
     w.gone = true;
+    if (w.busyWith >= 0 && !w.ready) {
+      this.waiting.add(w.busyWith);
+      w.busyWith = -1;
+    }
     if (w.busyWith >= 0) {
       this.results[w.busyWith] = new Error(`the worker thread reading it stopped (${why}); its packets are not in the analysis`);
       w.busyWith = -1;

@@ -144,6 +144,24 @@ describe('leg collection on worker threads', () => {
     }
   });
 
+  it('a worker still starting when every capture is known is given one then, and reads it', async () => {
+    // Ready only after 300 ms: this thread would read both small captures before hearing from it.
+    const slow = workerScript('slow.mjs', `await new Promise((r) => setTimeout(r, 300));\nawait import(${JSON.stringify(BUILT_WORKER.href)});\n`);
+    const files = capturesOf('pod-egress-natgw');
+    const tasks = files.map(task);
+    const results = await collectAll(tasks, 1, { workerUrl: slow, workersOnly: false });
+    expect(results.fromWorkers).toBe(1);
+    for (const [i, file] of files.entries()) expectSameCapture(results[i]!, await collectLegs(file, file, undefined, undefined, undefined, readFileSync(file).length));
+  });
+
+  it('a worker that dies before it says it is ready: the capture given to it is read here, not lost', async () => {
+    const failing = workerScript('failing.mjs', "await new Promise((r) => setTimeout(r, 50));\nthrow new Error('simulated start-up failure');\n");
+    const files = capturesOf('pod-egress-natgw');
+    const results = await collectAll(files.map(task), 1, { workerUrl: failing });
+    expect(results.fromWorkers).toBe(0);
+    for (const [i, file] of files.entries()) expectSameCapture(results[i]!, await collectLegs(file, file, undefined, undefined, undefined, readFileSync(file).length));
+  });
+
   it('a worker that exits at once, or whose script is missing: every capture is read here', async () => {
     const exiting = workerScript('exiting.mjs', 'process.exit(3);\n');
     const missing = pathToFileURL(join(scratch, 'no-worker.js'));
