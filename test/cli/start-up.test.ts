@@ -214,7 +214,7 @@ describe('the natpath command (bin/natpath)', () => {
         const r = spawnSync(launcher, args, { encoding: 'utf8', env });
         return r.stderr.split('\n')[0]!;
       };
-      const ours = 'glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=67108864:glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1';
+      const ours = 'glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=67108864:glibc.malloc.arena_max=2';
       const capture = join(PROJECT_ROOT, 'samples', 'nodeport', 'node1', 'capture.pcapng');
       expect(seen(['decode', capture, '--summary'])).toBe(`GLIBC_TUNABLES=${ours}`);
       expect(seen(['--color', 'decode', '--help'], 'glibc.malloc.arena_max=4')).toBe(`GLIBC_TUNABLES=${ours}:glibc.malloc.arena_max=4`);
