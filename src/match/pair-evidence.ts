@@ -156,7 +156,13 @@ export class PairEvidence {
     this.loose.data[pair] = loose ? 1 : 0;
     const tally = this.tally.data;
     const at = pair * TALLY;
-    tally.fill(0, at, at + DELTA_HEAD);
+    // Stores, not TypedArray.fill: the builtin's call cost ~50 ns a pair (~50 ms of matching
+    // 960 000 pairs of replayed traffic).
+    tally[at + SAME_ORIENTATION] = 0;
+    tally[at + SENT] = 0;
+    tally[at + SENT + 1] = 0;
+    tally[at + TTL_VOTES] = 0;
+    tally[at + TTL_VOTES + 1] = 0;
     tally[at + DELTA_HEAD] = -1;
     tally[at + DELTA_HEAD + 1] = -1;
     if (this.chainLength[a]! < PAIRS_PER_LEG_CHAIN) {
