@@ -4,10 +4,10 @@
 // hand their leg tables back by transferring the buffers (no copy). Each free thread takes the
 // largest capture left; a worker still starting when every capture is known is given its first
 // then, queued until it runs, not when this thread next hears from it (this thread, reading,
-// hears seldom: ~0.1 s late on a large case). Archive entries (streams from a case archive, which only this thread can
-// read) stay here. Small cases start no worker: below `minWorkerBytes` of captures for a worker,
-// its start costs more than it saves (docs/decisions.md). The result is the same either way
-// (tested), one per task in the order of the tasks.
+// hears seldom: ~0.1 s late on a large case). Archive entries (streams from a case archive, which
+// only this thread can read) stay here. Small cases start no worker: below `minWorkerBytes` of
+// captures for a worker, its start costs more than it saves (docs/decisions.md). The result is the
+// same either way (tested), one per task in the order of the tasks.
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
