@@ -18,6 +18,8 @@ import { emptyRow, type SummaryRow } from './summary.js';
 const MEMORY_POLL_MS = 20;
 /** Last bytes of the child's stderr kept to tell why it died (V8 prints "heap out of memory"). */
 const STDERR_TAIL_BYTES = 4096;
+/** How long a stopped process may take to end by itself (its heap's teardown) before it is killed. */
+const STOP_GRACE_MS = 10_000;
 
 const MIB = 1024 * 1024;
 
@@ -37,6 +39,9 @@ export class CaseProcess {
   private current: RunningCase | null = null;
   private stderrTail = '';
   private exited = false;
+  /** Resolved when the process has exited (or could not be started). */
+  private readonly ended: Promise<void>;
+  private markEnded: () => void = () => {};
 
   /**
    * `memoryCapMb`: resident MB the process may hold, and its heap limit; none when undefined.
@@ -44,6 +49,7 @@ export class CaseProcess {
    */
   constructor(childModule: string, memoryCapMb: number | undefined, watchResident = true) {
     const cap = memoryCapMb;
+    this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.child = fork(childModule, [], {
       // Not the parent's execArgv (a test runner's loaders, inspector flags): the child needs none.
       execArgv: ['--expose-gc', ...(cap === undefined ? [] : [`--max-old-space-size=${cap}`])],
@@ -55,9 +61,13 @@ export class CaseProcess {
     });
     this.child.on('message', (message: FromChild) => this.onMessage(message));
     // Could not start or signal the process: 'exit' may never come, so the case ends here.
-    this.child.on('error', (err) => this.end(this.failedRow(err.message)));
+    this.child.on('error', (err) => {
+      if (this.child.pid === undefined) this.markEnded();
+      this.end(this.failedRow(err.message));
+    });
     this.child.on('exit', (code, signal) => {
       this.exited = true;
+      this.markEnded();
       if (this.poll !== null) clearInterval(this.poll);
       this.probe?.close();
       this.end(this.failedRow(this.current?.killedFor ?? exitReason(code, signal, this.stderrTail, cap)));
@@ -98,9 +108,17 @@ export class CaseProcess {
     });
   }
 
-  /** Lets an idle process end by itself (it exits once its channel to the pool is closed). */
-  stop(): void {
+  /**
+   * Lets an idle process end by itself (it exits once its channel to the pool is closed) and
+   * resolves once it has: a batch that returned before its last process ended left it running
+   * without a parent, and its CPU uncounted by the parent's resource usage (`time natpath batch`
+   * showed 0.1 s of CPU for 13 s of four cases). Killed if it has not ended in STOP_GRACE_MS.
+   */
+  stop(): Promise<void> {
     if (this.child.connected) this.child.disconnect();
+    if (this.exited) return Promise.resolve();
+    const grace = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    return this.ended.then(() => clearTimeout(grace));
   }
 
   private onMessage(message: FromChild): void {

@@ -113,6 +113,8 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
     threads: caseThreads(options.threads ?? 1, workerCount),
   });
 
+  // Every process's end, waited for before the batch returns (CaseProcess.stop).
+  const stopped: Array<Promise<void>> = [];
   const slots = Array.from({ length: workerCount }, async () => {
     let child: CaseProcess | null = null;
     while (nextCase < cases.length) {
@@ -128,13 +130,14 @@ export async function runBatch(cases: readonly BatchCase[], options: BatchOption
       });
       finishCase(id, row);
       if (!child.usable || keepsTooMuch(child, options.workerMemoryMb)) {
-        child.stop();
+        stopped.push(child.stop());
         child = null;
       }
     }
-    child?.stop();
+    if (child !== null) stopped.push(child.stop());
   });
   await Promise.all(slots);
+  await Promise.all(stopped);
 
   const finished = rows.map((r, i) => r ?? emptyRow({ name: cases[i]!.name, input: cases[i]!.path }, shardText));
   await writeSummary(options.outDir, await withEarlierRows(options.outDir, finished));

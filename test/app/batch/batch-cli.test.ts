@@ -5,7 +5,7 @@
 // one run is a process of its own, for the exit status a scheduler sees.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,15 @@ mkdirSync(join(cases, 'broken', 'node1'), { recursive: true });
 writeFileSync(join(cases, 'broken', 'node1', 'capture.pcapng'), readFileSync(samplePath('nodeport/node1/capture.pcapng')).subarray(0, 3000));
 writeFileSync(join(cases, 'broken', 'node1', 'notes.bin'), Buffer.from([0, 1, 2, 3]));
 const ALL = [...SCENARIOS, 'natgw-archived', 'broken'].sort();
+
+/** A process's environment as text, or '' (gone, or not ours to read). */
+function environOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return '';
+  }
+}
 
 function readRows(dir: string): SummaryRow[] {
   return readFileSync(join(dir, 'summary.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SummaryRow);
@@ -86,6 +95,22 @@ describe('natpath batch', () => {
     const r = runCli(['batch', join(cases, 'pod-*'), join(cases, '*.tgz'), '--out', join(scratch, 'good'), '--jobs', '1']);
     expect(r.code, r.stderr).toBe(0);
     expect(readRows(join(scratch, 'good')).map((x) => x.case)).toEqual(['natgw-archived', 'pod-egress-natgw', 'pod-egress-natgw-blind', 'pod-to-pod-vxlan']);
+  });
+
+  it('returns only once its case processes have ended (none left without a parent, their CPU counted)', () => {
+    // A case process that takes 0.5 s to end once the pool lets it go (as one with a large heap
+    // does): loaded by NODE_OPTIONS into every Node of the run, it acts only in a forked child.
+    const marker = `natpath-batch-test-${process.pid}-${Date.now()}`;
+    const slowEnd = join(scratch, 'slow-end.cjs');
+    writeFileSync(slowEnd, "if (process.send) process.on('disconnect', () => { const end = Date.now() + 500; while (Date.now() < end); });\n");
+    const r = runCli(['batch', join(cases, 'pod-egress-natgw'), '--out', join(scratch, 'reaped'), '--jobs', '1', '--force'], {
+      NODE_OPTIONS: `--require ${slowEnd}`,
+      NATPATH_TEST_MARKER: marker,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    // Any process of this run still alive carries the marker in its environment.
+    const alive = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && environOf(pid).includes(marker));
+    expect(alive).toEqual([]);
   });
 
   it('shards partition the cases; JOB_COMPLETION_INDEX picks the same shard; --merge joins them and notices a missing one', async () => {
