@@ -249,13 +249,13 @@ export class PairEvidence {
       const i = at * INLINE_DELTAS;
       // Up to INLINE_DELTAS + 1 values (most pairs of a busy case) all in the pair's row: their
       // median by compare-exchanges on locals. Differences of timestamps are never −0 nor NaN,
-      // so min and max order them as the insertion sort of computeMedian does, to the bit.
+      // so min and max order them as the insertion sort of medianWithPool does, to the bit.
       if (sent <= 1) first[at] = sent === 0 ? NaN : f;
       else if (sent === 2) first[at] = (f + (f + inline[i]!)) / 2;
       else if (sent === 3) first[at] = median3(f, f + inline[i]!, f + inline[i + 1]!);
       else if (sent === 4) first[at] = median4(f, f + inline[i]!, f + inline[i + 1]!, f + inline[i + 2]!);
       else if (sent === 5) first[at] = median5(f, f + inline[i]!, f + inline[i + 1]!, f + inline[i + 2]!, f + inline[i + 3]!);
-      else first[at] = this.computeMedian(at >> 1, (at & 1) === 0);
+      else first[at] = this.medianWithPool(at, sent);
     }
     this.medians = first.subarray(0, 2 * this.count);
     this.deltaValue.release();
@@ -290,18 +290,18 @@ export class PairEvidence {
     }
   }
 
-  private computeMedian(pair: number, fromLow: boolean): number {
-    const sent = this.tally.data[pair * TALLY + SENT + (fromLow ? 0 : 1)]!;
-    if (sent === 0) return NaN;
-    if (sent === 1) return this.firstDelta.data[2 * pair + (fromLow ? 0 : 1)]!;
-    const at = 2 * pair + (fromLow ? 0 : 1);
+  /**
+   * The median of direction `at` (2·pair + direction) when it kept more differences than its row
+   * holds (`sent` > INLINE_DELTAS + 1): the row's, then the pool's chain, sorted as they come.
+   */
+  private medianWithPool(at: number, sent: number): number {
     const first = this.firstDelta.data[at]!;
     const values = this.scratch;
     values[0] = first;
     let n = 1;
     const inline = Math.min(sent - 1, INLINE_DELTAS);
     for (let k = 0; k < inline; k++) n = insertSorted(values, n, first + this.inlineDelta.data[at * INLINE_DELTAS + k]!);
-    for (let e = this.tally.data[pair * TALLY + DELTA_HEAD + (fromLow ? 0 : 1)]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
+    for (let e = this.tally.data[(at >> 1) * TALLY + DELTA_HEAD + (at & 1)]!; e >= 0; e = this.deltaNext.data[e]!) n = insertSorted(values, n, first + this.deltaValue.data[e]!);
     const mid = n >> 1;
     return n % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }
