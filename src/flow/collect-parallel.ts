@@ -286,6 +286,8 @@ export class LegCollector {
       this.results[w.busyWith] = new Error(`the worker thread reading it stopped (${why}); its packets are not in the analysis`);
       w.busyWith = -1;
     }
+    // A capture handed back goes to a live worker that is free, or to this thread.
+    this.dispatch();
     this.wakeUp();
   }
 

@@ -162,6 +162,23 @@ describe('leg collection on worker threads', () => {
     for (const [i, file] of files.entries()) expectSameCapture(results[i]!, await collectLegs(file, file, undefined, undefined, undefined, readFileSync(file).length));
   });
 
+  it('a capture handed back by a worker that died before it was ready goes to a live worker left idle', async () => {
+    // Of two workers the first to start fails after 1 s, when the other has read the rest and waits;
+    // this thread reads no file while a worker lives (workersOnly): only a live worker can take it.
+    const claim = join(scratch, 'first-worker-claim');
+    const oneFails = workerScript(
+      'one-fails.mjs',
+      `import { openSync } from 'node:fs';\n` +
+        `let first = true;\ntry { openSync(${JSON.stringify(claim)}, 'wx'); } catch { first = false; }\n` +
+        `if (first) { await new Promise((r) => setTimeout(r, 1000)); throw new Error('simulated start-up failure'); }\n` +
+        `await import(${JSON.stringify(BUILT_WORKER.href)});\n`,
+    );
+    const files = capturesOf('pod-egress-natgw');
+    const results = await collectAll(files.map(task), 2, { workerUrl: oneFails });
+    expect(results.fromWorkers).toBe(files.length);
+    for (const [i, file] of files.entries()) expectSameCapture(results[i]!, await collectLegs(file, file, undefined, undefined, undefined, readFileSync(file).length));
+  });
+
   it('a worker that exits at once, or whose script is missing: every capture is read here', async () => {
     const exiting = workerScript('exiting.mjs', 'process.exit(3);\n');
     const missing = pathToFileURL(join(scratch, 'no-worker.js'));
