@@ -24,8 +24,9 @@
 // Sizes: issue 3 asks for >= 10 M small packets and >= 1 GB of large ones; at those sizes Node's
 // start-up (~0.1–0.2 s) is a small part of a run. Whole bench: ~6 minutes (2026-12-07).
 // Environment: BENCH_SMALL_PACKETS (default 10 000 000), BENCH_LARGE_MB (default 1 024),
-// BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_RATIO_RUNS, BENCH_START_UP_RUNS, BENCH_REPEATED_RUNS, BENCH_PARTS
-// (default analyze,repeated,rules,scaling; the decode suites always run), BENCH_KEEP=1 keeps the
+// BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_RATIO_RUNS, BENCH_START_UP_RUNS,
+// BENCH_REPEATED_RUNS, BENCH_PARTS (default analyze,repeated,rules,scaling; the decode suites
+// always run), BENCH_KEEP=1 keeps the
 // generated files (in the temp folder; ~2.6 GB). A run with smaller sizes rewrites the same files.
 
 import { spawnSync } from 'node:child_process';
