@@ -26,8 +26,8 @@
 // Environment: BENCH_SMALL_PACKETS (default 10 000 000), BENCH_LARGE_MB (default 1 024),
 // BENCH_MIXED_MB (default 600), BENCH_RUNS, BENCH_RATIO_RUNS, BENCH_START_UP_RUNS,
 // BENCH_REPEATED_RUNS, BENCH_PARTS (default analyze,repeated,rules,scaling; the decode suites
-// always run), BENCH_KEEP=1 keeps the
-// generated files (in the temp folder; ~2.6 GB). A run with smaller sizes rewrites the same files.
+// always run), BENCH_KEEP=1 keeps the generated files (in the temp folder; ~2.6 GB). A run with
+// smaller sizes rewrites the same files.
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
