@@ -338,10 +338,34 @@ export class LegTable {
     this.openingSide.data[leg] = marksReplay ? dir + 1 : NO_OPENING;
     this.openingPrint.data[leg] = marksReplay ? p.fingerprint >>> 0 : 0;
     this.tunnelRow.data[leg] = p.outerVersion === 0 ? -1 : this.addTunnel(p);
+    this.zeroCounts(leg);
     this.slots[2 * slot] = leg;
     this.slots[2 * slot + 1] = hash;
     if (this.count * 2 > this.slotMask + 1) this.rehash();
     return leg;
+  }
+
+  /**
+   * Writes the zeros a new leg's counts start from, though a grown column holds zeros already: a
+   * page of the column first touched by a read (`packets[…]++`) is mapped to the system's zero
+   * page, and the write after it must replace that mapping, which makes the kernel flush the other
+   * CPUs' TLBs by interrupt (the collecting worker's thread runs there), ~10 µs in a virtual
+   * machine. Touched first by a write, the page is simply handed out (docs/performance.md, "Fresh
+   * tables written in order").
+   */
+  private zeroCounts(leg: number): void {
+    const packets = this.packets.data;
+    packets[2 * leg] = 0;
+    packets[2 * leg + 1] = 0;
+    const bytes = this.bytes.data;
+    bytes[2 * leg] = 0;
+    bytes[2 * leg + 1] = 0;
+    const ways = this.linkDirections.data;
+    for (let i = 4 * leg; i < 4 * leg + 4; i++) ways[i] = 0;
+    this.sampleCount.data[leg] = 0;
+    this.synSeq.data[leg] = 0;
+    this.synSeen.data[leg] = 0;
+    this.superseded.data[leg] = 0;
   }
 
   /** An ICMP error on `leg`: files its quote under the leg's error row (a row and a quote row per new leg or quote, nothing per packet). */
