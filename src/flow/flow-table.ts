@@ -184,10 +184,11 @@ export class FlowTable {
 
 /**
  * A zeroed table whose pages are already the process's. The OS hands out a fresh page on its first
- * touch; a hash table touches its pages in random order, and a probe reads before it writes, so each
- * page then costs two faults (the shared zero page, then a page of its own), each ~10 µs in a
- * virtual machine. Written once from start to end, every page costs one fault, in order: 4 MiB took
- * ~2 ms so instead of 20 (docs/performance.md, "Fresh tables written in order").
+ * touch; a hash table touches its pages in random order, and a probe reads before it writes, so a
+ * page is first mapped to the shared zero page and then replaced, which makes the kernel flush the
+ * TLBs of the other CPUs the process runs on by interrupt (~10 µs in a virtual machine). Written
+ * once from start to end, every page costs one fault, in order: 4 MiB took ~2 ms instead of 20
+ * (docs/performance.md, "Fresh tables written in order").
  */
 function freshTable(ints: number): Int32Array<ArrayBuffer> {
   const table = new Int32Array(ints);
